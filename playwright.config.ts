@@ -1,66 +1,58 @@
-/*
- * Copyright 2023 The Backstage Authors
- *
- * Licensed under the Apache License, Version 2.0 (the "License");
- * you may not use this file except in compliance with the License.
- * You may obtain a copy of the License at
- *
- *     http://www.apache.org/licenses/LICENSE-2.0
- *
- * Unless required by applicable law or agreed to in writing, software
- * distributed under the License is distributed on an "AS IS" BASIS,
- * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
- * See the License for the specific language governing permissions and
- * limitations under the License.
- */
-
 import { defineConfig } from '@playwright/test';
-import { generateProjects } from '@backstage/e2e-test-utils/playwright';
+import os from 'node:os';
+import path from 'node:path';
 
-/**
- * See https://playwright.dev/docs/test-configuration.
- */
+// Each run starts the portal with the embedded defaults on a fresh data directory,
+// so the test sees what a newcomer sees after `scripts/start.sh`.
+const dataDir =
+  process.env.DBAAS_E2E_DATA_DIR ??
+  path.join(os.tmpdir(), `dbaas-e2e-${process.pid}`);
+const reuse = !process.env.CI;
+
 export default defineConfig({
-  timeout: 60_000,
-
-  expect: {
-    timeout: 30_000,
-  },
-
-  // Run your local dev server before starting the tests
-  webServer: process.env.CI
-    ? []
-    : [
-        {
-          command: 'yarn start app',
-          url: 'http://localhost:3000',
-          reuseExistingServer: true,
-          timeout: 120_000,
-        },
-        {
-          command: 'yarn start backend',
-          port: 7007,
-          reuseExistingServer: true,
-          timeout: 60_000,
-        },
-      ],
-
+  testDir: 'packages/app/e2e-tests',
+  timeout: 120_000,
+  expect: { timeout: 30_000 },
   forbidOnly: !!process.env.CI,
-
-  retries: process.env.CI ? 2 : 0,
-
-  reporter: [['html', { open: 'never', outputFolder: 'e2e-test-report' }]],
-
-  use: {
-    actionTimeout: 0,
-    baseURL:
-      process.env.PLAYWRIGHT_URL ??
-      (process.env.CI ? 'http://localhost:7007' : 'http://localhost:3000'),
-    screenshot: 'only-on-failure',
-    trace: 'on-first-retry',
+  retries: 0,
+  workers: 1,
+  reporter: [
+    ['list'],
+    ['html', { open: 'never', outputFolder: 'e2e-test-report' }],
+  ],
+  outputDir: 'test-results/e2e',
+  webServer: {
+    // Absolute paths: each package resolves relative ones from its own folder.
+    command: [
+      'yarn start',
+      `--config ${path.resolve(__dirname, 'app-config.yaml')}`,
+      `--config ${path.resolve(__dirname, 'app-config.e2e.yaml')}`,
+    ].join(' '),
+    // The dev server answers once the frontend is compiled; the backend is up well before.
+    url: 'http://localhost:3000',
+    env: { DBAAS_E2E_DATA_DIR: dataDir },
+    reuseExistingServer: reuse,
+    // The first start compiles the frontend: about 90 s on two cores.
+    timeout: 600_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
   },
-
-  outputDir: 'node_modules/.cache/e2e-test-results',
-
-  projects: generateProjects(), // Find all packages with e2e-test folders
+  use: {
+    baseURL: 'http://localhost:3000',
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      // Debian's Chromium: browser downloads are not reachable from every machine.
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    },
+  },
+  projects: [{ name: 'chromium' }],
 });

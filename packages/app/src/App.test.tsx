@@ -1,28 +1,16 @@
-import { render, waitFor } from '@testing-library/react';
-import App from './App';
+import { screen } from '@testing-library/react';
+import { renderAppWithConfig } from './testUtils/renderAppWithConfig';
 
-describe('App', () => {
-  it('should render', async () => {
-    process.env = {
-      NODE_ENV: 'test',
-      APP_CONFIG: [
-        {
-          data: {
-            app: { title: 'Test' },
-            backend: { baseUrl: 'http://localhost:7007' },
-            techdocs: {
-              storageUrl: 'http://localhost:7007/api/techdocs/static/docs',
-            },
-          },
-          context: 'test',
-        },
-      ] as any,
-    };
+// Rendering the whole app in jsdom takes several seconds on two cores.
+jest.setTimeout(30_000);
 
-    const rendered = render(App.createRoot());
+describe('App with the embedded defaults', () => {
+  it('offers guest sign-in and not Keycloak', async () => {
+    renderAppWithConfig({ signIn: { providers: ['guest'] } });
 
-    await waitFor(() => {
-      expect(rendered.baseElement).toBeInTheDocument();
-    });
+    expect(
+      await screen.findByRole('button', { name: 'Enter' }, { timeout: 20_000 }),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('Keycloak')).not.toBeInTheDocument();
   });
 });

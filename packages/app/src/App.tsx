@@ -1,8 +1,9 @@
 import { createApp } from '@backstage/frontend-defaults';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
-import { navModule } from './modules/nav';
+import { authModule } from './modules/auth';
 import { homeModule } from './modules/home';
+import { navModule } from './modules/nav';
 
 export default createApp({
-  features: [catalogPlugin, navModule, homeModule],
+  features: [catalogPlugin, navModule, homeModule, authModule],
 });

@@ -1,0 +1,13 @@
+import type {
+  CatalogSku,
+  ServiceCatalog,
+  SkuQuery,
+} from '@internal/backstage-plugin-dbaas-common';
+
+/** The service catalog as the API serves it. */
+export interface CatalogStore {
+  /** Makes the stored catalog equal to the given one, in one transaction. */
+  replaceCatalog(catalog: ServiceCatalog): Promise<void>;
+  /** SKUs matching every filter in the query, in catalog order. */
+  listSkus(query: SkuQuery): Promise<CatalogSku[]>;
+}

@@ -1,0 +1,1 @@
+export { dbaasPlugin as default } from './plugin';

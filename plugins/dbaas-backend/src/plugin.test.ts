@@ -1,0 +1,83 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { dbaasPlugin } from './plugin';
+
+describe('dbaasPlugin', () => {
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbaas-plugin-'));
+  });
+  afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  async function start() {
+    const { server } = await startTestBackend({
+      features: [
+        dbaasPlugin,
+        mockServices.rootConfig.factory({
+          data: { dbaas: { gitops: { localPath: `${dataDir}/gitops.git` } } },
+        }),
+      ],
+    });
+    return server;
+  }
+
+  it('serves the SKU catalog, filtered', async () => {
+    const server = await start();
+
+    const all = await request(server).get('/api/dbaas/v1/catalog/skus');
+    expect(all.status).toBe(200);
+    expect(all.body.items.map((s: { id: string }) => s.id)).toContain(
+      'mongo-flex-sharded',
+    );
+
+    const filtered = await request(server).get(
+      '/api/dbaas/v1/catalog/skus?engine=scylla&plan=global&region=singapore',
+    );
+    expect(filtered.status).toBe(200);
+    expect(filtered.body.items).toEqual([
+      expect.objectContaining({
+        id: 'scy-ring-9',
+        engine: 'scylla',
+        plan: 'global',
+        slaPercent: 99.95,
+      }),
+    ]);
+  });
+
+  it('answers a bad filter with 400 and says which and why', async () => {
+    const server = await start();
+
+    const response = await request(server).get(
+      '/api/dbaas/v1/catalog/skus?engine=oracle',
+    );
+
+    expect(response.status).toBe(400);
+    expect(response.body.error.name).toBe('InputError');
+    expect(response.body.error.message).toMatch(
+      /^Invalid SKU filter: engine: .*"yugabyte"/,
+    );
+  });
+
+  it('requires a signed-in caller', async () => {
+    const server = await start();
+
+    const response = await request(server)
+      .get('/api/dbaas/v1/catalog/skus')
+      .set('Authorization', mockCredentials.none.header());
+
+    expect(response.status).toBe(401);
+  });
+
+  it('creates the local GitOps repository on first start', async () => {
+    await start();
+
+    expect(fs.existsSync(`${dataDir}/gitops.git/HEAD`)).toBe(true);
+  });
+});

@@ -1,0 +1,41 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { serviceCatalog } from '@internal/backstage-plugin-dbaas-common';
+import { DatabaseCatalogStore } from './database/DatabaseCatalogStore';
+import { ensureLocalGitOpsRepository } from './gitops/ensureLocalGitOpsRepository';
+import { createRouter } from './service/router';
+
+/**
+ * The DBaaS backend plugin: the `/api/dbaas/v1` API of the portal.
+ *
+ * @public
+ */
+export const dbaasPlugin = createBackendPlugin({
+  pluginId: 'dbaas',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        database: coreServices.database,
+        httpRouter: coreServices.httpRouter,
+        logger: coreServices.logger,
+      },
+      async init({ config, database, httpRouter, logger }) {
+        const localPath = config.getOptionalString('dbaas.gitops.localPath');
+        if (localPath && (await ensureLocalGitOpsRepository(localPath))) {
+          logger.info(`Created the local GitOps repository at ${localPath}`);
+        }
+
+        const catalogStore = await DatabaseCatalogStore.create({
+          database,
+          catalog: serviceCatalog,
+        });
+        await catalogStore.replaceCatalog(serviceCatalog);
+
+        httpRouter.use(await createRouter({ catalogStore }));
+      },
+    });
+  },
+});

@@ -1,0 +1,47 @@
+import { describeSku, skuQuerySchema } from './skuQuery';
+import { serviceCatalog } from './serviceCatalog';
+import { formatZodError } from '../validation/formatZodError';
+
+describe('describeSku', () => {
+  it('adds the engine and plan names and the plan SLA', () => {
+    const sku = serviceCatalog.skus.find(s => s.id === 'scy-ring-9')!;
+    expect(describeSku(serviceCatalog, sku)).toMatchObject({
+      id: 'scy-ring-9',
+      engineName: 'ScyllaDB',
+      planName: 'Global',
+      slaPercent: 99.95,
+    });
+  });
+
+  it('refuses a SKU whose plan the catalog does not offer', () => {
+    const sku = serviceCatalog.skus[0];
+    const catalog = { ...serviceCatalog, plans: [] };
+    expect(() => describeSku(catalog, sku)).toThrow(
+      'SKU "yb-shared" names an engine or plan the service catalog does not offer',
+    );
+  });
+});
+
+describe('skuQuerySchema', () => {
+  it('accepts every filter together', () => {
+    expect(
+      skuQuerySchema.parse({
+        engine: 'aerospike',
+        plan: 'clustered',
+        region: 'frankfurt',
+      }),
+    ).toEqual({ engine: 'aerospike', plan: 'clustered', region: 'frankfurt' });
+  });
+
+  it('names an unknown engine and the engines on offer', () => {
+    const result = skuQuerySchema.safeParse({ engine: 'oracle' });
+    expect(formatZodError(result.error!)).toMatch(
+      /^engine: .*"yugabyte".*"postgresql"/,
+    );
+  });
+
+  it('rejects a filter it does not know instead of ignoring it', () => {
+    const result = skuQuerySchema.safeParse({ engnie: 'vitess' });
+    expect(formatZodError(result.error!)).toContain('engnie');
+  });
+});

@@ -1,0 +1,45 @@
+import { DbaasClient } from './DbaasClient';
+
+function clientAnswering(response: Response) {
+  const fetch = jest.fn(async (_url: string) => response);
+  const client = new DbaasClient({
+    discoveryApi: {
+      getBaseUrl: async plugin => `http://backend.test/api/${plugin}`,
+    },
+    fetchApi: { fetch: fetch as any },
+  });
+  return { client, fetch };
+}
+
+describe('DbaasClient', () => {
+  it('asks for the SKUs with the given filters and returns the items', async () => {
+    const { client, fetch } = clientAnswering(
+      new Response(JSON.stringify({ items: [{ id: 'scy-ring-3' }] })),
+    );
+
+    const skus = await client.listSkus({ engine: 'scylla', region: 'lagos' });
+
+    expect(fetch).toHaveBeenCalledWith(
+      'http://backend.test/api/dbaas/v1/catalog/skus?engine=scylla&region=lagos',
+    );
+    expect(skus).toEqual([{ id: 'scy-ring-3' }]);
+  });
+
+  it('throws an error carrying the backend message', async () => {
+    const { client } = clientAnswering(
+      new Response(
+        JSON.stringify({
+          error: { name: 'InputError', message: 'Invalid SKU filter: plan' },
+          request: { method: 'GET', url: '/api/dbaas/v1/catalog/skus' },
+          response: { statusCode: 400 },
+        }),
+        { status: 400, headers: { 'Content-Type': 'application/json' } },
+      ),
+    );
+
+    await expect(client.listSkus({ plan: 'shared' })).rejects.toMatchObject({
+      name: 'ResponseError',
+      body: { error: { message: 'Invalid SKU filter: plan' } },
+    });
+  });
+});

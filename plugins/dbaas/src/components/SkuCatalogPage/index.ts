@@ -1,0 +1,1 @@
+export { SkuCatalogPage } from './SkuCatalogPage';

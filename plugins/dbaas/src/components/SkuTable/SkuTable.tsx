@@ -1,0 +1,73 @@
+import { Table, type TableColumn } from '@backstage/core-components';
+import type { CatalogSku } from '@internal/backstage-plugin-dbaas-common';
+import Chip from '@material-ui/core/Chip';
+import Typography from '@material-ui/core/Typography';
+
+const formatSla = (percent: number) => `${percent.toFixed(2)}%`;
+
+function formatSize(sku: CatalogSku): string {
+  const d = sku.defaults;
+  const nodes = d.nodes === 1 ? '1 node' : `${d.nodes} nodes`;
+  return `${nodes} × ${d.vcpuPerNode} vCPU, ${d.memoryGiPerNode} GiB RAM, ${d.storageGiPerNode} GiB disk`;
+}
+
+const columns: TableColumn<CatalogSku>[] = [
+  { title: 'Engine', field: 'engineName' },
+  {
+    title: 'SKU',
+    field: 'id',
+    highlight: true,
+    render: sku => (
+      <>
+        <Typography variant="body2">{sku.id}</Typography>
+        <Typography variant="caption" color="textSecondary">
+          {sku.description}
+        </Typography>
+      </>
+    ),
+  },
+  { title: 'Plan', field: 'planName' },
+  {
+    title: 'SLA',
+    field: 'slaPercent',
+    type: 'numeric',
+    render: sku => formatSla(sku.slaPercent),
+  },
+  {
+    title: 'Default size',
+    field: 'defaults',
+    sorting: false,
+    render: formatSize,
+    customFilterAndSearch: (term, sku) =>
+      formatSize(sku).toLocaleLowerCase().includes(term.toLocaleLowerCase()),
+  },
+  {
+    title: 'Regions',
+    field: 'regions',
+    sorting: false,
+    render: sku => (
+      <span aria-label={`Available in ${sku.regions.join(', ')}`}>
+        {sku.regions.map(region => (
+          <Chip key={region} label={region} size="small" />
+        ))}
+      </span>
+    ),
+    customFilterAndSearch: (term, sku) =>
+      sku.regions.some(r => r.includes(term.toLocaleLowerCase())),
+  },
+];
+
+/** The service catalog's SKUs as a searchable table. */
+export const SkuTable = (props: { skus: CatalogSku[] }) => (
+  <Table<CatalogSku>
+    title="Service catalog"
+    columns={columns}
+    data={props.skus}
+    options={{ paging: false, search: true, padding: 'dense' }}
+    emptyContent={
+      <Typography align="center" style={{ padding: 16 }}>
+        No SKUs are offered.
+      </Typography>
+    }
+  />
+);

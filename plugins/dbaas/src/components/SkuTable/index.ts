@@ -1,0 +1,1 @@
+export { SkuTable } from './SkuTable';

@@ -1,0 +1,8 @@
+/**
+ * The DBaaS portal's frontend plugin.
+ *
+ * @packageDocumentation
+ */
+export { dbaasPlugin as default } from './plugin';
+export { dbaasApiRef, type DbaasApi } from './api/DbaasApi';
+export { DbaasClient } from './api/DbaasClient';
