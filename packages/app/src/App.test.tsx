@@ -1,5 +1,5 @@
 import { screen } from '@testing-library/react';
-import { renderAppWithConfig } from './testUtils/renderAppWithConfig';
+import { renderAppWithConfig } from './__testUtils__/renderAppWithConfig';
 
 // Rendering the whole app in jsdom takes several seconds on two cores.
 jest.setTimeout(30_000);
