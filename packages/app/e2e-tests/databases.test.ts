@@ -1,5 +1,13 @@
 import { expect, test } from '@playwright/test';
 
+test('every backend plugin started', async ({ request }) => {
+  // A plugin that fails at startup leaves the others serving; readiness says so.
+  const readiness = await request.get(
+    'http://localhost:7007/.backstage/health/v1/readiness',
+  );
+  expect(readiness.status()).toBe(200);
+});
+
 test('a signed-in guest finds the SKU catalog on the Databases page', async ({
   page,
 }, testInfo) => {
