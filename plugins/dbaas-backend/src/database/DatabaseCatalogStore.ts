@@ -64,11 +64,16 @@ export class DatabaseCatalogStore implements CatalogStore {
         )
         .onConflict('id')
         .merge();
-      await tx<RawSkuRegionRow>('catalog_sku_regions').insert(
-        catalog.skus.flatMap(sku =>
-          sku.regions.map(region => ({ sku_id: sku.id, region })),
-        ),
-      );
+      // Ignoring conflicts lets replicas that start together both succeed: on
+      // PostgreSQL a concurrent transaction's delete may not see our inserts.
+      await tx<RawSkuRegionRow>('catalog_sku_regions')
+        .insert(
+          catalog.skus.flatMap(sku =>
+            sku.regions.map(region => ({ sku_id: sku.id, region })),
+          ),
+        )
+        .onConflict(['sku_id', 'region'])
+        .ignore();
     });
     this.catalog = catalog;
   }
