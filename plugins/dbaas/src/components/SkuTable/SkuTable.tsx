@@ -1,6 +1,5 @@
 import { Table, type TableColumn } from '@backstage/core-components';
 import type { CatalogSku } from '@internal/backstage-plugin-dbaas-common';
-import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
 
 const formatSla = (percent: number) => `${percent.toFixed(2)}%`;
@@ -46,11 +45,7 @@ const columns: TableColumn<CatalogSku>[] = [
     field: 'regions',
     sorting: false,
     render: sku => (
-      <span aria-label={`Available in ${sku.regions.join(', ')}`}>
-        {sku.regions.map(region => (
-          <Chip key={region} label={region} size="small" />
-        ))}
-      </span>
+      <Typography variant="body2">{sku.regions.join(', ')}</Typography>
     ),
     customFilterAndSearch: (term, sku) =>
       sku.regions.some(r => r.includes(term.toLocaleLowerCase())),
