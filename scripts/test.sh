@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
-# Runs every check the project has: type checking, lint, formatting, every
-# package's tests (SQLite and a real PostgreSQL) and the end-to-end browser test
-# against the started portal. Installs what it needs first.
+# Runs every check the project has: type checking, lint, formatting, every package's
+# tests (unit tests; store tests on SQLite and PostgreSQL; integration tests against the
+# real services of scripts/services.sh) and the end-to-end browser test against the
+# started portal. Installs what it needs first and stops what it started.
 set -euo pipefail
-source "$(dirname "$0")/lib/toolchain.sh"
-source "$(dirname "$0")/lib/postgres.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/lib/toolchain.sh"
 
 ensure_toolchain
-# git: the local GitOps repository; chromium: end-to-end tests; postgresql: store tests.
-ensure_debian_packages git chromium postgresql
+# git: the local GitOps repository; chromium: end-to-end tests.
+ensure_debian_packages git chromium
 ensure_dependencies
 cd "$repo_root"
 
-start_test_postgres
-trap stop_test_postgres EXIT
+# A state directory of this run's own, so a developer's running services are untouched.
+export DBAAS_SERVICES_STATE
+DBAAS_SERVICES_STATE=$(mktemp -d "${TMPDIR:-/tmp}/dbaas-test-services.XXXXXX")
+trap '"$here/services.sh" stop >&2 || true; rm -rf "$DBAAS_SERVICES_STATE"' EXIT
+"$here/services.sh" start
+eval "$("$here/services.sh" env)"
 
 log "type checking"
 yarn tsc
@@ -21,7 +26,7 @@ log "lint"
 yarn lint:all
 log "formatting"
 yarn prettier:check
-log "unit and store tests"
+log "unit, store and integration tests"
 CI=${CI:-true} yarn test:all
 log "end-to-end tests in headless Chromium"
 yarn test:e2e

@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { serviceCatalog } from '@internal/backstage-plugin-dbaas-common';
 import { DatabaseCatalogStore } from './database/DatabaseCatalogStore';
 import { ensureLocalGitOpsRepository } from './gitops/ensureLocalGitOpsRepository';
@@ -21,8 +22,9 @@ export const dbaasPlugin = createBackendPlugin({
         database: coreServices.database,
         httpRouter: coreServices.httpRouter,
         logger: coreServices.logger,
+        metrics: metricsServiceRef,
       },
-      async init({ config, database, httpRouter, logger }) {
+      async init({ config, database, httpRouter, logger, metrics }) {
         const localPath = config.getOptionalString('dbaas.gitops.localPath');
         if (localPath && (await ensureLocalGitOpsRepository(localPath))) {
           logger.info(`Created the local GitOps repository at ${localPath}`);
@@ -34,7 +36,7 @@ export const dbaasPlugin = createBackendPlugin({
         });
         await catalogStore.replaceCatalog(serviceCatalog);
 
-        httpRouter.use(await createRouter({ catalogStore }));
+        httpRouter.use(await createRouter({ catalogStore, metrics }));
       },
     });
   },

@@ -1,11 +1,12 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { serviceCatalog } from '@internal/backstage-plugin-dbaas-common';
+import { withTestPostgres } from '@internal/test-services';
 import { DatabaseCatalogStore } from './DatabaseCatalogStore';
 
 jest.setTimeout(60_000);
 
-// PostgreSQL is the production database; scripts/test.sh starts one and
-// passes its connection string, and with CI=true a missing one fails the suite.
+// PostgreSQL is the production database: the store runs on it as well as on SQLite.
+withTestPostgres();
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
 describe.each(databases.eachSupportedId())('DatabaseCatalogStore on %s', id => {

@@ -1,0 +1,87 @@
+import { startTestBackend } from '@backstage/backend-test-utils';
+import dbaasPlugin from '@internal/backstage-plugin-dbaas-backend';
+import { describeWithServices } from '@internal/test-services';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import request from 'supertest';
+
+jest.setTimeout(90_000);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+async function queryPrometheus(baseUrl: string, promql: string) {
+  const response = await fetch(
+    `${baseUrl}/api/v1/query?query=${encodeURIComponent(promql)}`,
+  );
+  const body = await response.json();
+  return body.data.result as {
+    metric: Record<string, string>;
+    value: [number, string];
+  }[];
+}
+
+describeWithServices(['prometheus'], 'backend metrics in Prometheus', env => {
+  const targetFile = path.join(
+    env.DBAAS_PROMETHEUS_TARGETS_DIR,
+    'backend',
+    `backend-test-${process.pid}.json`,
+  );
+  let shutdown: (() => Promise<void>) | undefined;
+
+  afterAll(async () => {
+    fs.rmSync(targetFile, { force: true });
+    await shutdown?.();
+  });
+
+  it('scrapes the DBaaS API request counter from the backend', async () => {
+    const port = await freePort();
+    process.env.DBAAS_METRICS_HOST = '127.0.0.1';
+    process.env.DBAAS_METRICS_PORT = String(port);
+    // The same module `yarn start` loads with --require.
+    const { meterProvider } = require('./instrumentation');
+    shutdown = () => meterProvider.shutdown();
+
+    const { server } = await startTestBackend({
+      features: [dbaasPlugin],
+    });
+    await request(server).get('/api/dbaas/v1/catalog/skus').expect(200);
+    await request(server)
+      .get('/api/dbaas/v1/catalog/skus?plan=shared')
+      .expect(200);
+    await request(server)
+      .get('/api/dbaas/v1/catalog/skus?plan=free')
+      .expect(400);
+
+    fs.writeFileSync(
+      targetFile,
+      JSON.stringify([
+        {
+          targets: [`127.0.0.1:${port}`],
+          labels: { instance: 'backend-test' },
+        },
+      ]),
+    );
+
+    const query =
+      'dbaas_catalog_requests_total{job="dbaas-backend",instance="backend-test"}';
+    let results: Awaited<ReturnType<typeof queryPrometheus>> = [];
+    for (let i = 0; i < 60 && results.length < 2; i++) {
+      await new Promise(resolve => setTimeout(resolve, 1000));
+      results = await queryPrometheus(env.DBAAS_PROMETHEUS_URL, query);
+    }
+
+    const byOutcome = Object.fromEntries(
+      results.map(r => [r.metric.outcome, Number(r.value[1])]),
+    );
+    expect(byOutcome).toEqual({ ok: 2, invalid: 1 });
+  });
+});

@@ -1,0 +1,10 @@
+/**
+ * Jest helpers that give integration suites the real services of `scripts/services.sh`.
+ *
+ * @packageDocumentation
+ */
+export { describeWithServices } from './describeWithServices';
+export { repoRoot } from './repoRoot';
+export { serviceEnv } from './serviceEnv';
+export { serviceMarkers, type ServiceName } from './services';
+export { withTestPostgres } from './withTestPostgres';

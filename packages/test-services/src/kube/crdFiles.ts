@@ -1,0 +1,59 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import yaml from 'js-yaml';
+import {
+  loadAllYaml,
+  type V1CustomResourceDefinition,
+} from '@kubernetes/client-node';
+import { repoRoot } from '../repoRoot';
+
+/** The folder of shared/ (upstream CRDs), beside the repository unless DBAAS_SHARED_DIR says. */
+export function sharedDir(): string {
+  return process.env.DBAAS_SHARED_DIR ?? path.resolve(repoRoot, '../shared');
+}
+
+function yamlFilesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter(file => /\.ya?ml$/.test(file))
+    .map(file => path.join(dir, file))
+    .sort();
+}
+
+/** A CRD as the file has it (for reading its schema) and as the client sends it. */
+export type CrdFile = {
+  file: string;
+  /** The YAML as written: schema keywords keep their names (x-kubernetes-...). */
+  raw: any;
+  /** The client's model of it; sending `raw` would drop the x-kubernetes-* keywords. */
+  crd: V1CustomResourceDefinition;
+};
+
+/**
+ * Every CRD the project must install: the engine and platform operators' upstream CRDs
+ * in shared/crds, and the project's own under charts/{chart}/crds.
+ */
+export function loadCrds(): CrdFile[] {
+  const chartsDir = path.join(repoRoot, 'charts');
+  const own = fs.existsSync(chartsDir)
+    ? fs
+        .readdirSync(chartsDir)
+        .flatMap(chart => yamlFilesUnder(path.join(chartsDir, chart, 'crds')))
+    : [];
+  return [...yamlFilesUnder(path.join(sharedDir(), 'crds')), ...own].flatMap(
+    file => {
+      const text = fs.readFileSync(file, 'utf8');
+      const typed = loadAllYaml(text);
+      return yaml
+        .loadAll(text)
+        .map((raw: any, index) => ({ raw, crd: typed[index] }))
+        .filter(({ raw }) => raw?.kind === 'CustomResourceDefinition')
+        .map(({ raw, crd }) => ({
+          file: path.relative(repoRoot, file),
+          raw,
+          crd: crd as V1CustomResourceDefinition,
+        }));
+    },
+  );
+}

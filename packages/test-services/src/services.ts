@@ -1,0 +1,18 @@
+/** The services of `scripts/services.sh`. */
+export type ServiceName =
+  | 'postgres'
+  | 'prometheus'
+  | 'kube'
+  | 'kafka'
+  | 'connect'
+  | 'keycloak';
+
+/** The variable each service exports once it is started and healthy. */
+export const serviceMarkers: Record<ServiceName, string> = {
+  postgres: 'DBAAS_POSTGRES_URL',
+  prometheus: 'DBAAS_PROMETHEUS_URL',
+  kube: 'DBAAS_KUBECONFIG',
+  kafka: 'DBAAS_KAFKA_BROKERS',
+  connect: 'DBAAS_KAFKA_CONNECT_URL',
+  keycloak: 'KEYCLOAK_METADATA_URL',
+};

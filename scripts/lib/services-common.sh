@@ -1,0 +1,80 @@
+# Helpers for the service definitions in scripts/services/*.sh. Sourced after toolchain.sh.
+#
+# Each service NAME is a file scripts/services/NAME.sh defining:
+#   NAME_install  idempotent; installs pinned versions under $DBAAS_CACHE_DIR/services/
+#   NAME_start    starts on free loopback ports with its state in $(service_dir NAME),
+#                 waits until healthy, then writes its endpoints with service_export
+#   NAME_stop     stops it cleanly and removes its state
+#   NAME_deps     (optional) prints the services it needs running first
+# services.sh calls NAME_install before NAME_start, and status from the env file.
+
+export DBAAS_SERVICES_STATE=${DBAAS_SERVICES_STATE:-${TMPDIR:-/tmp}/dbaas-services}
+export DBAAS_SERVICES_CACHE="$DBAAS_CACHE_DIR/services"
+
+# service_dir NAME: the runtime directory of a started service (data, logs, pid files).
+service_dir() { printf '%s/%s' "$DBAAS_SERVICES_STATE" "$1"; }
+
+# free_port: a TCP port on 127.0.0.1 nobody listens on right now.
+free_port() {
+  node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+
+# service_export NAME VAR VALUE: records an endpoint of a started service; tests and
+# the dev command read these files (services.sh env prints them all).
+service_export() {
+  local dir
+  dir=$(service_dir "$1")
+  mkdir -p "$dir"
+  printf 'export %s=%q\n' "$2" "$3" >> "$dir/env"
+  export "$2=$3"
+}
+
+# wait_until SECONDS DESCRIPTION COMMAND...: polls COMMAND every second until it succeeds.
+wait_until() {
+  local seconds=$1 what=$2
+  shift 2
+  local i
+  for ((i = 0; i < seconds; i++)); do
+    if "$@" >/dev/null 2>&1; then
+      return 0
+    fi
+    sleep 1
+  done
+  log "$what did not happen within ${seconds}s"
+  return 1
+}
+
+# stop_pidfile FILE [SECONDS]: SIGTERM the process in FILE, SIGKILL after SECONDS (default 30).
+stop_pidfile() {
+  local file=$1 seconds=${2:-30} pid i
+  [ -f "$file" ] || return 0
+  pid=$(cat "$file")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < seconds * 10; i++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+  fi
+  rm -f "$file"
+}
+
+# run_as_service_user COMMAND...: runs COMMAND as the unprivileged `dbaas` user when
+# running as root (PostgreSQL and others refuse root), else as the current user.
+run_as_service_user() {
+  if [ "$(id -u)" -eq 0 ]; then
+    id dbaas >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin dbaas
+    runuser -u dbaas -- "$@"
+  else
+    "$@"
+  fi
+}
+
+# owned_by_service_user DIR: makes DIR writable by run_as_service_user.
+owned_by_service_user() {
+  if [ "$(id -u)" -eq 0 ]; then
+    id dbaas >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin dbaas
+    chown -R dbaas "$1"
+  fi
+}
