@@ -16,6 +16,8 @@ cd "$repo_root"
 # A state directory of this run's own, so a developer's running services are untouched.
 export DBAAS_SERVICES_STATE
 DBAAS_SERVICES_STATE=$(mktemp -d "${TMPDIR:-/tmp}/dbaas-test-services.XXXXXX")
+# Services that refuse root (PostgreSQL) run as an unprivileged user, who must reach it.
+chmod 755 "$DBAAS_SERVICES_STATE"
 trap '"$here/services.sh" stop >&2 || true; rm -rf "$DBAAS_SERVICES_STATE"' EXIT
 "$here/services.sh" start
 eval "$("$here/services.sh" env)"
