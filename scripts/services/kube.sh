@@ -113,6 +113,7 @@ kube_daemon() {
   local pidfile=$1 logfile=$2
   shift 2
   rm -f "$pidfile"
+  # shellcheck disable=SC2016 # expanded by the inner bash, on purpose
   setsid bash -c 'echo "$$" > "$0"; exec "$@"' "$pidfile" "$@" > "$logfile" 2>&1 < /dev/null &
   local i
   for ((i = 0; i < 50; i++)); do

@@ -41,19 +41,23 @@ export function loadCrds(): CrdFile[] {
         .readdirSync(chartsDir)
         .flatMap(chart => yamlFilesUnder(path.join(chartsDir, chart, 'crds')))
     : [];
-  return [...yamlFilesUnder(path.join(sharedDir(), 'crds')), ...own].flatMap(
-    file => {
-      const text = fs.readFileSync(file, 'utf8');
-      const typed = loadAllYaml(text);
-      return yaml
-        .loadAll(text)
-        .map((raw: any, index) => ({ raw, crd: typed[index] }))
-        .filter(({ raw }) => raw?.kind === 'CustomResourceDefinition')
-        .map(({ raw, crd }) => ({
-          file: path.relative(repoRoot, file),
-          raw,
-          crd: crd as V1CustomResourceDefinition,
-        }));
-    },
-  );
+  const upstream = path.join(sharedDir(), 'crds');
+  if (!fs.existsSync(upstream)) {
+    throw new Error(
+      `The upstream CRDs are not at ${upstream}: put shared/ beside the repository or set DBAAS_SHARED_DIR`,
+    );
+  }
+  return [...yamlFilesUnder(upstream), ...own].flatMap(file => {
+    const text = fs.readFileSync(file, 'utf8');
+    const typed = loadAllYaml(text);
+    return yaml
+      .loadAll(text)
+      .map((raw: any, index) => ({ raw, crd: typed[index] }))
+      .filter(({ raw }) => raw?.kind === 'CustomResourceDefinition')
+      .map(({ raw, crd }) => ({
+        file: path.relative(repoRoot, file),
+        raw,
+        crd: crd as V1CustomResourceDefinition,
+      }));
+  });
 }
