@@ -18,6 +18,8 @@ eval "$("$here/services.sh" env)"
 export POSTGRES_HOST=$DBAAS_POSTGRES_HOST POSTGRES_PORT=$DBAAS_POSTGRES_PORT
 export POSTGRES_USER=$DBAAS_POSTGRES_USER POSTGRES_PASSWORD=local-trust-auth
 export APP_BASE_URL=http://localhost:3000
+AUTH_SESSION_SECRET=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+export AUTH_SESSION_SECRET
 
 # The backend serves its metrics on :9464 (packages/backend/src/instrumentation.js).
 printf '[{"targets":["127.0.0.1:9464"],"labels":{"instance":"backend"}}]\n' \
