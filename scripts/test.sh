@@ -30,5 +30,7 @@ log "formatting"
 yarn prettier:check
 log "unit, store and integration tests"
 CI=${CI:-true} yarn test:all
-log "end-to-end tests in headless Chromium"
+log "end-to-end tests in headless Chromium: embedded defaults"
 yarn test:e2e
+log "end-to-end tests in headless Chromium: production-like, on the service stack"
+yarn test:e2e:services

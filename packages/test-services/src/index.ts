@@ -4,6 +4,9 @@
  * @packageDocumentation
  */
 export { describeWithServices } from './describeWithServices';
+export { loadCrds, sharedDir, type CrdFile } from './kube/crdFiles';
+export { installCrds } from './kube/installCrds';
+export { kubeConfigFrom } from './kube/kubeConfig';
 export { repoRoot } from './repoRoot';
 export { serviceEnv } from './serviceEnv';
 export { serviceMarkers, type ServiceName } from './services';

@@ -1,5 +1,4 @@
 import {
-  ApiextensionsV1Api,
   CoreV1Api,
   CustomObjectsApi,
   Watch,
@@ -7,6 +6,7 @@ import {
 } from '@kubernetes/client-node';
 import { describeWithServices } from '../describeWithServices';
 import { loadCrds } from '../kube/crdFiles';
+import { installCrds } from '../kube/installCrds';
 import {
   exampleFromSchema,
   wrongTypeUnderSpec,
@@ -64,7 +64,6 @@ function withValueAt(object: any, path: string[], value: unknown) {
 
 describeWithServices(['kube'], 'kube-apiserver', env => {
   const kc = kubeConfigFrom(env);
-  const extensions = kc.makeApiClient(ApiextensionsV1Api);
   const core = kc.makeApiClient(CoreV1Api);
   const objects = kc.makeApiClient(CustomObjectsApi);
   const namespace = `crd-proof-${Date.now()}`;
@@ -72,28 +71,7 @@ describeWithServices(['kube'], 'kube-apiserver', env => {
 
   beforeAll(async () => {
     await core.createNamespace({ body: { metadata: { name: namespace } } });
-    for (const { crd } of crds) {
-      try {
-        await extensions.createCustomResourceDefinition({ body: crd });
-      } catch (error: any) {
-        // A developer's long-running apiserver may have them from an earlier run.
-        if (error.code !== 409) throw error;
-      }
-    }
-    for (const { crd } of crds) {
-      for (let i = 0; ; i++) {
-        const read = await extensions.readCustomResourceDefinition({
-          name: crd.metadata!.name!,
-        });
-        const established = read.status?.conditions?.some(
-          c => c.type === 'Established' && c.status === 'True',
-        );
-        if (established) break;
-        if (i > 100)
-          throw new Error(`${crd.metadata!.name} never became Established`);
-        await new Promise(resolve => setTimeout(resolve, 100));
-      }
-    }
+    await installCrds(kc, crds);
   });
 
   afterAll(async () => {
