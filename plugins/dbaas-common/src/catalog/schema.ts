@@ -98,6 +98,10 @@ export const skuDefaultsSchema = z.object({
   memoryGiPerNode: z.number().int().positive(),
   storageGiPerNode: z.number().int().min(1),
   replicationFactor: z.number().int().min(1),
+  /** Shards the nodes are split into (Vitess keyspace shards, MongoDB shards). */
+  shards: z.number().int().min(1).optional(),
+  /** Racks (availability zones) the nodes are spread over (ScyllaDB, Aerospike). */
+  racks: z.number().int().min(1).optional(),
 });
 
 /** @public */

@@ -123,6 +123,7 @@ export const skus: Sku[] = [
       memoryGiPerNode: 16,
       storageGiPerNode: 250,
       replicationFactor: 3,
+      shards: 4,
     },
   },
   {
@@ -138,6 +139,7 @@ export const skus: Sku[] = [
       memoryGiPerNode: 16,
       storageGiPerNode: 500,
       replicationFactor: 3,
+      racks: 3,
     },
   },
   {
@@ -153,6 +155,7 @@ export const skus: Sku[] = [
       memoryGiPerNode: 32,
       storageGiPerNode: 1000,
       replicationFactor: 3,
+      racks: 3,
     },
   },
   {
@@ -169,6 +172,7 @@ export const skus: Sku[] = [
       memoryGiPerNode: 32,
       storageGiPerNode: 1000,
       replicationFactor: 3,
+      racks: 3,
     },
   },
   {
@@ -230,6 +234,7 @@ export const skus: Sku[] = [
       memoryGiPerNode: 64,
       storageGiPerNode: 1000,
       replicationFactor: 3,
+      racks: 3,
     },
   },
   {
@@ -260,6 +265,7 @@ export const skus: Sku[] = [
       memoryGiPerNode: 32,
       storageGiPerNode: 500,
       replicationFactor: 3,
+      shards: 2,
     },
   },
   {

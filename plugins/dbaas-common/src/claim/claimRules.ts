@@ -1,0 +1,223 @@
+import type { ServiceCatalog } from '../catalog/schema';
+import { DRAGONFLY_MEMORY_TIERS, engineRoles } from './engineRoles';
+import { toGi } from './quantity';
+import type { ServiceClaimSpec } from './serviceClaimSpec';
+
+/** A broken rule: the field it concerns and a message a user can act on. @public */
+export type ClaimIssue = { path: (string | number)[]; message: string };
+
+const MIN_STORAGE_GI = 100;
+const MAX_STORAGE_GI = 10 * 1024;
+
+const isPowerOfTwo = (n: number) => n > 0 && (n & (n - 1)) === 0;
+
+/**
+ * The rules a well-shaped spec must also follow: storage bounds, the engine's own
+ * constraints, the plan's, and what the service catalog offers. Every message names
+ * the rule, so an API answer or a form error tells the user what to change.
+ * @public
+ */
+export function claimRuleIssues(
+  spec: ServiceClaimSpec,
+  catalog: ServiceCatalog,
+): ClaimIssue[] {
+  const issues: ClaimIssue[] = [];
+  const add = (path: ClaimIssue['path'], message: string) =>
+    issues.push({ path, message });
+  const engine = catalog.engines.find(e => e.id === spec.engine)!;
+  const rf = spec.replication.factor;
+  const replicas = (role: string) => spec.resources[role]?.replicas ?? 0;
+
+  const sizeGi = toGi(spec.storage.size);
+  if (sizeGi < MIN_STORAGE_GI || sizeGi > MAX_STORAGE_GI) {
+    add(['storage', 'size'], 'Must be between 100Gi and 10Ti');
+  }
+
+  if (!engine.versions.includes(spec.version)) {
+    add(
+      ['version'],
+      `${engine.displayName} is offered in versions ${engine.versions.join(
+        ', ',
+      )}`,
+    );
+  }
+
+  const roles = engineRoles[spec.engine];
+  for (const role of Object.keys(spec.resources)) {
+    if (![...roles.required, ...roles.optional].includes(role)) {
+      add(
+        ['resources', role],
+        `${engine.displayName} has no role "${role}" (its roles: ${[
+          ...roles.required,
+          ...roles.optional,
+        ].join(', ')})`,
+      );
+    }
+  }
+  for (const role of roles.required) {
+    if (!spec.resources[role]) {
+      add(
+        ['resources', role],
+        `${engine.displayName} needs the ${role} role sized`,
+      );
+    }
+  }
+
+  if (!spec.replication.regions.includes(spec.region)) {
+    add(
+      ['replication', 'regions'],
+      `Must include the primary region ${spec.region}`,
+    );
+  }
+
+  switch (spec.engine) {
+    case 'yugabyte':
+      if (rf % 2 === 0 || rf > 7) {
+        add(
+          ['replication', 'factor'],
+          'YugabyteDB needs an odd replication factor from 1 to 7',
+        );
+      }
+      if (spec.resources.tserver && replicas('tserver') < rf) {
+        add(
+          ['resources', 'tserver', 'replicas'],
+          `YugabyteDB needs at least as many tservers as the replication factor (${rf})`,
+        );
+      }
+      break;
+    case 'vitess':
+      if (!isPowerOfTwo(spec.topology?.shards ?? 1)) {
+        add(
+          ['topology', 'shards'],
+          'Vitess needs a shard count that is a power of two (1, 2, 4, 8, ...)',
+        );
+      }
+      break;
+    case 'scylla':
+      if ((spec.topology?.racks ?? 1) < rf) {
+        add(
+          ['topology', 'racks'],
+          `ScyllaDB needs at least as many racks as the replication factor (${rf})`,
+        );
+      }
+      break;
+    case 'dragonfly': {
+      const memory = spec.resources.instance?.memory;
+      if (
+        memory &&
+        !(DRAGONFLY_MEMORY_TIERS as readonly string[]).includes(memory)
+      ) {
+        add(
+          ['resources', 'instance', 'memory'],
+          `Dragonfly comes in memory tiers of ${DRAGONFLY_MEMORY_TIERS.join(
+            ', ',
+          )}`,
+        );
+      }
+      break;
+    }
+    case 'aerospike':
+      if (
+        spec.engineOptions?.strongConsistency &&
+        (rf < 2 || replicas('node') < 3)
+      ) {
+        add(
+          ['engineOptions', 'strongConsistency'],
+          'Aerospike strong consistency needs a replication factor of at least 2 and at least 3 nodes',
+        );
+      }
+      break;
+    case 'mongodb': {
+      const mode = spec.topology?.mode;
+      if (!mode) {
+        add(
+          ['topology', 'mode'],
+          'MongoDB runs as a replicaset or a sharded cluster: choose one',
+        );
+      } else if (mode === 'sharded' && (spec.topology?.shards ?? 0) < 2) {
+        add(
+          ['topology', 'shards'],
+          'A sharded MongoDB cluster needs at least 2 shards',
+        );
+      } else if (mode === 'replicaset' && replicas('mongod') % 2 === 0) {
+        add(
+          ['resources', 'mongod', 'replicas'],
+          'A MongoDB replica set needs an odd number of members to elect a primary',
+        );
+      }
+      break;
+    }
+    default:
+      break;
+  }
+
+  switch (spec.plan) {
+    case 'shared':
+      if (spec.replication.regions.length > 1) {
+        add(
+          ['replication', 'regions'],
+          'The shared plan runs in a single region',
+        );
+      }
+      for (const [role, size] of Object.entries(spec.resources)) {
+        if (size.replicas > 1) {
+          add(
+            ['resources', role, 'replicas'],
+            'The shared plan scales vertically only: every role runs 1 replica',
+          );
+        }
+      }
+      if ((spec.topology?.shards ?? 1) > 1 || (spec.topology?.racks ?? 1) > 1) {
+        add(
+          ['topology'],
+          'The shared plan scales vertically only: no shards or racks',
+        );
+      }
+      break;
+    case 'clustered':
+      if (!spec.highAvailability.multiAZ) {
+        add(
+          ['highAvailability', 'multiAZ'],
+          'The clustered plan spreads over availability zones: multiAZ must be true',
+        );
+      }
+      break;
+    case 'global':
+      if (spec.replication.regions.length < 2) {
+        add(
+          ['replication', 'regions'],
+          'The global plan needs at least 2 regions',
+        );
+      }
+      break;
+    default:
+      break;
+  }
+
+  if (
+    spec.backup.enabled &&
+    (!spec.backup.schedule || !spec.backup.retention)
+  ) {
+    add(['backup'], 'An enabled backup needs a schedule and a retention');
+  }
+
+  if (spec.sku) {
+    const sku = catalog.skus.find(s => s.id === spec.sku);
+    if (!sku) {
+      add(['sku'], `There is no SKU "${spec.sku}"`);
+    } else {
+      if (sku.engine !== spec.engine || sku.plan !== spec.plan) {
+        add(['sku'], `SKU ${sku.id} is ${sku.engine} on the ${sku.plan} plan`);
+      }
+      for (const region of spec.replication.regions) {
+        if (!sku.regions.includes(region)) {
+          add(
+            ['replication', 'regions'],
+            `SKU ${sku.id} is not offered in ${region}`,
+          );
+        }
+      }
+    }
+  }
+  return issues;
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+const binaryUnits: Record<string, number> = {
+  Ki: 1 / (1024 * 1024),
+  Mi: 1 / 1024,
+  Gi: 1,
+  Ti: 1024,
+  Pi: 1024 * 1024,
+};
+
+/**
+ * A Kubernetes binary quantity (`500Mi`, `100Gi`, `2Ti`) of memory or storage.
+ * @public
+ */
+export const byteQuantitySchema = z
+  .string()
+  .regex(
+    /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi)$/,
+    'must be a size with a binary unit, such as 512Mi, 100Gi or 2Ti',
+  );
+
+/**
+ * A Kubernetes CPU quantity: cores (`2`, `0.5`) or millicores (`500m`).
+ * @public
+ */
+export const cpuQuantitySchema = z
+  .string()
+  .regex(
+    /^([0-9]+m|[0-9]+(\.[0-9]+)?)$/,
+    'must be a CPU amount such as 2, 0.5 or 500m',
+  );
+
+/** The size in GiB of a quantity that byteQuantitySchema accepted. @public */
+export function toGi(quantity: string): number {
+  const match = /^([0-9.]+)(Ki|Mi|Gi|Ti|Pi)$/.exec(quantity);
+  if (!match) {
+    throw new Error(`Not a byte quantity: ${quantity}`);
+  }
+  return Number(match[1]) * binaryUnits[match[2]];
+}
