@@ -14,3 +14,5 @@ export { serviceClaimSpecSchema } from './claim/serviceClaimSpecSchema';
 export { claimRuleIssues, type ClaimIssue } from './claim/claimRules';
 export { engineRoles, DRAGONFLY_MEMORY_TIERS } from './claim/engineRoles';
 export { specFromSku } from './claim/specFromSku';
+export * from './claim/serviceClaimStatus';
+export { serviceClaimCrd, SERVICE_CLAIM_API } from './claim/serviceClaimCrd';

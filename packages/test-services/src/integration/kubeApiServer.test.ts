@@ -4,6 +4,10 @@ import {
   Watch,
   type V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
+import {
+  serviceCatalog,
+  specFromSku,
+} from '@internal/backstage-plugin-dbaas-common';
 import { describeWithServices } from '../describeWithServices';
 import { loadCrds } from '../kube/crdFiles';
 import { installCrds } from '../kube/installCrds';
@@ -20,6 +24,8 @@ jest.setTimeout(180_000);
 const specAdditions: Record<string, Record<string, unknown>> = {
   BackupSchedule: { cronExpression: '0 */6 * * *' },
   YBUniverse: { numNodes: 3, replicationFactor: 3 },
+  // The project's own CRD: a real claim, as the portal writes it.
+  ServiceClaim: specFromSku(serviceCatalog, 'yb-dedicated', 'lagos'),
 };
 
 /** The storage version, as the YAML has it (schema keywords under their own names). */
@@ -78,8 +84,11 @@ describeWithServices(['kube'], 'kube-apiserver', env => {
     await core.deleteNamespace({ name: namespace }).catch(() => undefined);
   });
 
-  it('installs every upstream CRD from shared/crds', () => {
-    expect(crds.length).toBeGreaterThanOrEqual(30);
+  it("installs every upstream CRD from shared/crds and the project's own", () => {
+    expect(crds.length).toBeGreaterThanOrEqual(31);
+    expect(crds.map(c => c.crd.metadata?.name)).toContain(
+      'serviceclaims.dbaas.io',
+    );
   });
 
   describe.each(crds.map(({ file, raw }) => [file, raw] as const))(
