@@ -59,10 +59,16 @@ describe('dbaasPlugin', () => {
     );
 
     expect(response.status).toBe(400);
-    expect(response.body.error.name).toBe('InputError');
-    expect(response.body.error.message).toMatch(
-      /^Invalid SKU filter: engine: .*"yugabyte"/,
-    );
+    expect(response.body.error).toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: expect.stringMatching(
+        /^Invalid SKU filter: engine: .*"yugabyte"/,
+      ),
+      details: {
+        field: 'engine',
+        constraint: expect.stringContaining('"postgresql"'),
+      },
+    });
   });
 
   it('requires a signed-in caller', async () => {
@@ -73,6 +79,7 @@ describe('dbaasPlugin', () => {
       .set('Authorization', mockCredentials.none.header());
 
     expect(response.status).toBe(401);
+    expect(response.body.error.code).toBe('UNAUTHORIZED');
   });
 
   it('creates the local GitOps repository on first start', async () => {

@@ -20,11 +20,12 @@ export const dbaasPlugin = createBackendPlugin({
       deps: {
         config: coreServices.rootConfig,
         database: coreServices.database,
+        httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         logger: coreServices.logger,
         metrics: metricsServiceRef,
       },
-      async init({ config, database, httpRouter, logger, metrics }) {
+      async init({ config, database, httpAuth, httpRouter, logger, metrics }) {
         const localPath = config.getOptionalString('dbaas.gitops.localPath');
         if (localPath && (await ensureLocalGitOpsRepository(localPath))) {
           logger.info(`Created the local GitOps repository at ${localPath}`);
@@ -36,7 +37,11 @@ export const dbaasPlugin = createBackendPlugin({
         });
         await catalogStore.replaceCatalog(serviceCatalog);
 
-        httpRouter.use(await createRouter({ catalogStore, metrics }));
+        httpRouter.use(
+          await createRouter({ catalogStore, metrics, httpAuth, logger }),
+        );
+        // The router authenticates every request itself (see createRouter).
+        httpRouter.addAuthPolicy({ path: '/', allow: 'unauthenticated' });
       },
     });
   },

@@ -16,3 +16,4 @@ export { engineRoles, DRAGONFLY_MEMORY_TIERS } from './claim/engineRoles';
 export { specFromSku } from './claim/specFromSku';
 export * from './claim/serviceClaimStatus';
 export { serviceClaimCrd, SERVICE_CLAIM_API } from './claim/serviceClaimCrd';
+export * from './api/apiError';

@@ -6,17 +6,30 @@ import {
 } from '@internal/backstage-plugin-dbaas-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import type {
+  HttpAuthService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import type { MetricsService } from '@backstage/backend-plugin-api/alpha';
 import { CatalogStore } from '../database/CatalogStore';
+import { errorHandler } from './errorHandler';
 
 /** Routes of the DBaaS API, mounted by the plugin at `/api/dbaas`. */
 export async function createRouter(options: {
   catalogStore: CatalogStore;
   metrics: MetricsService;
+  httpAuth: HttpAuthService;
+  logger: LoggerService;
 }): Promise<express.Router> {
-  const { catalogStore, metrics } = options;
+  const { catalogStore, metrics, httpAuth, logger } = options;
   const router = Router();
   router.use(express.json());
+  // Authentication is checked here rather than by the framework's auth policy, so
+  // that a missing or bad token is answered in the API's own error shape.
+  router.use(async (req, _res, next) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    next();
+  });
 
   const catalogRequests = metrics.createCounter<{ outcome: string }>(
     'dbaas.catalog.requests',
@@ -29,6 +42,7 @@ export async function createRouter(options: {
     if (!query.success) {
       throw new InputError(
         `Invalid SKU filter: ${formatZodError(query.error)}`,
+        query.error,
       );
     }
     const body: CatalogSkuList = {
@@ -37,5 +51,6 @@ export async function createRouter(options: {
     res.json(body);
   });
 
+  router.use(errorHandler(logger));
   return router;
 }
