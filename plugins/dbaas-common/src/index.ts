@@ -17,3 +17,4 @@ export { specFromSku } from './claim/specFromSku';
 export * from './claim/serviceClaimStatus';
 export { serviceClaimCrd, SERVICE_CLAIM_API } from './claim/serviceClaimCrd';
 export * from './api/apiError';
+export { claimFootprint, type ClaimFootprint } from './claim/claimFootprint';

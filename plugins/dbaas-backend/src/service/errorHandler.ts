@@ -68,7 +68,10 @@ export function errorHandler(logger: LoggerService): ErrorRequestHandler {
         details.violations = violations;
       }
     }
-    if (error instanceof QuotaExceededError) {
+    if (
+      error instanceof QuotaExceededError &&
+      error.retryAfterSeconds !== undefined
+    ) {
       details.retryAfterSeconds = error.retryAfterSeconds;
       res.setHeader('Retry-After', String(error.retryAfterSeconds));
     }

@@ -38,3 +38,10 @@ export function toGi(quantity: string): number {
   }
   return Number(match[1]) * binaryUnits[match[2]];
 }
+
+/** The cores of a quantity that cpuQuantitySchema accepted (`500m` is 0.5). @public */
+export function toCores(quantity: string): number {
+  return quantity.endsWith('m')
+    ? Number(quantity.slice(0, -1)) / 1000
+    : Number(quantity);
+}
