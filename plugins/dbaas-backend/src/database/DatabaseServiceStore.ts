@@ -160,7 +160,7 @@ export class DatabaseServiceStore implements ServiceStore {
       .merge();
   }
 
-  async getUsage(tenant: string) {
+  async getUsage(tenant: string): Promise<ClaimFootprint> {
     return this.usage(this.db, tenant);
   }
 
@@ -189,7 +189,10 @@ export class DatabaseServiceStore implements ServiceStore {
     return toQuota((await locked.first())!);
   }
 
-  private async usage(db: Knex | Knex.Transaction, tenant: string) {
+  private async usage(
+    db: Knex | Knex.Transaction,
+    tenant: string,
+  ): Promise<ClaimFootprint> {
     const [row] = await db('service_instances')
       .where({ tenant })
       .whereNull('deleted_at')
@@ -210,7 +213,7 @@ export class DatabaseServiceStore implements ServiceStore {
   private assertWithinQuota(
     tenant: string,
     quota: TenantQuota,
-    usage: Omit<ClaimFootprint, never>,
+    usage: ClaimFootprint,
     footprint: ClaimFootprint,
   ) {
     const checks: [keyof ClaimFootprint, keyof TenantQuota, string][] = [
