@@ -40,8 +40,6 @@ export interface ServiceStore {
   }): Promise<ServiceRecord>;
   getQuota(tenant: string): Promise<TenantQuota>;
   setQuota(tenant: string, quota: TenantQuota): Promise<void>;
-  /** What the tenant's live databases use. */
-  getUsage(
-    tenant: string,
-  ): Promise<Omit<ClaimFootprint, 'instances'> & { instances: number }>;
+  /** What the tenant's live databases use together. */
+  getUsage(tenant: string): Promise<ClaimFootprint>;
 }
