@@ -78,3 +78,24 @@ owned_by_service_user() {
     chown -R dbaas "$1"
   fi
 }
+
+# wait_while_running PID SECONDS DESCRIPTION LOG COMMAND...: polls COMMAND every second
+# until it succeeds, like wait_until, but gives up at once (showing the end of LOG) if
+# the process PID exits: a service that died should fail now, not after the timeout.
+wait_while_running() {
+  local pid=$1 seconds=$2 what=$3 logfile=$4 i
+  shift 4
+  for ((i = 0; i < seconds; i++)); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      log "the process exited while waiting for $what; the end of $logfile:"
+      tail -n 20 "$logfile" >&2 2>/dev/null || true
+      return 1
+    fi
+    if "$@" >/dev/null 2>&1; then
+      return 0
+    fi
+    sleep 1
+  done
+  log "$what did not happen within ${seconds}s; see $logfile"
+  return 1
+}

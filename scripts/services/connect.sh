@@ -43,7 +43,7 @@ connect_ready() {
 # services.sh calls NAME_start as an `if` condition, where set -e is off: hence the
 # explicit `|| return 1` on the steps that matter.
 connect_start() {
-  local dir home java port pid url i
+  local dir home java port pid url
   dir=$(service_dir connect)
   home=$(connect_home)
   java=$(kafka_java) || return 1
@@ -96,20 +96,9 @@ PROPERTIES
     > "$dir/logs/stdout.log" 2>&1 < /dev/null &
   pid=$!
   echo "$pid" > "$dir/connect.pid"
-  # Own loop rather than wait_until: a worker that died should fail now, not in 120s.
-  for ((i = 0; i < 120; i++)); do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      log "Kafka Connect exited: $(tail -3 "$dir/logs/connect.log" 2>/dev/null || tail -3 "$dir/logs/stdout.log")"
-      return 1
-    fi
-    if connect_ready "$url" 2>/dev/null; then
-      service_export connect DBAAS_KAFKA_CONNECT_URL "$url"
-      return 0
-    fi
-    sleep 1
-  done
-  log "Kafka Connect did not list the Debezium connector within 120s; see $dir/logs/connect.log"
-  return 1
+  wait_while_running "$pid" 120 "Kafka Connect to list the Debezium connector" \
+    "$dir/logs/connect.log" connect_ready "$url" || return 1
+  service_export connect DBAAS_KAFKA_CONNECT_URL "$url"
 }
 
 connect_stop() {

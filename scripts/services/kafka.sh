@@ -133,7 +133,7 @@ PROPERTIES
 # kafka_launch: starts the formatted node of $(service_dir kafka) and waits until it
 # serves metadata.
 kafka_launch() {
-  local dir java port pid i
+  local dir java port pid
   dir=$(service_dir kafka)
   java=$(kafka_java) || return 1
   port=$(sed -n 's|^listeners=PLAINTEXT://127.0.0.1:\([0-9]*\),.*|\1|p' "$dir/server.properties")
@@ -144,15 +144,8 @@ kafka_launch() {
     > "$dir/logs/stdout.log" 2>&1 < /dev/null &
   pid=$!
   echo "$pid" > "$dir/kafka.pid"
-  # Own loop rather than wait_until: a broker that died should fail now, not in 90s.
-  for ((i = 0; i < 90; i++)); do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      log "Kafka exited: $(tail -3 "$dir/logs/server.log" 2>/dev/null || tail -3 "$dir/logs/stdout.log")"
-      return 1
-    fi
-    (exec 3<> "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-    sleep 1
-  done
+  wait_while_running "$pid" 90 "Kafka to listen on 127.0.0.1:$port" "$dir/logs/server.log" \
+    bash -c "exec 3<> /dev/tcp/127.0.0.1/$port" || return 1
   # Listening is not serving: the broker answers metadata once it caught up with the
   # controller. Listing topics asks exactly that.
   wait_until 60 "Kafka on 127.0.0.1:$port to answer metadata" \

@@ -112,23 +112,9 @@ keycloak_start() {
 
   local url="http://127.0.0.1:$http"
   local metadata="$url/realms/dbaas/.well-known/openid-configuration"
-  # Not wait_until: when Keycloak exits (a bad option, a taken port) we stop at once
-  # instead of polling a dead process for minutes.
-  local i
-  for ((i = 0; i < 180; i++)); do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      log "Keycloak exited; the end of $dir/keycloak.log:"
-      tail -n 30 "$dir/keycloak.log" >&2
-      return 1
-    fi
-    if curl -fsS "http://127.0.0.1:$management/health/ready" >/dev/null 2>&1 &&
-      curl -fsS "$metadata" >/dev/null 2>&1; then
-      break
-    fi
-    sleep 1
-  done
-  if [ "$i" -ge 180 ]; then
-    log "Keycloak was not ready within 180s"
+  # A bad option or a taken port ends Keycloak at once; wait_while_running notices.
+  if ! wait_while_running "$pid" 180 "Keycloak to serve the dbaas realm" "$dir/keycloak.log" \
+    keycloak_ready "$management" "$metadata"; then
     keycloak_stop
     return 1
   fi
@@ -140,6 +126,11 @@ keycloak_start() {
   service_export keycloak DBAAS_KEYCLOAK_ADMIN_USER admin
   service_export keycloak DBAAS_KEYCLOAK_ADMIN_PASSWORD "$admin_password"
   service_export keycloak DBAAS_KEYCLOAK_USER_PASSWORD "$user_password"
+}
+
+# keycloak_ready MANAGEMENT-PORT METADATA-URL: healthy, and the realm imported.
+keycloak_ready() {
+  curl -fsS "http://127.0.0.1:$1/health/ready" && curl -fsS "$2"
 }
 
 keycloak_stop() {
