@@ -1,6 +1,14 @@
 export interface Config {
   /** Configuration of the DBaaS backend plugin. */
   dbaas?: {
+    /** Who decides what in the DBaaS permission policy. */
+    permissions?: {
+      /**
+       * Users or groups (entity refs, e.g. group:default/platform) allowed every
+       * DBaaS action in every organization: the team running the platform.
+       */
+      platformAdmins?: string[];
+    };
     /** Where database claims are committed. */
     gitops?: {
       /**
@@ -9,6 +17,43 @@ export interface Config {
        * resolved from the backend's working directory.
        */
       localPath?: string;
+    };
+    /**
+     * The API's rate limit. It counts per tenant, not per client address, in the
+     * database, so all backend replicas share it; requests over it are answered
+     * 429 QUOTA_EXCEEDED with Retry-After.
+     */
+    rateLimit?: {
+      /** Requests a tenant may make per minute. Defaults to 100. */
+      requestsPerMinute?: number;
+    };
+    /** Where `GET /services/{id}/metrics` reads databases' time series. */
+    metrics?: {
+      /**
+       * The Prometheus that scrapes the databases' pods, kube-state-metrics and the
+       * kubelets. When unset, the metrics route answers 503 SERVICE_UNAVAILABLE.
+       */
+      prometheus?: {
+        /** Prometheus' address, e.g. http://prometheus.monitoring:9090. */
+        baseUrl: string;
+      };
+    };
+    /**
+     * The audit trail. Every mutation records an event in the plugin's database,
+     * queryable through `GET /audit-logs` whether or not it is published.
+     */
+    audit?: {
+      /**
+       * The Kafka cluster the relay publishes events to, on topics
+       * `dbaas.audit.{tenant}` (auto-created by the broker, or created beforehand).
+       * When unset the relay does not run and events are only kept in the database.
+       */
+      kafka?: {
+        /** Bootstrap brokers, e.g. kafka-0.kafka:9092. */
+        brokers: string[];
+        /** The client id the relay connects with. Defaults to backstage-dbaas-audit. */
+        clientId?: string;
+      };
     };
   };
 }

@@ -1,4 +1,5 @@
 import { createBackend } from '@backstage/backend-defaults';
+import { dbaasPermissionPolicyModule } from '@internal/backstage-plugin-dbaas-backend';
 import { authModuleKeycloakProvider } from './modules/authModuleKeycloakProvider';
 
 const backend = createBackend();
@@ -25,11 +26,9 @@ backend.add(
 
 backend.add(import('@backstage/plugin-techdocs-backend'));
 
-// The allow-all policy stands until the DBaaS permission policy replaces it.
+// DBaaS permissions follow organization roles; other plugins' are allowed.
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+backend.add(dbaasPermissionPolicyModule);
 
 // Search uses PostgreSQL's full-text search in production and an in-memory
 // index on SQLite.

@@ -1,12 +1,67 @@
 import {
   coreServices,
   createBackendPlugin,
+  type LifecycleService,
+  type LoggerService,
+  type RootConfigService,
 } from '@backstage/backend-plugin-api';
+import type { Knex } from 'knex';
+import { AuditRelay } from './audit/AuditRelay';
 import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
-import { serviceCatalog } from '@internal/backstage-plugin-dbaas-common';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import {
+  dbaasPermissions,
+  serviceCatalog,
+} from '@internal/backstage-plugin-dbaas-common';
+import { DatabaseBackupStore } from './database/DatabaseBackupStore';
 import { DatabaseCatalogStore } from './database/DatabaseCatalogStore';
+import {
+  DatabaseServiceStore,
+  DEFAULT_TENANT_QUOTA,
+} from './database/DatabaseServiceStore';
+import { GrantStore } from './database/GrantStore';
 import { ensureLocalGitOpsRepository } from './gitops/ensureLocalGitOpsRepository';
+import { PrometheusMetricsSource } from './metrics/PrometheusMetricsSource';
+import { DbaasAccess } from './permissions/DbaasAccess';
+import { registerPermissions } from './permissions/registerPermissions';
+import { RecordOnlyProvisioner } from './provisioner/ServiceProvisioner';
+import { DatabaseRateLimiter } from './rateLimit/DatabaseRateLimiter';
+import { AuditTrail } from './service/auditTrail';
 import { createRouter } from './service/router';
+import { CatalogTenantDirectory } from './tenancy/CatalogTenantDirectory';
+
+/**
+ * Publishes the audit outbox to Kafka when brokers are configured. Without them
+ * events are still recorded and served by /audit-logs; the log says so.
+ */
+function startAuditRelay(
+  deps: {
+    config: RootConfigService;
+    lifecycle: LifecycleService;
+    logger: LoggerService;
+  },
+  db: Knex,
+) {
+  const brokers = deps.config.getOptionalStringArray(
+    'dbaas.audit.kafka.brokers',
+  );
+  if (!brokers?.length) {
+    deps.logger.warn(
+      'Audit events are recorded but not published: dbaas.audit.kafka.brokers is not set',
+    );
+    return;
+  }
+  const relay = AuditRelay.create({
+    db,
+    kafka: {
+      brokers,
+      clientId: deps.config.getOptionalString('dbaas.audit.kafka.clientId'),
+    },
+    logger: deps.logger,
+  });
+  deps.lifecycle.addStartupHook(() => relay.start());
+  deps.lifecycle.addShutdownHook(() => relay.stop());
+}
 
 /**
  * The DBaaS backend plugin: the `/api/dbaas/v1` API of the portal.
@@ -18,14 +73,21 @@ export const dbaasPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
+        auditor: coreServices.auditor,
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
         config: coreServices.rootConfig,
         database: coreServices.database,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
+        lifecycle: coreServices.lifecycle,
         logger: coreServices.logger,
         metrics: metricsServiceRef,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
       },
-      async init({ config, database, httpAuth, httpRouter, logger, metrics }) {
+      async init(deps) {
+        const { config, database, httpRouter, logger } = deps;
         const localPath = config.getOptionalString('dbaas.gitops.localPath');
         if (localPath && (await ensureLocalGitOpsRepository(localPath))) {
           logger.info(`Created the local GitOps repository at ${localPath}`);
@@ -36,10 +98,55 @@ export const dbaasPlugin = createBackendPlugin({
           catalog: serviceCatalog,
         });
         await catalogStore.replaceCatalog(serviceCatalog);
-
-        httpRouter.use(
-          await createRouter({ catalogStore, metrics, httpAuth, logger }),
+        const services = await DatabaseServiceStore.create({ database });
+        const db = services.db;
+        const grants = new GrantStore(db);
+        const access = new DbaasAccess(
+          deps.permissions,
+          deps.permissionsRegistry,
+          grants,
         );
+        const directory = new CatalogTenantDirectory({
+          catalog: deps.catalog,
+          auth: deps.auth,
+        });
+        registerPermissions(
+          deps.permissionsRegistry,
+          dbaasPermissions,
+          access,
+          services,
+          directory,
+        );
+
+        const requestsPerMinute = config.getOptionalNumber(
+          'dbaas.rateLimit.requestsPerMinute',
+        );
+        httpRouter.use(
+          await createRouter({
+            catalogStore,
+            metrics: deps.metrics,
+            httpAuth: deps.httpAuth,
+            logger,
+            context: {
+              db,
+              catalog: serviceCatalog,
+              services,
+              backups: new DatabaseBackupStore(db, DEFAULT_TENANT_QUOTA),
+              grants,
+              directory,
+              access,
+              audit: new AuditTrail(db, deps.auditor, logger),
+              provisioner: new RecordOnlyProvisioner(),
+              metricsSource: PrometheusMetricsSource.fromConfig(config),
+              rateLimiter: await DatabaseRateLimiter.create({
+                database,
+                logger,
+                ...(requestsPerMinute ? { limit: requestsPerMinute } : {}),
+              }),
+            },
+          }),
+        );
+        startAuditRelay(deps, db);
         // The router authenticates every request itself (see createRouter).
         httpRouter.addAuthPolicy({ path: '/', allow: 'unauthenticated' });
       },

@@ -34,6 +34,7 @@ describe.each(databases.eachSupportedId())('DatabaseServiceStore on %s', id => {
       Array.from({ length: 50 }, (_, i) =>
         store.createService({
           tenant,
+          organization: 'group:default/dbaas-org',
           name: `db-${i}`,
           spec,
           createdBy: 'user:default/ada',
@@ -66,6 +67,7 @@ describe.each(databases.eachSupportedId())('DatabaseServiceStore on %s', id => {
 
     await store.createService({
       tenant,
+      organization: 'group:default/dbaas-org',
       name: 'first',
       spec,
       createdBy: 'user:default/kwame',
@@ -73,6 +75,7 @@ describe.each(databases.eachSupportedId())('DatabaseServiceStore on %s', id => {
     await expect(
       store.createService({
         tenant,
+        organization: 'group:default/dbaas-org',
         name: 'second',
         spec,
         createdBy: 'user:default/kwame',
@@ -90,6 +93,7 @@ describe.each(databases.eachSupportedId())('DatabaseServiceStore on %s', id => {
       Array.from({ length: 5 }, () =>
         store.createService({
           tenant,
+          organization: 'group:default/dbaas-org',
           name: 'orders',
           spec,
           createdBy: 'user:default/lena',
@@ -112,6 +116,7 @@ describe.each(databases.eachSupportedId())('DatabaseServiceStore on %s', id => {
     const { store } = await createStore();
     const record = await store.createService({
       tenant: 'group:default/payments',
+      organization: 'group:default/dbaas-org',
       name: 'ledger',
       spec,
       createdBy: 'user:default/ada',

@@ -1,64 +1,36 @@
 import type { DatabaseService } from '@backstage/backend-plugin-api';
-import { ConflictError } from '@backstage/errors';
+import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   claimFootprint,
   type ClaimFootprint,
+  type ListServicesQuery,
+  type Page,
 } from '@internal/backstage-plugin-dbaas-common';
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { QuotaExceededError } from '../service/QuotaExceededError';
+import {
+  applyAccessFilter,
+  type AccessFilter,
+} from '../permissions/accessFilter';
 import { migratedClient } from './migrations';
-import type { ServiceRecord, ServiceStore, TenantQuota } from './ServiceStore';
+import {
+  assertWithinQuota,
+  DEFAULT_TENANT_QUOTA,
+  lockQuota,
+  toQuota,
+  toQuotaRow,
+  usageOf,
+  type RawQuotaRow,
+} from './quotas';
+import { toServiceRecord, type RawServiceRow } from './serviceRows';
+import type {
+  InTransaction,
+  ServiceRecord,
+  ServiceStore,
+  TenantQuota,
+} from './ServiceStore';
 
-type RawQuotaRow = {
-  tenant: string;
-  max_instances: number;
-  max_storage_gi: number;
-  max_cpu: number;
-  max_memory_gi: number;
-  max_backups: number;
-};
-
-type RawServiceRow = {
-  id: string;
-  tenant: string;
-  name: string;
-  engine: string;
-  plan: string;
-  region: string;
-  sku: string | null;
-  status: ServiceRecord['status'];
-  spec: string;
-  storage_gi: number;
-  cpu: number;
-  memory_gi: number;
-  generation: number;
-  created_by: string;
-  created_at: Date | string;
-  updated_at: Date | string;
-  deleted_at: Date | string | null;
-};
-
-/** Limits a tenant starts with until an org admin sets its own. */
-export const DEFAULT_TENANT_QUOTA: TenantQuota = {
-  instances: 10,
-  storageGi: 10 * 1024,
-  cpu: 64,
-  memoryGi: 256,
-  backups: 100,
-};
-
-const toIso = (value: Date | string) => new Date(value).toISOString();
-
-function toQuota(row: RawQuotaRow): TenantQuota {
-  return {
-    instances: Number(row.max_instances),
-    storageGi: Number(row.max_storage_gi),
-    cpu: Number(row.max_cpu),
-    memoryGi: Number(row.max_memory_gi),
-    backups: Number(row.max_backups),
-  };
-}
+export { DEFAULT_TENANT_QUOTA };
 
 function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string; message?: string };
@@ -68,10 +40,12 @@ function isUniqueViolation(error: unknown): boolean {
   );
 }
 
+const noop = async () => {};
+
 /**
- * ServiceStore on the plugin's database. Creates lock the tenant's quota row
- * (SELECT ... FOR UPDATE on PostgreSQL; SQLite serialises writers itself), so
- * concurrent requests are checked one after another and can never overrun a quota.
+ * ServiceStore on the plugin's database. Every change of a tenant's databases
+ * locks the tenant's quota row first, so concurrent requests are checked one
+ * after another and can never overrun a quota.
  */
 export class DatabaseServiceStore implements ServiceStore {
   static async create(options: {
@@ -86,36 +60,43 @@ export class DatabaseServiceStore implements ServiceStore {
   }
 
   private constructor(
-    private readonly db: Knex,
+    readonly db: Knex,
     private readonly defaultQuota: TenantQuota,
   ) {}
 
-  async createService(input: {
-    tenant: string;
-    name: string;
-    spec: ServiceRecord['spec'];
-    createdBy: string;
-  }): Promise<ServiceRecord> {
+  async createService(
+    input: {
+      tenant: string;
+      organization: string;
+      name: string;
+      spec: ServiceRecord['spec'];
+      createdBy: string;
+    },
+    inTransaction: InTransaction<ServiceRecord> = noop,
+  ): Promise<ServiceRecord> {
     const footprint = claimFootprint(input.spec);
+    const nameTaken = () =>
+      new ConflictError(
+        `A database named "${input.name}" already exists in ${input.tenant}`,
+      );
     try {
       return await this.db.transaction(async tx => {
-        const quota = await this.lockQuota(tx, input.tenant);
+        const quota = await lockQuota(tx, input.tenant, this.defaultQuota);
         const taken = await tx<RawServiceRow>('service_instances')
           .where({ tenant: input.tenant, name: input.name })
           .whereNull('deleted_at')
           .first('id');
         if (taken) {
-          throw new ConflictError(
-            `A database named "${input.name}" already exists in ${input.tenant}`,
-          );
+          throw nameTaken();
         }
-        const usage = await this.usage(tx, input.tenant);
-        this.assertWithinQuota(input.tenant, quota, usage, footprint);
+        const usage = await usageOf(tx, input.tenant);
+        assertWithinQuota(input.tenant, quota, usage, footprint);
 
         const now = new Date();
         const row: RawServiceRow = {
           id: randomUUID(),
           tenant: input.tenant,
+          organization: input.organization,
           name: input.name,
           engine: input.spec.engine,
           plan: input.spec.plan,
@@ -123,6 +104,7 @@ export class DatabaseServiceStore implements ServiceStore {
           sku: input.spec.sku ?? null,
           status: 'Pending',
           spec: JSON.stringify(input.spec),
+          reported_status: null,
           storage_gi: footprint.storageGi,
           cpu: footprint.cpu,
           memory_gi: footprint.memoryGi,
@@ -133,17 +115,140 @@ export class DatabaseServiceStore implements ServiceStore {
           deleted_at: null,
         };
         await tx<RawServiceRow>('service_instances').insert(row);
-        return this.toRecord(row);
+        const record = toServiceRecord(row);
+        await inTransaction(tx, record);
+        return record;
       });
     } catch (error) {
       // Two creates of one name that raced past the check meet the unique index.
       if (isUniqueViolation(error)) {
-        throw new ConflictError(
-          `A database named "${input.name}" already exists in ${input.tenant}`,
-        );
+        throw nameTaken();
       }
       throw error;
     }
+  }
+
+  async getService(
+    id: string,
+    filter?: AccessFilter,
+  ): Promise<ServiceRecord | undefined> {
+    const query = this.db<RawServiceRow>('service_instances')
+      .where({ id })
+      .whereNull('deleted_at');
+    applyAccessFilter(query, filter);
+    const row = await query.first();
+    return row ? toServiceRecord(row) : undefined;
+  }
+
+  async listServices(
+    query: ListServicesQuery,
+    filter?: AccessFilter,
+  ): Promise<Page<ServiceRecord>> {
+    const base =
+      this.db<RawServiceRow>('service_instances').whereNull('deleted_at');
+    for (const column of ['engine', 'plan', 'region', 'tenant'] as const) {
+      if (query[column]) {
+        base.where(column, query[column]);
+      }
+    }
+    if (query.status) {
+      const status = query.status[0].toUpperCase() + query.status.slice(1);
+      base.where('status', status);
+    }
+    if (query.q) {
+      base.where('name', 'like', `%${query.q.replace(/[%_\\]/g, '')}%`);
+    }
+    applyAccessFilter(base, filter);
+    const [rows, [{ total }]] = await Promise.all([
+      base
+        .clone()
+        .orderBy([
+          { column: 'created_at', order: 'desc' },
+          { column: 'id', order: 'asc' },
+        ])
+        .offset((query.page - 1) * query.limit)
+        .limit(query.limit),
+      base.clone().count({ total: '*' }),
+    ]);
+    return {
+      data: rows.map(toServiceRecord),
+      pagination: {
+        page: query.page,
+        limit: query.limit,
+        total: Number(total),
+      },
+    };
+  }
+
+  async updateSpec(
+    input: { id: string; generation: number; spec: ServiceRecord['spec'] },
+    inTransaction: InTransaction<ServiceRecord> = noop,
+  ): Promise<ServiceRecord> {
+    return this.db.transaction(async tx => {
+      const current = await this.liveRow(tx, input.id);
+      const quota = await lockQuota(tx, current.tenant, this.defaultQuota);
+      if (current.status === 'Deleting') {
+        throw new ConflictError(`Database ${current.name} is being deleted`);
+      }
+      const footprint = claimFootprint(input.spec);
+      const growth: ClaimFootprint = {
+        instances: 0,
+        storageGi: footprint.storageGi - Number(current.storage_gi),
+        cpu: footprint.cpu - Number(current.cpu),
+        memoryGi: footprint.memoryGi - Number(current.memory_gi),
+      };
+      assertWithinQuota(
+        current.tenant,
+        quota,
+        await usageOf(tx, current.tenant),
+        growth,
+      );
+      const changes: Partial<RawServiceRow> = {
+        spec: JSON.stringify(input.spec),
+        storage_gi: footprint.storageGi,
+        cpu: footprint.cpu,
+        memory_gi: footprint.memoryGi,
+        generation: input.generation + 1,
+        updated_at: new Date(),
+      };
+      // The generation check makes concurrent edits of one database fail loudly
+      // instead of one silently undoing the other.
+      const updated = await tx<RawServiceRow>('service_instances')
+        .where({ id: input.id, generation: input.generation })
+        .update(changes);
+      if (updated !== 1) {
+        throw new ConflictError(
+          `Database ${current.name} was changed by another request; fetch it and try again`,
+        );
+      }
+      const record = toServiceRecord({
+        ...current,
+        ...changes,
+      } as RawServiceRow);
+      await inTransaction(tx, record);
+      return record;
+    });
+  }
+
+  async markDeleting(
+    id: string,
+    inTransaction: InTransaction<ServiceRecord> = noop,
+  ): Promise<ServiceRecord> {
+    return this.db.transaction(async tx => {
+      const current = await this.liveRow(tx, id);
+      if (current.status === 'Deleting') {
+        throw new ConflictError(
+          `Database ${current.name} is already being deleted`,
+        );
+      }
+      const changes = { status: 'Deleting' as const, updated_at: new Date() };
+      await tx<RawServiceRow>('service_instances')
+        .where({ id })
+        .update(changes);
+      const record = toServiceRecord({ ...current, ...changes });
+      await inTransaction(tx, record);
+      return record;
+    });
   }
 
   async getQuota(tenant: string): Promise<TenantQuota> {
@@ -153,102 +258,32 @@ export class DatabaseServiceStore implements ServiceStore {
     return row ? toQuota(row) : { ...this.defaultQuota };
   }
 
-  async setQuota(tenant: string, quota: TenantQuota): Promise<void> {
-    await this.db<RawQuotaRow>('tenant_quotas')
-      .insert(this.toQuotaRow(tenant, quota))
-      .onConflict('tenant')
-      .merge();
+  async setQuota(
+    tenant: string,
+    quota: TenantQuota,
+    inTransaction: InTransaction<TenantQuota> = noop,
+  ): Promise<void> {
+    await this.db.transaction(async tx => {
+      await tx<RawQuotaRow>('tenant_quotas')
+        .insert(toQuotaRow(tenant, quota))
+        .onConflict('tenant')
+        .merge();
+      await inTransaction(tx, quota);
+    });
   }
 
   async getUsage(tenant: string): Promise<ClaimFootprint> {
-    return this.usage(this.db, tenant);
+    return usageOf(this.db, tenant);
   }
 
-  private toQuotaRow(tenant: string, quota: TenantQuota): RawQuotaRow {
-    return {
-      tenant,
-      max_instances: quota.instances,
-      max_storage_gi: quota.storageGi,
-      max_cpu: quota.cpu,
-      max_memory_gi: quota.memoryGi,
-      max_backups: quota.backups,
-    };
-  }
-
-  private async lockQuota(
-    tx: Knex.Transaction,
-    tenant: string,
-  ): Promise<TenantQuota> {
-    await tx<RawQuotaRow>('tenant_quotas')
-      .insert(this.toQuotaRow(tenant, this.defaultQuota))
-      .onConflict('tenant')
-      .ignore();
-    const query = tx<RawQuotaRow>('tenant_quotas').where({ tenant });
-    // SQLite has no row locks: its single writer already serialises transactions.
-    const locked = tx.client.config.client === 'pg' ? query.forUpdate() : query;
-    return toQuota((await locked.first())!);
-  }
-
-  private async usage(
-    db: Knex | Knex.Transaction,
-    tenant: string,
-  ): Promise<ClaimFootprint> {
-    const [row] = await db('service_instances')
-      .where({ tenant })
+  private async liveRow(tx: Knex.Transaction, id: string) {
+    const row = await tx<RawServiceRow>('service_instances')
+      .where({ id })
       .whereNull('deleted_at')
-      .select(
-        db.raw('count(*) as instances'),
-        db.raw('coalesce(sum(storage_gi), 0) as storage_gi'),
-        db.raw('coalesce(sum(cpu), 0) as cpu'),
-        db.raw('coalesce(sum(memory_gi), 0) as memory_gi'),
-      );
-    return {
-      instances: Number(row.instances),
-      storageGi: Number(row.storage_gi),
-      cpu: Number(row.cpu),
-      memoryGi: Number(row.memory_gi),
-    };
-  }
-
-  private assertWithinQuota(
-    tenant: string,
-    quota: TenantQuota,
-    usage: ClaimFootprint,
-    footprint: ClaimFootprint,
-  ) {
-    const checks: [keyof ClaimFootprint, keyof TenantQuota, string][] = [
-      ['instances', 'instances', 'databases'],
-      ['storageGi', 'storageGi', 'GiB of storage'],
-      ['cpu', 'cpu', 'CPU cores'],
-      ['memoryGi', 'memoryGi', 'GiB of memory'],
-    ];
-    for (const [use, limit, unit] of checks) {
-      const total = usage[use] + footprint[use];
-      if (total > quota[limit]) {
-        throw new QuotaExceededError(
-          `${tenant} would use ${total} of its ${quota[limit]} ${unit}`,
-        );
-      }
+      .first();
+    if (!row) {
+      throw new NotFoundError(`There is no database ${id}`);
     }
-  }
-
-  private toRecord(row: RawServiceRow): ServiceRecord {
-    return {
-      id: row.id,
-      tenant: row.tenant,
-      name: row.name,
-      status: row.status,
-      spec: JSON.parse(row.spec),
-      footprint: {
-        instances: 1,
-        storageGi: Number(row.storage_gi),
-        cpu: Number(row.cpu),
-        memoryGi: Number(row.memory_gi),
-      },
-      generation: Number(row.generation),
-      createdBy: row.created_by,
-      createdAt: toIso(row.created_at),
-      updatedAt: toIso(row.updated_at),
-    };
+    return row;
   }
 }

@@ -18,15 +18,30 @@ const codeByErrorName: Record<string, ApiErrorCode> = {
   ServiceUnavailableError: 'SERVICE_UNAVAILABLE',
 };
 
-type ZodLikeIssue = { path: PropertyKey[]; message: string };
+type ZodLikeIssue = {
+  path: PropertyKey[];
+  message: string;
+  code?: string;
+  keys?: string[];
+};
 
 function violationsOf(error: Error): { field: string; constraint: string }[] {
-  const issues = (error.cause as { issues?: ZodLikeIssue[] } | undefined)
-    ?.issues;
-  return (issues ?? []).map(issue => ({
-    field: issue.path.map(String).join('.'),
-    constraint: issue.message,
-  }));
+  // The issues ride on the error itself (see parseInput) or on its cause (a
+  // ZodError passed to InputError).
+  const issues =
+    (error as { issues?: ZodLikeIssue[] }).issues ??
+    (error.cause as { issues?: ZodLikeIssue[] } | undefined)?.issues;
+  return (issues ?? []).flatMap(issue => {
+    const path = issue.path.map(String);
+    // Zod reports unknown keys on the object holding them; name each key instead.
+    if (issue.code === 'unrecognized_keys' && issue.keys?.length) {
+      return issue.keys.map(key => ({
+        field: [...path, key].join('.'),
+        constraint: 'Unrecognized key',
+      }));
+    }
+    return [{ field: path.join('.'), constraint: issue.message }];
+  });
 }
 
 /**
@@ -42,10 +57,12 @@ export function errorHandler(logger: LoggerService): ErrorRequestHandler {
       return;
     }
     // body-parser's errors (malformed JSON, a body too large) carry a 4xx status
-    // and a message meant for the client.
+    // and a message meant for the client; so does Express's URIError for a path
+    // parameter it cannot decode (`/services/%E0%A4%A`), without marking it exposed.
     const clientHttpError =
       isError(error) &&
-      (error as { expose?: boolean }).expose === true &&
+      ((error as { expose?: boolean }).expose === true ||
+        error.name === 'URIError') &&
       Number((error as { status?: number }).status) < 500;
     const known = isError(error)
       ? codeByErrorName[error.name] ??
@@ -63,8 +80,12 @@ export function errorHandler(logger: LoggerService): ErrorRequestHandler {
     if (isError(error)) {
       const violations = violationsOf(error);
       if (violations.length > 0) {
-        details.field = violations[0].field;
-        details.constraint = violations[0].constraint;
+        // A rule on the whole body (its type, a cross-field refine) has no field.
+        const first = violations.find(v => v.field) ?? violations[0];
+        if (first.field) {
+          details.field = first.field;
+        }
+        details.constraint = first.constraint;
         details.violations = violations;
       }
     }

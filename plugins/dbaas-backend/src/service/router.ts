@@ -1,6 +1,5 @@
-import { InputError } from '@backstage/errors';
+import { NotFoundError } from '@backstage/errors';
 import {
-  formatZodError,
   skuQuerySchema,
   type CatalogSkuList,
 } from '@internal/backstage-plugin-dbaas-common';
@@ -13,6 +12,14 @@ import type {
 import type { MetricsService } from '@backstage/backend-plugin-api/alpha';
 import { CatalogStore } from '../database/CatalogStore';
 import { errorHandler } from './errorHandler';
+import { parseInput } from './parse';
+import { callerOf } from './requestContext';
+import { addAuditRoutes } from './routes/auditRoutes';
+import { addBackupRoutes } from './routes/backupRoutes';
+import { addMetricsRoutes } from './routes/metricsRoutes';
+import { addOrganizationRoutes } from './routes/organizationRoutes';
+import type { RouteContext } from './routes/RouteContext';
+import { addServiceRoutes } from './routes/serviceRoutes';
 
 /** Routes of the DBaaS API, mounted by the plugin at `/api/dbaas`. */
 export async function createRouter(options: {
@@ -20,16 +27,18 @@ export async function createRouter(options: {
   metrics: MetricsService;
   httpAuth: HttpAuthService;
   logger: LoggerService;
+  context: RouteContext;
 }): Promise<express.Router> {
-  const { catalogStore, metrics, httpAuth, logger } = options;
+  const { catalogStore, metrics, httpAuth, logger, context } = options;
   const router = Router();
-  router.use(express.json());
   // Authentication is checked here rather than by the framework's auth policy, so
-  // that a missing or bad token is answered in the API's own error shape.
-  router.use(async (req, _res, next) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+  // that a missing or bad token is answered in the API's own error shape; and
+  // before the body is read, so an anonymous caller learns nothing from it.
+  router.use(async (req, res, next) => {
+    res.locals.caller = await callerOf(httpAuth, req, res);
     next();
   });
+  router.use(express.json({ limit: '64kb' }));
 
   const catalogRequests = metrics.createCounter<{ outcome: string }>(
     'dbaas.catalog.requests',
@@ -37,20 +46,27 @@ export async function createRouter(options: {
   );
 
   router.get('/v1/catalog/skus', async (req, res) => {
-    const query = skuQuerySchema.safeParse(req.query);
-    catalogRequests.add(1, { outcome: query.success ? 'ok' : 'invalid' });
-    if (!query.success) {
-      throw new InputError(
-        `Invalid SKU filter: ${formatZodError(query.error)}`,
-        query.error,
-      );
-    }
+    await context.rateLimiter.consume(res.locals.caller.actor);
+    const valid = skuQuerySchema.safeParse(req.query).success;
+    catalogRequests.add(1, { outcome: valid ? 'ok' : 'invalid' });
+    const query = parseInput(skuQuerySchema, req.query, 'SKU filter');
     const body: CatalogSkuList = {
-      items: await catalogStore.listSkus(query.data),
+      items: await catalogStore.listSkus(query),
     };
     res.json(body);
   });
 
+  addServiceRoutes(router, context);
+  addBackupRoutes(router, context);
+  addMetricsRoutes(router, context);
+  addOrganizationRoutes(router, context);
+  addAuditRoutes(router, context);
+
+  router.use((req, _res) => {
+    throw new NotFoundError(
+      `The DBaaS API has no route ${req.method} ${req.path}`,
+    );
+  });
   router.use(errorHandler(logger));
   return router;
 }

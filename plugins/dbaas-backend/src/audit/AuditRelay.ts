@@ -1,0 +1,234 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { Kafka, type Producer, type RetryOptions } from 'kafkajs';
+import type { Knex } from 'knex';
+import type { RawAuditEventRow } from './auditEventRows';
+import { auditMessages } from './auditMessages';
+import { kafkaLogCreator } from './kafkaLogCreator';
+
+/** Options of {@link AuditRelay.create}. */
+export type AuditRelayOptions = {
+  /** The plugin's database, migrated. */
+  db: Knex;
+  kafka: { brokers: string[]; clientId?: string };
+  logger: LoggerService;
+  /**
+   * Rows per round trip; default 100. One tenant's share of a batch is one Kafka
+   * record batch, which the broker refuses above `message.max.bytes` (1 MiB by
+   * default).
+   */
+  batchSize?: number;
+  /** How long to wait before looking again when the outbox is empty; default 1 s. */
+  idleIntervalMs?: number;
+};
+
+const FIRST_BACKOFF_MS = 250;
+const MAX_BACKOFF_MS = 5_000;
+
+// Few, quick retries inside kafkajs (it would retry an idempotent producer
+// forever by default): a send that fails soon is how the relay notices an outage,
+// and the relay itself retries without limit. Limiting them is safe because a
+// failed batch is sent again unchanged on the same producer, or on a new one
+// (see publishBatch).
+const KAFKA_RETRY: RetryOptions = {
+  initialRetryTime: 200,
+  retries: 3,
+  maxRetryTime: MAX_BACKOFF_MS,
+};
+
+/**
+ * Publishes the audit outbox (`audit_events`) to the tenants' Kafka topics
+ * `dbaas.audit.{tenant}`, oldest first, and stamps each row once Kafka has it.
+ * Delivery is at least once: a row is only marked after every in-sync replica
+ * acknowledged it, and consumers deduplicate on the event id.
+ */
+export class AuditRelay {
+  static create(options: AuditRelayOptions): AuditRelay {
+    const kafka = new Kafka({
+      clientId: options.kafka.clientId ?? 'backstage-dbaas-audit',
+      brokers: options.kafka.brokers,
+      retry: KAFKA_RETRY,
+      logCreator: kafkaLogCreator(options.logger),
+    });
+    return new AuditRelay(
+      options.db,
+      kafka,
+      options.logger,
+      options.batchSize ?? 100,
+      options.idleIntervalMs ?? 1_000,
+    );
+  }
+
+  private producer?: Producer;
+  /** The seqs of the last batch whose send failed, while that producer lives. */
+  private unconfirmed?: Array<number | string>;
+  private running?: Promise<void>;
+  private stopping = false;
+  private wake?: () => void;
+
+  private constructor(
+    private readonly db: Knex,
+    private readonly kafka: Kafka,
+    private readonly logger: LoggerService,
+    private readonly batchSize: number,
+    private readonly idleIntervalMs: number,
+  ) {}
+
+  /** Starts relaying in the background until {@link AuditRelay.stop}. */
+  start(): void {
+    if (this.running) {
+      return;
+    }
+    this.stopping = false;
+    this.running = this.run();
+  }
+
+  /** Lets the batch in flight finish, then stops and disconnects from Kafka. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.running;
+    this.running = undefined;
+    await this.dropProducer();
+  }
+
+  /**
+   * Publishes the oldest unsent events, one batch at most, and resolves to how
+   * many. Throws when Kafka or the database fails; the rows then stay unsent.
+   */
+  async relayOnce(): Promise<number> {
+    if (this.db.client.config.client !== 'pg') {
+      // SQLite has a single writer, and the plugin a single instance on it: a
+      // transaction held through the Kafka round trip would only stall mutations.
+      return this.publishBatch(this.db, false);
+    }
+    return this.db.transaction(tx => this.publishBatch(tx, true));
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping) {
+      let pause = this.idleIntervalMs;
+      try {
+        const sent = await this.relayOnce();
+        if (failures > 0) {
+          this.logger.info(
+            `Audit relay recovered after ${failures} failed attempts`,
+          );
+          failures = 0;
+        }
+        if (sent === this.batchSize) {
+          pause = 0;
+        }
+      } catch (error) {
+        failures += 1;
+        // Once per outage: the backoff retries are not news to the operator.
+        if (failures === 1) {
+          this.logger.warn(
+            `Audit relay cannot publish; events stay in the outbox and it retries until it can: ${error}`,
+          );
+        }
+        pause = Math.min(
+          MAX_BACKOFF_MS,
+          FIRST_BACKOFF_MS * 2 ** (failures - 1),
+        );
+      }
+      if (pause > 0 && !this.stopping) {
+        await new Promise<void>(resolve => {
+          const timer = setTimeout(resolve, pause);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    }
+  }
+
+  private async publishBatch(
+    db: Knex | Knex.Transaction,
+    lock: boolean,
+  ): Promise<number> {
+    // Unsent rows rather than rows past a high-water mark: mutations commit out
+    // of seq order, and a row that becomes visible late must still be found.
+    const query = db<RawAuditEventRow>('audit_events')
+      .whereNull('published_at')
+      .orderBy('seq')
+      .limit(this.batchSize);
+    if (this.unconfirmed) {
+      // The last send failed, yet Kafka may have stored it. The producer reuses
+      // its sequence numbers for the next send, under which the broker keeps the
+      // first copy and drops a repeat: so the retry must be that very batch, or
+      // go out on a new producer (below), at the price of possible duplicates.
+      query.whereIn('seq', this.unconfirmed);
+    }
+    // Several replicas take disjoint batches: rows another relay holds are
+    // skipped rather than waited for.
+    const rows = await (lock ? query.forUpdate().skipLocked() : query);
+    if (this.unconfirmed && rows.length !== this.unconfirmed.length) {
+      // Another relay published part of it: a new producer starts new sequences.
+      await this.dropProducer();
+    }
+    this.unconfirmed = undefined;
+    if (rows.length === 0) {
+      return 0;
+    }
+    const seqs = rows.map(row => row.seq);
+    try {
+      const producer = await this.connectedProducer();
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: auditMessages(rows),
+      });
+    } catch (error) {
+      if (refusedByBroker(error)) {
+        // The producer may be fenced or out of sequence; start afresh.
+        await this.dropProducer();
+      } else {
+        this.unconfirmed = seqs;
+      }
+      throw error;
+    }
+    await db('audit_events')
+      .whereIn('seq', seqs)
+      .update({ published_at: new Date() });
+    return rows.length;
+  }
+
+  private async connectedProducer(): Promise<Producer> {
+    if (!this.producer) {
+      const producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        retry: KAFKA_RETRY,
+      });
+      try {
+        await producer.connect();
+      } catch (error) {
+        await producer.disconnect().catch(() => undefined);
+        throw error;
+      }
+      this.producer = producer;
+    }
+    return this.producer;
+  }
+
+  private async dropProducer(): Promise<void> {
+    const producer = this.producer;
+    this.producer = undefined;
+    this.unconfirmed = undefined;
+    await producer?.disconnect().catch(() => undefined);
+  }
+}
+
+/**
+ * Whether the broker refused the batch for good (fenced producer, sequence out
+ * of order, record too large) rather than kafkajs giving up on reaching it.
+ */
+function refusedByBroker(error: unknown): boolean {
+  type KafkaError = { name?: string; retriable?: boolean; cause?: KafkaError };
+  let root = error as KafkaError | undefined;
+  while (root?.cause && root.cause !== root) {
+    root = root.cause;
+  }
+  return root?.name === 'KafkaJSProtocolError' && root.retriable === false;
+}

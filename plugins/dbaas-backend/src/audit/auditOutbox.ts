@@ -1,0 +1,81 @@
+import type {
+  AuditEvent,
+  AuditLogQuery,
+  Page,
+} from '@internal/backstage-plugin-dbaas-common';
+import type { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
+import { type RawAuditEventRow, toAuditEvent } from './auditEventRows';
+import { auditTopic } from './auditTopic';
+
+/** What a mutation reports; the outbox adds the event id and the time. */
+export type AuditEventInput = Omit<AuditEvent, 'id' | 'occurredAt'>;
+
+/**
+ * Records an audit event. Pass the transaction of the mutation it describes: the
+ * event then exists exactly when the change does, and the relay publishes it
+ * after the commit. Callers pass trusted, already validated data; only a tenant
+ * that is not a group reference is refused.
+ */
+export async function writeAuditEvent(
+  db: Knex | Knex.Transaction,
+  input: AuditEventInput,
+): Promise<AuditEvent> {
+  // A tenant without a topic would stall the relay at this row for good; refuse
+  // it here, where the mutation's transaction rolls back with it.
+  auditTopic(input.tenant);
+  const row: Omit<RawAuditEventRow, 'seq'> = {
+    id: randomUUID(),
+    tenant: input.tenant,
+    organization: input.organization ?? null,
+    actor: input.actor,
+    action: input.action,
+    resource_type: input.resourceType,
+    resource_id: input.resourceId,
+    request_id: input.requestId,
+    outcome: input.outcome,
+    details: input.details ? JSON.stringify(input.details) : null,
+    occurred_at: new Date(),
+    published_at: null,
+  };
+  await db<RawAuditEventRow>('audit_events').insert(row);
+  return toAuditEvent(row);
+}
+
+/** One tenant's audit events, newest first. */
+export async function listAuditEvents(
+  db: Knex,
+  query: AuditLogQuery,
+): Promise<Page<AuditEvent>> {
+  const base = db<RawAuditEventRow>('audit_events').where(
+    'tenant',
+    query.tenant,
+  );
+  if (query.action) {
+    base.where('action', query.action);
+  }
+  if (query.since) {
+    // A Date binding, so that SQLite compares epoch milliseconds as stored.
+    base.where('occurred_at', '>=', new Date(query.since));
+  }
+  const [rows, [{ total }]] = await Promise.all([
+    base
+      .clone()
+      // seq breaks ties between events of the same millisecond.
+      .orderBy([
+        { column: 'occurred_at', order: 'desc' },
+        { column: 'seq', order: 'desc' },
+      ])
+      .offset((query.page - 1) * query.limit)
+      .limit(query.limit),
+    base.clone().count({ total: '*' }),
+  ]);
+  return {
+    data: rows.map(toAuditEvent),
+    pagination: {
+      page: query.page,
+      limit: query.limit,
+      total: Number(total),
+    },
+  };
+}

@@ -1,0 +1,187 @@
+import type { Backup, Restore } from '@internal/backstage-plugin-dbaas-common';
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { QuotaExceededError } from '../service/QuotaExceededError';
+import type { BackupStore } from './BackupStore';
+import { lockQuota } from './quotas';
+import { toIso } from './serviceRows';
+import type { InTransaction, TenantQuota } from './ServiceStore';
+
+type RawBackupRow = {
+  id: string;
+  service_id: string;
+  tenant: string;
+  type: Backup['type'];
+  status: Backup['status'];
+  description: string | null;
+  size_bytes: number | string | null;
+  storage_path: string | null;
+  started_at: Date | string | null;
+  completed_at: Date | string | null;
+  created_by: string;
+  created_at: Date | string;
+};
+
+type RawRestoreRow = {
+  id: string;
+  service_id: string;
+  backup_id: string;
+  point_in_time: Date | string | null;
+  status: Restore['status'];
+  created_by: string;
+  created_at: Date | string;
+};
+
+function toBackup(row: RawBackupRow): Backup {
+  return {
+    id: row.id,
+    serviceId: row.service_id,
+    type: row.type,
+    status: row.status,
+    ...(row.description ? { description: row.description } : {}),
+    ...(row.size_bytes !== null ? { sizeBytes: Number(row.size_bytes) } : {}),
+    ...(row.started_at ? { startedAt: toIso(row.started_at) } : {}),
+    ...(row.completed_at ? { completedAt: toIso(row.completed_at) } : {}),
+    createdBy: row.created_by,
+    createdAt: toIso(row.created_at),
+  };
+}
+
+const noop = async () => {};
+
+/** BackupStore on the plugin's database; backups count against the tenant's quota. */
+export class DatabaseBackupStore implements BackupStore {
+  constructor(
+    private readonly db: Knex,
+    private readonly defaultQuota: TenantQuota,
+  ) {}
+
+  async createBackup(
+    input: {
+      serviceId: string;
+      tenant: string;
+      type: Backup['type'];
+      description?: string;
+      createdBy: string;
+    },
+    inTransaction: InTransaction<Backup> = noop,
+    outer?: Knex.Transaction,
+  ): Promise<Backup> {
+    const run = async (tx: Knex.Transaction) => {
+      const quota = await lockQuota(tx, input.tenant, this.defaultQuota);
+      const kept = await this.count(tx, input.tenant);
+      // The final backup of a decommission is never refused: data must not be
+      // lost because a quota is full.
+      if (input.type !== 'final' && kept + 1 > quota.backups) {
+        throw new QuotaExceededError(
+          `${input.tenant} would keep ${kept + 1} of its ${
+            quota.backups
+          } backups`,
+        );
+      }
+      const row: RawBackupRow = {
+        id: randomUUID(),
+        service_id: input.serviceId,
+        tenant: input.tenant,
+        type: input.type,
+        status: 'pending',
+        description: input.description ?? null,
+        size_bytes: null,
+        storage_path: null,
+        started_at: null,
+        completed_at: null,
+        created_by: input.createdBy,
+        created_at: new Date(),
+      };
+      await tx<RawBackupRow>('service_backups').insert(row);
+      const backup = toBackup(row);
+      await inTransaction(tx, backup);
+      return backup;
+    };
+    return outer ? run(outer) : this.db.transaction(run);
+  }
+
+  async listBackups(serviceId: string): Promise<Backup[]> {
+    const rows = await this.db<RawBackupRow>('service_backups')
+      .where({ service_id: serviceId })
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'asc' },
+      ]);
+    return rows.map(toBackup);
+  }
+
+  async getBackup(
+    serviceId: string,
+    backupId: string,
+  ): Promise<Backup | undefined> {
+    const row = await this.db<RawBackupRow>('service_backups')
+      .where({ id: backupId, service_id: serviceId })
+      .first();
+    return row ? toBackup(row) : undefined;
+  }
+
+  async updateBackup(
+    backupId: string,
+    report: Pick<Backup, 'status'> &
+      Partial<Pick<Backup, 'sizeBytes' | 'startedAt' | 'completedAt'>>,
+  ): Promise<void> {
+    await this.db<RawBackupRow>('service_backups')
+      .where({ id: backupId })
+      .update({
+        status: report.status,
+        ...(report.sizeBytes !== undefined
+          ? { size_bytes: report.sizeBytes }
+          : {}),
+        ...(report.startedAt ? { started_at: new Date(report.startedAt) } : {}),
+        ...(report.completedAt
+          ? { completed_at: new Date(report.completedAt) }
+          : {}),
+      });
+  }
+
+  async countBackups(tenant: string): Promise<number> {
+    return this.count(this.db, tenant);
+  }
+
+  async createRestore(
+    input: {
+      serviceId: string;
+      backupId: string;
+      pointInTime?: string;
+      createdBy: string;
+    },
+    inTransaction: InTransaction<Restore> = noop,
+  ): Promise<Restore> {
+    return this.db.transaction(async tx => {
+      const row: RawRestoreRow = {
+        id: randomUUID(),
+        service_id: input.serviceId,
+        backup_id: input.backupId,
+        point_in_time: input.pointInTime ? new Date(input.pointInTime) : null,
+        status: 'pending',
+        created_by: input.createdBy,
+        created_at: new Date(),
+      };
+      await tx<RawRestoreRow>('service_restores').insert(row);
+      const restore: Restore = {
+        restoreId: row.id,
+        serviceId: row.service_id,
+        backupId: row.backup_id,
+        ...(row.point_in_time ? { pointInTime: toIso(row.point_in_time) } : {}),
+        status: row.status,
+        createdAt: toIso(row.created_at),
+      };
+      await inTransaction(tx, restore);
+      return restore;
+    });
+  }
+
+  private async count(db: Knex | Knex.Transaction, tenant: string) {
+    const [{ count }] = await db('service_backups')
+      .where({ tenant })
+      .whereNot({ status: 'failed' })
+      .count({ count: '*' });
+    return Number(count);
+  }
+}

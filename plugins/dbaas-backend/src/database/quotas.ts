@@ -1,0 +1,112 @@
+import type { ClaimFootprint } from '@internal/backstage-plugin-dbaas-common';
+import type { Knex } from 'knex';
+import { QuotaExceededError } from '../service/QuotaExceededError';
+import type { TenantQuota } from './ServiceStore';
+
+export type RawQuotaRow = {
+  tenant: string;
+  max_instances: number;
+  max_storage_gi: number;
+  max_cpu: number;
+  max_memory_gi: number;
+  max_backups: number;
+};
+
+/** Limits a tenant starts with until an org owner sets its own. */
+export const DEFAULT_TENANT_QUOTA: TenantQuota = {
+  instances: 10,
+  storageGi: 10 * 1024,
+  cpu: 64,
+  memoryGi: 256,
+  backups: 100,
+};
+
+export function toQuota(row: RawQuotaRow): TenantQuota {
+  return {
+    instances: Number(row.max_instances),
+    storageGi: Number(row.max_storage_gi),
+    cpu: Number(row.max_cpu),
+    memoryGi: Number(row.max_memory_gi),
+    backups: Number(row.max_backups),
+  };
+}
+
+export function toQuotaRow(tenant: string, quota: TenantQuota): RawQuotaRow {
+  return {
+    tenant,
+    max_instances: quota.instances,
+    max_storage_gi: quota.storageGi,
+    max_cpu: quota.cpu,
+    max_memory_gi: quota.memoryGi,
+    max_backups: quota.backups,
+  };
+}
+
+/**
+ * Reads the tenant's quota and locks its row until the transaction ends
+ * (SELECT ... FOR UPDATE on PostgreSQL; SQLite serialises writers itself), so
+ * concurrent changes of one tenant are checked one after another.
+ */
+export async function lockQuota(
+  tx: Knex.Transaction,
+  tenant: string,
+  defaultQuota: TenantQuota,
+): Promise<TenantQuota> {
+  await tx<RawQuotaRow>('tenant_quotas')
+    .insert(toQuotaRow(tenant, defaultQuota))
+    .onConflict('tenant')
+    .ignore();
+  const query = tx<RawQuotaRow>('tenant_quotas').where({ tenant });
+  const locked = tx.client.config.client === 'pg' ? query.forUpdate() : query;
+  return toQuota((await locked.first())!);
+}
+
+/** What the tenant's live (not yet removed) databases use together. */
+export async function usageOf(
+  db: Knex | Knex.Transaction,
+  tenant: string,
+): Promise<ClaimFootprint> {
+  const [row] = await db('service_instances')
+    .where({ tenant })
+    .whereNull('deleted_at')
+    .select(
+      db.raw('count(*) as instances'),
+      db.raw('coalesce(sum(storage_gi), 0) as storage_gi'),
+      db.raw('coalesce(sum(cpu), 0) as cpu'),
+      db.raw('coalesce(sum(memory_gi), 0) as memory_gi'),
+    );
+  return {
+    instances: Number(row.instances),
+    storageGi: Number(row.storage_gi),
+    cpu: Number(row.cpu),
+    memoryGi: Number(row.memory_gi),
+  };
+}
+
+const checks: [keyof ClaimFootprint, string][] = [
+  ['instances', 'databases'],
+  ['storageGi', 'GiB of storage'],
+  ['cpu', 'CPU cores'],
+  ['memoryGi', 'GiB of memory'],
+];
+
+/**
+ * Throws QuotaExceededError when usage plus the change would pass a limit. Only
+ * growth is checked, so shrinking a tenant that is already over (after its quota
+ * was lowered) is always possible.
+ */
+export function assertWithinQuota(
+  tenant: string,
+  quota: TenantQuota,
+  usage: ClaimFootprint,
+  change: ClaimFootprint,
+) {
+  for (const [key, unit] of checks) {
+    const total = usage[key] + change[key];
+    if (change[key] > 0 && total > quota[key]) {
+      throw new QuotaExceededError(
+        `${tenant} would use ${total} of its ${quota[key]} ${unit}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import type { ServiceRecord } from './ServiceStore';
+
+export type RawServiceRow = {
+  id: string;
+  tenant: string;
+  organization: string;
+  name: string;
+  engine: string;
+  plan: string;
+  region: string;
+  sku: string | null;
+  status: ServiceRecord['status'];
+  spec: string;
+  reported_status: string | null;
+  storage_gi: number;
+  cpu: number;
+  memory_gi: number;
+  generation: number;
+  created_by: string;
+  created_at: Date | string;
+  updated_at: Date | string;
+  deleted_at: Date | string | null;
+};
+
+export const toIso = (value: Date | string) => new Date(value).toISOString();
+
+export function toServiceRecord(row: RawServiceRow): ServiceRecord {
+  return {
+    id: row.id,
+    tenant: row.tenant,
+    organization: row.organization,
+    name: row.name,
+    status: row.status,
+    spec: JSON.parse(row.spec),
+    ...(row.reported_status
+      ? { reported: JSON.parse(row.reported_status) }
+      : {}),
+    footprint: {
+      instances: 1,
+      storageGi: Number(row.storage_gi),
+      cpu: Number(row.cpu),
+      memoryGi: Number(row.memory_gi),
+    },
+    generation: Number(row.generation),
+    createdBy: row.created_by,
+    createdAt: toIso(row.created_at),
+    updatedAt: toIso(row.updated_at),
+  };
+}

@@ -1,0 +1,68 @@
+import { InputError, NotFoundError } from '@backstage/errors';
+import { formatZodError } from '@internal/backstage-plugin-dbaas-common';
+import type { z } from 'zod';
+
+/**
+ * Parses input with a schema or throws an InputError carrying the issues, so the
+ * error handler can name each offending field.
+ */
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  what: string,
+): z.output<S> {
+  const result = schema.safeParse(input ?? {});
+  if (!result.success) {
+    throw withIssues(
+      new InputError(`Invalid ${what}: ${formatZodError(result.error)}`),
+      result.error.issues.flatMap(issue =>
+        // Zod reports unknown keys on the object holding them; name each key.
+        issue.code === 'unrecognized_keys'
+          ? issue.keys.map(key => ({
+              path: [...issue.path.map(String), key],
+              message: 'Unrecognized key',
+            }))
+          : [{ path: issue.path.map(String), message: issue.message }],
+      ),
+    );
+  }
+  return result.data;
+}
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A database id from the path. Anything but a UUID cannot name one. */
+export function parseServiceId(id: string): string {
+  if (!uuid.test(id)) {
+    throw new NotFoundError(`There is no database ${id}`);
+  }
+  return id.toLowerCase();
+}
+
+/** An organization from the path: a group ref, or a group name in the default namespace. */
+export function parseOrganizationRef(id: string): string {
+  const ref = id.includes(':') ? id : `group:default/${id}`;
+  return ref.toLowerCase();
+}
+
+/** A broken rule of a request: the field (as a path) and what it must be. */
+export type FieldIssue = { path: string[]; message: string };
+
+/**
+ * An InputError for rules checked outside a schema, with its issues in the shape
+ * of a ZodError's, so the error handler names each field the same way.
+ */
+export function invalidInput(what: string, issues: FieldIssue[]): InputError {
+  const summary = issues
+    .map(issue => `${issue.path.join('.')}: ${issue.message}`)
+    .join('; ');
+  return withIssues(new InputError(`Invalid ${what}: ${summary}`), issues);
+}
+
+/**
+ * Attaches the issues to the error for the error handler. Not as the error's
+ * cause: Backstage appends a cause to the message, which would repeat it.
+ */
+function withIssues(error: InputError, issues: FieldIssue[]): InputError {
+  return Object.assign(error, { issues });
+}

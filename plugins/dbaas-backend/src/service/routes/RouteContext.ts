@@ -1,0 +1,33 @@
+import type { ServiceCatalog } from '@internal/backstage-plugin-dbaas-common';
+import type { Request, Response } from 'express';
+import type { BackupStore } from '../../database/BackupStore';
+import type { GrantStore } from '../../database/GrantStore';
+import type { ServiceStore } from '../../database/ServiceStore';
+import type { ServiceMetricsSource } from '../../metrics/ServiceMetricsSource';
+import type { DbaasAccess } from '../../permissions/DbaasAccess';
+import type { ServiceProvisioner } from '../../provisioner/ServiceProvisioner';
+import type { RateLimiter } from '../../rateLimit/RateLimiter';
+import type { TenantDirectory } from '../../tenancy/TenantDirectory';
+import type { AuditTrail } from '../auditTrail';
+import type { Caller } from '../requestContext';
+import type { Knex } from 'knex';
+
+/** What the route handlers work with. */
+export type RouteContext = {
+  db: Knex;
+  catalog: ServiceCatalog;
+  services: ServiceStore;
+  backups: BackupStore;
+  grants: GrantStore;
+  directory: TenantDirectory;
+  access: DbaasAccess;
+  audit: AuditTrail;
+  provisioner: ServiceProvisioner;
+  rateLimiter: RateLimiter;
+  /** Absent when no Prometheus is configured. */
+  metricsSource?: ServiceMetricsSource;
+};
+
+/** The authenticated caller, set by the router's first middleware. */
+export const callerFrom = (_req: Request, res: Response): Caller =>
+  res.locals.caller as Caller;

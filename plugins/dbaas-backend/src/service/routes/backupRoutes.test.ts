@@ -1,0 +1,147 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
+import request from 'supertest';
+import {
+  PAYMENTS,
+  startDbaasBackend,
+} from '../../__testUtils__/dbaasTestBackend';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+const ADA = 'user:default/ada';
+const HOUR = 3_600_000;
+
+describe('backups and restores', () => {
+  async function setUp() {
+    const knex = await databases.init('SQLITE_3');
+    const backend = await startDbaasBackend({ knex });
+    const api = (method: 'get' | 'post', path: string, body?: object) => {
+      const req = request(backend.server)
+        [method](`/api/dbaas/v1${path}`)
+        .set('Authorization', backend.as(ADA));
+      return body ? req.send(body) : req;
+    };
+    const { body: service } = await api('post', '/services', {
+      name: 'ledger',
+      tenant: PAYMENTS,
+      engine: 'postgresql',
+      plan: 'dedicated',
+      region: 'lagos',
+      config: { backup: { enabled: true, retention: '7d' } },
+    });
+    /** A backup that finished `hoursAgo`, as the cluster would report it. */
+    const completedBackup = async (hoursAgo: number) => {
+      const { body } = await api('post', `/services/${service.id}/backups`, {
+        description: 'before the migration',
+      });
+      await knex('service_backups')
+        .where({ id: body.id })
+        .update({
+          status: 'completed',
+          size_bytes: 5368709120,
+          started_at: new Date(Date.now() - hoursAgo * HOUR - 600_000),
+          completed_at: new Date(Date.now() - hoursAgo * HOUR),
+        });
+      return body.id as string;
+    };
+    return { backend, api, service, completedBackup, knex };
+  }
+
+  it('takes a backup on request and lists it with its size and times', async () => {
+    const { backend, api, service, knex } = await setUp();
+    try {
+      const created = await api('post', `/services/${service.id}/backups`, {
+        type: 'manual',
+        description: 'Pre-upgrade backup',
+      });
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({
+        serviceId: service.id,
+        type: 'manual',
+        status: 'pending',
+        description: 'Pre-upgrade backup',
+        createdBy: ADA,
+      });
+      await knex('service_backups')
+        .where({ id: created.body.id })
+        .update({ status: 'completed', size_bytes: 1024 });
+
+      const listed = await api('get', `/services/${service.id}/backups`);
+      expect(listed.body.data).toEqual([
+        expect.objectContaining({
+          id: created.body.id,
+          status: 'completed',
+          sizeBytes: 1024,
+        }),
+      ]);
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('restores to a point in time inside the retention window only', async () => {
+    const { backend, api, service, completedBackup } = await setUp();
+    try {
+      const backupId = await completedBackup(48);
+      const restore = (body: object) =>
+        api('post', `/services/${service.id}/restore`, body);
+
+      const inWindow = new Date(Date.now() - 24 * HOUR).toISOString();
+      const accepted = await restore({ backupId, pointInTime: inWindow });
+      expect(accepted.status).toBe(202);
+      expect(accepted.body).toMatchObject({
+        backupId,
+        pointInTime: inWindow,
+        status: 'pending',
+      });
+
+      const beforeBackup = new Date(Date.now() - 72 * HOUR).toISOString();
+      const tooEarly = await restore({ backupId, pointInTime: beforeBackup });
+      expect(tooEarly.status).toBe(400);
+      expect(tooEarly.body.error.details.field).toBe('pointInTime');
+      expect(tooEarly.body.error.details.constraint).toMatch(
+        /^Must be between .* \(the backup's end, within the 7d retention\) and .* \(now\)$/,
+      );
+
+      const future = new Date(Date.now() + HOUR).toISOString();
+      expect((await restore({ backupId, pointInTime: future })).status).toBe(
+        400,
+      );
+
+      const expired = await completedBackup(24 * 8);
+      const old = await restore({ backupId: expired });
+      expect(old.status).toBe(400);
+      expect(old.body.error.details).toMatchObject({
+        field: 'backupId',
+        constraint: expect.stringContaining('before the 7d retention window'),
+      });
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('refuses to restore a backup that has not completed, or is not this database\u2019s', async () => {
+    const { backend, api, service } = await setUp();
+    try {
+      const { body: pending } = await api(
+        'post',
+        `/services/${service.id}/backups`,
+        {},
+      );
+      const notDone = await api('post', `/services/${service.id}/restore`, {
+        backupId: pending.id,
+      });
+      expect(notDone.status).toBe(400);
+      expect(notDone.body.error.details.constraint).toBe(
+        `Backup ${pending.id} is pending; only a completed backup can be restored`,
+      );
+
+      const unknown = await api('post', `/services/${service.id}/restore`, {
+        backupId: '0b7c1a4e-7f0e-4c3a-9d55-2f1e8c9b6a10',
+      });
+      expect(unknown.status).toBe(404);
+    } finally {
+      await backend.stop();
+    }
+  });
+});

@@ -1,0 +1,168 @@
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import {
+  createBackupRequestSchema,
+  dbaasBackupManagePermission,
+  restoreRequestSchema,
+  type Backup,
+  type Restore,
+} from '@internal/backstage-plugin-dbaas-common';
+import type { Router } from 'express';
+import type { ServiceRecord } from '../../database/ServiceStore';
+import { invalidInput, parseInput } from '../parse';
+import { loadService } from './loadService';
+import { callerFrom, type RouteContext } from './RouteContext';
+
+const HOUR_MS = 3_600_000;
+
+/** A retention such as `14d` or `36h` in milliseconds. */
+const retentionMs = (retention: string) =>
+  Number(retention.slice(0, -1)) * (retention.endsWith('d') ? 24 : 1) * HOUR_MS;
+
+/**
+ * Which moments a backup can restore to: from the end of the backup (replaying
+ * the log from there) until now, and never before the retention window, whose
+ * older backups and logs are gone.
+ */
+function restoreWindow(record: ServiceRecord, backup: Backup, now: Date) {
+  const retention = record.spec.backup.retention ?? '7d';
+  const oldest = new Date(now.getTime() - retentionMs(retention));
+  const end = new Date(backup.completedAt!);
+  return {
+    retention,
+    from: end > oldest ? end : oldest,
+    to: now,
+    expired: end < oldest,
+  };
+}
+
+/** `/v1/services/{id}/backups` and `/v1/services/{id}/restore`. */
+export function addBackupRoutes(router: Router, ctx: RouteContext) {
+  router.get('/v1/services/:id/backups', async (req, res) => {
+    const record = await loadService(ctx, callerFrom(req, res), req.params.id);
+    res.json({ data: await ctx.backups.listBackups(record.id) });
+  });
+
+  router.post('/v1/services/:id/backups', async (req, res) => {
+    const caller = callerFrom(req, res);
+    const body = parseInput(
+      createBackupRequestSchema,
+      req.body,
+      'backup request',
+    );
+    const record = await loadService(
+      ctx,
+      caller,
+      req.params.id,
+      dbaasBackupManagePermission,
+    );
+    if (record.status === 'Deleting') {
+      throw new ConflictError(
+        `Database ${record.name} is being deleted; its final backup is already requested`,
+      );
+    }
+    const backup = await ctx.audit.record<Backup>(
+      req,
+      caller,
+      {
+        action: 'backup.create',
+        tenant: record.tenant,
+        organization: record.organization,
+        resourceType: 'backup',
+        resourceId: created => created.id,
+        details: () => ({ serviceId: record.id, type: body.type }),
+      },
+      recordAudit =>
+        ctx.backups.createBackup(
+          {
+            serviceId: record.id,
+            tenant: record.tenant,
+            type: body.type,
+            description: body.description,
+            createdBy: caller.actor,
+          },
+          async (tx, created) => {
+            await recordAudit(tx, created);
+            await ctx.provisioner.requestBackup(record, created, tx);
+          },
+        ),
+    );
+    res.status(201).json(backup);
+  });
+
+  router.post('/v1/services/:id/restore', async (req, res) => {
+    const caller = callerFrom(req, res);
+    const body = parseInput(restoreRequestSchema, req.body, 'restore request');
+    const record = await loadService(
+      ctx,
+      caller,
+      req.params.id,
+      dbaasBackupManagePermission,
+    );
+    const backup = await ctx.backups.getBackup(record.id, body.backupId);
+    if (!backup) {
+      throw new NotFoundError(
+        `Database ${record.name} has no backup ${body.backupId}`,
+      );
+    }
+    if (backup.status !== 'completed' || !backup.completedAt) {
+      throw invalidInput('restore request', [
+        {
+          path: ['backupId'],
+          message: `Backup ${backup.id} is ${backup.status}; only a completed backup can be restored`,
+        },
+      ]);
+    }
+    const window = restoreWindow(record, backup, new Date());
+    if (window.expired) {
+      throw invalidInput('restore request', [
+        {
+          path: ['backupId'],
+          message: `Backup ${backup.id} ended ${backup.completedAt}, before the ${window.retention} retention window`,
+        },
+      ]);
+    }
+    if (body.pointInTime) {
+      const at = new Date(body.pointInTime);
+      if (at < window.from || at > window.to) {
+        throw invalidInput('restore request', [
+          {
+            path: ['pointInTime'],
+            message: `Must be between ${window.from.toISOString()} (the backup's end, within the ${
+              window.retention
+            } retention) and ${window.to.toISOString()} (now)`,
+          },
+        ]);
+      }
+    }
+    const restore = await ctx.audit.record<Restore>(
+      req,
+      caller,
+      {
+        action: 'service.restore',
+        tenant: record.tenant,
+        organization: record.organization,
+        resourceType: 'database',
+        resourceId: record.id,
+        details: created => ({
+          restoreId: created.restoreId,
+          backupId: backup.id,
+          pointInTime: created.pointInTime ?? null,
+        }),
+      },
+      recordAudit =>
+        ctx.backups.createRestore(
+          {
+            serviceId: record.id,
+            backupId: backup.id,
+            pointInTime: body.pointInTime,
+            createdBy: caller.actor,
+          },
+          async (tx, created) => {
+            await recordAudit(tx, created);
+            await ctx.provisioner.requestRestore(record, created, tx);
+          },
+        ),
+    );
+    res.status(202).json(restore);
+  });
+}

@@ -1,0 +1,256 @@
+import request from 'supertest';
+import {
+  CHECKOUT,
+  PAYMENTS,
+  startDbaasBackend,
+} from '../../__testUtils__/dbaasTestBackend';
+
+jest.setTimeout(60_000);
+
+const ADA = 'user:default/ada';
+
+describe('the /v1/services API', () => {
+  let backend: Awaited<ReturnType<typeof startDbaasBackend>>;
+  beforeEach(async () => {
+    backend = await startDbaasBackend();
+  });
+  afterEach(() => backend.stop());
+
+  const create = (body: object, user = ADA) =>
+    request(backend.server)
+      .post('/api/dbaas/v1/services')
+      .set('Authorization', backend.as(user))
+      .send(body);
+
+  it('creates a database from its engine, plan and region, with the seed\u2019s config on top', async () => {
+    const response = await create({
+      name: 'orders',
+      tenant: PAYMENTS,
+      engine: 'yugabyte',
+      plan: 'dedicated',
+      region: 'lagos',
+      config: {
+        storageSize: '500Gi',
+        replicationFactor: 3,
+        backup: { enabled: true, schedule: '0 2 * * *' },
+      },
+    });
+
+    expect(response.status).toBe(201);
+    expect(response.body).toMatchObject({
+      name: 'orders',
+      tenant: PAYMENTS,
+      organization: 'group:default/acme',
+      engine: 'yugabyte',
+      plan: 'dedicated',
+      region: 'lagos',
+      status: 'pending',
+      generation: 1,
+      connection: null,
+      createdBy: ADA,
+      config: {
+        storage: { size: '500Gi' },
+        replication: { factor: 3 },
+        backup: { enabled: true, schedule: '0 2 * * *' },
+      },
+    });
+    expect(response.headers.location).toBe(`services/${response.body.id}`);
+
+    const fetched = await request(backend.server)
+      .get(`/api/dbaas/v1/services/${response.body.id}`)
+      .set('Authorization', backend.as(ADA));
+    expect(fetched.status).toBe(200);
+    expect(fetched.body).toEqual(response.body);
+  });
+
+  it('names the config field a rule is broken through, as the seed\u2019s error example does', async () => {
+    const response = await create({
+      name: 'orders',
+      tenant: PAYMENTS,
+      engine: 'yugabyte',
+      plan: 'dedicated',
+      region: 'lagos',
+      config: { storageSize: '50Gi', replicationFactor: 2 },
+    });
+
+    expect(response.status).toBe(400);
+    expect(response.body.error.message).toMatch(
+      /^Invalid database config: config\.storageSize: Must be between 100Gi and 10Ti; config\.replicationFactor: [^;]*$/,
+    );
+    expect(response.body.error).toMatchObject({
+      code: 'INVALID_REQUEST',
+      details: {
+        field: 'config.storageSize',
+        constraint: 'Must be between 100Gi and 10Ti',
+        violations: expect.arrayContaining([
+          {
+            field: 'config.replicationFactor',
+            constraint: expect.stringContaining('odd'),
+          },
+        ]),
+      },
+    });
+  });
+
+  it('lists only what the caller may see, with filters and pages', async () => {
+    for (const name of ['a1', 'a2', 'a3']) {
+      expect(
+        (
+          await create({
+            name,
+            tenant: PAYMENTS,
+            engine: 'postgresql',
+            plan: 'shared',
+            region: 'lagos',
+          })
+        ).status,
+      ).toBe(201);
+    }
+    expect(
+      (
+        await create(
+          {
+            name: 'k1',
+            tenant: CHECKOUT,
+            engine: 'postgresql',
+            plan: 'shared',
+            region: 'lagos',
+          },
+          'user:default/kwame',
+        )
+      ).status,
+    ).toBe(201);
+
+    const page = await request(backend.server)
+      .get('/api/dbaas/v1/services?limit=2&page=2&engine=postgresql')
+      .set('Authorization', backend.as(ADA));
+    expect(page.status).toBe(200);
+    expect(page.body.pagination).toEqual({ page: 2, limit: 2, total: 3 });
+    expect(page.body.data).toHaveLength(1);
+
+    const all = await request(backend.server)
+      .get('/api/dbaas/v1/services?limit=100')
+      .set('Authorization', backend.as('user:default/root'));
+    expect(all.body.pagination.total).toBe(4);
+
+    const none = await request(backend.server)
+      .get('/api/dbaas/v1/services')
+      .set('Authorization', backend.as('user:default/lena'));
+    expect(none.body).toEqual({
+      data: [],
+      pagination: { page: 1, limit: 20, total: 0 },
+    });
+  });
+
+  it('changes config, refuses shrinking storage and bumps the generation', async () => {
+    const { body: created } = await create({
+      name: 'ledger',
+      tenant: PAYMENTS,
+      engine: 'yugabyte',
+      plan: 'dedicated',
+      region: 'lagos',
+      config: { storageSize: '500Gi' },
+    });
+    const put = (config: object) =>
+      request(backend.server)
+        .put(`/api/dbaas/v1/services/${created.id}`)
+        .set('Authorization', backend.as(ADA))
+        .send({ config });
+
+    const grown = await put({ storageSize: '1Ti' });
+    expect(grown.status).toBe(200);
+    expect(grown.body).toEqual({
+      id: created.id,
+      status: 'pending',
+      generation: 2,
+      message: 'Requested: storage 500Gi \u2192 1Ti',
+    });
+
+    const shrunk = await put({ storageSize: '200Gi' });
+    expect(shrunk.status).toBe(400);
+    expect(shrunk.body.error.details).toMatchObject({
+      field: 'config.storageSize',
+      constraint:
+        'Storage cannot shrink (from 1Ti to 200Gi); volumes only grow',
+    });
+
+    const same = await put({ storageSize: '1Ti' });
+    expect(same.body).toMatchObject({
+      generation: 2,
+      message: 'Nothing to change',
+    });
+  });
+
+  it('scales the data role, and keeps shared databases vertical', async () => {
+    const { body: shared } = await create({
+      name: 'cache',
+      tenant: PAYMENTS,
+      engine: 'postgresql',
+      plan: 'shared',
+      region: 'lagos',
+    });
+    const scale = (id: string, body: object) =>
+      request(backend.server)
+        .post(`/api/dbaas/v1/services/${id}/scale`)
+        .set('Authorization', backend.as(ADA))
+        .send(body);
+
+    const horizontal = await scale(shared.id, { replicas: 3 });
+    expect(horizontal.status).toBe(400);
+    expect(horizontal.body.error.details.field).toBe('replicas');
+
+    const vertical = await scale(shared.id, { cpu: '4', memory: '8Gi' });
+    expect(vertical.status).toBe(200);
+    expect(vertical.body.message).toBe(
+      'Requested: instance size 2 CPU/4Gi \u2192 4 CPU/8Gi',
+    );
+
+    const noRole = await scale(shared.id, { role: 'tserver', replicas: 2 });
+    expect(noRole.status).toBe(400);
+    expect(noRole.body.error.details.field).toBe('role');
+  });
+
+  it('deletes with a final backup first, and the database keeps counting until removed', async () => {
+    const { body: created } = await create({
+      name: 'old',
+      tenant: PAYMENTS,
+      engine: 'postgresql',
+      plan: 'shared',
+      region: 'lagos',
+    });
+    const deleted = await request(backend.server)
+      .delete(`/api/dbaas/v1/services/${created.id}`)
+      .set('Authorization', backend.as(ADA));
+    expect(deleted.status).toBe(202);
+    expect(deleted.body).toMatchObject({
+      status: 'deleting',
+      message: 'Deletion requested; a final backup is taken first',
+    });
+
+    const backups = await request(backend.server)
+      .get(`/api/dbaas/v1/services/${created.id}/backups`)
+      .set('Authorization', backend.as(ADA));
+    expect(backups.body.data).toEqual([
+      expect.objectContaining({ type: 'final', status: 'pending' }),
+    ]);
+
+    const again = await request(backend.server)
+      .delete(`/api/dbaas/v1/services/${created.id}`)
+      .set('Authorization', backend.as(ADA));
+    expect(again.status).toBe(409);
+  });
+
+  it('answers an unknown database, route or id with 404 in the API\u2019s shape', async () => {
+    for (const path of [
+      '/api/dbaas/v1/services/7d0f3c52-58a5-4b1c-9a57-5a4c2f0e9c11',
+      '/api/dbaas/v1/services/not-a-uuid',
+      '/api/dbaas/v1/nothing-here',
+    ]) {
+      const response = await request(backend.server)
+        .get(path)
+        .set('Authorization', backend.as(ADA));
+      expect(response.status).toBe(404);
+      expect(response.body.error.code).toBe('NOT_FOUND');
+    }
+  });
+});

@@ -1,0 +1,268 @@
+import { NotAllowedError } from '@backstage/errors';
+import {
+  createServiceRequestSchema,
+  dbaasServiceCreatePermission,
+  dbaasServiceDeletePermission,
+  dbaasServiceReadPermission,
+  dbaasServiceUpdatePermission,
+  listServicesQuerySchema,
+  scaleServiceRequestSchema,
+  updateServiceRequestSchema,
+  type Page,
+  type ServiceChangeResponse,
+  type ServiceConfig,
+  type ServiceSummary,
+} from '@internal/backstage-plugin-dbaas-common';
+import type { Request, Response, Router } from 'express';
+import type { ServiceRecord } from '../../database/ServiceStore';
+import {
+  DATA_ROLE,
+  describeChange,
+  specForCreate,
+  specForUpdate,
+} from '../claimSpecs';
+import { invalidInput, parseInput } from '../parse';
+import { apiStatus, toDetails, toSummary } from '../serviceViews';
+import { loadService } from './loadService';
+import { callerFrom, type RouteContext } from './RouteContext';
+
+const changeResponse = (
+  record: ServiceRecord,
+  message: string,
+): ServiceChangeResponse => ({
+  id: record.id,
+  status: apiStatus(record),
+  generation: record.generation,
+  message,
+});
+
+/** `/v1/services` and `/v1/services/{id}`: the lifecycle of databases. */
+export function addServiceRoutes(router: Router, ctx: RouteContext) {
+  router.post('/v1/services', async (req, res) => {
+    const caller = callerFrom(req, res);
+    const body = parseInput(
+      createServiceRequestSchema,
+      req.body,
+      'database request',
+    );
+    await ctx.rateLimiter.consume(body.tenant);
+    const organization = await ctx.directory.organizationOf(body.tenant);
+    if (!organization) {
+      throw invalidInput('database request', [
+        {
+          path: ['tenant'],
+          message: `${body.tenant} is not a team of any organization in the catalog`,
+        },
+      ]);
+    }
+    const place = { organization, tenants: [body.tenant] };
+    if (
+      !(await ctx.access.canOnService(
+        dbaasServiceCreatePermission,
+        caller.credentials,
+        place,
+      ))
+    ) {
+      throw new NotAllowedError(
+        `${caller.actor} may not create databases in ${body.tenant}`,
+      );
+    }
+    const spec = specForCreate(ctx.catalog, body);
+    const record = await ctx.audit.record<ServiceRecord>(
+      req,
+      caller,
+      {
+        action: 'service.create',
+        tenant: body.tenant,
+        organization,
+        resourceType: 'database',
+        resourceId: created => created.id,
+        details: created => ({
+          name: created.name,
+          engine: spec.engine,
+          plan: spec.plan,
+          region: spec.region,
+        }),
+      },
+      recordAudit =>
+        ctx.services.createService(
+          {
+            tenant: body.tenant,
+            organization,
+            name: body.name,
+            spec,
+            createdBy: caller.actor,
+          },
+          async (tx, created) => {
+            await recordAudit(tx, created);
+            await ctx.provisioner.apply(created, tx);
+          },
+        ),
+    );
+    res.status(201).location(`services/${record.id}`).json(toDetails(record));
+  });
+
+  router.get('/v1/services', async (req, res) => {
+    const caller = callerFrom(req, res);
+    const query = parseInput(listServicesQuerySchema, req.query, 'query');
+    await ctx.rateLimiter.consume(query.tenant ?? caller.actor);
+    const filter = await ctx.access
+      .serviceFilter(dbaasServiceReadPermission, caller.credentials)
+      .catch(error => {
+        // A caller who may see no database at all gets an empty list.
+        if (error.name === 'NotAllowedError') return 'none' as const;
+        throw error;
+      });
+    const page =
+      filter === 'none'
+        ? {
+            data: [],
+            pagination: { page: query.page, limit: query.limit, total: 0 },
+          }
+        : await ctx.services.listServices(query, filter);
+    const body: Page<ServiceSummary> = {
+      data: page.data.map(toSummary),
+      pagination: page.pagination,
+    };
+    res.json(body);
+  });
+
+  router.get('/v1/services/:id', async (req, res) => {
+    const record = await loadService(ctx, callerFrom(req, res), req.params.id);
+    res.json(toDetails(record));
+  });
+
+  /** PUT and scale: a config change, checked as a transition and against the quota. */
+  async function change(
+    req: Request,
+    res: Response,
+    action: string,
+    changeOf: (record: ServiceRecord) => {
+      config: ServiceConfig;
+      fieldOf?: (specPath: string) => string;
+    },
+  ) {
+    const caller = callerFrom(req, res);
+    const record = await loadService(
+      ctx,
+      caller,
+      req.params.id,
+      dbaasServiceUpdatePermission,
+    );
+    const { config, fieldOf } = changeOf(record);
+    const spec = specForUpdate(record.spec, config, fieldOf);
+    const summary = describeChange(record.spec, spec);
+    if (!summary) {
+      res.json(changeResponse(record, 'Nothing to change'));
+      return;
+    }
+    const updated = await ctx.audit.record<ServiceRecord>(
+      req,
+      caller,
+      {
+        action,
+        tenant: record.tenant,
+        organization: record.organization,
+        resourceType: 'database',
+        resourceId: record.id,
+        details: next => ({ change: summary, generation: next.generation }),
+      },
+      recordAudit =>
+        ctx.services.updateSpec(
+          { id: record.id, generation: record.generation, spec },
+          async (tx, next) => {
+            await recordAudit(tx, next);
+            await ctx.provisioner.apply(next, tx);
+          },
+        ),
+    );
+    res.json(changeResponse(updated, `Requested: ${summary}`));
+  }
+
+  router.put('/v1/services/:id', async (req, res) => {
+    const body = parseInput(updateServiceRequestSchema, req.body, 'change');
+    await change(req, res, 'service.update', () => ({ config: body.config }));
+  });
+
+  router.post('/v1/services/:id/scale', async (req, res) => {
+    const body = parseInput(
+      scaleServiceRequestSchema,
+      req.body,
+      'scale request',
+    );
+    // Rules broken by the scaled spec are reported against this request's fields.
+    const fieldOf = (specPath: string) =>
+      specPath.match(/^resources\.[^.]+\.(replicas|cpu|memory)$/)?.[1] ??
+      specPath;
+    await change(req, res, 'service.scale', current => {
+      const role = body.role ?? DATA_ROLE[current.spec.engine];
+      if (!current.spec.resources[role]) {
+        const roles = Object.keys(current.spec.resources).join(', ');
+        throw invalidInput('scale request', [
+          {
+            path: ['role'],
+            message: `${current.name} has no role "${role}"; its roles are ${roles}`,
+          },
+        ]);
+      }
+      const { replicas, cpu, memory } = body;
+      return {
+        config: { resources: { [role]: { replicas, cpu, memory } } },
+        fieldOf,
+      };
+    });
+  });
+
+  router.delete('/v1/services/:id', async (req, res) => {
+    const caller = callerFrom(req, res);
+    const record = await loadService(
+      ctx,
+      caller,
+      req.params.id,
+      dbaasServiceDeletePermission,
+    );
+    const withFinalBackup = record.spec.backup.enabled;
+    const deleting = await ctx.audit.record<ServiceRecord>(
+      req,
+      caller,
+      {
+        action: 'service.delete',
+        tenant: record.tenant,
+        organization: record.organization,
+        resourceType: 'database',
+        resourceId: record.id,
+        details: () => ({ name: record.name, finalBackup: withFinalBackup }),
+      },
+      recordAudit =>
+        ctx.services.markDeleting(record.id, async (tx, marked) => {
+          await recordAudit(tx, marked);
+          // Governed decommission: the data is backed up before it goes away.
+          if (withFinalBackup) {
+            const backup = await ctx.backups.createBackup(
+              {
+                serviceId: record.id,
+                tenant: record.tenant,
+                type: 'final',
+                description: 'Final backup before deletion',
+                createdBy: caller.actor,
+              },
+              undefined,
+              tx,
+            );
+            await ctx.provisioner.requestBackup(marked, backup, tx);
+          }
+          await ctx.provisioner.remove(marked, tx);
+        }),
+    );
+    res
+      .status(202)
+      .json(
+        changeResponse(
+          deleting,
+          withFinalBackup
+            ? 'Deletion requested; a final backup is taken first'
+            : 'Deletion requested; backups are off, so no final backup is taken',
+        ),
+      );
+  });
+}

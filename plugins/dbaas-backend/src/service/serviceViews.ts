@@ -1,0 +1,40 @@
+import type {
+  ServiceDetails,
+  ServiceStatus,
+  ServiceSummary,
+} from '@internal/backstage-plugin-dbaas-common';
+import type { ServiceRecord } from '../database/ServiceStore';
+
+export const apiStatus = (record: ServiceRecord) =>
+  record.status.toLowerCase() as ServiceStatus;
+
+export function toSummary(record: ServiceRecord): ServiceSummary {
+  return {
+    id: record.id,
+    name: record.name,
+    tenant: record.tenant,
+    organization: record.organization,
+    engine: record.spec.engine,
+    plan: record.spec.plan,
+    region: record.spec.region,
+    ...(record.spec.sku ? { sku: record.spec.sku } : {}),
+    status: apiStatus(record),
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+}
+
+export function toDetails(record: ServiceRecord): ServiceDetails {
+  return {
+    ...toSummary(record),
+    generation: record.generation,
+    ...(record.reported?.observedGeneration !== undefined
+      ? { observedGeneration: record.reported.observedGeneration }
+      : {}),
+    config: record.spec,
+    connection: record.reported?.connection ?? null,
+    endpoints: record.reported?.endpoints ?? [],
+    conditions: record.reported?.conditions ?? [],
+    createdBy: record.createdBy,
+  };
+}

@@ -1,0 +1,460 @@
+import { API_ERROR_STATUS, type ApiErrorCode } from './apiError';
+import { errorResponseName } from './openApiErrorResponses';
+import { schemaRef, type JsonSchema } from './openApiRef';
+import type { QueryName, ZodComponentName } from './openApiZodSchemas';
+
+type PathParameter = 'ServiceId' | 'OrganizationId' | 'Principal';
+
+type Operation = {
+  method: 'get' | 'post' | 'put' | 'delete';
+  /** The path under the server URL, with OpenAPI `{parameters}`. */
+  path: string;
+  operationId: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  parameters?: PathParameter[];
+  query?: QueryName;
+  /** Descriptions of query parameters whose meaning their schema does not tell. */
+  queryNotes?: Record<string, string>;
+  /** Query parameters of a route whose query schema lives in the backend. */
+  extraQuery?: JsonSchema[];
+  body?: ZodComponentName;
+  success: {
+    status: 200 | 201 | 202 | 204;
+    description: string;
+    /** A response schema component; none for an empty body. */
+    schema?: string;
+    headers?: Record<string, JsonSchema>;
+  };
+  /** Besides UNAUTHORIZED and INTERNAL_ERROR, which every route may answer. */
+  errors: ApiErrorCode[];
+};
+
+// Which codes a route answers follows from what it calls: a body or query
+// schema (INVALID_REQUEST), loading a database or organization the caller may
+// not see (NOT_FOUND) or not change (FORBIDDEN), the tenant's rate limit, taken
+// on every route but the catalog's, and quotas (QUOTA_EXCEEDED).
+const EVERY_ROUTE: ApiErrorCode[] = ['UNAUTHORIZED', 'INTERNAL_ERROR'];
+
+const operations: Operation[] = [
+  {
+    method: 'get',
+    path: '/v1/catalog/skus',
+    operationId: 'listSkus',
+    tag: 'Catalog',
+    summary: 'List the SKUs of the service catalog',
+    query: 'SkuQuery',
+    success: { status: 200, description: 'The SKUs', schema: 'CatalogSkuList' },
+    errors: ['INVALID_REQUEST'],
+  },
+  {
+    method: 'post',
+    path: '/v1/services',
+    operationId: 'createService',
+    tag: 'Services',
+    summary: 'Request a new database',
+    description:
+      "Starts from the SKU (by default the first of the engine and plan in the region) and applies `config`. The tenant's quota must allow the database.",
+    body: 'CreateServiceRequest',
+    success: {
+      status: 201,
+      description: 'The database, pending until the operator provisions it',
+      schema: 'ServiceDetails',
+      headers: {
+        Location: {
+          description:
+            'The database: `services/{id}`, relative to the request URL.',
+          schema: { type: 'string' },
+        },
+      },
+    },
+    errors: ['INVALID_REQUEST', 'FORBIDDEN', 'CONFLICT', 'QUOTA_EXCEEDED'],
+  },
+  {
+    method: 'get',
+    path: '/v1/services',
+    operationId: 'listServices',
+    tag: 'Services',
+    summary: 'List the databases the caller may see',
+    query: 'ListServicesQuery',
+    queryNotes: { q: 'A substring of the name.' },
+    success: {
+      status: 200,
+      description: 'A page of databases',
+      schema: 'ServiceSummaryPage',
+    },
+    errors: ['INVALID_REQUEST', 'FORBIDDEN', 'QUOTA_EXCEEDED'],
+  },
+  {
+    method: 'get',
+    path: '/v1/services/{id}',
+    operationId: 'getService',
+    tag: 'Services',
+    summary: 'Get a database',
+    parameters: ['ServiceId'],
+    success: {
+      status: 200,
+      description: 'The database',
+      schema: 'ServiceDetails',
+    },
+    errors: ['NOT_FOUND', 'QUOTA_EXCEEDED'],
+  },
+  {
+    method: 'put',
+    path: '/v1/services/{id}',
+    operationId: 'updateService',
+    tag: 'Services',
+    summary: "Change a database's configuration",
+    description:
+      'The merged configuration is checked as a whole (engine and plan rules, allowed transitions) and against the quota.',
+    parameters: ['ServiceId'],
+    body: 'UpdateServiceRequest',
+    success: {
+      status: 200,
+      description: 'The change, requested; or "Nothing to change"',
+      schema: 'ServiceChangeResponse',
+    },
+    errors: [
+      'INVALID_REQUEST',
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'CONFLICT',
+      'QUOTA_EXCEEDED',
+    ],
+  },
+  {
+    method: 'delete',
+    path: '/v1/services/{id}',
+    operationId: 'deleteService',
+    tag: 'Services',
+    summary: 'Delete a database',
+    description:
+      'When backups are on, a final backup is taken before the database goes away.',
+    parameters: ['ServiceId'],
+    success: {
+      status: 202,
+      description: 'Deletion requested',
+      schema: 'ServiceChangeResponse',
+    },
+    errors: ['FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'QUOTA_EXCEEDED'],
+  },
+  {
+    method: 'post',
+    path: '/v1/services/{id}/scale',
+    operationId: 'scaleService',
+    tag: 'Services',
+    summary: "Change one role's replicas or size",
+    description:
+      'A shorthand for a configuration change of one role, by default the engine\u2019s data role.',
+    parameters: ['ServiceId'],
+    body: 'ScaleServiceRequest',
+    success: {
+      status: 200,
+      description: 'The change, requested; or "Nothing to change"',
+      schema: 'ServiceChangeResponse',
+    },
+    errors: [
+      'INVALID_REQUEST',
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'CONFLICT',
+      'QUOTA_EXCEEDED',
+    ],
+  },
+  {
+    method: 'get',
+    path: '/v1/services/{id}/backups',
+    operationId: 'listBackups',
+    tag: 'Backups',
+    summary: 'List the backups of a database',
+    parameters: ['ServiceId'],
+    success: {
+      status: 200,
+      description: 'The backups',
+      schema: 'BackupList',
+    },
+    errors: ['NOT_FOUND', 'QUOTA_EXCEEDED'],
+  },
+  {
+    method: 'post',
+    path: '/v1/services/{id}/backups',
+    operationId: 'createBackup',
+    tag: 'Backups',
+    summary: 'Take a backup now',
+    description: "Counts against the tenant's backup quota.",
+    parameters: ['ServiceId'],
+    body: 'CreateBackupRequest',
+    success: {
+      status: 201,
+      description: 'The backup, pending',
+      schema: 'Backup',
+    },
+    errors: [
+      'INVALID_REQUEST',
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'CONFLICT',
+      'QUOTA_EXCEEDED',
+    ],
+  },
+  {
+    method: 'post',
+    path: '/v1/services/{id}/restore',
+    operationId: 'restoreService',
+    tag: 'Backups',
+    summary: 'Restore a database from a backup',
+    description:
+      "The backup must be completed and within the retention window; `pointInTime` must lie between the backup's end and now.",
+    parameters: ['ServiceId'],
+    body: 'RestoreRequest',
+    success: {
+      status: 202,
+      description: 'The restore, requested',
+      schema: 'Restore',
+    },
+    errors: ['INVALID_REQUEST', 'FORBIDDEN', 'NOT_FOUND', 'QUOTA_EXCEEDED'],
+  },
+  {
+    method: 'get',
+    path: '/v1/services/{id}/metrics',
+    operationId: 'getServiceMetrics',
+    tag: 'Metrics',
+    summary: 'Get time series of a database',
+    description:
+      'From the monitoring system; by default the last hour in one-minute steps.',
+    parameters: ['ServiceId'],
+    query: 'MetricsQuery',
+    queryNotes: {
+      start: 'By default an hour before `end`; must be before `end`.',
+      end: 'By default now.',
+      step: 'The resolution, e.g. `30s`, `5m`, `1h`.',
+    },
+    success: {
+      status: 200,
+      description: 'The time series',
+      schema: 'ServiceMetrics',
+    },
+    errors: [
+      'INVALID_REQUEST',
+      'NOT_FOUND',
+      'QUOTA_EXCEEDED',
+      'SERVICE_UNAVAILABLE',
+    ],
+  },
+  {
+    method: 'get',
+    path: '/v1/organizations',
+    operationId: 'listOrganizations',
+    tag: 'Organizations',
+    summary: 'List the organizations the caller may see',
+    success: {
+      status: 200,
+      description: 'The organizations',
+      schema: 'OrganizationList',
+    },
+    errors: ['QUOTA_EXCEEDED'],
+  },
+  {
+    method: 'get',
+    path: '/v1/organizations/{id}',
+    operationId: 'getOrganization',
+    tag: 'Organizations',
+    summary: 'Get an organization and its tenants',
+    parameters: ['OrganizationId'],
+    success: {
+      status: 200,
+      description: 'The organization',
+      schema: 'Organization',
+    },
+    errors: ['NOT_FOUND', 'QUOTA_EXCEEDED'],
+  },
+  {
+    method: 'get',
+    path: '/v1/organizations/{id}/members',
+    operationId: 'listMembers',
+    tag: 'Organizations',
+    summary: 'List the roles held in an organization',
+    parameters: ['OrganizationId'],
+    success: {
+      status: 200,
+      description: 'The roles',
+      schema: 'RoleGrantList',
+    },
+    errors: ['NOT_FOUND', 'QUOTA_EXCEEDED'],
+  },
+  {
+    method: 'post',
+    path: '/v1/organizations/{id}/members',
+    operationId: 'grantRole',
+    tag: 'Organizations',
+    summary: 'Grant a user or group a role',
+    description:
+      'Granting `org-owner` takes an org-owner. A principal holds one role per scope; a new grant replaces it.',
+    parameters: ['OrganizationId'],
+    body: 'GrantRoleRequest',
+    success: {
+      status: 201,
+      description: 'The grant',
+      schema: 'RoleGrant',
+    },
+    errors: ['INVALID_REQUEST', 'FORBIDDEN', 'NOT_FOUND', 'QUOTA_EXCEEDED'],
+  },
+  {
+    method: 'delete',
+    path: '/v1/organizations/{id}/members/{principal}',
+    operationId: 'revokeRole',
+    tag: 'Organizations',
+    summary: 'Revoke the role a principal holds',
+    description: 'Revoking an `org-owner` takes an org-owner.',
+    parameters: ['OrganizationId', 'Principal'],
+    extraQuery: [
+      {
+        name: 'tenant',
+        in: 'query',
+        required: false,
+        description:
+          'The tenant the role is limited to; the whole organization when left out.',
+        schema: schemaRef('TenantRef'),
+      },
+    ],
+    success: { status: 204, description: 'Revoked' },
+    errors: ['INVALID_REQUEST', 'FORBIDDEN', 'NOT_FOUND', 'QUOTA_EXCEEDED'],
+  },
+  {
+    method: 'get',
+    path: '/v1/organizations/{id}/quotas',
+    operationId: 'listQuotas',
+    tag: 'Organizations',
+    summary: "List the tenants' quotas and usage",
+    parameters: ['OrganizationId'],
+    success: {
+      status: 200,
+      description: 'Quotas and usage',
+      schema: 'TenantQuotaUsageList',
+    },
+    errors: ['NOT_FOUND', 'QUOTA_EXCEEDED'],
+  },
+  {
+    method: 'put',
+    path: '/v1/organizations/{id}/quotas',
+    operationId: 'setQuota',
+    tag: 'Organizations',
+    summary: "Set a tenant's quota",
+    parameters: ['OrganizationId'],
+    body: 'SetQuotaRequest',
+    success: {
+      status: 200,
+      description: "The tenant's new quota and its usage",
+      schema: 'TenantQuotaUsage',
+    },
+    errors: ['INVALID_REQUEST', 'FORBIDDEN', 'NOT_FOUND', 'QUOTA_EXCEEDED'],
+  },
+  {
+    method: 'get',
+    path: '/v1/audit-logs',
+    operationId: 'listAuditEvents',
+    tag: 'Audit',
+    summary: "List a tenant's audit events, newest first",
+    query: 'AuditLogQuery',
+    queryNotes: {
+      action: 'Only events of this action, e.g. `service.create`.',
+      since: 'Only events at or after this moment.',
+    },
+    success: {
+      status: 200,
+      description: 'A page of audit events',
+      schema: 'AuditEventPage',
+    },
+    errors: ['INVALID_REQUEST', 'FORBIDDEN', 'QUOTA_EXCEEDED'],
+  },
+];
+
+/** A query schema's fields as query parameters. */
+function queryParameters(
+  query: JsonSchema,
+  notes: Record<string, string> = {},
+): JsonSchema[] {
+  const required = new Set((query.required as string[] | undefined) ?? []);
+  return Object.entries(query.properties as Record<string, JsonSchema>).map(
+    ([name, schema]) => ({
+      name,
+      in: 'query',
+      required: required.has(name),
+      ...(notes[name] ? { description: notes[name] } : {}),
+      schema,
+    }),
+  );
+}
+
+function operationObject(
+  operation: Operation,
+  queries: Record<QueryName, JsonSchema>,
+): JsonSchema {
+  const { success } = operation;
+  const parameters = [
+    ...(operation.parameters ?? []).map(name => ({
+      $ref: `#/components/parameters/${name}`,
+    })),
+    ...(operation.query
+      ? queryParameters(queries[operation.query], operation.queryNotes)
+      : []),
+    ...(operation.extraQuery ?? []),
+    { $ref: '#/components/parameters/RequestId' },
+  ];
+  const responses: JsonSchema = {
+    [success.status]: {
+      description: success.description,
+      headers: {
+        'X-Request-Id': { $ref: '#/components/headers/RequestId' },
+        ...success.headers,
+      },
+      ...(success.schema
+        ? {
+            content: {
+              'application/json': { schema: schemaRef(success.schema) },
+            },
+          }
+        : {}),
+    },
+  };
+  // Integer keys: the object lists the statuses in ascending order.
+  for (const code of new Set([...operation.errors, ...EVERY_ROUTE])) {
+    responses[API_ERROR_STATUS[code]] = {
+      $ref: `#/components/responses/${errorResponseName(code)}`,
+    };
+  }
+  return {
+    operationId: operation.operationId,
+    tags: [operation.tag],
+    summary: operation.summary,
+    ...(operation.description ? { description: operation.description } : {}),
+    parameters,
+    ...(operation.body
+      ? {
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': { schema: schemaRef(operation.body) },
+            },
+          },
+        }
+      : {}),
+    responses,
+  };
+}
+
+/** The `paths` of the document: every route the DBaaS router serves. */
+export function openApiPaths(
+  queries: Record<QueryName, JsonSchema>,
+): Record<string, Record<string, JsonSchema>> {
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const operation of operations) {
+    paths[operation.path] ??= {};
+    paths[operation.path][operation.method] = operationObject(
+      operation,
+      queries,
+    );
+  }
+  return paths;
+}

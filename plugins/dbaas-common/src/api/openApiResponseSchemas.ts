@@ -1,0 +1,394 @@
+import type { Sku } from '../catalog/schema';
+import type { CatalogSku, CatalogSkuList } from '../catalog/skuQuery';
+import { API_ERROR_STATUS, type ApiErrorBody } from './apiError';
+import { schemaRef, type JsonSchema } from './openApiRef';
+import type {
+  AuditEvent,
+  Backup,
+  Organization,
+  Page,
+  Restore,
+  RoleGrant,
+  ServiceChangeResponse,
+  ServiceDetails,
+  ServiceMetrics,
+  ServiceSummary,
+  TenantQuotaUsage,
+} from './serviceResponses';
+
+// The response bodies are TypeScript types, not zod schemas: the API never parses
+// them, so zod schemas for them would only restate the types. Their JSON Schema is
+// written here by hand instead, through `object<T>()`, which makes the compiler
+// check that every property of the type is described, as required or optional as
+// in the type, and that nothing else is.
+
+type OptionalKeys<T> = {
+  [K in keyof T]-?: Pick<T, K> extends Required<Pick<T, K>> ? never : K;
+}[keyof T];
+
+type Properties<Keys extends PropertyKey> = { [K in Keys]-?: JsonSchema };
+
+/** `required` and `optional` properties, each given only when the type has some. */
+type Shape<T> = ([Exclude<keyof T, OptionalKeys<T>>] extends [never]
+  ? unknown
+  : { required: Properties<Exclude<keyof T, OptionalKeys<T>>> }) &
+  ([OptionalKeys<T>] extends [never]
+    ? unknown
+    : { optional: Properties<OptionalKeys<T>> });
+
+function object<T>(shape: Shape<T>, description?: string): JsonSchema {
+  const { required = {}, optional = {} } = shape as {
+    required?: JsonSchema;
+    optional?: JsonSchema;
+  };
+  const names = Object.keys(required);
+  return {
+    type: 'object',
+    ...(description ? { description } : {}),
+    ...(names.length > 0 ? { required: names } : {}),
+    properties: { ...required, ...optional },
+  };
+}
+
+/** A string enum whose members the compiler checks against a union type. */
+const enumOf = <T extends string>(members: Record<T, true>): JsonSchema => ({
+  type: 'string',
+  enum: Object.keys(members),
+});
+
+const string = { type: 'string' };
+const timestamp = { type: 'string', format: 'date-time' };
+const uuid = { type: 'string', format: 'uuid' };
+const integer = { type: 'integer', minimum: 0 };
+const number = { type: 'number' };
+const groupRef = { type: 'string', examples: ['group:default/payments'] };
+const actor = {
+  type: 'string',
+  description:
+    'Who acted: a user entity ref, or the subject of the calling plugin.',
+  examples: ['user:default/ada'],
+};
+const arrayOf = (items: JsonSchema) => ({ type: 'array', items });
+const listOf = (items: JsonSchema, description: string) =>
+  object<{ data: unknown[] }>(
+    { required: { data: arrayOf(items) } },
+    description,
+  );
+const pageOf = (items: JsonSchema, description: string) =>
+  object<Page<unknown>>(
+    {
+      required: {
+        data: arrayOf(items),
+        pagination: object<Page<unknown>['pagination']>({
+          required: {
+            page: { type: 'integer', minimum: 1 },
+            limit: { type: 'integer', minimum: 1 },
+            total: integer,
+          },
+        }),
+      },
+    },
+    description,
+  );
+
+const serviceSummary = object<ServiceSummary>(
+  {
+    required: {
+      id: uuid,
+      name: schemaRef('ServiceName'),
+      tenant: groupRef,
+      organization: groupRef,
+      engine: schemaRef('Engine'),
+      plan: schemaRef('Plan'),
+      region: schemaRef('Region'),
+      status: schemaRef('ServiceStatus'),
+      createdAt: timestamp,
+      updatedAt: timestamp,
+    },
+    optional: { sku: string },
+  },
+  'A database, as lists show it.',
+);
+
+const serviceDetails = {
+  description:
+    'A database with its desired configuration and what the cluster reported.',
+  allOf: [
+    schemaRef('ServiceSummary'),
+    object<Omit<ServiceDetails, keyof ServiceSummary>>({
+      required: {
+        generation: {
+          type: 'integer',
+          minimum: 1,
+          description: 'Bumped by every configuration change.',
+        },
+        config: schemaRef('ServiceClaimSpec'),
+        connection: {
+          oneOf: [schemaRef('Connection'), { type: 'null' }],
+          description: 'Null until the operator reports where to connect.',
+        },
+        endpoints: arrayOf(schemaRef('Endpoint')),
+        conditions: arrayOf(schemaRef('ClaimCondition')),
+        createdBy: actor,
+      },
+      optional: {
+        observedGeneration: {
+          ...integer,
+          description: 'The generation the cluster last acted on.',
+        },
+      },
+    }),
+  ],
+};
+
+const serviceChange = object<ServiceChangeResponse>(
+  {
+    required: {
+      id: uuid,
+      status: schemaRef('ServiceStatus'),
+      generation: { type: 'integer', minimum: 1 },
+      message: string,
+    },
+  },
+  'A change accepted and acted on asynchronously; watch the database for its outcome.',
+);
+
+const jobStatus = enumOf<Backup['status']>({
+  pending: true,
+  running: true,
+  completed: true,
+  failed: true,
+});
+
+const backup = object<Backup>(
+  {
+    required: {
+      id: uuid,
+      serviceId: uuid,
+      type: enumOf<Backup['type']>({
+        scheduled: true,
+        manual: true,
+        final: true,
+      }),
+      status: jobStatus,
+      createdBy: actor,
+      createdAt: timestamp,
+    },
+    optional: {
+      description: string,
+      sizeBytes: integer,
+      startedAt: timestamp,
+      completedAt: timestamp,
+    },
+  },
+  'A backup of a database.',
+);
+
+const restore = object<Restore>(
+  {
+    required: {
+      restoreId: uuid,
+      serviceId: uuid,
+      backupId: uuid,
+      status: jobStatus,
+      createdAt: timestamp,
+    },
+    optional: { pointInTime: timestamp },
+  },
+  'A restore, acted on asynchronously.',
+);
+
+const timeSeries = object<ServiceMetrics['metrics']['cpu']>({
+  required: { timestamps: arrayOf(timestamp), values: arrayOf(number) },
+});
+
+const serviceMetrics = object<ServiceMetrics>(
+  {
+    required: {
+      metrics: object<ServiceMetrics['metrics']>({
+        required: {
+          cpu: timeSeries,
+          memory: timeSeries,
+          disk: timeSeries,
+          connections: timeSeries,
+          qps: timeSeries,
+        },
+      }),
+    },
+  },
+  'Time series of a database, one value per step.',
+);
+
+const organization = object<Organization>(
+  {
+    required: {
+      id: groupRef,
+      title: string,
+      tenants: arrayOf(
+        object<Organization['tenants'][number]>({
+          required: { id: groupRef, title: string },
+        }),
+      ),
+    },
+  },
+  'An organization and its tenants.',
+);
+
+const roleGrant = object<RoleGrant>(
+  {
+    required: {
+      principal: { type: 'string', examples: ['user:default/ada'] },
+      role: schemaRef('Role'),
+      source: {
+        ...enumOf<RoleGrant['source']>({ grant: true, team: true }),
+        description:
+          "`team`: a member of the tenant's team, and so its service admin; `grant`: granted through the API.",
+      },
+    },
+    optional: {
+      tenant: {
+        ...groupRef,
+        description:
+          'The tenant the role is limited to; absent for the whole organization.',
+      },
+      grantedBy: actor,
+      grantedAt: timestamp,
+    },
+  },
+  'A role held by a user or group.',
+);
+
+const quotaUsage = object<TenantQuotaUsage>(
+  {
+    required: {
+      tenant: groupRef,
+      quota: schemaRef('TenantQuota'),
+      usage: object<TenantQuotaUsage['usage']>({
+        required: {
+          instances: integer,
+          storageGi: number,
+          cpu: number,
+          memoryGi: number,
+          backups: integer,
+        },
+      }),
+    },
+  },
+  "A tenant's limits and what its live databases use.",
+);
+
+const auditEvent = object<AuditEvent>(
+  {
+    required: {
+      id: uuid,
+      tenant: groupRef,
+      actor,
+      action: { type: 'string', examples: ['service.create'] },
+      resourceType: string,
+      resourceId: string,
+      requestId: string,
+      outcome: enumOf<AuditEvent['outcome']>({ succeeded: true, failed: true }),
+      occurredAt: timestamp,
+    },
+    optional: { organization: groupRef, details: { type: 'object' } },
+  },
+  'An audit event, as also published to `dbaas.audit.{tenant}`.',
+);
+
+const catalogSku = {
+  description: "A SKU with its engine's and plan's names and the plan's SLA.",
+  allOf: [
+    schemaRef('Sku'),
+    object<Omit<CatalogSku, keyof Sku>>({
+      required: { engineName: string, planName: string, slaPercent: number },
+    }),
+  ],
+};
+
+const errorDetails = object<NonNullable<ApiErrorBody['error']['details']>>({
+  optional: {
+    field: {
+      type: 'string',
+      description: 'The first offending field, e.g. `config.storageSize`.',
+    },
+    constraint: { type: 'string', description: 'The rule it broke.' },
+    violations: arrayOf(
+      object<{ field: string; constraint: string }>({
+        required: { field: string, constraint: string },
+      }),
+    ),
+    retryAfterSeconds: {
+      ...integer,
+      description: 'Seconds until the request may be retried.',
+    },
+  },
+});
+
+const apiError = object<ApiErrorBody>(
+  {
+    required: {
+      error: object<ApiErrorBody['error']>({
+        required: {
+          code: { type: 'string', enum: Object.keys(API_ERROR_STATUS) },
+          name: {
+            type: 'string',
+            description: 'The error type, e.g. `NotFoundError`.',
+          },
+          message: string,
+        },
+        optional: { details: errorDetails },
+      }),
+      request: object<ApiErrorBody['request']>({
+        required: { method: string, url: string },
+      }),
+      response: object<ApiErrorBody['response']>({
+        required: { statusCode: { type: 'integer' } },
+      }),
+    },
+  },
+  'The body of every error. Also readable by `ResponseError.fromResponse` of @backstage/errors.',
+);
+
+/** JSON Schema of the response bodies, by component name. */
+export const openApiResponseSchemas: Record<string, JsonSchema> = {
+  ApiError: apiError,
+  CatalogSku: catalogSku,
+  CatalogSkuList: object<CatalogSkuList>(
+    { required: { items: arrayOf(schemaRef('CatalogSku')) } },
+    'The SKUs that match the filter.',
+  ),
+  ServiceSummary: serviceSummary,
+  ServiceSummaryPage: pageOf(
+    schemaRef('ServiceSummary'),
+    'A page of databases.',
+  ),
+  ServiceDetails: serviceDetails,
+  ServiceChangeResponse: serviceChange,
+  Backup: backup,
+  BackupList: listOf(
+    schemaRef('Backup'),
+    'Backups of a database, newest first.',
+  ),
+  Restore: restore,
+  ServiceMetrics: serviceMetrics,
+  Organization: organization,
+  OrganizationList: listOf(
+    schemaRef('Organization'),
+    'The organizations the caller may see.',
+  ),
+  RoleGrant: roleGrant,
+  RoleGrantList: listOf(
+    schemaRef('RoleGrant'),
+    'Roles granted through the API, then the tenant teams.',
+  ),
+  TenantQuotaUsage: quotaUsage,
+  TenantQuotaUsageList: listOf(
+    schemaRef('TenantQuotaUsage'),
+    "Every tenant's limits and usage.",
+  ),
+  AuditEvent: auditEvent,
+  AuditEventPage: pageOf(
+    schemaRef('AuditEvent'),
+    'A page of audit events, newest first.',
+  ),
+};

@@ -1,0 +1,200 @@
+import { z } from 'zod';
+import {
+  engineIdSchema,
+  planIdSchema,
+  regionIdSchema,
+} from '../catalog/schema';
+import { byteQuantitySchema, cpuQuantitySchema } from '../claim/quantity';
+import { CLAIM_PHASES } from '../claim/serviceClaimStatus';
+import { DBAAS_ROLES } from '../tenancy/roles';
+import { serviceConfigSchema } from './serviceConfig';
+
+/** A database name: a DNS label, since it names Kubernetes objects. @public */
+export const serviceNameSchema = z
+  .string()
+  .min(1)
+  .max(40)
+  .regex(
+    /^[a-z]([-a-z0-9]*[a-z0-9])?$/,
+    'must be lower-case letters, digits and dashes, starting with a letter',
+  );
+
+/** A catalog entity reference such as `group:default/payments`. @public */
+export const entityRefSchema = z
+  .string()
+  .max(255)
+  .regex(
+    /^(user|group):[a-z0-9][-a-z0-9_.]*\/[a-zA-Z0-9][-a-zA-Z0-9_.]*$/,
+    'must be an entity reference such as group:default/payments',
+  )
+  // Backstage compares entity references case-insensitively.
+  .transform(ref => ref.toLowerCase());
+
+/** A tenant: the catalog Group (kind group) that owns its databases. @public */
+export const tenantRefSchema = entityRefSchema.refine(
+  ref => ref.startsWith('group:'),
+  'must be a group reference such as group:default/payments',
+);
+
+/** `POST /services`. @public */
+export const createServiceRequestSchema = z
+  .object({
+    name: serviceNameSchema,
+    tenant: tenantRefSchema,
+    engine: engineIdSchema,
+    plan: planIdSchema,
+    region: regionIdSchema,
+    /** The SKU to start from; by default the first SKU of the engine and plan in the region. */
+    sku: z.string().min(1).max(63).optional(),
+    config: serviceConfigSchema.optional(),
+  })
+  .strict();
+
+/** @public */
+export type CreateServiceRequest = z.infer<typeof createServiceRequestSchema>;
+
+/** `PUT /services/{id}`: a config change (resize storage, scale, backup schedule). @public */
+export const updateServiceRequestSchema = z
+  .object({ config: serviceConfigSchema })
+  .strict();
+
+/** @public */
+export type UpdateServiceRequest = z.infer<typeof updateServiceRequestSchema>;
+
+/** `POST /services/{id}/scale`: one role's replicas or size. @public */
+export const scaleServiceRequestSchema = z
+  .object({
+    /** The engine role to scale; by default the engine's data role. */
+    role: z.string().min(1).max(32).optional(),
+    replicas: z.number().int().min(1).max(99).optional(),
+    cpu: cpuQuantitySchema.optional(),
+    memory: byteQuantitySchema.optional(),
+  })
+  .strict()
+  .refine(
+    body =>
+      body.replicas !== undefined ||
+      body.cpu !== undefined ||
+      body.memory !== undefined,
+    { message: 'give at least one of replicas, cpu, memory' },
+  );
+
+/** @public */
+export type ScaleServiceRequest = z.infer<typeof scaleServiceRequestSchema>;
+
+const pageSchema = z.coerce.number().int().min(1).max(100_000).default(1);
+const limitSchema = z.coerce.number().int().min(1).max(100).default(20);
+const API_STATUSES = CLAIM_PHASES.map(p => p.toLowerCase()) as [
+  'pending',
+  ...('provisioning' | 'active' | 'failed' | 'deleting')[],
+];
+
+/** `GET /services` query. @public */
+export const listServicesQuerySchema = z
+  .object({
+    page: pageSchema,
+    limit: limitSchema,
+    engine: engineIdSchema.optional(),
+    plan: planIdSchema.optional(),
+    region: regionIdSchema.optional(),
+    status: z.enum(API_STATUSES).optional(),
+    tenant: tenantRefSchema.optional(),
+    /** Substring of the name. */
+    q: z.string().min(1).max(40).optional(),
+  })
+  .strict();
+
+/** @public */
+export type ListServicesQuery = z.infer<typeof listServicesQuerySchema>;
+
+/** `POST /services/{id}/backups`. @public */
+export const createBackupRequestSchema = z
+  .object({
+    type: z.literal('manual').default('manual'),
+    description: z.string().max(500).optional(),
+  })
+  .strict();
+
+/** `POST /services/{id}/restore`. @public */
+export const restoreRequestSchema = z
+  .object({
+    backupId: z.uuid('must be the id of one of the database\u2019s backups'),
+    /** Restore to this moment (point-in-time recovery) instead of the backup's end. */
+    pointInTime: z.iso
+      .datetime({ offset: true, message: 'must be an ISO 8601 timestamp' })
+      .optional(),
+  })
+  .strict();
+
+/** @public */
+export type RestoreRequest = z.infer<typeof restoreRequestSchema>;
+
+const durationSchema = z
+  .string()
+  .regex(/^[1-9][0-9]*(s|m|h)$/, 'must be a duration such as 30s, 5m or 1h');
+
+/** `GET /services/{id}/metrics` query; defaults to the last hour in 1m steps. @public */
+export const metricsQuerySchema = z
+  .object({
+    start: z.iso
+      .datetime({ offset: true, message: 'must be an ISO 8601 timestamp' })
+      .optional(),
+    end: z.iso
+      .datetime({ offset: true, message: 'must be an ISO 8601 timestamp' })
+      .optional(),
+    step: durationSchema.default('1m'),
+  })
+  .strict();
+
+/** `POST /organizations/{id}/members`: grant a user or group a role. @public */
+export const grantRoleRequestSchema = z
+  .object({
+    principal: entityRefSchema,
+    role: z.enum(DBAAS_ROLES),
+    /** A tenant of the organization, for the service roles; the whole organization when left out. */
+    tenant: tenantRefSchema.optional(),
+  })
+  .strict();
+
+/** @public */
+export type GrantRoleRequest = z.infer<typeof grantRoleRequestSchema>;
+
+/** `DELETE /organizations/{id}/members/{principal}` query: the tenant of a tenant-scoped role. @public */
+export const revokeRoleQuerySchema = z
+  .object({ tenant: tenantRefSchema.optional() })
+  .strict();
+
+/** A tenant's limits. @public */
+export const tenantQuotaSchema = z
+  .object({
+    instances: z.number().int().min(0).max(100_000),
+    storageGi: z.number().min(0).max(10_000_000),
+    cpu: z.number().min(0).max(1_000_000),
+    memoryGi: z.number().min(0).max(10_000_000),
+    backups: z.number().int().min(0).max(1_000_000),
+  })
+  .strict();
+
+/** @public */
+export type TenantQuota = z.infer<typeof tenantQuotaSchema>;
+
+/** `PUT /organizations/{id}/quotas`: one tenant's limits. @public */
+export const setQuotaRequestSchema = z
+  .object({ tenant: tenantRefSchema, quota: tenantQuotaSchema })
+  .strict();
+
+/** `GET /audit-logs` query. @public */
+export const auditLogQuerySchema = z
+  .object({
+    tenant: tenantRefSchema,
+    page: pageSchema,
+    limit: limitSchema,
+    action: z.string().min(1).max(100).optional(),
+    since: z.iso
+      .datetime({ offset: true, message: 'must be an ISO 8601 timestamp' })
+      .optional(),
+  })
+  .strict();
+
+/** @public */
+export type AuditLogQuery = z.infer<typeof auditLogQuerySchema>;

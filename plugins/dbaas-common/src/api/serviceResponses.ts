@@ -1,0 +1,133 @@
+import type { EngineId, PlanId, RegionId } from '../catalog/schema';
+import type { ClaimFootprint } from '../claim/claimFootprint';
+import type { ServiceClaimSpec } from '../claim/serviceClaimSpec';
+import type { ServiceClaimStatus } from '../claim/serviceClaimStatus';
+import type { DbaasRole } from '../tenancy/roles';
+import type { TenantQuota } from './serviceRequests';
+
+/** A database's status in the API: its claim phase, lower case. @public */
+export type ServiceStatus =
+  | 'pending'
+  | 'provisioning'
+  | 'active'
+  | 'failed'
+  | 'deleting';
+
+/** A database in lists (`GET /services`). @public */
+export type ServiceSummary = {
+  id: string;
+  name: string;
+  tenant: string;
+  organization: string;
+  engine: EngineId;
+  plan: PlanId;
+  region: RegionId;
+  sku?: string;
+  status: ServiceStatus;
+  createdAt: string;
+  updatedAt: string;
+};
+
+/** A database with its desired config and what the cluster reported (`GET /services/{id}`). @public */
+export type ServiceDetails = ServiceSummary & {
+  /** The claim's spec generation; bumped by every config change. */
+  generation: number;
+  /** The generation the cluster last acted on, once it has. */
+  observedGeneration?: number;
+  config: ServiceClaimSpec;
+  connection: ServiceClaimStatus['connection'] | null;
+  endpoints: NonNullable<ServiceClaimStatus['endpoints']>;
+  conditions: NonNullable<ServiceClaimStatus['conditions']>;
+  createdBy: string;
+};
+
+/** A page of a list. @public */
+export type Page<T> = {
+  data: T[];
+  pagination: { page: number; limit: number; total: number };
+};
+
+/** The answer to PUT, DELETE, scale and restore: accepted, acted on asynchronously. @public */
+export type ServiceChangeResponse = {
+  id: string;
+  status: ServiceStatus;
+  generation: number;
+  message: string;
+};
+
+/** A backup of a database. @public */
+export type Backup = {
+  id: string;
+  serviceId: string;
+  type: 'scheduled' | 'manual' | 'final';
+  status: 'pending' | 'running' | 'completed' | 'failed';
+  description?: string;
+  sizeBytes?: number;
+  startedAt?: string;
+  completedAt?: string;
+  createdBy: string;
+  createdAt: string;
+};
+
+/** A restore request. @public */
+export type Restore = {
+  restoreId: string;
+  serviceId: string;
+  backupId: string;
+  pointInTime?: string;
+  status: 'pending' | 'running' | 'completed' | 'failed';
+  createdAt: string;
+};
+
+/** Time series of a database (`GET /services/{id}/metrics`). @public */
+export type ServiceMetrics = {
+  metrics: Record<
+    'cpu' | 'memory' | 'disk' | 'connections' | 'qps',
+    { timestamps: string[]; values: number[] }
+  >;
+};
+
+/** A role granted to a user or group (`GET /organizations/{id}/members`). @public */
+export type RoleGrant = {
+  principal: string;
+  role: DbaasRole;
+  /** The tenant the role is limited to; absent for the whole organization. */
+  tenant?: string;
+  /**
+   * Where the grant comes from: the API, or catalog team membership (the members
+   * of a tenant's team are its service admins).
+   */
+  source: 'grant' | 'team';
+  grantedBy?: string;
+  grantedAt?: string;
+};
+
+/** An organization and its tenants (`GET /organizations`). @public */
+export type Organization = {
+  id: string;
+  title: string;
+  tenants: { id: string; title: string }[];
+};
+
+/** A tenant's limits and what its live databases use. @public */
+export type TenantQuotaUsage = {
+  tenant: string;
+  quota: TenantQuota;
+  usage: ClaimFootprint & { backups: number };
+};
+
+/** One audit event (`GET /audit-logs`), as published to `dbaas.audit.{tenant}`. @public */
+export type AuditEvent = {
+  id: string;
+  tenant: string;
+  /** The organization of the tenant. */
+  organization?: string;
+  actor: string;
+  action: string;
+  resourceType: string;
+  resourceId: string;
+  requestId: string;
+  outcome: 'succeeded' | 'failed';
+  details?: Record<string, unknown>;
+  occurredAt: string;
+};
