@@ -26,7 +26,12 @@ type QueryRangeBody = {
   };
 };
 
-function checkRange({ start, end, stepSeconds }: MetricsRange): void {
+/** Throws an InputError naming the field when Prometheus would refuse the range. */
+export function checkMetricsRange({
+  start,
+  end,
+  stepSeconds,
+}: MetricsRange): void {
   for (const [field, date] of [
     ['start', start],
     ['end', end],
@@ -146,7 +151,7 @@ export class PrometheusMetricsSource implements ServiceMetricsSource {
     service: MeteredService,
     range: MetricsRange,
   ): Promise<ServiceMetrics> {
-    checkRange(range);
+    checkMetricsRange(range);
     // The window covers a whole step too, so that no sample falls between points.
     const rateWindow = `${Math.ceil(
       Math.max(range.stepSeconds, 4 * this.scrapeIntervalSeconds),

@@ -11,6 +11,12 @@ export function parseInput<S extends z.ZodType>(
   input: unknown,
   what: string,
 ): z.output<S> {
+  const forbidden = forbiddenKeyPath(input, []);
+  if (forbidden) {
+    throw invalidInput(what, [
+      { path: forbidden, message: 'is not an allowed key' },
+    ]);
+  }
   const result = schema.safeParse(input ?? {});
   if (!result.success) {
     throw withIssues(
@@ -27,6 +33,32 @@ export function parseInput<S extends z.ZodType>(
     );
   }
   return result.data;
+}
+
+/**
+ * The path of a `__proto__` key anywhere in parsed JSON. Schemas would drop it
+ * silently (it names the prototype, not a property), so it is refused instead.
+ */
+function forbiddenKeyPath(
+  value: unknown,
+  path: string[],
+): string[] | undefined {
+  if (typeof value !== 'object' || value === null) {
+    return undefined;
+  }
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__') {
+      return [...path, key];
+    }
+    const found = forbiddenKeyPath((value as Record<string, unknown>)[key], [
+      ...path,
+      key,
+    ]);
+    if (found) {
+      return found;
+    }
+  }
+  return undefined;
 }
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -12,7 +12,7 @@ import type {
 import type { MetricsService } from '@backstage/backend-plugin-api/alpha';
 import { CatalogStore } from '../database/CatalogStore';
 import { errorHandler } from './errorHandler';
-import { parseInput } from './parse';
+import { invalidInput, parseInput } from './parse';
 import { callerOf } from './requestContext';
 import { addAuditRoutes } from './routes/auditRoutes';
 import { addBackupRoutes } from './routes/backupRoutes';
@@ -39,6 +39,24 @@ export async function createRouter(options: {
     next();
   });
   router.use(express.json({ limit: '64kb' }));
+  // express.json skips other content types, which would leave an empty body that
+  // a route could take for valid input.
+  router.use((req, _res, next) => {
+    const hasBody =
+      req.headers['transfer-encoding'] !== undefined ||
+      Number(req.headers['content-length'] ?? 0) > 0;
+    if (hasBody && !req.is('application/json')) {
+      throw invalidInput('request', [
+        {
+          path: ['content-type'],
+          message: `must be application/json, not ${
+            req.headers['content-type'] ?? 'missing'
+          }`,
+        },
+      ]);
+    }
+    next();
+  });
 
   const catalogRequests = metrics.createCounter<{ outcome: string }>(
     'dbaas.catalog.requests',

@@ -20,14 +20,17 @@ export const serviceConfigSchema = z
   .object({
     version: z.string().min(1).optional(),
     storageSize: byteQuantitySchema.optional(),
-    storageClass: z.string().min(1).optional(),
+    storageClass: z.string().min(1).max(253).optional(),
     replicationFactor: z.number().int().min(1).max(9).optional(),
     /** Regions the data is replicated to, the primary region first. */
     regions: z.array(regionIdSchema).min(1).optional(),
     /** Sizes per engine role; a role left out keeps its size. */
     resources: z
       .record(
-        z.string(),
+        // A plain name: keys such as __proto__ must never reach an object.
+        z
+          .string()
+          .regex(/^[a-z][a-z0-9]*$/, 'must be a role name such as tserver'),
         z
           .object({
             replicas: z.number().int().min(1).max(99).optional(),

@@ -65,7 +65,11 @@ export type UpdateServiceRequest = z.infer<typeof updateServiceRequestSchema>;
 export const scaleServiceRequestSchema = z
   .object({
     /** The engine role to scale; by default the engine's data role. */
-    role: z.string().min(1).max(32).optional(),
+    role: z
+      .string()
+      .regex(/^[a-z][a-z0-9]*$/, 'must be a role name such as tserver')
+      .max(32)
+      .optional(),
     replicas: z.number().int().min(1).max(99).optional(),
     cpu: cpuQuantitySchema.optional(),
     memory: byteQuantitySchema.optional(),

@@ -167,11 +167,13 @@ export function claimRuleIssues(
           );
         }
       }
-      if ((spec.topology?.shards ?? 1) > 1 || (spec.topology?.racks ?? 1) > 1) {
-        add(
-          ['topology'],
-          'The shared plan scales vertically only: no shards or racks',
-        );
+      for (const part of ['shards', 'racks'] as const) {
+        if ((spec.topology?.[part] ?? 1) > 1) {
+          add(
+            ['topology', part],
+            'The shared plan scales vertically only: no shards or racks',
+          );
+        }
       }
       break;
     case 'clustered':

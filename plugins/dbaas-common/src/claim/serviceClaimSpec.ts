@@ -6,16 +6,46 @@ import {
 } from '../catalog/schema';
 import { byteQuantitySchema, cpuQuantitySchema } from './quantity';
 
-const cronField =
-  /^(\*|[0-9]+(-[0-9]+)?)(\/[0-9]+)?(,(\*|[0-9]+(-[0-9]+)?)(\/[0-9]+)?)*$/;
+// minute, hour, day of month, month, day of week (0 and 7 are Sunday)
+const cronRanges: [number, number][] = [
+  [0, 59],
+  [0, 23],
+  [1, 31],
+  [1, 12],
+  [0, 7],
+];
+const cronPart = /^(\*|([0-9]+)(-([0-9]+))?)(\/([0-9]+))?$/;
+
+/** One cron field: `*`, `n`, `a-b`, each with an optional `/step`, comma-separated. */
+function isCronField(field: string, [min, max]: [number, number]): boolean {
+  return field.split(',').every(part => {
+    const match = part.match(cronPart);
+    if (!match) return false;
+    const [, , from, , to, , step] = match;
+    const inRange = (v?: string) =>
+      v === undefined || (Number(v) >= min && Number(v) <= max);
+    return (
+      inRange(from) &&
+      inRange(to) &&
+      (to === undefined || Number(from) <= Number(to)) &&
+      (step === undefined || Number(step) >= 1)
+    );
+  });
+}
 
 /** A five-field cron expression, e.g. `0 *\/6 * * *`. @public */
 export const cronScheduleSchema = z.string().refine(
   value => {
     const fields = value.trim().split(/\s+/);
-    return fields.length === 5 && fields.every(f => cronField.test(f));
+    return (
+      fields.length === 5 &&
+      fields.every((f, i) => isCronField(f, cronRanges[i]))
+    );
   },
-  { message: 'must be a five-field cron expression such as "0 */6 * * *"' },
+  {
+    message:
+      'must be a five-field cron expression such as "0 */6 * * *" (minute 0-59, hour 0-23, day 1-31, month 1-12, weekday 0-7)',
+  },
 );
 
 /** A duration in days or hours, e.g. `14d`, `36h`. @public */
@@ -56,7 +86,7 @@ export const serviceClaimSpecShape = z
     storage: z
       .object({
         size: byteQuantitySchema,
-        class: z.string().min(1).optional(),
+        class: z.string().min(1).max(253).optional(),
       })
       .strict(),
     replication: z

@@ -213,7 +213,15 @@ describe('serviceClaimSpecSchema', () => {
       (s: ServiceClaimSpec) => {
         s.backup.schedule = 'every 6 hours';
       },
-      'backup.schedule: must be a five-field cron expression such as "0 */6 * * *"',
+      'backup.schedule: must be a five-field cron expression such as "0 */6 * * *" (minute 0-59, hour 0-23, day 1-31, month 1-12, weekday 0-7)',
+    ],
+    [
+      'a cron schedule out of range',
+      'pg-ha',
+      (s: ServiceClaimSpec) => {
+        s.backup.schedule = '0 25 * * *';
+      },
+      'backup.schedule: must be a five-field cron expression such as "0 */6 * * *" (minute 0-59, hour 0-23, day 1-31, month 1-12, weekday 0-7)',
     ],
     [
       'a malformed CIDR',

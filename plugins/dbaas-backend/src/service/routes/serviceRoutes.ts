@@ -196,7 +196,7 @@ export function addServiceRoutes(router: Router, ctx: RouteContext) {
       specPath;
     await change(req, res, 'service.scale', current => {
       const role = body.role ?? DATA_ROLE[current.spec.engine];
-      if (!current.spec.resources[role]) {
+      if (!Object.hasOwn(current.spec.resources, role)) {
         const roles = Object.keys(current.spec.resources).join(', ');
         throw invalidInput('scale request', [
           {
