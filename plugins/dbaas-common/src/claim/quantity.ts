@@ -16,8 +16,13 @@ export const byteQuantitySchema = z
   .string()
   .regex(
     /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi)$/,
-    'must be a size with a binary unit, such as 512Mi, 100Gi or 2Ti',
-  );
+    // abort: the size check below needs a well-formed quantity.
+    {
+      message: 'must be a size with a binary unit, such as 512Mi, 100Gi or 2Ti',
+      abort: true,
+    },
+  )
+  .refine(quantity => toGi(quantity) > 0, 'must be more than 0');
 
 /**
  * A Kubernetes CPU quantity: cores (`2`, `0.5`) or millicores (`500m`).
@@ -25,10 +30,11 @@ export const byteQuantitySchema = z
  */
 export const cpuQuantitySchema = z
   .string()
-  .regex(
-    /^([0-9]+m|[0-9]+(\.[0-9]+)?)$/,
-    'must be a CPU amount such as 2, 0.5 or 500m',
-  );
+  .regex(/^([0-9]+m|[0-9]+(\.[0-9]+)?)$/, {
+    message: 'must be a CPU amount such as 2, 0.5 or 500m',
+    abort: true,
+  })
+  .refine(quantity => toCores(quantity) > 0, 'must be more than 0');
 
 /** The size in GiB of a quantity that byteQuantitySchema accepted. @public */
 export function toGi(quantity: string): number {

@@ -224,6 +224,14 @@ describe('serviceClaimSpecSchema', () => {
       'backup.schedule: must be a five-field cron expression such as "0 */6 * * *" (minute 0-59, hour 0-23, day 1-31, month 1-12, weekday 0-7)',
     ],
     [
+      'a role without CPU',
+      'pg-ha',
+      (s: ServiceClaimSpec) => {
+        s.resources.instance.cpu = '0';
+      },
+      'resources.instance.cpu: must be more than 0',
+    ],
+    [
       'a malformed CIDR',
       'pg-ha',
       (s: ServiceClaimSpec) => {
