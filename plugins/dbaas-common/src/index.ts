@@ -24,3 +24,4 @@ export * from './api/serviceResponses';
 export { dbaasOpenApiDocument, DBAAS_API_VERSION } from './api/openApiDocument';
 export * from './tenancy/roles';
 export * from './permissions';
+export * from './gitops/claimLocation';
