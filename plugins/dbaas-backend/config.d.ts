@@ -17,6 +17,22 @@ export interface Config {
        * resolved from the backend's working directory.
        */
       localPath?: string;
+      /**
+       * The GitOps repository Argo CD syncs from, when it is not the local one: an
+       * http(s) URL. Claims are committed directly to `branch`.
+       */
+      remote?: {
+        url: string;
+        /** Defaults to `main`. */
+        branch?: string;
+        /**
+         * An access token allowed to push.
+         * @visibility secret
+         */
+        token?: string;
+        /** The username that goes with the token (GitHub: x-access-token). */
+        username?: string;
+      };
     };
     /**
      * The API's rate limit. It counts per tenant, not per client address, in the
@@ -54,6 +70,26 @@ export interface Config {
         /** The client id the relay connects with. Defaults to backstage-dbaas-audit. */
         clientId?: string;
       };
+    };
+    /** How the portal learns what the clusters made of its claims. */
+    status?: {
+      /**
+       * Watch the ServiceClaims of the clusters in `kubernetes.clusterLocatorMethods`
+       * (type `config`, `serviceAccount` auth) and record each claim's progress.
+       * Defaults to true when such clusters are configured.
+       */
+      watch?: boolean;
+    };
+    /**
+     * DEVELOPMENT ONLY: a stand-in for Argo CD that applies the local GitOps
+     * repository's tenant ServiceClaims (`dbaas.gitops.localPath`) to the configured
+     * clusters and prunes the ones removed. Never enable it where Argo CD syncs.
+     */
+    gitopsSync?: {
+      /** Whether the stand-in runs. */
+      enabled?: boolean;
+      /** Seconds between two syncs of every configured cluster. */
+      intervalSeconds?: number;
     };
   };
 }

@@ -17,11 +17,16 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+// Every DBaaS database as a Resource of its tenant, updated on each change.
+backend.add(import('@internal/backstage-plugin-catalog-backend-module-dbaas'));
 
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
+);
+backend.add(
+  import('@internal/backstage-plugin-scaffolder-backend-module-dbaas'),
 );
 
 backend.add(import('@backstage/plugin-techdocs-backend'));

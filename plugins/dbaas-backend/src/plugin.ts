@@ -9,6 +9,8 @@ import type { Knex } from 'knex';
 import { AuditRelay } from './audit/AuditRelay';
 import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import {
   dbaasPermissions,
   serviceCatalog,
@@ -20,11 +22,15 @@ import {
   DEFAULT_TENANT_QUOTA,
 } from './database/DatabaseServiceStore';
 import { GrantStore } from './database/GrantStore';
+import { TimelineStore } from './database/TimelineStore';
+import { ClaimStatusRecorder } from './database/ClaimStatusRecorder';
+import { startStatusWatch } from './status/startStatusWatch';
+import { ServiceChangeNotifier } from './service/ServiceChangeNotifier';
 import { ensureLocalGitOpsRepository } from './gitops/ensureLocalGitOpsRepository';
 import { PrometheusMetricsSource } from './metrics/PrometheusMetricsSource';
 import { DbaasAccess } from './permissions/DbaasAccess';
 import { registerPermissions } from './permissions/registerPermissions';
-import { RecordOnlyProvisioner } from './provisioner/ServiceProvisioner';
+import { provisionerFromConfig } from './provisioner/provisionerFromConfig';
 import { DatabaseRateLimiter } from './rateLimit/DatabaseRateLimiter';
 import { AuditTrail } from './service/auditTrail';
 import { createRouter } from './service/router';
@@ -78,6 +84,7 @@ export const dbaasPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         config: coreServices.rootConfig,
         database: coreServices.database,
+        events: eventsServiceRef,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         lifecycle: coreServices.lifecycle,
@@ -85,6 +92,8 @@ export const dbaasPlugin = createBackendPlugin({
         metrics: metricsServiceRef,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        scheduler: coreServices.scheduler,
+        signals: signalsServiceRef,
       },
       async init(deps) {
         const { config, database, httpRouter, logger } = deps;
@@ -101,6 +110,12 @@ export const dbaasPlugin = createBackendPlugin({
         const services = await DatabaseServiceStore.create({ database });
         const db = services.db;
         const grants = new GrantStore(db);
+        const timeline = new TimelineStore(db);
+        const notifier = new ServiceChangeNotifier(
+          deps.events,
+          deps.signals,
+          logger,
+        );
         const access = new DbaasAccess(
           deps.permissions,
           deps.permissionsRegistry,
@@ -136,7 +151,13 @@ export const dbaasPlugin = createBackendPlugin({
               directory,
               access,
               audit: new AuditTrail(db, deps.auditor, logger),
-              provisioner: new RecordOnlyProvisioner(),
+              provisioner: await provisionerFromConfig({
+                config,
+                logger,
+                timeline,
+              }),
+              timeline,
+              notifier,
               metricsSource: PrometheusMetricsSource.fromConfig(config),
               rateLimiter: await DatabaseRateLimiter.create({
                 database,
@@ -147,6 +168,14 @@ export const dbaasPlugin = createBackendPlugin({
           }),
         );
         startAuditRelay(deps, db);
+        startStatusWatch({
+          config,
+          logger,
+          lifecycle: deps.lifecycle,
+          scheduler: deps.scheduler,
+          recorder: new ClaimStatusRecorder(db, timeline),
+          notifier,
+        });
         // The router authenticates every request itself (see createRouter).
         httpRouter.addAuthPolicy({ path: '/', allow: 'unauthenticated' });
       },

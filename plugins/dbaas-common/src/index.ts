@@ -25,3 +25,5 @@ export { dbaasOpenApiDocument, DBAAS_API_VERSION } from './api/openApiDocument';
 export * from './tenancy/roles';
 export * from './permissions';
 export * from './gitops/claimLocation';
+export * from './api/serviceEvents';
+export { serviceEntityName } from './gitops/serviceEntityName';

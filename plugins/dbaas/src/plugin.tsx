@@ -8,6 +8,7 @@ import {
 import StorageIcon from '@material-ui/icons/Storage';
 import { dbaasApiRef } from './api/DbaasApi';
 import { DbaasClient } from './api/DbaasClient';
+import { dbaasSkuPickerFieldExtension } from './dbaasSkuPickerFieldExtension';
 import { rootRouteRef } from './routes';
 
 const dbaasApi = ApiBlueprint.make({
@@ -39,7 +40,7 @@ export const dbaasPlugin = createFrontendPlugin({
   title: 'Databases',
   icon: <StorageIcon fontSize="inherit" />,
   info: { packageJson: () => import('../package.json') },
-  extensions: [dbaasApi, databasesPage],
+  extensions: [dbaasApi, databasesPage, dbaasSkuPickerFieldExtension],
   routes: {
     root: rootRouteRef,
   },

@@ -135,7 +135,7 @@ export class DatabaseServiceStore implements ServiceStore {
     const query = this.db<RawServiceRow>('service_instances')
       .where({ id })
       .whereNull('deleted_at');
-    applyAccessFilter(query, filter);
+    await applyAccessFilter(this.db, query, filter);
     const row = await query.first();
     return row ? toServiceRecord(row) : undefined;
   }
@@ -158,7 +158,7 @@ export class DatabaseServiceStore implements ServiceStore {
     if (query.q) {
       base.where('name', 'like', `%${query.q.replace(/[%_\\]/g, '')}%`);
     }
-    applyAccessFilter(base, filter);
+    await applyAccessFilter(this.db, base, filter);
     const [rows, [{ total }]] = await Promise.all([
       base
         .clone()

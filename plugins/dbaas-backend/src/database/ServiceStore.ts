@@ -21,6 +21,8 @@ export type ServiceRecord = {
   spec: ServiceClaimSpec;
   /** What the cluster last reported, once it has. */
   reported?: ServiceClaimStatus;
+  /** Where the claim is in the GitOps repository, once committed there. */
+  gitops?: { path: string; commitSha: string; commitUrl?: string };
   footprint: ClaimFootprint;
   generation: number;
   createdBy: string;

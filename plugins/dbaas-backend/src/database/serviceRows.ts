@@ -12,6 +12,9 @@ export type RawServiceRow = {
   status: ServiceRecord['status'];
   spec: string;
   reported_status: string | null;
+  gitops_path?: string | null;
+  gitops_commit?: string | null;
+  gitops_commit_url?: string | null;
   storage_gi: number;
   cpu: number;
   memory_gi: number;

@@ -2,6 +2,7 @@ import type {
   ServiceDetails,
   ServiceStatus,
   ServiceSummary,
+  TimelineStep,
 } from '@internal/backstage-plugin-dbaas-common';
 import type { ServiceRecord } from '../database/ServiceStore';
 
@@ -24,7 +25,10 @@ export function toSummary(record: ServiceRecord): ServiceSummary {
   };
 }
 
-export function toDetails(record: ServiceRecord): ServiceDetails {
+export function toDetails(
+  record: ServiceRecord,
+  timeline: TimelineStep[],
+): ServiceDetails {
   return {
     ...toSummary(record),
     generation: record.generation,
@@ -36,5 +40,7 @@ export function toDetails(record: ServiceRecord): ServiceDetails {
     endpoints: record.reported?.endpoints ?? [],
     conditions: record.reported?.conditions ?? [],
     createdBy: record.createdBy,
+    ...(record.gitops ? { gitops: record.gitops } : {}),
+    timeline,
   };
 }

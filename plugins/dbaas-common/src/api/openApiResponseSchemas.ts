@@ -13,6 +13,7 @@ import type {
   ServiceDetails,
   ServiceMetrics,
   ServiceSummary,
+  TimelineStep,
   TenantQuotaUsage,
 } from './serviceResponses';
 
@@ -110,6 +111,25 @@ const serviceSummary = object<ServiceSummary>(
   'A database, as lists show it.',
 );
 
+const timelineStep = object<TimelineStep>(
+  {
+    required: {
+      step: enumOf<TimelineStep['step']>({
+        committed: true,
+        synced: true,
+        provisioning: true,
+        active: true,
+        failed: true,
+        deleted: true,
+      }),
+      generation: integer,
+      at: timestamp,
+    },
+    optional: { cluster: string, detail: string },
+  },
+  'A step of a database on its way to the clusters and back.',
+);
+
 const serviceDetails = {
   description:
     'A database with its desired configuration and what the cluster reported.',
@@ -130,12 +150,23 @@ const serviceDetails = {
         endpoints: arrayOf(schemaRef('Endpoint')),
         conditions: arrayOf(schemaRef('ClaimCondition')),
         createdBy: actor,
+        timeline: {
+          ...arrayOf(timelineStep),
+          description: 'The way to the clusters and back, oldest first.',
+        },
       },
       optional: {
         observedGeneration: {
           ...integer,
           description: 'The generation the cluster last acted on.',
         },
+        gitops: object<NonNullable<ServiceDetails['gitops']>>(
+          {
+            required: { path: string, commitSha: string },
+            optional: { commitUrl: string },
+          },
+          'Where the claim is in the GitOps repository, once committed there.',
+        ),
       },
     }),
   ],

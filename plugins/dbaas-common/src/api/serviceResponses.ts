@@ -39,6 +39,27 @@ export type ServiceDetails = ServiceSummary & {
   endpoints: NonNullable<ServiceClaimStatus['endpoints']>;
   conditions: NonNullable<ServiceClaimStatus['conditions']>;
   createdBy: string;
+  /** Where the claim is in the GitOps repository, once committed there. */
+  gitops?: { path: string; commitSha: string; commitUrl?: string };
+  /** The way to the clusters and back, oldest first. */
+  timeline: TimelineStep[];
+};
+
+/** A step of a database's provisioning, as the portal saw it. @public */
+export type TimelineStep = {
+  step:
+    | 'committed'
+    | 'synced'
+    | 'provisioning'
+    | 'active'
+    | 'failed'
+    | 'deleted';
+  /** The spec generation the step is about. */
+  generation: number;
+  at: string;
+  /** The cluster (PoP) that reported it. */
+  cluster?: string;
+  detail?: string;
 };
 
 /** A page of a list. @public */

@@ -42,4 +42,18 @@ describe('DbaasClient', () => {
       body: { error: { message: 'Invalid SKU filter: plan' } },
     });
   });
+
+  it('asks for an organization\u2019s quotas with its reference encoded', async () => {
+    const usage = { tenant: 'group:default/payments' };
+    const { client, fetch } = clientAnswering(
+      new Response(JSON.stringify({ data: [usage] })),
+    );
+
+    const quotas = await client.listQuotas('group:default/acme');
+
+    expect(fetch).toHaveBeenCalledWith(
+      'http://backend.test/api/dbaas/v1/organizations/group%3Adefault%2Facme/quotas',
+    );
+    expect(quotas).toEqual([usage]);
+  });
 });

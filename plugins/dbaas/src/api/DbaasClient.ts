@@ -3,7 +3,9 @@ import { ResponseError } from '@backstage/errors';
 import type {
   CatalogSku,
   CatalogSkuList,
+  Organization,
   SkuQuery,
+  TenantQuotaUsage,
 } from '@internal/backstage-plugin-dbaas-common';
 import type { DbaasApi } from './DbaasApi';
 
@@ -29,6 +31,18 @@ export class DbaasClient implements DbaasApi {
     const search = params.size ? `?${params}` : '';
     const body = await this.get<CatalogSkuList>(`/v1/catalog/skus${search}`);
     return body.items;
+  }
+
+  async listOrganizations(): Promise<Organization[]> {
+    const body = await this.get<{ data: Organization[] }>('/v1/organizations');
+    return body.data;
+  }
+
+  async listQuotas(organizationId: string): Promise<TenantQuotaUsage[]> {
+    const body = await this.get<{ data: TenantQuotaUsage[] }>(
+      `/v1/organizations/${encodeURIComponent(organizationId)}/quotas`,
+    );
+    return body.data;
   }
 
   private async get<T>(path: string): Promise<T> {

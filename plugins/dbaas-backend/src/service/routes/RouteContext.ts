@@ -2,6 +2,8 @@ import type { ServiceCatalog } from '@internal/backstage-plugin-dbaas-common';
 import type { Request, Response } from 'express';
 import type { BackupStore } from '../../database/BackupStore';
 import type { GrantStore } from '../../database/GrantStore';
+import type { TimelineStore } from '../../database/TimelineStore';
+import type { ServiceChangeNotifier } from '../ServiceChangeNotifier';
 import type { ServiceStore } from '../../database/ServiceStore';
 import type { ServiceMetricsSource } from '../../metrics/ServiceMetricsSource';
 import type { DbaasAccess } from '../../permissions/DbaasAccess';
@@ -23,6 +25,8 @@ export type RouteContext = {
   access: DbaasAccess;
   audit: AuditTrail;
   provisioner: ServiceProvisioner;
+  timeline: TimelineStore;
+  notifier: ServiceChangeNotifier;
   rateLimiter: RateLimiter;
   /** Absent when no Prometheus is configured. */
   metricsSource?: ServiceMetricsSource;

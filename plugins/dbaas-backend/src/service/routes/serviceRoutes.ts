@@ -99,7 +99,11 @@ export function addServiceRoutes(router: Router, ctx: RouteContext) {
           },
         ),
     );
-    res.status(201).location(`services/${record.id}`).json(toDetails(record));
+    await ctx.notifier.notify(record, 'created');
+    res
+      .status(201)
+      .location(`services/${record.id}`)
+      .json(toDetails(record, await ctx.timeline.list(record.id)));
   });
 
   router.get('/v1/services', async (req, res) => {
@@ -129,7 +133,7 @@ export function addServiceRoutes(router: Router, ctx: RouteContext) {
 
   router.get('/v1/services/:id', async (req, res) => {
     const record = await loadService(ctx, callerFrom(req, res), req.params.id);
-    res.json(toDetails(record));
+    res.json(toDetails(record, await ctx.timeline.list(record.id)));
   });
 
   /** PUT and scale: a config change, checked as a transition and against the quota. */
@@ -176,6 +180,7 @@ export function addServiceRoutes(router: Router, ctx: RouteContext) {
           },
         ),
     );
+    await ctx.notifier.notify(updated, 'updated');
     res.json(changeResponse(updated, `Requested: ${summary}`));
   }
 
@@ -254,6 +259,7 @@ export function addServiceRoutes(router: Router, ctx: RouteContext) {
           await ctx.provisioner.remove(marked, tx);
         }),
     );
+    await ctx.notifier.notify(deleting, 'deleted');
     res
       .status(202)
       .json(

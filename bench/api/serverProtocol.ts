@@ -1,0 +1,22 @@
+/** Time spent in one SQL statement text while a step ran. */
+export type StatementTime = { sql: string; calls: number; ms: number };
+
+/** What runApiBench.ts asks the server process. */
+export type ServerRequest =
+  | { type: 'usage' }
+  | { type: 'capture' }
+  | { type: 'explain' }
+  | { type: 'stop' };
+
+/** What the server process answers. */
+export type ServerReply =
+  | { type: 'ready'; port: number }
+  | {
+      type: 'usage';
+      /** CPU time (user and system) since the last usage request. */
+      cpuMs: number;
+      eventLoopUtilization: number;
+      statements: StatementTime[];
+    }
+  | { type: 'capturing' }
+  | { type: 'plans'; plans: { sql: string; plan: string }[] };

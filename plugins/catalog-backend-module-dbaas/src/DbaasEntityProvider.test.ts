@@ -1,0 +1,331 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import type {
+  EntityProviderConnection,
+  EntityProviderMutation,
+} from '@backstage/plugin-catalog-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  DBAAS_SERVICE_CHANGED_TOPIC,
+  type ServiceChangedEvent,
+  type ServiceSummary,
+} from '@internal/backstage-plugin-dbaas-common';
+import { StubDbaasApi } from './__testUtils__/StubDbaasApi';
+import { DbaasEntityProvider } from './DbaasEntityProvider';
+import { serviceEntity } from './serviceEntity';
+
+const TENANTS = ['platform', 'payments', 'checkout'];
+
+function database(n: number, changes?: Partial<ServiceSummary>) {
+  const at = new Date(Date.UTC(2026, 10, 1) + n * 60_000).toISOString();
+  const summary: ServiceSummary = {
+    id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    name: `db-${n}`,
+    tenant: `group:default/${TENANTS[n % TENANTS.length]}`,
+    organization: 'group:default/dbaas-org',
+    engine: 'yugabyte',
+    plan: 'shared',
+    region: 'lagos',
+    status: 'active',
+    createdAt: at,
+    updatedAt: at,
+  };
+  return { ...summary, ...changes };
+}
+
+const entityName = (d: ServiceSummary) => `${d.tenant.split('/')[1]}.${d.name}`;
+const entityRef = (d: ServiceSummary) => `resource:default/${entityName(d)}`;
+const names = (entities: { entity: Entity }[]) =>
+  entities.map(e => e.entity.metadata.name).sort();
+
+/** Waits for a condition the provider reaches on its own time. */
+async function until(condition: () => boolean, what: string) {
+  const deadline = Date.now() + 5000;
+  while (!condition()) {
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out waiting for ${what}`);
+    }
+    await new Promise(resolve => setTimeout(resolve, 10));
+  }
+}
+
+describe('DbaasEntityProvider', () => {
+  let api: StubDbaasApi;
+  let mutations: EntityProviderMutation[];
+  let events: ReturnType<typeof mockServices.events>;
+  let scheduler: ReturnType<typeof mockServices.scheduler>;
+
+  const publish = (change: Omit<ServiceChangedEvent, 'status'>) =>
+    events.publish({
+      topic: DBAAS_SERVICE_CHANGED_TOPIC,
+      eventPayload: { status: 'active', ...change },
+    });
+  const fullRun = () => scheduler.triggerTask('dbaas:default:refresh');
+  const deltas = () =>
+    mutations.filter(
+      (m): m is Extract<EntityProviderMutation, { type: 'delta' }> =>
+        m.type === 'delta',
+    );
+  const reads = (d: ServiceSummary) =>
+    api.requests.filter(r => r.path === `/api/dbaas/v1/services/${d.id}`);
+
+  /** The provider, connected, with the catalog already holding `catalogHolds`. */
+  async function connect(catalogHolds: Entity[] = []) {
+    events = mockServices.events();
+    scheduler = mockServices.scheduler();
+    const provider = DbaasEntityProvider.fromConfig(mockServices.rootConfig(), {
+      auth: mockServices.auth({ pluginId: 'catalog' }),
+      catalog: catalogServiceMock({ entities: catalogHolds }),
+      discovery: api.discovery(),
+      events,
+      logger: mockServices.logger.mock(),
+      scheduler,
+    });
+    const connection: EntityProviderConnection = {
+      applyMutation: async mutation => {
+        mutations.push(mutation);
+      },
+      refresh: async () => {},
+    };
+    await provider.connect(connection);
+    return provider;
+  }
+
+  beforeEach(async () => {
+    api = await StubDbaasApi.start();
+    mutations = [];
+  });
+  afterEach(() => api.stop());
+
+  describe('on its schedule', () => {
+    it('replaces the catalog\u2019s databases by every page of the list', async () => {
+      const all = Array.from({ length: 250 }, (_, i) => database(i + 1));
+      api.add(...all);
+      await connect();
+
+      await fullRun();
+
+      expect(mutations).toHaveLength(1);
+      const [mutation] = mutations;
+      expect(mutation.type).toBe('full');
+      const entities = mutation.type === 'full' ? mutation.entities : [];
+      expect(names(entities)).toEqual(all.map(entityName).sort());
+      expect(entities.every(e => e.locationKey === 'dbaas:default')).toBe(true);
+      expect(api.requests.map(r => r.path)).toEqual([
+        '/api/dbaas/v1/services?page=1&limit=100',
+        '/api/dbaas/v1/services?page=2&limit=100',
+        '/api/dbaas/v1/services?page=3&limit=100',
+      ]);
+      // The catalog reads as itself, and is let see every tenant's databases.
+      expect(api.requests.every(r => r.caller === 'plugin:catalog')).toBe(true);
+    });
+
+    it('points the entities at where the API serves each database', async () => {
+      const orders = database(1);
+      api.add(orders);
+      await connect();
+
+      await fullRun();
+
+      const mutation = mutations[0];
+      expect(mutation.type === 'full' && mutation.entities[0].entity).toEqual(
+        serviceEntity(
+          orders,
+          `https://portal.example.com/api/dbaas/v1/services/${orders.id}`,
+        ),
+      );
+    });
+
+    it('leaves out databases being deleted', async () => {
+      api.add(database(1), database(2, { status: 'deleting' }));
+      await connect();
+
+      await fullRun();
+
+      const mutation = mutations[0];
+      expect(mutation.type === 'full' && names(mutation.entities)).toEqual([
+        entityName(database(1)),
+      ]);
+    });
+
+    it('removes nothing when databases keep disappearing while it lists them', async () => {
+      const all = Array.from({ length: 150 }, (_, i) => database(i + 1));
+      api.add(...all);
+      // Before each page the newest database goes: every page is shifted.
+      api.beforePage = () => {
+        const newest = [...api.databases.keys()].pop()!;
+        api.databases.delete(newest);
+      };
+      await connect();
+
+      await fullRun();
+
+      expect(mutations.map(m => m.type)).toEqual(['delta']);
+      expect(deltas()[0].removed).toEqual([]);
+      expect(deltas()[0].added.length).toBeGreaterThan(0);
+    });
+
+    it('re-applies a database created while the list was read, which the list misses', async () => {
+      const old = database(1);
+      const created = database(2);
+      api.add(old);
+      // The list reflects the moment it was read: before `created` existed.
+      api.listing = () => [old];
+      let releasePage!: () => void;
+      const pageHeld = new Promise<void>(resolve => {
+        releasePage = resolve;
+      });
+      api.beforePage = () => pageHeld;
+      await connect();
+
+      const run = fullRun();
+      await until(() => api.requests.length === 1, 'the first page');
+      api.add(created);
+      await publish({
+        id: created.id,
+        tenant: created.tenant,
+        action: 'created',
+      });
+      await until(() => mutations.length === 1, 'the event\u2019s delta');
+      releasePage();
+      await run;
+      await until(() => mutations.length === 3, 'the re-applied change');
+
+      expect(mutations.map(m => m.type)).toEqual(['delta', 'full', 'delta']);
+      expect(names(deltas()[1].added)).toEqual([entityName(created)]);
+    });
+  });
+
+  describe('on a change event', () => {
+    it('adds a created database without waiting for the schedule', async () => {
+      const orders = database(7);
+      api.add(orders);
+      await connect();
+
+      await publish({
+        id: orders.id,
+        tenant: orders.tenant,
+        action: 'created',
+      });
+      await until(() => mutations.length > 0, 'a mutation');
+
+      expect(deltas()).toHaveLength(1);
+      expect(names(deltas()[0].added)).toEqual([entityName(orders)]);
+      expect(deltas()[0].removed).toEqual([]);
+      expect(reads(orders)).toHaveLength(1);
+      expect(reads(orders)[0].caller).toBe('plugin:catalog');
+    });
+
+    it('shows a changed status as the entity\u2019s phase', async () => {
+      const orders = database(7, { status: 'provisioning' });
+      api.add(orders);
+      await connect();
+
+      await publish({ id: orders.id, tenant: orders.tenant, action: 'status' });
+      await until(() => mutations.length > 0, 'a mutation');
+
+      const [added] = deltas()[0].added;
+      expect(added.entity.metadata.annotations?.['dbaas.io/phase']).toBe(
+        'Provisioning',
+      );
+    });
+
+    it('reads a database once for a burst of its events, and applies its last state', async () => {
+      const orders = database(7);
+      api.add(orders);
+      await connect();
+
+      for (const status of ['pending', 'provisioning', 'active'] as const) {
+        api.add({ ...orders, status });
+        for (let i = 0; i < 5; i++) {
+          await publish({
+            id: orders.id,
+            tenant: orders.tenant,
+            action: 'status',
+          });
+        }
+      }
+      const lastPhase = () =>
+        deltas().at(-1)?.added[0]?.entity.metadata.annotations?.[
+          'dbaas.io/phase'
+        ];
+      await until(() => lastPhase() === 'Active', 'the last state');
+
+      // The first event is read at once; the 14 after it wait for that read
+      // and are read together.
+      expect(reads(orders).length).toBeLessThanOrEqual(2);
+    });
+
+    it('removes a deleted database, found in the catalog by its id', async () => {
+      const orders = database(7);
+      const other = database(8);
+      await connect([
+        serviceEntity(orders, 'https://portal.example.com/x'),
+        serviceEntity(other, 'https://portal.example.com/y'),
+      ]);
+
+      await publish({
+        id: orders.id,
+        tenant: orders.tenant,
+        action: 'deleted',
+      });
+      await until(() => mutations.length > 0, 'a mutation');
+
+      expect(deltas()[0]).toEqual({
+        type: 'delta',
+        added: [],
+        removed: [
+          { entityRef: entityRef(orders), locationKey: 'dbaas:default' },
+        ],
+      });
+      // The database is gone from the catalog's point of view: no need to ask.
+      expect(reads(orders)).toEqual([]);
+    });
+
+    it('removes a database the API no longer knows, whatever the event says', async () => {
+      const orders = database(7);
+      await connect([serviceEntity(orders, 'https://portal.example.com/x')]);
+
+      await publish({
+        id: orders.id,
+        tenant: orders.tenant,
+        action: 'updated',
+      });
+      await until(() => mutations.length > 0, 'a mutation');
+
+      expect(deltas()[0].removed).toEqual([
+        { entityRef: entityRef(orders), locationKey: 'dbaas:default' },
+      ]);
+    });
+
+    it('tries again when the API fails to answer', async () => {
+      const orders = database(7);
+      api.add(orders);
+      api.failures.set(orders.id, 1);
+      await connect();
+
+      await publish({
+        id: orders.id,
+        tenant: orders.tenant,
+        action: 'created',
+      });
+      await until(() => mutations.length > 0, 'the retried read');
+
+      expect(reads(orders)).toHaveLength(2);
+      expect(names(deltas()[0].added)).toEqual([entityName(orders)]);
+    });
+
+    it('ignores events that name no database', async () => {
+      await connect();
+
+      await events.publish({
+        topic: DBAAS_SERVICE_CHANGED_TOPIC,
+        eventPayload: { action: 'created' },
+      });
+      await new Promise(resolve => setTimeout(resolve, 50));
+
+      expect(api.requests).toEqual([]);
+      expect(mutations).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,9 @@
+/**
+ * A catalog module that puts every DBaaS database in the software catalog as a
+ * Resource of its tenant.
+ *
+ * @packageDocumentation
+ */
+export { catalogModuleDbaasEntityProvider as default } from './module';
+export { DbaasEntityProvider } from './DbaasEntityProvider';
+export { DBAAS_ANNOTATIONS, serviceEntity } from './serviceEntity';

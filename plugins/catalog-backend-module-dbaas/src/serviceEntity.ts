@@ -1,0 +1,106 @@
+import {
+  ANNOTATION_LOCATION,
+  ANNOTATION_ORIGIN_LOCATION,
+  type Entity,
+} from '@backstage/catalog-model';
+import {
+  CLAIM_PHASES,
+  DBAAS_LABELS,
+  claimFilePath,
+  serviceCatalog,
+  tenantNamespace,
+  type ServiceSummary,
+  serviceEntityName,
+} from '@internal/backstage-plugin-dbaas-common';
+
+/**
+ * Annotations of a database's Resource entity that the portal reads back.
+ * @public
+ */
+export const DBAAS_ANNOTATIONS = {
+  serviceId: 'dbaas.io/service-id',
+  engine: 'dbaas.io/engine',
+  plan: 'dbaas.io/plan',
+  region: 'dbaas.io/region',
+  /** The claim's `status.phase`, as the operator writes it (`Active`). */
+  phase: 'dbaas.io/phase',
+  /** The claim's path in the GitOps repository. */
+  gitopsFile: 'dbaas.io/gitops-file',
+} as const;
+
+// Read by the Kubernetes plugin (plugins/kubernetes-backend, KubernetesFanOutHandler)
+// to find an entity's objects in each cluster.
+const KUBERNETES_LABEL_SELECTOR = 'backstage.io/kubernetes-label-selector';
+const KUBERNETES_NAMESPACE = 'backstage.io/kubernetes-namespace';
+
+function describe(service: ServiceSummary): string {
+  const engine = serviceCatalog.engines.find(e => e.id === service.engine);
+  const plan = serviceCatalog.plans.find(p => p.id === service.plan);
+  const region = serviceCatalog.regions.find(r => r.id === service.region);
+  const sla = plan ? ` (${plan.slaPercent}% SLA)` : '';
+  return `${engine?.displayName ?? service.engine} database on the ${
+    plan?.displayName ?? service.plan
+  } plan${sla} in ${region?.displayName ?? service.region}`;
+}
+
+// The API speaks of statuses in lower case; the claim and the operator use the
+// phase's own spelling, which is what people see next to the cluster's objects.
+function phaseOf(service: ServiceSummary): string {
+  return (
+    CLAIM_PHASES.find(phase => phase.toLowerCase() === service.status) ??
+    service.status
+  );
+}
+
+/**
+ * A database as a catalog Resource of type `database`, owned by its tenant's
+ * group and part of the tenant's System. Carries no connection details: the
+ * catalog is readable by everyone who may sign in.
+ *
+ * @param location - where the database is read from (its `GET /services/{id}`
+ * URL), for the entity's managed-by annotations.
+ * @public
+ */
+export function serviceEntity(
+  service: ServiceSummary,
+  location: string,
+): Entity {
+  const { namespace, name } = serviceEntityName(service.tenant, service.name);
+  const tenant = service.tenant.slice('group:'.length);
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: {
+      name,
+      namespace,
+      title: service.name,
+      description: describe(service),
+      annotations: {
+        [ANNOTATION_LOCATION]: `dbaas:${location}`,
+        [ANNOTATION_ORIGIN_LOCATION]: `dbaas:${location}`,
+        // The operator puts this label on every object it makes for the claim.
+        [KUBERNETES_LABEL_SELECTOR]: `${DBAAS_LABELS.serviceId}=${service.id}`,
+        [KUBERNETES_NAMESPACE]: tenantNamespace(service.tenant),
+        [DBAAS_ANNOTATIONS.serviceId]: service.id,
+        [DBAAS_ANNOTATIONS.engine]: service.engine,
+        [DBAAS_ANNOTATIONS.plan]: service.plan,
+        [DBAAS_ANNOTATIONS.region]: service.region,
+        [DBAAS_ANNOTATIONS.phase]: phaseOf(service),
+        [DBAAS_ANNOTATIONS.gitopsFile]: claimFilePath(
+          service.tenant,
+          service.name,
+        ),
+      },
+      labels: {
+        [DBAAS_ANNOTATIONS.engine]: service.engine,
+        [DBAAS_ANNOTATIONS.plan]: service.plan,
+      },
+    },
+    spec: {
+      type: 'database',
+      owner: service.tenant,
+      // catalog/systems/tenants.yaml holds one System per tenant, named after its group.
+      system: `system:${tenant}`,
+    },
+  };
+}

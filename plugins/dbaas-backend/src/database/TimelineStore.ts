@@ -1,0 +1,72 @@
+import type { TimelineStep } from '@internal/backstage-plugin-dbaas-common';
+import type { Knex } from 'knex';
+import { toIso } from './serviceRows';
+
+type RawTimelineRow = {
+  seq?: number | string;
+  service_id: string;
+  step: TimelineStep['step'];
+  generation: number;
+  cluster: string | null;
+  detail: string | null;
+  at: Date | string | number;
+};
+
+/** The provisioning timeline of databases (`service_timeline`). */
+export class TimelineStore {
+  constructor(private readonly db: Knex) {}
+
+  /** Adds a step; pass the transaction of the change the step records. */
+  async add(
+    db: Knex | Knex.Transaction,
+    entry: {
+      serviceId: string;
+      step: TimelineStep['step'];
+      generation: number;
+      cluster?: string;
+      detail?: string;
+      at?: Date;
+    },
+  ): Promise<void> {
+    await db<RawTimelineRow>('service_timeline').insert({
+      service_id: entry.serviceId,
+      step: entry.step,
+      generation: entry.generation,
+      cluster: entry.cluster ?? null,
+      detail: entry.detail ?? null,
+      at: entry.at ?? new Date(),
+    });
+  }
+
+  async list(serviceId: string): Promise<TimelineStep[]> {
+    const rows = await this.db<RawTimelineRow>('service_timeline')
+      .where({ service_id: serviceId })
+      .orderBy('seq');
+    return rows.map(row => ({
+      step: row.step,
+      generation: Number(row.generation),
+      at: toIso(new Date(row.at)),
+      ...(row.cluster ? { cluster: row.cluster } : {}),
+      ...(row.detail ? { detail: row.detail } : {}),
+    }));
+  }
+
+  /** Whether the step was recorded for the generation (from the cluster, when given). */
+  async has(
+    db: Knex | Knex.Transaction,
+    serviceId: string,
+    step: TimelineStep['step'],
+    generation: number,
+    cluster?: string,
+  ): Promise<boolean> {
+    const query = db<RawTimelineRow>('service_timeline').where({
+      service_id: serviceId,
+      step,
+      generation,
+    });
+    if (cluster) {
+      query.where({ cluster });
+    }
+    return (await query.first('seq')) !== undefined;
+  }
+}

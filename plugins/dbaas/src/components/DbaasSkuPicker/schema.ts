@@ -1,0 +1,29 @@
+import { makeFieldSchema } from '@backstage/plugin-scaffolder-react';
+
+/**
+ * The value of the DbaasSkuPicker field, `{ engine, plan, region, sku }`, and
+ * its options. `tenantField` names the form field holding the tenant whose
+ * remaining quota is shown (`tenant` by default).
+ * @public
+ */
+export const DbaasSkuPickerFieldSchema = makeFieldSchema({
+  output: z =>
+    z.object({
+      engine: z.string().describe('The engine, e.g. postgresql'),
+      plan: z.string().describe('The plan, e.g. dedicated'),
+      region: z.string().describe('The primary region, e.g. lagos'),
+      sku: z.string().describe('The SKU the database starts from'),
+    }),
+  uiOptions: z =>
+    z.object({
+      tenantField: z
+        .string()
+        .optional()
+        .describe(
+          'The form field with the tenant (a group reference) whose remaining quota to show; tenant by default',
+        ),
+    }),
+});
+
+/** @public */
+export type DbaasOffering = Partial<typeof DbaasSkuPickerFieldSchema.TOutput>;

@@ -1,0 +1,201 @@
+import { InputError } from '@backstage/errors';
+import {
+  claimFootprint,
+  serviceCatalog,
+  type ServiceCatalog,
+} from '@internal/backstage-plugin-dbaas-common';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import type { DbaasApiClient } from '../client/DbaasApiClient';
+import { fetchTenantQuotaUsage } from '../client/fetchTenantQuotaUsage';
+import { claimSpecForRequest } from '../claim/claimSpecForRequest';
+import { compactInput } from '../claim/compactInput';
+import { quotaLeft, quotaShortfalls } from '../claim/quotaLeft';
+import { renderClaimManifest } from '../claim/renderClaimManifest';
+import { writeManifestToWorkspace } from '../claim/writeManifestToWorkspace';
+import { examples } from './createDbaasClaimCreateAction.examples';
+
+/**
+ * `dbaas:claim:create`: checks a database request before anything is ordered.
+ * Validates it with the rules the DBaaS API applies, renders the ServiceClaim it
+ * becomes and checks it fits the tenant's remaining quota. Writes nothing
+ * outside the workspace: `dbaas:claim:publish` orders the database.
+ * @public
+ */
+export function createDbaasClaimCreateAction(options: {
+  client: DbaasApiClient;
+  /** The service catalog to validate against; the one the API serves by default. */
+  catalog?: ServiceCatalog;
+}) {
+  const { client, catalog = serviceCatalog } = options;
+  return createTemplateAction({
+    id: 'dbaas:claim:create',
+    description:
+      'Validates a database request, renders its ServiceClaim and checks it against the tenant\u2019s quota, without ordering anything.',
+    examples,
+    // Reads only: a dry run does what a real run does.
+    supportsDryRun: true,
+    schema: {
+      input: {
+        name: z =>
+          z.string({
+            description:
+              'The database name: lower-case letters, digits and dashes, starting with a letter, at most 40 characters',
+          }),
+        tenant: z =>
+          z.string({
+            description:
+              'The tenant that owns the database: a catalog Group reference such as group:default/payments',
+          }),
+        engine: z =>
+          z.string({
+            description: 'The engine, e.g. yugabyte, postgresql, scylla',
+          }),
+        plan: z =>
+          z.string({
+            description: 'The plan: shared, dedicated, clustered or global',
+          }),
+        region: z =>
+          z.string({ description: 'The primary region, e.g. lagos' }),
+        sku: z =>
+          z
+            .string({
+              description:
+                'The SKU to start from; by default the first SKU of the engine and plan stocked in the region',
+            })
+            .optional(),
+        config: z =>
+          z
+            .record(z.any(), {
+              description:
+                'What should differ from the SKU\u2019s defaults, as in POST /v1/services (storageSize, backup, ...). Fields left empty are ignored.',
+            })
+            .optional(),
+        dryRun: z =>
+          z
+            .boolean({
+              description:
+                'Only preview: a quota that is too small is reported in the log instead of failing the step',
+            })
+            .optional(),
+        targetPath: z =>
+          z
+            .string({
+              description:
+                'Also write the manifest into the workspace, under this folder, at the GitOps repository\u2019s path (tenants/{tenant}/{name}.yaml)',
+            })
+            .optional(),
+      },
+      output: {
+        request: z =>
+          z.object(
+            {
+              name: z.string(),
+              tenant: z.string(),
+              engine: z.string(),
+              plan: z.string(),
+              region: z.string(),
+              sku: z.string().optional(),
+              config: z.record(z.any()).optional(),
+            },
+            {
+              description:
+                'The validated request body, for the request input of dbaas:claim:publish',
+            },
+          ),
+        manifest: z =>
+          z.string({
+            description: 'The ServiceClaim the request becomes (YAML)',
+          }),
+        claimPath: z =>
+          z.string({
+            description:
+              'Where the claim goes in the GitOps repository, e.g. tenants/payments/orders.yaml',
+          }),
+        quotaLeft: z =>
+          z.object(
+            {
+              instances: z.number(),
+              storageGi: z.number(),
+              cpu: z.number(),
+              memoryGi: z.number(),
+              backups: z.number(),
+            },
+            {
+              description: 'What the tenant may still use before this database',
+            },
+          ),
+        footprint: z =>
+          z.object(
+            {
+              instances: z.number(),
+              storageGi: z.number(),
+              cpu: z.number(),
+              memoryGi: z.number(),
+            },
+            { description: 'What this database takes out of the quota' },
+          ),
+      },
+    },
+    async handler(ctx) {
+      const { name, tenant, engine, plan, region, sku, dryRun, targetPath } =
+        ctx.input;
+      const config = compactInput(ctx.input.config);
+      const { request, spec } = claimSpecForRequest(catalog, {
+        name,
+        tenant,
+        engine,
+        plan,
+        region,
+        ...(sku ? { sku } : {}),
+        ...(config ? { config } : {}),
+      });
+      const { manifest, path } = renderClaimManifest({
+        tenant: request.tenant,
+        name: request.name,
+        spec,
+      });
+
+      const credentials = await ctx.getInitiatorCredentials();
+      const usage = await fetchTenantQuotaUsage(
+        client,
+        credentials,
+        request.tenant,
+      );
+      const left = quotaLeft(usage);
+      const footprint = claimFootprint(spec);
+      const shortfalls = quotaShortfalls(left, footprint);
+      const preview = dryRun || ctx.isDryRun;
+      if (shortfalls.length > 0) {
+        const message = `${request.tenant} has too little quota left for ${
+          request.name
+        }: ${shortfalls.join(', ')}`;
+        if (!preview) {
+          throw new InputError(message);
+        }
+        ctx.logger.warn(message);
+      } else {
+        ctx.logger.info(
+          `${request.name} fits ${request.tenant}\u2019s quota: it takes ${footprint.storageGi} Gi storage, ${footprint.cpu} CPU, ${footprint.memoryGi} Gi memory`,
+        );
+      }
+
+      if (targetPath !== undefined) {
+        const file = await writeManifestToWorkspace({
+          workspacePath: ctx.workspacePath,
+          targetPath,
+          claimPath: path,
+          manifest,
+        });
+        ctx.logger.info(`Wrote the ServiceClaim to ${file}`);
+      }
+      if (preview) {
+        ctx.logger.info(`ServiceClaim for ${path}:\n${manifest}`);
+      }
+      ctx.output('request', request);
+      ctx.output('manifest', manifest);
+      ctx.output('claimPath', path);
+      ctx.output('quotaLeft', left);
+      ctx.output('footprint', footprint);
+    },
+  });
+}

@@ -1,0 +1,36 @@
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  serviceNameSchema,
+  tenantRefSchema,
+  type ServiceDetails,
+} from '@internal/backstage-plugin-dbaas-common';
+import type { DbaasApiClient } from './DbaasApiClient';
+
+/**
+ * The database a day-2 template is about: by id, or by its tenant and name as
+ * a person picks them in a form.
+ */
+export async function resolveService(
+  client: DbaasApiClient,
+  credentials: BackstageCredentials,
+  target: { serviceId?: string; tenant?: string; name?: string },
+): Promise<ServiceDetails> {
+  if (target.serviceId) {
+    return client.getService(credentials, target.serviceId);
+  }
+  const tenant = tenantRefSchema.safeParse(target.tenant);
+  const name = serviceNameSchema.safeParse(target.name);
+  if (!tenant.success || !name.success) {
+    throw new InputError(
+      'Name the database with serviceId, or with tenant (a group reference) and name',
+    );
+  }
+  const found = await client.findService(credentials, tenant.data, name.data);
+  if (!found) {
+    throw new NotFoundError(
+      `${tenant.data} has no database ${name.data} that you may see`,
+    );
+  }
+  return client.getService(credentials, found.id);
+}

@@ -1,0 +1,38 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createDbaasClaimCreateAction } from './actions/createDbaasClaimCreateAction';
+import { createDbaasClaimPublishAction } from './actions/createDbaasClaimPublishAction';
+import { createDbaasClaimWaitAction } from './actions/createDbaasClaimWaitAction';
+import { createDbaasServiceUpdateAction } from './actions/createDbaasServiceUpdateAction';
+import { DbaasApiClient } from './client/DbaasApiClient';
+
+/**
+ * The `dbaas:*` scaffolder actions, which order and change databases through
+ * the DBaaS API on behalf of the user who runs the template.
+ * @public
+ */
+export const scaffolderModuleDbaas = createBackendModule({
+  pluginId: 'scaffolder',
+  moduleId: 'dbaas',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
+      },
+      async init({ scaffolder, discovery, auth }) {
+        const client = new DbaasApiClient({ discovery, auth });
+        scaffolder.addActions(
+          createDbaasClaimCreateAction({ client }),
+          createDbaasClaimPublishAction({ client }),
+          createDbaasClaimWaitAction({ client }),
+          createDbaasServiceUpdateAction({ client }),
+        );
+      },
+    });
+  },
+});
