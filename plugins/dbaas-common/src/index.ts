@@ -27,3 +27,4 @@ export * from './permissions';
 export * from './gitops/claimLocation';
 export * from './api/serviceEvents';
 export { serviceEntityName } from './gitops/serviceEntityName';
+export * from './gitops/claimManifest';

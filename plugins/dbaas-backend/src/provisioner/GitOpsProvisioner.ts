@@ -1,10 +1,12 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ServiceUnavailableError, toError } from '@backstage/errors';
-import { claimFilePath } from '@internal/backstage-plugin-dbaas-common';
+import {
+  claimFilePath,
+  claimManifestYaml,
+} from '@internal/backstage-plugin-dbaas-common';
 import type { Knex } from 'knex';
 import type { ServiceRecord } from '../database/ServiceStore';
 import type { TimelineStore } from '../database/TimelineStore';
-import { claimManifestYaml } from '../gitops/claimManifest';
 import type { ServiceProvisioner } from './ServiceProvisioner';
 
 /** What the provisioner needs of the GitOps repository (gitops/GitOpsRepository). */

@@ -1,27 +1,22 @@
 import yaml from 'js-yaml';
+import { serviceCatalog } from '../catalog/serviceCatalog';
+import { serviceClaimCrd } from '../claim/serviceClaimCrd';
+import { serviceClaimSpecSchema } from '../claim/serviceClaimSpecSchema';
+import { specFromSku } from '../claim/specFromSku';
 import {
-  claimFootprint,
-  serviceCatalog,
-  serviceClaimCrd,
-  serviceClaimSpecSchema,
-  specFromSku,
-} from '@internal/backstage-plugin-dbaas-common';
-import type { ServiceRecord } from '../database/ServiceStore';
-import { claimManifest, claimManifestYaml } from './claimManifest';
+  claimManifest,
+  claimManifestYaml,
+  type ClaimManifestInput,
+} from './claimManifest';
 
 const spec = specFromSku(serviceCatalog, 'yb-dedicated', 'lagos');
-const record: ServiceRecord = {
+const record: ClaimManifestInput = {
   id: '6f1c9a52-0d7e-4b8e-9f57-2a3c0e1d4b6a',
   tenant: 'group:default/payments',
   organization: 'group:default/acme',
   name: 'orders',
-  status: 'Pending',
-  spec,
-  footprint: claimFootprint(spec),
   generation: 3,
-  createdBy: 'user:default/ada',
-  createdAt: '2025-01-01T00:00:00.000Z',
-  updatedAt: '2025-01-01T00:00:00.000Z',
+  spec,
 };
 
 // Kubernetes' rule for label values: at most 63 characters, alphanumerics at
@@ -84,7 +79,7 @@ describe('claimManifest', () => {
     const text = claimManifestYaml(record);
     const reordered = claimManifestYaml({
       ...record,
-      spec: reversedKeys(record.spec) as ServiceRecord['spec'],
+      spec: reversedKeys(record.spec) as ClaimManifestInput['spec'],
     });
 
     expect(reordered).toBe(text);

@@ -1,14 +1,26 @@
 import yaml from 'js-yaml';
+import { SERVICE_CLAIM_API } from '../claim/serviceClaimCrd';
 import {
-  DBAAS_LABELS,
-  SERVICE_CLAIM_API,
   serviceClaimSpecShape,
-  tenantNamespace,
   type ServiceClaimSpec,
-} from '@internal/backstage-plugin-dbaas-common';
-import type { ServiceRecord } from '../database/ServiceStore';
+} from '../claim/serviceClaimSpec';
+import { DBAAS_LABELS, tenantNamespace } from './claimLocation';
 
-/** A ServiceClaim resource as it is committed to the GitOps repository. */
+/**
+ * What a claim is made from. A preview (the scaffolder's dry run) has no id,
+ * organization or generation yet; the committed claim has them all.
+ * @public
+ */
+export type ClaimManifestInput = {
+  id?: string;
+  tenant: string;
+  organization?: string;
+  name: string;
+  generation?: number;
+  spec: ServiceClaimSpec;
+};
+
+/** A ServiceClaim resource as it is committed to the GitOps repository. @public */
 export type ServiceClaimManifest = {
   apiVersion: string;
   kind: string;
@@ -21,7 +33,7 @@ export type ServiceClaimManifest = {
   spec: ServiceClaimSpec;
 };
 
-/** Annotations the portal puts on a claim beside the shared labels. */
+/** Annotations the portal puts on a claim beside the shared labels. @public */
 export const CLAIM_ANNOTATIONS = {
   organization: 'dbaas.io/organization',
   generation: 'dbaas.io/generation',
@@ -78,8 +90,11 @@ function inSchemaOrder(value: unknown, def: ZodDef | undefined): unknown {
 /**
  * The ServiceClaim of a database, in the tenant's namespace, with the labels the
  * operator and the catalog select on.
+ * @public
  */
-export function claimManifest(record: ServiceRecord): ServiceClaimManifest {
+export function claimManifest(
+  record: ClaimManifestInput,
+): ServiceClaimManifest {
   const namespace = tenantNamespace(record.tenant);
   return {
     apiVersion: `${SERVICE_CLAIM_API.group}/${SERVICE_CLAIM_API.version}`,
@@ -88,7 +103,7 @@ export function claimManifest(record: ServiceRecord): ServiceClaimManifest {
       name: record.name,
       namespace,
       labels: {
-        [DBAAS_LABELS.serviceId]: record.id,
+        ...(record.id ? { [DBAAS_LABELS.serviceId]: record.id } : {}),
         [DBAAS_LABELS.serviceName]: record.name,
         // Label values cannot hold a group reference's ':' and '/'; the
         // namespace's slug is the tenant's name as clusters know it.
@@ -97,8 +112,12 @@ export function claimManifest(record: ServiceRecord): ServiceClaimManifest {
         'app.kubernetes.io/managed-by': 'dbaas-portal',
       },
       annotations: {
-        [CLAIM_ANNOTATIONS.organization]: record.organization,
-        [CLAIM_ANNOTATIONS.generation]: String(record.generation),
+        ...(record.organization
+          ? { [CLAIM_ANNOTATIONS.organization]: record.organization }
+          : {}),
+        ...(record.generation !== undefined
+          ? { [CLAIM_ANNOTATIONS.generation]: String(record.generation) }
+          : {}),
       },
     },
     spec: inSchemaOrder(
@@ -108,8 +127,8 @@ export function claimManifest(record: ServiceRecord): ServiceClaimManifest {
   };
 }
 
-/** The claim as the file the GitOps repository holds. */
-export function claimManifestYaml(record: ServiceRecord): string {
+/** The claim as the file the GitOps repository holds. @public */
+export function claimManifestYaml(record: ClaimManifestInput): string {
   return (
     HEADER + yaml.dump(claimManifest(record), { lineWidth: 100, noRefs: true })
   );
