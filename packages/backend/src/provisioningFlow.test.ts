@@ -307,6 +307,7 @@ describeWithServices(['kube'], 'ordering a database end to end', env => {
       createdBy: developer,
       observedGeneration: generation,
       connection,
+      gitops: { path: `tenants/${tenant}/${database}.yaml` },
     });
     expect(details.timeline.map((s: { step: string }) => s.step)).toEqual([
       'committed',

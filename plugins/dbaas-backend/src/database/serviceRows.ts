@@ -38,6 +38,17 @@ export function toServiceRecord(row: RawServiceRow): ServiceRecord {
     ...(row.reported_status
       ? { reported: JSON.parse(row.reported_status) }
       : {}),
+    ...(row.gitops_path && row.gitops_commit
+      ? {
+          gitops: {
+            path: row.gitops_path,
+            commitSha: row.gitops_commit,
+            ...(row.gitops_commit_url
+              ? { commitUrl: row.gitops_commit_url }
+              : {}),
+          },
+        }
+      : {}),
     footprint: {
       instances: 1,
       storageGi: Number(row.storage_gi),

@@ -75,6 +75,11 @@ describe('the GitOps provisioner behind the API', () => {
         /argocd\nbase\noverlays\ntenants/,
       );
 
+      const fetched = await request(backend.server)
+        .get(`/api/dbaas/v1/services/${created.body.id}`)
+        .set('Authorization', backend.as(ADA));
+      expect(fetched.body.gitops).toEqual(created.body.gitops);
+
       const resized = await api('put', `/services/${created.body.id}`, {
         config: { storageSize: '500Gi' },
       });

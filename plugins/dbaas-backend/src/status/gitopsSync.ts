@@ -97,7 +97,7 @@ export async function syncGitOpsToCluster(options: {
     if (error?.code !== 'NotFoundError') throw error;
     // A new repository: no claim was ever committed, so there is nothing to sync
     // and, as Argo CD would, nothing is deleted either.
-    logger.info(`GitOps sync: ${gitdir} has no commit on main yet`);
+    logger.debug(`GitOps sync: ${gitdir} has no commit on main yet`);
     return counts;
   }
   counts.commit = commit;
