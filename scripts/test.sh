@@ -6,10 +6,14 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib/toolchain.sh"
+source "$here/lib/helm.sh"
 
 ensure_toolchain
 # git: the local GitOps repository; chromium: end-to-end tests.
 ensure_debian_packages git chromium
+# helm: the operator chart's tests (packages/test-services) run it from DBAAS_HELM.
+ensure_helm
+export DBAAS_HELM
 ensure_dependencies
 cd "$repo_root"
 

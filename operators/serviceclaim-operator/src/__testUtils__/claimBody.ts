@@ -1,0 +1,43 @@
+import {
+  DBAAS_LABELS,
+  SERVICE_CLAIM_API,
+  serviceCatalog,
+  specFromSku,
+  type RegionId,
+  type ServiceClaimSpec,
+} from '@internal/backstage-plugin-dbaas-common';
+
+/** The PoP the tests' operator serves. */
+export const TEST_POP: RegionId = 'frankfurt';
+
+/** A ServiceClaim as the portal commits it, on a SKU, in `namespace`. */
+export function claimBody(
+  namespace: string,
+  name: string,
+  options: {
+    sku?: string;
+    edit?: (spec: ServiceClaimSpec) => void;
+    labels?: Record<string, string>;
+  } = {},
+) {
+  const spec = specFromSku(
+    serviceCatalog,
+    options.sku ?? 'pg-shared',
+    TEST_POP,
+  );
+  options.edit?.(spec);
+  return {
+    apiVersion: `${SERVICE_CLAIM_API.group}/${SERVICE_CLAIM_API.version}`,
+    kind: SERVICE_CLAIM_API.kind,
+    metadata: {
+      name,
+      namespace,
+      labels: {
+        [DBAAS_LABELS.serviceId]: `svc-${name}`,
+        [DBAAS_LABELS.serviceName]: name,
+        ...options.labels,
+      },
+    },
+    spec,
+  };
+}

@@ -1,0 +1,95 @@
+import os from 'node:os';
+import { KubeConfig } from '@kubernetes/client-node';
+import type { LogLevel } from './logger';
+import type { RenderContext } from './render/types';
+
+/** The operator's settings; {@link configFromEnv} reads them from the environment. */
+export type OperatorConfig = {
+  kubeConfig: KubeConfig;
+  /** Namespace of the leader-election Lease (the pod's). */
+  namespace: string;
+  /** This replica's name in the Lease (the pod's). */
+  identity: string;
+  /** Name of the Lease; empty runs without leader election (one replica only). */
+  leaseName: string;
+  context: RenderContext;
+  metricsPort: number;
+  /**
+   * Only claims matching this label selector are reconciled (empty: all), to
+   * shard claims over operators or try a new version on a few.
+   */
+  claimSelector: string;
+  /** Claims reconciled at once. */
+  concurrency: number;
+  /** Every claim is reconciled at least this often, events or not. */
+  resyncSeconds: number;
+  /** On shutdown, how long reconciles in flight may take to finish. */
+  drainSeconds: number;
+  leaseDurationSeconds: number;
+  renewDeadlineSeconds: number;
+  retryPeriodSeconds: number;
+  logLevel: LogLevel;
+};
+
+function intFrom(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new Error(`${name} must be a whole number, not "${raw}"`);
+  }
+  return value;
+}
+
+/**
+ * The configuration from environment variables (README.md lists them).
+ * Throws naming the variable when one is missing or malformed.
+ */
+export function configFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+): OperatorConfig {
+  const pop = env.DBAAS_POP?.trim();
+  if (!pop)
+    throw new Error('DBAAS_POP must name the PoP (region) this cluster serves');
+  const kubeConfig = new KubeConfig();
+  if (env.KUBECONFIG) kubeConfig.loadFromFile(env.KUBECONFIG);
+  else kubeConfig.loadFromCluster();
+  const level = (env.LOG_LEVEL ?? 'info') as LogLevel;
+  if (!['debug', 'info', 'warn', 'error'].includes(level)) {
+    throw new Error(
+      `LOG_LEVEL must be debug, info, warn or error, not "${level}"`,
+    );
+  }
+  return {
+    kubeConfig,
+    namespace: env.POD_NAMESPACE || 'default',
+    identity: env.POD_NAME || os.hostname(),
+    leaseName: env.LEASE_NAME ?? 'serviceclaim-operator',
+    context: {
+      pop,
+      platformNamespaces: (env.DBAAS_PLATFORM_NAMESPACES ?? '')
+        .split(',')
+        .map(ns => ns.trim())
+        .filter(Boolean),
+      ...(env.DBAAS_BACKUP_DESTINATION
+        ? { backupDestinationDefault: env.DBAAS_BACKUP_DESTINATION }
+        : {}),
+      ...(env.DBAAS_STORAGE_CLASS
+        ? { storageClass: env.DBAAS_STORAGE_CLASS }
+        : {}),
+    },
+    claimSelector: env.CLAIM_LABEL_SELECTOR ?? '',
+    metricsPort: intFrom(env, 'METRICS_PORT', 8080),
+    concurrency: Math.max(1, intFrom(env, 'WORKERS', 4)),
+    resyncSeconds: Math.max(1, intFrom(env, 'RESYNC_SECONDS', 600)),
+    drainSeconds: intFrom(env, 'DRAIN_SECONDS', 30),
+    leaseDurationSeconds: intFrom(env, 'LEASE_DURATION_SECONDS', 15),
+    renewDeadlineSeconds: intFrom(env, 'RENEW_DEADLINE_SECONDS', 10),
+    retryPeriodSeconds: intFrom(env, 'RETRY_PERIOD_SECONDS', 2),
+    logLevel: level,
+  };
+}

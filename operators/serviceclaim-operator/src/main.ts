@@ -1,0 +1,66 @@
+import { configFromEnv, type OperatorConfig } from './configFromEnv';
+import { describeError } from './controller/apiErrors';
+import { createLogger } from './logger';
+import { renderClaim, renderFinalBackup } from './render/renderClaim';
+import { runOperator } from './runOperator';
+import { claimStatusFrom } from './status/claimStatus';
+
+/**
+ * The operator's entry point: configuration from the environment, the real
+ * render and status modules, and a graceful exit on SIGTERM (stop taking work,
+ * drain what is in flight within DRAIN_SECONDS, release the Lease, exit 0).
+ */
+async function main(): Promise<void> {
+  let config: OperatorConfig;
+  try {
+    config = configFromEnv();
+  } catch (error) {
+    createLogger().error('bad configuration', { error: describeError(error) });
+    process.exit(1);
+  }
+  const logger = createLogger({
+    level: config.logLevel,
+    fields: { pod: config.identity },
+  });
+  const operator = await runOperator(config, {
+    logger,
+    render: renderClaim,
+    renderFinalBackup,
+    statusFrom: claimStatusFrom,
+  });
+  logger.info('started', {
+    pop: config.context.pop,
+    lease: config.leaseName
+      ? `${config.namespace}/${config.leaseName}`
+      : undefined,
+    metricsPort: operator.server.port,
+  });
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    operator.stop().then(
+      () => {
+        logger.info('stopped');
+        // Keep-alive sockets of the Kubernetes client would hold the loop open.
+        process.exit(0);
+      },
+      error => {
+        logger.error('shutdown failed', { error: describeError(error) });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+if (require.main === module) {
+  main().catch(error => {
+    createLogger().error('operator failed to start', {
+      error: describeError(error),
+    });
+    process.exit(1);
+  });
+}

@@ -1,0 +1,139 @@
+import {
+  ENGINE_IDS,
+  PLAN_IDS,
+  claimManifest,
+  serviceCatalog,
+  specFromSku,
+  type EngineId,
+  type PlanId,
+  type RegionId,
+  type ServiceClaimSpec,
+} from '@internal/backstage-plugin-dbaas-common';
+import type { ClaimObject, RenderContext } from '../types';
+
+/** The tenant of the test claims: its namespace is `tenant-123`. */
+export const TEST_TENANT = 'group:default/123';
+
+/** The platform namespaces every test PoP admits. */
+export const TEST_PLATFORM_NAMESPACES = ['dbaas-system', 'monitoring'];
+
+const TEST_UID = '6f1c2a3e-0000-4000-8000-000000000123';
+
+/**
+ * A claim as the portal commits it (claimManifest) and the cluster returns it
+ * (with a uid and generation).
+ */
+export function claimFrom(
+  name: string,
+  spec: ServiceClaimSpec,
+  options: { uid?: string; namespace?: string } = {},
+): ClaimObject {
+  const manifest = claimManifest({
+    id: `svc-${name}`,
+    tenant: TEST_TENANT,
+    organization: 'acme',
+    name,
+    generation: 3,
+    spec,
+  });
+  return {
+    ...manifest,
+    metadata: {
+      ...manifest.metadata,
+      namespace: options.namespace ?? manifest.metadata.namespace,
+      uid: options.uid ?? TEST_UID,
+      generation: 3,
+    },
+  };
+}
+
+/** The context of the operator in `pop`. */
+export function contextFor(pop: string): RenderContext {
+  return {
+    pop,
+    platformNamespaces: TEST_PLATFORM_NAMESPACES,
+    // One bucket for every PoP, so a replica region finds the primary's archive.
+    backupDestinationDefault: 's3://dbaas-backups',
+  };
+}
+
+/** One claim the tests render, in each PoP it runs in. */
+export type ClaimCase = {
+  /** The SKU id, or `<engine>-<plan>` for a plan no SKU of the engine is on. */
+  id: string;
+  engine: EngineId;
+  plan: PlanId;
+  /** Where it renders: its primary region, and its second region if any. */
+  pops: RegionId[];
+  spec: ServiceClaimSpec;
+};
+
+/** A SKU's default spec, with one client network as the portal's form would add. */
+function skuSpec(skuId: string, region: RegionId): ServiceClaimSpec {
+  const spec = specFromSku(serviceCatalog, skuId, region);
+  spec.networking = {
+    tls: spec.networking?.tls ?? { enabled: true },
+    allowedCIDRs: ['10.20.0.0/16'],
+  };
+  return spec;
+}
+
+/**
+ * A claim on a plan none of the engine's SKUs is on, made from the engine's
+ * SKU nearest to it the way a user would edit the form: the plan's scaling,
+ * availability and regions, no SKU.
+ */
+function planVariant(engine: EngineId, plan: PlanId): ServiceClaimSpec {
+  const skus = serviceCatalog.skus.filter(s => s.engine === engine);
+  const base =
+    skus.find(
+      s => s.plan === (plan === 'clustered' ? 'clustered' : 'dedicated'),
+    ) ??
+    skus.find(s => s.plan === 'dedicated') ??
+    skus[0];
+  const spec = skuSpec(base.id, base.regions[0]);
+  delete spec.sku;
+  spec.plan = plan;
+  if (plan === 'shared') {
+    for (const role of Object.values(spec.resources)) role.replicas = 1;
+    delete spec.resources.mongos;
+    delete spec.resources.configsvr;
+    spec.topology =
+      spec.engine === 'mongodb' ? { mode: 'replicaset' } : undefined;
+    if (spec.engine === 'vitess') spec.topology = {};
+    spec.replication = { factor: 1, regions: [spec.region] };
+    spec.engineOptions = undefined;
+    spec.highAvailability = { multiAZ: false };
+  } else if (plan === 'clustered') {
+    spec.highAvailability = { multiAZ: true };
+  } else if (plan === 'global') {
+    spec.highAvailability = { multiAZ: true };
+    spec.replication.regions = base.regions.slice(0, 3);
+  }
+  return JSON.parse(JSON.stringify(spec));
+}
+
+/**
+ * Every SKU in the first region it is offered in, and every plan of every
+ * engine no SKU is on: each engine on each plan at least once.
+ */
+export function claimCases(): ClaimCase[] {
+  const skuCases = serviceCatalog.skus.map(sku => {
+    const spec = skuSpec(sku.id, sku.regions[0]);
+    return { id: sku.id, engine: sku.engine, plan: sku.plan, spec };
+  });
+  const variants = ENGINE_IDS.flatMap(engine =>
+    PLAN_IDS.filter(
+      plan => !skuCases.some(c => c.engine === engine && c.plan === plan),
+    ).map(plan => ({
+      id: `${engine}-${plan}`,
+      engine,
+      plan,
+      spec: planVariant(engine, plan),
+    })),
+  );
+  return [...skuCases, ...variants].map(c => ({
+    ...c,
+    pops: c.spec.replication.regions.slice(0, 2) as RegionId[],
+  }));
+}

@@ -1,0 +1,161 @@
+import type { ClaimObject, RenderContext } from './types';
+
+/**
+ * The Secret, in the tenant's namespace, holding the object-storage credentials
+ * every engine's backups use. The platform delivers it (one per tenant namespace);
+ * the keys each engine reads are listed in BACKUP_SECRET_KEYS and docs/engines.md.
+ */
+export const BACKUP_CREDENTIALS_SECRET = 'dbaas-backup-credentials';
+
+/** Keys of the backup credentials Secret, named after the variables the tools read. */
+export const BACKUP_SECRET_KEYS = {
+  awsAccessKeyId: 'AWS_ACCESS_KEY_ID',
+  awsSecretAccessKey: 'AWS_SECRET_ACCESS_KEY',
+  /** The same S3 keys as an AWS shared-credentials file (Vitess, Aerospike). */
+  awsCredentialsFile: 'credentials',
+  gcsCredentialsJson: 'GCS_CREDENTIALS_JSON',
+  azureSasToken: 'AZURE_STORAGE_SAS_TOKEN',
+  azureStorageKey: 'AZURE_STORAGE_KEY',
+  /** Scylla Manager Agent's configuration with the storage provider's keys. */
+  scyllaAgentConfig: 'scylla-manager-agent.yaml',
+} as const;
+
+const DEFAULT_S3_REGION = 'us-east-1';
+
+/**
+ * Where a claim's backups go. URLs are `s3://bucket/prefix`, `gs://bucket/prefix`
+ * or `azure://account/container/prefix`; an S3 URL may end in `?region=<region>`.
+ */
+export type BackupTarget = {
+  /** The destination as the claim (or the PoP default) gives it, without query. */
+  url: string;
+  scheme: 's3' | 'gs' | 'azure';
+  /** S3 or GCS bucket; the Azure container. */
+  bucket: string;
+  /** Path inside the bucket, without leading or trailing slash; may be empty. */
+  prefix: string;
+  /** S3 only. */
+  region: string;
+  /** Azure only: the storage account. */
+  account?: string;
+};
+
+/**
+ * The claim's backup target, or undefined when backups are off or there is
+ * nowhere to put them (no destination and no PoP default).
+ */
+export function backupTarget(
+  claim: ClaimObject,
+  ctx: RenderContext,
+): BackupTarget | undefined {
+  const { backup } = claim.spec;
+  if (!backup.enabled) return undefined;
+  const root = ctx.backupDestinationDefault?.replace(/\/+$/, '');
+  const destination =
+    backup.destination ??
+    (root
+      ? `${root}/${claim.metadata.namespace}/${claim.metadata.name}`
+      : undefined);
+  if (!destination) return undefined;
+  const match = /^(s3|gs|azure):\/\/([^?]+)(\?region=([a-z0-9-]+))?$/.exec(
+    destination,
+  );
+  if (!match) return undefined;
+  const scheme = match[1] as BackupTarget['scheme'];
+  const parts = match[2].split('/').filter(Boolean);
+  const url = `${scheme}://${parts.join('/')}`;
+  const region = match[4] ?? DEFAULT_S3_REGION;
+  if (scheme === 'azure') {
+    const [account, container, ...rest] = parts;
+    if (!container) return undefined;
+    return {
+      url,
+      scheme,
+      account,
+      bucket: container,
+      prefix: rest.join('/'),
+      region,
+    };
+  }
+  const [bucket, ...rest] = parts;
+  return { url, scheme, bucket, prefix: rest.join('/'), region };
+}
+
+/** An Azure target as the https URL of its blob container (CloudNativePG, YugabyteDB). */
+export function azureBlobUrl(target: BackupTarget): string {
+  return `https://${target.account}.blob.core.windows.net/${target.bucket}${
+    target.prefix ? `/${target.prefix}` : ''
+  }`;
+}
+
+/**
+ * A five-field cron expression with a leading seconds field, for robfig/cron
+ * schedulers that expect six (CloudNativePG's ScheduledBackup).
+ */
+export function cronWithSeconds(cron: string): string {
+  return `0 ${cron.trim()}`;
+}
+
+/** A claim retention (`14d`, `36h`) in whole days, rounded up. */
+export function retentionDays(retention: string): number {
+  const amount = Number(retention.slice(0, -1));
+  return retention.endsWith('h') ? Math.ceil(amount / 24) : amount;
+}
+
+/** A claim retention in milliseconds. */
+export function retentionMs(retention: string): number {
+  const amount = Number(retention.slice(0, -1));
+  return amount * (retention.endsWith('h') ? 3_600_000 : 86_400_000);
+}
+
+/**
+ * How many scheduled backups a retention keeps, for tools that count backups
+ * instead of ageing them (Scylla Manager).
+ */
+export function backupsKept(schedule: string, retention: string): number {
+  const [minute, hour, dayOfMonth, , dayOfWeek] = schedule.trim().split(/\s+/);
+  const count = (field: string, size: number) => {
+    if (field === '*') return size;
+    const step = /^\*\/(\d+)$/.exec(field);
+    if (step) return Math.ceil(size / Number(step[1]));
+    return field.split(',').length;
+  };
+  const perDay =
+    count(minute, 60) *
+    count(hour, 24) *
+    (dayOfMonth === '*' && dayOfWeek === '*' ? 1 : 1 / 7);
+  return Math.max(1, Math.ceil((retentionMs(retention) / 86_400_000) * perDay));
+}
+
+/**
+ * Annotation on the engine resource saying how the claim's backups are wired in
+ * this PoP, for the status to report without guessing from the engine's spec.
+ */
+export const BACKUP_ANNOTATION = 'dbaas.io/backup';
+
+/** The values of BACKUP_ANNOTATION. */
+export type BackupWiring =
+  /** This PoP's resources schedule the claim's backups. */
+  | 'scheduled'
+  /** Another region's resources schedule them (the claim's primary). */
+  | 'primary-region'
+  | 'disabled'
+  /** Enabled, but neither the claim nor the PoP names a destination. */
+  | 'no-destination'
+  /** The engine's operator cannot back up to this destination, or at all. */
+  | 'not-supported';
+
+/** How the claim's backups are wired here, as BACKUP_ANNOTATION says it. */
+export function backupWiring(
+  claim: ClaimObject,
+  target: BackupTarget | undefined,
+  here: { schedules: boolean; supported?: boolean },
+): Record<string, BackupWiring> {
+  const wiring = ((): BackupWiring => {
+    if (!claim.spec.backup.enabled) return 'disabled';
+    if (here.supported === false) return 'not-supported';
+    if (!target) return 'no-destination';
+    return here.schedules ? 'scheduled' : 'primary-region';
+  })();
+  return { [BACKUP_ANNOTATION]: wiring };
+}

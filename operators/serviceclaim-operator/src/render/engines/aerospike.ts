@@ -1,0 +1,389 @@
+import {
+  BACKUP_CREDENTIALS_SECRET,
+  BACKUP_SECRET_KEYS,
+  backupTarget,
+  cronWithSeconds,
+  type BackupTarget,
+  backupWiring,
+} from '../backup';
+import {
+  TOPOLOGY_ANNOTATION,
+  notesAnnotation,
+  podLabels,
+  resource,
+  tenantOf,
+} from '../common';
+import { nodeSelector, rackAffinity } from '../placement';
+import { claimRegions, regionShare, remoteServiceHost } from '../regions';
+import { containerResources } from '../sizes';
+import { DATABASE_USER, PASSWORD_KEY, credentialsSecret } from '../credentials';
+import { HELPER_IMAGES, engineRelease } from '../images';
+import type { ClaimObject, RenderContext, RenderedResource } from '../types';
+import type { EngineRenderer } from './engineRenderer';
+
+const API = 'asdb.aerospike.com/v1';
+const BACKUP_API = 'asdb.aerospike.com/v1beta1';
+const CR_LABEL = 'aerospike.com/cr';
+const RACK_LABEL = 'aerospike.com/rack-id';
+/**
+ * The Enterprise feature key (strong consistency and XDR are Enterprise
+ * features), a Secret with `features.conf` the platform puts in each tenant
+ * namespace.
+ */
+export const AEROSPIKE_FEATURE_KEY_SECRET = 'dbaas-aerospike-features';
+const SECRET_DIR = '/etc/aerospike/secret';
+const CREDENTIALS_DIR = '/etc/aerospike/credentials';
+const DATA_DEVICE = '/aerospike/dev/data';
+const BACKUP_CREDENTIALS_DIR = '/etc/aerospike-backup/credentials';
+
+/**
+ * The Aerospike namespace of a claim: the tenant's, as the issue asks (letters,
+ * digits, `_` and `-`, at most 31 characters).
+ */
+export function aerospikeNamespace(claim: ClaimObject): string {
+  return tenantOf(claim)
+    .replace(/[^A-Za-z0-9_-]/g, '_')
+    .slice(0, 31);
+}
+
+function backupStorage(target: BackupTarget, ns: string) {
+  const path = target.prefix ? `${target.prefix}/${ns}` : ns;
+  return target.scheme === 's3'
+    ? {
+        's3-storage': {
+          bucket: target.bucket,
+          path,
+          's3-region': target.region,
+        },
+      }
+    : {
+        'gcp-storage': {
+          'bucket-name': target.bucket,
+          path,
+          'key-file': '/etc/aerospike-backup/object-storage/gcs.json',
+        },
+      };
+}
+
+/** The backup service and its routine, for S3 and GCS targets. */
+function backupResources(
+  claim: ClaimObject,
+  target: BackupTarget,
+  schedule: string,
+): RenderedResource[] {
+  const { name, namespace } = claim.metadata;
+  const service = `${name}-backup`;
+  // The backup service's own names must start with `<namespace>-<backup name>`.
+  const prefix = `${namespace}-${service}`;
+  const ns = aerospikeNamespace(claim);
+  const objectStorageMount =
+    target.scheme === 's3'
+      ? {
+          name: 'object-storage',
+          mountPath: '/home/absuser/.aws/credentials',
+          subPath: BACKUP_SECRET_KEYS.awsCredentialsFile,
+        }
+      : {
+          name: 'object-storage',
+          mountPath: '/etc/aerospike-backup/object-storage/gcs.json',
+          subPath: BACKUP_SECRET_KEYS.gcsCredentialsJson,
+        };
+  return [
+    resource(
+      claim,
+      {
+        apiVersion: BACKUP_API,
+        kind: 'AerospikeBackupService',
+        name: service,
+        component: 'backup',
+      },
+      {
+        spec: {
+          image: HELPER_IMAGES.aerospikeBackupService,
+          config: {
+            service: { http: { port: 8080 } },
+            'backup-policies': { [`${prefix}-policy`]: { parallel: 4 } },
+            storage: { [`${prefix}-storage`]: backupStorage(target, ns) },
+          },
+          secrets: [
+            {
+              secretName: BACKUP_CREDENTIALS_SECRET,
+              volumeMount: objectStorageMount,
+            },
+            {
+              secretName: credentialsSecret(claim)!.name,
+              volumeMount: {
+                name: 'cluster-credentials',
+                mountPath: BACKUP_CREDENTIALS_DIR,
+              },
+            },
+          ],
+          // Our labels admit it through the claim's NetworkPolicy to the nodes.
+          podSpec: { metadata: { labels: podLabels(claim) } },
+          resources: containerResources({ cpu: '500m', memory: '1Gi' }),
+          service: { type: 'ClusterIP' },
+        },
+      },
+    ),
+    resource(
+      claim,
+      {
+        apiVersion: BACKUP_API,
+        kind: 'AerospikeBackup',
+        name: service,
+        component: 'backup',
+      },
+      {
+        spec: {
+          backupService: { name: service, namespace },
+          config: {
+            'aerospike-cluster': {
+              [`${prefix}-cluster`]: {
+                credentials: {
+                  user: DATABASE_USER.aerospike,
+                  'password-path': `${BACKUP_CREDENTIALS_DIR}/${PASSWORD_KEY}`,
+                },
+                'seed-nodes': [
+                  { 'host-name': `${name}.${namespace}.svc`, port: 3000 },
+                ],
+              },
+            },
+            'backup-routines': {
+              [`${prefix}-routine`]: {
+                'backup-policy': `${prefix}-policy`,
+                // The backup service's cron has a leading seconds field.
+                'interval-cron': cronWithSeconds(schedule),
+                namespaces: [ns],
+                'source-cluster': `${prefix}-cluster`,
+                storage: `${prefix}-storage`,
+              },
+            },
+          },
+        },
+      },
+    ),
+  ];
+}
+
+/**
+ * An AerospikeCluster of `node.replicas` nodes over `topology.racks` racks with
+ * one namespace, the tenant's, on raw block devices of `storage.size`, in strong
+ * consistency when the claim asks. Every region of a global claim runs its own
+ * cluster, shipping writes to the others with XDR (active-active). Backups are an
+ * AerospikeBackupService with an AerospikeBackup routine, from the primary PoP.
+ */
+function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
+  const { spec } = claim;
+  const { name, namespace } = claim.metadata;
+  const [primary, ...others] = claimRegions(spec);
+  const node = spec.resources.node;
+  const size = regionShare(spec, node.replicas, ctx.pop);
+  const racks = Math.min(spec.topology?.racks ?? 1, size);
+  const ns = aerospikeNamespace(claim);
+  const credentials = credentialsSecret(claim)!.name;
+  const target = backupTarget(claim, ctx);
+  const storageClass = spec.storage.class ?? ctx.storageClass ?? 'standard';
+  const notes: string[] = [];
+  if (spec.networking?.tls?.enabled) {
+    notes.push(
+      'TLS is not configured: Aerospike TLS needs a CA and per-node names the claim does not carry; the NetworkPolicy limits who connects.',
+    );
+  }
+  if (target && target.scheme === 'azure') {
+    notes.push(
+      `Azure targets are not wired for the backup service: ${target.url}.`,
+    );
+  }
+  if (target) {
+    notes.push(
+      "Backup retention is the bucket lifecycle rule's: the backup service keeps every backup.",
+    );
+  }
+  if (others.length) {
+    notes.push(
+      "XDR logs in to the other regions with this region's credentials Secret: it must hold the same password in every PoP.",
+    );
+  }
+  const persistent = (capacity: string, volumeMode: string) => ({
+    persistentVolume: {
+      storageClass,
+      volumeMode,
+      size: capacity,
+      metadata: { labels: podLabels(claim) },
+    },
+  });
+
+  const cluster = resource(
+    claim,
+    { apiVersion: API, kind: 'AerospikeCluster', name, component: 'database' },
+    {
+      spec: {
+        size,
+        image: `aerospike/aerospike-server-enterprise:${engineRelease(
+          'aerospike',
+          spec.version,
+        )}`,
+        rackConfig: {
+          namespaces: [ns],
+          racks: Array.from({ length: racks }, (_, i) => ({
+            id: i + 1,
+            podSpec: {
+              affinity: rackAffinity(
+                spec,
+                { [CR_LABEL]: name },
+                { key: RACK_LABEL, value: String(i + 1) },
+                Math.ceil(size / racks),
+              ),
+            },
+          })),
+        },
+        storage: {
+          filesystemVolumePolicy: {
+            initMethod: 'deleteFiles',
+            cascadeDelete: true,
+          },
+          blockVolumePolicy: { initMethod: 'blkdiscard', cascadeDelete: true },
+          volumes: [
+            {
+              name: 'workdir',
+              aerospike: { path: '/opt/aerospike' },
+              source: persistent('1Gi', 'Filesystem'),
+            },
+            {
+              name: 'data',
+              aerospike: { path: DATA_DEVICE },
+              source: persistent(spec.storage.size, 'Block'),
+            },
+            {
+              name: 'feature-key',
+              aerospike: { path: SECRET_DIR },
+              source: { secret: { secretName: AEROSPIKE_FEATURE_KEY_SECRET } },
+            },
+            {
+              name: 'credentials',
+              aerospike: { path: CREDENTIALS_DIR },
+              source: { secret: { secretName: credentials } },
+            },
+          ],
+        },
+        podSpec: {
+          metadata: { labels: podLabels(claim) },
+          // Several pods per node, so the shared pool can hold them; spreading is
+          // the racks' affinity above.
+          multiPodPerHost: true,
+          nodeSelector: nodeSelector(spec),
+          aerospikeContainer: { resources: containerResources(node) },
+          sidecars: [
+            {
+              name: 'exporter',
+              image: HELPER_IMAGES.aerospikeExporter,
+              ports: [{ name: 'exporter', containerPort: 9145 }],
+              env: [
+                { name: 'AS_AUTH_MODE', value: 'internal' },
+                { name: 'AS_AUTH_USER', value: DATABASE_USER.aerospike },
+                {
+                  name: 'AS_AUTH_PASSWORD',
+                  valueFrom: {
+                    secretKeyRef: { name: credentials, key: PASSWORD_KEY },
+                  },
+                },
+              ],
+              resources: containerResources({ cpu: '100m', memory: '128Mi' }),
+            },
+          ],
+        },
+        aerospikeAccessControl: {
+          // One user: the operator manages the cluster with it and the tenant,
+          // who owns the whole cluster, connects with it.
+          users: [
+            {
+              name: DATABASE_USER.aerospike,
+              secretName: credentials,
+              roles: ['sys-admin', 'user-admin', 'read-write'],
+            },
+          ],
+        },
+        aerospikeConfig: {
+          service: {
+            'feature-key-file': `${SECRET_DIR}/features.conf`,
+            'proto-fd-max': 15000,
+          },
+          security: {},
+          network: {
+            service: { port: 3000 },
+            fabric: { port: 3001 },
+            heartbeat: { port: 3002 },
+          },
+          namespaces: [
+            {
+              name: ns,
+              'replication-factor': spec.replication.factor,
+              'strong-consistency':
+                spec.engineOptions?.strongConsistency ?? false,
+              'storage-engine': { type: 'device', devices: [DATA_DEVICE] },
+            },
+          ],
+          ...(others.length || ctx.pop !== primary
+            ? {
+                xdr: {
+                  dcs: claimRegions(spec)
+                    .filter(r => r !== ctx.pop)
+                    .map(r => ({
+                      name: r,
+                      'node-address-ports': [
+                        `${remoteServiceHost(name, namespace, r)} 3000`,
+                      ],
+                      'auth-user': DATABASE_USER.aerospike,
+                      'auth-password-file': `${CREDENTIALS_DIR}/${PASSWORD_KEY}`,
+                      'auth-mode': 'internal',
+                      namespaces: [{ name: ns }],
+                    })),
+                },
+              }
+            : {}),
+        },
+      },
+    },
+    {
+      ...(others.length
+        ? {
+            [TOPOLOGY_ANNOTATION]: `Cluster ${ctx.pop} of ${claimRegions(
+              spec,
+            ).join(
+              ', ',
+            )}, shipping namespace ${ns} to the others with XDR; backups from ${primary}.`,
+          }
+        : {}),
+      ...backupWiring(claim, target, {
+        schedules: ctx.pop === primary,
+        supported: target?.scheme !== 'azure',
+      }),
+      ...notesAnnotation(notes),
+    },
+  );
+
+  return [
+    cluster,
+    ...(target &&
+    target.scheme !== 'azure' &&
+    ctx.pop === primary &&
+    spec.backup.schedule
+      ? backupResources(claim, target, spec.backup.schedule)
+      : []),
+  ];
+}
+
+/** Aerospike on the Aerospike Kubernetes Operator. */
+export const aerospike: EngineRenderer = {
+  render,
+  podSelector: claim => ({ [CR_LABEL]: claim.metadata.name }),
+  clientPorts: [3000],
+  metrics: {
+    selector: claim => ({ [CR_LABEL]: claim.metadata.name }),
+    port: 9145,
+    path: '/metrics',
+    connections: 'aerospike_node_stats_client_connections',
+    queries:
+      'aerospike_namespace_client_(read|write|delete|udf)_(success|error)',
+  },
+};

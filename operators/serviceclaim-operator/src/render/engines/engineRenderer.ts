@@ -1,0 +1,49 @@
+import type { ClaimObject, RenderContext, RenderedResource } from '../types';
+
+/**
+ * Where an engine's exporter is scraped and which of its series the portal's
+ * metrics contract (plugins/dbaas-backend/src/metrics/metricQueries.ts) reads.
+ */
+export type EngineMetrics = {
+  /** Pods to scrape, by the labels their operator (or the renderer) puts on them. */
+  selector: (claim: ClaimObject) => Record<string, string>;
+  port: number;
+  path: string;
+  /** Basic auth for endpoints that want it, by Secret name and keys. */
+  basicAuth?: (claim: ClaimObject) => {
+    secret: string;
+    usernameKey: string;
+    passwordKey: string;
+  };
+  /** Anchored regex of the native gauge(s) that become `dbaas_connections`. */
+  connections: string;
+  /** Anchored regex of the native counter(s) that become `dbaas_queries_total`. */
+  queries: string;
+};
+
+/** What renderClaim needs from each engine besides its own resources. */
+export type EngineRenderer = {
+  /**
+   * The engine operator's resources for this PoP's share of the claim; empty
+   * when the engine runs nothing here (see docs/engines.md for global plans).
+   */
+  render(claim: ClaimObject, ctx: RenderContext): RenderedResource[];
+  /**
+   * Whether the claim has pods in this PoP; when not, the PoP renders nothing
+   * for it. Defaults to every region of the claim.
+   */
+  runsHere?(claim: ClaimObject, ctx: RenderContext): boolean;
+  /**
+   * An on-demand backup to take before the claim's resources are deleted, for
+   * engines with a resource for one whose completion the operator can read.
+   */
+  finalBackup?(
+    claim: ClaimObject,
+    ctx: RenderContext,
+  ): RenderedResource | undefined;
+  /** Labels on every pod of the claim's cluster, for the NetworkPolicy. */
+  podSelector(claim: ClaimObject): Record<string, string>;
+  /** Ports clients connect to: the only ones open to allowedCIDRs. */
+  clientPorts: number[];
+  metrics: EngineMetrics;
+};

@@ -1,0 +1,261 @@
+import {
+  BACKUP_CREDENTIALS_SECRET,
+  BACKUP_SECRET_KEYS,
+  azureBlobUrl,
+  backupTarget,
+  cronWithSeconds,
+  retentionDays,
+  type BackupTarget,
+  backupWiring,
+} from '../backup';
+import {
+  TOPOLOGY_ANNOTATION,
+  notesAnnotation,
+  podLabels,
+  resource,
+} from '../common';
+import {
+  HOST_KEY,
+  ZONE_KEY,
+  nodeSelector,
+  spreadConstraints,
+} from '../placement';
+import { claimRegions, regionShare } from '../regions';
+import { containerResources } from '../sizes';
+import { engineRelease } from '../images';
+import type { ClaimObject, RenderContext, RenderedResource } from '../types';
+import type { EngineRenderer } from './engineRenderer';
+
+const API = 'postgresql.cnpg.io/v1';
+/** The external cluster a replica cluster recovers and follows from. */
+const ORIGIN = 'origin';
+
+/** CloudNativePG's labels on the claim's PostgreSQL pods (not its job pods). */
+function instancePods(claim: ClaimObject): Record<string, string> {
+  return {
+    'cnpg.io/cluster': claim.metadata.name,
+    'cnpg.io/podRole': 'instance',
+  };
+}
+
+/** The barman-cloud object store of a target, with the credentials by convention. */
+function objectStore(target: BackupTarget, serverName: string) {
+  const ref = (key: string) => ({ name: BACKUP_CREDENTIALS_SECRET, key });
+  const credentials = (() => {
+    switch (target.scheme) {
+      case 's3':
+        return {
+          s3Credentials: {
+            accessKeyId: ref(BACKUP_SECRET_KEYS.awsAccessKeyId),
+            secretAccessKey: ref(BACKUP_SECRET_KEYS.awsSecretAccessKey),
+          },
+        };
+      case 'gs':
+        return {
+          googleCredentials: {
+            applicationCredentials: ref(BACKUP_SECRET_KEYS.gcsCredentialsJson),
+          },
+        };
+      default:
+        return {
+          azureCredentials: {
+            storageSasToken: ref(BACKUP_SECRET_KEYS.azureSasToken),
+          },
+        };
+    }
+  })();
+  return {
+    destinationPath:
+      target.scheme === 'azure' ? azureBlobUrl(target) : target.url,
+    serverName,
+    ...credentials,
+    wal: { compression: 'gzip' },
+    data: { compression: 'gzip' },
+  };
+}
+
+/**
+ * A CloudNativePG Cluster per region. The primary region runs the primary
+ * cluster (its instances are the HA set: one primary, the rest hot standbys with
+ * quorum-synchronous commit from three instances). Every other region of the
+ * claim runs a replica cluster that follows the primary through its WAL archive
+ * in object storage, so the PoPs need no direct connection; CloudNativePG cannot
+ * run two writable primaries, so global claims get the same shape.
+ */
+function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
+  const { spec } = claim;
+  const { name } = claim.metadata;
+  const [primary, ...others] = claimRegions(spec);
+  const isPrimary = ctx.pop === primary;
+  const instance = spec.resources.instance;
+  // The claim's instances over all its regions: the primary takes the larger share.
+  const instances = regionShare(spec, instance.replicas, ctx.pop);
+  const target = backupTarget(claim, ctx);
+  const serverName = (region: string) => `${name}-${region}`;
+  const notes: string[] = [];
+  if (!isPrimary && !target) {
+    // A replica cluster here would have nothing to follow.
+    return [];
+  }
+  if (spec.backup.enabled && !target) {
+    notes.push(
+      'Backups are enabled but there is no destination: set spec.backup.destination or the PoP default.',
+    );
+  }
+  const tls = spec.networking?.tls;
+  let topology: string | undefined;
+  if (!isPrimary) {
+    topology = `Replica cluster of the primary in ${primary}, following its WAL archive; promote by disabling spec.replica.`;
+  } else if (others.length) {
+    topology = `Primary cluster; replica clusters in ${others.join(
+      ', ',
+    )} follow its WAL archive.`;
+  }
+
+  const cluster = resource(
+    claim,
+    { apiVersion: API, kind: 'Cluster', name, component: 'database' },
+    {
+      spec: {
+        description: `ServiceClaim ${claim.metadata.namespace}/${name}`,
+        instances,
+        imageName: `ghcr.io/cloudnative-pg/postgresql:${engineRelease(
+          'postgresql',
+          spec.version,
+        )}`,
+        inheritedMetadata: { labels: podLabels(claim) },
+        resources: containerResources(instance),
+        storage: {
+          size: spec.storage.size,
+          ...(spec.storage.class ? { storageClass: spec.storage.class } : {}),
+        },
+        affinity: {
+          nodeSelector: nodeSelector(spec),
+          // CloudNativePG's own anti-affinity keeps instances on separate nodes;
+          // the zone spread comes from the constraints below.
+          enablePodAntiAffinity: instances > 1,
+          topologyKey: HOST_KEY,
+          podAntiAffinityType: 'preferred',
+        },
+        ...(spec.highAvailability.multiAZ && instances > 1
+          ? {
+              topologySpreadConstraints: spreadConstraints(
+                spec,
+                instancePods(claim),
+                instances,
+              ).filter(c => c.topologyKey === ZONE_KEY),
+            }
+          : {}),
+        ...(instances >= 3
+          ? { postgresql: { synchronous: { method: 'any', number: 1 } } }
+          : {}),
+        ...(tls?.enabled && tls.certificate
+          ? {
+              certificates: {
+                serverTLSSecret: tls.certificate,
+                serverCASecret: tls.certificate,
+              },
+            }
+          : {}),
+        bootstrap: isPrimary
+          ? { initdb: { database: 'app', owner: 'app' } }
+          : { recovery: { source: ORIGIN } },
+        ...(isPrimary
+          ? {}
+          : {
+              replica: { enabled: true, source: ORIGIN },
+              externalClusters: [
+                {
+                  name: ORIGIN,
+                  barmanObjectStore: objectStore(target!, serverName(primary)),
+                },
+              ],
+            }),
+        ...(target
+          ? {
+              backup: {
+                barmanObjectStore: objectStore(target, serverName(ctx.pop)),
+                retentionPolicy: `${retentionDays(
+                  spec.backup.retention ?? '14d',
+                )}d`,
+              },
+            }
+          : {}),
+      },
+    },
+    {
+      ...(topology ? { [TOPOLOGY_ANNOTATION]: topology } : {}),
+      ...backupWiring(claim, target, { schedules: isPrimary }),
+      ...notesAnnotation(notes),
+    },
+  );
+
+  const resources = [cluster];
+  if (target && isPrimary && spec.backup.schedule) {
+    resources.push(
+      resource(
+        claim,
+        {
+          apiVersion: API,
+          kind: 'ScheduledBackup',
+          name: `${name}-backup`,
+          component: 'backup',
+        },
+        {
+          spec: {
+            // CloudNativePG's cron has a leading seconds field.
+            schedule: cronWithSeconds(spec.backup.schedule),
+            cluster: { name },
+            method: 'barmanObjectStore',
+            backupOwnerReference: 'self',
+            immediate: true,
+          },
+        },
+      ),
+    );
+  }
+  return resources;
+}
+
+/** A Backup of the primary cluster, to the same object store as its schedule. */
+function finalBackup(
+  claim: ClaimObject,
+  ctx: RenderContext,
+): RenderedResource | undefined {
+  if (ctx.pop !== claim.spec.region || !backupTarget(claim, ctx)) {
+    return undefined;
+  }
+  return resource(
+    claim,
+    {
+      apiVersion: API,
+      kind: 'Backup',
+      name: `${claim.metadata.name}-final`,
+      component: 'backup',
+    },
+    {
+      spec: {
+        cluster: { name: claim.metadata.name },
+        method: 'barmanObjectStore',
+      },
+    },
+  );
+}
+
+/** PostgreSQL on CloudNativePG. */
+export const postgresql: EngineRenderer = {
+  render,
+  finalBackup,
+  // A replica cluster needs the primary's WAL archive to follow.
+  runsHere: (claim, ctx) =>
+    ctx.pop === claim.spec.region || backupTarget(claim, ctx) !== undefined,
+  podSelector: claim => ({ 'cnpg.io/cluster': claim.metadata.name }),
+  clientPorts: [5432],
+  metrics: {
+    selector: instancePods,
+    port: 9187,
+    path: '/metrics',
+    connections: 'cnpg_backends_total',
+    queries: 'cnpg_pg_stat_database_xact_(commit|rollback)',
+  },
+};

@@ -1,0 +1,240 @@
+import {
+  DBAAS_LABELS,
+  toCores,
+  toGi,
+} from '@internal/backstage-plugin-dbaas-common';
+import {
+  BACKUP_CREDENTIALS_SECRET,
+  azureBlobUrl,
+  backupTarget,
+  retentionMs,
+  type BackupTarget,
+  backupWiring,
+} from '../backup';
+import {
+  TOPOLOGY_ANNOTATION,
+  notesAnnotation,
+  podLabels,
+  resource,
+} from '../common';
+import { nodeSelector, preferredAntiAffinity } from '../placement';
+import { claimRegions } from '../regions';
+import { storageGi } from '../sizes';
+import { credentialsSecret } from '../credentials';
+import { engineRelease } from '../images';
+import type { ClaimObject, RenderContext, RenderedResource } from '../types';
+import type { EngineRenderer } from './engineRenderer';
+
+const API = 'operator.yugabyte.io/v1alpha1';
+/** Our label telling masters from tservers: YBA's own pod labels are not an API. */
+const ROLE_LABEL = 'dbaas.io/role';
+
+/** YBA objects are named per YBA instance, across namespaces: qualify with ours. */
+function ybaName(claim: ClaimObject, suffix = ''): string {
+  return `${claim.metadata.namespace}-${claim.metadata.name}${suffix}`.slice(
+    0,
+    63,
+  );
+}
+
+/** YBA sizes pods in whole cores and GiB. */
+function ybaSize(size: { cpu: string; memory: string }) {
+  return {
+    cpu: Math.max(1, Math.ceil(toCores(size.cpu))),
+    memory: Math.max(1, Math.ceil(toGi(size.memory))),
+  };
+}
+
+/** Where YugabyteDB Anywhere writes backups, by the target's scheme. */
+function storageConfig(target: BackupTarget): Record<string, unknown> {
+  switch (target.scheme) {
+    case 's3':
+      return {
+        config_type: 'STORAGE_S3',
+        // The access key id would have to be written here in the clear; the
+        // PoP's YBA reaches the bucket with its IAM role instead.
+        data: { BACKUP_LOCATION: target.url, USE_IAM: true },
+      };
+    case 'gs':
+      return {
+        config_type: 'STORAGE_GCS',
+        data: { BACKUP_LOCATION: target.url },
+        gcsCredentialsJsonSecret: { name: BACKUP_CREDENTIALS_SECRET },
+      };
+    default:
+      return {
+        config_type: 'STORAGE_AZ',
+        data: { BACKUP_LOCATION: azureBlobUrl(target) },
+        azureStorageSasTokenSecret: { name: BACKUP_CREDENTIALS_SECRET },
+      };
+  }
+}
+
+/**
+ * A YBUniverse, rendered in the claim's primary PoP only: YugabyteDB Anywhere
+ * places a universe's pods in every region of its placement itself, through a
+ * provider whose regions are the PoPs (region codes equal to PoP ids). The global
+ * plan is one universe stretched over the claim's regions (synchronous
+ * replication, one copy per region at RF 3); xCluster would need two universes
+ * and a replication config the operator has no resource for. A dedicated claim
+ * with more regions gets an asynchronous read replica cluster there.
+ */
+function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
+  const { spec } = claim;
+  const { name } = claim.metadata;
+  const [primary, ...others] = claimRegions(spec);
+  if (ctx.pop !== primary) return [];
+  const tserver = spec.resources.tserver;
+  const master = spec.resources.master;
+  const tls = spec.networking?.tls?.enabled ?? false;
+  const stretched = spec.plan === 'global';
+  const notes: string[] = [];
+  if (spec.networking?.tls?.certificate) {
+    notes.push(
+      'YugabyteDB Anywhere issues its own certificates: networking.tls.certificate is not used.',
+    );
+  }
+  const role = (r: string) => ({
+    ...podLabels(claim),
+    [ROLE_LABEL]: r,
+  });
+  // Anti-affinity only: the YBUniverse CRD types nodeAffinity's required term
+  // as a list, unlike a pod's, so the node pool goes through nodeSelector.
+  const spread = (labels: Record<string, string>, replicas: number) => {
+    const podAntiAffinity = preferredAntiAffinity(spec, labels, replicas);
+    return podAntiAffinity ? { affinity: { podAntiAffinity } } : {};
+  };
+  const volume = {
+    volumeSize: storageGi(spec),
+    numVolumes: 1,
+    ...(spec.storage.class ? { storageClass: spec.storage.class } : {}),
+  };
+  const regionsOf = (codes: string[]) => codes.map(code => ({ code }));
+  let topology: string | undefined;
+  if (stretched) {
+    topology = `One universe stretched over ${claimRegions(spec).join(
+      ', ',
+    )}, placed by YugabyteDB Anywhere from ${primary}.`;
+  } else if (others.length) {
+    topology = `Primary cluster in ${primary}; read replica cluster in ${others.join(
+      ', ',
+    )}.`;
+  }
+
+  const universe = resource(
+    claim,
+    { apiVersion: API, kind: 'YBUniverse', name, component: 'database' },
+    {
+      spec: {
+        universeName: ybaName(claim),
+        numNodes: tserver.replicas,
+        replicationFactor: spec.replication.factor,
+        ybSoftwareVersion: engineRelease('yugabyte', spec.version),
+        enableYSQL: true,
+        enableYSQLAuth: true,
+        ysqlPassword: { secretName: credentialsSecret(claim)!.name },
+        enableYCQL: false,
+        enableNodeToNodeEncrypt: tls,
+        enableClientToNodeEncrypt: tls,
+        enableLoadBalancer: false,
+        placementInfo: {
+          defaultRegion: primary,
+          regions: regionsOf(stretched ? claimRegions(spec) : [primary]),
+        },
+        tserverResourceSpec: ybaSize(tserver),
+        masterResourceSpec: ybaSize(master),
+        tserverVolume: volume,
+        ...(others.length && !stretched
+          ? {
+              readReplica: {
+                numNodes: others.length,
+                replicationFactor: others.length,
+                tserverResourceSpec: ybaSize(tserver),
+                tserverVolume: volume,
+                placementInfo: { regions: regionsOf(others) },
+              },
+            }
+          : {}),
+        kubernetesOverrides: {
+          nodeSelector: nodeSelector(spec),
+          master: {
+            podLabels: role('master'),
+            ...spread(role('master'), master.replicas),
+          },
+          tserver: {
+            podLabels: role('tserver'),
+            ...spread(role('tserver'), tserver.replicas),
+          },
+        },
+      },
+    },
+    {
+      ...(topology ? { [TOPOLOGY_ANNOTATION]: topology } : {}),
+      ...backupWiring(claim, backupTarget(claim, ctx), { schedules: true }),
+      ...notesAnnotation(notes),
+    },
+  );
+
+  const resources = [universe];
+  const target = backupTarget(claim, ctx);
+  if (target && spec.backup.schedule) {
+    const storageConfigName = `${name}-backup`;
+    resources.push(
+      resource(
+        claim,
+        {
+          apiVersion: API,
+          kind: 'StorageConfig',
+          name: storageConfigName,
+          component: 'backup',
+        },
+        {
+          spec: {
+            name: ybaName(claim, '-backup'),
+            ...storageConfig(target),
+          },
+        },
+      ),
+      resource(
+        claim,
+        {
+          apiVersion: API,
+          kind: 'BackupSchedule',
+          name: `${name}-backup`,
+          component: 'backup',
+        },
+        {
+          spec: {
+            name: ybaName(claim, '-backup'),
+            backupType: 'PGSQL_TABLE_TYPE',
+            keyspace: 'yugabyte',
+            storageConfig: storageConfigName,
+            universe: name,
+            cronExpression: spec.backup.schedule,
+            timeBeforeDelete: retentionMs(spec.backup.retention ?? '14d'),
+          },
+        },
+      ),
+    );
+  }
+  return resources;
+}
+
+/** YugabyteDB on the YugabyteDB Anywhere operator. */
+export const yugabyte: EngineRenderer = {
+  render,
+  podSelector: claim => ({ [DBAAS_LABELS.serviceName]: claim.metadata.name }),
+  clientPorts: [5433],
+  metrics: {
+    selector: claim => ({
+      [DBAAS_LABELS.serviceName]: claim.metadata.name,
+      [ROLE_LABEL]: 'tserver',
+    }),
+    // The YSQL server's own endpoint, where the connection and statement series are.
+    port: 13000,
+    path: '/prometheus-metrics',
+    connections: 'yb_ysqlserver_connection_total',
+    queries:
+      'handler_latency_yb_ysqlserver_SQLProcessor_(SelectStmt|InsertStmt|UpdateStmt|DeleteStmt|OtherStmts)_count',
+  },
+};

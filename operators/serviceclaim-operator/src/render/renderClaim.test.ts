@@ -1,0 +1,336 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import yaml from 'js-yaml';
+import {
+  DBAAS_LABELS,
+  serviceCatalog,
+  serviceClaimSpecSchema,
+  specFromSku,
+  type RegionId,
+  type ServiceClaimSpec,
+} from '@internal/backstage-plugin-dbaas-common';
+import { claimCases, claimFrom, contextFor } from './__testUtils__/skuClaims';
+import { BACKUP_ANNOTATION } from './backup';
+import { NOTES_ANNOTATION, TOPOLOGY_ANNOTATION } from './common';
+import { renderClaim, renderFinalBackup } from './renderClaim';
+import type { RenderedResource } from './types';
+
+const goldenDir = path.join(__dirname, '__golden__');
+const WRITE = Boolean(process.env.DBAAS_WRITE_GOLDEN);
+
+function goldenText(id: string, byPop: [string, RenderedResource[]][]) {
+  const header =
+    `# What a claim on ${id} renders, per PoP (src/render/renderClaim.test.ts).\n` +
+    '# Regenerate after a deliberate change: DBAAS_WRITE_GOLDEN=1 CI=true yarn test src/render/renderClaim.test\n';
+  return (
+    header +
+    byPop
+      .map(
+        ([pop, resources]) =>
+          `# ---- rendered by the operator in ${pop} ----\n${
+            resources.length
+              ? resources
+                  .map(
+                    r =>
+                      `---\n${yaml.dump(r, { lineWidth: 100, noRefs: true })}`,
+                  )
+                  .join('')
+              : '# (nothing)\n'
+          }`,
+      )
+      .join('')
+  );
+}
+
+/** A SKU's default spec in a region, edited. */
+function skuSpec(
+  skuId: string,
+  region: RegionId,
+  edit: (spec: ServiceClaimSpec) => void = () => undefined,
+): ServiceClaimSpec {
+  const spec = specFromSku(serviceCatalog, skuId, region);
+  edit(spec);
+  return spec;
+}
+
+function only(resources: RenderedResource[], kind: string): any {
+  const found = resources.filter(r => r.kind === kind);
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+
+describe('renderClaim', () => {
+  describe.each(claimCases().map(c => [c.id, c] as const))(
+    '%s',
+    (id, { spec, pops }) => {
+      const claim = claimFrom(id, spec);
+      const byPop = pops.map(
+        pop =>
+          [pop, renderClaim(claim, contextFor(pop))] as [
+            string,
+            RenderedResource[],
+          ],
+      );
+
+      it('is a claim the portal would accept', () => {
+        expect(serviceClaimSpecSchema.safeParse(spec).error).toBeUndefined();
+      });
+
+      it('renders what the golden file shows', () => {
+        const file = path.join(goldenDir, `${id}.yaml`);
+        const text = goldenText(id, byPop);
+        if (WRITE) {
+          fs.mkdirSync(goldenDir, { recursive: true });
+          fs.writeFileSync(file, text);
+        }
+        const golden = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+        if (golden !== text) {
+          throw new Error(
+            `src/render/__golden__/${id}.yaml is stale or missing. If the change is deliberate, ` +
+              'regenerate it with `DBAAS_WRITE_GOLDEN=1 CI=true yarn test src/render/renderClaim.test` and review the diff.',
+          );
+        }
+        expect(golden).toBe(text);
+      });
+
+      it('owns, labels and places every resource in the claim namespace', () => {
+        for (const [, resources] of byPop) {
+          for (const resource of resources) {
+            expect(resource.metadata.namespace).toBe('tenant-123');
+            expect(resource.metadata.ownerReferences).toEqual([
+              {
+                apiVersion: 'dbaas.io/v1alpha1',
+                kind: 'ServiceClaim',
+                name: id,
+                uid: claim.metadata.uid,
+                controller: true,
+                blockOwnerDeletion: true,
+              },
+            ]);
+            expect(resource.metadata.labels).toMatchObject({
+              [DBAAS_LABELS.serviceId]: `svc-${id}`,
+              [DBAAS_LABELS.tenant]: '123',
+              'app.kubernetes.io/instance': id,
+              'app.kubernetes.io/managed-by': 'serviceclaim-operator',
+            });
+          }
+        }
+      });
+
+      it('admits the claim CIDRs on client ports only, and renames the exporter series', () => {
+        const [, resources] = byPop[0];
+        const policy = only(resources, 'NetworkPolicy');
+        const fromCidrs = policy.spec.ingress.find((rule: any) =>
+          rule.from.some((peer: any) => peer.ipBlock),
+        );
+        expect(fromCidrs.from).toEqual([{ ipBlock: { cidr: '10.20.0.0/16' } }]);
+        expect(fromCidrs.ports.length).toBeGreaterThan(0);
+        const endpoint = only(resources, 'PodMonitor').spec
+          .podMetricsEndpoints[0];
+        expect(
+          endpoint.metricRelabelings.map((r: any) => r.replacement),
+        ).toEqual(
+          expect.arrayContaining(['dbaas_connections', 'dbaas_queries_total']),
+        );
+        expect(endpoint.relabelings).toContainEqual(
+          expect.objectContaining({
+            targetLabel: 'dbaas_io_service_id',
+            replacement: `svc-${id}`,
+          }),
+        );
+      });
+
+      it('says on the engine resource how backups are wired', () => {
+        const [, resources] = byPop[0];
+        const wired = resources.filter(
+          r => r.metadata.annotations?.[BACKUP_ANNOTATION],
+        );
+        // The primary PoP always has the engine resource.
+        expect(wired).toHaveLength(1);
+      });
+
+      it('renders nothing in a PoP the claim does not run in', () => {
+        const elsewhere = serviceCatalog.regions
+          .map(r => r.id)
+          .find(r => !spec.replication.regions.includes(r))!;
+        expect(renderClaim(claim, contextFor(elsewhere))).toEqual([]);
+      });
+
+      it('names credentials but never holds one', () => {
+        for (const [, resources] of byPop) {
+          expect(resources.map(r => r.kind)).not.toContain('Secret');
+          expect(JSON.stringify(resources)).not.toMatch(
+            /"(password|ysqlPassword)"\s*:\s*"/i,
+          );
+        }
+      });
+    },
+  );
+
+  it('spreads a clustered PostgreSQL over zones and keeps a shared one on the shared pool', () => {
+    const cluster = (id: string) =>
+      only(
+        renderClaim(claimFrom(id, skuSpec(id, 'lagos')), contextFor('lagos')),
+        'Cluster',
+      ).spec;
+    expect(cluster('pg-clustered').topologySpreadConstraints).toEqual([
+      expect.objectContaining({
+        topologyKey: 'topology.kubernetes.io/zone',
+        whenUnsatisfiable: 'DoNotSchedule',
+      }),
+    ]);
+    expect(cluster('pg-shared').topologySpreadConstraints).toBeUndefined();
+    expect(cluster('pg-shared').affinity).toMatchObject({
+      nodeSelector: { 'dbaas.io/node-pool': 'shared' },
+    });
+    expect(cluster('pg-ha').affinity).toMatchObject({
+      nodeSelector: { 'dbaas.io/node-pool': 'dedicated' },
+    });
+  });
+
+  it('gives a second PostgreSQL region a replica cluster fed from the primary archive', () => {
+    const claim = claimFrom(
+      'pg-ha',
+      skuSpec('pg-ha', 'lagos', spec => {
+        spec.replication.regions = ['lagos', 'frankfurt'];
+      }),
+    );
+    const primary = renderClaim(claim, contextFor('lagos'));
+    const replica = renderClaim(claim, contextFor('frankfurt'));
+    expect(only(primary, 'Cluster').spec.instances).toBe(2);
+    const cluster = only(replica, 'Cluster').spec;
+    expect(cluster.instances).toBe(1);
+    expect(cluster.replica).toEqual({ enabled: true, source: 'origin' });
+    expect(cluster.externalClusters[0].barmanObjectStore).toMatchObject({
+      destinationPath: 's3://dbaas-backups/tenant-123/pg-ha',
+      serverName: 'pg-ha-lagos',
+    });
+    expect(replica.map(r => r.kind)).not.toContain('ScheduledBackup');
+    expect(
+      only(replica, 'Cluster').metadata.annotations[BACKUP_ANNOTATION],
+    ).toBe('primary-region');
+  });
+
+  it('gives each datacenter of a global ScyllaDB its share of members, seeded from the others', () => {
+    const claim = claimFrom('scy-ring-9', skuSpec('scy-ring-9', 'lagos'));
+    const [frankfurt] = renderClaim(claim, contextFor('frankfurt'));
+    const spec = frankfurt.spec as any;
+    expect(spec.datacenter.name).toBe('frankfurt');
+    expect(spec.datacenter.racks.map((r: any) => r.members)).toEqual([1, 1, 1]);
+    expect(spec.externalSeeds).toEqual([
+      'scy-ring-9-lagos-r1-0.tenant-123.svc.lagos.dbaas.internal',
+      'scy-ring-9-johannesburg-r1-0.tenant-123.svc.johannesburg.dbaas.internal',
+    ]);
+    expect(spec.backups).toBeUndefined();
+    expect(frankfurt.metadata.annotations?.[TOPOLOGY_ANNOTATION]).toMatch(
+      /Datacenter frankfurt/,
+    );
+  });
+
+  it('stretches a global YugabyteDB universe from its primary PoP only', () => {
+    const claim = claimFrom('yb-global', skuSpec('yb-global', 'lagos'));
+    const universe = only(
+      renderClaim(claim, contextFor('lagos')),
+      'YBUniverse',
+    );
+    expect(universe.spec.placementInfo.regions).toEqual([
+      { code: 'lagos' },
+      { code: 'johannesburg' },
+      { code: 'frankfurt' },
+    ]);
+    const elsewhere = renderClaim(claim, contextFor('frankfurt'));
+    expect(elsewhere.map(r => r.kind)).toEqual(['NetworkPolicy', 'PodMonitor']);
+  });
+
+  it('says what a sharded MongoDB claim gets instead of shards', () => {
+    const [replicaSet] = renderClaim(
+      claimFrom('mongo-flex-sharded', skuSpec('mongo-flex-sharded', 'lagos')),
+      contextFor('lagos'),
+    );
+    expect(replicaSet.spec).toMatchObject({ type: 'ReplicaSet', members: 3 });
+    const claimTemplate = (replicaSet.spec as any).statefulSet.spec
+      .volumeClaimTemplates[0];
+    // Two shards' worth of data on each member.
+    expect(claimTemplate.spec.resources.requests.storage).toBe('1000Gi');
+    expect(replicaSet.metadata.annotations?.[NOTES_ANNOTATION]).toMatch(
+      /replica sets only/,
+    );
+  });
+
+  it('wires each destination scheme into the engine, or says it cannot', () => {
+    const render = (id: string, destination: string) =>
+      renderClaim(
+        claimFrom(
+          id,
+          skuSpec(id, 'johannesburg', spec => {
+            spec.backup.destination = destination;
+          }),
+        ),
+        contextFor('johannesburg'),
+      );
+    expect(
+      only(render('pg-ha', 'gs://bucket/pg'), 'Cluster').spec.backup
+        .barmanObjectStore,
+    ).toMatchObject({
+      destinationPath: 'gs://bucket/pg',
+      googleCredentials: {
+        applicationCredentials: {
+          name: 'dbaas-backup-credentials',
+          key: 'GCS_CREDENTIALS_JSON',
+        },
+      },
+    });
+    expect(
+      only(render('pg-ha', 'azure://acct/backups/pg'), 'Cluster').spec.backup
+        .barmanObjectStore.destinationPath,
+    ).toBe('https://acct.blob.core.windows.net/backups/pg');
+    const vitess = only(
+      render('vt-dedicated', 's3://b/p?region=eu-west-1'),
+      'VitessCluster',
+    );
+    expect(vitess.spec.backup.locations[0].s3).toMatchObject({
+      bucket: 'b',
+      region: 'eu-west-1',
+      keyPrefix: 'p',
+    });
+    const dragonfly = only(
+      render('dfly-mem-64g', 'gs://bucket/df'),
+      'Dragonfly',
+    );
+    expect(dragonfly.metadata.annotations[BACKUP_ANNOTATION]).toBe(
+      'not-supported',
+    );
+    expect(dragonfly.spec.snapshot.persistentVolumeClaimSpec).toBeDefined();
+  });
+
+  it('renders no backup resources without a destination, and says so', () => {
+    const claim = claimFrom('pg-ha', skuSpec('pg-ha', 'lagos'));
+    const resources = renderClaim(claim, {
+      ...contextFor('lagos'),
+      backupDestinationDefault: undefined,
+    });
+    expect(resources.map(r => r.kind)).not.toContain('ScheduledBackup');
+    expect(
+      only(resources, 'Cluster').metadata.annotations[BACKUP_ANNOTATION],
+    ).toBe('no-destination');
+  });
+
+  it('asks for a final backup of a PostgreSQL primary only', () => {
+    expect(
+      renderFinalBackup(
+        claimFrom('pg-ha', skuSpec('pg-ha', 'lagos')),
+        contextFor('lagos'),
+      ),
+    ).toMatchObject({
+      kind: 'Backup',
+      metadata: { name: 'pg-ha-final' },
+      spec: { cluster: { name: 'pg-ha' }, method: 'barmanObjectStore' },
+    });
+    expect(
+      renderFinalBackup(
+        claimFrom('scy-ring-3', skuSpec('scy-ring-3', 'lagos')),
+        contextFor('lagos'),
+      ),
+    ).toBeUndefined();
+  });
+});

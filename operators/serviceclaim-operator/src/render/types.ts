@@ -1,0 +1,67 @@
+import type { ServiceClaimSpec } from '@internal/backstage-plugin-dbaas-common';
+
+/** A ServiceClaim as read from the cluster. */
+export type ClaimObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace: string;
+    uid: string;
+    generation: number;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+  spec: ServiceClaimSpec;
+};
+
+/** The owner reference every rendered resource carries back to its claim. */
+export type OwnerReference = {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller: true;
+  blockOwnerDeletion: true;
+};
+
+/**
+ * One object to server-side apply. Custom resources carry `spec`; ConfigMaps and
+ * Secrets carry `data` (and `type` for a Secret).
+ */
+export type RenderedResource = {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace: string;
+    labels: Record<string, string>;
+    annotations?: Record<string, string>;
+    ownerReferences: OwnerReference[];
+  };
+  spec?: Record<string, unknown>;
+  data?: Record<string, string>;
+  type?: string;
+};
+
+/** What the operator knows about the PoP it runs in. */
+export type RenderContext = {
+  /** The region (PoP) this operator runs in, e.g. `frankfurt`. */
+  pop: string;
+  /**
+   * Namespaces whose pods may reach every database: monitoring, the engine
+   * operators, dbaas-system.
+   */
+  platformNamespaces: string[];
+  /**
+   * Object storage root for claims that name no backup destination, e.g.
+   * `s3://dbaas-backups-frankfurt`; each claim gets `<root>/<namespace>/<name>`.
+   * Without it such claims render no backup resources.
+   */
+  backupDestinationDefault?: string;
+  /**
+   * StorageClass for engines whose CRD requires one by name (Aerospike) when the
+   * claim names none. Defaults to `standard`.
+   */
+  storageClass?: string;
+};

@@ -1,0 +1,414 @@
+import {
+  serviceCatalog,
+  serviceClaimStatusSchema,
+  specFromSku,
+  type ServiceClaimStatus,
+} from '@internal/backstage-plugin-dbaas-common';
+import { claimFrom, contextFor } from '../render/__testUtils__/skuClaims';
+import { BACKUP_ANNOTATION } from '../render/backup';
+import { renderClaim } from '../render/renderClaim';
+import type { ClaimObject } from '../render/types';
+import { claimStatusFrom } from './claimStatus';
+import type { ObservedResource } from './engineStatus';
+
+const NOW = new Date('2026-03-01T12:00:00Z');
+
+function claimOn(skuId: string): ClaimObject {
+  const sku = serviceCatalog.skus.find(s => s.id === skuId)!;
+  return claimFrom(skuId, specFromSku(serviceCatalog, skuId, sku.regions[0]));
+}
+
+/** What the operator reads back after applying: the rendered resources, with a status. */
+function observed(
+  claim: ClaimObject,
+  statuses: Record<string, unknown>,
+): ObservedResource[] {
+  return renderClaim(claim, contextFor(claim.spec.region)).map(resource => ({
+    ...resource,
+    metadata: { ...resource.metadata, generation: 1 },
+    ...(statuses[resource.kind] ? { status: statuses[resource.kind] } : {}),
+  }));
+}
+
+function conditions(status: ServiceClaimStatus) {
+  return Object.fromEntries(
+    (status.conditions ?? []).map(c => [c.type, c.status]),
+  );
+}
+
+type Case = {
+  sku: string;
+  kind: string;
+  healthy: Record<string, unknown>;
+  provisioning: Record<string, unknown>;
+  degraded: Record<string, unknown>;
+  /** Undefined where the engine's operator reports no failure. */
+  failed?: Record<string, unknown>;
+  /**
+   * The phase `degraded` gives, when not Active: the Dragonfly operator has no
+   * degraded state, and reconfiguring replication reads as not ready yet.
+   */
+  degradedPhase?: 'Provisioning';
+  connection: { host: string; port: number; secret: string; key: string };
+};
+
+const CNPG_HEALTHY = 'Cluster in healthy state';
+
+const cases: Case[] = [
+  {
+    sku: 'pg-ha',
+    kind: 'Cluster',
+    healthy: {
+      phase: CNPG_HEALTHY,
+      readyInstances: 3,
+      writeService: 'pg-ha-rw',
+      conditions: [{ type: 'ContinuousArchiving', status: 'True' }],
+      lastSuccessfulBackup: '2026-03-01T06:00:00Z',
+    },
+    provisioning: { phase: 'Setting up primary', readyInstances: 0 },
+    degraded: { phase: 'Failing over', readyInstances: 2 },
+    failed: {
+      phase: 'Cluster is unrecoverable and needs manual intervention',
+      readyInstances: 0,
+    },
+    connection: {
+      host: 'pg-ha-rw.tenant-123.svc',
+      port: 5432,
+      secret: 'pg-ha-app',
+      key: 'password',
+    },
+  },
+  {
+    sku: 'yb-dedicated',
+    kind: 'YBUniverse',
+    healthy: {
+      universeState: 'Ready',
+      sqlEndpoints: ['yb-tserver-service.tenant-123.svc.cluster.local:5433'],
+    },
+    provisioning: { universeState: 'Creating' },
+    degraded: {
+      universeState: 'Ready',
+      sqlEndpoints: ['yb-tserver-service.tenant-123.svc.cluster.local:5433'],
+      actions: [
+        {
+          action_type: 'EditUniverse',
+          status: 'failed',
+          message: 'no capacity',
+        },
+      ],
+    },
+    failed: {
+      universeState: 'Creating',
+      actions: [
+        { action_type: 'CreateUniverse', status: 'failed', message: 'quota' },
+      ],
+    },
+    connection: {
+      host: 'yb-tserver-service.tenant-123.svc.cluster.local',
+      port: 5433,
+      secret: 'yb-dedicated-credentials',
+      key: 'password',
+    },
+  },
+  {
+    sku: 'vt-sharded',
+    kind: 'VitessCluster',
+    healthy: {
+      gatewayServiceName: 'vt-sharded-vtgate-ae7df4b6',
+      cells: { lagos: { gatewayAvailable: 'True' } },
+      keyspaces: {
+        app: {
+          desiredShards: 4,
+          readyShards: 4,
+          desiredTablets: 12,
+          readyTablets: 12,
+          updatedTablets: 12,
+        },
+      },
+    },
+    provisioning: { cells: { lagos: { gatewayAvailable: 'False' } } },
+    degraded: {
+      gatewayServiceName: 'vt-sharded-vtgate-ae7df4b6',
+      cells: { lagos: { gatewayAvailable: 'True' } },
+      keyspaces: {
+        app: {
+          desiredShards: 4,
+          readyShards: 3,
+          desiredTablets: 12,
+          readyTablets: 9,
+          updatedTablets: 12,
+        },
+      },
+    },
+    connection: {
+      host: 'vt-sharded-vtgate-ae7df4b6.tenant-123.svc',
+      port: 3306,
+      secret: 'vt-sharded-credentials',
+      key: 'password',
+    },
+  },
+  {
+    sku: 'scy-ring-3',
+    kind: 'ScyllaCluster',
+    healthy: {
+      members: 3,
+      readyMembers: 3,
+      conditions: [
+        { type: 'Available', status: 'True' },
+        { type: 'Progressing', status: 'False' },
+        { type: 'Degraded', status: 'False' },
+      ],
+      backups: [{ name: 'scheduled', id: 'b1e1' }],
+    },
+    provisioning: { members: 3, readyMembers: 0 },
+    degraded: {
+      members: 3,
+      readyMembers: 2,
+      conditions: [
+        { type: 'Available', status: 'True' },
+        {
+          type: 'Degraded',
+          status: 'True',
+          reason: 'MemberDown',
+          message: 'r2-0 is down',
+        },
+      ],
+    },
+    failed: {
+      members: 3,
+      readyMembers: 0,
+      conditions: [
+        {
+          type: 'Degraded',
+          status: 'True',
+          reason: 'Crashing',
+          message: 'all down',
+        },
+      ],
+    },
+    connection: {
+      host: 'scy-ring-3-client.tenant-123.svc',
+      port: 9142,
+      secret: 'scy-ring-3-credentials',
+      key: 'password',
+    },
+  },
+  {
+    sku: 'dfly-mem-64g',
+    kind: 'Dragonfly',
+    healthy: { phase: 'Ready' },
+    provisioning: { phase: 'ResourcesCreated' },
+    degraded: { phase: 'Configuring' },
+    degradedPhase: 'Provisioning',
+    connection: {
+      host: 'dfly-mem-64g.tenant-123.svc',
+      port: 6379,
+      secret: 'dfly-mem-64g-credentials',
+      key: 'password',
+    },
+  },
+  {
+    sku: 'aero-strong-5',
+    kind: 'AerospikeCluster',
+    healthy: {
+      phase: 'Completed',
+      pods: { a: {}, b: {}, c: {}, d: {}, e: {} },
+    },
+    provisioning: { phase: 'InProgress' },
+    degraded: { phase: 'Error', pods: { a: {}, b: {} } },
+    failed: { phase: 'Error' },
+    connection: {
+      host: 'aero-strong-5.tenant-123.svc',
+      port: 3000,
+      secret: 'aero-strong-5-credentials',
+      key: 'password',
+    },
+  },
+  {
+    sku: 'mongo-flex-rs',
+    kind: 'MongoDBCommunity',
+    healthy: {
+      phase: 'Running',
+      currentMongoDBMembers: 3,
+      mongoUri: 'mongodb://...',
+    },
+    provisioning: { phase: 'Pending', currentMongoDBMembers: 0 },
+    degraded: { phase: 'Running', currentMongoDBMembers: 2 },
+    failed: { phase: 'Failed', currentMongoDBMembers: 0, message: 'no agent' },
+    connection: {
+      host: 'mongo-flex-rs-svc.tenant-123.svc',
+      port: 27017,
+      secret: 'mongo-flex-rs-credentials',
+      key: 'password',
+    },
+  },
+];
+
+describe('claimStatusFrom', () => {
+  describe.each(cases.map(c => [c.kind, c] as const))('%s', (_kind, c) => {
+    const claim = claimOn(c.sku);
+    const status = (engine: Record<string, unknown>) =>
+      claimStatusFrom(claim, observed(claim, { [c.kind]: engine }), NOW);
+
+    it('is Active and Ready when the engine says it is healthy', () => {
+      const healthy = status(c.healthy);
+      expect(healthy.phase).toBe('Active');
+      expect(conditions(healthy)).toMatchObject({
+        Ready: 'True',
+        Degraded: 'False',
+      });
+      expect(healthy.connection).toEqual(
+        expect.objectContaining({
+          host: c.connection.host,
+          port: c.connection.port,
+          passwordSecretRef: {
+            name: c.connection.secret,
+            key: c.connection.key,
+          },
+        }),
+      );
+    });
+
+    it('is Provisioning and not Ready while the engine builds the cluster', () => {
+      const provisioning = status(c.provisioning);
+      expect(provisioning.phase).toBe('Provisioning');
+      expect(conditions(provisioning)).toMatchObject({
+        Ready: 'False',
+        Degraded: 'False',
+      });
+    });
+
+    it('is Degraded while the engine serves with members missing', () => {
+      const degraded = status(c.degraded);
+      expect(degraded.phase).toBe(c.degradedPhase ?? 'Active');
+      expect(conditions(degraded)).toMatchObject(
+        c.degradedPhase === 'Provisioning'
+          ? { Ready: 'False' }
+          : { Ready: 'True', Degraded: 'True' },
+      );
+    });
+
+    it('is Failed only when the engine says it cannot go on', () => {
+      const worst = status(c.failed ?? c.degraded);
+      expect(worst.phase).toBe(
+        c.failed ? 'Failed' : c.degradedPhase ?? 'Active',
+      );
+      expect(conditions(worst)).toMatchObject(
+        c.failed ? { Ready: 'False', Degraded: 'True' } : {},
+      );
+    });
+
+    it('writes conditions for the claim generation, valid for the portal, without a password', () => {
+      for (const engine of [c.healthy, c.provisioning, c.degraded]) {
+        const result = status(engine);
+        expect(serviceClaimStatusSchema.safeParse(result).success).toBe(true);
+        expect(result.observedGeneration).toBe(3);
+        expect(result.conditions?.map(x => x.type)).toEqual([
+          'Ready',
+          'BackupConfigured',
+          'Degraded',
+        ]);
+        for (const condition of result.conditions ?? []) {
+          expect(condition.observedGeneration).toBe(3);
+          expect(condition.lastTransitionTime).toBe(NOW.toISOString());
+        }
+        expect(Object.keys(result.connection ?? {})).not.toContain('password');
+        expect(JSON.stringify(result)).not.toMatch(/"password"\s*:/);
+      }
+    });
+  });
+
+  it('reports backups from the engine where this PoP schedules them', () => {
+    const pg = claimOn('pg-ha');
+    const archiving = (status: 'True' | 'False', message?: string) =>
+      claimStatusFrom(
+        pg,
+        observed(pg, {
+          Cluster: {
+            phase: CNPG_HEALTHY,
+            readyInstances: 3,
+            conditions: [{ type: 'ContinuousArchiving', status, message }],
+          },
+        }),
+        NOW,
+      ).conditions!.find(c => c.type === 'BackupConfigured');
+    expect(archiving('True')).toMatchObject({
+      status: 'True',
+      reason: 'ArchivingWAL',
+    });
+    expect(archiving('False', 'access denied')).toMatchObject({
+      status: 'False',
+      reason: 'ArchivingFailing',
+      message: 'access denied',
+    });
+  });
+
+  it('reports backups as what the render wired when the engine cannot say', () => {
+    const mongo = claimOn('mongo-flex-rs');
+    const backup = claimStatusFrom(
+      mongo,
+      observed(mongo, {
+        MongoDBCommunity: { phase: 'Running', currentMongoDBMembers: 3 },
+      }),
+      NOW,
+    ).conditions!.find(c => c.type === 'BackupConfigured');
+    expect(backup).toMatchObject({ status: 'False', reason: 'NotSupported' });
+
+    const pg = claimOn('pg-ha');
+    const unwired = observed(pg, {
+      Cluster: { phase: CNPG_HEALTHY, readyInstances: 3 },
+    }).map(o =>
+      o.kind === 'Cluster'
+        ? {
+            ...o,
+            metadata: {
+              ...o.metadata,
+              annotations: { [BACKUP_ANNOTATION]: 'no-destination' },
+            },
+          }
+        : o,
+    );
+    expect(
+      claimStatusFrom(pg, unwired, NOW).conditions!.find(
+        c => c.type === 'BackupConfigured',
+      ),
+    ).toMatchObject({ status: 'False', reason: 'NoDestination' });
+  });
+
+  it('says the engine is still rolling out a spec it has not observed yet', () => {
+    const scylla = claimOn('scy-ring-3');
+    const stale = observed(scylla, {
+      ScyllaCluster: {
+        observedGeneration: 1,
+        readyMembers: 3,
+        conditions: [{ type: 'Available', status: 'True' }],
+      },
+    }).map(o => ({ ...o, metadata: { ...o.metadata, generation: 2 } }));
+    const result = claimStatusFrom(scylla, stale, NOW);
+    expect(result.phase).toBe('Active');
+    expect(result.conditions![0]).toMatchObject({
+      type: 'Ready',
+      status: 'True',
+      reason: 'EngineReconciling',
+    });
+  });
+
+  it('is Pending with Unknown conditions where this PoP holds no engine resource', () => {
+    const yb = claimFrom(
+      'yb-global',
+      specFromSku(serviceCatalog, 'yb-global', 'lagos'),
+    );
+    const here = renderClaim(yb, contextFor('frankfurt'));
+    const result = claimStatusFrom(yb, here, NOW);
+    expect(result.phase).toBe('Pending');
+    expect(result.connection).toBeUndefined();
+    expect(result.conditions?.every(c => c.status === 'Unknown')).toBe(true);
+  });
+
+  it('gives no connection until the engine reports where it listens', () => {
+    const vt = claimOn('vt-dedicated');
+    expect(
+      claimStatusFrom(vt, observed(vt, { VitessCluster: {} }), NOW).connection,
+    ).toBeUndefined();
+  });
+});

@@ -1,0 +1,100 @@
+import type { ServiceClaimStatus } from '@internal/backstage-plugin-dbaas-common';
+import type { ClaimObject } from '../render/types';
+
+/**
+ * An engine resource as read back from the cluster (the object server-side
+ * apply returned, or a read). Any KubernetesObject fits.
+ */
+export type ObservedResource = {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: {
+    name?: string;
+    generation?: number;
+    annotations?: Record<string, string>;
+  };
+  spec?: unknown;
+  status?: unknown;
+};
+
+/**
+ * How an engine's cluster is doing, in the words of the claim: `serving` covers
+ * everything that takes connections (ready, updating, degraded).
+ */
+export type EngineHealth = {
+  state: 'provisioning' | 'ready' | 'updating' | 'degraded' | 'failed';
+  /** A CamelCase reason for the conditions. */
+  reason: string;
+  /** What the engine's operator says, for people. */
+  message: string;
+};
+
+/** Whether the claim's backups are actually running, when the engine can tell. */
+export type BackupHealth = {
+  status: 'True' | 'False' | 'Unknown';
+  reason: string;
+  message: string;
+};
+
+export type Connection = NonNullable<ServiceClaimStatus['connection']>;
+
+/** What claimStatusFrom needs from each engine. */
+export type EngineStatusReader = {
+  /** The kind of the engine's own resource (YBUniverse, Cluster, ...). */
+  kind: string;
+  /** Health from the engine resource's own status. */
+  health(resource: ObservedResource, claim: ClaimObject): EngineHealth;
+  /**
+   * Backup health when this PoP schedules the backups, from the engine resource
+   * and its backup resources among `observed`.
+   */
+  backup(
+    resource: ObservedResource,
+    observed: ObservedResource[],
+    claim: ClaimObject,
+  ): BackupHealth;
+  /** Where clients connect; undefined while the engine has not said. */
+  connection(
+    resource: ObservedResource,
+    claim: ClaimObject,
+  ): Connection | undefined;
+};
+
+/** A resource's status as a record, whatever was read. */
+export function statusOf(resource: ObservedResource): Record<string, any> {
+  const status = resource.status;
+  return status && typeof status === 'object'
+    ? (status as Record<string, any>)
+    : {};
+}
+
+/** A resource's spec as a record, whatever was read. */
+export function specOf(resource: ObservedResource): Record<string, any> {
+  const spec = resource.spec;
+  return spec && typeof spec === 'object' ? (spec as Record<string, any>) : {};
+}
+
+/** The observed resources of a kind. */
+export function ofKind(
+  observed: ObservedResource[],
+  kind: string,
+): ObservedResource[] {
+  return observed.filter(o => o.kind === kind);
+}
+
+/** A Kubernetes-style condition from a status's conditions, by type. */
+export function conditionOf(
+  status: Record<string, any>,
+  type: string,
+): { status?: string; reason?: string; message?: string } | undefined {
+  const conditions = Array.isArray(status.conditions) ? status.conditions : [];
+  return conditions.find((c: { type?: string }) => c?.type === type);
+}
+
+/** Backups declared in the engine's spec but not reported on by its operator. */
+export const DECLARED: BackupHealth = {
+  status: 'True',
+  reason: 'ScheduleDeclared',
+  message:
+    'The backup schedule is in the engine resource; its operator reports no backup status.',
+};

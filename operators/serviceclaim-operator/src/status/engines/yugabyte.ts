@@ -1,0 +1,103 @@
+import { credentialsSecret, PASSWORD_KEY } from '../../render/credentials';
+import type { EngineStatusReader } from '../engineStatus';
+import { ofKind, statusOf } from '../engineStatus';
+
+/** The YugabyteDB Anywhere operator's YBUniverse: universeState and its task actions. */
+export const yugabyteStatus: EngineStatusReader = {
+  kind: 'YBUniverse',
+  health(universe) {
+    const status = statusOf(universe);
+    const state: string | undefined = status.universeState;
+    const actions: {
+      status?: string;
+      message?: string;
+      action_type?: string;
+    }[] = Array.isArray(status.actions) ? status.actions : [];
+    const failedTask = actions.find(a => a.status === 'failed');
+    const running = actions.some(
+      a => a.status === 'running' || a.status === 'queued',
+    );
+    if (failedTask) {
+      const message = `${failedTask.action_type ?? 'A task'} failed: ${
+        failedTask.message ?? 'no message'
+      }`;
+      return state === 'Creating' || !state
+        ? { state: 'failed', reason: 'TaskFailed', message }
+        : { state: 'degraded', reason: 'TaskFailed', message };
+    }
+    switch (state) {
+      case undefined:
+      case 'Creating':
+        return {
+          state: 'provisioning',
+          reason: 'Creating',
+          message: `The universe is ${
+            state ? 'being created' : 'not reported yet'
+          }.`,
+        };
+      case 'Ready':
+        return running
+          ? {
+              state: 'updating',
+              reason: 'TaskRunning',
+              message: 'A task is running on the universe.',
+            }
+          : {
+              state: 'ready',
+              reason: 'UniverseReady',
+              message: 'The universe is ready.',
+            };
+      default:
+        return {
+          state: 'updating',
+          reason: state.replace(/[^A-Za-z0-9]/g, '') || 'Changing',
+          message: `The universe is ${state}.`,
+        };
+    }
+  },
+  backup(_universe, observed) {
+    const storage = ofKind(observed, 'StorageConfig').map(statusOf)[0];
+    const schedule = ofKind(observed, 'BackupSchedule').map(statusOf)[0];
+    if (storage?.success === false) {
+      return {
+        status: 'False',
+        reason: 'StorageConfigFailed',
+        message:
+          storage.message ??
+          'YugabyteDB Anywhere refused the storage configuration.',
+      };
+    }
+    if (schedule?.scheduleUUID) {
+      return {
+        status: 'True',
+        reason: 'BackupScheduled',
+        message: schedule.nextBackupTime
+          ? `Next backup at ${schedule.nextBackupTime}.`
+          : 'The backup schedule is registered.',
+      };
+    }
+    return {
+      status: 'Unknown',
+      reason: 'WaitingForSchedule',
+      message:
+        'YugabyteDB Anywhere has not registered the backup schedule yet.',
+    };
+  },
+  connection(universe, claim) {
+    // YBA names the universe's Services itself and reports where YSQL listens.
+    const endpoints: unknown = statusOf(universe).sqlEndpoints;
+    const first = Array.isArray(endpoints) ? String(endpoints[0] ?? '') : '';
+    const match = /^(.+):(\d+)$/.exec(first);
+    if (!match) return undefined;
+    return {
+      host: match[1],
+      port: Number(match[2]),
+      database: 'yugabyte',
+      username: 'yugabyte',
+      passwordSecretRef: {
+        name: credentialsSecret(claim)!.name,
+        key: PASSWORD_KEY,
+      },
+    };
+  },
+};

@@ -1,0 +1,695 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import yaml from 'js-yaml';
+import {
+  AuthorizationV1Api,
+  CoreV1Api,
+  KubernetesObjectApi,
+  PatchStrategy,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
+import { REGION_IDS } from '@internal/backstage-plugin-dbaas-common';
+import { describeWithServices } from '../describeWithServices';
+import { loadCrds } from '../kube/crdFiles';
+import { installCrds } from '../kube/installCrds';
+import { kubeConfigFrom } from '../kube/kubeConfig';
+import { repoRoot } from '../repoRoot';
+
+jest.setTimeout(120_000);
+
+const chartDir = path.join(repoRoot, 'charts/serviceclaim-operator');
+
+/**
+ * The helm binary: DBAAS_HELM (scripts/test.sh sets it after ensure_helm), else the
+ * one ensure_helm built earlier into the cache, else none. Never builds it here: that
+ * takes minutes, and belongs to the test command.
+ */
+function findHelm(): { helm: string } | { missing: string } {
+  const fromEnv = process.env.DBAAS_HELM;
+  if (fromEnv) {
+    return fs.existsSync(fromEnv)
+      ? { helm: fromEnv }
+      : { missing: `DBAAS_HELM=${fromEnv} does not exist` };
+  }
+  const cached = spawnSync(
+    'bash',
+    [
+      '-c',
+      'source "$1/scripts/lib/toolchain.sh" && source "$1/scripts/lib/helm.sh" && printf %s "$(helm_home)/bin/helm"',
+      'bash',
+      repoRoot,
+    ],
+    { encoding: 'utf8' },
+  ).stdout;
+  if (cached && fs.existsSync(cached)) {
+    return { helm: cached };
+  }
+  return {
+    missing:
+      'helm is not installed: run scripts/test.sh, or `source scripts/lib/toolchain.sh; source scripts/lib/helm.sh; ensure_helm`',
+  };
+}
+
+const found = findHelm();
+
+/* eslint-disable jest/no-disabled-tests, jest/valid-title, jest/expect-expect --
+   the same fail-under-CI, skip-loudly-elsewhere rule as describeWithServices. */
+function describeWithHelm(title: string, fn: (helm: string) => void) {
+  if ('helm' in found) {
+    describe(title, () => {
+      fn(found.helm);
+    });
+    return;
+  }
+  if (process.env.CI) {
+    describe(title, () => {
+      it('has helm', () => {
+        throw new Error(`Chart suite cannot run: ${found.missing}`);
+      });
+    });
+    return;
+  }
+  // eslint-disable-next-line no-console
+  console.warn(
+    `\n!!! SKIPPING "${title}": ${found.missing}\n(With CI=true this fails.)\n`,
+  );
+  // fn is not called: its suites would start services for nothing.
+  describe.skip(title, () => {
+    it('has helm', () => undefined);
+  });
+}
+/* eslint-enable jest/no-disabled-tests, jest/valid-title, jest/expect-expect */
+
+type Rule = {
+  apiGroups?: string[];
+  resources?: string[];
+  resourceNames?: string[];
+  verbs: string[];
+  nonResourceURLs?: string[];
+};
+
+type Manifest = KubernetesObject & Record<string, any>;
+
+function runHelm(helm: string, args: string[]) {
+  return spawnSync(helm, args, { encoding: 'utf8', cwd: repoRoot });
+}
+
+function render(helm: string, ...sets: string[]): Manifest[] {
+  const result = runHelm(helm, [
+    'template',
+    'sco',
+    chartDir,
+    '--namespace',
+    'dbaas-system',
+    '--set',
+    'pop=lagos',
+    ...sets.flatMap(set => ['--set', set]),
+  ]);
+  if (result.status !== 0) {
+    throw new Error(`helm template failed:\n${result.stderr}`);
+  }
+  return yaml.loadAll(result.stdout).filter(Boolean) as Manifest[];
+}
+
+function one(manifests: Manifest[], kind: string): Manifest {
+  const matches = manifests.filter(m => m.kind === kind);
+  expect(matches).toHaveLength(1);
+  return matches[0];
+}
+
+/** "group/resource" → sorted verbs, merged over the rules that name it. */
+function verbsByResource(rules: Rule[]): Record<string, string[]> {
+  const table: Record<string, Set<string>> = {};
+  for (const rule of rules) {
+    for (const group of rule.apiGroups ?? []) {
+      for (const resource of rule.resources ?? []) {
+        const key = `${group || 'core'}/${resource}`;
+        table[key] = table[key] ?? new Set();
+        rule.verbs.forEach(verb => table[key].add(verb));
+      }
+    }
+  }
+  return Object.fromEntries(
+    Object.entries(table).map(([key, verbs]) => [key, [...verbs].sort()]),
+  );
+}
+
+const engineVerbs = ['create', 'delete', 'get', 'list', 'patch', 'watch'];
+
+// What the operator renders into the tenants' namespaces, as group/plural.
+const renderedKinds = [
+  'operator.yugabyte.io/ybuniverses',
+  'operator.yugabyte.io/backupschedules',
+  'operator.yugabyte.io/backups',
+  'operator.yugabyte.io/storageconfigs',
+  'planetscale.com/vitessclusters',
+  'planetscale.com/vitessbackupschedules',
+  'scylla.scylladb.com/scyllaclusters',
+  'dragonflydb.io/dragonflies',
+  'asdb.aerospike.com/aerospikeclusters',
+  'asdb.aerospike.com/aerospikebackups',
+  'asdb.aerospike.com/aerospikebackupservices',
+  'mongodbcommunity.mongodb.com/mongodbcommunity',
+  'postgresql.cnpg.io/clusters',
+  'postgresql.cnpg.io/scheduledbackups',
+  'postgresql.cnpg.io/backups',
+  'networking.k8s.io/networkpolicies',
+  'monitoring.coreos.com/servicemonitors',
+  'monitoring.coreos.com/podmonitors',
+  'core/configmaps',
+];
+
+describeWithHelm('charts/serviceclaim-operator', helm => {
+  it('passes helm lint --strict', () => {
+    const result = runHelm(helm, [
+      'lint',
+      chartDir,
+      '--strict',
+      '--set',
+      'pop=lagos',
+    ]);
+    expect({ status: result.status, stderr: result.stderr }).toEqual({
+      status: 0,
+      stderr: '',
+    });
+    expect(result.stdout).toContain('0 chart(s) failed');
+    expect(result.stdout).not.toMatch(/\[(WARNING|ERROR)\]/);
+  });
+
+  it.each([
+    ['pop is missing', [], '/pop'],
+    ['pop is not a region', ['--set', 'pop=paris'], '/pop'],
+    [
+      'replicaCount is not a number',
+      ['--set', 'pop=lagos', '--set-string', 'replicaCount=two'],
+      '/replicaCount',
+    ],
+    [
+      'a top-level key is unknown',
+      ['--set', 'pop=lagos', '--set', 'replicas=3'],
+      "additional properties 'replicas'",
+    ],
+    [
+      'two replicas run without leader election',
+      ['--set', 'pop=lagos', '--set', 'leaderElection.enabled=false'],
+      '/replicaCount',
+    ],
+    [
+      'the pull policy is not one of Kubernetes',
+      ['--set', 'pop=lagos', '--set', 'image.pullPolicy=Sometimes'],
+      '/image/pullPolicy',
+    ],
+  ])('rejects values where %s, by the schema', (_title, args, field) => {
+    const result = runHelm(helm, ['template', 'sco', chartDir, ...args]);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain("don't meet the specifications");
+    expect(result.stderr).toContain(field);
+  });
+
+  it('refuses a grace period the drain deadline does not fit in', () => {
+    const result = runHelm(helm, [
+      'template',
+      'sco',
+      chartDir,
+      '--set',
+      'pop=lagos',
+      '--set',
+      'drainSeconds=60',
+    ]);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain(
+      'terminationGracePeriodSeconds must exceed drainSeconds',
+    );
+  });
+
+  it('documents every value with a `# --` comment, in values.yaml and the README', () => {
+    const lines = fs
+      .readFileSync(path.join(chartDir, 'values.yaml'), 'utf8')
+      .split('\n');
+    const readme = fs.readFileSync(path.join(chartDir, 'README.md'), 'utf8');
+    const undocumented: string[] = [];
+    const missingFromReadme: string[] = [];
+    // The key path at each indentation, and whether a key on it has a `# --`.
+    const stack: { indent: number; key: string; documented: boolean }[] = [];
+    lines.forEach((line, index) => {
+      const match = /^( *)([A-Za-z][\w-]*):(.*)$/.exec(line);
+      if (!match) return;
+      const [, spaces, key, rest] = match;
+      while (stack.length && stack[stack.length - 1].indent >= spaces.length) {
+        stack.pop();
+      }
+      let above = index - 1;
+      while (above >= 0 && /^\s*# (?!--)/.test(lines[above])) above--;
+      const documented = /^\s*# -- /.test(lines[above] ?? '');
+      stack.push({ indent: spaces.length, key, documented });
+      const keyPath = stack.map(entry => entry.key).join('.');
+      // A row of the values table: | `key.path` | (padded by prettier).
+      const row = new RegExp(
+        `^\\| \`${keyPath.replace(/\./g, '\\.')}\` +\\|`,
+        'm',
+      );
+      if (documented && !row.test(readme)) {
+        missingFromReadme.push(keyPath);
+      }
+      const isLeaf = rest.trim() !== '';
+      if (isLeaf && !stack.some(entry => entry.documented)) {
+        undocumented.push(keyPath);
+      }
+    });
+    expect(undocumented).toEqual([]);
+    expect(missingFromReadme).toEqual([]);
+  });
+
+  it("accepts exactly the portal's regions as pop", () => {
+    const schema = JSON.parse(
+      fs.readFileSync(path.join(chartDir, 'values.schema.json'), 'utf8'),
+    );
+    expect(schema.properties.pop.enum).toEqual([...REGION_IDS]);
+  });
+
+  describe('RBAC', () => {
+    let manifests: Manifest[];
+    let clusterRole: Manifest;
+    let role: Manifest;
+    let allRules: Rule[];
+    beforeAll(() => {
+      manifests = render(helm);
+      clusterRole = one(manifests, 'ClusterRole');
+      role = one(manifests, 'Role');
+      allRules = [...clusterRole.rules, ...role.rules];
+    });
+
+    it('uses no wildcard and no non-resource URL', () => {
+      for (const rule of allRules) {
+        expect([
+          ...(rule.apiGroups ?? []),
+          ...(rule.resources ?? []),
+          ...rule.verbs,
+        ]).not.toContain('*');
+        expect(rule.nonResourceURLs).toBeUndefined();
+      }
+    });
+
+    it('may only create Secrets, never read them, and has no escalation verb', () => {
+      const table = verbsByResource(allRules);
+      expect(
+        Object.entries(table).filter(([key]) => /secrets/.test(key)),
+      ).toEqual([[expect.stringMatching(/secrets/), ['create']]]);
+      for (const verbs of Object.values(table)) {
+        expect(verbs).not.toEqual(
+          expect.arrayContaining([
+            expect.stringMatching(/^(escalate|bind|impersonate)$/),
+          ]),
+        );
+      }
+    });
+
+    it('grants the cluster-wide verbs the operator uses, and nothing else', () => {
+      expect(verbsByResource(clusterRole.rules)).toEqual({
+        'dbaas.io/serviceclaims': ['get', 'list', 'patch', 'update', 'watch'],
+        'dbaas.io/serviceclaims/status': ['patch', 'update'],
+        'dbaas.io/serviceclaims/finalizers': ['update'],
+        ...Object.fromEntries(renderedKinds.map(kind => [kind, engineVerbs])),
+        'events.k8s.io/events': ['create', 'patch'],
+        'core/events': ['create', 'patch'],
+        'core/secrets': ['create'],
+      });
+    });
+
+    it('names each rendered kind by the group and plural its CRD serves', () => {
+      const served = new Set(
+        loadCrds().map(
+          ({ crd }) => `${crd.spec.group}/${crd.spec.names.plural}`,
+        ),
+      );
+      const custom = renderedKinds.filter(
+        kind => !/^(networking\.k8s\.io|core)\//.test(kind),
+      );
+      expect(custom.filter(kind => !served.has(kind))).toEqual([]);
+    });
+
+    it('scopes get and update of the Lease to its name, in the release namespace', () => {
+      const deployment = one(manifests, 'Deployment');
+      const leaseName = deployment.spec.template.spec.containers[0].env.find(
+        (e: any) => e.name === 'LEASE_NAME',
+      ).value;
+      expect(leaseName).toBeTruthy();
+      expect(role.metadata!.namespace).toBe('dbaas-system');
+      expect(role.rules).toEqual([
+        {
+          apiGroups: ['coordination.k8s.io'],
+          resources: ['leases'],
+          resourceNames: [leaseName],
+          verbs: ['get', 'update'],
+        },
+        // RBAC cannot scope create by name: the object does not exist yet.
+        {
+          apiGroups: ['coordination.k8s.io'],
+          resources: ['leases'],
+          verbs: ['create'],
+        },
+      ]);
+      const binding = one(manifests, 'RoleBinding');
+      expect(binding.roleRef.name).toBe(role.metadata!.name);
+      expect(binding.subjects).toEqual([
+        {
+          kind: 'ServiceAccount',
+          name: deployment.spec.template.spec.serviceAccountName,
+          namespace: 'dbaas-system',
+        },
+      ]);
+    });
+
+    it('grants no Lease access when leader election is off', () => {
+      const single = render(
+        helm,
+        'leaderElection.enabled=false',
+        'replicaCount=1',
+      );
+      expect(single.map(m => m.kind)).not.toContain('Role');
+      expect(single.map(m => m.kind)).not.toContain('RoleBinding');
+    });
+  });
+
+  describe('Deployment', () => {
+    let manifests: Manifest[];
+    let deployment: Manifest;
+    let pod: any;
+    let container: any;
+    beforeAll(() => {
+      manifests = render(helm);
+      deployment = one(manifests, 'Deployment');
+      pod = deployment.spec.template.spec;
+      container = pod.containers[0];
+    });
+
+    it('runs 2 replicas, spread over nodes by default', () => {
+      expect(deployment.spec.replicas).toBe(2);
+      const term =
+        pod.affinity.podAntiAffinity
+          .preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm;
+      expect(term.topologyKey).toBe('kubernetes.io/hostname');
+      expect(term.labelSelector.matchLabels).toEqual(
+        deployment.spec.selector.matchLabels,
+      );
+      const pdb = one(manifests, 'PodDisruptionBudget');
+      expect(pdb.spec.selector.matchLabels).toEqual(
+        deployment.spec.selector.matchLabels,
+      );
+    });
+
+    it('passes the configuration the operator reads', () => {
+      const env = Object.fromEntries(
+        container.env.map((e: any) => [e.name, e.value ?? e.valueFrom]),
+      );
+      expect(env).toEqual({
+        POD_NAME: { fieldRef: { fieldPath: 'metadata.name' } },
+        POD_NAMESPACE: { fieldRef: { fieldPath: 'metadata.namespace' } },
+        DBAAS_POP: 'lagos',
+        DBAAS_PLATFORM_NAMESPACES: '',
+        METRICS_PORT: '8080',
+        LEASE_NAME: 'sco-serviceclaim-operator',
+        DRAIN_SECONDS: '30',
+        LOG_LEVEL: 'info',
+      });
+      const withPlatform = one(
+        render(helm, 'platformNamespaces={monitoring,dbaas-system}'),
+        'Deployment',
+      ).spec.template.spec.containers[0].env;
+      expect(
+        withPlatform.find((e: any) => e.name === 'DBAAS_PLATFORM_NAMESPACES')
+          .value,
+      ).toBe('monitoring,dbaas-system');
+    });
+
+    it('probes /healthz and /readyz on the metrics port', () => {
+      expect(container.ports).toEqual([
+        { name: 'metrics', containerPort: 8080, protocol: 'TCP' },
+      ]);
+      expect(container.livenessProbe.httpGet).toEqual({
+        path: '/healthz',
+        port: 'metrics',
+      });
+      expect(container.readinessProbe.httpGet).toEqual({
+        path: '/readyz',
+        port: 'metrics',
+      });
+    });
+
+    it('runs unprivileged on a read-only root filesystem', () => {
+      expect(pod.securityContext).toMatchObject({
+        runAsNonRoot: true,
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
+      expect(container.securityContext).toMatchObject({
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'] },
+      });
+    });
+  });
+});
+
+describeWithHelm('charts/serviceclaim-operator on a kube-apiserver', helm => {
+  describeWithServices(['kube'], 'server-side', env => {
+    const kc = kubeConfigFrom(env);
+    const objects = KubernetesObjectApi.makeApiClient(kc);
+    const core = kc.makeApiClient(CoreV1Api);
+    const authorization = kc.makeApiClient(AuthorizationV1Api);
+    // Unique per run: the ClusterRole and its binding are cluster-wide.
+    const suffix = Date.now().toString(36);
+    const namespace = `chart-proof-${suffix}`;
+    const release = `sco-${suffix}`;
+    const tenant = `tenant-${suffix}`;
+    let manifests: Manifest[] = [];
+
+    beforeAll(async () => {
+      // The project's CRD and the Prometheus Operator's (for the ServiceMonitor).
+      await installCrds(
+        kc,
+        loadCrds().filter(({ crd }) =>
+          ['dbaas.io', 'monitoring.coreos.com'].includes(crd.spec.group),
+        ),
+      );
+      await core.createNamespace({ body: { metadata: { name: namespace } } });
+      const result = runHelm(helm, [
+        'template',
+        release,
+        chartDir,
+        '--namespace',
+        namespace,
+        '--set',
+        'pop=lagos',
+        '--set',
+        'metrics.serviceMonitor.enabled=true',
+      ]);
+      if (result.status !== 0) {
+        throw new Error(`helm template failed:\n${result.stderr}`);
+      }
+      manifests = yaml.loadAll(result.stdout).filter(Boolean) as Manifest[];
+    });
+
+    afterAll(async () => {
+      for (const manifest of manifests.filter(m =>
+        ['ClusterRole', 'ClusterRoleBinding'].includes(m.kind!),
+      )) {
+        await objects.delete(manifest).catch(() => undefined);
+      }
+      await core.deleteNamespace({ name: namespace }).catch(() => undefined);
+    });
+
+    it('accepts every rendered manifest in a server-side dry run', async () => {
+      expect(manifests.map(m => m.kind).sort()).toEqual([
+        'ClusterRole',
+        'ClusterRoleBinding',
+        'Deployment',
+        'PodDisruptionBudget',
+        'Role',
+        'RoleBinding',
+        'Service',
+        'ServiceAccount',
+        'ServiceMonitor',
+      ]);
+      const failures: string[] = [];
+      for (const manifest of manifests) {
+        await objects
+          .patch(
+            manifest,
+            undefined,
+            'All',
+            'helm-chart-test',
+            true,
+            PatchStrategy.ServerSideApply,
+          )
+          .catch((error: any) =>
+            failures.push(`${manifest.kind}: ${error.body ?? error}`),
+          );
+      }
+      expect(failures).toEqual([]);
+    });
+
+    it("gives the operator's service account what it needs and no more", async () => {
+      // Applied for real: only the RBAC authorizer can say what the rules allow.
+      for (const manifest of manifests.filter(m =>
+        [
+          'ServiceAccount',
+          'ClusterRole',
+          'ClusterRoleBinding',
+          'Role',
+          'RoleBinding',
+        ].includes(m.kind!),
+      )) {
+        await objects.patch(
+          manifest,
+          undefined,
+          undefined,
+          'helm-chart-test',
+          true,
+          PatchStrategy.ServerSideApply,
+        );
+      }
+      const account = one(manifests, 'ServiceAccount').metadata!.name!;
+      const leaseName = one(
+        manifests,
+        'Deployment',
+      ).spec.template.spec.containers[0].env.find(
+        (e: any) => e.name === 'LEASE_NAME',
+      ).value;
+      const can = async (attributes: Record<string, string>) => {
+        const review = await authorization.createSubjectAccessReview({
+          body: {
+            apiVersion: 'authorization.k8s.io/v1',
+            kind: 'SubjectAccessReview',
+            spec: {
+              user: `system:serviceaccount:${namespace}:${account}`,
+              groups: [
+                'system:serviceaccounts',
+                `system:serviceaccounts:${namespace}`,
+                'system:authenticated',
+              ],
+              resourceAttributes: attributes,
+            },
+          },
+        });
+        return review.status?.allowed === true;
+      };
+      const asked = [
+        [{ group: 'dbaas.io', resource: 'serviceclaims', verb: 'watch' }, true],
+        [
+          {
+            group: 'dbaas.io',
+            resource: 'serviceclaims',
+            subresource: 'status',
+            verb: 'patch',
+            namespace: tenant,
+          },
+          true,
+        ],
+        [
+          {
+            group: 'dbaas.io',
+            resource: 'serviceclaims',
+            verb: 'delete',
+            namespace: tenant,
+          },
+          false,
+        ],
+        [
+          {
+            group: 'dbaas.io',
+            resource: 'serviceclaims',
+            verb: 'create',
+            namespace: tenant,
+          },
+          false,
+        ],
+        [
+          {
+            group: 'operator.yugabyte.io',
+            resource: 'ybuniverses',
+            verb: 'create',
+            namespace: tenant,
+          },
+          true,
+        ],
+        [
+          {
+            group: 'postgresql.cnpg.io',
+            resource: 'clusters',
+            verb: 'delete',
+            namespace: tenant,
+          },
+          true,
+        ],
+        [
+          {
+            group: 'postgresql.cnpg.io',
+            resource: 'clusters',
+            verb: 'update',
+            namespace: tenant,
+          },
+          false,
+        ],
+        [
+          { group: '', resource: 'secrets', verb: 'get', namespace: tenant },
+          false,
+        ],
+        [{ group: '', resource: 'secrets', verb: 'list' }, false],
+        [{ group: '', resource: 'pods', verb: 'list' }, false],
+        [
+          {
+            group: 'coordination.k8s.io',
+            resource: 'leases',
+            verb: 'update',
+            name: leaseName,
+            namespace,
+          },
+          true,
+        ],
+        [
+          {
+            group: 'coordination.k8s.io',
+            resource: 'leases',
+            verb: 'create',
+            namespace,
+          },
+          true,
+        ],
+        [
+          {
+            group: 'coordination.k8s.io',
+            resource: 'leases',
+            verb: 'update',
+            name: 'someone-elses-lease',
+            namespace,
+          },
+          false,
+        ],
+        [
+          {
+            group: 'coordination.k8s.io',
+            resource: 'leases',
+            verb: 'create',
+            namespace: tenant,
+          },
+          false,
+        ],
+      ] as const;
+      const answers = await Promise.all(
+        asked.map(async ([attributes]) => [
+          JSON.stringify(attributes),
+          await can(attributes as Record<string, string>),
+        ]),
+      );
+      expect(Object.fromEntries(answers)).toEqual(
+        Object.fromEntries(
+          asked.map(([attributes, allowed]) => [
+            JSON.stringify(attributes),
+            allowed,
+          ]),
+        ),
+      );
+    });
+  });
+});
