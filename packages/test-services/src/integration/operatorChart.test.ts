@@ -311,8 +311,6 @@ describeWithHelm('charts/serviceclaim-operator', helm => {
         'dbaas.io/serviceclaims/status': ['patch', 'update'],
         'dbaas.io/serviceclaims/finalizers': ['update'],
         ...Object.fromEntries(renderedKinds.map(kind => [kind, engineVerbs])),
-        'events.k8s.io/events': ['create', 'patch'],
-        'core/events': ['create', 'patch'],
         'core/secrets': ['create'],
       });
     });
