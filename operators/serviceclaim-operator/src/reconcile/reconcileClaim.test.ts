@@ -170,6 +170,44 @@ describeWithServices(['kube'], 'reconcileClaim on a kube-apiserver', env => {
     expect(await versions()).toEqual(before);
   });
 
+  it('takes the claim to Active when the engine reports its cluster healthy', async () => {
+    await createClaim(claimBody(namespace, 'payroll'));
+    await reconcileClaim(deps, `${namespace}/payroll`);
+    const cluster = (await read('clusters', 'payroll')) as any;
+    // What CloudNativePG reports once every instance is up.
+    await custom.patchNamespacedCustomObjectStatus(
+      {
+        ...cnpg,
+        plural: 'clusters',
+        namespace,
+        name: 'payroll',
+        body: {
+          status: {
+            phase: 'Cluster in healthy state',
+            instances: cluster.spec.instances,
+            readyInstances: cluster.spec.instances,
+          },
+        },
+      },
+      mergePatch,
+    );
+
+    const active = await until('the claim is Active', async () => {
+      await reconcileClaim(deps, `${namespace}/payroll`);
+      const claim = await getClaim('payroll');
+      return claim.status?.phase === 'Active' ? claim : undefined;
+    });
+    expect(conditionOf(active)).toMatchObject({
+      status: 'True',
+      observedGeneration: 1,
+    });
+    expect(active.status?.connection).toMatchObject({
+      host: `payroll-rw.${namespace}.svc`,
+      passwordSecretRef: { name: 'payroll-app' },
+    });
+    expect(JSON.stringify(active.status)).not.toMatch(/password"\s*:/i);
+  });
+
   it('follows an edit: applies the new spec, prunes what is no longer rendered, records the generation', async () => {
     // Pruning reads the cache of owned objects, which the watch fills.
     const { uid } = (await getClaim('orders')).metadata;
