@@ -18,13 +18,14 @@ import type {
 } from '@backstage/plugin-catalog-node';
 import type { EventParams, EventsService } from '@backstage/plugin-events-node';
 import {
+  DBAAS_ANNOTATIONS,
   DBAAS_SERVICE_CHANGED_TOPIC,
   type ServiceChangedEvent,
   type ServiceSummary,
 } from '@internal/backstage-plugin-dbaas-common';
 import { DbaasServiceClient } from './DbaasServiceClient';
 import { listAllServices } from './listAllServices';
-import { DBAAS_ANNOTATIONS, serviceEntity } from './serviceEntity';
+import { serviceEntity } from './serviceEntity';
 
 type Action = ServiceChangedEvent['action'];
 

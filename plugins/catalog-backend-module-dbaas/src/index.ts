@@ -6,4 +6,5 @@
  */
 export { catalogModuleDbaasEntityProvider as default } from './module';
 export { DbaasEntityProvider } from './DbaasEntityProvider';
-export { DBAAS_ANNOTATIONS, serviceEntity } from './serviceEntity';
+export { serviceEntity } from './serviceEntity';
+export { DBAAS_ANNOTATIONS } from '@internal/backstage-plugin-dbaas-common';

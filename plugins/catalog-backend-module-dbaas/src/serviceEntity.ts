@@ -5,6 +5,8 @@ import {
 } from '@backstage/catalog-model';
 import {
   CLAIM_PHASES,
+  DBAAS_ANNOTATIONS,
+  DBAAS_ENTITY_TYPE,
   DBAAS_LABELS,
   claimFilePath,
   serviceCatalog,
@@ -12,21 +14,6 @@ import {
   type ServiceSummary,
   serviceEntityName,
 } from '@internal/backstage-plugin-dbaas-common';
-
-/**
- * Annotations of a database's Resource entity that the portal reads back.
- * @public
- */
-export const DBAAS_ANNOTATIONS = {
-  serviceId: 'dbaas.io/service-id',
-  engine: 'dbaas.io/engine',
-  plan: 'dbaas.io/plan',
-  region: 'dbaas.io/region',
-  /** The claim's `status.phase`, as the operator writes it (`Active`). */
-  phase: 'dbaas.io/phase',
-  /** The claim's path in the GitOps repository. */
-  gitopsFile: 'dbaas.io/gitops-file',
-} as const;
 
 // Read by the Kubernetes plugin (plugins/kubernetes-backend, KubernetesFanOutHandler)
 // to find an entity's objects in each cluster.
@@ -97,7 +84,7 @@ export function serviceEntity(
       },
     },
     spec: {
-      type: 'database',
+      type: DBAAS_ENTITY_TYPE,
       owner: service.tenant,
       // catalog/systems/tenants.yaml holds one System per tenant, named after its group.
       system: `system:${tenant}`,

@@ -28,3 +28,4 @@ export * from './gitops/claimLocation';
 export * from './api/serviceEvents';
 export { serviceEntityName } from './gitops/serviceEntityName';
 export * from './gitops/claimManifest';
+export * from './entity/dbaasAnnotations';

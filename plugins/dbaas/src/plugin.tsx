@@ -9,6 +9,7 @@ import StorageIcon from '@material-ui/icons/Storage';
 import { dbaasApiRef } from './api/DbaasApi';
 import { DbaasClient } from './api/DbaasClient';
 import { dbaasSkuPickerFieldExtension } from './dbaasSkuPickerFieldExtension';
+import { dbaasEntityExtensions } from './entityExtensions';
 import { rootRouteRef } from './routes';
 
 const dbaasApi = ApiBlueprint.make({
@@ -40,7 +41,12 @@ export const dbaasPlugin = createFrontendPlugin({
   title: 'Databases',
   icon: <StorageIcon fontSize="inherit" />,
   info: { packageJson: () => import('../package.json') },
-  extensions: [dbaasApi, databasesPage, dbaasSkuPickerFieldExtension],
+  extensions: [
+    dbaasApi,
+    databasesPage,
+    dbaasSkuPickerFieldExtension,
+    ...dbaasEntityExtensions,
+  ],
   routes: {
     root: rootRouteRef,
   },

@@ -57,3 +57,42 @@ describe('DbaasClient', () => {
     expect(quotas).toEqual([usage]);
   });
 });
+
+describe('DbaasClient writes', () => {
+  it('requests a manual backup with a JSON body', async () => {
+    const backup = { id: 'b1', status: 'pending' };
+    const { client, fetch } = clientAnswering(
+      new Response(JSON.stringify(backup), { status: 201 }),
+    );
+
+    await expect(
+      client.createBackup('svc/1', 'before migration'),
+    ).resolves.toEqual(backup);
+
+    expect(fetch).toHaveBeenCalledWith(
+      'http://backend.test/api/dbaas/v1/services/svc%2F1/backups',
+      expect.objectContaining({
+        method: 'POST',
+        body: JSON.stringify({
+          type: 'manual',
+          description: 'before migration',
+        }),
+      }),
+    );
+  });
+
+  it('lists databases with only the filters that are set', async () => {
+    const page = { data: [], pagination: { page: 2, limit: 50, total: 0 } };
+    const { client, fetch } = clientAnswering(
+      new Response(JSON.stringify(page)),
+    );
+
+    await expect(
+      client.listServices({ page: 2, limit: 50, q: '', engine: 'scylla' }),
+    ).resolves.toEqual(page);
+
+    expect(fetch).toHaveBeenCalledWith(
+      'http://backend.test/api/dbaas/v1/services?page=2&limit=50&engine=scylla',
+    );
+  });
+});

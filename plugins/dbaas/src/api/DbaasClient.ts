@@ -1,13 +1,29 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
+  Backup,
   CatalogSku,
   CatalogSkuList,
+  ListServicesQuery,
   Organization,
+  Page,
+  Restore,
+  RestoreRequest,
+  ServiceDetails,
+  ServiceMetrics,
+  ServiceSummary,
   SkuQuery,
   TenantQuotaUsage,
 } from '@internal/backstage-plugin-dbaas-common';
-import type { DbaasApi } from './DbaasApi';
+import type { DbaasApi, MetricsRange } from './DbaasApi';
+
+function queryString(query: Record<string, string | number | undefined>) {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== '') params.set(key, String(value));
+  }
+  return params.size ? `?${params}` : '';
+}
 
 /**
  * DbaasApi over HTTP. Errors carry the backend's message (`ResponseError`),
@@ -24,30 +40,84 @@ export class DbaasClient implements DbaasApi {
   }
 
   async listSkus(query: SkuQuery = {}): Promise<CatalogSku[]> {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) {
-      if (value) params.set(key, value);
-    }
-    const search = params.size ? `?${params}` : '';
-    const body = await this.get<CatalogSkuList>(`/v1/catalog/skus${search}`);
+    const body = await this.request<CatalogSkuList>(
+      `/v1/catalog/skus${queryString(query)}`,
+    );
     return body.items;
   }
 
   async listOrganizations(): Promise<Organization[]> {
-    const body = await this.get<{ data: Organization[] }>('/v1/organizations');
+    const body = await this.request<{ data: Organization[] }>(
+      '/v1/organizations',
+    );
     return body.data;
   }
 
   async listQuotas(organizationId: string): Promise<TenantQuotaUsage[]> {
-    const body = await this.get<{ data: TenantQuotaUsage[] }>(
+    const body = await this.request<{ data: TenantQuotaUsage[] }>(
       `/v1/organizations/${encodeURIComponent(organizationId)}/quotas`,
     );
     return body.data;
   }
 
-  private async get<T>(path: string): Promise<T> {
+  async listServices(
+    query: Partial<ListServicesQuery> = {},
+  ): Promise<Page<ServiceSummary>> {
+    return this.request(`/v1/services${queryString(query)}`);
+  }
+
+  async getService(id: string): Promise<ServiceDetails> {
+    return this.request(`/v1/services/${encodeURIComponent(id)}`);
+  }
+
+  async listBackups(serviceId: string): Promise<Backup[]> {
+    const body = await this.request<{ data: Backup[] }>(
+      `/v1/services/${encodeURIComponent(serviceId)}/backups`,
+    );
+    return body.data;
+  }
+
+  async createBackup(serviceId: string, description?: string): Promise<Backup> {
+    return this.request(
+      `/v1/services/${encodeURIComponent(serviceId)}/backups`,
+      { method: 'POST', body: { type: 'manual', description } },
+    );
+  }
+
+  async restoreService(
+    serviceId: string,
+    request: RestoreRequest,
+  ): Promise<Restore> {
+    return this.request(
+      `/v1/services/${encodeURIComponent(serviceId)}/restore`,
+      { method: 'POST', body: request },
+    );
+  }
+
+  async getMetrics(
+    serviceId: string,
+    range: MetricsRange = {},
+  ): Promise<ServiceMetrics> {
+    return this.request(
+      `/v1/services/${encodeURIComponent(serviceId)}/metrics${queryString(
+        range,
+      )}`,
+    );
+  }
+
+  private async request<T>(
+    path: string,
+    options: { method?: 'POST'; body?: unknown } = {},
+  ): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('dbaas');
-    const response = await this.fetchApi.fetch(`${baseUrl}${path}`);
+    const url = `${baseUrl}${path}`;
+    const response = options.method
+      ? await this.fetchApi.fetch(url, {
+          method: options.method,
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(options.body ?? {}),
+        })
+      : await this.fetchApi.fetch(url);
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }

@@ -32,7 +32,7 @@ const payments: TenantQuotaUsage = {
   usage: { instances: 2, storageGi: 500, cpu: 8, memoryGi: 32, backups: 4 },
 };
 
-const api: DbaasApi = {
+const api: Pick<DbaasApi, 'listSkus' | 'listOrganizations' | 'listQuotas'> = {
   listSkus: async () => allSkus,
   listOrganizations: async () => [
     {
