@@ -167,13 +167,13 @@ export async function runOperator(
     logger.info('reconciling', { claims: claimInformer.list().length });
   };
 
-  const stopWorkers = async () => {
+  const stopWorkers = async (deadlineSeconds = config.drainSeconds) => {
     clearInterval(resync);
     const work = queue;
     queue = undefined;
     if (!work) return;
     const drained = await work.shutdown({
-      deadlineMs: config.drainSeconds * 1000,
+      deadlineMs: deadlineSeconds * 1000,
     });
     metrics.workqueueDepth.set(0);
     logger.info(
@@ -205,9 +205,22 @@ export async function runOperator(
         metrics.leader.set(1);
         await startWorkers(signal);
       },
-      onStoppedLeading: async () => {
+      onStoppedLeading: async ({ lost }) => {
         metrics.leader.set(0);
-        await stopWorkers();
+        // A lost Lease may be taken over leaseDuration - renewDeadline after
+        // the last renewal: in-flight reconciles are cut before then, so that
+        // two replicas never write a claim at once.
+        await stopWorkers(
+          lost
+            ? Math.min(
+                config.drainSeconds,
+                Math.max(
+                  config.leaseDurationSeconds - config.renewDeadlineSeconds - 1,
+                  0,
+                ),
+              )
+            : config.drainSeconds,
+        );
       },
     });
     elector.start();

@@ -27,8 +27,11 @@ export type LeaderElectorOptions = {
    * stop then (another replica may lead a lease duration later).
    */
   onStartedLeading: (signal: AbortSignal) => void | Promise<void>;
-  /** Called, and awaited, when leadership ends for any reason. */
-  onStoppedLeading?: () => void | Promise<void>;
+  /**
+   * Called, and awaited, when leadership ends: `lost` when renewing failed (so
+   * another replica may lead once the Lease expires), not when stopped.
+   */
+  onStoppedLeading?: (reason: { lost: boolean }) => void | Promise<void>;
   /** Called when the Lease names a new holder (this candidate included). */
   onNewLeader?: (identity: string) => void;
 };
@@ -157,7 +160,9 @@ export class LeaderElector {
       this.leading = false;
       leadership.abort();
       await work;
-      await Promise.resolve(this.options.onStoppedLeading?.()).catch(error =>
+      await Promise.resolve(
+        this.options.onStoppedLeading?.({ lost: !stop.aborted }),
+      ).catch(error =>
         this.logger.error('onStoppedLeading failed', {
           error: describeError(error),
         }),
