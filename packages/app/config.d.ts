@@ -8,5 +8,32 @@ export interface Config {
        */
       providers?: Array<'guest' | 'keycloak'>;
     };
+    /**
+     * Grafana Faro frontend observability (errors, web vitals, sessions). Off
+     * unless collectorUrl is set.
+     */
+    faro?: {
+      /**
+       * The Faro collector's URL (a Grafana Alloy faro.receiver or Grafana Cloud
+       * Frontend Observability endpoint).
+       * @visibility frontend
+       */
+      collectorUrl?: string;
+      /**
+       * The application name the events carry. Defaults to dbaas-portal.
+       * @visibility frontend
+       */
+      appName?: string;
+      /**
+       * The environment the events carry, e.g. production.
+       * @visibility frontend
+       */
+      environment?: string;
+      /**
+       * The version the events carry, e.g. the image tag.
+       * @visibility frontend
+       */
+      version?: string;
+    };
   };
 }

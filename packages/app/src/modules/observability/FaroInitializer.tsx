@@ -1,0 +1,27 @@
+import { configApiRef, useApi } from '@backstage/frontend-plugin-api';
+import {
+  faro,
+  getWebInstrumentations,
+  initializeFaro,
+} from '@grafana/faro-web-sdk';
+import { useEffect } from 'react';
+import { faroOptionsFromConfig } from './faroOptionsFromConfig';
+
+/**
+ * Starts Grafana Faro once, at the app's root, when `app.faro.collectorUrl` is
+ * set: errors, web vitals, sessions and navigation go to the collector. Renders
+ * nothing.
+ */
+export function FaroInitializer() {
+  const config = useApi(configApiRef);
+  useEffect(() => {
+    const options = faroOptionsFromConfig(config);
+    // A second root (hot reload, tests) must not stack a second set of instrumentations.
+    if (!options || faro.api) return;
+    initializeFaro({
+      ...options,
+      instrumentations: getWebInstrumentations({ captureConsole: false }),
+    });
+  }, [config]);
+  return null;
+}

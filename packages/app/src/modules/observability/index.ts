@@ -1,0 +1,1 @@
+export { observabilityModule } from './observabilityModule';
