@@ -26,7 +26,18 @@ defined() { declare -F "$1_start" >/dev/null; }
 starting=""
 trap 'status=$?; if [ "$status" -ne 0 ] && [ -n "$starting" ]; then log "$starting failed to start; its logs are in $(service_dir "$starting")"; fi' EXIT
 
-running() { [ -f "$(service_dir "$1")/env" ]; }
+# Started, and every process it recorded still alive: after a reboot /tmp may keep
+# a service's state while its processes are gone.
+running() {
+  local dir pidfile pid
+  dir=$(service_dir "$1")
+  [ -f "$dir/env" ] || return 1
+  for pidfile in "$dir"/*.pid "$dir"/data/postmaster.pid; do
+    [ -f "$pidfile" ] || continue
+    pid=$(head -n 1 "$pidfile")
+    kill -0 "$pid" 2>/dev/null || return 1
+  done
+}
 
 with_deps() {
   local name dep
@@ -47,6 +58,11 @@ start_one() {
     # Its dependents read its endpoints from the environment.
     source "$(service_dir "$name")/env"
     return 0
+  fi
+  if [ -f "$(service_dir "$name")/env" ]; then
+    log "$name was started but its processes are gone; starting it afresh"
+    "${name}_stop" >/dev/null 2>&1 || true
+    rm -rf "$(service_dir "$name")"
   fi
   "${name}_install"
   mkdir -p "$(service_dir "$name")"
