@@ -26,6 +26,9 @@ defined() { declare -F "$1_start" >/dev/null; }
 starting=""
 trap 'status=$?; if [ "$status" -ne 0 ] && [ -n "$starting" ]; then log "$starting failed to start; its logs are in $(service_dir "$starting")"; fi' EXIT
 
+# Started: its state and endpoints are there (its processes may not be).
+started() { [ -f "$(service_dir "$1")/env" ]; }
+
 # Started, and every process it recorded still alive: after a reboot /tmp may keep
 # a service's state while its processes are gone.
 running() {
@@ -59,7 +62,7 @@ start_one() {
     source "$(service_dir "$name")/env"
     return 0
   fi
-  if [ -f "$(service_dir "$name")/env" ]; then
+  if started "$name"; then
     log "$name was started but its processes are gone; starting it afresh"
     "${name}_stop" >/dev/null 2>&1 || true
     rm -rf "$(service_dir "$name")"
@@ -110,7 +113,8 @@ main() {
       # Tests restart a broker mid-run; endpoints and data must survive it.
       for name in "${names[@]}"; do
         declare -F "${name}_restart" >/dev/null || { log "$name cannot restart in place"; exit 2; }
-        running "$name" || { log "$name is not running"; exit 1; }
+        # Started is enough: a test may have stopped the process itself.
+        started "$name" || { log "$name is not started"; exit 1; }
         "${name}_restart"
         log "$name restarted"
       done
