@@ -19,14 +19,25 @@ export interface Config {
       localPath?: string;
       /**
        * The GitOps repository Argo CD syncs from, when it is not the local one: an
-       * http(s) URL. Claims are committed directly to `branch`.
+       * http(s) URL. When Backstage has a GitHub or GitLab integration for its host
+       * (`integrations.github`, `integrations.gitlab`), the portal pushes and opens
+       * pull requests with that integration's credentials.
        */
       remote?: {
         url: string;
-        /** Defaults to `main`. */
+        /** The branch Argo CD syncs. Defaults to `main`. */
         branch?: string;
         /**
-         * An access token allowed to push.
+         * How a change of a claim reaches `branch`: `commit` (the default) commits
+         * and pushes it there; `pullRequest` commits it on a branch of its own and
+         * opens a GitHub pull request or GitLab merge request into `branch`, which
+         * people merge. `pullRequest` needs a GitHub (with `apiBaseUrl`) or GitLab
+         * integration with credentials for the repository's host.
+         */
+        mode?: 'commit' | 'pullRequest';
+        /**
+         * An access token allowed to push, for a host without a GitHub or GitLab
+         * integration that has credentials (it is not used when one has).
          * @visibility secret
          */
         token?: string;

@@ -23,11 +23,12 @@ export const scaffolderModuleDbaas = createBackendModule({
         scaffolder: scaffolderActionsExtensionPoint,
         discovery: coreServices.discovery,
         auth: coreServices.auth,
+        permissions: coreServices.permissions,
       },
-      async init({ scaffolder, discovery, auth }) {
+      async init({ scaffolder, discovery, auth, permissions }) {
         const client = new DbaasApiClient({ discovery, auth });
         scaffolder.addActions(
-          createDbaasClaimCreateAction({ client }),
+          createDbaasClaimCreateAction({ client, permissions }),
           createDbaasClaimPublishAction({ client }),
           createDbaasClaimWaitAction({ client }),
           createDbaasServiceUpdateAction({ client }),

@@ -20,7 +20,10 @@ const client = new DbaasApiClient({
 });
 const actions = new Map<string, TemplateAction<any, any, any>>(
   [
-    createDbaasClaimCreateAction({ client }),
+    createDbaasClaimCreateAction({
+      client,
+      permissions: mockServices.permissions(),
+    }),
     createDbaasClaimPublishAction({ client }),
     createDbaasClaimWaitAction({ client }),
     createDbaasServiceUpdateAction({ client }),

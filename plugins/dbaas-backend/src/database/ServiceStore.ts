@@ -21,8 +21,13 @@ export type ServiceRecord = {
   spec: ServiceClaimSpec;
   /** What the cluster last reported, once it has. */
   reported?: ServiceClaimStatus;
-  /** Where the claim is in the GitOps repository, once committed there. */
-  gitops?: { path: string; commitSha: string; commitUrl?: string };
+  /** Where the claim is in the GitOps repository, once committed (or proposed) there. */
+  gitops?: {
+    path: string;
+    commitSha: string;
+    commitUrl?: string;
+    pullRequestUrl?: string;
+  };
   footprint: ClaimFootprint;
   generation: number;
   createdBy: string;

@@ -15,6 +15,7 @@ export type RawServiceRow = {
   gitops_path?: string | null;
   gitops_commit?: string | null;
   gitops_commit_url?: string | null;
+  gitops_pull_request_url?: string | null;
   storage_gi: number;
   cpu: number;
   memory_gi: number;
@@ -45,6 +46,9 @@ export function toServiceRecord(row: RawServiceRow): ServiceRecord {
             commitSha: row.gitops_commit,
             ...(row.gitops_commit_url
               ? { commitUrl: row.gitops_commit_url }
+              : {}),
+            ...(row.gitops_pull_request_url
+              ? { pullRequestUrl: row.gitops_pull_request_url }
               : {}),
           },
         }

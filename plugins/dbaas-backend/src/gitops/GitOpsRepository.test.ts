@@ -1,11 +1,15 @@
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { execFileSync, spawn } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
+import { execFileSync } from 'node:child_process';
 import git from 'isomorphic-git';
 import { serviceCatalog } from '@internal/backstage-plugin-dbaas-common';
+import {
+  gitHttpBackend,
+  startGitHttpServer,
+} from '../__testUtils__/gitHttpServer';
+import { commitToBareRepository } from '../status/__testUtils__/commitToBareRepository';
+import { BranchExistsError } from './BranchExistsError';
 import { ensureLocalGitOpsRepository } from './ensureLocalGitOpsRepository';
 import { GitOpsRepository } from './GitOpsRepository';
 import { CRD_PATH } from './gitopsLayout';
@@ -50,50 +54,85 @@ describe('GitOpsRepository', () => {
   const filesAt = async (ref = 'main') =>
     (await git.listFiles({ fs, gitdir: bare, ref })).sort();
   const history = () => git.log({ fs, gitdir: bare, ref: 'main' });
+  /** Every file at the head of main, by path. */
+  const readAll = async (): Promise<Record<string, string>> => {
+    const oid = await git.resolveRef({ fs, gitdir: bare, ref: 'main' });
+    const all: Record<string, string> = {};
+    for (const filepath of await filesAt(oid)) {
+      const { blob } = await git.readBlob({ fs, gitdir: bare, oid, filepath });
+      all[filepath] = Buffer.from(blob).toString('utf8');
+    }
+    return all;
+  };
   const hasBranch = () =>
     git.resolveRef({ fs, gitdir: bare, ref: 'refs/heads/main' }).then(
       () => true,
       () => false,
     );
 
-  it('lays out an empty repository in the commit that adds the first claim', async () => {
+  it('commits a claim on top of the branch, starting the branch when there is none', async () => {
     const repo = replica('clone');
     const orders = claim('payments', 'orders');
 
-    const { sha, attempts } = await repo.commit([orders], 'Add orders', author);
+    const result = await repo.commit([orders], 'Add orders', author);
 
-    expect(attempts).toBe(1);
+    expect(result).toMatchObject({ committed: true, attempts: 1 });
+    expect(result.changed).toEqual([{ path: orders.path, change: 'added' }]);
     const commits = await history();
-    expect(commits.map(c => c.oid)).toEqual([sha]);
-    expect(commits[0].commit.message).toMatch(/^Add orders\n\nLays out/);
+    expect(commits.map(c => c.oid)).toEqual([result.sha]);
+    expect(commits[0].commit.message).toBe('Add orders\n');
     expect(commits[0].commit.author.name).toBe('DBaaS portal');
-    expect(await filesAt()).toEqual(
+    expect(await filesAt()).toEqual([orders.path]);
+    expect(await repo.readFile(orders.path)).toBe(orders.content);
+  });
+
+  it('lays out an empty repository in a commit of its own that lists the files', async () => {
+    const repo = replica('clone');
+
+    const result = await repo.updateLayout(author);
+
+    expect(result.committed).toBe(true);
+    const [commit] = await history();
+    expect(commit.oid).toBe(result.sha);
+    expect(commit.commit.message).toMatch(
+      /^Lay out the GitOps repository\n\n(- \S+\n)+$/,
+    );
+    const files = await filesAt();
+    expect(files).toEqual(
       expect.arrayContaining([
         'README.md',
         'base/kustomization.yaml',
         CRD_PATH,
         'argocd/applicationset.yaml',
         'tenants/README.md',
-        orders.path,
         ...serviceCatalog.regions.map(
           r => `overlays/${r.id}/kustomization.yaml`,
         ),
       ]),
     );
-    expect(await repo.readFile(orders.path)).toBe(orders.content);
+    for (const file of files) expect(commit.commit.message).toContain(file);
     expect(await repo.readFile('argocd/applicationset.yaml')).toMatch(
       `repoURL: "file://${bare}"`,
     );
+    // Already laid out: nothing more to commit.
+    await expect(repo.updateLayout(author)).resolves.toMatchObject({
+      committed: false,
+      sha: result.sha,
+    });
+    expect(await history()).toHaveLength(1);
   });
 
   it('deletes a claim, and makes no commit for what the repository has already', async () => {
     const repo = replica('clone');
+    await repo.updateLayout(author);
     const orders = claim('payments', 'orders');
     const ledger = claim('payments', 'ledger');
     await repo.commit([orders, ledger], 'Add two', author);
-    const { sha: head } = await repo.commit([orders], 'Same again', author);
+    const same = await repo.commit([orders], 'Same again', author);
+    const head = same.sha;
 
-    expect(await history()).toHaveLength(1);
+    expect(same.committed).toBe(false);
+    expect(await history()).toHaveLength(2);
     expect((await history())[0].oid).toBe(head);
 
     const { sha } = await repo.commit(
@@ -105,7 +144,7 @@ describe('GitOpsRepository', () => {
     expect(after).toContain(ledger.path);
     expect(after).not.toContain(orders.path);
     expect(await repo.readFile(orders.path)).toBeUndefined();
-    expect((await history()).map(c => c.oid)).toEqual([sha, head]);
+    expect((await history()).map(c => c.oid).slice(0, 2)).toEqual([sha, head]);
 
     // Deleting what is not there changes nothing either.
     await repo.commit(
@@ -113,7 +152,7 @@ describe('GitOpsRepository', () => {
       'Delete again',
       author,
     );
-    expect(await history()).toHaveLength(2);
+    expect(await history()).toHaveLength(3);
 
     // The tenant's last database: its folder goes, and with it the tenant's
     // Applications, while tenants/ itself stays.
@@ -158,68 +197,180 @@ describe('GitOpsRepository', () => {
     );
   });
 
-  it('keeps the layout files people have edited, and restores ones they deleted', async () => {
+  it('rewrites the generated layout files that differ in one commit, and leaves people\u2019s files alone', async () => {
+    // An older portal, whose catalog did not have Singapore yet.
+    const older = new GitOpsRepository({
+      remote: bare,
+      workDir: path.join(root, 'older-portal'),
+      catalog: {
+        ...serviceCatalog,
+        regions: serviceCatalog.regions.filter(r => r.id !== 'singapore'),
+      },
+    });
+    await older.updateLayout(author);
+    await older.commit([claim('payments', 'orders')], 'Add orders', author);
+    // Since then, with any git client: an older portal's CRD is in the
+    // repository, and people edited, added and deleted files.
+    const files = await readAll();
+    const crd = files[CRD_PATH];
+    const { 'argocd/README.md': _deleted, ...kept } = files;
+    await commitToBareRepository(
+      bare,
+      {
+        ...kept,
+        [CRD_PATH]: crd.replace(/^ {16}storage:\n(?: {18}.*\n)+/m, ''),
+        'overlays/lagos/kustomization.yaml':
+          '# lagos, tuned\nresources: [../../base]\n',
+        'README.md': '# Our GitOps repository\n',
+        'argocd/applicationset.yaml':
+          '# edited by hand\nkind: ApplicationSet\n',
+        'base/extra.yaml': 'kind: ConfigMap\n',
+        'tenants/payments/notes.md': 'people write here too\n',
+      },
+      'Edits by hand',
+    );
+    expect(files[CRD_PATH]).not.toBe((await readAll())[CRD_PATH]);
+    const before = await readAll();
+
+    // A newer portal, whose catalog has a new PoP, starts.
+    const newer = replica('newer-portal');
+    const result = await newer.updateLayout(author);
+
+    expect(result.committed).toBe(true);
+    const commits = await history();
+    expect(commits[0].oid).toBe(result.sha);
+    expect(commits[0].commit.message).toBe(
+      [
+        'Update the GitOps layout the portal generates',
+        '',
+        'Rewritten, as they differed from what this version of the portal generates:',
+        `- ${CRD_PATH}`,
+        '- argocd/platform-applicationset.yaml',
+        '- argocd/applicationset.yaml',
+        '',
+        'Added, as they were missing:',
+        '- overlays/singapore/kustomization.yaml',
+        '- argocd/README.md',
+        '',
+      ].join('\n'),
+    );
+    const after = await readAll();
+    expect(after[CRD_PATH]).toBe(crd);
+    expect(after['argocd/applicationset.yaml']).toContain('- singapore');
+    expect(after['argocd/applicationset.yaml']).toMatch(
+      /^# Generated by the DBaaS portal/,
+    );
+    expect(after['overlays/singapore/kustomization.yaml']).toContain(
+      'Singapore (Singapore)',
+    );
+    expect(after['argocd/README.md']).toMatch(/^# Argo CD/);
+    // People's files, and everything under tenants/, as they were.
+    for (const file of [
+      'overlays/lagos/kustomization.yaml',
+      'README.md',
+      'base/extra.yaml',
+      'base/kustomization.yaml',
+      'argocd/project.yaml',
+      'tenants/README.md',
+      'tenants/payments/notes.md',
+      'tenants/payments/orders.yaml',
+    ]) {
+      expect({ file, content: after[file] }).toEqual({
+        file,
+        content: before[file],
+      });
+    }
+
+    // Once: another replica of the newer portal finds nothing to do.
+    const again = await replica('newer-portal-2').updateLayout(author);
+    expect(again).toMatchObject({ committed: false, sha: result.sha });
+    expect(await history()).toHaveLength(commits.length);
+  });
+
+  it('starts a branch of its own for a proposal, leaving the branch Argo CD syncs alone', async () => {
     const repo = replica('clone');
-    await repo.commit([claim('payments', 'orders')], 'Add orders', author);
-    // Someone edits an overlay and deletes the README, with any git client.
-    const other = replica('person');
-    await other.commit([claim('payments', 'ledger')], 'Add ledger', author);
-    const head = await git.resolveRef({ fs, gitdir: bare, ref: 'main' });
-    const edited = await git.writeBlob({
-      fs,
-      gitdir: bare,
-      blob: Buffer.from('# lagos, tuned\nresources: [../../base]\n'),
+    await repo.updateLayout(author);
+    const base = await git.resolveRef({ fs, gitdir: bare, ref: 'main' });
+    const orders = claim('payments', 'orders');
+    const branch = 'dbaas/payments/orders/g1-0a1b2c3d';
+
+    const proposed = await repo.commit([orders], 'Add orders', author, {
+      newBranch: branch,
     });
-    const { tree } = await git.readTree({ fs, gitdir: bare, oid: head });
-    const overlays = tree.find(e => e.path === 'overlays')!;
-    const { tree: pops } = await git.readTree({
-      fs,
-      gitdir: bare,
-      oid: overlays.oid,
-    });
-    const lagos = pops.find(e => e.path === 'lagos')!;
-    const lagosTree = await git.writeTree({
-      fs,
-      gitdir: bare,
-      tree: [
-        {
-          mode: '100644',
-          path: 'kustomization.yaml',
-          oid: edited,
-          type: 'blob',
-        },
-      ],
-    });
-    const overlaysTree = await git.writeTree({
-      fs,
-      gitdir: bare,
-      tree: pops.map(e => (e === lagos ? { ...e, oid: lagosTree } : e)),
-    });
-    await git.commit({
-      fs,
-      gitdir: bare,
-      ref: 'refs/heads/main',
-      parent: [head],
-      message: 'Tune lagos, drop README',
-      author: { name: 'Ada', email: 'ada@example.com' },
-      tree: await git.writeTree({
-        fs,
-        gitdir: bare,
-        tree: tree
-          .filter(e => e.path !== 'README.md')
-          .map(e => (e === overlays ? { ...e, oid: overlaysTree } : e)),
+
+    expect(proposed.committed).toBe(true);
+    expect(await git.resolveRef({ fs, gitdir: bare, ref: 'main' })).toBe(base);
+    const [commit] = await git.log({ fs, gitdir: bare, ref: branch, depth: 1 });
+    expect(commit.oid).toBe(proposed.sha);
+    expect(commit.commit.parent).toEqual([base]);
+    expect(await filesAt(branch)).toContain(orders.path);
+    expect(await repo.readFile(orders.path)).toBeUndefined();
+
+    // A branch is proposed once: it is never moved.
+    await expect(
+      repo.commit([claim('payments', 'ledger')], 'Add ledger', author, {
+        newBranch: branch,
       }),
-    });
-
-    await repo.commit([claim('payments', 'cache')], 'Add cache', author);
-
-    expect(await repo.readFile('overlays/lagos/kustomization.yaml')).toBe(
-      '# lagos, tuned\nresources: [../../base]\n',
+    ).rejects.toBeInstanceOf(BranchExistsError);
+    expect(await git.resolveRef({ fs, gitdir: bare, ref: branch })).toBe(
+      proposed.sha,
     );
-    expect(await repo.readFile('README.md')).toMatch(/^# DBaaS GitOps/);
-    expect((await history()).map(c => c.commit.message.split('\n')[0])).toEqual(
-      ['Add cache', 'Tune lagos, drop README', 'Add ledger', 'Add orders'],
+
+    // Deleted only where it was left.
+    await expect(repo.deleteBranch(branch, base)).resolves.toBe(false);
+    await expect(repo.deleteBranch(branch, proposed.sha)).resolves.toBe(true);
+    await expect(
+      git.resolveRef({ fs, gitdir: bare, ref: branch }),
+    ).rejects.toThrow();
+    await expect(repo.deleteBranch(branch, proposed.sha)).resolves.toBe(false);
+    await expect(repo.deleteBranch('main', base)).rejects.toThrow(
+      'Will not delete main, the branch Argo CD syncs',
     );
+    expect(fs.readdirSync(path.join(bare, 'refs', 'heads'))).toEqual(['main']);
+  });
+
+  it.each([
+    ['../../config'],
+    ['dbaas/../../HEAD'],
+    ['/dbaas/orders'],
+    ['dbaas//orders'],
+    ['dbaas/.hidden'],
+    ['dbaas/orders.lock'],
+    ['dbaas/orders g1'],
+    [''],
+  ])(
+    'refuses to propose on branch %j, before touching the repository',
+    async branch => {
+      const repo = replica('clone');
+      await repo.updateLayout(author);
+      const config = fs.readFileSync(path.join(bare, 'config'), 'utf8');
+
+      await expect(
+        repo.commit([claim('payments', 'orders')], 'Add orders', author, {
+          newBranch: branch,
+        }),
+      ).rejects.toMatchObject({
+        name: 'InputError',
+        message: `${JSON.stringify(branch)} is not a branch name git allows`,
+      });
+      expect(fs.readdirSync(path.join(bare, 'refs', 'heads'))).toEqual([
+        'main',
+      ]);
+      expect(fs.readFileSync(path.join(bare, 'config'), 'utf8')).toBe(config);
+    },
+  );
+
+  it('proposes nothing into a repository without the branch', async () => {
+    const repo = replica('clone');
+
+    await expect(
+      repo.commit([claim('payments', 'orders')], 'Add orders', author, {
+        newBranch: 'dbaas/payments/orders/g1-0a1b2c3d',
+      }),
+    ).rejects.toThrow(
+      'The GitOps repository has no branch main to propose dbaas/payments/orders/g1-0a1b2c3d to',
+    );
+    expect(fs.readdirSync(path.join(bare, 'refs', 'heads'))).toEqual([]);
   });
 
   it.each([
@@ -255,6 +406,7 @@ describe('GitOpsRepository', () => {
 
   it('will not write through a symbolic link committed to the repository', async () => {
     const repo = replica('clone');
+    await repo.updateLayout(author);
     await repo.commit([claim('payments', 'orders')], 'Add orders', author);
     // tenants/evil -> ../argocd: a write to tenants/evil/x would land in argocd/.
     const head = await git.resolveRef({ fs, gitdir: bare, ref: 'main' });
@@ -364,7 +516,7 @@ describe('GitOpsRepository', () => {
     }
   });
 
-  it('links to files and commits on GitHub and GitLab, and nowhere else', () => {
+  it('links to files and commits on GitHub and GitLab, and nowhere else unless told', () => {
     const on = (remote: string) =>
       new GitOpsRepository({
         remote,
@@ -389,97 +541,40 @@ describe('GitOpsRepository', () => {
       undefined,
     );
     expect(on(bare).commitUrl('0123abc')).toBeUndefined();
+    // A host whose name does not say, with a GitLab integration configured for it.
+    expect(
+      new GitOpsRepository({
+        remote: 'https://git.internal/acme/gitops.git',
+        workDir: path.join(root, 'unused'),
+        catalog: serviceCatalog,
+        codeHost: 'gitlab',
+      }).commitUrl('0123abc'),
+    ).toBe('https://git.internal/acme/gitops/-/commit/0123abc');
   });
 
-  const execPath = gitExecPath();
-  const backend = execPath && path.join(execPath, 'git-http-backend');
   // git's smart-http server comes with git; without git there is nothing to talk to.
-  const describeWithGit =
-    backend && fs.existsSync(backend) ? describe : describe.skip;
+  const describeWithGit = gitHttpBackend() ? describe : describe.skip;
 
   describeWithGit('over http, against git http-backend', () => {
     const token = 'glpat-test-token';
-    let server: http.Server;
+    let server: Awaited<ReturnType<typeof startGitHttpServer>>;
     let url: string;
 
     beforeEach(async () => {
-      // A CGI host for git's own smart-http server that wants the token as the
-      // basic-auth password, as GitHub and GitLab do.
-      server = http.createServer((req, res) => {
-        const [user, password] = Buffer.from(
-          (req.headers.authorization ?? '').replace(/^Basic /, ''),
-          'base64',
-        )
-          .toString()
-          .split(':');
-        if (password !== token) {
-          res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"' });
-          res.end();
-          return;
-        }
-        const requestUrl = new URL(req.url!, 'http://localhost');
-        const cgi = spawn(backend!, [], {
-          env: {
-            PATH: process.env.PATH,
-            GIT_PROJECT_ROOT: root,
-            GIT_HTTP_EXPORT_ALL: '1',
-            REMOTE_USER: user,
-            REQUEST_METHOD: req.method,
-            PATH_INFO: requestUrl.pathname,
-            QUERY_STRING: requestUrl.search.slice(1),
-            CONTENT_TYPE: req.headers['content-type'] ?? '',
-            ...(req.headers['content-length']
-              ? { CONTENT_LENGTH: req.headers['content-length'] }
-              : {}),
-          },
-        });
-        req.pipe(cgi.stdin);
-        let head = Buffer.alloc(0);
-        let inBody = false;
-        cgi.stdout.on('data', (chunk: Buffer) => {
-          if (inBody) {
-            res.write(chunk);
-            return;
-          }
-          head = Buffer.concat([head, chunk]);
-          const end = head.indexOf('\r\n\r\n');
-          if (end < 0) return;
-          inBody = true;
-          const headers: Record<string, string> = {};
-          let status = 200;
-          for (const line of head.subarray(0, end).toString().split('\r\n')) {
-            const colon = line.indexOf(':');
-            const name = line.slice(0, colon).trim();
-            const value = line.slice(colon + 1).trim();
-            if (name.toLowerCase() === 'status') status = parseInt(value, 10);
-            else headers[name] = value;
-          }
-          res.writeHead(status, headers);
-          res.write(head.subarray(end + 4));
-        });
-        cgi.stdout.on('end', () => res.end());
-      });
-      await new Promise<void>(resolve =>
-        server.listen(0, '127.0.0.1', resolve),
-      );
-      url = `http://127.0.0.1:${
-        (server.address() as AddressInfo).port
-      }/gitops.git`;
+      server = await startGitHttpServer({ root, token });
+      url = `${server.baseUrl}/gitops.git`;
     });
-    afterEach(
-      () => new Promise<void>(resolve => server.close(() => resolve())),
-    );
+    afterEach(() => server.close());
 
     const overHttp = (name: string, secret = token) =>
       new GitOpsRepository({
         remote: url,
-        token: secret,
-        username: 'oauth2',
+        auth: async () => ({ username: 'oauth2', password: secret }),
         workDir: path.join(root, name),
         catalog: serviceCatalog,
       });
 
-    it('lands concurrent commits from two replicas with a token', async () => {
+    it('lands concurrent commits from two replicas with a token, and the layout among them', async () => {
       const replicas = [
         overHttp('http-a'),
         // The other way to give credentials: in the URL.
@@ -493,16 +588,17 @@ describe('GitOpsRepository', () => {
         claim(`tenant-${i % 3}`, `db-${i}`),
       );
 
-      const results = await Promise.all(
-        claims.map((c, i) =>
+      const [layout, ...results] = await Promise.all([
+        replicas[1].updateLayout(author),
+        ...claims.map((c, i) =>
           replicas[i % 2].commit([c], `Add ${c.path}`, author),
         ),
-      );
+      ]);
 
       const head = await filesAt();
       for (const c of claims) expect(head).toContain(c.path);
       expect(head).toContain(CRD_PATH);
-      expect(new Set(results.map(r => r.sha))).toEqual(
+      expect(new Set([layout, ...results].map(r => r.sha))).toEqual(
         new Set((await history()).map(c => c.oid)),
       );
       expect(await replicas[1].readFile(claims[0].path)).toBe(
@@ -530,6 +626,46 @@ describe('GitOpsRepository', () => {
           fs.readFileSync(path.join(root, clone, 'config'), 'utf8'),
         ).not.toContain(token);
       }
+    });
+
+    it('pushes a proposal branch and deletes it again, leaving no refs behind in the clone', async () => {
+      const repo = overHttp('http-a');
+      await repo.updateLayout(author);
+      const branch = 'dbaas/payments/orders/g1-0a1b2c3d';
+
+      const proposed = await repo.commit(
+        [claim('payments', 'orders')],
+        'Add orders',
+        author,
+        { newBranch: branch },
+      );
+      expect(await git.resolveRef({ fs, gitdir: bare, ref: branch })).toBe(
+        proposed.sha,
+      );
+      await expect(
+        repo.commit([claim('payments', 'ledger')], 'Add ledger', author, {
+          newBranch: branch,
+        }),
+      ).rejects.toBeInstanceOf(BranchExistsError);
+
+      await expect(repo.deleteBranch(branch, 'f'.repeat(40))).resolves.toBe(
+        false,
+      );
+      await expect(repo.deleteBranch(branch, proposed.sha)).resolves.toBe(true);
+      await expect(
+        git.resolveRef({ fs, gitdir: bare, ref: branch }),
+      ).rejects.toThrow();
+      const clone = path.join(root, 'http-a');
+      expect(
+        (await git.listBranches({ fs, gitdir: clone })).filter(
+          b => b !== 'main',
+        ),
+      ).toEqual([]);
+      expect(
+        (
+          await git.listBranches({ fs, gitdir: clone, remote: 'origin' })
+        ).filter(b => b !== 'main'),
+      ).toEqual([]);
     });
 
     it('fails plainly with a wrong token', async () => {

@@ -1,26 +1,49 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import git, { Errors } from 'isomorphic-git';
 import { ConflictError, InputError } from '@backstage/errors';
 import type { ServiceCatalog } from '@internal/backstage-plugin-dbaas-common';
+import { assertBranchName } from './assertBranchName';
+import { BranchExistsError } from './BranchExistsError';
 import { assertClaimPath, repoPathProblem } from './claimPath';
-import { editTree, type Edit, type TreeStore } from './editTree';
+import {
+  editTree,
+  type Edit,
+  type FileChange,
+  type TreeStore,
+} from './editTree';
+import { gitopsLayout, type GitOpsFile } from './gitopsLayout';
 import { HttpTransport } from './HttpTransport';
 import { isNotFound } from './isNotFound';
 import { LocalTransport } from './LocalTransport';
 import { sleep } from './sleep';
-import type { Transport } from './Transport';
-import { webLinks } from './webLinks';
-import { initialLayout, type GitOpsFile } from './gitopsLayout';
+import type { GitAuth, Transport } from './Transport';
+import { webLinks, type CodeHostKind } from './webLinks';
 
 // Callers check a path by the rule commit() enforces, from the same module.
 export { assertClaimPath };
+export type { FileChange };
 
 /** A file to write (`content`) or delete (`content: null`), by repository path. */
 export type GitOpsChange = { path: string; content: string | null };
 
 /** Who a commit is by. */
 export type GitOpsAuthor = { name: string; email: string };
+
+/**
+ * What a commit did. `committed` is false when the repository already was as
+ * asked: `sha` is then the head the changes were found in.
+ */
+export type GitOpsCommit = {
+  sha: string;
+  committed: boolean;
+  attempts: number;
+  /** The files the commit changed. */
+  changed: FileChange[];
+  /** The commit's message, when it committed. */
+  message?: string;
+};
 
 /** @see GitOpsRepository */
 export type GitOpsRepositoryOptions = {
@@ -30,30 +53,28 @@ export type GitOpsRepositoryOptions = {
    */
   remote: string;
   /**
-   * For an http(s) remote: an access token, sent as the basic-auth password.
-   * Credentials written into the URL work too; either way they are sent only
-   * in requests, never written to the repository, the clone's config or errors.
+   * For an http(s) remote: the credentials, sent as basic auth. Credentials
+   * written into the URL are used when there are none here. Either way they
+   * are sent only in requests, never written to the repository, the clone's
+   * config or errors.
    */
-  token?: string;
-  /**
-   * The basic-auth username that goes with the token. GitHub wants
-   * `x-access-token`, the default; GitLab takes any name, Bitbucket `x-token-auth`.
-   */
-  username?: string;
+  auth?: GitAuth;
   /**
    * Where this instance keeps its clone of the repository (a bare one). It must
    * be its own: replicas sharing one directory would step on each other's refs.
    */
   workDir: string;
-  /** Defaults to `main`. */
+  /** The branch Argo CD syncs; defaults to `main`. */
   branch?: string;
-  /** Its regions are the PoPs the initial layout has overlays for. */
+  /** Its regions are the PoPs the layout has overlays for. */
   catalog: ServiceCatalog;
   /**
    * The address Argo CD clones the repository from, written into `argocd/`.
    * Defaults to the remote (without credentials), or `file://` and its path.
    */
   repoURL?: string;
+  /** The web UI links are made for, when the host name does not say. */
+  codeHost?: CodeHostKind;
   /** How often to try when other writers keep pushing first. Defaults to 20. */
   maxAttempts?: number;
 };
@@ -65,7 +86,8 @@ const BACKOFF_MAX_MS = 1000;
  * The GitOps repository as the portal writes it: claims under `tenants/`,
  * committed and pushed from a clone of its own, never force-pushed. When another
  * writer (another replica, a person) pushes first, the same changes are applied
- * again on the new head and pushed again, so none is lost.
+ * again on the new head and pushed again, so none is lost. A commit can instead
+ * start a branch of its own off the head, to be proposed for review.
  *
  * Commits are built from the head's trees rather than in a checked-out work
  * tree: only the folders on a changed path are read and rewritten, so a commit
@@ -75,8 +97,14 @@ const BACKOFF_MAX_MS = 1000;
  * by repository path, so a symbolic link in the repository leads nowhere.
  */
 export class GitOpsRepository {
+  /** The branch Argo CD syncs, which commits go on or proposals go into. */
+  readonly branch: string;
+  /**
+   * Names the layout this version generates, for a proposal of it: the same
+   * layout makes the same name, on any replica and after any restart.
+   */
+  readonly layoutDigest: string;
   private readonly gitdir: string;
-  private readonly branch: string;
   private readonly remoteId: string;
   private readonly transport: Transport;
   private readonly trees: TreeStore;
@@ -87,7 +115,6 @@ export class GitOpsRepository {
   // The clone is shared by every call, so they run one at a time.
   private queue: Promise<unknown> = Promise.resolve();
   private opened?: Promise<void>;
-  private layoutEdits?: Promise<(readonly [string, Edit])[]>;
 
   constructor(options: GitOpsRepositoryOptions) {
     this.gitdir = path.resolve(options.workDir);
@@ -97,10 +124,10 @@ export class GitOpsRepository {
     let repoURL: string;
     if (/^https?:\/\//i.test(remote)) {
       const url = new URL(remote);
-      const password = options.token ?? decodeURIComponent(url.password);
-      const username =
-        options.username ??
-        (decodeURIComponent(url.username) || 'x-access-token');
+      const inUrl = {
+        username: decodeURIComponent(url.username) || 'x-access-token',
+        password: decodeURIComponent(url.password),
+      };
       url.username = '';
       url.password = '';
       this.remoteId = url.toString();
@@ -109,7 +136,7 @@ export class GitOpsRepository {
         this.remoteId,
         this.gitdir,
         this.branch,
-        password ? { username, password } : undefined,
+        options.auth ?? (inUrl.password ? async () => inUrl : undefined),
         this.cache,
       );
     } else if (path.isAbsolute(remote)) {
@@ -118,7 +145,6 @@ export class GitOpsRepository {
       this.transport = new LocalTransport(
         this.remoteId,
         this.gitdir,
-        this.branch,
         this.cache,
       );
     } else {
@@ -131,29 +157,91 @@ export class GitOpsRepository {
       gitdir: this.gitdir,
       cache: this.cache,
     };
-    this.links = webLinks(remote, this.branch);
-    this.layout = initialLayout(options.catalog, {
+    this.links = webLinks(remote, this.branch, options.codeHost);
+    this.layout = gitopsLayout(options.catalog, {
       repoURL: options.repoURL ?? repoURL,
       branch: this.branch,
     });
+    const digest = createHash('sha256');
+    for (const file of this.layout) {
+      digest.update(`${file.path}\0${file.generated}\0${file.content}\0`);
+    }
+    this.layoutDigest = digest.digest('hex').slice(0, 12);
   }
 
   /**
-   * Commits the changes on top of the branch and pushes them, laying out the
-   * repository in the same commit when it lacks layout files (ones it has are
-   * left as people edited them). Changes the repository has already make no
-   * commit; the head is returned then. Throws InputError for a path outside
-   * `tenants/{tenant}/`, ConflictError when other writers won every attempt.
+   * Commits the changes on top of the branch and pushes them. Changes the
+   * repository has already make no commit. With `newBranch`, the commit starts
+   * that branch off the head instead (a proposal), which must not exist yet.
+   *
+   * Throws InputError for a path outside `tenants/{tenant}/`, ConflictError
+   * when other writers won every attempt, BranchExistsError when `newBranch`
+   * exists.
    */
   async commit(
     changes: GitOpsChange[],
     message: string,
     author: GitOpsAuthor,
-  ): Promise<{ sha: string; attempts: number }> {
+    options?: { newBranch?: string },
+  ): Promise<GitOpsCommit> {
     changes.forEach(change => assertClaimPath(change.path));
-    return this.serialized(() =>
-      this.commitWithRetries(changes, message, author),
-    );
+    if (options?.newBranch !== undefined) assertBranchName(options.newBranch);
+    return this.serialized(async () => {
+      const edits = new Map<string, Edit>();
+      for (const change of changes) {
+        // The last change to a path wins, as if they had been applied in turn.
+        edits.set(change.path, {
+          blob:
+            change.content === null
+              ? null
+              : await this.writeBlob(change.content),
+        });
+      }
+      return this.commitEdits(edits, () => message, author, options?.newBranch);
+    });
+  }
+
+  /**
+   * Brings the layout up to date in one commit (or, with `newBranch`, one
+   * proposal): generated files that differ from this version's are rewritten,
+   * seeded files that are missing are added, and the rest is left as people
+   * made it. Makes no commit when there is nothing to do.
+   */
+  async updateLayout(
+    author: GitOpsAuthor,
+    options?: { newBranch?: string },
+  ): Promise<GitOpsCommit> {
+    if (options?.newBranch !== undefined) assertBranchName(options.newBranch);
+    return this.serialized(async () => {
+      const edits = new Map<string, Edit>();
+      for (const file of this.layout) {
+        edits.set(file.path, {
+          blob: await this.writeBlob(file.content),
+          onlyIfMissing: !file.generated,
+        });
+      }
+      return this.commitEdits(
+        edits,
+        (changed, head) => layoutMessage(changed, head),
+        author,
+        options?.newBranch,
+      );
+    });
+  }
+
+  /** Deletes a branch (a proposal) if it is still at `sha`; false when it has moved or is gone. */
+  async deleteBranch(branch: string, sha: string): Promise<boolean> {
+    if (branch === this.branch) {
+      throw new InputError(
+        `Will not delete ${branch}, the branch Argo CD syncs`,
+      );
+    }
+    return this.serialized(() => this.transport.delete(branch, sha));
+  }
+
+  /** The head of the branch, or undefined while there is none. */
+  async head(): Promise<string | undefined> {
+    return this.serialized(() => this.transport.fetch(this.branch));
   }
 
   /** A file at the head of the branch, or undefined. */
@@ -165,7 +253,7 @@ export class GitOpsRepository {
       );
     }
     return this.serialized(async () =>
-      this.readAt(await this.transport.fetch(), filePath),
+      this.readAt(await this.transport.fetch(this.branch), filePath),
     );
   }
 
@@ -227,36 +315,19 @@ export class GitOpsRepository {
     });
   }
 
-  private async commitWithRetries(
-    changes: GitOpsChange[],
-    message: string,
+  private async commitEdits(
+    edits: Map<string, Edit>,
+    describe: (changed: FileChange[], head: string | undefined) => string,
     author: GitOpsAuthor,
-  ): Promise<{ sha: string; attempts: number }> {
-    // Blobs do not depend on the head: written once, reused by every attempt
-    // (and the layout's by every commit).
-    this.layoutEdits ??= Promise.all(
-      this.layout.map(
-        async file =>
-          [
-            file.path,
-            { blob: await this.writeBlob(file.content), onlyIfMissing: true },
-          ] as const,
-      ),
-    ).catch(error => {
-      this.layoutEdits = undefined;
-      throw error;
-    });
-    const edits = new Map<string, Edit>(await this.layoutEdits);
-    for (const change of changes) {
-      // The last change to a path wins, as if they had been applied in turn.
-      edits.set(change.path, {
-        blob:
-          change.content === null ? null : await this.writeBlob(change.content),
-      });
-    }
-
+    newBranch: string | undefined,
+  ): Promise<GitOpsCommit> {
     for (let attempt = 1; ; attempt++) {
-      const head = await this.transport.fetch();
+      const head = await this.transport.fetch(this.branch);
+      if (newBranch !== undefined && !head) {
+        throw new ConflictError(
+          `The GitOps repository has no branch ${this.branch} to propose ${newBranch} to`,
+        );
+      }
       const headTree = head
         ? (
             await git.readCommit({
@@ -267,35 +338,42 @@ export class GitOpsRepository {
             })
           ).commit.tree
         : undefined;
-      const laidOut: string[] = [];
-      const tree =
-        (await editTree(this.trees, headTree, edits, '', laidOut)) ??
-        (await git.writeTree({ fs, gitdir: this.gitdir, tree: [] }));
-      if (head && tree === headTree) return { sha: head, attempts: attempt };
+      const changed: FileChange[] = [];
+      const tree = await editTree(this.trees, headTree, edits, '', changed);
+      if (head && tree === headTree) {
+        return { sha: head, committed: false, attempts: attempt, changed };
+      }
+      if (!head && !tree) {
+        // No branch yet, and nothing to start one with (a delete).
+        throw new ConflictError(
+          `The GitOps repository has no branch ${this.branch} yet, and the change adds nothing to it`,
+        );
+      }
 
+      const message = describe(changed, head);
       const sha = await git.commit({
         fs,
         gitdir: this.gitdir,
-        message:
-          laidOut.length > 0
-            ? `${message}\n\nLays out the repository: ${laidOut.join(', ')}`
-            : message,
+        message,
         author,
-        tree,
+        // Git has no empty folders, but a commit may empty the repository.
+        tree:
+          tree ?? (await git.writeTree({ fs, gitdir: this.gitdir, tree: [] })),
         parent: head ? [head] : [],
         noUpdateBranch: true,
         cache: this.cache,
       });
-      await git.writeRef({
-        fs,
-        gitdir: this.gitdir,
-        ref: `refs/heads/${this.branch}`,
-        value: sha,
-        force: true,
-      });
-      if (await this.transport.push(sha, head)) {
-        return { sha, attempts: attempt };
+      const target = newBranch ?? this.branch;
+      if (
+        await this.transport.push(
+          target,
+          sha,
+          newBranch === undefined ? head : undefined,
+        )
+      ) {
+        return { sha, committed: true, attempts: attempt, changed, message };
       }
+      if (newBranch !== undefined) throw new BranchExistsError(newBranch);
       if (attempt >= this.maxAttempts) {
         throw new ConflictError(
           `Could not push to the GitOps repository: other writers moved ${this.branch} first ${attempt} times`,
@@ -343,4 +421,29 @@ export class GitOpsRepository {
       throw error;
     }
   }
+}
+
+/** The message of a layout commit: what it did to which files, and why. */
+function layoutMessage(
+  changed: FileChange[],
+  head: string | undefined,
+): string {
+  const list = (change: FileChange['change']) =>
+    changed.filter(c => c.change === change).map(c => `- ${c.path}`);
+  const rewritten = list('rewritten');
+  const added = list('added');
+  if (!head) {
+    return `Lay out the GitOps repository\n\n${added.join('\n')}`;
+  }
+  return [
+    'Update the GitOps layout the portal generates',
+    ...(rewritten.length > 0
+      ? [
+          '',
+          'Rewritten, as they differed from what this version of the portal generates:',
+          ...rewritten,
+        ]
+      : []),
+    ...(added.length > 0 ? ['', 'Added, as they were missing:', ...added] : []),
+  ].join('\n');
 }

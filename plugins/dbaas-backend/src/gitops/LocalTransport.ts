@@ -29,7 +29,7 @@ async function resolveBranch(
  * fetch is reading the ref, however far behind this replica is; the clone only
  * holds what a commit adds until the push copies it over.
  *
- * Updating the branch follows git's own protocol: take `{ref}.lock`
+ * Updating a branch follows git's own protocol: take `{ref}.lock`
  * exclusively, check the branch still is where this commit started, write the
  * lock and rename it over the ref. Git and every replica of the portal take the
  * same lock, so none of them can overwrite another's commit.
@@ -38,7 +38,6 @@ export class LocalTransport implements Transport {
   constructor(
     private readonly bare: string,
     private readonly gitdir: string,
-    private readonly branch: string,
     private readonly cache: object,
   ) {}
 
@@ -46,36 +45,80 @@ export class LocalTransport implements Transport {
     return this.bare;
   }
 
-  async fetch() {
-    return resolveBranch(this.bare, this.branch);
+  async fetch(branch: string) {
+    return resolveBranch(this.bare, branch);
   }
 
-  async push(to: string, from: string | undefined) {
+  async push(branch: string, to: string, from: string | undefined) {
     // Lost already: spare the repository the objects of a commit that cannot land.
-    if ((await resolveBranch(this.bare, this.branch)) !== from) return false;
+    if ((await resolveBranch(this.bare, branch)) !== from) return false;
     await copyObjects(this.gitdir, this.bare, to, this.cache);
-    const ref = path.join(
-      this.bare,
-      'refs',
-      'heads',
-      ...this.branch.split('/'),
-    );
-    const lock = `${ref}.lock`;
-    await fs.promises.mkdir(path.dirname(ref), { recursive: true });
-    const handle = await this.acquire(lock);
-    let renamed = false;
-    try {
-      if ((await resolveBranch(this.bare, this.branch)) !== from) return false;
+    return this.underLock(branch, from, async (handle, ref, lock) => {
       await handle.writeFile(`${to}\n`);
       await handle.sync();
       await handle.close();
       await fs.promises.rename(lock, ref);
-      renamed = true;
+    });
+  }
+
+  async delete(branch: string, at: string) {
+    // Gone or moved already: taking the lock would only make its folders again.
+    if ((await resolveBranch(this.bare, branch)) !== at) return false;
+    return this.underLock(branch, at, async (handle, ref, lock) => {
+      const packed = await fs.promises
+        .readFile(path.join(this.bare, 'packed-refs'), 'utf8')
+        .catch(() => '');
+      if (packed.includes(` refs/heads/${branch}\n`)) {
+        // Packed by a `git gc`: rewriting packed-refs is git's job.
+        throw new Error(
+          `Branch ${branch} of ${this.bare} is packed; delete it with git`,
+        );
+      }
+      await handle.close();
+      await fs.promises.rm(ref);
+      await fs.promises.rm(lock, { force: true });
+      // As git does: the folders of a branch name go with the last branch in them.
+      const heads = path.join(this.bare, 'refs', 'heads');
+      for (
+        let dir = path.dirname(ref);
+        dir.startsWith(`${heads}${path.sep}`);
+        dir = path.dirname(dir)
+      ) {
+        const removed = await fs.promises.rmdir(dir).then(
+          () => true,
+          () => false,
+        );
+        if (!removed) break;
+      }
+    });
+  }
+
+  /**
+   * Runs `update` holding the branch's lock, if the branch is at `expected`;
+   * `update` renames or removes the lock itself once the ref is written.
+   */
+  private async underLock(
+    branch: string,
+    expected: string | undefined,
+    update: (
+      handle: fs.promises.FileHandle,
+      ref: string,
+      lock: string,
+    ) => Promise<void>,
+  ): Promise<boolean> {
+    const ref = path.join(this.bare, 'refs', 'heads', ...branch.split('/'));
+    const lock = `${ref}.lock`;
+    const handle = await this.acquire(lock);
+    let done = false;
+    try {
+      if ((await resolveBranch(this.bare, branch)) !== expected) return false;
+      await update(handle, ref, lock);
+      done = true;
       return true;
     } finally {
-      if (!renamed) {
+      if (!done) {
         await handle.close().catch(() => undefined);
-        // Only ours to remove until renamed; afterwards it may be another writer's.
+        // Only ours to remove until the update is done; afterwards it may be another writer's.
         await fs.promises.rm(lock, { force: true });
       }
     }
@@ -87,11 +130,18 @@ export class LocalTransport implements Transport {
       try {
         return await fs.promises.open(lock, 'wx');
       } catch (error) {
-        if (errorCode(error) !== 'EEXIST') throw error;
+        const code = errorCode(error);
+        if (code !== 'EEXIST' && code !== 'ENOENT') throw error;
         if (Date.now() - start > LOCK_TIMEOUT_MS) {
           throw new Error(
             `${lock} has been held for over ${LOCK_TIMEOUT_MS} ms; if no git process or portal replica is writing, a crashed writer left it and it can be removed`,
           );
+        }
+        if (code === 'ENOENT') {
+          // The branch's folder is new, or another writer just removed it
+          // with the last branch in it.
+          await fs.promises.mkdir(path.dirname(lock), { recursive: true });
+          continue;
         }
         // Writers hold it for a rename's time; a short wait is enough.
         await sleep(2 + Math.random() * 10);

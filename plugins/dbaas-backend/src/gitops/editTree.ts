@@ -2,8 +2,17 @@ import fs from 'node:fs';
 import git, { type TreeEntry } from 'isomorphic-git';
 import { InputError, NotAllowedError } from '@backstage/errors';
 
-/** What one commit does to a path: a blob to put there, or null to delete it. */
+/**
+ * What one commit does to a path: a blob to put there, or null to delete it;
+ * `onlyIfMissing` leaves a file that is there as it is.
+ */
 export type Edit = { blob: string | null; onlyIfMissing?: boolean };
+
+/** A file the edits changed, by its path from the repository root. */
+export type FileChange = {
+  path: string;
+  change: 'added' | 'rewritten' | 'removed';
+};
 
 /**
  * Where trees are read and written. The head's trees are read where the
@@ -23,7 +32,7 @@ export async function editTree(
   oid: string | undefined,
   edits: Map<string, Edit>,
   prefix: string,
-  laidOut: string[],
+  changes: FileChange[],
 ): Promise<string | undefined> {
   const entries = new Map<string, TreeEntry>(
     oid
@@ -48,22 +57,27 @@ export async function editTree(
       continue;
     }
     const existing = entries.get(editPath);
-    if (edit.onlyIfMissing) {
-      if (existing || edit.blob === null) continue;
-      laidOut.push(prefix + editPath);
-    } else if (existing?.type === 'tree') {
+    if (edit.onlyIfMissing && (existing || edit.blob === null)) continue;
+    if (existing?.type === 'tree') {
       throw new InputError(
         `GitOps path ${prefix}${editPath} is a folder in the repository, not a file`,
       );
     }
     if (edit.blob === null) {
-      changed = entries.delete(editPath) || changed;
-    } else if (existing?.oid !== edit.blob || existing.type !== 'blob') {
+      if (entries.delete(editPath)) {
+        changes.push({ path: prefix + editPath, change: 'removed' });
+        changed = true;
+      }
+    } else if (existing?.oid !== edit.blob || existing.mode !== '100644') {
       entries.set(editPath, {
         mode: '100644',
         path: editPath,
         oid: edit.blob,
         type: 'blob',
+      });
+      changes.push({
+        path: prefix + editPath,
+        change: existing ? 'rewritten' : 'added',
       });
       changed = true;
     }
@@ -86,7 +100,7 @@ export async function editTree(
       existing?.oid,
       subEdits,
       `${prefix}${name}/`,
-      laidOut,
+      changes,
     );
     if (subtree === existing?.oid) continue;
     if (subtree) {

@@ -6,10 +6,10 @@ import {
   serviceCatalog,
   tenantNamespace,
 } from '@internal/backstage-plugin-dbaas-common';
-import { CRD_PATH, initialLayout } from './gitopsLayout';
+import { CRD_PATH, gitopsLayout } from './gitopsLayout';
 
 const repoURL = 'https://git.example.com/platform/dbaas-gitops.git';
-const layout = initialLayout(serviceCatalog, { repoURL, branch: 'main' });
+const layout = gitopsLayout(serviceCatalog, { repoURL, branch: 'main' });
 const files = new Map(layout.map(file => [file.path, file.content]));
 
 function load(filePath: string): any {
@@ -24,7 +24,28 @@ function resolve(from: string, resource: string): string {
   return files.has(target) ? target : `${target}/kustomization.yaml`;
 }
 
-describe('initialLayout', () => {
+describe('gitopsLayout', () => {
+  it('generates the CRD and the Argo CD resources, says so in them, and seeds the rest', () => {
+    expect(
+      layout.filter(file => file.generated).map(file => file.path),
+    ).toEqual([
+      CRD_PATH,
+      'argocd/project.yaml',
+      'argocd/platform-applicationset.yaml',
+      'argocd/applicationset.yaml',
+    ]);
+    for (const file of layout) {
+      const header = file.content.split('\n').slice(0, 3).join('\n');
+      expect({
+        path: file.path,
+        saysGenerated: /rewrites this file/.test(header),
+      }).toEqual({
+        path: file.path,
+        saysGenerated: file.generated,
+      });
+    }
+  });
+
   it('parses: every YAML file is one valid document', () => {
     const yamlFiles = layout.filter(file => file.path.endsWith('.yaml'));
     expect(yamlFiles.length).toBeGreaterThan(5);

@@ -12,7 +12,9 @@ import { organizationHasRole, serviceHasRole } from './rules';
 /**
  * Tells the permission framework about the plugin's permissions, rules and
  * resources, so policies can use them and other plugins can ask about a database
- * (by id) or an organization (by group ref) through the permission backend.
+ * (by id), the databases of a tenant (by the tenant's group ref, e.g. whether a
+ * user may create one there) or an organization (by group ref) through the
+ * permission backend.
  */
 export function registerPermissions(
   registry: PermissionsRegistryService,
@@ -30,6 +32,15 @@ export function registerPermissions(
     getResources: async ids =>
       Promise.all(
         ids.map(async id => {
+          // A tenant stands for a database about to be created there, placed
+          // as POST /v1/services places it; database ids are UUIDs, never refs.
+          if (id.startsWith('group:')) {
+            const tenant = id.toLowerCase();
+            const organization = await directory.organizationOf(tenant);
+            return organization
+              ? access.resourceAt({ organization, tenants: [tenant] })
+              : undefined;
+          }
           const record = await services.getService(id).catch(() => undefined);
           return record
             ? access.resourceAt({

@@ -70,9 +70,12 @@ describe('the GitOps provisioner behind the API', () => {
         },
         spec: { engine: 'postgresql', plan: 'dedicated', region: 'lagos' },
       });
-      // The first commit also laid the repository out for Argo CD.
+      // A commit of its own laid the repository out for Argo CD first.
       expect(git(repo, 'ls-tree', '--name-only', 'main')).toMatch(
         /argocd\nbase\noverlays\ntenants/,
+      );
+      expect(git(repo, 'log', '--format=%s', 'main')).toBe(
+        'Create database orders of group:default/payments (generation 1)\nLay out the GitOps repository\n',
       );
 
       const fetched = await request(backend.server)

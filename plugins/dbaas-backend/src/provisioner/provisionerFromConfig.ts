@@ -8,16 +8,31 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TimelineStore } from '../database/TimelineStore';
+import { codeHostFromConfig } from '../gitops/codeHostFromConfig';
+import { CommitModeWriter } from '../gitops/CommitModeWriter';
 import { GitOpsRepository } from '../gitops/GitOpsRepository';
+import type { GitOpsWriter } from '../gitops/GitOpsWriter';
+import { PullRequestModeWriter } from '../gitops/PullRequestModeWriter';
+import type { GitAuth } from '../gitops/Transport';
 import { GitOpsProvisioner } from './GitOpsProvisioner';
 import {
   RecordOnlyProvisioner,
   type ServiceProvisioner,
 } from './ServiceProvisioner';
 
+const AUTHOR = { name: 'DBaaS portal', email: 'dbaas-portal@localhost' };
+
+const MODES = ['commit', 'pullRequest'] as const;
+
 /**
  * The GitOps provisioner on the configured repository (`dbaas.gitops.remote`, or
- * the local one of the embedded defaults), else the record-only one.
+ * the local one of the embedded defaults), committing or proposing changes as
+ * `dbaas.gitops.remote.mode` says; else the record-only one.
+ *
+ * A remote on a host that has a GitHub or GitLab integration
+ * (`integrations.github`, `integrations.gitlab`) is reached with the
+ * integration's credentials, and pull requests are opened through its API;
+ * `dbaas.gitops.remote.token` is only for hosts without one.
  */
 export async function provisionerFromConfig(options: {
   config: RootConfigService;
@@ -34,6 +49,30 @@ export async function provisionerFromConfig(options: {
     return new RecordOnlyProvisioner();
   }
   const url = remote ? remote.getString('url') : path.resolve(localPath!);
+  const mode = remote?.getOptionalString('mode') ?? 'commit';
+  if (!(MODES as readonly string[]).includes(mode)) {
+    throw new Error(
+      `dbaas.gitops.remote.mode must be ${MODES.join(' or ')}, not ${mode}`,
+    );
+  }
+
+  const codeHost = remote ? codeHostFromConfig(config, url) : undefined;
+  const token = remote?.getOptionalString('token');
+  let auth: GitAuth | undefined;
+  if (codeHost?.hasCredentials) {
+    if (token) {
+      logger.warn(
+        `dbaas.gitops.remote.token is not used: the ${codeHost.kind} integration for ${codeHost.host} has credentials, and the portal uses those`,
+      );
+    }
+    auth = codeHost.gitAuth;
+  } else if (token) {
+    const username =
+      remote?.getOptionalString('username') ??
+      (decodeURIComponent(new URL(url).username) || 'x-access-token');
+    auth = async () => ({ username, password: token });
+  }
+
   // Each replica keeps its own clone, reused across restarts; the remote
   // arbitrates between replicas.
   const workDir = path.join(
@@ -47,14 +86,53 @@ export async function provisionerFromConfig(options: {
   await fs.mkdir(workDir, { recursive: true });
   const repository = new GitOpsRepository({
     remote: url,
-    token: remote?.getOptionalString('token'),
-    username: remote?.getOptionalString('username'),
+    auth,
     branch: remote?.getOptionalString('branch'),
     workDir,
     catalog: serviceCatalog,
+    codeHost: codeHost?.kind,
   });
-  logger.info(`Claims are committed to ${withoutCredentials(url)}`);
-  return new GitOpsProvisioner(repository, timeline, logger);
+
+  let writer: GitOpsWriter;
+  if (mode === 'pullRequest') {
+    const host = new URL(url).host;
+    if (!codeHost) {
+      throw new Error(
+        `dbaas.gitops.remote.mode pullRequest needs a GitHub or GitLab integration for ${host} (integrations.github or integrations.gitlab)`,
+      );
+    }
+    if (!codeHost.hasCredentials) {
+      throw new Error(
+        `dbaas.gitops.remote.mode pullRequest needs credentials in the ${codeHost.kind} integration for ${host}`,
+      );
+    }
+    if (typeof codeHost.pullRequests === 'string') {
+      throw new Error(
+        `dbaas.gitops.remote.mode pullRequest: ${codeHost.pullRequests}`,
+      );
+    }
+    writer = new PullRequestModeWriter(
+      repository,
+      codeHost.pullRequests,
+      AUTHOR,
+      logger,
+    );
+    logger.info(
+      `Claims are proposed to ${withoutCredentials(url)} as ${
+        codeHost.pullRequests.hostName
+      } ${codeHost.kind === 'gitlab' ? 'merge' : 'pull'} requests into ${
+        repository.branch
+      }`,
+    );
+  } else {
+    writer = new CommitModeWriter(repository, AUTHOR, logger);
+    logger.info(
+      `Claims are committed to ${withoutCredentials(url)}, branch ${
+        repository.branch
+      }`,
+    );
+  }
+  return new GitOpsProvisioner(writer, timeline, logger);
 }
 
 /** The URL without user and password, for logs. */

@@ -163,9 +163,9 @@ const serviceDetails = {
         gitops: object<NonNullable<ServiceDetails['gitops']>>(
           {
             required: { path: string, commitSha: string },
-            optional: { commitUrl: string },
+            optional: { commitUrl: string, pullRequestUrl: string },
           },
-          'Where the claim is in the GitOps repository, once committed there.',
+          'Where the claim is in the GitOps repository, once committed there. When the portal proposes changes as pull requests, pullRequestUrl is the request of the last change, and commitSha is on its branch until it is merged.',
         ),
       },
     }),

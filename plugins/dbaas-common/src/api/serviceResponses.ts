@@ -39,8 +39,17 @@ export type ServiceDetails = ServiceSummary & {
   endpoints: NonNullable<ServiceClaimStatus['endpoints']>;
   conditions: NonNullable<ServiceClaimStatus['conditions']>;
   createdBy: string;
-  /** Where the claim is in the GitOps repository, once committed there. */
-  gitops?: { path: string; commitSha: string; commitUrl?: string };
+  /**
+   * Where the claim is in the GitOps repository, once committed there. With the
+   * portal in pull request mode, the last change is proposed in
+   * `pullRequestUrl` and `commitSha` is on that request's branch until merged.
+   */
+  gitops?: {
+    path: string;
+    commitSha: string;
+    commitUrl?: string;
+    pullRequestUrl?: string;
+  };
   /** The way to the clusters and back, oldest first. */
   timeline: TimelineStep[];
 };

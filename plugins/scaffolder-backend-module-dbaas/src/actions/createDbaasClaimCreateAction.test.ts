@@ -4,9 +4,13 @@ import {
   mockServices,
 } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import yaml from 'js-yaml';
 import { symlinkSync } from 'node:fs';
-import { serviceCatalog } from '@internal/backstage-plugin-dbaas-common';
+import {
+  dbaasServiceCreatePermission,
+  serviceCatalog,
+} from '@internal/backstage-plugin-dbaas-common';
 import { StubDbaasApi, withQuota } from '../__testUtils__/stubDbaasApi';
 import { claimSpecForRequest } from '../claim/claimSpecForRequest';
 import { createDbaasClaimCreateAction } from './createDbaasClaimCreateAction';
@@ -27,16 +31,41 @@ describe('dbaas:claim:create', () => {
   });
   afterEach(() => api.close());
 
-  function run(input: Record<string, unknown>, extra: object = {}) {
+  /**
+   * Runs the action as user:default/mock. The permission framework answers as
+   * `mayCreateIn` says: by default, that the user may create anywhere.
+   */
+  function run(
+    input: Record<string, unknown>,
+    extra: object = {},
+    mayCreateIn: (tenant: string) => boolean = () => true,
+  ) {
     const logger = mockServices.logger.mock();
     const ctx = {
-      ...createMockActionContext({ input: input as any, logger }),
+      ...createMockActionContext({
+        input: input as any,
+        logger,
+        user: { ref: 'user:default/mock' },
+      }),
       ...extra,
     };
-    const action = createDbaasClaimCreateAction({ client: api.client() });
+    const permissions = mockServices.permissions.mock({
+      authorize: jest.fn(async requests =>
+        requests.map(r => ({
+          result: mayCreateIn((r as { resourceRef: string }).resourceRef)
+            ? AuthorizeResult.ALLOW
+            : AuthorizeResult.DENY,
+        })),
+      ),
+    });
+    const action = createDbaasClaimCreateAction({
+      client: api.client(),
+      permissions,
+    });
     return {
       ctx,
       logger,
+      permissions,
       done: action.handler(ctx as any),
       outputs: () => Object.fromEntries((ctx.output as jest.Mock).mock.calls),
     };
@@ -180,6 +209,52 @@ describe('dbaas:claim:create', () => {
     await expect(done).rejects.toThrow(
       'tenant: group:default/billing is not a team of any organization you belong to',
     );
+  });
+
+  it('asks, as the user, whether they may create databases in the tenant', async () => {
+    withQuota(api);
+    const { done, permissions } = run(request);
+    await done;
+
+    expect(permissions.authorize).toHaveBeenCalledWith(
+      [
+        {
+          permission: dbaasServiceCreatePermission,
+          resourceRef: 'group:default/payments',
+        },
+      ],
+      { credentials: mockCredentials.user() },
+    );
+  });
+
+  it('refuses a user who may not create databases in the tenant, before asking the API anything', async () => {
+    withQuota(api);
+    const { done } = run(request, {}, () => false);
+
+    await expect(done).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message:
+        'user:default/mock may not create databases in group:default/payments: that takes membership of its team or one of the roles org-owner, org-admin, service-admin there (dbaas.service.create)',
+    });
+    expect(api.requests).toEqual([]);
+  });
+
+  it('tells a user who may not create databases in the tenant in a dry run, and still previews', async () => {
+    withQuota(api);
+    for (const extra of [{ isDryRun: true }, {}]) {
+      const input =
+        'isDryRun' in extra ? request : { ...request, dryRun: true };
+      const { done, outputs, logger } = run(input, extra, () => false);
+      await done;
+
+      expect(logger.warn).toHaveBeenCalledWith(
+        expect.stringContaining(
+          'user:default/mock may not create databases in group:default/payments',
+        ),
+      );
+      expect(outputs().claimPath).toBe('tenants/payments/orders.yaml');
+    }
+    expect(api.writes()).toEqual([]);
   });
 
   it('says what the API answered when it refuses', async () => {

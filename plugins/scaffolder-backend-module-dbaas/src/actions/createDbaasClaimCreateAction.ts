@@ -1,6 +1,10 @@
-import { InputError } from '@backstage/errors';
+import type { PermissionsService } from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   claimFootprint,
+  DBAAS_ROLES_BY_PERMISSION,
+  dbaasServiceCreatePermission,
   serviceCatalog,
   type ServiceCatalog,
 } from '@internal/backstage-plugin-dbaas-common';
@@ -16,21 +20,25 @@ import { examples } from './createDbaasClaimCreateAction.examples';
 
 /**
  * `dbaas:claim:create`: checks a database request before anything is ordered.
- * Validates it with the rules the DBaaS API applies, renders the ServiceClaim it
- * becomes and checks it fits the tenant's remaining quota. Writes nothing
- * outside the workspace: `dbaas:claim:publish` orders the database.
+ * Validates it with the rules the DBaaS API applies, asks the permission
+ * framework whether the user may create databases in the tenant (as the API
+ * will), renders the ServiceClaim it becomes and checks it fits the tenant's
+ * remaining quota. Writes nothing outside the workspace: `dbaas:claim:publish`
+ * orders the database.
  * @public
  */
 export function createDbaasClaimCreateAction(options: {
   client: DbaasApiClient;
+  /** Answers whether the user may create databases in the tenant. */
+  permissions: PermissionsService;
   /** The service catalog to validate against; the one the API serves by default. */
   catalog?: ServiceCatalog;
 }) {
-  const { client, catalog = serviceCatalog } = options;
+  const { client, permissions, catalog = serviceCatalog } = options;
   return createTemplateAction({
     id: 'dbaas:claim:create',
     description:
-      'Validates a database request, renders its ServiceClaim and checks it against the tenant\u2019s quota, without ordering anything.',
+      'Validates a database request, checks the user may create databases in the tenant, renders its ServiceClaim and checks it against the tenant\u2019s quota, without ordering anything.',
     examples,
     // Reads only: a dry run does what a real run does.
     supportsDryRun: true,
@@ -74,7 +82,7 @@ export function createDbaasClaimCreateAction(options: {
           z
             .boolean({
               description:
-                'Only preview: a quota that is too small is reported in the log instead of failing the step',
+                'Only preview: a missing permission or a quota that is too small is reported in the log instead of failing the step',
             })
             .optional(),
         targetPath: z =>
@@ -155,7 +163,37 @@ export function createDbaasClaimCreateAction(options: {
         spec,
       });
 
+      const preview = dryRun || ctx.isDryRun;
       const credentials = await ctx.getInitiatorCredentials();
+      // The question POST /v1/services asks, asked now: a user who may not
+      // order here learns it in this step, not after the form at publish.
+      const [decision] = await permissions.authorize(
+        [
+          {
+            permission: dbaasServiceCreatePermission,
+            resourceRef: request.tenant,
+          },
+        ],
+        { credentials },
+      );
+      if (decision.result !== AuthorizeResult.ALLOW) {
+        const roles =
+          DBAAS_ROLES_BY_PERMISSION[dbaasServiceCreatePermission.name].join(
+            ', ',
+          );
+        const message = `${
+          ctx.user?.ref ?? 'You'
+        } may not create databases in ${
+          request.tenant
+        }: that takes membership of its team or one of the roles ${roles} there (${
+          dbaasServiceCreatePermission.name
+        })`;
+        if (!preview) {
+          throw new NotAllowedError(message);
+        }
+        ctx.logger.warn(message);
+      }
+
       const usage = await fetchTenantQuotaUsage(
         client,
         credentials,
@@ -164,7 +202,6 @@ export function createDbaasClaimCreateAction(options: {
       const left = quotaLeft(usage);
       const footprint = claimFootprint(spec);
       const shortfalls = quotaShortfalls(left, footprint);
-      const preview = dryRun || ctx.isDryRun;
       if (shortfalls.length > 0) {
         const message = `${request.tenant} has too little quota left for ${
           request.name

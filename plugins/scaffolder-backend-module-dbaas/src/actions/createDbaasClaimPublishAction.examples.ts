@@ -24,6 +24,11 @@ export const examples: TemplateExample[] = [
             title: 'GitOps commit',
             url: '${{ steps.publish.output.commitUrl }}',
           },
+          // Only in pull request mode; the link is left out when it is empty.
+          {
+            title: 'Pull request to review',
+            url: '${{ steps.publish.output.pullRequestUrl }}',
+          },
         ],
       },
     }),

@@ -80,6 +80,25 @@ describe('dbaas:claim:publish', () => {
     });
   });
 
+  it('outputs the pull request when the portal proposes the claim', async () => {
+    const proposed = serviceDetails({
+      gitops: {
+        path: 'tenants/payments/orders.yaml',
+        commitSha: 'd4e5f6',
+        commitUrl: 'https://github.example.com/acme/gitops/commit/d4e5f6',
+        pullRequestUrl: 'https://github.example.com/acme/gitops/pull/7',
+      },
+    });
+    api.on('POST', '/v1/services', { status: 201, body: proposed });
+    const { done, outputs } = run({ request });
+    await done;
+
+    expect(outputs()).toMatchObject({
+      commitUrl: 'https://github.example.com/acme/gitops/commit/d4e5f6',
+      pullRequestUrl: 'https://github.example.com/acme/gitops/pull/7',
+    });
+  });
+
   it('leaves out the GitOps outputs until the API reports them', async () => {
     api.on('POST', '/v1/services', { status: 201, body: serviceDetails() });
     const { done, outputs } = run({ request });

@@ -21,6 +21,7 @@ type Published = {
   status: string;
   gitopsPath?: string;
   commitUrl?: string;
+  pullRequestUrl?: string;
 };
 
 const published = (details: ServiceDetails): Published => ({
@@ -28,6 +29,9 @@ const published = (details: ServiceDetails): Published => ({
   status: details.status,
   ...(details.gitops?.path ? { gitopsPath: details.gitops.path } : {}),
   ...(details.gitops?.commitUrl ? { commitUrl: details.gitops.commitUrl } : {}),
+  ...(details.gitops?.pullRequestUrl
+    ? { pullRequestUrl: details.gitops.pullRequestUrl }
+    : {}),
 });
 
 /**
@@ -104,7 +108,14 @@ export function createDbaasClaimPublishAction(options: {
           z
             .string({
               description:
-                'Link to the commit (or pull request) that added the claim, when the repository has a web view',
+                'Link to the commit that added the claim, when the repository has a web view; in pull request mode it is on the request\u2019s branch',
+            })
+            .optional(),
+        pullRequestUrl: z =>
+          z
+            .string({
+              description:
+                'Link to the pull (or merge) request proposing the claim, when the portal proposes changes instead of committing them; the database is built once it is merged',
             })
             .optional(),
         entityRef: z =>
@@ -160,12 +171,19 @@ export function createDbaasClaimPublishAction(options: {
           result.id
         } is ${result.status}${
           result.gitopsPath ? `; its claim is at ${result.gitopsPath}` : ''
+        }${
+          result.pullRequestUrl
+            ? `, proposed in ${result.pullRequestUrl}: it is built once that is merged`
+            : ''
         }`,
       );
       ctx.output('serviceId', result.id);
       ctx.output('status', result.status);
       if (result.gitopsPath) ctx.output('gitopsPath', result.gitopsPath);
       if (result.commitUrl) ctx.output('commitUrl', result.commitUrl);
+      if (result.pullRequestUrl) {
+        ctx.output('pullRequestUrl', result.pullRequestUrl);
+      }
       ctx.output('entityRef', entityRef);
     },
   });

@@ -1,0 +1,41 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { GitOpsAuthor, GitOpsRepository } from './GitOpsRepository';
+import type { GitOpsWrite, GitOpsWriter, GitOpsWritten } from './GitOpsWriter';
+import { layoutOnce } from './layoutOnce';
+
+/**
+ * Commits each change to the branch Argo CD syncs (`dbaas.gitops.remote.mode:
+ * commit`, the default), after bringing the layout up to date in a commit of
+ * its own once per start.
+ */
+export class CommitModeWriter implements GitOpsWriter {
+  private readonly updateLayout: () => Promise<void>;
+
+  constructor(
+    private readonly repository: GitOpsRepository,
+    private readonly author: GitOpsAuthor,
+    logger: LoggerService,
+  ) {
+    this.updateLayout = layoutOnce(async () => {
+      const result = await repository.updateLayout(author);
+      if (result.committed) {
+        logger.info(
+          `Brought the GitOps layout up to date in ${
+            result.sha
+          }: ${result.changed.map(c => `${c.path} ${c.change}`).join(', ')}`,
+        );
+      }
+    }, logger);
+  }
+
+  async write({ change, message }: GitOpsWrite): Promise<GitOpsWritten> {
+    await this.updateLayout();
+    const { sha } = await this.repository.commit(
+      [change],
+      message,
+      this.author,
+    );
+    const commitUrl = this.repository.commitUrl(sha);
+    return { sha, ...(commitUrl ? { commitUrl } : {}) };
+  }
+}
