@@ -17,6 +17,9 @@ test('a signed-in guest finds the SKU catalog on the Databases page', async ({
   const nav = page.getByRole('navigation', { name: 'sidebar nav' });
   await nav.getByRole('link', { name: 'Databases' }).click();
   await expect(page).toHaveURL(/\/databases$/);
+  // The page opens on the user's databases; the SKUs are a page away.
+  await page.getByRole('button', { name: 'Service catalog' }).click();
+  await expect(page).toHaveURL(/\/databases\/catalog$/);
 
   // Rows come from the backend's /api/dbaas/v1/catalog/skus.
   const row = page.getByRole('row').filter({ hasText: 'scy-ring-9' });

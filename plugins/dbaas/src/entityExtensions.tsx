@@ -1,5 +1,90 @@
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import { DBAAS_ENTITY_TYPE } from '@internal/backstage-plugin-dbaas-common';
+
+/**
+ * The catalog Resources the DBaaS catalog module makes for databases. Entity
+ * predicates compare strings case-insensitively, so `Resource` matches too.
+ */
+const databaseEntityFilter = {
+  kind: 'resource',
+  'spec.type': DBAAS_ENTITY_TYPE,
+};
+
+/** Phase, generation, plan, regions, GitOps file and provisioning timeline. */
+const databaseStatusCard = EntityCardBlueprint.make({
+  name: 'database-status',
+  params: {
+    type: 'content',
+    filter: databaseEntityFilter,
+    loader: () =>
+      import('./components/DatabaseStatusCard').then(m => (
+        <m.DatabaseStatusCard />
+      )),
+  },
+});
+
+/** Host, port, database, user, the password's Secret and the endpoints. */
+const databaseConnectionCard = EntityCardBlueprint.make({
+  name: 'database-connection',
+  params: {
+    type: 'content',
+    filter: databaseEntityFilter,
+    loader: () =>
+      import('./components/DatabaseConnectionCard').then(m => (
+        <m.DatabaseConnectionCard />
+      )),
+  },
+});
+
+/** The apps whose `dependsOn` names the database. */
+const databaseDependentsCard = EntityCardBlueprint.make({
+  name: 'database-dependents',
+  params: {
+    type: 'info',
+    filter: databaseEntityFilter,
+    loader: () =>
+      import('./components/DatabaseDependentsCard').then(m => (
+        <m.DatabaseDependentsCard />
+      )),
+  },
+});
+
+const databaseBackupsContent = EntityContentBlueprint.make({
+  name: 'backups',
+  params: {
+    path: '/backups',
+    title: 'Backups',
+    group: 'operation',
+    filter: databaseEntityFilter,
+    loader: () =>
+      import('./components/DatabaseBackups').then(m => <m.DatabaseBackups />),
+  },
+});
+
+const databaseMetricsContent = EntityContentBlueprint.make({
+  name: 'metrics',
+  params: {
+    path: '/metrics',
+    title: 'Metrics',
+    group: 'observability',
+    filter: databaseEntityFilter,
+    loader: () =>
+      import('./components/DatabaseMetrics').then(m => <m.DatabaseMetrics />),
+  },
+});
+
 /**
  * The database entity page's extensions (cards and tabs for catalog Resources of
- * type `database`), registered by the plugin.
+ * type `database`), registered by the plugin. The Kubernetes tab comes from the
+ * Kubernetes plugin itself, through the entity's label-selector annotation.
  */
-export const dbaasEntityExtensions = [];
+export const dbaasEntityExtensions = [
+  databaseStatusCard,
+  databaseConnectionCard,
+  databaseDependentsCard,
+  databaseBackupsContent,
+  databaseMetricsContent,
+];

@@ -10,7 +10,7 @@ import { dbaasApiRef } from './api/DbaasApi';
 import { DbaasClient } from './api/DbaasClient';
 import { dbaasSkuPickerFieldExtension } from './dbaasSkuPickerFieldExtension';
 import { dbaasEntityExtensions } from './entityExtensions';
-import { rootRouteRef } from './routes';
+import { rootRouteRef, serviceCatalogRouteRef } from './routes';
 
 const dbaasApi = ApiBlueprint.make({
   params: defineParams =>
@@ -28,6 +28,21 @@ const databasesPage = PageBlueprint.make({
     title: 'Databases',
     icon: <StorageIcon fontSize="inherit" />,
     loader: () =>
+      import('./components/DatabasesPage').then(m => <m.DatabasesPage />),
+  },
+});
+
+// A page of its own rather than a sub-page tab: the header's tabs point
+// `aria-controls` at panels that are never rendered, which axe counts as a
+// critical violation (backstage/backstage#35180). No route ref of its own, so
+// no sidebar entry; the Databases page links here through
+// serviceCatalogRouteRef.
+const serviceCatalogPage = PageBlueprint.make({
+  name: 'service-catalog',
+  params: {
+    path: '/databases/catalog',
+    title: 'Service catalog',
+    loader: () =>
       import('./components/SkuCatalogPage').then(m => <m.SkuCatalogPage />),
   },
 });
@@ -44,10 +59,12 @@ export const dbaasPlugin = createFrontendPlugin({
   extensions: [
     dbaasApi,
     databasesPage,
+    serviceCatalogPage,
     dbaasSkuPickerFieldExtension,
     ...dbaasEntityExtensions,
   ],
   routes: {
     root: rootRouteRef,
+    serviceCatalog: serviceCatalogRouteRef,
   },
 });

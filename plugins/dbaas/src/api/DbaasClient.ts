@@ -33,6 +33,9 @@ function queryString(query: Record<string, string | number | undefined>) {
 export class DbaasClient implements DbaasApi {
   private readonly discoveryApi: DiscoveryApi;
   private readonly fetchApi: FetchApi;
+  // Reads in flight by URL: the cards of one entity page ask for the same
+  // database at once, and each signal makes them all ask again.
+  private readonly reads = new Map<string, Promise<unknown>>();
 
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
     this.discoveryApi = options.discoveryApi;
@@ -111,12 +114,23 @@ export class DbaasClient implements DbaasApi {
   ): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('dbaas');
     const url = `${baseUrl}${path}`;
-    const response = options.method
-      ? await this.fetchApi.fetch(url, {
-          method: options.method,
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify(options.body ?? {}),
-        })
+    if (options.method) {
+      return this.send<T>(url, {
+        method: options.method,
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(options.body ?? {}),
+      });
+    }
+    const pending = this.reads.get(url);
+    if (pending) return pending as Promise<T>;
+    const read = this.send<T>(url).finally(() => this.reads.delete(url));
+    this.reads.set(url, read);
+    return read;
+  }
+
+  private async send<T>(url: string, init?: RequestInit): Promise<T> {
+    const response = init
+      ? await this.fetchApi.fetch(url, init)
       : await this.fetchApi.fetch(url);
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);

@@ -1,0 +1,1 @@
+export { DatabaseBackups } from './DatabaseBackups';

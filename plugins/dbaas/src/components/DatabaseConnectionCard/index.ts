@@ -1,0 +1,1 @@
+export { DatabaseConnectionCard } from './DatabaseConnectionCard';

@@ -1,0 +1,1 @@
+export { DatabaseDependentsCard } from './DatabaseDependentsCard';

@@ -1,0 +1,1 @@
+export { DatabaseMetrics } from './DatabaseMetrics';

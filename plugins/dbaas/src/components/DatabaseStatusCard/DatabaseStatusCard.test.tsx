@@ -1,0 +1,196 @@
+import { signalApiRef } from '@backstage/plugin-signals-react';
+import { screen, within } from '@testing-library/react';
+import {
+  apiError,
+  databaseEntity,
+  renderDatabasePage,
+  serviceDetails,
+  signalBus,
+  SERVICE_ID,
+} from '../DatabaseEntity/__testUtils__/databaseFixtures';
+import { DatabaseStatusCard } from './DatabaseStatusCard';
+
+const rowOf = (header: string) =>
+  screen.getByRole('rowheader', { name: header }).closest('tr')!;
+
+describe('DatabaseStatusCard', () => {
+  it('shows the phase, plan with its SLA, regions, GitOps commit and timeline', async () => {
+    const getService = jest.fn(async () => serviceDetails());
+    renderDatabasePage(<DatabaseStatusCard />, { api: { getService } });
+
+    expect(await screen.findByText('Active')).toBeInTheDocument();
+    expect(getService).toHaveBeenCalledWith(SERVICE_ID);
+    expect(
+      within(rowOf('Plan')).getByText('Clustered (99.9% SLA)'),
+    ).toBeInTheDocument();
+    expect(
+      within(rowOf('Engine')).getByText('PostgreSQL 17'),
+    ).toBeInTheDocument();
+    expect(
+      within(rowOf('Regions')).getByText('Frankfurt (primary), Lagos'),
+    ).toBeInTheDocument();
+    expect(
+      within(rowOf('Generation')).getByText(
+        'Generation 2, applied by the cluster',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(rowOf('GitOps file')).getByText('tenants/checkout/orders.yaml'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: /commit 3f9a2b1/ }),
+    ).toHaveAttribute('href', 'https://git.example/gitops/commit/3f9a2b1c4d5e');
+
+    const timeline = screen.getByRole('list', {
+      name: 'Provisioning timeline',
+    });
+    expect(
+      within(timeline)
+        .getAllByRole('listitem')
+        .map(
+          item => item.querySelector('.MuiListItemText-primary')?.textContent,
+        ),
+    ).toEqual([
+      'Committed to the GitOps repository',
+      'Synced to the cluster (frankfurt)',
+      'Provisioning (frankfurt)',
+      'Active (frankfurt)',
+    ]);
+  });
+
+  it('says when the cluster has not caught up with the latest change', async () => {
+    renderDatabasePage(<DatabaseStatusCard />, {
+      api: {
+        getService: async () =>
+          serviceDetails({
+            status: 'provisioning',
+            generation: 3,
+            observedGeneration: 2,
+          }),
+      },
+    });
+
+    expect(
+      await screen.findByText(
+        'Generation 3; the cluster last acted on generation 2, so the latest change is still on its way',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Provisioning')).toBeInTheDocument();
+  });
+
+  it('shows a failure with the operator’s reason', async () => {
+    const details = serviceDetails({
+      status: 'failed',
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'False',
+          reason: 'InsufficientStorage',
+          message: 'No storage class fast-ssd in frankfurt',
+        },
+      ],
+    });
+    details.timeline = [
+      ...details.timeline.slice(0, 3),
+      {
+        step: 'failed',
+        generation: 1,
+        at: '2025-05-01T10:04:00.000Z',
+        cluster: 'frankfurt',
+        detail: 'No storage class fast-ssd in frankfurt',
+      },
+    ];
+    renderDatabasePage(<DatabaseStatusCard />, {
+      api: { getService: async () => details },
+    });
+
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent(
+      'Provisioning failed in frankfurt: No storage class fast-ssd in frankfurt',
+    );
+    expect(alert).toHaveTextContent(
+      'Ready (InsufficientStorage): No storage class fast-ssd in frankfurt',
+    );
+    const timeline = screen.getByRole('list', {
+      name: 'Provisioning timeline',
+    });
+    expect(
+      within(timeline).getByText('Failed (frankfurt)'),
+    ).toBeInTheDocument();
+  });
+
+  it('shows progress while the database loads', async () => {
+    renderDatabasePage(<DatabaseStatusCard />, {
+      api: { getService: () => new Promise(() => {}) },
+    });
+
+    expect(await screen.findByRole('progressbar')).toBeInTheDocument();
+  });
+
+  it('shows what the API said when the database cannot be read', async () => {
+    const error = await apiError(
+      403,
+      'FORBIDDEN',
+      'user:default/guest may not read databases of group:default/checkout',
+    );
+    renderDatabasePage(<DatabaseStatusCard />, {
+      api: {
+        getService: async () => {
+          throw error;
+        },
+      },
+    });
+
+    expect(
+      await screen.findByText(
+        'user:default/guest may not read databases of group:default/checkout',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('shows a new phase when the backend announces a change', async () => {
+    const bus = signalBus();
+    const getService = jest
+      .fn()
+      .mockResolvedValueOnce(serviceDetails({ status: 'provisioning' }))
+      .mockResolvedValue(serviceDetails({ status: 'active' }));
+    renderDatabasePage(<DatabaseStatusCard />, {
+      api: { getService },
+      apis: [[signalApiRef, bus.api]],
+    });
+    expect(await screen.findByText('Provisioning')).toBeInTheDocument();
+
+    // Another database's change does not concern this page.
+    await bus.announce({
+      id: 'another',
+      tenant: 'group:default/checkout',
+      action: 'status',
+      status: 'active',
+    });
+    expect(getService).toHaveBeenCalledTimes(1);
+
+    await bus.announce({
+      id: SERVICE_ID,
+      tenant: 'group:default/checkout',
+      action: 'status',
+      status: 'active',
+    });
+    expect(
+      await within(rowOf('Phase')).findByText('Active'),
+    ).toBeInTheDocument();
+    expect(getService).toHaveBeenCalledTimes(2);
+  });
+
+  it('says which annotation is missing instead of loading anything', async () => {
+    const getService = jest.fn();
+    renderDatabasePage(<DatabaseStatusCard />, {
+      api: { getService },
+      entity: databaseEntity({ annotations: {} }),
+    });
+
+    expect(
+      screen.getByText(/This entity has no.*annotation/, { selector: 'p' }),
+    ).toHaveTextContent('dbaas.io/service-id');
+    expect(getService).not.toHaveBeenCalled();
+  });
+});

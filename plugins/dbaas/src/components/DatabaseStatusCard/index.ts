@@ -1,0 +1,1 @@
+export { DatabaseStatusCard } from './DatabaseStatusCard';

@@ -1,0 +1,477 @@
+import { ResponseError } from '@backstage/errors';
+import {
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/frontend-test-utils';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { signalApiRef, type SignalApi } from '@backstage/plugin-signals-react';
+import {
+  DBAAS_SIGNAL_CHANNEL,
+  type ListServicesQuery,
+  type Organization,
+  type Page,
+  type ServiceStatus,
+  type ServiceSummary,
+  type TenantQuotaUsage,
+} from '@internal/backstage-plugin-dbaas-common';
+import { act, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { dbaasApiRef, type DbaasApi } from '../../api/DbaasApi';
+import { rootRouteRef } from '../../routes';
+import { DatabasesPage } from './DatabasesPage';
+
+const organizations: Organization[] = [
+  {
+    id: 'group:default/acme',
+    title: 'Acme',
+    tenants: [
+      { id: 'group:default/payments', title: 'Payments' },
+      { id: 'group:default/search', title: 'Search' },
+    ],
+  },
+];
+
+const quota = (tenant: string, instances: number): TenantQuotaUsage => ({
+  tenant,
+  quota: {
+    instances: 10,
+    storageGi: 1000,
+    cpu: 32,
+    memoryGi: 128,
+    backups: 50,
+  },
+  usage: { instances, storageGi: 100, cpu: 4, memoryGi: 16, backups: 3 },
+});
+
+const hour = 3_600_000;
+
+function database(
+  index: number,
+  overrides: Partial<ServiceSummary> = {},
+): ServiceSummary {
+  const createdAt = new Date(Date.now() - (index + 1) * hour).toISOString();
+  return {
+    id: `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`,
+    name: `db-${index}`,
+    tenant: 'group:default/payments',
+    organization: 'group:default/acme',
+    engine: 'postgresql',
+    plan: 'shared',
+    region: 'lagos',
+    status: 'active',
+    createdAt,
+    updatedAt: createdAt,
+    ...overrides,
+  };
+}
+
+/** `GET /services` over a list, as the backend answers it: filtered, then one page. */
+function servicesOf(list: () => ServiceSummary[]) {
+  return jest.fn(
+    async (
+      query: Partial<ListServicesQuery> = {},
+    ): Promise<Page<ServiceSummary>> => {
+      const { page = 1, limit = 20 } = query;
+      const matching = list().filter(
+        s =>
+          (!query.engine || s.engine === query.engine) &&
+          (!query.plan || s.plan === query.plan) &&
+          (!query.region || s.region === query.region) &&
+          (!query.status || s.status === query.status) &&
+          (!query.tenant || s.tenant === query.tenant) &&
+          (!query.q || s.name.includes(query.q)),
+      );
+      return {
+        data: matching.slice((page - 1) * limit, page * limit),
+        pagination: { page, limit, total: matching.length },
+      };
+    },
+  );
+}
+
+function signalBus() {
+  const listeners = new Set<(message: any) => void>();
+  const api: SignalApi = {
+    subscribe(channel, onMessage) {
+      const listener = onMessage as (message: any) => void;
+      if (channel === DBAAS_SIGNAL_CHANNEL) listeners.add(listener);
+      return { unsubscribe: () => listeners.delete(listener) };
+    },
+  };
+  const send = (message: object) =>
+    act(() => listeners.forEach(listener => listener(message)));
+  return { api, send };
+}
+
+async function apiError(status: number, message: string) {
+  return ResponseError.fromResponse(
+    new Response(
+      JSON.stringify({
+        error: { name: 'Error', message },
+        request: { method: 'GET', url: '/api/dbaas/v1/services' },
+        response: { statusCode: status },
+      }),
+      { status, headers: { 'Content-Type': 'application/json' } },
+    ),
+  );
+}
+
+function renderPage(apis: Partial<DbaasApi>, signals = signalBus()) {
+  const api: Partial<DbaasApi> = {
+    listOrganizations: async () => organizations,
+    listQuotas: async () => [
+      quota('group:default/payments', 2),
+      quota('group:default/search', 0),
+    ],
+    ...apis,
+  };
+  return renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [dbaasApiRef, api],
+        [signalApiRef, signals.api],
+      ]}
+    >
+      <DatabasesPage />
+    </TestApiProvider>,
+    {
+      mountedRoutes: {
+        '/databases': rootRouteRef,
+        '/catalog/:namespace/:kind/:name': entityRouteRef,
+      },
+    },
+  );
+}
+
+const lastQuery = (listServices: jest.Mock) =>
+  listServices.mock.calls[listServices.mock.calls.length - 1][0];
+
+describe('DatabasesPage', () => {
+  it('lists the databases with tenant, engine, plan, region, phase and age, each linked to its catalog page', async () => {
+    const listServices = servicesOf(() => [
+      database(0, {
+        name: 'orders',
+        engine: 'scylla',
+        plan: 'global',
+        region: 'frankfurt',
+        status: 'provisioning',
+      }),
+      database(40, { name: 'ledger', tenant: 'group:default/search' }),
+    ]);
+    await renderPage({ listServices });
+
+    const link = await screen.findByRole('link', { name: 'orders' });
+    expect(link).toHaveAttribute(
+      'href',
+      '/catalog/default/resource/payments.orders',
+    );
+    const row = link.closest('tr')!;
+    for (const text of [
+      'Payments',
+      'ScyllaDB',
+      'Global',
+      'Frankfurt',
+      'Provisioning',
+      '1h',
+    ]) {
+      expect(within(row).getByText(text)).toBeInTheDocument();
+    }
+    const ledger = screen.getByRole('link', { name: 'ledger' }).closest('tr')!;
+    expect(within(ledger).getByText('Search')).toBeInTheDocument();
+    expect(within(ledger).getByText('PostgreSQL')).toBeInTheDocument();
+    expect(within(ledger).getByText('41h')).toBeInTheDocument();
+    expect(screen.getByText('Databases (2)')).toBeInTheDocument();
+    expect(listServices).toHaveBeenCalledWith({ page: 1, limit: 20 });
+  });
+
+  it('asks the API for what the filters choose, from page 1', async () => {
+    const listServices = servicesOf(() => [
+      database(0, { name: 'orders' }),
+      database(1, {
+        name: 'sessions',
+        engine: 'dragonfly',
+        plan: 'dedicated',
+        region: 'singapore',
+        status: 'failed',
+        tenant: 'group:default/search',
+      }),
+    ]);
+    await renderPage({ listServices });
+    await screen.findByRole('link', { name: 'orders' });
+
+    await userEvent.selectOptions(
+      screen.getByLabelText('Engine'),
+      'DragonflyDB',
+    );
+    await userEvent.selectOptions(screen.getByLabelText('Plan'), 'Dedicated');
+    await userEvent.selectOptions(screen.getByLabelText('Region'), 'Singapore');
+    await userEvent.selectOptions(screen.getByLabelText('Phase'), 'Failed');
+    await userEvent.selectOptions(screen.getByLabelText('Tenant'), 'Search');
+
+    await waitFor(() =>
+      expect(lastQuery(listServices)).toEqual({
+        engine: 'dragonfly',
+        plan: 'dedicated',
+        region: 'singapore',
+        status: 'failed',
+        tenant: 'group:default/search',
+        page: 1,
+        limit: 20,
+      }),
+    );
+    expect(
+      await screen.findByRole('link', { name: 'sessions' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('link', { name: 'orders' }),
+    ).not.toBeInTheDocument();
+
+    await userEvent.selectOptions(screen.getByLabelText('Engine'), 'All');
+    await waitFor(() =>
+      expect(lastQuery(listServices)).toEqual({
+        plan: 'dedicated',
+        region: 'singapore',
+        status: 'failed',
+        tenant: 'group:default/search',
+        page: 1,
+        limit: 20,
+      }),
+    );
+  });
+
+  it('says so when nothing matches the filters', async () => {
+    const listServices = servicesOf(() => [database(0)]);
+    await renderPage({ listServices });
+    await screen.findByRole('link', { name: 'db-0' });
+
+    await userEvent.selectOptions(screen.getByLabelText('Engine'), 'ScyllaDB');
+
+    expect(
+      await screen.findByText('No databases match these filters.'),
+    ).toBeInTheDocument();
+  });
+
+  it('searches names once typing pauses, with one request for the whole word', async () => {
+    const listServices = servicesOf(() => [
+      database(0, { name: 'orders' }),
+      database(1, { name: 'payments' }),
+    ]);
+    await renderPage({ listServices });
+    await screen.findByRole('link', { name: 'orders' });
+
+    await userEvent.type(
+      screen.getByRole('searchbox', { name: 'Search by name' }),
+      'pay',
+    );
+
+    await waitFor(() =>
+      expect(
+        screen.queryByRole('link', { name: 'orders' }),
+      ).not.toBeInTheDocument(),
+    );
+    expect(screen.getByRole('link', { name: 'payments' })).toBeInTheDocument();
+    const searches = listServices.mock.calls
+      .map(([query]) => query?.q)
+      .filter(Boolean);
+    expect(searches).toEqual(['pay']);
+    expect(lastQuery(listServices)).toEqual({ q: 'pay', page: 1, limit: 20 });
+  });
+
+  it('pages through 5,000 databases on the server', async () => {
+    const all = Array.from({ length: 5000 }, (_, i) => database(i));
+    const listServices = servicesOf(() => all);
+    await renderPage({ listServices });
+
+    expect(await screen.findByText('Databases (5,000)')).toBeInTheDocument();
+    expect(screen.getAllByText('1-20 of 5000')).not.toHaveLength(0);
+    // One page of rows, not 5,000.
+    expect(screen.getAllByRole('link', { name: /^db-/ })).toHaveLength(20);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Next Page' }));
+
+    expect(await screen.findByRole('link', { name: 'db-20' })).toBeVisible();
+    expect(screen.getAllByText('21-40 of 5000')).not.toHaveLength(0);
+    expect(
+      screen.queryByRole('link', { name: 'db-0' }),
+    ).not.toBeInTheDocument();
+    expect(lastQuery(listServices)).toEqual({ page: 2, limit: 20 });
+  });
+
+  it('keeps the rows shown, with a progress bar, while a slow page loads', async () => {
+    const all = Array.from({ length: 50 }, (_, i) => database(i));
+    const pageOne = servicesOf(() => all);
+    let answerPageTwo: () => void = () => {};
+    const listServices = jest.fn(async (query: Partial<ListServicesQuery>) => {
+      if (query.page === 2) {
+        await new Promise<void>(resolve => {
+          answerPageTwo = resolve;
+        });
+      }
+      return pageOne(query);
+    });
+    await renderPage({ listServices });
+    await screen.findByRole('link', { name: 'db-0' });
+
+    await userEvent.click(screen.getByRole('button', { name: 'Next Page' }));
+
+    expect(
+      await screen.findByRole('progressbar', { name: 'Loading databases' }),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'db-0' })).toBeInTheDocument();
+
+    await act(async () => answerPageTwo());
+    expect(await screen.findByRole('link', { name: 'db-20' })).toBeVisible();
+    expect(
+      screen.queryByRole('progressbar', { name: 'Loading databases' }),
+    ).toBeNull();
+  });
+
+  it('shows 100 databases a page when asked, the most the API gives', async () => {
+    const all = Array.from({ length: 5000 }, (_, i) => database(i));
+    const listServices = servicesOf(() => all);
+    await renderPage({ listServices });
+    await screen.findAllByText('1-20 of 5000');
+
+    await userEvent.click(screen.getByRole('button', { name: /20 rows/ }));
+    await userEvent.click(await screen.findByRole('option', { name: '100' }));
+
+    expect(await screen.findAllByText('1-100 of 5000')).not.toHaveLength(0);
+    expect(screen.getAllByRole('link', { name: /^db-/ })).toHaveLength(100);
+    expect(lastQuery(listServices)).toEqual({ page: 1, limit: 100 });
+  });
+
+  it('welcomes a team without databases with the way to order one', async () => {
+    await renderPage({ listServices: servicesOf(() => []) });
+
+    expect(await screen.findByText('No databases yet')).toBeInTheDocument();
+    // MUI gives a link styled as a button the button role.
+    const orderLinks = screen.getAllByRole('button', { name: 'New database' });
+    expect(orderLinks).toHaveLength(2);
+    for (const link of orderLinks) {
+      expect(link).toHaveAttribute(
+        'href',
+        '/create/templates/default/new-database',
+      );
+    }
+    // And the way to see what there is to order, in the empty state too.
+    const catalogLinks = screen.getAllByRole('button', {
+      name: 'Service catalog',
+    });
+    expect(catalogLinks).toHaveLength(2);
+    for (const link of catalogLinks) {
+      expect(link).toHaveAttribute('href', '/databases/catalog');
+    }
+    expect(screen.queryByRole('table')).toBeNull();
+  });
+
+  it('shows progress while the databases load', async () => {
+    await renderPage({ listServices: () => new Promise(() => {}) });
+
+    expect(
+      await screen.findByRole('progressbar', {
+        name: 'Loading your databases',
+      }),
+    ).toBeInTheDocument();
+    expect(screen.getByLabelText('Search by name')).toBeInTheDocument();
+    expect(screen.queryByText(/Databases \(/)).not.toBeInTheDocument();
+  });
+
+  it('shows what the API said when the databases cannot be listed', async () => {
+    const error = await apiError(
+      429,
+      'Too many requests: 100 a minute, try again in 12 seconds',
+    );
+    await renderPage({
+      listServices: async () => {
+        throw error;
+      },
+    });
+
+    expect(
+      await screen.findByText(
+        'Too many requests: 100 a minute, try again in 12 seconds',
+      ),
+    ).toBeVisible();
+    expect(
+      screen.getByText(/Could not load your databases/),
+    ).toBeInTheDocument();
+    // The filters stay, to undo whatever led to the error.
+    expect(screen.getByLabelText('Engine')).toBeInTheDocument();
+  });
+
+  it('still lists the databases when the organizations cannot be read', async () => {
+    const error = await apiError(503, 'The catalog is not answering');
+    await renderPage({
+      listServices: servicesOf(() => [database(0, { name: 'orders' })]),
+      listOrganizations: async () => {
+        throw error;
+      },
+    });
+
+    expect(
+      await screen.findByText('The catalog is not answering'),
+    ).toBeVisible();
+    const row = (await screen.findByRole('link', { name: 'orders' })).closest(
+      'tr',
+    )!;
+    // Without the organizations, the tenant shows by its group's name.
+    expect(within(row).getByText('payments')).toBeInTheDocument();
+  });
+
+  it('shows the quota each tenant has used', async () => {
+    await renderPage({ listServices: servicesOf(() => [database(0)]) });
+
+    const bar = await screen.findByRole('progressbar', {
+      name: 'Instances used by Payments',
+    });
+    expect(bar).toHaveAttribute('aria-valuetext', '2 of 10');
+    expect(
+      screen.getByRole('progressbar', { name: 'Instances used by Search' }),
+    ).toHaveAttribute('aria-valuetext', '0 of 10');
+  });
+
+  it('shows a new phase and the new usage when the backend announces a change', async () => {
+    let status: ServiceStatus = 'provisioning';
+    let used = 1;
+    const listServices = servicesOf(() => [
+      database(0, { name: 'orders', status }),
+    ]);
+    const listQuotas = jest.fn(async () => [
+      quota('group:default/payments', used),
+    ]);
+    const signals = signalBus();
+    await renderPage({ listServices, listQuotas }, signals);
+    const row = (await screen.findByRole('link', { name: 'orders' })).closest(
+      'tr',
+    )!;
+    expect(within(row).getByText('Provisioning')).toBeInTheDocument();
+    const callsBefore = listServices.mock.calls.length;
+
+    status = 'active';
+    used = 2;
+    signals.send({
+      id: database(0).id,
+      tenant: 'group:default/payments',
+      action: 'status',
+      status: 'active',
+    });
+
+    await waitFor(
+      () =>
+        expect(
+          within(
+            screen.getByRole('link', { name: 'orders' }).closest('tr')!,
+          ).getByText('Active'),
+        ).toBeInTheDocument(),
+      { timeout: 3000 },
+    );
+    await waitFor(() =>
+      expect(
+        screen.getByRole('progressbar', { name: 'Instances used by Payments' }),
+      ).toHaveAttribute('aria-valuetext', '2 of 10'),
+    );
+    // The page shown reloads once, not the whole list.
+    expect(listServices.mock.calls.length).toBe(callsBefore + 1);
+    expect(lastQuery(listServices)).toEqual({ page: 1, limit: 20 });
+  });
+});

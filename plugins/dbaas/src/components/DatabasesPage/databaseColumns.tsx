@@ -1,0 +1,78 @@
+import { Link, type TableColumn } from '@backstage/core-components';
+import type { CompoundEntityRef } from '@backstage/catalog-model';
+import {
+  serviceCatalog,
+  serviceEntityName,
+  type ServiceSummary,
+} from '@internal/backstage-plugin-dbaas-common';
+import { formatAge } from './formatAge';
+import { PhaseStatus } from './PhaseStatus';
+
+const displayNames = (items: { id: string; displayName: string }[]) =>
+  new Map(items.map(item => [item.id, item.displayName]));
+const engineNames = displayNames(serviceCatalog.engines);
+const planNames = displayNames(serviceCatalog.plans);
+const regionNames = displayNames(serviceCatalog.regions);
+
+/**
+ * The columns of the databases table. The API pages, newest first, so no
+ * column sorts on its own: that would reorder one page of many only.
+ */
+export function databaseColumns(options: {
+  /** The catalog page of an entity (`useEntityRefLink`). */
+  entityLink: (ref: CompoundEntityRef) => string;
+  /** A tenant's title, from the organizations; its group ref otherwise. */
+  tenantTitle: (tenantRef: string) => string;
+}): TableColumn<ServiceSummary>[] {
+  return [
+    {
+      title: 'Name',
+      field: 'name',
+      highlight: true,
+      render: service => (
+        <Link
+          to={options.entityLink({
+            kind: 'resource',
+            ...serviceEntityName(service.tenant, service.name),
+          })}
+        >
+          {service.name}
+        </Link>
+      ),
+    },
+    {
+      title: 'Tenant',
+      field: 'tenant',
+      render: service => options.tenantTitle(service.tenant),
+    },
+    {
+      title: 'Engine',
+      field: 'engine',
+      render: service => engineNames.get(service.engine) ?? service.engine,
+    },
+    {
+      title: 'Plan',
+      field: 'plan',
+      render: service => planNames.get(service.plan) ?? service.plan,
+    },
+    {
+      title: 'Region',
+      field: 'region',
+      render: service => regionNames.get(service.region) ?? service.region,
+    },
+    {
+      title: 'Phase',
+      field: 'status',
+      render: service => <PhaseStatus status={service.status} />,
+    },
+    {
+      title: 'Age',
+      field: 'createdAt',
+      render: service => (
+        <time dateTime={service.createdAt} title={service.createdAt}>
+          {formatAge(service.createdAt)}
+        </time>
+      ),
+    },
+  ];
+}

@@ -1,0 +1,160 @@
+import { Progress, Table, type TableColumn } from '@backstage/core-components';
+import { useApi } from '@backstage/frontend-plugin-api';
+import type {
+  Organization,
+  TenantQuotaUsage,
+} from '@internal/backstage-plugin-dbaas-common';
+import Box from '@material-ui/core/Box';
+import Typography from '@material-ui/core/Typography';
+import { useMemo } from 'react';
+import useAsync from 'react-use/esm/useAsync';
+import { dbaasApiRef } from '../../api/DbaasApi';
+import { apiErrorMessage } from '../DbaasSkuPicker/apiErrorMessage';
+import { ReloadProgress } from '../DatabasesPage/ReloadProgress';
+import { useDelayedFlag } from '../DatabasesPage/useDelayedFlag';
+import { QuotaBar } from './QuotaBar';
+
+type TenantRow = TenantQuotaUsage & {
+  title: string;
+  organization: string;
+};
+
+/** More tenants than this get paging and a search box. */
+const PAGE_SIZE = 5;
+
+const bar = (
+  title: string,
+  pick: (q: TenantQuotaUsage['quota'] | TenantQuotaUsage['usage']) => number,
+  unit?: string,
+): TableColumn<TenantRow> => ({
+  title,
+  render: row => (
+    <QuotaBar
+      label={`${title} used by ${row.title}`}
+      used={pick(row.usage)}
+      limit={pick(row.quota)}
+      unit={unit}
+    />
+  ),
+});
+
+const columns: TableColumn<TenantRow>[] = [
+  {
+    title: 'Tenant',
+    field: 'title',
+    render: row => (
+      <>
+        <Typography variant="body2">{row.title}</Typography>
+        <Typography variant="caption" color="textSecondary">
+          {row.organization}
+        </Typography>
+      </>
+    ),
+  },
+  bar('Instances', q => q.instances),
+  bar('Storage', q => q.storageGi, 'GiB'),
+  bar('CPU', q => q.cpu, 'cores'),
+  bar('Memory', q => q.memoryGi, 'GiB'),
+  bar('Backups', q => q.backups),
+];
+
+function tenantRows(
+  organizations: Organization[],
+  results: PromiseSettledResult<TenantQuotaUsage[]>[],
+) {
+  const rows: TenantRow[] = [];
+  const failures: { organization: string; message: string }[] = [];
+  results.forEach((result, index) => {
+    const org = organizations[index];
+    if (result.status === 'rejected') {
+      failures.push({
+        organization: org.title,
+        message: apiErrorMessage(result.reason),
+      });
+      return;
+    }
+    const titles = new Map(org.tenants.map(t => [t.id.toLowerCase(), t.title]));
+    for (const usage of result.value) {
+      rows.push({
+        ...usage,
+        title: titles.get(usage.tenant.toLowerCase()) ?? usage.tenant,
+        organization: org.title,
+      });
+    }
+  });
+  return { rows, failures };
+}
+
+/**
+ * Each tenant's quota: what its databases use of each limit, for every
+ * organization the user may see. An organization whose quotas cannot be read
+ * says why, and the others still show.
+ */
+export const TenantQuotaBars = (props: {
+  organizations: Organization[];
+  /** Goes up when a database changed; the usage reloads. */
+  refreshKey?: number;
+}) => {
+  const { organizations, refreshKey } = props;
+  const dbaasApi = useApi(dbaasApiRef);
+  const { value, loading } = useAsync(
+    () =>
+      Promise.allSettled(organizations.map(org => dbaasApi.listQuotas(org.id))),
+    [dbaasApi, organizations, refreshKey],
+  );
+
+  const showLoading = useDelayedFlag(loading, 250);
+
+  // Memoized: new rows on every render would make the table start over.
+  const { rows, failures } = useMemo(
+    () => tenantRows(organizations, value ?? []),
+    [organizations, value],
+  );
+
+  if (organizations.length === 0) {
+    return (
+      <Typography color="textSecondary">
+        You are not in any organization yet, so there is no quota to show.
+      </Typography>
+    );
+  }
+  if (!value) return <Progress aria-label="Loading the quotas" />;
+  if (rows.length === 0 && failures.length === 0) {
+    return (
+      <Typography color="textSecondary">
+        No team of your organizations has a quota yet.
+      </Typography>
+    );
+  }
+  const many = rows.length > PAGE_SIZE;
+
+  return (
+    <>
+      {failures.map(failure => (
+        <Typography key={failure.organization} color="error" role="alert">
+          Could not read the quotas of {failure.organization}: {failure.message}
+        </Typography>
+      ))}
+      {rows.length > 0 && (
+        <Box mt={failures.length ? 1 : 0}>
+          <ReloadProgress active={showLoading} label="Loading the quotas" />
+          <Table<TenantRow>
+            title="Quota usage"
+            columns={columns}
+            data={rows}
+            options={{
+              paging: many,
+              pageSize: PAGE_SIZE,
+              pageSizeOptions: [PAGE_SIZE, 20, 50],
+              search: many,
+              // material-table's sort label nests focusable elements, which
+              // axe counts as serious; a handful of tenants needs no sorting.
+              sorting: false,
+              padding: 'dense',
+            }}
+          />
+        </Box>
+      )}
+    </>
+  );
+};

@@ -1,0 +1,1 @@
+export { TenantQuotaBars } from './TenantQuotaBars';
