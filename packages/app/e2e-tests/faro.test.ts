@@ -47,7 +47,9 @@ test('Faro sends the portal\u2019s errors and web vitals to the collector', asyn
     await page.goto('/');
     await page.getByRole('button', { name: 'Enter' }).click();
     await expect(
-      page.getByRole('navigation', { name: 'sidebar nav' }),
+      page
+        .getByRole('navigation', { name: 'sidebar nav' })
+        .getByRole('link', { name: 'Databases' }),
     ).toBeVisible();
 
     // An error nobody catches, as a broken component would throw.

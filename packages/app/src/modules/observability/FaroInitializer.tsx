@@ -16,8 +16,9 @@ export function FaroInitializer() {
   const config = useApi(configApiRef);
   useEffect(() => {
     const options = faroOptionsFromConfig(config);
-    // A second root (hot reload, tests) must not stack a second set of instrumentations.
-    if (!options || faro.api) return;
+    // A second root (hot reload, tests) must not stack a second set of
+    // instrumentations. Before initialisation `faro` holds a no-op api but no config.
+    if (!options || faro.config) return;
     initializeFaro({
       ...options,
       instrumentations: getWebInstrumentations({ captureConsole: false }),

@@ -29,6 +29,8 @@ export function databaseColumns(options: {
       title: 'Name',
       field: 'name',
       highlight: true,
+      // Names are dash-separated words: wrapped at a dash they read as two.
+      cellStyle: { whiteSpace: 'nowrap' },
       render: service => (
         <Link
           to={options.entityLink({

@@ -1,0 +1,122 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page, type TestInfo } from '@playwright/test';
+
+// The template's wait step gives a claim a minute to become Active; with the
+// embedded defaults no cluster takes it, so the task ends after that minute.
+test.setTimeout(300_000);
+
+/** Fails with the rule ids and targets of every serious or critical violation. */
+async function expectAccessible(page: Page, what: string) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations
+    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).join(', ')}`);
+  expect(serious, `axe on ${what}`).toEqual([]);
+}
+
+async function screenshot(page: Page, testInfo: TestInfo, name: string) {
+  await page.screenshot({
+    path: testInfo.outputPath(`${name}.png`),
+    fullPage: true,
+  });
+}
+
+/** The quota bar of `resource` for the Payments tenant, e.g. "Instances". */
+function quotaBar(page: Page, resource: string) {
+  return page.getByRole('progressbar', {
+    name: `${resource} used by Payments`,
+  });
+}
+
+test('a developer orders a database, finds it, backs it up and sees the quota move', async ({
+  page,
+}, testInfo) => {
+  // A name of this run: the data directory is fresh in CI, not always locally.
+  const name = `orders-${Date.now().toString(36)}`;
+
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Enter' }).click();
+  const nav = page.getByRole('navigation', { name: 'sidebar nav' });
+  await nav.getByRole('link', { name: 'Databases' }).click();
+  await expect(page).toHaveURL(/\/databases$/);
+  const instancesBefore = Number(
+    await quotaBar(page, 'Instances').getAttribute('aria-valuenow'),
+  );
+  const backupsBefore = Number(
+    await quotaBar(page, 'Backups').getAttribute('aria-valuenow'),
+  );
+
+  // Order it through the "New database" template.
+  await page.getByRole('button', { name: 'New database' }).first().click();
+  await expect(page).toHaveURL(/\/create\/templates\/default\/new-database/);
+  // The guest belongs to one team only, which the picker chooses itself.
+  await expect(page.getByLabel('Tenant')).toHaveValue('Payments');
+  await page.getByLabel('Database name').fill(name);
+  await screenshot(page, testInfo, '1-template-owner');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByLabel('Engine').selectOption({ label: 'PostgreSQL' });
+  await page.getByLabel('Plan').selectOption({ label: 'Shared' });
+  await page.getByLabel('Region').selectOption({ label: 'Lagos' });
+  await page.getByLabel('SKU').selectOption('pg-shared');
+  await expect(page.getByText(/SLA 99(\.\d+)?% \(Shared\)/)).toBeVisible();
+  await screenshot(page, testInfo, '2-template-offering');
+  await page.getByRole('button', { name: 'Review' }).click();
+  await page.getByRole('button', { name: 'Create' }).click();
+
+  // The task commits the claim and waits its minute for the cluster.
+  const open = page.getByRole('button', { name: 'Open the database' });
+  await expect(open).toBeVisible({ timeout: 150_000 });
+  await screenshot(page, testInfo, '3-task-completed');
+
+  // The Databases list shows it, and the instances bar counts it.
+  await nav.getByRole('link', { name: 'Databases' }).click();
+  const row = page.getByRole('row').filter({ hasText: name });
+  await expect(row).toContainText('PostgreSQL');
+  await expect(row).toContainText('Pending');
+  await expect(quotaBar(page, 'Instances')).toHaveAttribute(
+    'aria-valuenow',
+    String(instancesBefore + 1),
+  );
+  await screenshot(page, testInfo, '4-databases');
+  await expectAccessible(page, 'the Databases page');
+
+  // Its entity page: status, the claim committed to the GitOps repository.
+  await row.getByRole('link', { name }).click();
+  await expect(page.getByText(`tenants/payments/${name}.yaml`)).toBeVisible();
+  await expect(page.getByText('Committed', { exact: false })).toBeVisible();
+  await screenshot(page, testInfo, '5-entity-overview');
+  await expectAccessible(page, 'the database overview');
+
+  // Back it up now.
+  await page.getByRole('link', { name: 'Backups', exact: true }).click();
+  await page.getByRole('button', { name: 'Back up now' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel(/Description/).fill('before the e2e migration');
+  await dialog.getByRole('button', { name: 'Start backup' }).click();
+  await expect(
+    page.getByRole('row').filter({ hasText: 'Manual' }).first(),
+  ).toContainText(/pending/i);
+  await screenshot(page, testInfo, '6-entity-backups');
+  await expectAccessible(page, 'the Backups tab');
+
+  // Metrics: no Prometheus in the embedded defaults; the API's message shows.
+  await page.getByRole('link', { name: 'Metrics', exact: true }).click();
+  await expect(
+    page.getByText('Metrics are not configured for this portal'),
+  ).toBeVisible();
+  await screenshot(page, testInfo, '7-entity-metrics');
+  await expectAccessible(page, 'the Metrics tab');
+
+  // Kubernetes: the embedded defaults configure no cluster; the tab says so.
+  await page.getByRole('link', { name: 'Kubernetes', exact: true }).click();
+  await expect(page.getByText(/cluster/i).first()).toBeVisible();
+  await screenshot(page, testInfo, '8-entity-kubernetes');
+
+  // The backups bar moved.
+  await nav.getByRole('link', { name: 'Databases' }).click();
+  await expect(quotaBar(page, 'Backups')).toHaveAttribute(
+    'aria-valuenow',
+    String(backupsBefore + 1),
+  );
+  await screenshot(page, testInfo, '9-databases-after-backup');
+});
