@@ -1,8 +1,13 @@
 import { configFromEnv, type OperatorConfig } from './configFromEnv';
 import { describeError } from './controller/apiErrors';
 import { createLogger } from './logger';
-import { renderClaim, renderFinalBackup } from './render/renderClaim';
+import {
+  renderBackupRequest,
+  renderClaim,
+  renderFinalBackup,
+} from './render/renderClaim';
 import { runOperator } from './runOperator';
+import { claimBackups } from './status/claimBackups';
 import { claimStatusFrom } from './status/claimStatus';
 
 /**
@@ -27,6 +32,8 @@ async function main(): Promise<void> {
     render: renderClaim,
     renderFinalBackup,
     statusFrom: claimStatusFrom,
+    backups: claimBackups,
+    renderBackupRequest,
   });
   logger.info('started', {
     pop: config.context.pop,

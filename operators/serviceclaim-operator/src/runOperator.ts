@@ -28,7 +28,9 @@ export type OperatorParts = Pick<
   ReconcileDeps,
   'render' | 'renderFinalBackup' | 'statusFrom'
 > &
-  Partial<Pick<ReconcileDeps, 'objects' | 'now'>> & {
+  Partial<
+    Pick<ReconcileDeps, 'backups' | 'renderBackupRequest' | 'objects' | 'now'>
+  > & {
     logger?: Logger;
     managedKinds?: ManagedKind[];
     /** Called after each reconcile with the claim's key and how it ended. */
@@ -117,6 +119,8 @@ export async function runOperator(
     render: parts.render,
     renderFinalBackup: parts.renderFinalBackup,
     statusFrom: parts.statusFrom,
+    backups: parts.backups,
+    renderBackupRequest: parts.renderBackupRequest,
     context: config.context,
     logger,
     now: parts.now,

@@ -1,5 +1,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import {
+  CLAIM_ANNOTATIONS,
+  CLAIM_BACKUPS_REPORTED,
   formatZodError,
   serviceClaimSpecSchema,
   type ServiceClaimSpec,
@@ -9,12 +11,15 @@ import { describeError, isConflict, isNotFound } from '../controller/apiErrors';
 import type { ObjectApi } from '../controller/ObjectApi';
 import type { OwnedResources } from '../controller/OwnedResources';
 import type { Logger } from '../logger';
+import { BACKUP_ID_LABEL, requestedBackupId } from '../render/backup';
 import { MANAGED_BY } from '../render/common';
+import type { BackupRequestPlan } from '../render/engines/engineRenderer';
 import type {
   ClaimObject,
   RenderContext,
   RenderedResource,
 } from '../render/types';
+import type { ClaimBackupReader } from '../status/claimBackups';
 import type { ClaimApi, StoredClaim } from './ClaimApi';
 import { ensureCredentials } from './ensureCredentials';
 import { finalBackupState } from './finalBackupState';
@@ -47,6 +52,14 @@ export type ReconcileDeps = {
     observed: KubernetesObject[],
     now: Date,
   ) => ServiceClaimStatus;
+  /** The claim's backups for `status.backups`; without it none are reported. */
+  backups?: ClaimBackupReader;
+  /** What to do about the manual backup the claim's annotation requests. */
+  renderBackupRequest?: (
+    claim: ClaimObject,
+    ctx: RenderContext,
+    backupId: string,
+  ) => BackupRequestPlan;
   context: RenderContext;
   logger: Logger;
   now?: () => Date;
@@ -167,9 +180,14 @@ class ClaimReconcile {
     await this.prune(rendered);
 
     const status = this.deps.statusFrom(view, applied, this.now);
+    const backups = await this.takeRequestedBackup(
+      view,
+      await this.backups(view),
+    );
     await this.writeStatus({
       ...status,
       observedGeneration: this.claim.metadata.generation,
+      ...(backups?.length ? { backups } : {}),
     });
     return { action: 'applied', statusWritten: this.statusWritten };
   }
@@ -243,6 +261,137 @@ class ClaimReconcile {
     return { action: 'deleted', statusWritten: this.statusWritten };
   }
 
+  /**
+   * The claim's backups as its engine's backup objects tell them, read from the
+   * apiserver (the engine makes scheduled ones, which the operator does not
+   * own). When they cannot be read, what the status says already is kept:
+   * backups are history, and a failed read is no reason to drop it.
+   */
+  private async backups(
+    view: ClaimObject,
+  ): Promise<ServiceClaimStatus['backups']> {
+    const reader = this.deps.backups;
+    if (!reader) return undefined;
+    try {
+      const objects: KubernetesObject[] = [];
+      for (const source of reader.sources(view)) {
+        if (
+          !(await this.deps.objects.collectionPath(
+            source.apiVersion,
+            source.kind,
+          ))
+        ) {
+          continue;
+        }
+        let continueToken: string | undefined;
+        do {
+          const page = await this.deps.objects.listPage(
+            source.apiVersion,
+            source.kind,
+            {
+              namespace: view.metadata.namespace,
+              labelSelector: source.labelSelector,
+              limit: 500,
+              continueToken,
+            },
+          );
+          // List items come without apiVersion and kind.
+          objects.push(
+            ...page.items.map(item => ({
+              ...item,
+              apiVersion: source.apiVersion,
+              kind: source.kind,
+            })),
+          );
+          continueToken = page.metadata.continue || undefined;
+        } while (continueToken);
+      }
+      return reader.reports(view, objects);
+    } catch (error) {
+      this.logger.warn("could not read the claim's backups", {
+        error: describeError(error),
+      });
+      return this.claim.status?.backups;
+    }
+  }
+
+  /**
+   * Acts on the manual backup the claim's `dbaas.io/backup-request` names, once:
+   * creates the engine's on-demand backup object unless one was made for it
+   * before (its report is in the status, even if the object is gone since), or
+   * reports the backup failed with the reason when the engine cannot take one.
+   * A failed creation is reported the same way instead of failing the claim:
+   * the database is fine, only the backup is not. Returns the reports to write.
+   */
+  private async takeRequestedBackup(
+    view: ClaimObject,
+    backups: ServiceClaimStatus['backups'],
+  ): Promise<ServiceClaimStatus['backups']> {
+    const annotation =
+      view.metadata.annotations?.[CLAIM_ANNOTATIONS.backupRequest];
+    const plan = this.deps.renderBackupRequest;
+    if (!annotation || !plan || !this.deps.backups) return backups;
+    const backupId = requestedBackupId(view);
+    if (!backupId) {
+      this.logger.warn('the claim requests a backup by an id that is none', {
+        annotation: CLAIM_ANNOTATIONS.backupRequest,
+        value: annotation,
+      });
+      return backups;
+    }
+    if (backups?.some(b => b.backupId === backupId)) return backups;
+    const failed = (name: string, message: string) =>
+      [
+        {
+          name,
+          type: 'manual' as const,
+          backupId,
+          phase: 'failed' as const,
+          message: message.slice(0, 1024),
+        },
+        ...(backups ?? []),
+      ].slice(0, CLAIM_BACKUPS_REPORTED);
+    let request: BackupRequestPlan;
+    try {
+      request = plan(view, this.deps.context, backupId);
+    } catch (error) {
+      return failed(`${view.metadata.name}-${backupId}`, describeError(error));
+    }
+    if (request.kind === 'elsewhere' || request.kind === 'rendered') {
+      return backups;
+    }
+    if (request.kind === 'unavailable') {
+      // Reported on every reconcile while the claim names it: nothing in the
+      // cluster remembers it otherwise.
+      return failed(`${view.metadata.name}-${backupId}`, request.reason);
+    }
+    // Taken before and its object gone since (or its creation failed): the
+    // report stays while the claim names the backup, and it is not taken again.
+    const before = this.claim.status?.backups?.find(
+      b => b.backupId === backupId,
+    );
+    if (before) {
+      return [before, ...(backups ?? [])].slice(0, CLAIM_BACKUPS_REPORTED);
+    }
+    const resource = request.resource;
+    this.deps.owned?.ensureKind(resource);
+    try {
+      await serverSideApply(this.deps.objects, resource);
+    } catch (error) {
+      if (isConflict(error)) throw error;
+      this.logger.warn('could not create the requested backup', {
+        backup: label(resource),
+        error: describeError(error),
+      });
+      return failed(
+        resource.metadata.name,
+        `${label(resource)} could not be created: ${describeError(error)}`,
+      );
+    }
+    this.logger.info('requested backup created', { backup: label(resource) });
+    return this.backups(view);
+  }
+
   /** The claim's resources; a renderer that throws is reported and rethrown. */
   private async render(view: ClaimObject): Promise<RenderedResource[]> {
     try {
@@ -287,6 +436,11 @@ class ClaimReconcile {
       () => serverSideApply(this.deps.objects, request!),
       'Deleting',
     );
+    // The portal learns how the final backup goes before the claim is gone.
+    const backups = await this.backups(claimView(this.claim, parsed.data));
+    if (backups?.length) {
+      await this.writeStatus({ ...this.claim.status, backups });
+    }
     const state = finalBackupState(object);
     if (state === 'failed') {
       const detail = (object as { status?: { error?: string } }).status?.error;
@@ -415,6 +569,8 @@ class ClaimReconcile {
     for (const object of objects) {
       if (wanted.has(identity(object)) || object.metadata?.deletionTimestamp)
         continue;
+      // A requested backup is data taken, not desired state: it stays.
+      if (object.metadata?.labels?.[BACKUP_ID_LABEL]) continue;
       this.logger.info('pruning a resource the claim no longer renders', {
         resource: label(object),
       });

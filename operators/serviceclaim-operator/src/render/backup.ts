@@ -1,3 +1,4 @@
+import { CLAIM_ANNOTATIONS } from '@internal/backstage-plugin-dbaas-common';
 import type { ClaimObject, RenderContext } from './types';
 
 /**
@@ -125,6 +126,25 @@ export function backupsKept(schedule: string, retention: string): number {
     count(hour, 24) *
     (dayOfMonth === '*' && dayOfWeek === '*' ? 1 : 1 / 7);
   return Math.max(1, Math.ceil((retentionMs(retention) / 86_400_000) * perDay));
+}
+
+/**
+ * Label on an engine's on-demand backup object naming the portal's backup it
+ * was made for, so its outcome is reported under that id.
+ */
+export const BACKUP_ID_LABEL = 'dbaas.io/backup-id';
+
+/**
+ * The portal's id of the manual backup the claim requests (its
+ * `dbaas.io/backup-request`), or undefined when it names none or something
+ * that is not a backup id (the portal writes UUIDs; anything else is not a
+ * request it made).
+ */
+export function requestedBackupId(claim: ClaimObject): string | undefined {
+  const value = claim.metadata.annotations?.[CLAIM_ANNOTATIONS.backupRequest];
+  return value && /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/.test(value)
+    ? value
+    : undefined;
 }
 
 /**

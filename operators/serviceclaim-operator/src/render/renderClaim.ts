@@ -1,8 +1,14 @@
-import type { EngineId } from '@internal/backstage-plugin-dbaas-common';
+import {
+  serviceCatalog,
+  type EngineId,
+} from '@internal/backstage-plugin-dbaas-common';
 import { runsIn } from './regions';
 import { aerospike } from './engines/aerospike';
 import { dragonfly } from './engines/dragonfly';
-import type { EngineRenderer } from './engines/engineRenderer';
+import type {
+  BackupRequestPlan,
+  EngineRenderer,
+} from './engines/engineRenderer';
 import { mongodb } from './engines/mongodb';
 import { postgresql } from './engines/postgresql';
 import { scylla } from './engines/scylla';
@@ -62,4 +68,36 @@ export function renderFinalBackup(
 ): RenderedResource | undefined {
   if (!runsIn(claim.spec, ctx.pop)) return undefined;
   return engineRenderers[claim.spec.engine].finalBackup?.(claim, ctx);
+}
+
+/**
+ * What this PoP does about the manual backup `backupId` the portal asked for
+ * (the claim's `dbaas.io/backup-request`). Only the PoP running the claim's
+ * primary acts, so the request is answered once however many regions have the
+ * claim; there, a claim with backups off, or an engine without an on-demand
+ * backup resource, gets the reason it cannot be taken.
+ */
+export function renderBackupRequest(
+  claim: ClaimObject,
+  ctx: RenderContext,
+  backupId: string,
+): BackupRequestPlan {
+  if (!runsIn(claim.spec, ctx.pop) || ctx.pop !== claim.spec.region) {
+    return { kind: 'elsewhere' };
+  }
+  if (!claim.spec.backup.enabled) {
+    return {
+      kind: 'unavailable',
+      reason: 'Backups are off for this database: turn them on to take one.',
+    };
+  }
+  const engine = engineRenderers[claim.spec.engine];
+  if (engine.backupRequest) return engine.backupRequest(claim, ctx, backupId);
+  const name =
+    serviceCatalog.engines.find(e => e.id === claim.spec.engine)?.displayName ??
+    claim.spec.engine;
+  return {
+    kind: 'unavailable',
+    reason: `${name}'s Kubernetes operator has no on-demand backup resource, so no backup can be taken on request; its scheduled backups are not affected.`,
+  };
 }

@@ -1,4 +1,7 @@
-import type { ServiceClaimStatus } from '@internal/backstage-plugin-dbaas-common';
+import type {
+  ClaimBackupReport,
+  ServiceClaimStatus,
+} from '@internal/backstage-plugin-dbaas-common';
 import type { ClaimObject } from '../render/types';
 
 /**
@@ -11,7 +14,9 @@ export type ObservedResource = {
   metadata?: {
     name?: string;
     generation?: number;
+    labels?: Record<string, string>;
     annotations?: Record<string, string>;
+    creationTimestamp?: Date | string;
   };
   spec?: unknown;
   status?: unknown;
@@ -38,6 +43,27 @@ export type BackupHealth = {
 
 export type Connection = NonNullable<ServiceClaimStatus['connection']>;
 
+/** Objects of one kind in the claim's namespace, by label selector. */
+export type BackupSource = {
+  apiVersion: string;
+  kind: string;
+  labelSelector: string;
+};
+
+/**
+ * How an engine's backup objects (those its operator makes on a schedule and
+ * those the ServiceClaim operator asks for) read as the claim's backups.
+ */
+export type EngineBackupReader = {
+  /** Where the claim's backup objects are; read on every reconcile. */
+  sources(claim: ClaimObject): BackupSource[];
+  /**
+   * The claim's backups among `objects`, in any order; objects that are not
+   * the claim's backups (made by hand, of another cluster) are left out.
+   */
+  reports(objects: ObservedResource[], claim: ClaimObject): ClaimBackupReport[];
+};
+
 /** What claimStatusFrom needs from each engine. */
 export type EngineStatusReader = {
   /** The kind of the engine's own resource (YBUniverse, Cluster, ...). */
@@ -53,6 +79,8 @@ export type EngineStatusReader = {
     observed: ObservedResource[],
     claim: ClaimObject,
   ): BackupHealth;
+  /** The engine's backup objects, for engines whose operator has them. */
+  backups?: EngineBackupReader;
   /** Where clients connect; undefined while the engine has not said. */
   connection(
     resource: ObservedResource,

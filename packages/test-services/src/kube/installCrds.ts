@@ -1,10 +1,15 @@
-import { ApiextensionsV1Api, type KubeConfig } from '@kubernetes/client-node';
+import {
+  ApiextensionsV1Api,
+  type KubeConfig,
+  type V1CustomResourceDefinition,
+} from '@kubernetes/client-node';
 import { loadCrds, type CrdFile } from './crdFiles';
 
 /**
  * Creates the CRDs (by default: shared/crds and the project's own) and waits until
- * the apiserver serves each. CRDs already there are left as they are, so suites can
- * share one apiserver.
+ * the apiserver serves each. A CRD already there is replaced by the file's, so that
+ * suites sharing one long-running apiserver test against the schema the chart ships
+ * now, not the one some earlier run installed (an older schema prunes new fields).
  */
 export async function installCrds(
   kc: KubeConfig,
@@ -16,6 +21,7 @@ export async function installCrds(
       await extensions.createCustomResourceDefinition({ body: crd });
     } catch (error: any) {
       if (error.code !== 409) throw error;
+      await replaceCrd(extensions, crd);
     }
   }
   for (const { crd } of crds) {
@@ -31,4 +37,30 @@ export async function installCrds(
     }
   }
   return crds;
+}
+
+async function replaceCrd(
+  extensions: ApiextensionsV1Api,
+  crd: V1CustomResourceDefinition,
+): Promise<void> {
+  const name = crd.metadata!.name!;
+  for (let attempt = 0; ; attempt++) {
+    const current = await extensions.readCustomResourceDefinition({ name });
+    try {
+      await extensions.replaceCustomResourceDefinition({
+        name,
+        body: {
+          ...crd,
+          metadata: {
+            ...crd.metadata,
+            resourceVersion: current.metadata?.resourceVersion,
+          },
+        },
+      });
+      return;
+    } catch (error: any) {
+      // Another suite replaced it meanwhile: read it again and retry.
+      if (error.code !== 409 || attempt > 5) throw error;
+    }
+  }
 }

@@ -114,7 +114,10 @@ const authFactory = createServiceFactory({
  */
 export async function startDbaasBackend(options?: {
   knex?: Knex;
+  /** The plugin's config, under `dbaas`. */
   config?: Record<string, unknown>;
+  /** Config outside `dbaas` (the `kubernetes` clusters the status watch reads). */
+  rootConfig?: Record<string, unknown>;
 }): Promise<{
   server: Server;
   stop: () => Promise<void>;
@@ -140,6 +143,7 @@ export async function startDbaasBackend(options?: {
         : []),
       mockServices.rootConfig.factory({
         data: {
+          ...options?.rootConfig,
           permission: { enabled: true },
           dbaas: {
             permissions: { platformAdmins: ['group:default/platform'] },

@@ -28,7 +28,7 @@ export interface BackupStore {
     report: Pick<Backup, 'status'> &
       Partial<Pick<Backup, 'sizeBytes' | 'startedAt' | 'completedAt'>>,
   ): Promise<void>;
-  /** How many backups the tenant keeps (all but failed ones). */
+  /** How many backups count against the tenant's quota (requested ones that did not fail). */
   countBackups(tenant: string): Promise<number>;
   createRestore(
     input: {

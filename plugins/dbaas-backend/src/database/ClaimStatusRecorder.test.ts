@@ -5,7 +5,11 @@ import {
 } from '@internal/backstage-plugin-dbaas-common';
 import { withTestPostgres } from '@internal/test-services';
 import { ClaimStatusRecorder, type ClaimEvent } from './ClaimStatusRecorder';
-import { DatabaseServiceStore } from './DatabaseServiceStore';
+import { DatabaseBackupStore } from './DatabaseBackupStore';
+import {
+  DatabaseServiceStore,
+  DEFAULT_TENANT_QUOTA,
+} from './DatabaseServiceStore';
 import { TimelineStore } from './TimelineStore';
 
 jest.setTimeout(60_000);
@@ -37,7 +41,8 @@ describe.each(databases.eachSupportedId())('ClaimStatusRecorder on %s', id => {
         status: status as ClaimEvent['status'],
         observedAt: new Date(),
       });
-    return { store, timeline, recorder, record, event };
+    const backups = new DatabaseBackupStore(knex, DEFAULT_TENANT_QUOTA);
+    return { store, timeline, recorder, record, event, backups };
   }
 
   it('turns what the cluster reports into the status and the timeline', async () => {
@@ -108,5 +113,142 @@ describe.each(databases.eachSupportedId())('ClaimStatusRecorder on %s', id => {
     expect((await timeline.list(record.id)).map(s => s.step)).toEqual([
       'synced',
     ]);
+  });
+
+  it('records the backups the cluster reports: requested ones by id, scheduled ones once', async () => {
+    const { record, event, backups } = await setUp();
+    const manual = await backups.createBackup({
+      serviceId: record.id,
+      tenant: record.tenant,
+      type: 'manual',
+      description: 'Before the migration',
+      createdBy: 'user:default/ada',
+    });
+    const reported = {
+      phase: 'Active',
+      backups: [
+        {
+          name: 'orders-backup-20260301020000',
+          type: 'scheduled',
+          phase: 'completed',
+          startedAt: '2026-03-01T02:00:01Z',
+          completedAt: '2026-03-01T02:04:30Z',
+          sizeBytes: 1_048_576,
+        },
+        {
+          name: `orders-${manual.id}`,
+          type: 'manual',
+          backupId: manual.id,
+          phase: 'failed',
+          startedAt: '2026-03-01T03:00:00Z',
+          message: 'barman-cloud-backup: no credentials',
+        },
+      ],
+    };
+
+    expect(await event('MODIFIED', reported)).toBeDefined();
+    const list = await backups.listBackups(record.id);
+    expect(list).toHaveLength(2);
+    expect(list.find(b => b.id === manual.id)).toMatchObject({
+      type: 'manual',
+      status: 'failed',
+      description: 'Before the migration',
+      startedAt: '2026-03-01T03:00:00.000Z',
+      message: 'barman-cloud-backup: no credentials',
+      createdBy: 'user:default/ada',
+    });
+    expect(list.find(b => b.type === 'scheduled')).toMatchObject({
+      status: 'completed',
+      startedAt: '2026-03-01T02:00:01.000Z',
+      completedAt: '2026-03-01T02:04:30.000Z',
+      sizeBytes: 1_048_576,
+      createdBy: 'schedule:lagos',
+    });
+
+    // The same report again (every resync sends it) records nothing new.
+    expect(await event('MODIFIED', reported)).toBeUndefined();
+    expect(await backups.listBackups(record.id)).toEqual(list);
+  });
+
+  it('follows a scheduled backup from running to completed without a second row', async () => {
+    const { record, event, backups } = await setUp();
+    const backup = (phase: string, extra: object = {}) => ({
+      phase: 'Active',
+      backups: [
+        {
+          name: 'orders-backup-1',
+          type: 'scheduled',
+          phase,
+          startedAt: '2026-03-01T02:00:01Z',
+          ...extra,
+        },
+      ],
+    });
+    await event('MODIFIED', backup('running'));
+    expect(await backups.listBackups(record.id)).toMatchObject([
+      { type: 'scheduled', status: 'running' },
+    ]);
+    await event(
+      'MODIFIED',
+      backup('completed', { completedAt: '2026-03-01T02:09:00Z' }),
+    );
+    expect(await backups.listBackups(record.id)).toMatchObject([
+      {
+        type: 'scheduled',
+        status: 'completed',
+        completedAt: '2026-03-01T02:09:00.000Z',
+      },
+    ]);
+    // The engine's retention keeps scheduled backups, not the tenant's quota.
+    expect(await backups.countBackups(record.tenant)).toBe(0);
+  });
+
+  it("records the final backup's outcome while the database is being deleted", async () => {
+    const { store, record, event, backups } = await setUp();
+    await store.markDeleting(record.id, async (tx, marked) => {
+      await backups.createBackup(
+        {
+          serviceId: marked.id,
+          tenant: marked.tenant,
+          type: 'final',
+          createdBy: 'user:default/ada',
+        },
+        undefined,
+        tx,
+      );
+    });
+    // The operator knows the final backup by its object only.
+    await event('MODIFIED', {
+      phase: 'Deleting',
+      backups: [
+        {
+          name: 'orders-final',
+          type: 'final',
+          phase: 'completed',
+          startedAt: '2026-03-01T04:00:00Z',
+          completedAt: '2026-03-01T04:03:00Z',
+        },
+      ],
+    });
+    expect(await backups.listBackups(record.id)).toMatchObject([
+      { type: 'final', status: 'completed' },
+    ]);
+  });
+
+  it('leaves out reports about backups it cannot place', async () => {
+    const { record, event, backups } = await setUp();
+    await event('MODIFIED', {
+      backups: [
+        // Another database's id, and an id that is none.
+        {
+          name: 'orders-x',
+          type: 'manual',
+          backupId: '00000000-0000-4000-8000-000000000000',
+          phase: 'completed',
+        },
+        { name: 'orders-y', type: 'manual', backupId: 'x', phase: 'failed' },
+      ],
+    });
+    expect(await backups.listBackups(record.id)).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import {
   type TimelineStep,
 } from '@internal/backstage-plugin-dbaas-common';
 import type { Knex } from 'knex';
+import { recordBackupReports } from './recordBackupReports';
 import { toServiceRecord, type RawServiceRow } from './serviceRows';
 import type { ServiceRecord } from './ServiceStore';
 import type { TimelineStore } from './TimelineStore';
@@ -30,7 +31,8 @@ const stepOfPhase: Partial<
 /**
  * Turns what the clusters report about claims into the database's status and
  * timeline: first sight in a cluster is `synced`, phase changes are their own
- * steps, and a claim gone from the cluster while Deleting is the end of the
+ * steps, the backups it reports update the database's backups (see
+ * recordBackupReports), and a claim gone from the cluster while Deleting is the end of the
  * database (its row is kept, marked deleted, and no longer counts in quotas).
  */
 export class ClaimStatusRecorder {
@@ -108,6 +110,15 @@ export class ClaimStatusRecorder {
             ...(ready?.message ? { detail: ready.message } : {}),
           });
         }
+      }
+      if (status.data.backups?.length) {
+        const backups = await recordBackupReports(
+          tx,
+          { id: row.id, tenant: row.tenant },
+          status.data.backups,
+          { cluster: event.cluster, observedAt: at },
+        );
+        recorded ||= backups;
       }
       if (Object.keys(updates).length > 0) {
         await tx('service_instances')

@@ -7,7 +7,7 @@ import { lockQuota } from './quotas';
 import { toIso } from './serviceRows';
 import type { InTransaction, TenantQuota } from './ServiceStore';
 
-type RawBackupRow = {
+export type RawBackupRow = {
   id: string;
   service_id: string;
   tenant: string;
@@ -18,6 +18,9 @@ type RawBackupRow = {
   storage_path: string | null;
   started_at: Date | string | null;
   completed_at: Date | string | null;
+  /** The engine's backup object, once a cluster reported one. */
+  engine_backup_name: string | null;
+  status_message: string | null;
   created_by: string;
   created_at: Date | string;
 };
@@ -42,6 +45,7 @@ function toBackup(row: RawBackupRow): Backup {
     ...(row.size_bytes !== null ? { sizeBytes: Number(row.size_bytes) } : {}),
     ...(row.started_at ? { startedAt: toIso(row.started_at) } : {}),
     ...(row.completed_at ? { completedAt: toIso(row.completed_at) } : {}),
+    ...(row.status_message ? { message: row.status_message } : {}),
     createdBy: row.created_by,
     createdAt: toIso(row.created_at),
   };
@@ -90,6 +94,8 @@ export class DatabaseBackupStore implements BackupStore {
         storage_path: null,
         started_at: null,
         completed_at: null,
+        engine_backup_name: null,
+        status_message: null,
         created_by: input.createdBy,
         created_at: new Date(),
       };
@@ -177,10 +183,17 @@ export class DatabaseBackupStore implements BackupStore {
     });
   }
 
+  /**
+   * The backups the quota counts: those people asked for that did not fail.
+   * Scheduled backups are the engine's, kept by the claim's retention; the
+   * portal learns when they are taken but not when the engine expires them,
+   * so counting them would fill the quota with backups long gone.
+   */
   private async count(db: Knex | Knex.Transaction, tenant: string) {
     const [{ count }] = await db('service_backups')
       .where({ tenant })
       .whereNot({ status: 'failed' })
+      .whereNot({ type: 'scheduled' })
       .count({ count: '*' });
     return Number(count);
   }

@@ -30,6 +30,8 @@ export type ServiceRecord = {
   };
   footprint: ClaimFootprint;
   generation: number;
+  /** The latest manual backup requested through the claim (its backup id). */
+  backupRequest?: string;
   createdBy: string;
   createdAt: string;
   updatedAt: string;

@@ -16,6 +16,7 @@ export type RawServiceRow = {
   gitops_commit?: string | null;
   gitops_commit_url?: string | null;
   gitops_pull_request_url?: string | null;
+  backup_request?: string | null;
   storage_gi: number;
   cpu: number;
   memory_gi: number;
@@ -60,6 +61,7 @@ export function toServiceRecord(row: RawServiceRow): ServiceRecord {
       memoryGi: Number(row.memory_gi),
     },
     generation: Number(row.generation),
+    ...(row.backup_request ? { backupRequest: row.backup_request } : {}),
     createdBy: row.created_by,
     createdAt: toIso(row.created_at),
     updatedAt: toIso(row.updated_at),

@@ -134,4 +134,80 @@ describe('the GitOps provisioner behind the API', () => {
       await backend.stop();
     }
   });
+
+  it('hands a manual backup to the cluster as an annotation on the claim, which later commits keep', async () => {
+    const repo = path.join(dir, 'gitops.git');
+    const backend = await startDbaasBackend({
+      config: { gitops: { localPath: repo } },
+    });
+    const api = (method: 'get' | 'post' | 'put', url: string, body?: object) =>
+      request(backend.server)
+        [method](`/api/dbaas/v1${url}`)
+        .set('Authorization', backend.as(ADA))
+        .send(body);
+    const annotations = () =>
+      (
+        yaml.load(git(repo, 'show', 'main:tenants/payments/orders.yaml')) as {
+          metadata: { annotations: Record<string, string> };
+        }
+      ).metadata.annotations;
+    try {
+      const created = await api('post', '/services', {
+        name: 'orders',
+        tenant: PAYMENTS,
+        engine: 'postgresql',
+        plan: 'dedicated',
+        region: 'lagos',
+      });
+      expect(annotations()['dbaas.io/backup-request']).toBeUndefined();
+
+      const backup = await api('post', `/services/${created.body.id}/backups`, {
+        description: 'Before the migration',
+      });
+      expect(backup.status).toBe(201);
+      expect(annotations()['dbaas.io/backup-request']).toBe(backup.body.id);
+      expect(git(repo, 'log', '-1', '--format=%s', 'main')).toBe(
+        `Back up database orders of group:default/payments (backup ${backup.body.id})\n`,
+      );
+      const details = await api('get', `/services/${created.body.id}`);
+      expect(details.body.timeline.at(-1)).toMatchObject({
+        step: 'committed',
+        detail: expect.stringMatching(
+          new RegExp(`^backup ${backup.body.id} requested in [0-9a-f]{40}$`),
+        ),
+      });
+
+      // A later change is written from the record: the request stays.
+      await api('put', `/services/${created.body.id}`, {
+        config: { storageSize: '500Gi' },
+      });
+      expect(claimAtHead(repo).spec.storage.size).toBe('500Gi');
+      expect(annotations()['dbaas.io/backup-request']).toBe(backup.body.id);
+
+      // A request the repository does not take is not recorded.
+      const head = git(repo, 'rev-parse', 'main');
+      fs.renameSync(repo, `${repo}.away`);
+      fs.writeFileSync(repo, 'not a repository');
+      const refused = await api(
+        'post',
+        `/services/${created.body.id}/backups`,
+        {},
+      );
+      expect(refused.status).toBe(503);
+      fs.rmSync(repo);
+      fs.renameSync(`${repo}.away`, repo);
+      expect(git(repo, 'rev-parse', 'main')).toBe(head);
+      const list = await api('get', `/services/${created.body.id}/backups`);
+      expect(list.body.data.map((b: { id: string }) => b.id)).toEqual([
+        backup.body.id,
+      ]);
+      // ... and does not replace the request the claim carries.
+      await api('put', `/services/${created.body.id}`, {
+        config: { storageSize: '600Gi' },
+      });
+      expect(annotations()['dbaas.io/backup-request']).toBe(backup.body.id);
+    } finally {
+      await backend.stop();
+    }
+  });
 });

@@ -1,10 +1,16 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { ServiceUnavailableError, toError } from '@backstage/errors';
+import {
+  NotFoundError,
+  ServiceUnavailableError,
+  toError,
+} from '@backstage/errors';
 import {
   claimFilePath,
   claimManifestYaml,
+  type Backup,
 } from '@internal/backstage-plugin-dbaas-common';
 import type { Knex } from 'knex';
+import { toServiceRecord, type RawServiceRow } from '../database/serviceRows';
 import type { ServiceRecord } from '../database/ServiceStore';
 import type { TimelineStore } from '../database/TimelineStore';
 import type { GitOpsWriter } from '../gitops/GitOpsWriter';
@@ -55,9 +61,49 @@ export class GitOpsProvisioner implements ServiceProvisioner {
     );
   }
 
-  // Manual backups and restores reach the clusters through the operator's own
-  // resources (issue 7); until it exists they are recorded and stay pending.
-  async requestBackup(): Promise<void> {}
+  /**
+   * A manual backup is committed as the claim again, annotated with the
+   * backup's id (`dbaas.io/backup-request`); the operator takes the engine's
+   * on-demand backup for an id it has not acted on and reports it back under
+   * that id. The id is kept on the database's row, so every later commit of
+   * the claim carries it and no apply reads as a withdrawn request.
+   *
+   * A final backup is not committed: the claim's removal follows in the same
+   * transaction, and the operator's finalizer takes the final backup itself.
+   */
+  async requestBackup(
+    claim: ServiceRecord,
+    backup: Backup,
+    tx: Knex.Transaction,
+  ): Promise<void> {
+    if (backup.type !== 'manual') return;
+    // The claim as it is now, not as the request found it: a change committed
+    // meanwhile must not be written back to its previous spec.
+    const query = tx<RawServiceRow>('service_instances')
+      .where({ id: claim.id })
+      .first();
+    const row = await (tx.client.config.client === 'pg'
+      ? query.forUpdate()
+      : query);
+    if (!row) {
+      throw new NotFoundError(`Database ${claim.name} is gone`);
+    }
+    await tx('service_instances')
+      .where({ id: claim.id })
+      .update({ backup_request: backup.id });
+    const requested = toServiceRecord({ ...row, backup_request: backup.id });
+    await this.write(
+      requested,
+      tx,
+      claimManifestYaml(requested),
+      `Back up database ${requested.name} of ${requested.tenant} (backup ${backup.id})`,
+      `backup-${backup.id}`,
+      `backup ${backup.id} requested`,
+    );
+  }
+
+  // Restores are recorded and stay pending: nothing hands them to the
+  // clusters yet (docs/engines.md in the operator).
   async requestRestore(): Promise<void> {}
 
   private async write(
@@ -66,6 +112,8 @@ export class GitOpsProvisioner implements ServiceProvisioner {
     content: string | null,
     message: string,
     step: string,
+    /** What the commit is for, when it is not the claim's generation. */
+    purpose?: string,
   ) {
     const path = claimFilePath(claim.tenant, claim.name);
     const tenantFolder = path.split('/')[1];
@@ -101,13 +149,14 @@ export class GitOpsProvisioner implements ServiceProvisioner {
         gitops_pull_request_url: pullRequestUrl ?? null,
       });
     const commit = content === null ? `removed in ${sha}` : sha;
+    const detail = purpose ? `${purpose} in ${commit}` : commit;
     await this.timeline.add(tx, {
       serviceId: claim.id,
       step: 'committed',
       generation: claim.generation,
       detail: pullRequestUrl
-        ? `${commit}, proposed in ${pullRequestUrl}`
-        : commit,
+        ? `${detail}, proposed in ${pullRequestUrl}`
+        : detail,
     });
     // The caller answers with this record: let it show where the claim went.
     claim.gitops = {

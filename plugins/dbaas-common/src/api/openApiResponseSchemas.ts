@@ -210,6 +210,7 @@ const backup = object<Backup>(
       sizeBytes: integer,
       startedAt: timestamp,
       completedAt: timestamp,
+      message: string,
     },
   },
   'A backup of a database.',

@@ -95,6 +95,8 @@ export type Backup = {
   sizeBytes?: number;
   startedAt?: string;
   completedAt?: string;
+  /** What the cluster said about it, for people (why it failed, above all). */
+  message?: string;
   createdBy: string;
   createdAt: string;
 };

@@ -20,6 +20,32 @@ export const claimConditionSchema = z.object({
   observedGeneration: z.number().int().min(0).optional(),
 });
 
+/** How many of a claim's backups its status lists (the newest). @public */
+export const CLAIM_BACKUPS_REPORTED = 20;
+
+/**
+ * A backup the engine's operator knows of, as the claim's status reports it.
+ * `backupId` is the portal's id of a manual or final backup the portal asked
+ * for; a scheduled backup has none and is known by `name`, the engine object's.
+ * @public
+ */
+export const claimBackupReportSchema = z.object({
+  /** The engine's backup object (CloudNativePG Backup, ...), unique per claim. */
+  name: z.string().min(1).max(253),
+  type: z.enum(['scheduled', 'manual', 'final']),
+  phase: z.enum(['pending', 'running', 'completed', 'failed']),
+  backupId: z.string().min(1).max(64).optional(),
+  /** RFC 3339 times as the engine's operator wrote them. */
+  startedAt: z.string().min(1).optional(),
+  completedAt: z.string().min(1).optional(),
+  sizeBytes: z.number().int().min(0).optional(),
+  /** What the engine's operator says about it, for people (a failure's cause). */
+  message: z.string().max(1024).optional(),
+});
+
+/** @public */
+export type ClaimBackupReport = z.infer<typeof claimBackupReportSchema>;
+
 /**
  * What the operator reports back. Connection details name the Secret holding the
  * password; the password itself never appears in a claim.
@@ -42,6 +68,11 @@ export const serviceClaimStatusSchema = z.object({
     .optional(),
   endpoints: z
     .array(z.object({ name: z.string().min(1), url: z.string().min(1) }))
+    .optional(),
+  /** The claim's most recent backups, newest first. */
+  backups: z
+    .array(claimBackupReportSchema)
+    .max(CLAIM_BACKUPS_REPORTED)
     .optional(),
 });
 

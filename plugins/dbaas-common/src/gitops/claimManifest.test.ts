@@ -61,6 +61,24 @@ describe('claimManifest', () => {
     });
   });
 
+  it('names the latest requested backup for the operator, and nothing without one', () => {
+    const backupId = '0b5d7e0e-6c1a-4f55-8d0e-3f9a4d2c7b11';
+    expect(
+      claimManifest({ ...record, backupRequest: backupId }).metadata
+        .annotations,
+    ).toEqual({
+      'dbaas.io/organization': 'group:default/acme',
+      'dbaas.io/generation': '3',
+      'dbaas.io/backup-request': backupId,
+    });
+    expect(claimManifestYaml({ ...record, backupRequest: backupId })).toContain(
+      `dbaas.io/backup-request: ${backupId}`,
+    );
+    expect(
+      Object.keys(claimManifest(record).metadata.annotations),
+    ).not.toContain('dbaas.io/backup-request');
+  });
+
   it('has label values an apiserver accepts, whatever the tenant is called', () => {
     const manifest = claimManifest({
       ...record,

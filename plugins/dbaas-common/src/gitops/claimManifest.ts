@@ -17,6 +17,12 @@ export type ClaimManifestInput = {
   organization?: string;
   name: string;
   generation?: number;
+  /**
+   * The latest manual backup requested of the database (the portal's backup
+   * id); the operator takes it once. Kept on every later commit: a claim
+   * written without it would read as no request.
+   */
+  backupRequest?: string;
   spec: ServiceClaimSpec;
 };
 
@@ -37,6 +43,8 @@ export type ServiceClaimManifest = {
 export const CLAIM_ANNOTATIONS = {
   organization: 'dbaas.io/organization',
   generation: 'dbaas.io/generation',
+  /** The portal's id of the latest manual backup requested of the database. */
+  backupRequest: 'dbaas.io/backup-request',
 } as const;
 
 const HEADER =
@@ -117,6 +125,9 @@ export function claimManifest(
           : {}),
         ...(record.generation !== undefined
           ? { [CLAIM_ANNOTATIONS.generation]: String(record.generation) }
+          : {}),
+        ...(record.backupRequest
+          ? { [CLAIM_ANNOTATIONS.backupRequest]: record.backupRequest }
           : {}),
       },
     },

@@ -5,6 +5,7 @@ import {
   cronWithSeconds,
   type BackupTarget,
   backupWiring,
+  requestedBackupId,
 } from '../backup';
 import {
   TOPOLOGY_ANNOTATION,
@@ -19,7 +20,7 @@ import { containerResources } from '../sizes';
 import { DATABASE_USER, PASSWORD_KEY, credentialsSecret } from '../credentials';
 import { HELPER_IMAGES, engineRelease } from '../images';
 import type { ClaimObject, RenderContext, RenderedResource } from '../types';
-import type { EngineRenderer } from './engineRenderer';
+import type { BackupRequestPlan, EngineRenderer } from './engineRenderer';
 
 const API = 'asdb.aerospike.com/v1';
 const BACKUP_API = 'asdb.aerospike.com/v1beta1';
@@ -76,6 +77,7 @@ function backupResources(
   // The backup service's own names must start with `<namespace>-<backup name>`.
   const prefix = `${namespace}-${service}`;
   const ns = aerospikeNamespace(claim);
+  const requested = requestedBackupId(claim);
   const objectStorageMount =
     target.scheme === 's3'
       ? {
@@ -136,6 +138,15 @@ function backupResources(
       {
         spec: {
           backupService: { name: service, namespace },
+          // The operator triggers an on-demand backup for an id it has not
+          // run; keeping the id here while the claim names it runs it once.
+          ...(requested
+            ? {
+                onDemandBackups: [
+                  { id: requested, routineName: `${prefix}-routine` },
+                ],
+              }
+            : {}),
           config: {
             'aerospike-cluster': {
               [`${prefix}-cluster`]: {
@@ -373,9 +384,30 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
   ];
 }
 
+/**
+ * An on-demand backup is one of the AerospikeBackup routine's, asked for in
+ * that resource's spec (see backupResources), so there is only something to
+ * do where the routine is rendered.
+ */
+function backupRequest(
+  claim: ClaimObject,
+  ctx: RenderContext,
+): BackupRequestPlan {
+  const target = backupTarget(claim, ctx);
+  if (!target || target.scheme === 'azure' || !claim.spec.backup.schedule) {
+    return {
+      kind: 'unavailable',
+      reason:
+        "Aerospike's on-demand backups run a backup routine of the backup service, which exists only with an S3 or GCS backup destination and a schedule.",
+    };
+  }
+  return { kind: 'rendered' };
+}
+
 /** Aerospike on the Aerospike Kubernetes Operator. */
 export const aerospike: EngineRenderer = {
   render,
+  backupRequest,
   podSelector: claim => ({ [CR_LABEL]: claim.metadata.name }),
   clientPorts: [3000],
   metrics: {

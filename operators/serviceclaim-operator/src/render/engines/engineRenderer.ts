@@ -21,6 +21,18 @@ export type EngineMetrics = {
   queries: string;
 };
 
+/**
+ * What this PoP does about a manual backup the portal requested: create the
+ * engine's on-demand backup object, report that it cannot (and why), or leave
+ * it to the PoP running the claim's primary.
+ */
+export type BackupRequestPlan =
+  | { kind: 'create'; resource: RenderedResource }
+  /** The engine resource the claim renders carries the request itself. */
+  | { kind: 'rendered' }
+  | { kind: 'unavailable'; reason: string }
+  | { kind: 'elsewhere' };
+
 /** What renderClaim needs from each engine besides its own resources. */
 export type EngineRenderer = {
   /**
@@ -41,6 +53,15 @@ export type EngineRenderer = {
     claim: ClaimObject,
     ctx: RenderContext,
   ): RenderedResource | undefined;
+  /**
+   * The on-demand backup object for the portal's backup `backupId`, in the
+   * claim's primary PoP with backups on; engines without one leave it out.
+   */
+  backupRequest?(
+    claim: ClaimObject,
+    ctx: RenderContext,
+    backupId: string,
+  ): BackupRequestPlan;
   /** Labels on every pod of the claim's cluster, for the NetworkPolicy. */
   podSelector(claim: ClaimObject): Record<string, string>;
   /** Ports clients connect to: the only ones open to allowedCIDRs. */

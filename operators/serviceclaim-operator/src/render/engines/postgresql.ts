@@ -6,6 +6,7 @@ import {
   cronWithSeconds,
   retentionDays,
   type BackupTarget,
+  BACKUP_ID_LABEL,
   backupWiring,
 } from '../backup';
 import {
@@ -24,7 +25,7 @@ import { claimRegions, regionShare } from '../regions';
 import { containerResources } from '../sizes';
 import { engineRelease } from '../images';
 import type { ClaimObject, RenderContext, RenderedResource } from '../types';
-import type { EngineRenderer } from './engineRenderer';
+import type { BackupRequestPlan, EngineRenderer } from './engineRenderer';
 
 const API = 'postgresql.cnpg.io/v1';
 /** The external cluster a replica cluster recovers and follows from. */
@@ -242,10 +243,47 @@ function finalBackup(
   );
 }
 
+/**
+ * A Backup of the primary cluster for a backup the portal requested, labelled
+ * with its id; it is kept when the operator prunes (it records data taken,
+ * not desired state) and goes with the claim.
+ */
+function backupRequest(
+  claim: ClaimObject,
+  ctx: RenderContext,
+  backupId: string,
+): BackupRequestPlan {
+  if (!backupTarget(claim, ctx)) {
+    return {
+      kind: 'unavailable',
+      reason:
+        'There is no backup destination: set spec.backup.destination, or the PoP default.',
+    };
+  }
+  const backup = resource(
+    claim,
+    {
+      apiVersion: API,
+      kind: 'Backup',
+      name: `${claim.metadata.name}-${backupId}`,
+      component: 'backup',
+    },
+    {
+      spec: {
+        cluster: { name: claim.metadata.name },
+        method: 'barmanObjectStore',
+      },
+    },
+  );
+  backup.metadata.labels[BACKUP_ID_LABEL] = backupId;
+  return { kind: 'create', resource: backup };
+}
+
 /** PostgreSQL on CloudNativePG. */
 export const postgresql: EngineRenderer = {
   render,
   finalBackup,
+  backupRequest,
   // A replica cluster needs the primary's WAL archive to follow.
   runsHere: (claim, ctx) =>
     ctx.pop === claim.spec.region || backupTarget(claim, ctx) !== undefined,

@@ -10,6 +10,7 @@ import {
   retentionMs,
   type BackupTarget,
   backupWiring,
+  BACKUP_ID_LABEL,
 } from '../backup';
 import {
   TOPOLOGY_ANNOTATION,
@@ -23,7 +24,7 @@ import { storageGi } from '../sizes';
 import { credentialsSecret } from '../credentials';
 import { engineRelease } from '../images';
 import type { ClaimObject, RenderContext, RenderedResource } from '../types';
-import type { EngineRenderer } from './engineRenderer';
+import type { BackupRequestPlan, EngineRenderer } from './engineRenderer';
 
 const API = 'operator.yugabyte.io/v1alpha1';
 /** Our label telling masters from tservers: YBA's own pod labels are not an API. */
@@ -220,9 +221,51 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
   return resources;
 }
 
+/**
+ * A YugabyteDB Anywhere Backup of the universe's YSQL database for a backup the
+ * portal requested, to the storage config the schedule uses (there is none
+ * without a schedule), labelled with the backup's id.
+ */
+function backupRequest(
+  claim: ClaimObject,
+  ctx: RenderContext,
+  backupId: string,
+): BackupRequestPlan {
+  const { name } = claim.metadata;
+  const { backup } = claim.spec;
+  if (!backupTarget(claim, ctx) || !backup.schedule) {
+    return {
+      kind: 'unavailable',
+      reason:
+        "YugabyteDB's Backup needs the database's storage config, which exists only with a backup destination and schedule.",
+    };
+  }
+  const request = resource(
+    claim,
+    {
+      apiVersion: API,
+      kind: 'Backup',
+      name: `${name}-${backupId}`,
+      component: 'backup',
+    },
+    {
+      spec: {
+        backupType: 'PGSQL_TABLE_TYPE',
+        keyspace: 'yugabyte',
+        storageConfig: `${name}-backup`,
+        universe: name,
+        timeBeforeDelete: retentionMs(backup.retention ?? '14d'),
+      },
+    },
+  );
+  request.metadata.labels[BACKUP_ID_LABEL] = backupId;
+  return { kind: 'create', resource: request };
+}
+
 /** YugabyteDB on the YugabyteDB Anywhere operator. */
 export const yugabyte: EngineRenderer = {
   render,
+  backupRequest,
   podSelector: claim => ({ [DBAAS_LABELS.serviceName]: claim.metadata.name }),
   clientPorts: [5433],
   metrics: {

@@ -1,4 +1,12 @@
-import type { BackupHealth, EngineStatusReader } from '../engineStatus';
+import type { ClaimBackupReport } from '@internal/backstage-plugin-dbaas-common';
+import { BACKUP_ID_LABEL } from '../../render/backup';
+import { MANAGED_BY } from '../../render/common';
+import type {
+  BackupHealth,
+  EngineBackupReader,
+  EngineStatusReader,
+  ObservedResource,
+} from '../engineStatus';
 import { conditionOf, ofKind, specOf, statusOf } from '../engineStatus';
 
 const HEALTHY = 'Cluster in healthy state';
@@ -13,6 +21,80 @@ const FAILED = [
   'Unable to create required cluster objects',
   'Invalid cluster definition',
 ];
+
+const API = 'postgresql.cnpg.io/v1';
+
+// CloudNativePG's Backup phases (api/v1/backup_types.go) in the claim's words;
+// a Backup without a phase has not been picked up yet.
+const BACKUP_PHASES: Record<string, ClaimBackupReport['phase']> = {
+  pending: 'pending',
+  started: 'running',
+  running: 'running',
+  finalizing: 'running',
+  completed: 'completed',
+  failed: 'failed',
+  walArchivingFailing: 'failed',
+};
+
+/** The claim's kind of backup a Backup is, or undefined when it is not the claim's. */
+function backupType(
+  backup: ObservedResource,
+  claim: { metadata: { name: string } },
+): Pick<ClaimBackupReport, 'type' | 'backupId'> | undefined {
+  const labels = backup.metadata?.labels ?? {};
+  if (labels['cnpg.io/scheduled-backup']) return { type: 'scheduled' };
+  if (labels['app.kubernetes.io/managed-by'] !== MANAGED_BY) return undefined;
+  if (labels[BACKUP_ID_LABEL]) {
+    return { type: 'manual', backupId: labels[BACKUP_ID_LABEL] };
+  }
+  if (backup.metadata?.name === `${claim.metadata.name}-final`) {
+    return { type: 'final' };
+  }
+  return undefined;
+}
+
+/**
+ * The claim's CloudNativePG Backups: those its ScheduledBackup makes (labelled
+ * with the cluster and the schedule) and those this operator asks for. Barman
+ * reports no size, so none is given.
+ */
+const postgresqlBackups: EngineBackupReader = {
+  sources: claim => [
+    {
+      apiVersion: API,
+      kind: 'Backup',
+      labelSelector: `cnpg.io/cluster=${claim.metadata.name}`,
+    },
+    {
+      apiVersion: API,
+      kind: 'Backup',
+      labelSelector: `app.kubernetes.io/managed-by=${MANAGED_BY},app.kubernetes.io/instance=${claim.metadata.name}`,
+    },
+  ],
+  reports(objects, claim) {
+    return ofKind(objects, 'Backup').flatMap(backup => {
+      const name = backup.metadata?.name;
+      const type = name ? backupType(backup, claim) : undefined;
+      if (!name || !type) return [];
+      const status = statusOf(backup);
+      const phase =
+        BACKUP_PHASES[String(status.phase ?? 'pending')] ?? 'running';
+      const report: ClaimBackupReport = {
+        name,
+        ...type,
+        phase,
+        ...(status.startedAt ? { startedAt: String(status.startedAt) } : {}),
+        ...(phase === 'completed' && status.stoppedAt
+          ? { completedAt: String(status.stoppedAt) }
+          : {}),
+        ...(phase === 'failed' && status.error
+          ? { message: String(status.error).slice(0, 1024) }
+          : {}),
+      };
+      return [report];
+    });
+  },
+};
 
 /** CloudNativePG's Cluster: phase, readyInstances and its conditions. */
 export const postgresqlStatus: EngineStatusReader = {
@@ -90,6 +172,7 @@ export const postgresqlStatus: EngineStatusReader = {
       message: 'CloudNativePG has not reported WAL archiving yet.',
     };
   },
+  backups: postgresqlBackups,
   connection(cluster, claim) {
     const { name, namespace } = claim.metadata;
     const service: string = statusOf(cluster).writeService ?? `${name}-rw`;

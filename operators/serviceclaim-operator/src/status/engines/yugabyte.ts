@@ -1,10 +1,52 @@
 import { credentialsSecret, PASSWORD_KEY } from '../../render/credentials';
-import type { EngineStatusReader } from '../engineStatus';
+import { BACKUP_ID_LABEL } from '../../render/backup';
+import { MANAGED_BY } from '../../render/common';
+import type { EngineBackupReader, EngineStatusReader } from '../engineStatus';
 import { ofKind, statusOf } from '../engineStatus';
+
+/**
+ * The Backups the ServiceClaim operator made for the portal's requests. Their
+ * status has only a message and YugabyteDB Anywhere's resource and task ids:
+ * no phase, times or size, so a backup reads as running once YBA has a task
+ * for it and never as completed. Scheduled backups run inside YBA and have no
+ * object at all.
+ */
+const yugabyteBackups: EngineBackupReader = {
+  sources: claim => [
+    {
+      apiVersion: 'operator.yugabyte.io/v1alpha1',
+      kind: 'Backup',
+      labelSelector: `app.kubernetes.io/managed-by=${MANAGED_BY},app.kubernetes.io/instance=${claim.metadata.name}`,
+    },
+  ],
+  reports(objects) {
+    return ofKind(objects, 'Backup').flatMap(backup => {
+      const name = backup.metadata?.name;
+      const backupId = backup.metadata?.labels?.[BACKUP_ID_LABEL];
+      if (!name || !backupId) return [];
+      const status = statusOf(backup);
+      const task: string | undefined = status.taskUUID;
+      const said = status.message ? `: ${status.message}` : '';
+      return [
+        {
+          name,
+          type: 'manual' as const,
+          backupId,
+          phase: task ? ('running' as const) : ('pending' as const),
+          message: (task
+            ? `YugabyteDB Anywhere task ${task}${said}. The YugabyteDB operator reports no completion; see the task in YugabyteDB Anywhere.`
+            : `Waiting for YugabyteDB Anywhere to take it${said}.`
+          ).slice(0, 1024),
+        },
+      ];
+    });
+  },
+};
 
 /** The YugabyteDB Anywhere operator's YBUniverse: universeState and its task actions. */
 export const yugabyteStatus: EngineStatusReader = {
   kind: 'YBUniverse',
+  backups: yugabyteBackups,
   health(universe) {
     const status = statusOf(universe);
     const state: string | undefined = status.universeState;

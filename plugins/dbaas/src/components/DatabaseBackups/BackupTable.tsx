@@ -94,6 +94,15 @@ export const BackupTable = (props: {
                   >
                     {backup.status}
                   </Typography>
+                  {backup.message && (
+                    <Typography
+                      variant="caption"
+                      color="textSecondary"
+                      display="block"
+                    >
+                      {backup.message}
+                    </Typography>
+                  )}
                 </TableCell>
                 <TableCell align="right">
                   {backup.sizeBytes !== undefined

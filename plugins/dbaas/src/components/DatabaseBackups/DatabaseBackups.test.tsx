@@ -53,6 +53,7 @@ describe('DatabaseBackups', () => {
         backup({
           id: 'b2',
           status: 'failed',
+          message: 'barman-cloud-backup exited with 1: bucket not found',
           sizeBytes: undefined,
           completedAt: undefined,
         }),
@@ -70,6 +71,9 @@ describe('DatabaseBackups', () => {
       within(done).getByRole('button', { name: /^Restore/ }),
     ).toBeInTheDocument();
     expect(failed).toHaveTextContent('failed');
+    expect(failed).toHaveTextContent(
+      'barman-cloud-backup exited with 1: bucket not found',
+    );
     expect(within(failed).queryByRole('button')).not.toBeInTheDocument();
 
     expect(

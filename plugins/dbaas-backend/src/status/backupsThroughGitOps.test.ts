@@ -1,0 +1,189 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { mockServices } from '@backstage/backend-test-utils';
+import {
+  CustomObjectsApi,
+  PatchStrategy,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
+import {
+  CLAIM_ANNOTATIONS,
+  SERVICE_CLAIM_API,
+} from '@internal/backstage-plugin-dbaas-common';
+import {
+  describeWithServices,
+  installCrds,
+  kubeConfigFrom,
+  loadCrds,
+} from '@internal/test-services';
+import request from 'supertest';
+import { PAYMENTS, startDbaasBackend } from '../__testUtils__/dbaasTestBackend';
+import { syncGitOpsToCluster } from './gitopsSync';
+
+jest.setTimeout(60_000);
+
+const ADA = 'user:default/ada';
+
+async function until<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  ms = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await delay(100);
+  }
+}
+
+// The backend's whole path for a manual backup: the API records it and commits
+// the claim with the request, the GitOps sync (Argo CD's stand-in) applies it,
+// the cluster's claim status reports the backup (written here as the operator
+// would; its own tests take it from there), and the backend's status watch
+// records the outcome for the API.
+describeWithServices(['kube'], 'a manual backup through GitOps', env => {
+  const kc = kubeConfigFrom(env);
+  const claims = kc.makeApiClient(CustomObjectsApi);
+  const claimApi = {
+    group: SERVICE_CLAIM_API.group,
+    version: SERVICE_CLAIM_API.version,
+    plural: SERVICE_CLAIM_API.plural,
+  };
+  // The apiserver outlives test runs: every run gets its own database name.
+  const name = `inv-${Date.now().toString(36)}`;
+  const namespace = 'tenant-payments';
+  const logger = mockServices.logger.mock();
+  let root: string;
+
+  beforeAll(async () => {
+    await installCrds(
+      kc,
+      loadCrds().filter(c => c.crd.metadata?.name === 'serviceclaims.dbaas.io'),
+    );
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'dbaas-backup-e2e-'));
+  });
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('reaches the cluster as a request and comes back completed', async () => {
+    const repositoryPath = path.join(root, 'gitops.git');
+    const backend = await startDbaasBackend({
+      config: { gitops: { localPath: repositoryPath } },
+      rootConfig: {
+        kubernetes: {
+          clusterLocatorMethods: [
+            {
+              type: 'config',
+              clusters: [
+                {
+                  name: 'pop-frankfurt',
+                  url: kc.getCurrentCluster()!.server,
+                  authProvider: 'serviceAccount',
+                  serviceAccountToken: env.DBAAS_KUBE_TOKEN,
+                  caData: kc.getCurrentCluster()!.caData,
+                },
+              ],
+            },
+          ],
+        },
+      },
+    });
+    const api = (method: 'get' | 'post', url: string, body?: object) =>
+      request(backend.server)
+        [method](`/api/dbaas/v1${url}`)
+        .set('Authorization', backend.as(ADA))
+        .send(body);
+    try {
+      const created = await api('post', '/services', {
+        name,
+        tenant: PAYMENTS,
+        engine: 'postgresql',
+        plan: 'dedicated',
+        region: 'frankfurt',
+      });
+      expect(created.status).toBe(201);
+      const backup = await api('post', `/services/${created.body.id}/backups`, {
+        description: 'Before the migration',
+      });
+      expect(backup.status).toBe(201);
+      expect(backup.body.status).toBe('pending');
+
+      await syncGitOpsToCluster({ repositoryPath, kubeConfig: kc, logger });
+      const claim = (await claims.getNamespacedCustomObject({
+        ...claimApi,
+        namespace,
+        name,
+      })) as { metadata: { annotations: Record<string, string> } };
+      expect(claim.metadata.annotations[CLAIM_ANNOTATIONS.backupRequest]).toBe(
+        backup.body.id,
+      );
+
+      // What the operator reports once CloudNativePG has taken it, beside a
+      // backup the engine's schedule took.
+      await claims.patchNamespacedCustomObjectStatus(
+        {
+          ...claimApi,
+          namespace,
+          name,
+          body: {
+            status: {
+              phase: 'Active',
+              backups: [
+                {
+                  name: `${name}-${backup.body.id}`,
+                  type: 'manual',
+                  backupId: backup.body.id,
+                  phase: 'completed',
+                  startedAt: '2026-03-01T03:00:00Z',
+                  completedAt: '2026-03-01T03:02:00Z',
+                },
+                {
+                  name: `${name}-backup-20260301020000`,
+                  type: 'scheduled',
+                  phase: 'completed',
+                  startedAt: '2026-03-01T02:00:00Z',
+                  completedAt: '2026-03-01T02:05:00Z',
+                },
+              ],
+            },
+          },
+        },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
+
+      const list = await until('the backups are recorded', async () => {
+        const res = await api('get', `/services/${created.body.id}/backups`);
+        const data: { id: string; type: string; status: string }[] =
+          res.body.data;
+        return data.length === 2 && data.every(b => b.status === 'completed')
+          ? data
+          : undefined;
+      });
+      expect(list).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            id: backup.body.id,
+            type: 'manual',
+            status: 'completed',
+            description: 'Before the migration',
+            completedAt: '2026-03-01T03:02:00.000Z',
+          }),
+          expect.objectContaining({
+            type: 'scheduled',
+            status: 'completed',
+            startedAt: '2026-03-01T02:00:00.000Z',
+          }),
+        ]),
+      );
+    } finally {
+      await backend.stop();
+      // No operator holds it with a finalizer here: it goes at once.
+      await claims
+        .deleteNamespacedCustomObject({ ...claimApi, namespace, name })
+        .catch(() => undefined);
+    }
+  });
+});
