@@ -40,6 +40,9 @@ describe('DatabaseStatusCard', () => {
     expect(
       screen.getByRole('link', { name: /commit 3f9a2b1/ }),
     ).toHaveAttribute('href', 'https://git.example/gitops/commit/3f9a2b1c4d5e');
+    expect(
+      screen.queryByRole('link', { name: /pull request/ }),
+    ).not.toBeInTheDocument();
 
     const timeline = screen.getByRole('list', {
       name: 'Provisioning timeline',
@@ -56,6 +59,21 @@ describe('DatabaseStatusCard', () => {
       'Provisioning (frankfurt)',
       'Active (frankfurt)',
     ]);
+  });
+
+  it('links the pull request a change waits in for review', async () => {
+    const details = serviceDetails();
+    details.gitops = {
+      ...details.gitops!,
+      pullRequestUrl: 'https://git.example/gitops/pull/42',
+    };
+    renderDatabasePage(<DatabaseStatusCard />, {
+      api: { getService: async () => details },
+    });
+
+    expect(
+      await screen.findByRole('link', { name: /a pull request to review/ }),
+    ).toHaveAttribute('href', 'https://git.example/gitops/pull/42');
   });
 
   it('says when the cluster has not caught up with the latest change', async () => {

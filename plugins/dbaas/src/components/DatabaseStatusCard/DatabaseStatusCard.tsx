@@ -54,6 +54,13 @@ const GitOpsLocation = (props: { gitops: ServiceDetails['gitops'] }) => {
       ) : (
         <code>commit {sha}</code>
       )}
+      {gitops.pullRequestUrl && (
+        // In pull request mode the commit waits on its branch for a review.
+        <>
+          , proposed in{' '}
+          <Link to={gitops.pullRequestUrl}>a pull request to review</Link>
+        </>
+      )}
     </>
   );
 };
