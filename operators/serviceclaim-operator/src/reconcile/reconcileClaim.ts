@@ -1,7 +1,5 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import {
-  CLAIM_ANNOTATIONS,
-  CLAIM_BACKUPS_REPORTED,
   formatZodError,
   serviceClaimSpecSchema,
   type ServiceClaimSpec,
@@ -11,7 +9,7 @@ import { describeError, isConflict, isNotFound } from '../controller/apiErrors';
 import type { ObjectApi } from '../controller/ObjectApi';
 import type { OwnedResources } from '../controller/OwnedResources';
 import type { Logger } from '../logger';
-import { BACKUP_ID_LABEL, requestedBackupId } from '../render/backup';
+import { BACKUP_ID_LABEL } from '../render/backup';
 import { MANAGED_BY } from '../render/common';
 import type { BackupRequestPlan } from '../render/engines/engineRenderer';
 import type {
@@ -23,7 +21,9 @@ import type { ClaimBackupReader } from '../status/claimBackups';
 import type { ClaimApi, StoredClaim } from './ClaimApi';
 import { ensureCredentials } from './ensureCredentials';
 import { finalBackupState } from './finalBackupState';
+import { listAllPages } from './listAllPages';
 import { kindKey, type ManagedKind } from './managedKinds';
+import { readBackups, reportBackups } from './reportBackups';
 import { serverSideApply } from './serverSideApply';
 import { statusChange, withCondition } from './statusChange';
 
@@ -180,10 +180,10 @@ class ClaimReconcile {
     await this.prune(rendered);
 
     const status = this.deps.statusFrom(view, applied, this.now);
-    const backups = await this.takeRequestedBackup(
-      view,
-      await this.backups(view),
-    );
+    const backups = await reportBackups(this.deps, view, {
+      reported: this.claim.status?.backups,
+      logger: this.logger,
+    });
     await this.writeStatus({
       ...status,
       observedGeneration: this.claim.metadata.generation,
@@ -261,137 +261,6 @@ class ClaimReconcile {
     return { action: 'deleted', statusWritten: this.statusWritten };
   }
 
-  /**
-   * The claim's backups as its engine's backup objects tell them, read from the
-   * apiserver (the engine makes scheduled ones, which the operator does not
-   * own). When they cannot be read, what the status says already is kept:
-   * backups are history, and a failed read is no reason to drop it.
-   */
-  private async backups(
-    view: ClaimObject,
-  ): Promise<ServiceClaimStatus['backups']> {
-    const reader = this.deps.backups;
-    if (!reader) return undefined;
-    try {
-      const objects: KubernetesObject[] = [];
-      for (const source of reader.sources(view)) {
-        if (
-          !(await this.deps.objects.collectionPath(
-            source.apiVersion,
-            source.kind,
-          ))
-        ) {
-          continue;
-        }
-        let continueToken: string | undefined;
-        do {
-          const page = await this.deps.objects.listPage(
-            source.apiVersion,
-            source.kind,
-            {
-              namespace: view.metadata.namespace,
-              labelSelector: source.labelSelector,
-              limit: 500,
-              continueToken,
-            },
-          );
-          // List items come without apiVersion and kind.
-          objects.push(
-            ...page.items.map(item => ({
-              ...item,
-              apiVersion: source.apiVersion,
-              kind: source.kind,
-            })),
-          );
-          continueToken = page.metadata.continue || undefined;
-        } while (continueToken);
-      }
-      return reader.reports(view, objects);
-    } catch (error) {
-      this.logger.warn("could not read the claim's backups", {
-        error: describeError(error),
-      });
-      return this.claim.status?.backups;
-    }
-  }
-
-  /**
-   * Acts on the manual backup the claim's `dbaas.io/backup-request` names, once:
-   * creates the engine's on-demand backup object unless one was made for it
-   * before (its report is in the status, even if the object is gone since), or
-   * reports the backup failed with the reason when the engine cannot take one.
-   * A failed creation is reported the same way instead of failing the claim:
-   * the database is fine, only the backup is not. Returns the reports to write.
-   */
-  private async takeRequestedBackup(
-    view: ClaimObject,
-    backups: ServiceClaimStatus['backups'],
-  ): Promise<ServiceClaimStatus['backups']> {
-    const annotation =
-      view.metadata.annotations?.[CLAIM_ANNOTATIONS.backupRequest];
-    const plan = this.deps.renderBackupRequest;
-    if (!annotation || !plan || !this.deps.backups) return backups;
-    const backupId = requestedBackupId(view);
-    if (!backupId) {
-      this.logger.warn('the claim requests a backup by an id that is none', {
-        annotation: CLAIM_ANNOTATIONS.backupRequest,
-        value: annotation,
-      });
-      return backups;
-    }
-    if (backups?.some(b => b.backupId === backupId)) return backups;
-    const failed = (name: string, message: string) =>
-      [
-        {
-          name,
-          type: 'manual' as const,
-          backupId,
-          phase: 'failed' as const,
-          message: message.slice(0, 1024),
-        },
-        ...(backups ?? []),
-      ].slice(0, CLAIM_BACKUPS_REPORTED);
-    let request: BackupRequestPlan;
-    try {
-      request = plan(view, this.deps.context, backupId);
-    } catch (error) {
-      return failed(`${view.metadata.name}-${backupId}`, describeError(error));
-    }
-    if (request.kind === 'elsewhere' || request.kind === 'rendered') {
-      return backups;
-    }
-    if (request.kind === 'unavailable') {
-      // Reported on every reconcile while the claim names it: nothing in the
-      // cluster remembers it otherwise.
-      return failed(`${view.metadata.name}-${backupId}`, request.reason);
-    }
-    // Taken before and its object gone since (or its creation failed): the
-    // report stays while the claim names the backup, and it is not taken again.
-    const before = this.claim.status?.backups?.find(
-      b => b.backupId === backupId,
-    );
-    if (before) {
-      return [before, ...(backups ?? [])].slice(0, CLAIM_BACKUPS_REPORTED);
-    }
-    const resource = request.resource;
-    this.deps.owned?.ensureKind(resource);
-    try {
-      await serverSideApply(this.deps.objects, resource);
-    } catch (error) {
-      if (isConflict(error)) throw error;
-      this.logger.warn('could not create the requested backup', {
-        backup: label(resource),
-        error: describeError(error),
-      });
-      return failed(
-        resource.metadata.name,
-        `${label(resource)} could not be created: ${describeError(error)}`,
-      );
-    }
-    this.logger.info('requested backup created', { backup: label(resource) });
-    return this.backups(view);
-  }
-
   /** The claim's resources; a renderer that throws is reported and rethrown. */
   private async render(view: ClaimObject): Promise<RenderedResource[]> {
     try {
@@ -437,7 +306,11 @@ class ClaimReconcile {
       'Deleting',
     );
     // The portal learns how the final backup goes before the claim is gone.
-    const backups = await this.backups(claimView(this.claim, parsed.data));
+    const backups = await readBackups(
+      this.deps,
+      claimView(this.claim, parsed.data),
+      { reported: this.claim.status?.backups, logger: this.logger },
+    );
     if (backups?.length) {
       await this.writeStatus({ ...this.claim.status, backups });
     }
@@ -524,41 +397,14 @@ class ClaimReconcile {
         ) {
           return [];
         }
-        const list = await this.listAll(kind);
-        // List items come without apiVersion and kind.
-        return list.items
-          .filter(item => ownedBy(item, uid))
-          .map(item => ({
-            ...item,
-            apiVersion: kind.apiVersion,
-            kind: kind.kind,
-          }));
+        const items = await listAllPages(this.deps.objects, kind, {
+          namespace: this.claim.metadata.namespace!,
+          labelSelector: `${MANAGED_SELECTOR},app.kubernetes.io/instance=${this.claim.metadata.name}`,
+        });
+        return items.filter(item => ownedBy(item, uid));
       }),
     );
     return lists.flat();
-  }
-
-  /** Every object of `kind` in the claim's namespace labelled as the claim's. */
-  private async listAll(
-    kind: ManagedKind,
-  ): Promise<{ items: KubernetesObject[] }> {
-    const items: KubernetesObject[] = [];
-    let continueToken: string | undefined;
-    do {
-      const page = await this.deps.objects.listPage(
-        kind.apiVersion,
-        kind.kind,
-        {
-          namespace: this.claim.metadata.namespace,
-          labelSelector: `${MANAGED_SELECTOR},app.kubernetes.io/instance=${this.claim.metadata.name}`,
-          limit: 500,
-          continueToken,
-        },
-      );
-      items.push(...page.items);
-      continueToken = page.metadata.continue || undefined;
-    } while (continueToken);
-    return { items };
   }
 
   /** Deletes what the claim owned before and renders no more, from the cache. */

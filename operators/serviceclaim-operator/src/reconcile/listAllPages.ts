@@ -1,0 +1,33 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { ObjectApi } from '../controller/ObjectApi';
+import type { ManagedKind } from './managedKinds';
+
+/**
+ * Every object of `kind` in `namespace` matching `labelSelector`, read page by
+ * page (500 a page) so a namespace with many objects never comes in one answer.
+ * List items come without apiVersion and kind; these carry them.
+ */
+export async function listAllPages(
+  objects: ObjectApi,
+  kind: ManagedKind,
+  options: { namespace: string; labelSelector: string },
+): Promise<KubernetesObject[]> {
+  const items: KubernetesObject[] = [];
+  let continueToken: string | undefined;
+  do {
+    const page = await objects.listPage(kind.apiVersion, kind.kind, {
+      ...options,
+      limit: 500,
+      continueToken,
+    });
+    items.push(
+      ...page.items.map(item => ({
+        ...item,
+        apiVersion: kind.apiVersion,
+        kind: kind.kind,
+      })),
+    );
+    continueToken = page.metadata.continue || undefined;
+  } while (continueToken);
+  return items;
+}
