@@ -3,6 +3,10 @@
  *
  * @packageDocumentation
  */
+export {
+  membershipUserInfoFactory,
+  onBehalfOfAuthServiceFactory,
+} from './backstage/testIdentity';
 export { describeWithServices } from './describeWithServices';
 export { loadCrds, sharedDir, type CrdFile } from './kube/crdFiles';
 export { installCrds } from './kube/installCrds';

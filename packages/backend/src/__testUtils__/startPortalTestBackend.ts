@@ -1,16 +1,8 @@
-import {
-  coreServices,
-  createServiceFactory,
-  type AuthService,
-} from '@backstage/backend-plugin-api';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
 import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import catalogModuleScaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
 import permissionPlugin from '@backstage/plugin-permission-backend';
@@ -20,67 +12,11 @@ import dbaasPlugin, {
   dbaasPermissionPolicyModule,
 } from '@internal/backstage-plugin-dbaas-backend';
 import scaffolderModuleDbaas from '@internal/backstage-plugin-scaffolder-backend-module-dbaas';
+import {
+  membershipUserInfoFactory,
+  onBehalfOfAuthServiceFactory,
+} from '@internal/test-services';
 import type { Server } from 'node:http';
-
-/**
- * User info as the sign-in resolver puts it: the user and the groups the
- * catalog says they belong to.
- */
-function userInfoFactory(memberships: Record<string, string[]>) {
-  return createServiceFactory({
-    service: coreServices.userInfo,
-    deps: {},
-    factory: () => ({
-      async getUserInfo(credentials) {
-        const { userEntityRef } = credentials.principal as {
-          userEntityRef: string;
-        };
-        return {
-          userEntityRef,
-          ownershipEntityRefs: [
-            userEntityRef,
-            ...(memberships[userEntityRef] ?? []),
-          ],
-        };
-      },
-    }),
-  });
-}
-
-/**
- * The mock auth service, except that a plugin's token on behalf of a user
- * authenticates as that user with the plugin as actor, as real tokens do: the
- * permission backend answers conditional queries for users only through a plugin.
- */
-const authFactory = createServiceFactory({
-  service: coreServices.auth,
-  deps: { plugin: coreServices.pluginMetadata },
-  factory({ plugin }) {
-    const mock = mockServices.auth({ pluginId: plugin.getId() });
-    const prefix = 'mock-service-token:';
-    return {
-      async authenticate(token, options) {
-        const credentials = await mock.authenticate(token, options);
-        if (
-          token.startsWith(prefix) &&
-          (credentials.principal as { type: string }).type === 'user'
-        ) {
-          const { obo, sub } = JSON.parse(token.slice(prefix.length));
-          return mockCredentials.user(obo, {
-            actor: { subject: sub ?? 'plugin:unknown' },
-          });
-        }
-        return credentials;
-      },
-      getNoneCredentials: () => mock.getNoneCredentials(),
-      getOwnServiceCredentials: () => mock.getOwnServiceCredentials(),
-      isPrincipal: mock.isPrincipal.bind(mock),
-      getPluginRequestToken: options => mock.getPluginRequestToken(options),
-      getLimitedUserToken: credentials => mock.getLimitedUserToken(credentials),
-      listPublicServiceKeys: () => mock.listPublicServiceKeys(),
-    } as AuthService;
-  },
-});
 
 /**
  * One events bus for all plugins, as in a backend process (the test backend's
@@ -127,8 +63,8 @@ export async function startPortalTestBackend(options: {
       permissionsServiceFactory,
       httpAuthServiceFactory,
       schedulerServiceFactory,
-      authFactory,
-      userInfoFactory(options.memberships),
+      onBehalfOfAuthServiceFactory,
+      membershipUserInfoFactory(options.memberships),
       sharedEventsFactory(),
       // DBAAS_TEST_LOG=info shows what the backend logs while the test runs.
       mockServices.rootLogger.factory({

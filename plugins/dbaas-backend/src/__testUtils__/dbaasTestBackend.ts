@@ -1,8 +1,3 @@
-import {
-  coreServices,
-  createServiceFactory,
-  type AuthService,
-} from '@backstage/backend-plugin-api';
 import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
 import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
 import {
@@ -13,6 +8,10 @@ import {
 import type { Entity } from '@backstage/catalog-model';
 import permissionBackend from '@backstage/plugin-permission-backend';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  membershipUserInfoFactory,
+  onBehalfOfAuthServiceFactory,
+} from '@internal/test-services';
 import type { Knex } from 'knex';
 import type { Server } from 'node:http';
 import { dbaasPermissionPolicyModule } from '../permissions/permissionPolicyModule';
@@ -50,63 +49,6 @@ export const MEMBERSHIPS: Record<string, string[]> = {
   'user:default/root': ['group:default/platform'],
 };
 
-/** Catalog membership as the sign-in resolver would put it in user info. */
-const userInfoFactory = createServiceFactory({
-  service: coreServices.userInfo,
-  deps: {},
-  factory: () => ({
-    async getUserInfo(credentials) {
-      const principal = credentials.principal as { userEntityRef: string };
-      return {
-        userEntityRef: principal.userEntityRef,
-        ownershipEntityRefs: [
-          principal.userEntityRef,
-          ...(MEMBERSHIPS[principal.userEntityRef] ?? []),
-        ],
-      };
-    },
-  }),
-});
-
-/**
- * The mock auth service, except that a plugin's token on behalf of a user
- * authenticates as that user with the plugin as actor, as real tokens do: the
- * permission backend only answers conditional queries for users through a plugin.
- */
-const authFactory = createServiceFactory({
-  service: coreServices.auth,
-  deps: { plugin: coreServices.pluginMetadata },
-  factory({ plugin }) {
-    const mock = mockServices.auth({ pluginId: plugin.getId() });
-    const authenticate: AuthService['authenticate'] = async (
-      token,
-      options,
-    ) => {
-      const credentials = await mock.authenticate(token, options);
-      const prefix = 'mock-service-token:';
-      if (
-        token.startsWith(prefix) &&
-        (credentials.principal as { type: string }).type === 'user'
-      ) {
-        const { obo, sub } = JSON.parse(token.slice(prefix.length));
-        return mockCredentials.user(obo, {
-          actor: { subject: sub ?? 'plugin:dbaas' },
-        });
-      }
-      return credentials;
-    };
-    return {
-      authenticate,
-      getNoneCredentials: () => mock.getNoneCredentials(),
-      getOwnServiceCredentials: () => mock.getOwnServiceCredentials(),
-      isPrincipal: mock.isPrincipal.bind(mock),
-      getPluginRequestToken: options => mock.getPluginRequestToken(options),
-      getLimitedUserToken: credentials => mock.getLimitedUserToken(credentials),
-      listPublicServiceKeys: () => mock.listPublicServiceKeys(),
-    } as AuthService;
-  },
-});
-
 /**
  * The DBaaS plugin with the real permission backend and the DBaaS policy, a
  * catalog holding GROUPS, and the plugin's database on the given knex (SQLite
@@ -129,9 +71,9 @@ export async function startDbaasBackend(options?: {
       permissionBackend,
       dbaasPermissionPolicyModule,
       permissionsServiceFactory,
-      userInfoFactory,
-      authFactory,
-      // The real one, so that requests authenticate through authFactory.
+      membershipUserInfoFactory(MEMBERSHIPS),
+      onBehalfOfAuthServiceFactory,
+      // The real one, so that requests authenticate through the auth above.
       httpAuthServiceFactory,
       catalogServiceMock.factory({ entities: GROUPS }),
       // DBAAS_TEST_LOG=error shows what the backend logs while a test runs.
