@@ -23,8 +23,12 @@ test('a Keycloak user signs in and is their catalog user, team included', async 
   ).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath('settings.png') });
 
-  // The Databases page works on PostgreSQL too.
+  // The Databases pages work on PostgreSQL too, and show Ada her team's quota.
   await page.goto('/databases');
+  await expect(
+    page.getByRole('progressbar', { name: 'Instances used by Payments' }),
+  ).toBeVisible();
+  await page.goto('/databases/catalog');
   await expect(
     page.getByText('mongo-flex-sharded', { exact: true }),
   ).toBeVisible();

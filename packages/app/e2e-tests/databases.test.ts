@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { expectAccessible } from './expectAccessible';
 
 test('every backend plugin started', async ({ request }) => {
   // A plugin that fails at startup leaves the others serving; readiness says so.
@@ -43,6 +44,7 @@ test('a signed-in guest finds the SKU catalog on the Databases page', async ({
 
   await page.getByPlaceholder('Filter').fill('');
   await expect(page.getByText('yb-shared', { exact: true })).toBeVisible();
+  await expectAccessible(page, 'the SKU catalog');
   await page.screenshot({
     path: testInfo.outputPath('databases-page.png'),
     fullPage: true,

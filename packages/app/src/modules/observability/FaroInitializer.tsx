@@ -19,10 +19,17 @@ export function FaroInitializer() {
     // A second root (hot reload, tests) must not stack a second set of
     // instrumentations. Before initialisation `faro` holds a no-op api but no config.
     if (!options || faro.config) return;
-    initializeFaro({
-      ...options,
-      instrumentations: getWebInstrumentations({ captureConsole: false }),
-    });
+    try {
+      initializeFaro({
+        ...options,
+        instrumentations: getWebInstrumentations({ captureConsole: false }),
+      });
+    } catch (error) {
+      // Observability must never take the portal down with it (a browser
+      // without the Performance APIs web vitals read, say).
+      // eslint-disable-next-line no-console
+      console.warn('Grafana Faro could not start', error);
+    }
   }, [config]);
   return null;
 }
