@@ -48,6 +48,14 @@ const FilterSelect = (props: {
   </Grid>
 );
 
+/** The options of a select of the service catalog's engines, plans or regions. */
+const catalogOptions = (items: { id: string; displayName: string }[]) =>
+  items.map(item => (
+    <option key={item.id} value={item.id}>
+      {item.displayName}
+    </option>
+  ));
+
 /**
  * The search box and the choices that narrow the list: engines, plans and
  * regions from the service catalog, the phases a database goes through, and
@@ -110,11 +118,7 @@ export const DatabaseFilters = (props: {
             value={filters.engine}
             onChange={set('engine')}
           >
-            {serviceCatalog.engines.map(engine => (
-              <option key={engine.id} value={engine.id}>
-                {engine.displayName}
-              </option>
-            ))}
+            {catalogOptions(serviceCatalog.engines)}
           </FilterSelect>
           <FilterSelect
             id="dbaas-databases-plan"
@@ -122,11 +126,7 @@ export const DatabaseFilters = (props: {
             value={filters.plan}
             onChange={set('plan')}
           >
-            {serviceCatalog.plans.map(plan => (
-              <option key={plan.id} value={plan.id}>
-                {plan.displayName}
-              </option>
-            ))}
+            {catalogOptions(serviceCatalog.plans)}
           </FilterSelect>
           <FilterSelect
             id="dbaas-databases-region"
@@ -134,11 +134,7 @@ export const DatabaseFilters = (props: {
             value={filters.region}
             onChange={set('region')}
           >
-            {serviceCatalog.regions.map(region => (
-              <option key={region.id} value={region.id}>
-                {region.displayName}
-              </option>
-            ))}
+            {catalogOptions(serviceCatalog.regions)}
           </FilterSelect>
           <FilterSelect
             id="dbaas-databases-status"
