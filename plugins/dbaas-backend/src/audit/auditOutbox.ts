@@ -6,6 +6,7 @@ import type {
 import type { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { type RawAuditEventRow, toAuditEvent } from './auditEventRows';
+import { reserveTenantSlug } from '../tenancy/tenantSlugs';
 import { auditTopic } from './auditTopic';
 
 /** What a mutation reports; the outbox adds the event id and the time. */
@@ -15,7 +16,8 @@ export type AuditEventInput = Omit<AuditEvent, 'id' | 'occurredAt'>;
  * Records an audit event. Pass the transaction of the mutation it describes: the
  * event then exists exactly when the change does, and the relay publishes it
  * after the commit. Callers pass trusted, already validated data; only a tenant
- * that is not a group reference is refused.
+ * that is not a group reference, or whose slug another tenant holds, is refused
+ * (the topic would be that tenant's).
  */
 export async function writeAuditEvent(
   db: Knex | Knex.Transaction,
@@ -24,6 +26,7 @@ export async function writeAuditEvent(
   // A tenant without a topic would stall the relay at this row for good; refuse
   // it here, where the mutation's transaction rolls back with it.
   auditTopic(input.tenant);
+  await reserveTenantSlug(db, input.tenant);
   const row: Omit<RawAuditEventRow, 'seq'> = {
     id: randomUUID(),
     tenant: input.tenant,

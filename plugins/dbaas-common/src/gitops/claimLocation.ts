@@ -15,16 +15,11 @@ export const DBAAS_LABELS = {
 
 /**
  * The Kubernetes namespace of a tenant's databases in every PoP cluster, e.g.
- * `tenant-payments`: a DNS label, so anything else in the tenant's name becomes
- * a dash.
+ * `tenant-payments`: `tenant-` and the tenant's slug (see tenantSlug).
  * @public
  */
 export function tenantNamespace(tenantRef: string): string {
-  const slug = tenantSlug(tenantRef)
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-  return `tenant-${slug}`.slice(0, 63).replace(/-+$/, '');
+  return `tenant-${tenantSlug(tenantRef)}`;
 }
 
 /**
@@ -37,7 +32,5 @@ export function claimFilePath(tenantRef: string, name: string): string {
   if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(name)) {
     throw new Error(`Not a database name: ${name}`);
   }
-  return `tenants/${tenantNamespace(tenantRef).slice(
-    'tenant-'.length,
-  )}/${name}.yaml`;
+  return `tenants/${tenantSlug(tenantRef)}/${name}.yaml`;
 }
