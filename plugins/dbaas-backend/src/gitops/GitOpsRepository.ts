@@ -6,6 +6,7 @@ import { ConflictError, InputError } from '@backstage/errors';
 import type { ServiceCatalog } from '@internal/backstage-plugin-dbaas-common';
 import { assertBranchName } from './assertBranchName';
 import { BranchExistsError } from './BranchExistsError';
+import { ClaimOwnershipError, claimServiceId } from './claimOwnership';
 import { assertClaimPath, repoPathProblem } from './claimPath';
 import {
   editTree,
@@ -25,8 +26,16 @@ import { webLinks, type CodeHostKind } from './webLinks';
 export { assertClaimPath };
 export type { FileChange };
 
-/** A file to write (`content`) or delete (`content: null`), by repository path. */
-export type GitOpsChange = { path: string; content: string | null };
+/**
+ * A file to write (`content`) or delete (`content: null`), by repository path.
+ * With `owner`, the change is refused (ClaimOwnershipError) when the file at
+ * the head holds the claim of another database than that service id.
+ */
+export type GitOpsChange = {
+  path: string;
+  content: string | null;
+  owner?: string;
+};
 
 /** Who a commit is by. */
 export type GitOpsAuthor = { name: string; email: string };
@@ -176,7 +185,8 @@ export class GitOpsRepository {
    *
    * Throws InputError for a path outside `tenants/{tenant}/`, ConflictError
    * when other writers won every attempt, BranchExistsError when `newBranch`
-   * exists.
+   * exists, ClaimOwnershipError when a change's file belongs to another
+   * database than its `owner` (checked on every head the changes are applied to).
    */
   async commit(
     changes: GitOpsChange[],
@@ -197,7 +207,23 @@ export class GitOpsRepository {
               : await this.writeBlob(change.content),
         });
       }
-      return this.commitEdits(edits, () => message, author, options?.newBranch);
+      const owned = changes.filter(change => change.owner !== undefined);
+      return this.commitEdits(
+        edits,
+        () => message,
+        author,
+        options?.newBranch,
+        async head => {
+          for (const { path: file, owner } of owned) {
+            const existing = await this.readAt(head, file);
+            const holder =
+              existing === undefined ? undefined : claimServiceId(existing);
+            if (existing !== undefined && holder !== owner) {
+              throw new ClaimOwnershipError(file);
+            }
+          }
+        },
+      );
     });
   }
 
@@ -320,9 +346,12 @@ export class GitOpsRepository {
     describe: (changed: FileChange[], head: string | undefined) => string,
     author: GitOpsAuthor,
     newBranch: string | undefined,
+    /** Refuses the edits on this head by throwing. */
+    check?: (head: string | undefined) => Promise<void>,
   ): Promise<GitOpsCommit> {
     for (let attempt = 1; ; attempt++) {
       const head = await this.transport.fetch(this.branch);
+      await check?.(head);
       if (newBranch !== undefined && !head) {
         throw new ConflictError(
           `The GitOps repository has no branch ${this.branch} to propose ${newBranch} to`,

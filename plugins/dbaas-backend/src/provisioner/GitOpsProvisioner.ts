@@ -14,6 +14,7 @@ import { toServiceRecord, type RawServiceRow } from '../database/serviceRows';
 import type { ServiceRecord } from '../database/ServiceStore';
 import type { TimelineStore } from '../database/TimelineStore';
 import type { GitOpsWriter } from '../gitops/GitOpsWriter';
+import { ClaimOwnershipError } from '../gitops/claimOwnership';
 import { PullRequestError } from '../gitops/PullRequestError';
 import type { ServiceProvisioner } from './ServiceProvisioner';
 
@@ -119,11 +120,18 @@ export class GitOpsProvisioner implements ServiceProvisioner {
     const tenantFolder = path.split('/')[1];
     const written = await this.writer
       .write({
-        change: { path, content },
+        // Only this database's claim may be changed or removed at its path.
+        change: { path, content, owner: claim.id },
         message: `${message}\n\nService-Id: ${claim.id}`,
         topic: `dbaas/${tenantFolder}/${claim.name}/${step}`,
       })
       .catch(error => {
+        if (error instanceof ClaimOwnershipError) {
+          this.logger.error(
+            `Refused to change ${path} for database ${claim.id}: the file holds another database's claim`,
+          );
+          throw error;
+        }
         // The caller learns that the change was not made and can retry; the
         // repository's own error (paths, hosts, the code host's answer) goes
         // to the log only.
