@@ -37,6 +37,8 @@ describe.each(databases.eachSupportedId())('ClaimStatusRecorder on %s', id => {
         cluster: 'lagos',
         type,
         serviceId: record.id,
+        namespace: 'tenant-payments',
+        name: 'orders',
         portalGeneration: 1,
         status: status as ClaimEvent['status'],
         observedAt: new Date(),
@@ -106,6 +108,8 @@ describe.each(databases.eachSupportedId())('ClaimStatusRecorder on %s', id => {
         cluster: 'lagos',
         type: 'ADDED',
         serviceId: 'not-an-id',
+        namespace: 'tenant-payments',
+        name: 'orders',
         observedAt: new Date(),
       }),
     ).resolves.toBeUndefined();
@@ -113,6 +117,47 @@ describe.each(databases.eachSupportedId())('ClaimStatusRecorder on %s', id => {
     expect((await timeline.list(record.id)).map(s => s.step)).toEqual([
       'synced',
     ]);
+  });
+
+  it('believes a claim only where the database is: its tenant namespace and name', async () => {
+    const { timeline, recorder, record, store } = await setUp();
+    // A claim anyone wrote elsewhere, carrying the database's service id label.
+    const spoof = (namespace: string, name: string, type: ClaimEvent['type']) =>
+      recorder.record({
+        cluster: 'lagos',
+        type,
+        serviceId: record.id,
+        namespace,
+        name,
+        portalGeneration: 1,
+        status: {
+          phase: 'Active',
+          connection: { host: 'attacker.example', port: 5432 },
+          backups: [
+            {
+              name: 'orders-forged',
+              type: 'scheduled',
+              phase: 'completed',
+              startedAt: '2026-03-01T02:00:01Z',
+            },
+          ],
+        } as ClaimEvent['status'],
+        observedAt: new Date(),
+      });
+    await store.markDeleting(record.id);
+    for (const [namespace, name] of [
+      ['tenant-checkout', 'orders'],
+      ['default', 'orders'],
+      ['tenant-payments', 'orders-copy'],
+    ]) {
+      for (const type of ['ADDED', 'MODIFIED', 'DELETED'] as const) {
+        await expect(spoof(namespace, name, type)).resolves.toBeUndefined();
+      }
+    }
+    const after = await store.getService(record.id);
+    expect(after).toMatchObject({ status: 'Deleting' });
+    expect(after?.reported).toBeUndefined();
+    expect(await timeline.list(record.id)).toEqual([]);
   });
 
   it('records the backups the cluster reports: requested ones by id, scheduled ones once', async () => {

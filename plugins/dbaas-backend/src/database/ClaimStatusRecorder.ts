@@ -1,5 +1,6 @@
 import {
   serviceClaimStatusSchema,
+  tenantNamespace,
   type ServiceClaimStatus,
   type TimelineStep,
 } from '@internal/backstage-plugin-dbaas-common';
@@ -14,6 +15,9 @@ export type ClaimEvent = {
   cluster: string;
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
   serviceId: string;
+  /** Where the claim is: only its database's namespace and name are believed. */
+  namespace: string;
+  name: string;
   /** The portal's generation of the claim the cluster has, when it says. */
   portalGeneration?: number;
   status?: ServiceClaimStatus;
@@ -34,6 +38,12 @@ const stepOfPhase: Partial<
  * steps, the backups it reports update the database's backups (see
  * recordBackupReports), and a claim gone from the cluster while Deleting is the end of the
  * database (its row is kept, marked deleted, and no longer counts in quotas).
+ *
+ * A claim speaks for a database only from where the portal put it: the
+ * namespace of the database's tenant, under the database's name. Anyone who
+ * can write a ServiceClaim elsewhere in a cluster can copy a database's
+ * `dbaas.io/service-id` label; what such a claim says (status, connection
+ * host, backups, its deletion) is ignored.
  */
 export class ClaimStatusRecorder {
   constructor(
@@ -54,7 +64,11 @@ export class ClaimStatusRecorder {
         .where({ id: event.serviceId })
         .whereNull('deleted_at')
         .first();
-      if (!row) {
+      if (
+        !row ||
+        event.namespace !== tenantNamespace(row.tenant) ||
+        event.name !== row.name
+      ) {
         return false;
       }
       const generation = event.portalGeneration ?? Number(row.generation);
