@@ -17,10 +17,16 @@ import type { Server } from 'node:http';
 import { dbaasPermissionPolicyModule } from '../permissions/permissionPolicyModule';
 import { dbaasPlugin } from '../plugin';
 
-const group = (name: string, type: string, parent?: string): Entity => ({
+/** A catalog Group; `namespace` defaults to `default`. */
+export const group = (
+  name: string,
+  type: string,
+  parent?: string,
+  namespace = 'default',
+): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Group',
-  metadata: { name, namespace: 'default' },
+  metadata: { name, namespace },
   spec: { type, children: [], ...(parent ? { parent } : {}) },
 });
 
@@ -60,6 +66,10 @@ export async function startDbaasBackend(options?: {
   config?: Record<string, unknown>;
   /** Config outside `dbaas` (the `kubernetes` clusters the status watch reads). */
   rootConfig?: Record<string, unknown>;
+  /** Groups the catalog holds besides GROUPS. */
+  groups?: Entity[];
+  /** Users besides MEMBERSHIPS, with the groups they belong to. */
+  memberships?: Record<string, string[]>;
 }): Promise<{
   server: Server;
   stop: () => Promise<void>;
@@ -71,11 +81,16 @@ export async function startDbaasBackend(options?: {
       permissionBackend,
       dbaasPermissionPolicyModule,
       permissionsServiceFactory,
-      membershipUserInfoFactory(MEMBERSHIPS),
+      membershipUserInfoFactory({
+        ...MEMBERSHIPS,
+        ...options?.memberships,
+      }),
       onBehalfOfAuthServiceFactory,
       // The real one, so that requests authenticate through the auth above.
       httpAuthServiceFactory,
-      catalogServiceMock.factory({ entities: GROUPS }),
+      catalogServiceMock.factory({
+        entities: [...GROUPS, ...(options?.groups ?? [])],
+      }),
       // DBAAS_TEST_LOG=error shows what the backend logs while a test runs.
       mockServices.rootLogger.factory({
         level: (process.env.DBAAS_TEST_LOG as 'error' | undefined) ?? 'none',
