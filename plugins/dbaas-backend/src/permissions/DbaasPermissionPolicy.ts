@@ -19,23 +19,30 @@ import {
   dbaasOrganizationConditions,
   dbaasServiceConditions,
 } from './conditions';
+import type { PluginDecisions } from './PluginDecision';
 
 /**
  * The portal's permission policy. DBaaS permissions are decided by the roles a
  * user (or one of their groups) holds where the database or organization sits,
  * as a conditional decision so that lists are filtered in SQL. Platform admins
- * (configured) may do everything. Every other plugin's permission is allowed, as
- * the allow-all policy this replaces did.
+ * (configured) may do everything. Other plugins' permissions are decided one
+ * by one by the `decisions` given (see PluginDecision); one without a decision
+ * is allowed.
  *
  * @public
  */
 export class DbaasPermissionPolicy implements PermissionPolicy {
   private readonly platformAdmins: Set<string>;
+  private readonly decisions: PluginDecisions;
 
-  constructor(options: { platformAdmins: string[] }) {
+  constructor(options: {
+    platformAdmins: string[];
+    decisions?: PluginDecisions;
+  }) {
     this.platformAdmins = new Set(
       options.platformAdmins.map(ref => ref.toLowerCase()),
     );
+    this.decisions = options.decisions ?? {};
   }
 
   async handle(
@@ -43,20 +50,26 @@ export class DbaasPermissionPolicy implements PermissionPolicy {
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
     const { permission } = request;
+    const principals = user
+      ? [user.info.userEntityRef, ...user.info.ownershipEntityRefs].map(ref =>
+          ref.toLowerCase(),
+        )
+      : [];
+    const isPlatformAdmin = principals.some(ref =>
+      this.platformAdmins.has(ref),
+    );
     const roles = DBAAS_ROLES_BY_PERMISSION[permission.name];
     if (!roles) {
-      return { result: AuthorizeResult.ALLOW };
+      const decide = Object.hasOwn(this.decisions, permission.name)
+        ? this.decisions[permission.name]
+        : undefined;
+      return decide
+        ? decide({ request, user, principals, isPlatformAdmin })
+        : { result: AuthorizeResult.ALLOW };
     }
     // No user means a backend plugin calling with its own service credentials:
     // plugins are trusted, as throughout Backstage.
-    if (!user) {
-      return { result: AuthorizeResult.ALLOW };
-    }
-    const principals = [
-      user.info.userEntityRef,
-      ...user.info.ownershipEntityRefs,
-    ].map(ref => ref.toLowerCase());
-    if (principals.some(ref => this.platformAdmins.has(ref))) {
+    if (!user || isPlatformAdmin) {
       return { result: AuthorizeResult.ALLOW };
     }
     if (isResourcePermission(permission, DBAAS_SERVICE_RESOURCE_TYPE)) {
