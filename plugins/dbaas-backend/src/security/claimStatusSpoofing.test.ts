@@ -1,0 +1,214 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  PatchStrategy,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
+import {
+  claimManifest,
+  SERVICE_CLAIM_API,
+  serviceCatalog,
+  specFromSku,
+} from '@internal/backstage-plugin-dbaas-common';
+import {
+  describeWithServices,
+  installCrds,
+  kubeConfigFrom,
+  loadCrds,
+} from '@internal/test-services';
+import request from 'supertest';
+import { PAYMENTS, startDbaasBackend } from '../__testUtils__/dbaasTestBackend';
+
+jest.setTimeout(90_000);
+
+const ADA = 'user:default/ada';
+
+async function until<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  ms = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await delay(100);
+  }
+}
+
+// Whoever can write a ServiceClaim somewhere in a PoP cluster (another
+// tenant's namespace, a namespace of their own) can copy the label
+// dbaas.io/service-id of any database. Such a claim must not speak for it:
+// not its status, its connection host, its backups, nor its end.
+describeWithServices(['kube'], 'a claim elsewhere spoofing a database', env => {
+  const kc = kubeConfigFrom(env);
+  const claims = kc.makeApiClient(CustomObjectsApi);
+  const core = kc.makeApiClient(CoreV1Api);
+  const claimApi = {
+    group: SERVICE_CLAIM_API.group,
+    version: SERVICE_CLAIM_API.version,
+    plural: SERVICE_CLAIM_API.plural,
+  };
+  // The apiserver outlives test runs: every run gets its own names.
+  const name = `spoofed-${Date.now().toString(36)}`;
+  const namespace = 'tenant-payments';
+  const elsewhere = [
+    { namespace: 'tenant-checkout', name },
+    { namespace, name: `${name}-copy` },
+  ];
+
+  beforeAll(async () => {
+    await installCrds(
+      kc,
+      loadCrds().filter(c => c.crd.metadata?.name === 'serviceclaims.dbaas.io'),
+    );
+    for (const ns of ['tenant-payments', 'tenant-checkout']) {
+      await core
+        .createNamespace({ body: { metadata: { name: ns } } })
+        .catch(() => undefined);
+    }
+  });
+
+  const claim = (
+    at: { namespace: string; name: string },
+    serviceId: string,
+  ) => {
+    // The portal's own claim of the database, put somewhere else.
+    const manifest = claimManifest({
+      id: serviceId,
+      tenant: PAYMENTS,
+      name,
+      spec: specFromSku(serviceCatalog, 'pg-shared', 'frankfurt'),
+    });
+    return claims.createNamespacedCustomObject({
+      ...claimApi,
+      namespace: at.namespace,
+      body: { ...manifest, metadata: { ...manifest.metadata, ...at } },
+    });
+  };
+  const setStatus = (at: { namespace: string; name: string }, status: object) =>
+    claims.patchNamespacedCustomObjectStatus(
+      { ...claimApi, ...at, body: { status } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+
+  it('believes only the claim where the database is', async () => {
+    const backend = await startDbaasBackend({
+      rootConfig: {
+        kubernetes: {
+          clusterLocatorMethods: [
+            {
+              type: 'config',
+              clusters: [
+                {
+                  name: 'pop-frankfurt',
+                  url: kc.getCurrentCluster()!.server,
+                  authProvider: 'serviceAccount',
+                  serviceAccountToken: env.DBAAS_KUBE_TOKEN,
+                  caData: kc.getCurrentCluster()!.caData,
+                },
+              ],
+            },
+          ],
+        },
+      },
+    });
+    const api = (method: 'get' | 'delete', url: string) =>
+      request(backend.server)
+        [method](`/api/dbaas/v1${url}`)
+        .set('Authorization', backend.as(ADA));
+    try {
+      const created = await request(backend.server)
+        .post('/api/dbaas/v1/services')
+        .set('Authorization', backend.as(ADA))
+        .send({
+          name,
+          tenant: PAYMENTS,
+          engine: 'postgresql',
+          plan: 'dedicated',
+          region: 'frankfurt',
+        });
+      expect(created.status).toBe(201);
+      const id = created.body.id;
+
+      for (const at of elsewhere) {
+        await claim(at, id);
+        await setStatus(at, {
+          phase: 'Active',
+          connection: { host: 'db.attacker.example', port: 5432 },
+          backups: [
+            {
+              name: `${name}-forged`,
+              type: 'scheduled',
+              phase: 'completed',
+              startedAt: '2026-03-01T02:00:00Z',
+            },
+          ],
+        });
+      }
+      // The database's own claim, reported after the forged ones: once the
+      // portal has it, it has had every forged event before it.
+      await claim({ namespace, name }, id);
+      await setStatus(
+        { namespace, name },
+        {
+          phase: 'Provisioning',
+          connection: { host: `${name}-rw.${namespace}.svc`, port: 5432 },
+        },
+      );
+      const seen = await until('the real claim is recorded', async () => {
+        const res = await api('get', `/services/${id}`);
+        return res.body.connection ? res.body : undefined;
+      });
+      expect(seen.status).toBe('provisioning');
+      expect(seen.connection).toEqual({
+        host: `${name}-rw.${namespace}.svc`,
+        port: 5432,
+      });
+      expect(
+        seen.timeline.filter((s: { step: string }) => s.step === 'synced'),
+      ).toHaveLength(1);
+      const backups = await api('get', `/services/${id}/backups`);
+      expect(backups.body.data).toEqual([]);
+
+      // Its decommission: the forged claims going away is not its end.
+      expect((await api('delete', `/services/${id}`)).status).toBe(202);
+      for (const at of elsewhere) {
+        await claims.deleteNamespacedCustomObject({ ...claimApi, ...at });
+      }
+      // A change of the real claim after those deletions: once the portal has
+      // it, it has had the deletions too.
+      await setStatus(
+        { namespace, name },
+        { connection: { host: `${name}-rw.${namespace}.svc`, port: 6432 } },
+      );
+      const deleting = await until('the marker is recorded', async () => {
+        const res = await api('get', `/services/${id}`);
+        return res.body.connection?.port === 6432 ? res.body : undefined;
+      });
+      expect(deleting.status).toBe('deleting');
+      await claims.deleteNamespacedCustomObject({
+        ...claimApi,
+        namespace,
+        name,
+      });
+      const gone = await until(
+        'the real claim\u2019s end is recorded',
+        async () => {
+          const res = await api('get', `/services/${id}`);
+          return res.status === 404 ? res : undefined;
+        },
+      );
+      expect(gone.status).toBe(404);
+    } finally {
+      await backend.stop();
+      for (const at of [...elsewhere, { namespace, name }]) {
+        await claims
+          .deleteNamespacedCustomObject({ ...claimApi, ...at })
+          .catch(() => undefined);
+      }
+    }
+  });
+});
