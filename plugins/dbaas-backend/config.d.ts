@@ -46,13 +46,71 @@ export interface Config {
       };
     };
     /**
-     * The API's rate limit. It counts per tenant, not per client address, in the
-     * database, so all backend replicas share it; requests over it are answered
-     * 429 QUOTA_EXCEEDED with Retry-After.
+     * The API's rate limit. It counts per authenticated caller (a user, or a
+     * backend plugin by its subject), never per tenant or anything a request
+     * names, in the database, so all backend replicas share it; requests over it
+     * are answered 429 QUOTA_EXCEEDED with Retry-After.
      */
     rateLimit?: {
-      /** Requests a tenant may make per minute. Defaults to 100. */
+      /** Requests a caller may make per minute. Defaults to 100. */
       requestsPerMinute?: number;
+    };
+    /**
+     * Tenants' quotas: how many databases, how much storage, CPU and memory and
+     * how many backups a tenant may have. Each value is a number: instances and
+     * backups whole, storageGi and memoryGi in GiB, cpu in cores. The backend
+     * refuses to start when a value is not one, or the default is above the
+     * ceiling.
+     */
+    quotas?: {
+      /**
+       * The quota of a tenant no org-owner has set one for. A limit left out
+       * keeps the built-in default (instances 10, storageGi 10240, cpu 64,
+       * memoryGi 256, backups 100).
+       */
+      default?: {
+        instances?: number;
+        storageGi?: number;
+        cpu?: number;
+        memoryGi?: number;
+        backups?: number;
+      };
+      /**
+       * The most an org-owner may set a tenant's quota to, limit by limit
+       * (`PUT /organizations/{id}/quotas` answers 400 naming the limit above it);
+       * a limit left out has no ceiling. Applies to platform admins too.
+       */
+      ceiling?: {
+        instances?: number;
+        storageGi?: number;
+        cpu?: number;
+        memoryGi?: number;
+        backups?: number;
+      };
+    };
+    /** Where tenants may have their databases backed up. */
+    backups?: {
+      /**
+       * Object storage locations a database's `config.backup.destination` may
+       * name, e.g. `s3://dbaas-backups` or `gs://backups/portal`. A tenant may
+       * only name its own area of one: `{location}/tenant-{slug}/...`, the
+       * folder the region's default location files its backups under too. When
+       * unset, no destination may be named and backups go to the region's
+       * default location.
+       */
+      locations?: string[];
+    };
+    /** What a database's network access may be. */
+    networking?: {
+      /**
+       * CIDR ranges (IPv4 or IPv6) a database's `config.allowedCIDRs` may not
+       * include: a request whose ranges, alone or together, hold every address
+       * of one is refused. Defaults to `0.0.0.0/0` and `::/0` (the whole
+       * internet). A single address (`169.254.169.254/32`) refuses every range
+       * holding it. Setting the list replaces the default, so keep those two in
+       * it.
+       */
+      forbiddenCIDRs?: string[];
     };
     /** Where `GET /services/{id}/metrics` reads databases' time series. */
     metrics?: {

@@ -17,10 +17,7 @@ import {
 } from '@internal/backstage-plugin-dbaas-common';
 import { DatabaseBackupStore } from './database/DatabaseBackupStore';
 import { DatabaseCatalogStore } from './database/DatabaseCatalogStore';
-import {
-  DatabaseServiceStore,
-  DEFAULT_TENANT_QUOTA,
-} from './database/DatabaseServiceStore';
+import { DatabaseServiceStore } from './database/DatabaseServiceStore';
 import { GrantStore } from './database/GrantStore';
 import { TimelineStore } from './database/TimelineStore';
 import { ClaimStatusRecorder } from './database/ClaimStatusRecorder';
@@ -28,12 +25,14 @@ import { startStatusWatch } from './status/startStatusWatch';
 import { ServiceChangeNotifier } from './service/ServiceChangeNotifier';
 import { ensureLocalGitOpsRepository } from './gitops/ensureLocalGitOpsRepository';
 import { PrometheusMetricsSource } from './metrics/PrometheusMetricsSource';
+import { PlatformLimits } from './platform/PlatformLimits';
 import { DbaasAccess } from './permissions/DbaasAccess';
 import { registerPermissions } from './permissions/registerPermissions';
 import { provisionerFromConfig } from './provisioner/provisionerFromConfig';
 import { DatabaseRateLimiter } from './rateLimit/DatabaseRateLimiter';
 import { AuditTrail } from './service/auditTrail';
 import { createRouter } from './service/router';
+import { createReadableTenantsRouter } from './service/readableTenantsRouter';
 import { CatalogTenantDirectory } from './tenancy/CatalogTenantDirectory';
 
 /**
@@ -97,6 +96,8 @@ export const dbaasPlugin = createBackendPlugin({
       },
       async init(deps) {
         const { config, database, httpRouter, logger } = deps;
+        // Bad limits stop the start here, before anything is created.
+        const limits = PlatformLimits.fromConfig(config);
         const localPath = config.getOptionalString('dbaas.gitops.localPath');
         if (localPath && (await ensureLocalGitOpsRepository(localPath))) {
           logger.info(`Created the local GitOps repository at ${localPath}`);
@@ -107,7 +108,10 @@ export const dbaasPlugin = createBackendPlugin({
           catalog: serviceCatalog,
         });
         await catalogStore.replaceCatalog(serviceCatalog);
-        const services = await DatabaseServiceStore.create({ database });
+        const services = await DatabaseServiceStore.create({
+          database,
+          limits,
+        });
         const db = services.db;
         const grants = new GrantStore(db);
         const timeline = new TimelineStore(db);
@@ -136,6 +140,14 @@ export const dbaasPlugin = createBackendPlugin({
         const requestsPerMinute = config.getOptionalNumber(
           'dbaas.rateLimit.requestsPerMinute',
         );
+        // Before the API's router, whose last handler answers 404.
+        httpRouter.use(
+          createReadableTenantsRouter({
+            httpAuth: deps.httpAuth,
+            services,
+            logger,
+          }),
+        );
         httpRouter.use(
           await createRouter({
             catalogStore,
@@ -146,7 +158,7 @@ export const dbaasPlugin = createBackendPlugin({
               db,
               catalog: serviceCatalog,
               services,
-              backups: new DatabaseBackupStore(db, DEFAULT_TENANT_QUOTA),
+              backups: new DatabaseBackupStore(db, limits.defaultQuota),
               grants,
               directory,
               access,

@@ -12,6 +12,7 @@ import {
   applyAccessFilter,
   type AccessFilter,
 } from '../permissions/accessFilter';
+import { PlatformLimits } from '../platform/PlatformLimits';
 import { migratedClient } from './migrations';
 import {
   assertWithinQuota,
@@ -50,19 +51,24 @@ const noop = async () => {};
 export class DatabaseServiceStore implements ServiceStore {
   static async create(options: {
     database: DatabaseService;
-    defaultQuota?: TenantQuota;
+    /** What tenants may ask for; PlatformLimits.defaults() unless given. */
+    limits?: PlatformLimits;
   }): Promise<DatabaseServiceStore> {
     const client = await migratedClient(options.database);
     return new DatabaseServiceStore(
       client,
-      options.defaultQuota ?? DEFAULT_TENANT_QUOTA,
+      options.limits ?? PlatformLimits.defaults(),
     );
   }
 
+  private readonly defaultQuota: TenantQuota;
+
   private constructor(
     readonly db: Knex,
-    private readonly defaultQuota: TenantQuota,
-  ) {}
+    private readonly limits: PlatformLimits,
+  ) {
+    this.defaultQuota = limits.defaultQuota;
+  }
 
   async createService(
     input: {
@@ -74,6 +80,11 @@ export class DatabaseServiceStore implements ServiceStore {
     },
     inTransaction: InTransaction<ServiceRecord> = noop,
   ): Promise<ServiceRecord> {
+    this.limits.assertSpecAllowed({
+      tenant: input.tenant,
+      spec: input.spec,
+      what: 'database request',
+    });
     const footprint = claimFootprint(input.spec);
     const nameTaken = () =>
       new ConflictError(
@@ -180,6 +191,15 @@ export class DatabaseServiceStore implements ServiceStore {
     };
   }
 
+  async listTenantsWithServices(filter: AccessFilter): Promise<string[]> {
+    const query = this.db<RawServiceRow>('service_instances')
+      .distinct('tenant')
+      .whereNull('deleted_at');
+    await applyAccessFilter(this.db, query, filter);
+    const rows: { tenant: string }[] = await query;
+    return rows.map(row => row.tenant).sort();
+  }
+
   async updateSpec(
     input: { id: string; generation: number; spec: ServiceRecord['spec'] },
     inTransaction: InTransaction<ServiceRecord> = noop,
@@ -190,6 +210,12 @@ export class DatabaseServiceStore implements ServiceStore {
       if (current.status === 'Deleting') {
         throw new ConflictError(`Database ${current.name} is being deleted`);
       }
+      this.limits.assertSpecAllowed({
+        tenant: current.tenant,
+        spec: input.spec,
+        previous: toServiceRecord(current).spec,
+        what: 'change',
+      });
       const footprint = claimFootprint(input.spec);
       const growth: ClaimFootprint = {
         instances: 0,
@@ -263,6 +289,7 @@ export class DatabaseServiceStore implements ServiceStore {
     quota: TenantQuota,
     inTransaction: InTransaction<TenantQuota> = noop,
   ): Promise<void> {
+    this.limits.assertQuotaAllowed(quota);
     await this.db.transaction(async tx => {
       await tx<RawQuotaRow>('tenant_quotas')
         .insert(toQuotaRow(tenant, quota))

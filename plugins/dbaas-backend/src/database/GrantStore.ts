@@ -1,3 +1,4 @@
+import { ConflictError } from '@backstage/errors';
 import type {
   DbaasRole,
   RoleGrant,
@@ -17,6 +18,38 @@ type RawGrantRow = {
 };
 
 const noop = async () => {};
+
+/**
+ * Refuses a change that would leave the organization without an org-owner when
+ * the principal is one of its owners: nobody but a platform admin could then
+ * manage its owners or quotas. The owners' rows are locked first (PostgreSQL;
+ * SQLite serialises writers itself), so two owners demoting each other at once
+ * are checked one after the other and the second is refused.
+ */
+async function assertKeepsAnOwner(
+  tx: Knex.Transaction,
+  input: { organization: string; scope: string; principal: string },
+  change: string,
+): Promise<void> {
+  if (input.scope !== input.organization) {
+    return;
+  }
+  const query = tx<RawGrantRow>('role_grants')
+    .where({
+      organization: input.organization,
+      scope: input.organization,
+      role: 'org-owner',
+    })
+    .select('principal');
+  const owners = await (tx.client.config.client === 'pg'
+    ? query.forUpdate()
+    : query);
+  if (owners.length === 1 && owners[0].principal === input.principal) {
+    throw new ConflictError(
+      `${input.principal} is the last org-owner of ${input.organization}; ${change} would leave it without one, so make another principal org-owner first`,
+    );
+  }
+}
 
 /** Roles granted through the API, on an organization or one of its tenants. */
 export class GrantStore {
@@ -56,6 +89,13 @@ export class GrantStore {
     inTransaction: InTransaction<RoleGrant> = noop,
   ): Promise<RoleGrant> {
     return this.db.transaction(async tx => {
+      if (input.role !== 'org-owner') {
+        await assertKeepsAnOwner(
+          tx,
+          input,
+          `granting ${input.role} in place of org-owner`,
+        );
+      }
       const row: RawGrantRow = {
         scope: input.scope,
         organization: input.organization,
@@ -87,6 +127,7 @@ export class GrantStore {
     inTransaction: InTransaction<number> = noop,
   ): Promise<boolean> {
     return this.db.transaction(async tx => {
+      await assertKeepsAnOwner(tx, input, 'revoking the role');
       const removed = await tx<RawGrantRow>('role_grants')
         .where({
           organization: input.organization,

@@ -71,6 +71,8 @@ export interface ServiceStore {
     query: ListServicesQuery,
     filter?: AccessFilter,
   ): Promise<Page<ServiceRecord>>;
+  /** The tenants of the live databases the filter lets through. */
+  listTenantsWithServices(filter: AccessFilter): Promise<string[]>;
   /**
    * Replaces the spec of a database at the given generation and bumps it. Growth
    * is checked against the quota in the same transaction; ConflictError when the

@@ -26,8 +26,10 @@ function describeWindow(windowMs: number): string {
 
 /**
  * RateLimiter counting in the plugin's database, so that all backend replicas
- * share one count per tenant. Windows are fixed and aligned to the epoch, which
+ * share one count per key. Windows are fixed and aligned to the epoch, which
  * lets replicas agree on the current window without talking to each other.
+ * Windows before the previous one are deleted, so the table holds at most two
+ * rows per key that made a request in the last two windows.
  */
 export class DatabaseRateLimiter implements RateLimiter {
   static async create(options: {
@@ -82,7 +84,7 @@ export class DatabaseRateLimiter implements RateLimiter {
     // One statement, so concurrent requests on any replica each get their own
     // count and never read-modify-write over each other. Refused requests are
     // counted as well: they are requests too, and as the window ends at a fixed
-    // time, counting them does not keep a tenant locked out any longer.
+    // time, counting them does not keep a caller locked out any longer.
     const [row] = await this.db<RawWindowRow>(TABLE)
       .insert({ key, window_start: windowStart, count: 1 })
       .onConflict(['key', 'window_start'])

@@ -38,6 +38,14 @@ export async function createRouter(options: {
     res.locals.caller = await callerOf(httpAuth, req, res);
     next();
   });
+  // The rate limit charges the authenticated caller's own budget, here and only
+  // here: a budget keyed on anything the request names (a tenant, a database)
+  // would let one caller lock others out, or escape the limit by naming made-up
+  // keys, each a row of its own in the table.
+  router.use(async (_req, res, next) => {
+    await context.rateLimiter.consume(res.locals.caller.actor);
+    next();
+  });
   router.use(express.json({ limit: '64kb' }));
   // express.json skips other content types, which would leave an empty body that
   // a route could take for valid input.
@@ -64,7 +72,6 @@ export async function createRouter(options: {
   );
 
   router.get('/v1/catalog/skus', async (req, res) => {
-    await context.rateLimiter.consume(res.locals.caller.actor);
     const valid = skuQuerySchema.safeParse(req.query).success;
     catalogRequests.add(1, { outcome: valid ? 'ok' : 'invalid' });
     const query = parseInput(skuQuerySchema, req.query, 'SKU filter');

@@ -12,7 +12,7 @@ const meaning: Record<ApiErrorCode, string> = {
   CONFLICT:
     'The resource is in a state that rules the request out, e.g. it is being deleted or the name is taken.',
   QUOTA_EXCEEDED:
-    "The tenant's request rate or quota does not allow the request. After a rate limit, `Retry-After` says when to try again.",
+    "The caller's request rate or the tenant's quota does not allow the request. After a rate limit, `Retry-After` says when to try again.",
   INTERNAL_ERROR:
     'The API failed; the error is logged under the request id, its internals are not answered.',
   SERVICE_UNAVAILABLE: 'A system the API depends on is not available.',

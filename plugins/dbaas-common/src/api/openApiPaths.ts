@@ -33,8 +33,8 @@ type Operation = {
 
 // Which codes a route answers follows from what it calls: a body or query
 // schema (INVALID_REQUEST), loading a database or organization the caller may
-// not see (NOT_FOUND) or not change (FORBIDDEN), the tenant's rate limit, taken
-// on every route but the catalog's, and quotas (QUOTA_EXCEEDED).
+// not see (NOT_FOUND) or not change (FORBIDDEN), the caller's rate limit, taken
+// on every route, and quotas (QUOTA_EXCEEDED).
 const EVERY_ROUTE: ApiErrorCode[] = ['UNAUTHORIZED', 'INTERNAL_ERROR'];
 
 const operations: Operation[] = [
@@ -46,7 +46,7 @@ const operations: Operation[] = [
     summary: 'List the SKUs of the service catalog',
     query: 'SkuQuery',
     success: { status: 200, description: 'The SKUs', schema: 'CatalogSkuList' },
-    errors: ['INVALID_REQUEST'],
+    errors: ['INVALID_REQUEST', 'QUOTA_EXCEEDED'],
   },
   {
     method: 'post',
@@ -290,7 +290,7 @@ const operations: Operation[] = [
     tag: 'Organizations',
     summary: 'Grant a user or group a role',
     description:
-      'Granting `org-owner` takes an org-owner. A principal holds one role per scope; a new grant replaces it.',
+      'Granting `org-owner`, or a lesser role to an org-owner, takes an org-owner. A principal holds one role per scope; a new grant replaces it. The last org-owner of an organization cannot be demoted (409).',
     parameters: ['OrganizationId'],
     body: 'GrantRoleRequest',
     success: {
@@ -298,7 +298,13 @@ const operations: Operation[] = [
       description: 'The grant',
       schema: 'RoleGrant',
     },
-    errors: ['INVALID_REQUEST', 'FORBIDDEN', 'NOT_FOUND', 'QUOTA_EXCEEDED'],
+    errors: [
+      'INVALID_REQUEST',
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'CONFLICT',
+      'QUOTA_EXCEEDED',
+    ],
   },
   {
     method: 'delete',
@@ -306,7 +312,8 @@ const operations: Operation[] = [
     operationId: 'revokeRole',
     tag: 'Organizations',
     summary: 'Revoke the role a principal holds',
-    description: 'Revoking an `org-owner` takes an org-owner.',
+    description:
+      'Revoking an `org-owner` takes an org-owner; the last one cannot be revoked (409).',
     parameters: ['OrganizationId', 'Principal'],
     extraQuery: [
       {
@@ -319,7 +326,13 @@ const operations: Operation[] = [
       },
     ],
     success: { status: 204, description: 'Revoked' },
-    errors: ['INVALID_REQUEST', 'FORBIDDEN', 'NOT_FOUND', 'QUOTA_EXCEEDED'],
+    errors: [
+      'INVALID_REQUEST',
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'CONFLICT',
+      'QUOTA_EXCEEDED',
+    ],
   },
   {
     method: 'get',
@@ -341,6 +354,8 @@ const operations: Operation[] = [
     operationId: 'setQuota',
     tag: 'Organizations',
     summary: "Set a tenant's quota",
+    description:
+      "Each limit must be within the platform's ceiling (`dbaas.quotas.ceiling`); one above it is refused with 400 naming it.",
     parameters: ['OrganizationId'],
     body: 'SetQuotaRequest',
     success: {

@@ -13,7 +13,6 @@ export function addAuditRoutes(router: Router, ctx: RouteContext) {
   router.get('/v1/audit-logs', async (req, res) => {
     const caller = callerFrom(req, res);
     const query = parseInput(auditLogQuerySchema, req.query, 'query');
-    await ctx.rateLimiter.consume(query.tenant);
     const organization = await ctx.directory.organizationOf(query.tenant);
     if (!organization) {
       throw invalidInput('query', [

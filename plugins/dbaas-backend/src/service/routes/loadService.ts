@@ -8,8 +8,7 @@ import type { RouteContext } from './RouteContext';
 
 /**
  * The database a request is about. One the caller may not see answers 404, as if
- * it did not exist; one they may see but not change answers 403. Counts the
- * request against the database's tenant's rate limit.
+ * it did not exist; one they may see but not change answers 403.
  */
 export async function loadService(
   ctx: RouteContext,
@@ -30,7 +29,6 @@ export async function loadService(
   if (!record) {
     throw new NotFoundError(`There is no database ${id}`);
   }
-  await ctx.rateLimiter.consume(record.tenant);
   if (
     permission.name !== dbaasServiceReadPermission.name &&
     !(await ctx.access.canOnService(permission, caller.credentials, {

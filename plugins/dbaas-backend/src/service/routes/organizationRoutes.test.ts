@@ -189,7 +189,7 @@ describe('organizations, roles and quotas', () => {
     );
   });
 
-  it('rate-limits each tenant on its own, answering 429 with Retry-After', async () => {
+  it('rate-limits each caller on its own, answering 429 with Retry-After', async () => {
     backend = await startDbaasBackend({
       config: { rateLimit: { requestsPerMinute: 5 } },
     });
@@ -201,16 +201,16 @@ describe('organizations, roles and quotas', () => {
       statuses.push(response.status);
       limited = response;
     }
-    // The create counted too: 4 reads pass, then the tenant is over its 5.
+    // The create counted too: 4 reads pass, then ada is over her 5.
     expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
     expect(limited!.headers['retry-after']).toMatch(/^[1-9][0-9]?$/);
     expect(limited!.body.error).toMatchObject({
       code: 'QUOTA_EXCEEDED',
       message:
-        'Rate limit of 5 requests per minute exceeded for group:default/payments',
+        'Rate limit of 5 requests per minute exceeded for user:default/ada',
     });
 
-    // Another tenant is not affected.
+    // Another caller is not affected.
     const other = await createIn('user:default/kwame', CHECKOUT, 'calm');
     expect(other.status).toBe(201);
   });

