@@ -4,6 +4,10 @@
  * @packageDocumentation
  */
 export {
+  portalCatalogConfig,
+  type PortalCatalogConfig,
+} from './backstage/portalCatalogConfig';
+export {
   membershipUserInfoFactory,
   onBehalfOfAuthServiceFactory,
 } from './backstage/testIdentity';
