@@ -1,4 +1,7 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import {
   oidcAuthenticator,
   oidcSignInResolvers,
@@ -7,19 +10,27 @@ import {
   authProvidersExtensionPoint,
   createOAuthProviderFactory,
 } from '@backstage/plugin-auth-node';
-import { keycloakSignInResolvers } from './keycloakSignInResolvers';
+import { readKeycloakSignInOptions } from './keycloakSignInOptions';
+import { createKeycloakSignInResolvers } from './keycloakSignInResolvers';
 
 /**
  * The `oidc` auth provider of the OIDC module, with resolvers that match
- * Keycloak users by their immutable id or username as well as by email.
+ * Keycloak users of the organization sources by their immutable id or
+ * (opt-in, `auth.keycloak.usernameFallback`) username as well as by email.
  */
 export const authModuleKeycloakProvider = createBackendModule({
   pluginId: 'auth',
   moduleId: 'keycloak-provider',
   register(reg) {
     reg.registerInit({
-      deps: { providers: authProvidersExtensionPoint },
-      async init({ providers }) {
+      deps: {
+        config: coreServices.rootConfig,
+        providers: authProvidersExtensionPoint,
+      },
+      async init({ config, providers }) {
+        const keycloak = createKeycloakSignInResolvers(
+          readKeycloakSignInOptions(config),
+        );
         providers.registerProvider({
           providerId: 'oidc',
           factory: createOAuthProviderFactory({
@@ -27,9 +38,9 @@ export const authModuleKeycloakProvider = createBackendModule({
             signInResolverFactories: {
               ...oidcSignInResolvers,
               keycloakSubjectMatchingUserEntityAnnotation:
-                keycloakSignInResolvers.subjectMatchingUserEntityAnnotation,
+                keycloak.subjectMatchingUserEntityAnnotation,
               keycloakUsernameMatchingUserEntityName:
-                keycloakSignInResolvers.usernameMatchingUserEntityName,
+                keycloak.usernameMatchingUserEntityName,
             },
           }),
         });

@@ -2,7 +2,10 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import authPlugin from '@backstage/plugin-auth-backend';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { describeWithServices } from '@internal/test-services';
+import {
+  describeWithServices,
+  portalCatalogConfig,
+} from '@internal/test-services';
 import yaml from 'js-yaml';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,13 +13,45 @@ import { authModuleKeycloakProvider } from './authModuleKeycloakProvider';
 
 jest.setTimeout(120_000);
 
-// The catalog users the portal ships; Keycloak's realm mirrors them.
-const orgEntities = yaml.loadAll(
+// app-config.yaml's organization sources; the first is catalog/all.yaml.
+const catalogConfig = portalCatalogConfig();
+const ORG_ORIGIN = `file:${catalogConfig.locations[0].target}`;
+
+// The catalog users the portal ships, with the origin the catalog gives
+// them; Keycloak's realm mirrors them.
+const shipped = yaml.loadAll(
   fs.readFileSync(
     path.resolve(__dirname, '../../../../catalog/org.yaml'),
     'utf8',
   ),
 ) as Entity[];
+const orgEntities = shipped.map(entity => ({
+  ...entity,
+  metadata: {
+    ...entity.metadata,
+    annotations: {
+      ...entity.metadata.annotations,
+      'backstage.io/managed-by-origin-location': ORG_ORIGIN,
+    },
+  },
+}));
+
+// A user registered from elsewhere with ada's Keycloak id, as a platform
+// admin: it must neither sign ada in nor make her match ambiguous.
+const ada = shipped.find(entity => entity.metadata.name === 'ada')!;
+const impostor: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'User',
+  metadata: {
+    name: 'impostor',
+    annotations: {
+      'keycloak.org/id': ada.metadata.annotations!['keycloak.org/id'],
+      'backstage.io/managed-by-origin-location':
+        'url:https://attacker.example/impostor.yaml',
+    },
+  },
+  spec: { memberOf: ['platform'] },
+};
 
 /** Cookies per origin, as a browser would keep them across redirects. */
 class CookieJar {
@@ -57,7 +92,7 @@ function decodeHtml(text: string) {
 }
 
 describeWithServices(['keycloak'], 'Keycloak sign-in', env => {
-  it('signs a Keycloak user in as the catalog user with their Keycloak id', async () => {
+  it('signs a Keycloak user in as the catalog user of the organization with their Keycloak id, not as a forged duplicate', async () => {
     // The callback the realm's client allows; the test backend listens on another
     // port and the test carries the code to it, as a browser would.
     const baseUrl = 'http://localhost:7007';
@@ -65,10 +100,11 @@ describeWithServices(['keycloak'], 'Keycloak sign-in', env => {
       features: [
         authPlugin,
         authModuleKeycloakProvider,
-        catalogServiceMock.factory({ entities: orgEntities }),
+        catalogServiceMock.factory({ entities: [...orgEntities, impostor] }),
         mockServices.rootConfig.factory({
           data: {
             app: { baseUrl: 'http://localhost:3000' },
+            catalog: catalogConfig,
             auth: {
               session: { secret: 'test-session-secret' },
               providers: {
