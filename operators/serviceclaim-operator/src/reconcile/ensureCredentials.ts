@@ -2,7 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { ObjectApi } from '../controller/ObjectApi';
 import { isConflict } from '../controller/apiErrors';
 import { ownerReference, resourceLabels } from '../render/common';
-import { credentialsSecret } from '../render/credentials';
+import {
+  generatedSecrets,
+  type CredentialsSecret,
+} from '../render/credentials';
 import type { ClaimObject } from '../render/types';
 import { FIELD_MANAGER } from './serverSideApply';
 
@@ -12,9 +15,11 @@ function generated(): string {
 }
 
 /**
- * Creates the claim's credentials Secret with a generated password when it does
- * not exist yet. Create, never apply: a password is made once and then belongs
- * to the database; rewriting it would lock the application out.
+ * Creates the claim's generated Secrets (`generatedSecrets`: the credentials
+ * Secret, and the administrator's where the engine has one to replace) with
+ * generated passwords when they do not exist yet. Create, never apply: a
+ * password is made once and then belongs to the database; rewriting it would
+ * lock the application (or the platform's administrator) out.
  *
  * `created` remembers the claims (by uid) done in this process, so that steady
  * reconciles do not send a create the apiserver refuses each time.
@@ -24,8 +29,18 @@ export async function ensureCredentials(
   claim: ClaimObject,
   created: Set<string>,
 ): Promise<void> {
-  const secret = credentialsSecret(claim);
-  if (!secret || created.has(claim.metadata.uid)) return;
+  if (created.has(claim.metadata.uid)) return;
+  for (const secret of generatedSecrets(claim)) {
+    await createOnce(objects, claim, secret);
+  }
+  created.add(claim.metadata.uid);
+}
+
+async function createOnce(
+  objects: ObjectApi,
+  claim: ClaimObject,
+  secret: CredentialsSecret,
+): Promise<void> {
   const password = generated();
   const stringData = Object.fromEntries(
     Object.entries(secret.keys).map(([key, make]) => [
@@ -54,5 +69,4 @@ export async function ensureCredentials(
   } catch (error) {
     if (!isConflict(error)) throw error;
   }
-  created.add(claim.metadata.uid);
 }

@@ -4,8 +4,9 @@ import { VITESS_INIT_DB_SQL } from './vitessInitDb';
 
 /**
  * The database user a claim's connection details name, per engine. CloudNativePG
- * makes its own (`app`); the others are created by the engine operator from the
- * credentials Secret below.
+ * makes its own (`app`); YugabyteDB Anywhere, Vitess, Dragonfly, Aerospike and
+ * MongoDB create theirs from the credentials Secret below; ScyllaDB's is created
+ * by the claim's role Job (render/engines/scyllaRoles.ts).
  */
 export const DATABASE_USER: Record<EngineId, string> = {
   yugabyte: 'yugabyte',
@@ -72,4 +73,42 @@ export function credentialsSecret(
     keys.metricsPassword = (_password, fresh) => fresh;
   }
   return { name: `${claim.metadata.name}-credentials`, username, keys };
+}
+
+/**
+ * The administrator each engine with a default superuser gets instead of it,
+ * under a generated password. Not the tenant's: the claim status never names
+ * it. Aerospike's operator requires its admin user to be named `admin`; the
+ * ScyllaDB role Job creates `dbaas_admin` and retires `cassandra`.
+ */
+export const ADMIN_USER: Partial<Record<EngineId, string>> = {
+  aerospike: 'admin',
+  scylla: 'dbaas_admin',
+};
+
+/**
+ * The Secret with the generated password of the engine's administrator,
+ * `<claim>-admin`, made once like the credentials Secret; undefined for
+ * engines whose rendered resources leave no default administrator to replace
+ * (docs/engines.md, "Credentials").
+ */
+export function adminSecret(claim: ClaimObject): CredentialsSecret | undefined {
+  const username = ADMIN_USER[claim.spec.engine];
+  if (!username) return undefined;
+  return {
+    name: `${claim.metadata.name}-admin`,
+    username,
+    // Its own password: the tenant's password never unlocks the admin account.
+    keys: {
+      username: () => username,
+      [PASSWORD_KEY]: (_password, fresh) => fresh,
+    },
+  };
+}
+
+/** Every Secret the operator generates for a claim before applying it. */
+export function generatedSecrets(claim: ClaimObject): CredentialsSecret[] {
+  return [credentialsSecret(claim), adminSecret(claim)].filter(
+    (secret): secret is CredentialsSecret => secret !== undefined,
+  );
 }

@@ -158,6 +158,7 @@ const renderedKinds = [
   'monitoring.coreos.com/servicemonitors',
   'monitoring.coreos.com/podmonitors',
   'core/configmaps',
+  'batch/jobs',
 ];
 
 describeWithHelm('charts/serviceclaim-operator', helm => {
@@ -322,7 +323,7 @@ describeWithHelm('charts/serviceclaim-operator', helm => {
         ),
       );
       const custom = renderedKinds.filter(
-        kind => !/^(networking\.k8s\.io|core)\//.test(kind),
+        kind => !/^(networking\.k8s\.io|batch|core)\//.test(kind),
       );
       expect(custom.filter(kind => !served.has(kind))).toEqual([]);
     });
@@ -625,6 +626,25 @@ describeWithHelm('charts/serviceclaim-operator on a kube-apiserver', helm => {
             group: 'postgresql.cnpg.io',
             resource: 'clusters',
             verb: 'update',
+            namespace: tenant,
+          },
+          false,
+        ],
+        // The ScyllaDB role Job, created and pruned like an engine resource.
+        [
+          {
+            group: 'batch',
+            resource: 'jobs',
+            verb: 'create',
+            namespace: tenant,
+          },
+          true,
+        ],
+        [
+          {
+            group: 'batch',
+            resource: 'cronjobs',
+            verb: 'create',
             namespace: tenant,
           },
           false,

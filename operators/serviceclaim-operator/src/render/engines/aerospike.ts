@@ -17,7 +17,13 @@ import {
 import { nodeSelector, rackAffinity } from '../placement';
 import { claimRegions, regionShare, remoteServiceHost } from '../regions';
 import { containerResources } from '../sizes';
-import { DATABASE_USER, PASSWORD_KEY, credentialsSecret } from '../credentials';
+import {
+  ADMIN_USER,
+  DATABASE_USER,
+  PASSWORD_KEY,
+  adminSecret,
+  credentialsSecret,
+} from '../credentials';
 import { HELPER_IMAGES, engineRelease } from '../images';
 import type { ClaimObject, RenderContext, RenderedResource } from '../types';
 import type { BackupRequestPlan, EngineRenderer } from './engineRenderer';
@@ -34,6 +40,21 @@ const RACK_LABEL = 'aerospike.com/rack-id';
 export const AEROSPIKE_FEATURE_KEY_SECRET = 'dbaas-aerospike-features';
 const SECRET_DIR = '/etc/aerospike/secret';
 const CREDENTIALS_DIR = '/etc/aerospike/credentials';
+const ADMIN_CREDENTIALS_DIR = '/etc/aerospike/admin';
+/**
+ * What the tenant's `app` user may do: read and write records and UDFs, manage
+ * secondary indexes and UDF modules, truncate. Not `sys-admin` (the cluster's
+ * configuration is the operator's) nor `user-admin` (with it `app` could change
+ * `admin`'s password and lock the operator out, or mint users the spec does not
+ * list). Enough for the exporter's statistics, the backup service's reads and
+ * XDR's writes, which log in as `app` too.
+ */
+export const AEROSPIKE_APP_ROLES = [
+  'read-write-udf',
+  'sindex-admin',
+  'udf-admin',
+  'truncate',
+];
 const DATA_DEVICE = '/aerospike/dev/data';
 const BACKUP_CREDENTIALS_DIR = '/etc/aerospike-backup/credentials';
 
@@ -192,6 +213,7 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
   const racks = Math.min(spec.topology?.racks ?? 1, size);
   const ns = aerospikeNamespace(claim);
   const credentials = credentialsSecret(claim)!.name;
+  const admin = adminSecret(claim)!.name;
   const target = backupTarget(claim, ctx);
   const storageClass = spec.storage.class ?? ctx.storageClass ?? 'standard';
   const notes: string[] = [];
@@ -275,6 +297,11 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
               aerospike: { path: CREDENTIALS_DIR },
               source: { secret: { secretName: credentials } },
             },
+            {
+              name: 'admin-credentials',
+              aerospike: { path: ADMIN_CREDENTIALS_DIR },
+              source: { secret: { secretName: admin } },
+            },
           ],
         },
         podSpec: {
@@ -304,13 +331,20 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
           ],
         },
         aerospikeAccessControl: {
-          // One user: the operator manages the cluster with it and the tenant,
-          // who owns the whole cluster, connects with it.
           users: [
+            // The operator's: its webhook requires a user named `admin` with
+            // these two roles, and the operator logs in as it. Its password is
+            // the generated `<claim>-admin`, never the server's default.
+            {
+              name: ADMIN_USER.aerospike,
+              secretName: admin,
+              roles: ['sys-admin', 'user-admin'],
+            },
+            // The tenant's, named in the claim status.
             {
               name: DATABASE_USER.aerospike,
               secretName: credentials,
-              roles: ['sys-admin', 'user-admin', 'read-write'],
+              roles: AEROSPIKE_APP_ROLES,
             },
           ],
         },
@@ -319,7 +353,13 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
             'feature-key-file': `${SECRET_DIR}/features.conf`,
             'proto-fd-max': 15000,
           },
-          security: {},
+          security: {
+            // The server creates `admin` with this password on first start, so
+            // `admin`/`admin` never answers, not even before the operator's
+            // first access-control pass; the operator reads the same file's
+            // Secret to log in until then.
+            'default-password-file': `${ADMIN_CREDENTIALS_DIR}/${PASSWORD_KEY}`,
+          },
           network: {
             service: { port: 3000 },
             fabric: { port: 3001 },

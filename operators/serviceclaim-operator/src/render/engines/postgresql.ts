@@ -158,6 +158,12 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
               },
             }
           : {}),
+        // No `postgres` password and no `<claim>-superuser` Secret: the
+        // superuser logs in only over the instance's local socket (the
+        // operator's own use). CloudNativePG's default today, stated so a
+        // change of default never opens it. The tenant's user is `app`, with
+        // the password CloudNativePG generates into `<claim>-app`.
+        enableSuperuserAccess: false,
         bootstrap: isPrimary
           ? { initdb: { database: 'app', owner: 'app' } }
           : { recovery: { source: ORIGIN } },

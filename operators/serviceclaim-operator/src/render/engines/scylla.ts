@@ -17,6 +17,7 @@ import { containerResources } from '../sizes';
 import { HELPER_IMAGES, engineRelease } from '../images';
 import type { ClaimObject, RenderContext, RenderedResource } from '../types';
 import type { EngineRenderer } from './engineRenderer';
+import { scyllaRolesJob } from './scyllaRoles';
 
 const API = 'scylla.scylladb.com/v1';
 const CLUSTER_LABEL = 'scylla/cluster';
@@ -59,8 +60,12 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
   const racks = spec.topology?.racks ?? 1;
   const target = backupTarget(claim, ctx);
   const config = `${name}-config`;
+  // Roles are cluster-wide: the primary datacenter's Job makes them for all.
+  const roles = ctx.pop === primary ? scyllaRolesJob(claim) : undefined;
   const notes = [
-    'PasswordAuthenticator is on; the app role named by the claim status is created by the platform over CQL: ScyllaCluster cannot declare roles.',
+    roles
+      ? `PasswordAuthenticator is on; ScyllaCluster cannot declare roles, so the Job ${roles.metadata.name} creates the app role of the credentials Secret and retires the default superuser over CQL.`
+      : `PasswordAuthenticator is on; the app role is cluster-wide, created by the role Job in ${primary}: this PoP's credentials Secret must hold the same password.`,
   ];
   if (target?.prefix) {
     notes.push(
@@ -183,7 +188,7 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
       },
     },
   );
-  return [cluster, scyllaConfig];
+  return [cluster, scyllaConfig, ...(roles ? [roles] : [])];
 }
 
 /** ScyllaDB on the Scylla operator (and Scylla Manager for backups). */
