@@ -10,12 +10,17 @@ import type { ClaimObject, RenderContext, RenderedResource } from './types';
  * platform namespaces on any port (engine operators, monitoring), and from the
  * claim's allowedCIDRs on the client ports only. Everything else is dropped, so
  * another tenant's pods in the same cluster cannot reach the database.
+ *
+ * Where only some pods serve clients (Vitess: vtgate, while every tablet runs
+ * a mysqld on the same port with the engine's own passwordless replication
+ * account), the allowedCIDRs rule is a second policy on those pods alone:
+ * policies add up, and one rule cannot narrow the pods of its policy.
  */
 export function networkPolicy(
   claim: ClaimObject,
   ctx: RenderContext,
   engine: EngineRenderer,
-): RenderedResource {
+): RenderedResource[] {
   const pods = engine.podSelector(claim);
   const cidrs = claim.spec.networking?.allowedCIDRs ?? [];
   const helpers = { [DBAAS_LABELS.serviceName]: claim.metadata.name };
@@ -48,26 +53,41 @@ export function networkPolicy(
       ],
     });
   }
-  if (cidrs.length) {
-    ingress.push({
-      from: cidrs.map(cidr => ({ ipBlock: { cidr } })),
-      ports: engine.clientPorts.map(port => ({ protocol: 'TCP', port })),
-    });
+  const fromClients = cidrs.length
+    ? {
+        from: cidrs.map(cidr => ({ ipBlock: { cidr } })),
+        ports: engine.clientPorts.map(port => ({ protocol: 'TCP', port })),
+      }
+    : undefined;
+  const clientPods = engine.clientPodSelector?.(claim);
+  if (fromClients && !clientPods) {
+    ingress.push(fromClients);
   }
-  return resource(
-    claim,
-    {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'NetworkPolicy',
-      name: `${claim.metadata.name}-access`,
-      component: 'network-policy',
-    },
-    {
-      spec: {
-        podSelector: { matchLabels: pods },
-        policyTypes: ['Ingress'],
-        ingress,
+  const policy = (
+    name: string,
+    matchLabels: Record<string, string>,
+    rules: Record<string, unknown>[],
+  ) =>
+    resource(
+      claim,
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        name,
+        component: 'network-policy',
       },
-    },
-  );
+      {
+        spec: {
+          podSelector: { matchLabels },
+          policyTypes: ['Ingress'],
+          ingress: rules,
+        },
+      },
+    );
+  return [
+    policy(`${claim.metadata.name}-access`, pods, ingress),
+    ...(fromClients && clientPods
+      ? [policy(`${claim.metadata.name}-clients`, clientPods, [fromClients])]
+      : []),
+  ];
 }

@@ -119,10 +119,10 @@ describe('renderClaim', () => {
 
       it('admits the claim CIDRs on client ports only, and renames the exporter series', () => {
         const [, resources] = byPop[0];
-        const policy = only(resources, 'NetworkPolicy');
-        const fromCidrs = policy.spec.ingress.find((rule: any) =>
-          rule.from.some((peer: any) => peer.ipBlock),
-        );
+        const fromCidrs = resources
+          .filter(r => r.kind === 'NetworkPolicy')
+          .flatMap(policy => policy.spec.ingress)
+          .find((rule: any) => rule.from.some((peer: any) => peer.ipBlock));
         expect(fromCidrs.from).toEqual([{ ipBlock: { cidr: '10.20.0.0/16' } }]);
         expect(fromCidrs.ports.length).toBeGreaterThan(0);
         const endpoint = only(resources, 'PodMonitor').spec
@@ -225,6 +225,37 @@ describe('renderClaim', () => {
     expect(frankfurt.metadata.annotations?.[TOPOLOGY_ANNOTATION]).toMatch(
       /Datacenter frankfurt/,
     );
+  });
+
+  it('opens Vitess to the claim networks at vtgate only, never at a tablet’s mysqld', () => {
+    const claim = claimFrom(
+      'vt-dedicated',
+      skuSpec('vt-dedicated', 'lagos', spec => {
+        spec.networking = {
+          ...spec.networking,
+          allowedCIDRs: ['10.20.0.0/16'],
+        };
+      }),
+    );
+    const policies = renderClaim(claim, contextFor('lagos')).filter(
+      r => r.kind === 'NetworkPolicy',
+    );
+    const fromNetworks = policies.filter(policy =>
+      policy.spec.ingress.some((rule: any) =>
+        rule.from.some((peer: any) => peer.ipBlock),
+      ),
+    );
+    expect(fromNetworks).toHaveLength(1);
+    expect(fromNetworks[0].spec.podSelector.matchLabels).toEqual({
+      'planetscale.com/cluster': 'vt-dedicated',
+      'planetscale.com/component': 'vtgate',
+    });
+    expect(fromNetworks[0].spec.ingress).toEqual([
+      {
+        from: [{ ipBlock: { cidr: '10.20.0.0/16' } }],
+        ports: [{ protocol: 'TCP', port: 3306 }],
+      },
+    ]);
   });
 
   it('stretches a global YugabyteDB universe from its primary PoP only', () => {

@@ -49,7 +49,7 @@ export function renderClaim(
   // pods here from the primary PoP): they select pods by label.
   return [
     ...engine.render(claim, ctx),
-    networkPolicy(claim, ctx, engine),
+    ...networkPolicy(claim, ctx, engine),
     ...(metricsOn ? [podMonitor(claim, engine)] : []),
   ];
 }

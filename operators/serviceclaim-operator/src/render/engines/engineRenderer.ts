@@ -64,6 +64,12 @@ export type EngineRenderer = {
   ): BackupRequestPlan;
   /** Labels on every pod of the claim's cluster, for the NetworkPolicy. */
   podSelector(claim: ClaimObject): Record<string, string>;
+  /**
+   * The pods clients connect to, when only some of the cluster's pods serve
+   * them; the others' client ports stay closed to allowedCIDRs. Defaults to
+   * every pod of the cluster (podSelector).
+   */
+  clientPodSelector?(claim: ClaimObject): Record<string, string>;
   /** Ports clients connect to: the only ones open to allowedCIDRs. */
   clientPorts: number[];
   metrics: EngineMetrics;

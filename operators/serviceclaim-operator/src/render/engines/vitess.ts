@@ -300,6 +300,9 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
 export const vitess: EngineRenderer = {
   render,
   podSelector: claim => clusterPods(claim),
+  // Clients reach vtgate only: every tablet's mysqld listens on 3306 too,
+  // with the upstream init script's passwordless vt_repl@'%'.
+  clientPodSelector: claim => clusterPods(claim, 'vtgate'),
   clientPorts: [3306],
   metrics: {
     selector: claim => clusterPods(claim, 'vtgate'),
