@@ -41,8 +41,9 @@ function phaseOf(service: ServiceSummary): string {
 
 /**
  * A database as a catalog Resource of type `database`, owned by its tenant's
- * group and part of the tenant's System. Carries no connection details: the
- * catalog is readable by everyone who may sign in.
+ * group and part of the tenant's System. Carries no secret; the portal's
+ * permission policy shows it only to those who may read its tenant's
+ * databases (catalogEntityReadDecision in dbaas-backend, on `spec.owner`).
  *
  * @param location - where the database is read from (its `GET /services/{id}`
  * URL), for the entity's managed-by annotations.
