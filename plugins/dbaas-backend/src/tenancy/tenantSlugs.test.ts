@@ -17,8 +17,11 @@ const directory = resolvePackagePath(
 /** Migrates up to and including `last`. */
 async function migrateTo(knex: Knex, last: string) {
   for (;;) {
-    const [, done] = await knex.migrate.up({ directory });
-    if (done.length === 0 || done[done.length - 1] === last) return;
+    const [, done]: [number, string[]] = await knex.migrate.up({ directory });
+    if (done.length === 0) {
+      throw new Error(`No migration named ${last} in ${directory}`);
+    }
+    if (done[done.length - 1] === last) return;
   }
 }
 
