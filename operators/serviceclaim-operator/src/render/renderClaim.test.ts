@@ -119,8 +119,10 @@ describe('renderClaim', () => {
 
       it('admits the claim CIDRs on client ports only, and renames the exporter series', () => {
         const [, resources] = byPop[0];
-        const fromCidrs = resources
-          .filter(r => r.kind === 'NetworkPolicy')
+        const policies: any[] = resources.filter(
+          r => r.kind === 'NetworkPolicy',
+        );
+        const fromCidrs = policies
           .flatMap(policy => policy.spec.ingress)
           .find((rule: any) => rule.from.some((peer: any) => peer.ipBlock));
         expect(fromCidrs.from).toEqual([{ ipBlock: { cidr: '10.20.0.0/16' } }]);
@@ -232,12 +234,13 @@ describe('renderClaim', () => {
       'vt-dedicated',
       skuSpec('vt-dedicated', 'lagos', spec => {
         spec.networking = {
+          tls: { enabled: true },
           ...spec.networking,
           allowedCIDRs: ['10.20.0.0/16'],
         };
       }),
     );
-    const policies = renderClaim(claim, contextFor('lagos')).filter(
+    const policies: any[] = renderClaim(claim, contextFor('lagos')).filter(
       r => r.kind === 'NetworkPolicy',
     );
     const fromNetworks = policies.filter(policy =>
