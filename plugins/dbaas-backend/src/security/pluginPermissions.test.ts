@@ -409,6 +409,26 @@ describe.each(databases.eachSupportedId())(
         taskId = res.body.id;
       });
 
+      // Its owner may cancel it; and a task still running when the backend
+      // stops would finish later into a closed database, failing whatever
+      // test file this worker runs next.
+      afterAll(async () => {
+        const cancelled = await request(server)
+          .post(`/api/scaffolder/v2/tasks/${taskId}/cancel`)
+          .set('Authorization', as(ADA));
+        if (cancelled.status !== 200) {
+          throw new Error(`ada could not cancel her task: ${cancelled.text}`);
+        }
+        await waitFor(async () => {
+          const task = await request(server)
+            .get(`/api/scaffolder/v2/tasks/${taskId}`)
+            .set('Authorization', as(ADA));
+          return ['cancelled', 'failed', 'completed'].includes(task.body.status)
+            ? task.body.status
+            : undefined;
+        });
+      });
+
       it('does not list a user\u2019s task to another user', async () => {
         const gina = await request(server)
           .get('/api/scaffolder/v2/tasks')
