@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { inspect } from 'node:util';
 import request from 'supertest';
 import { serviceClaimsIn } from './__testUtils__/serviceClaimsIn';
 import { startPortalTestBackend } from './__testUtils__/startPortalTestBackend';
@@ -69,7 +70,23 @@ describeWithServices(['kube'], 'ordering a database end to end', env => {
   const get = (url: string) =>
     request(server).get(url).set('Authorization', asDeveloper);
 
-  beforeAll(async () => {
+  /**
+   * Runs `step`, printing what it threw in full: some errors (an AggregateError
+   * of refused connections, a knex pool's) reach jest with an empty message.
+   */
+  async function explained<T>(step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      // eslint-disable-next-line no-console
+      console.error(inspect(error, { depth: 4 }));
+      throw error;
+    }
+  }
+
+  beforeAll(() => explained(setUp));
+
+  async function setUp() {
     await installCrds(
       kc,
       loadCrds().filter(c => c.crd.metadata?.name === 'serviceclaims.dbaas.io'),
@@ -175,16 +192,23 @@ describeWithServices(['kube'], 'ordering a database end to end', env => {
           : undefined,
       );
     }
-  });
+  }
 
-  afterAll(async () => {
-    // The backend first, so that the GitOps sync cannot apply the claim again.
-    await stop?.();
-    await claims.deleteAll();
-    if (root) fs.rmSync(root, { recursive: true, force: true });
-  });
+  afterAll(() =>
+    explained(async () => {
+      // The backend first, so that the GitOps sync cannot apply the claim again.
+      await stop?.();
+      await claims.deleteAll();
+      if (root) fs.rmSync(root, { recursive: true, force: true });
+    }),
+  );
 
-  it('runs "New database" through GitOps and the cluster to an Active catalog entity', async () => {
+  // The expectations are in orderThroughTheTemplate.
+  // eslint-disable-next-line jest/expect-expect
+  it('runs "New database" through GitOps and the cluster to an Active catalog entity', () =>
+    explained(orderThroughTheTemplate));
+
+  async function orderThroughTheTemplate() {
     const startedAt = performance.now();
     const times: Record<string, number> = {};
     const mark = (step: string) => {
@@ -365,5 +389,5 @@ describeWithServices(['kube'], 'ordering a database end to end', env => {
         .map(([step, ms]) => `${step} ${ms} ms`)
         .join(', ')}\n`,
     );
-  });
+  }
 });
