@@ -1,4 +1,7 @@
-import type { PolicyDecision } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  type PolicyDecision,
+} from '@backstage/plugin-permission-common';
 import type {
   PolicyQuery,
   PolicyQueryUser,
@@ -26,3 +29,17 @@ export type PluginDecision = (
 
 /** Decisions by permission name. */
 export type PluginDecisions = Record<string, PluginDecision>;
+
+/** Platform admins only: every other user, and a caller without a user, is refused. */
+export const platformAdminsOnly: PluginDecision = ({ isPlatformAdmin }) => ({
+  result: isPlatformAdmin ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+});
+
+/** Platform admins, and backend plugins calling with their own credentials. */
+export const platformAdminsAndPlugins: PluginDecision = ({
+  user,
+  isPlatformAdmin,
+}) => ({
+  result:
+    !user || isPlatformAdmin ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+});

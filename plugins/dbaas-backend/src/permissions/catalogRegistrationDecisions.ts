@@ -1,14 +1,15 @@
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   catalogEntityCreatePermission,
   catalogEntityDeletePermission,
   catalogLocationCreatePermission,
   catalogLocationDeletePermission,
 } from '@backstage/plugin-catalog-common/alpha';
-import type { PluginDecision, PluginDecisions } from './PluginDecision';
+import { platformAdminsOnly, type PluginDecisions } from './PluginDecision';
 
 /**
- * Platform admins only; everyone else, and a caller without a user, is refused.
+ * Who may register, update and delete catalog locations and create, unregister
+ * and delete catalog entities: platform admins only; everyone else, and a
+ * caller without a user, is refused.
  *
  * A Group of type team is a tenant with a quota of its own and a User's
  * `keycloak.org/id` and `memberOf` decide who signs in as whom with which
@@ -24,15 +25,9 @@ import type { PluginDecision, PluginDecisions } from './PluginDecision';
  * actions (MCP) pass on the initiating user's credentials and get that user's
  * decision. Refusing a bare service caller closes the path where a plugin
  * relays a user's request on its own credentials.
- */
-const platformAdminsOnly: PluginDecision = ({ isPlatformAdmin }) => ({
-  result: isPlatformAdmin ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
-});
-
-/**
- * Who may register, update and delete catalog locations and create, unregister
- * and delete catalog entities: `catalog.location.create` (also checked on
- * updating a location and on a dry run), `catalog.location.delete`,
+ *
+ * The permissions: `catalog.location.create` (also checked on updating a
+ * location and on a dry run), `catalog.location.delete`,
  * `catalog.entity.create` and `catalog.entity.delete`.
  */
 export const catalogRegistrationDecisions: PluginDecisions = {

@@ -1,6 +1,5 @@
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { kubernetesProxyPermission } from '@backstage/plugin-kubernetes-common';
-import type { PluginDecisions } from './PluginDecision';
+import { platformAdminsOnly, type PluginDecisions } from './PluginDecision';
 
 /**
  * `kubernetes.proxy`: platform admins only. The proxy forwards any request to
@@ -13,7 +12,5 @@ import type { PluginDecisions } from './PluginDecision';
  * (see kubernetesReadDecisions).
  */
 export const kubernetesProxyDecisions: PluginDecisions = {
-  [kubernetesProxyPermission.name]: ({ isPlatformAdmin }) => ({
-    result: isPlatformAdmin ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
-  }),
+  [kubernetesProxyPermission.name]: platformAdminsOnly,
 };

@@ -17,14 +17,13 @@ import {
   createScaffolderTaskConditionalDecision,
   scaffolderTaskConditions,
 } from '@backstage/plugin-scaffolder-backend/alpha';
-import type { PluginDecision, PluginDecisions } from './PluginDecision';
+import {
+  platformAdminsAndPlugins,
+  type PluginDecision,
+  type PluginDecisions,
+} from './PluginDecision';
 
 const allow: PluginDecision = () => ({ result: AuthorizeResult.ALLOW });
-
-const platformAdminsOnly: PluginDecision = ({ user, isPlatformAdmin }) => ({
-  result:
-    !user || isPlatformAdmin ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
-});
 
 /**
  * A task's parameters, logs and output name the tenant, the database and what
@@ -72,6 +71,6 @@ export const scaffolderDecisions: PluginDecisions = {
   [templateParameterReadPermission.name]: allow,
   [templateStepReadPermission.name]: allow,
   [actionExecutePermission.name]: allow,
-  [templateDryRunPermission.name]: platformAdminsOnly,
-  [templateManagementPermission.name]: platformAdminsOnly,
+  [templateDryRunPermission.name]: platformAdminsAndPlugins,
+  [templateManagementPermission.name]: platformAdminsAndPlugins,
 };
