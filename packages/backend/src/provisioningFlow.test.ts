@@ -2,6 +2,7 @@ import { mockCredentials } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import {
   describeWithServices,
+  eventually,
   installCrds,
   kubeConfigFrom,
   loadCrds,
@@ -28,26 +29,6 @@ type TaskEvent = {
     output?: { text?: { title: string; content: string }[] };
   };
 };
-
-/**
- * Retries `read` until it returns something, or fails saying what never
- * happened; a throw from `read` ends the wait at once.
- */
-async function eventually<T>(
-  what: string,
-  read: () => Promise<T | undefined>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) {
-      throw new Error(`${what} did not happen within ${timeoutMs / 1000} s`);
-    }
-    await new Promise(resolve => setTimeout(resolve, 100));
-  }
-}
 
 describeWithServices(['kube'], 'ordering a database end to end', env => {
   const kc = kubeConfigFrom(env);
@@ -366,7 +347,7 @@ describeWithServices(['kube'], 'ordering a database end to end', env => {
           ? current
           : undefined;
       },
-      70_000,
+      { timeoutMs: 70_000 },
     );
     mark('task completed');
     // The task's log says why, should it not have completed.

@@ -12,6 +12,7 @@ export {
   onBehalfOfAuthServiceFactory,
 } from './backstage/testIdentity';
 export { describeWithServices } from './describeWithServices';
+export { eventually } from './eventually';
 export { loadCrds, sharedDir, type CrdFile } from './kube/crdFiles';
 export { installCrds } from './kube/installCrds';
 export { kubeConfigFrom } from './kube/kubeConfig';

@@ -1,4 +1,3 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import {
   CoreV1Api,
   CustomObjectsApi,
@@ -13,6 +12,7 @@ import {
 } from '@internal/backstage-plugin-dbaas-common';
 import {
   describeWithServices,
+  eventually,
   installCrds,
   kubeConfigFrom,
   loadCrds,
@@ -23,20 +23,6 @@ import { PAYMENTS, startDbaasBackend } from '../__testUtils__/dbaasTestBackend';
 jest.setTimeout(90_000);
 
 const ADA = 'user:default/ada';
-
-async function until<T>(
-  what: string,
-  check: () => Promise<T | undefined | false>,
-  ms = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await delay(100);
-  }
-}
 
 // Whoever can write a ServiceClaim somewhere in a PoP cluster (another
 // tenant's namespace, a namespace of their own) can copy the label
@@ -158,7 +144,7 @@ describeWithServices(['kube'], 'a claim elsewhere spoofing a database', env => {
           connection: { host: `${name}-rw.${namespace}.svc`, port: 5432 },
         },
       );
-      const seen = await until('the real claim is recorded', async () => {
+      const seen = await eventually('the real claim is recorded', async () => {
         const res = await api('get', `/services/${id}`);
         return res.body.connection ? res.body : undefined;
       });
@@ -184,7 +170,7 @@ describeWithServices(['kube'], 'a claim elsewhere spoofing a database', env => {
         { namespace, name },
         { connection: { host: `${name}-rw.${namespace}.svc`, port: 6432 } },
       );
-      const deleting = await until('the marker is recorded', async () => {
+      const deleting = await eventually('the marker is recorded', async () => {
         const res = await api('get', `/services/${id}`);
         return res.body.connection?.port === 6432 ? res.body : undefined;
       });
@@ -194,7 +180,7 @@ describeWithServices(['kube'], 'a claim elsewhere spoofing a database', env => {
         namespace,
         name,
       });
-      const gone = await until(
+      const gone = await eventually(
         'the real claim\u2019s end is recorded',
         async () => {
           const res = await api('get', `/services/${id}`);

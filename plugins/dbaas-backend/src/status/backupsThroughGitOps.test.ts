@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { mockServices } from '@backstage/backend-test-utils';
 import {
   CustomObjectsApi,
@@ -14,6 +13,7 @@ import {
 } from '@internal/backstage-plugin-dbaas-common';
 import {
   describeWithServices,
+  eventually,
   installCrds,
   kubeConfigFrom,
   loadCrds,
@@ -25,20 +25,6 @@ import { syncGitOpsToCluster } from './gitopsSync';
 jest.setTimeout(60_000);
 
 const ADA = 'user:default/ada';
-
-async function until<T>(
-  what: string,
-  check: () => Promise<T | undefined | false>,
-  ms = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await delay(100);
-  }
-}
 
 // The backend's whole path for a manual backup: the API records it and commits
 // the claim with the request, the GitOps sync (Argo CD's stand-in) applies it,
@@ -154,7 +140,7 @@ describeWithServices(['kube'], 'a manual backup through GitOps', env => {
         setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
       );
 
-      const list = await until('the backups are recorded', async () => {
+      const list = await eventually('the backups are recorded', async () => {
         const res = await api('get', `/services/${created.body.id}/backups`);
         const data: { id: string; type: string; status: string }[] =
           res.body.data;
