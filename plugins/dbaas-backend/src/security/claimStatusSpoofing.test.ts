@@ -6,7 +6,6 @@ import {
 } from '@kubernetes/client-node';
 import {
   claimManifest,
-  SERVICE_CLAIM_API,
   serviceCatalog,
   specFromSku,
 } from '@internal/backstage-plugin-dbaas-common';
@@ -19,6 +18,7 @@ import {
 } from '@internal/test-services';
 import request from 'supertest';
 import { PAYMENTS, startDbaasBackend } from '../__testUtils__/dbaasTestBackend';
+import { CLAIM_API, kubernetesConfig } from '../__testUtils__/kubernetesConfig';
 
 jest.setTimeout(90_000);
 
@@ -32,11 +32,6 @@ describeWithServices(['kube'], 'a claim elsewhere spoofing a database', env => {
   const kc = kubeConfigFrom(env);
   const claims = kc.makeApiClient(CustomObjectsApi);
   const core = kc.makeApiClient(CoreV1Api);
-  const claimApi = {
-    group: SERVICE_CLAIM_API.group,
-    version: SERVICE_CLAIM_API.version,
-    plural: SERVICE_CLAIM_API.plural,
-  };
   // The apiserver outlives test runs: every run gets its own names.
   const name = `spoofed-${Date.now().toString(36)}`;
   const namespace = 'tenant-payments';
@@ -69,37 +64,24 @@ describeWithServices(['kube'], 'a claim elsewhere spoofing a database', env => {
       spec: specFromSku(serviceCatalog, 'pg-shared', 'frankfurt'),
     });
     return claims.createNamespacedCustomObject({
-      ...claimApi,
+      ...CLAIM_API,
       namespace: at.namespace,
       body: { ...manifest, metadata: { ...manifest.metadata, ...at } },
     });
   };
   const setStatus = (at: { namespace: string; name: string }, status: object) =>
     claims.patchNamespacedCustomObjectStatus(
-      { ...claimApi, ...at, body: { status } },
+      { ...CLAIM_API, ...at, body: { status } },
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
     );
 
   it('believes only the claim where the database is', async () => {
     const backend = await startDbaasBackend({
-      rootConfig: {
-        kubernetes: {
-          clusterLocatorMethods: [
-            {
-              type: 'config',
-              clusters: [
-                {
-                  name: 'pop-frankfurt',
-                  url: kc.getCurrentCluster()!.server,
-                  authProvider: 'serviceAccount',
-                  serviceAccountToken: env.DBAAS_KUBE_TOKEN,
-                  caData: kc.getCurrentCluster()!.caData,
-                },
-              ],
-            },
-          ],
-        },
-      },
+      rootConfig: kubernetesConfig({
+        kc,
+        token: env.DBAAS_KUBE_TOKEN,
+        name: 'pop-frankfurt',
+      }),
     });
     const api = (method: 'get' | 'delete', url: string) =>
       request(backend.server)
@@ -162,7 +144,7 @@ describeWithServices(['kube'], 'a claim elsewhere spoofing a database', env => {
       // Its decommission: the forged claims going away is not its end.
       expect((await api('delete', `/services/${id}`)).status).toBe(202);
       for (const at of elsewhere) {
-        await claims.deleteNamespacedCustomObject({ ...claimApi, ...at });
+        await claims.deleteNamespacedCustomObject({ ...CLAIM_API, ...at });
       }
       // A change of the real claim after those deletions: once the portal has
       // it, it has had the deletions too.
@@ -176,7 +158,7 @@ describeWithServices(['kube'], 'a claim elsewhere spoofing a database', env => {
       });
       expect(deleting.status).toBe('deleting');
       await claims.deleteNamespacedCustomObject({
-        ...claimApi,
+        ...CLAIM_API,
         namespace,
         name,
       });
@@ -192,7 +174,7 @@ describeWithServices(['kube'], 'a claim elsewhere spoofing a database', env => {
       await backend.stop();
       for (const at of [...elsewhere, { namespace, name }]) {
         await claims
-          .deleteNamespacedCustomObject({ ...claimApi, ...at })
+          .deleteNamespacedCustomObject({ ...CLAIM_API, ...at })
           .catch(() => undefined);
       }
     }

@@ -18,6 +18,7 @@ import {
 } from '@internal/test-services';
 import { ensureLocalGitOpsRepository } from '../gitops/ensureLocalGitOpsRepository';
 import { claimYaml } from './__testUtils__/claimYaml';
+import { CLAIM_API, kubernetesConfig } from '../__testUtils__/kubernetesConfig';
 import { commitToBareRepository } from './__testUtils__/commitToBareRepository';
 import { ClaimWatcher, type ClaimEvent } from './ClaimWatcher';
 import { clustersFromConfig, kubeConfigFor } from './clustersFromConfig';
@@ -65,12 +66,6 @@ function report(label: string, values: number[]) {
   );
 }
 
-const claimApi = {
-  group: SERVICE_CLAIM_API.group,
-  version: SERVICE_CLAIM_API.version,
-  plural: SERVICE_CLAIM_API.plural,
-};
-
 describeWithServices(['kube'], 'ClaimWatcher on a kube-apiserver', env => {
   const kc = kubeConfigFrom(env);
   const objects = kc.makeApiClient(CustomObjectsApi);
@@ -86,24 +81,12 @@ describeWithServices(['kube'], 'ClaimWatcher on a kube-apiserver', env => {
   // The cluster as an operator would configure it for Backstage's Kubernetes plugin.
   const clusterConfig = (url: string) =>
     mockServices.rootConfig({
-      data: {
-        kubernetes: {
-          clusterLocatorMethods: [
-            {
-              type: 'config',
-              clusters: [
-                {
-                  name: 'pop-lagos',
-                  url,
-                  authProvider: 'serviceAccount',
-                  serviceAccountToken: env.DBAAS_KUBE_TOKEN,
-                  caData: kc.getCurrentCluster()!.caData,
-                },
-              ],
-            },
-          ],
-        },
-      },
+      data: kubernetesConfig({
+        kc,
+        token: env.DBAAS_KUBE_TOKEN,
+        name: 'pop-lagos',
+        url,
+      }),
     });
   const watcherFor = (url: string, events: Events) => {
     const { clusters } = clustersFromConfig(clusterConfig(url));
@@ -121,7 +104,7 @@ describeWithServices(['kube'], 'ClaimWatcher on a kube-apiserver', env => {
     syncGitOpsToCluster({ repositoryPath: gitdir, kubeConfig: kc, logger });
   const patchStatus = (name: string, status: ServiceClaimStatus) =>
     objects.patchNamespacedCustomObjectStatus({
-      ...claimApi,
+      ...CLAIM_API,
       namespace,
       name,
       body: [{ op: 'add', path: '/status', value: status }],
@@ -334,7 +317,7 @@ class ScriptedApiServer {
       const url = new URL(req.url!, 'http://localhost');
       if (
         url.pathname !==
-        `/apis/${claimApi.group}/${claimApi.version}/${claimApi.plural}`
+        `/apis/${CLAIM_API.group}/${CLAIM_API.version}/${CLAIM_API.plural}`
       ) {
         res.writeHead(404).end();
         return;
@@ -373,7 +356,7 @@ class ScriptedApiServer {
 }
 
 const claim = (name: string, rv: string, status?: unknown) => ({
-  apiVersion: `${claimApi.group}/${claimApi.version}`,
+  apiVersion: `${CLAIM_API.group}/${CLAIM_API.version}`,
   kind: SERVICE_CLAIM_API.kind,
   metadata: {
     name,

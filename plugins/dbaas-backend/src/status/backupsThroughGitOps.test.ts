@@ -7,10 +7,7 @@ import {
   PatchStrategy,
   setHeaderOptions,
 } from '@kubernetes/client-node';
-import {
-  CLAIM_ANNOTATIONS,
-  SERVICE_CLAIM_API,
-} from '@internal/backstage-plugin-dbaas-common';
+import { CLAIM_ANNOTATIONS } from '@internal/backstage-plugin-dbaas-common';
 import {
   describeWithServices,
   eventually,
@@ -20,6 +17,7 @@ import {
 } from '@internal/test-services';
 import request from 'supertest';
 import { PAYMENTS, startDbaasBackend } from '../__testUtils__/dbaasTestBackend';
+import { CLAIM_API, kubernetesConfig } from '../__testUtils__/kubernetesConfig';
 import { syncGitOpsToCluster } from './gitopsSync';
 
 jest.setTimeout(60_000);
@@ -34,11 +32,6 @@ const ADA = 'user:default/ada';
 describeWithServices(['kube'], 'a manual backup through GitOps', env => {
   const kc = kubeConfigFrom(env);
   const claims = kc.makeApiClient(CustomObjectsApi);
-  const claimApi = {
-    group: SERVICE_CLAIM_API.group,
-    version: SERVICE_CLAIM_API.version,
-    plural: SERVICE_CLAIM_API.plural,
-  };
   // The apiserver outlives test runs: every run gets its own database name.
   const name = `inv-${Date.now().toString(36)}`;
   const namespace = 'tenant-payments';
@@ -58,24 +51,11 @@ describeWithServices(['kube'], 'a manual backup through GitOps', env => {
     const repositoryPath = path.join(root, 'gitops.git');
     const backend = await startDbaasBackend({
       config: { gitops: { localPath: repositoryPath } },
-      rootConfig: {
-        kubernetes: {
-          clusterLocatorMethods: [
-            {
-              type: 'config',
-              clusters: [
-                {
-                  name: 'pop-frankfurt',
-                  url: kc.getCurrentCluster()!.server,
-                  authProvider: 'serviceAccount',
-                  serviceAccountToken: env.DBAAS_KUBE_TOKEN,
-                  caData: kc.getCurrentCluster()!.caData,
-                },
-              ],
-            },
-          ],
-        },
-      },
+      rootConfig: kubernetesConfig({
+        kc,
+        token: env.DBAAS_KUBE_TOKEN,
+        name: 'pop-frankfurt',
+      }),
     });
     const api = (method: 'get' | 'post', url: string, body?: object) =>
       request(backend.server)
@@ -99,7 +79,7 @@ describeWithServices(['kube'], 'a manual backup through GitOps', env => {
 
       await syncGitOpsToCluster({ repositoryPath, kubeConfig: kc, logger });
       const claim = (await claims.getNamespacedCustomObject({
-        ...claimApi,
+        ...CLAIM_API,
         namespace,
         name,
       })) as { metadata: { annotations: Record<string, string> } };
@@ -111,7 +91,7 @@ describeWithServices(['kube'], 'a manual backup through GitOps', env => {
       // backup the engine's schedule took.
       await claims.patchNamespacedCustomObjectStatus(
         {
-          ...claimApi,
+          ...CLAIM_API,
           namespace,
           name,
           body: {
@@ -168,7 +148,7 @@ describeWithServices(['kube'], 'a manual backup through GitOps', env => {
       await backend.stop();
       // No operator holds it with a finalizer here: it goes at once.
       await claims
-        .deleteNamespacedCustomObject({ ...claimApi, namespace, name })
+        .deleteNamespacedCustomObject({ ...CLAIM_API, namespace, name })
         .catch(() => undefined);
     }
   });
