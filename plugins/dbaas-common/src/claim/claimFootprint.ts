@@ -1,3 +1,4 @@
+import { engineRoles } from './engineRoles';
 import { toCores, toGi } from './quantity';
 import type { ServiceClaimSpec } from './serviceClaimSpec';
 
@@ -9,17 +10,10 @@ export type ClaimFootprint = {
   memoryGi: number;
 };
 
-// Roles that hold data: each of their replicas gets a volume of storage.size.
-const dataRoles = new Set([
-  'tserver',
-  'vttablet',
-  'member',
-  'instance',
-  'node',
-  'mongod',
-]);
-// Roles whose replica count is per shard.
-const perShardRoles = new Set(['vttablet', 'mongod']);
+// Role names mean the same in every engine, so the sets span all engines.
+const roleTables = Object.values(engineRoles);
+const dataRoles = new Set(roleTables.map(roles => roles.data));
+const perShardRoles = new Set(roleTables.flatMap(roles => roles.perShard));
 
 /**
  * The resources a valid claim asks for: storage is per data-holding replica, CPU and

@@ -1,21 +1,61 @@
 import type { EngineId } from '../catalog/schema';
 
 /**
- * The roles each engine's resources may size, and which of them a claim must size.
- * Names follow each engine operator's own vocabulary.
+ * The roles of one engine's resources, named in the engine operator's own vocabulary.
  * @public
  */
-export const engineRoles: Record<
-  EngineId,
-  { required: string[]; optional: string[] }
-> = {
-  yugabyte: { required: ['master', 'tserver'], optional: [] },
-  vitess: { required: ['vttablet', 'vtgate'], optional: [] },
-  scylla: { required: ['member'], optional: [] },
-  dragonfly: { required: ['instance'], optional: [] },
-  aerospike: { required: ['node'], optional: [] },
-  mongodb: { required: ['mongod'], optional: ['mongos', 'configsvr'] },
-  postgresql: { required: ['instance'], optional: [] },
+export type EngineRoles = {
+  /** Roles a claim must size. */
+  required: string[];
+  /** Roles a claim may size as well. */
+  optional: string[];
+  /**
+   * The role holding the data: each of its replicas gets a volume of
+   * `storage.size`, and a scale request that names no role sizes it.
+   */
+  data: string;
+  /** Roles whose replica count is per shard rather than per cluster. */
+  perShard: string[];
+};
+
+/**
+ * Every engine's roles: the one table the claim rules, the quota footprint and
+ * the API's scale requests read.
+ * @public
+ */
+export const engineRoles: Record<EngineId, EngineRoles> = {
+  yugabyte: {
+    required: ['master', 'tserver'],
+    optional: [],
+    data: 'tserver',
+    perShard: [],
+  },
+  vitess: {
+    required: ['vttablet', 'vtgate'],
+    optional: [],
+    data: 'vttablet',
+    perShard: ['vttablet'],
+  },
+  scylla: { required: ['member'], optional: [], data: 'member', perShard: [] },
+  dragonfly: {
+    required: ['instance'],
+    optional: [],
+    data: 'instance',
+    perShard: [],
+  },
+  aerospike: { required: ['node'], optional: [], data: 'node', perShard: [] },
+  mongodb: {
+    required: ['mongod'],
+    optional: ['mongos', 'configsvr'],
+    data: 'mongod',
+    perShard: ['mongod'],
+  },
+  postgresql: {
+    required: ['instance'],
+    optional: [],
+    data: 'instance',
+    perShard: [],
+  },
 };
 
 /** Memory sizes a Dragonfly instance comes in (the dfly-mem-* SKUs). @public */
