@@ -1,0 +1,56 @@
+import {
+  applyServiceConfig,
+  configFieldOfSpecPath,
+  type ServiceConfig,
+} from '../api/serviceConfig';
+import {
+  checkedSpec,
+  type ClaimSpecResult,
+  type RequestIssue,
+} from './claimSpecForRequest';
+import { toGi } from './quantity';
+import type { ServiceClaimSpec } from './serviceClaimSpec';
+
+const compareVersions = (a: string, b: string) =>
+  a.localeCompare(b, 'en', { numeric: true });
+
+/**
+ * The spec of a running database after a config change, checked with every
+ * rule. Refuses transitions a running database cannot make: shrinking
+ * storage, fewer shards, a version downgrade. `fieldOf` names the request
+ * field a spec path was set through, when the request is not a config (a
+ * scale request's `replicas` sets `resources.<role>.replicas`).
+ * @public
+ */
+export function claimSpecForChange(
+  current: ServiceClaimSpec,
+  config: ServiceConfig,
+  fieldOf?: (specPath: string) => string,
+): ClaimSpecResult {
+  const next = applyServiceConfig(current, config);
+  const issues: RequestIssue[] = [];
+  const field = (specPath: string) =>
+    (fieldOf ?? configFieldOfSpecPath)(specPath).split('.');
+  if (toGi(next.storage.size) < toGi(current.storage.size)) {
+    issues.push({
+      path: field('storage.size'),
+      message: `Storage cannot shrink (from ${current.storage.size} to ${next.storage.size}); volumes only grow`,
+    });
+  }
+  if ((next.topology?.shards ?? 1) < (current.topology?.shards ?? 1)) {
+    issues.push({
+      path: field('topology.shards'),
+      message: `Shards cannot be reduced (from ${current.topology?.shards} to ${next.topology?.shards})`,
+    });
+  }
+  if (compareVersions(next.version, current.version) < 0) {
+    issues.push({
+      path: field('version'),
+      message: `Version cannot be downgraded (from ${current.version} to ${next.version})`,
+    });
+  }
+  if (issues.length > 0) {
+    return { ok: false, subject: 'change', issues };
+  }
+  return checkedSpec(next, 'change', fieldOf);
+}
