@@ -4,11 +4,11 @@ import {
   type Entity,
 } from '@backstage/catalog-model';
 import {
-  CLAIM_PHASES,
   DBAAS_ANNOTATIONS,
   DBAAS_ENTITY_TYPE,
   DBAAS_LABELS,
   claimFilePath,
+  claimPhaseOf,
   serviceCatalog,
   tenantNamespace,
   type ServiceSummary,
@@ -33,10 +33,7 @@ function describe(service: ServiceSummary): string {
 // The API speaks of statuses in lower case; the claim and the operator use the
 // phase's own spelling, which is what people see next to the cluster's objects.
 function phaseOf(service: ServiceSummary): string {
-  return (
-    CLAIM_PHASES.find(phase => phase.toLowerCase() === service.status) ??
-    service.status
-  );
+  return claimPhaseOf(service.status) ?? service.status;
 }
 
 /**

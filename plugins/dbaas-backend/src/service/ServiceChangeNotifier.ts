@@ -5,6 +5,7 @@ import type { SignalsService } from '@backstage/plugin-signals-node';
 import {
   DBAAS_SERVICE_CHANGED_TOPIC,
   DBAAS_SIGNAL_CHANNEL,
+  serviceStatusOf,
   type ServiceChangedEvent,
 } from '@internal/backstage-plugin-dbaas-common';
 import type { ServiceRecord } from '../database/ServiceStore';
@@ -30,7 +31,7 @@ export class ServiceChangeNotifier {
       id: record.id,
       tenant: record.tenant,
       action,
-      status: record.status.toLowerCase() as ServiceChangedEvent['status'],
+      status: serviceStatusOf(record.status),
     };
     try {
       await Promise.all([

@@ -2,7 +2,6 @@ import { TestDatabases } from '@backstage/backend-test-utils';
 import {
   API_ERROR_STATUS,
   auditLogQuerySchema,
-  CLAIM_PHASES,
   createBackupRequestSchema,
   createServiceRequestSchema,
   DBAAS_ROLES,
@@ -16,6 +15,7 @@ import {
   restoreRequestSchema,
   scaleServiceRequestSchema,
   serviceCatalog,
+  SERVICE_STATUSES,
   setQuotaRequestSchema,
   skuQuerySchema,
   updateServiceRequestSchema,
@@ -727,7 +727,6 @@ const ROUTES: Record<string, Route> = {
     method: 'get',
     path: () => '/v1/services',
     cases: () => {
-      const statuses = CLAIM_PHASES.map(p => p.toLowerCase());
       const valid = fc
         .record(
           {
@@ -736,7 +735,7 @@ const ROUTES: Record<string, Route> = {
             engine: fc.constantFrom(...ENGINE_IDS),
             plan: fc.constantFrom(...PLAN_IDS),
             region: fc.constantFrom(...REGION_IDS),
-            status: fc.constantFrom(...statuses),
+            status: fc.constantFrom(...SERVICE_STATUSES),
             tenant: fc.constantFrom(PAYMENTS, CHECKOUT),
             q: fc.stringMatching(/^[a-z]{1,40}$/),
           },
@@ -755,7 +754,7 @@ const ROUTES: Record<string, Route> = {
             { name: 'engine', bad: badEnumString(ENGINE_IDS) },
             { name: 'plan', bad: badEnumString(PLAN_IDS) },
             { name: 'region', bad: badEnumString(REGION_IDS) },
-            { name: 'status', bad: badEnumString(statuses) },
+            { name: 'status', bad: badEnumString(SERVICE_STATUSES) },
             { name: 'tenant', bad: badTenantString },
             { name: 'q', bad: fc.oneof(fc.constant(''), tooLong(40)) },
           ],

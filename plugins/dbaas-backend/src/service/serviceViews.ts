@@ -1,13 +1,13 @@
-import type {
-  ServiceDetails,
-  ServiceStatus,
-  ServiceSummary,
-  TimelineStep,
+import {
+  serviceStatusOf,
+  type ServiceDetails,
+  type ServiceSummary,
+  type TimelineStep,
 } from '@internal/backstage-plugin-dbaas-common';
 import type { ServiceRecord } from '../database/ServiceStore';
 
 export const apiStatus = (record: ServiceRecord) =>
-  record.status.toLowerCase() as ServiceStatus;
+  serviceStatusOf(record.status);
 
 export function toSummary(record: ServiceRecord): ServiceSummary {
   return {

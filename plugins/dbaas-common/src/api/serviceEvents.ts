@@ -1,3 +1,5 @@
+import type { ServiceStatus } from './serviceStatus';
+
 /**
  * The events-service topic on which the DBaaS backend announces every change of a
  * database (the catalog's entity provider listens to it).
@@ -13,5 +15,5 @@ export type ServiceChangedEvent = {
   id: string;
   tenant: string;
   action: 'created' | 'updated' | 'deleted' | 'status';
-  status: 'pending' | 'provisioning' | 'active' | 'failed' | 'deleting';
+  status: ServiceStatus;
 };

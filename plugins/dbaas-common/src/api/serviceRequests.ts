@@ -5,9 +5,9 @@ import {
   regionIdSchema,
 } from '../catalog/schema';
 import { byteQuantitySchema, cpuQuantitySchema } from '../claim/quantity';
-import { CLAIM_PHASES } from '../claim/serviceClaimStatus';
 import { DBAAS_ROLES } from '../tenancy/roles';
 import { serviceConfigSchema } from './serviceConfig';
+import { SERVICE_STATUSES } from './serviceStatus';
 
 /** A database name: a DNS label, since it names Kubernetes objects. @public */
 export const serviceNameSchema = z
@@ -88,10 +88,6 @@ export type ScaleServiceRequest = z.infer<typeof scaleServiceRequestSchema>;
 
 const pageSchema = z.coerce.number().int().min(1).max(100_000).default(1);
 const limitSchema = z.coerce.number().int().min(1).max(100).default(20);
-const API_STATUSES = CLAIM_PHASES.map(p => p.toLowerCase()) as [
-  'pending',
-  ...('provisioning' | 'active' | 'failed' | 'deleting')[],
-];
 
 /** `GET /services` query. @public */
 export const listServicesQuerySchema = z
@@ -101,7 +97,7 @@ export const listServicesQuerySchema = z
     engine: engineIdSchema.optional(),
     plan: planIdSchema.optional(),
     region: regionIdSchema.optional(),
-    status: z.enum(API_STATUSES).optional(),
+    status: z.enum(SERVICE_STATUSES).optional(),
     tenant: tenantRefSchema.optional(),
     /** Substring of the name. */
     q: z.string().min(1).max(40).optional(),

@@ -4,14 +4,7 @@ import type { ServiceClaimSpec } from '../claim/serviceClaimSpec';
 import type { ServiceClaimStatus } from '../claim/serviceClaimStatus';
 import type { DbaasRole } from '../tenancy/roles';
 import type { TenantQuota } from './serviceRequests';
-
-/** A database's status in the API: its claim phase, lower case. @public */
-export type ServiceStatus =
-  | 'pending'
-  | 'provisioning'
-  | 'active'
-  | 'failed'
-  | 'deleting';
+import type { ServiceStatus } from './serviceStatus';
 
 /** A database in lists (`GET /services`). @public */
 export type ServiceSummary = {

@@ -1,25 +1,20 @@
 import {
   CLAIM_PHASES,
   serviceCatalog,
+  serviceStatusOf,
   type ListServicesQuery,
   type Organization,
-  type ServiceStatus,
 } from '@internal/backstage-plugin-dbaas-common';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Paper from '@material-ui/core/Paper';
 import TextField from '@material-ui/core/TextField';
 import type { ReactNode } from 'react';
-import { phaseLabel } from './phaseLabel';
 
 /** The filters of `GET /services` the page offers as choices. */
 export type ServiceFilters = Partial<
   Pick<ListServicesQuery, 'engine' | 'plan' | 'region' | 'status' | 'tenant'>
 >;
-
-const statuses = CLAIM_PHASES.map(
-  phase => phase.toLowerCase() as ServiceStatus,
-);
 
 /** The API refuses longer searches (`q` is at most 40 characters). */
 const MAX_SEARCH_LENGTH = 40;
@@ -142,9 +137,9 @@ export const DatabaseFilters = (props: {
             value={filters.status}
             onChange={set('status')}
           >
-            {statuses.map(status => (
-              <option key={status} value={status}>
-                {phaseLabel(status)}
+            {CLAIM_PHASES.map(phase => (
+              <option key={phase} value={serviceStatusOf(phase)}>
+                {phase}
               </option>
             ))}
           </FilterSelect>
