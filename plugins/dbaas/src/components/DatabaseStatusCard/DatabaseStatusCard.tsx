@@ -5,19 +5,17 @@ import {
 } from '@internal/backstage-plugin-dbaas-common';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import type { ReactNode } from 'react';
 import {
   ApiErrorPanel,
   MissingServiceId,
   useDatabaseServiceId,
   useServiceDetails,
 } from '../DatabaseEntity';
+import { DetailRow } from '../DetailRow';
+import { PhaseStatus } from '../PhaseStatus';
 import { describeGeneration } from './describeGeneration';
 import { FailureReasons } from './FailureReasons';
-import { PhaseLabel } from './PhaseLabel';
 import { ProvisioningTimeline } from './ProvisioningTimeline';
 
 function planText(service: ServiceDetails): string {
@@ -65,17 +63,6 @@ const GitOpsLocation = (props: { gitops: ServiceDetails['gitops'] }) => {
   );
 };
 
-// MUI gives a cell with a `component` the role `cell`, which would hide from
-// assistive technology that the label heads its row.
-const Row = (props: { label: string; children: ReactNode }) => (
-  <TableRow>
-    <TableCell component="th" scope="row" role="rowheader">
-      {props.label}
-    </TableCell>
-    <TableCell>{props.children}</TableCell>
-  </TableRow>
-);
-
 const StatusDetails = (props: { service: ServiceDetails }) => {
   const { service } = props;
   return (
@@ -83,16 +70,18 @@ const StatusDetails = (props: { service: ServiceDetails }) => {
       {service.status === 'failed' && <FailureReasons service={service} />}
       <Table size="small" aria-label="Database status">
         <TableBody>
-          <Row label="Phase">
-            <PhaseLabel status={service.status} />
-          </Row>
-          <Row label="Generation">{describeGeneration(service)}</Row>
-          <Row label="Engine">{engineText(service)}</Row>
-          <Row label="Plan">{planText(service)}</Row>
-          <Row label="Regions">{regionsText(service)}</Row>
-          <Row label="GitOps file">
+          <DetailRow label="Phase">
+            <PhaseStatus status={service.status} />
+          </DetailRow>
+          <DetailRow label="Generation">
+            {describeGeneration(service)}
+          </DetailRow>
+          <DetailRow label="Engine">{engineText(service)}</DetailRow>
+          <DetailRow label="Plan">{planText(service)}</DetailRow>
+          <DetailRow label="Regions">{regionsText(service)}</DetailRow>
+          <DetailRow label="GitOps file">
             <GitOpsLocation gitops={service.gitops} />
-          </Row>
+          </DetailRow>
         </TableBody>
       </Table>
       <Typography variant="subtitle2" component="h3" style={{ marginTop: 16 }}>

@@ -6,7 +6,7 @@ import {
   type ServiceSummary,
 } from '@internal/backstage-plugin-dbaas-common';
 import { formatAge } from './formatAge';
-import { PhaseStatus } from './PhaseStatus';
+import { PhaseStatus } from '../PhaseStatus';
 
 const displayNames = (items: { id: string; displayName: string }[]) =>
   new Map(items.map(item => [item.id, item.displayName]));

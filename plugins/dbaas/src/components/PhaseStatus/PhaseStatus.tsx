@@ -1,4 +1,7 @@
-import type { ServiceStatus } from '@internal/backstage-plugin-dbaas-common';
+import {
+  claimPhaseOf,
+  type ServiceStatus,
+} from '@internal/backstage-plugin-dbaas-common';
 import { makeStyles, type Theme } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
 import CheckCircleOutline from '@material-ui/icons/CheckCircleOutline';
@@ -7,7 +10,6 @@ import ErrorOutline from '@material-ui/icons/ErrorOutline';
 import Schedule from '@material-ui/icons/Schedule';
 import Sync from '@material-ui/icons/Sync';
 import type { ComponentType } from 'react';
-import { phaseLabel } from './phaseLabel';
 
 const useStyles = makeStyles((theme: Theme) => ({
   root: {
@@ -32,9 +34,10 @@ const icons: Record<ServiceStatus, ComponentType<{ className?: string }>> = {
 };
 
 /**
- * A database's phase as an icon and its name. Not core-components' `StatusOK`
- * and kin: those hide their text from assistive technology, and the phase is
- * the point of the column.
+ * A database's phase as an icon and its name, spelled as the operator spells
+ * it (`Active`). Not core-components' `StatusOK` and kin: those hide their
+ * text from assistive technology, and the phase is the point. The icon only
+ * adds colour (MUI hides it from screen readers).
  */
 export const PhaseStatus = (props: { status: ServiceStatus }) => {
   const classes = useStyles();
@@ -42,7 +45,7 @@ export const PhaseStatus = (props: { status: ServiceStatus }) => {
   return (
     <Typography variant="body2" component="span" className={classes.root}>
       <Icon className={`${classes.icon} ${classes[props.status] ?? ''}`} />
-      {phaseLabel(props.status)}
+      {claimPhaseOf(props.status) ?? props.status}
     </Typography>
   );
 };

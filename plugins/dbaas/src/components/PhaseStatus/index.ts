@@ -1,0 +1,1 @@
+export { PhaseStatus } from './PhaseStatus';
