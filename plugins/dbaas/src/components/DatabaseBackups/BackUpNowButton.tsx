@@ -9,7 +9,7 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { useId, useState, type FormEvent } from 'react';
 import { dbaasApiRef } from '../../api/DbaasApi';
-import { apiErrorMessage } from '../DbaasSkuPicker/apiErrorMessage';
+import { apiErrorMessage } from '../../utils/apiErrorMessage';
 
 // The API's limit on a backup's description (createBackupRequestSchema).
 const MAX_DESCRIPTION = 500;

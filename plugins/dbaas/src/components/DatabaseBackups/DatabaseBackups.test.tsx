@@ -76,10 +76,8 @@ describe('DatabaseBackups', () => {
     );
     expect(within(failed).queryByRole('button')).not.toBeInTheDocument();
 
-    expect(
-      await screen.findByText(/Backed up every day at 02:00/),
-    ).toHaveTextContent(
-      'Backed up every day at 02:00 (cluster time; cron 0 2 * * *). Backups are kept for 14 days.',
+    expect(await screen.findByText(/Backed up at 02:00/)).toHaveTextContent(
+      'Backed up at 02:00 (cluster time; cron 0 2 * * *). Backups are kept for 14 days.',
     );
   });
 

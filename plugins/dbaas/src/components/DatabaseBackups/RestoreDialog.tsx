@@ -14,7 +14,7 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { useId, useState, type FormEvent } from 'react';
 import { dbaasApiRef } from '../../api/DbaasApi';
-import { apiErrorMessage } from '../DbaasSkuPicker/apiErrorMessage';
+import { apiErrorMessage } from '../../utils/apiErrorMessage';
 import { Timestamp } from '../Timestamp';
 import { fromDateTimeLocal, toDateTimeLocal } from './dateTimeLocal';
 import { describeRetention } from './retentionMs';

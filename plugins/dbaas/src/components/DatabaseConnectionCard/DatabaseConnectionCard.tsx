@@ -6,16 +6,14 @@ import {
 import { makeStyles } from '@material-ui/core/styles';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import type { ReactNode } from 'react';
 import {
   ApiErrorPanel,
   MissingServiceId,
   useDatabaseServiceId,
   useServiceDetails,
 } from '../DatabaseEntity';
+import { DetailRow } from '../DetailRow';
 
 const useStyles = makeStyles(theme => ({
   value: {
@@ -37,17 +35,6 @@ const Copyable = (props: { text: string; what: string }) => {
   );
 };
 
-// MUI gives a cell with a `component` the role `cell`, which would hide from
-// assistive technology that the label heads its row.
-const Row = (props: { label: string; children: ReactNode }) => (
-  <TableRow>
-    <TableCell component="th" scope="row" role="rowheader">
-      {props.label}
-    </TableCell>
-    <TableCell>{props.children}</TableCell>
-  </TableRow>
-);
-
 const ConnectionDetails = (props: { service: ServiceDetails }) => {
   const { connection, endpoints, tenant } = props.service;
   if (!connection) {
@@ -62,24 +49,24 @@ const ConnectionDetails = (props: { service: ServiceDetails }) => {
     <>
       <Table size="small" aria-label="Connection details">
         <TableBody>
-          <Row label="Host">
+          <DetailRow label="Host">
             <Copyable text={connection.host} what="host" />
-          </Row>
-          <Row label="Port">
+          </DetailRow>
+          <DetailRow label="Port">
             <Copyable text={String(connection.port)} what="port" />
-          </Row>
+          </DetailRow>
           {connection.database && (
-            <Row label="Database">
+            <DetailRow label="Database">
               <Copyable text={connection.database} what="database name" />
-            </Row>
+            </DetailRow>
           )}
           {connection.username && (
-            <Row label="Username">
+            <DetailRow label="Username">
               <Copyable text={connection.username} what="username" />
-            </Row>
+            </DetailRow>
           )}
           {/* The API never sends the password: only where it is kept. */}
-          <Row label="Password">
+          <DetailRow label="Password">
             {secret ? (
               <>
                 <Typography variant="body2">
@@ -91,7 +78,7 @@ const ConnectionDetails = (props: { service: ServiceDetails }) => {
             ) : (
               'The operator has not named a Secret for it yet.'
             )}
-          </Row>
+          </DetailRow>
         </TableBody>
       </Table>
       {endpoints.length > 0 && (
@@ -106,12 +93,12 @@ const ConnectionDetails = (props: { service: ServiceDetails }) => {
           <Table size="small" aria-label="Endpoints">
             <TableBody>
               {endpoints.map(endpoint => (
-                <Row key={endpoint.name} label={endpoint.name}>
+                <DetailRow key={endpoint.name} label={endpoint.name}>
                   <Copyable
                     text={endpoint.url}
                     what={`${endpoint.name} endpoint`}
                   />
-                </Row>
+                </DetailRow>
               ))}
             </TableBody>
           </Table>

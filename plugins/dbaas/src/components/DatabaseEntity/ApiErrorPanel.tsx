@@ -1,5 +1,5 @@
 import { WarningPanel } from '@backstage/core-components';
-import { apiErrorMessage } from '../DbaasSkuPicker/apiErrorMessage';
+import { apiErrorMessage } from '../../utils/apiErrorMessage';
 
 /**
  * A failed request with what the API said, open from the start: the panel

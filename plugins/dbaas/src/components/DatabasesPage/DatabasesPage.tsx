@@ -13,7 +13,7 @@ import useAsync from 'react-use/esm/useAsync';
 import useDebounce from 'react-use/esm/useDebounce';
 import { dbaasApiRef } from '../../api/DbaasApi';
 import { useServiceChanges } from '../../hooks/useServiceChanges';
-import { apiErrorMessage } from '../DbaasSkuPicker/apiErrorMessage';
+import { apiErrorMessage } from '../../utils/apiErrorMessage';
 import { TenantQuotaBars } from '../TenantQuotaBars';
 import { DatabasesTable } from './DatabasesTable';
 import { NewDatabaseButton } from './NewDatabaseButton';

@@ -17,13 +17,13 @@ import { useEffect, useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import useDebounce from 'react-use/esm/useDebounce';
 import { dbaasApiRef } from '../../api/DbaasApi';
-import { apiErrorMessage } from '../DbaasSkuPicker/apiErrorMessage';
+import { apiErrorMessage } from '../../utils/apiErrorMessage';
 import { databaseColumns } from './databaseColumns';
 import { DatabaseFilters, type ServiceFilters } from './DatabaseFilters';
 import { NewDatabaseButton } from './NewDatabaseButton';
 import { ServiceCatalogButton } from './ServiceCatalogButton';
-import { ReloadProgress } from './ReloadProgress';
-import { useDelayedFlag } from './useDelayedFlag';
+import { ReloadProgress } from '../ReloadProgress';
+import { useDelayedFlag } from '../../hooks/useDelayedFlag';
 
 /** Rows per page; the API answers at most 100. */
 const PAGE_SIZES = [20, 50, 100];

@@ -8,7 +8,7 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { dbaasApiRef } from '../../api/DbaasApi';
-import { apiErrorMessage } from './apiErrorMessage';
+import { apiErrorMessage } from '../../utils/apiErrorMessage';
 import { offeringChoices, withChoice } from './offeringChoices';
 import type { DbaasOffering, DbaasSkuPickerFieldSchema } from './schema';
 import { TenantQuotaLeft } from './TenantQuotaLeft';

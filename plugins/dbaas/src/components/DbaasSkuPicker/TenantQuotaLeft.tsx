@@ -3,7 +3,7 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { dbaasApiRef } from '../../api/DbaasApi';
-import { apiErrorMessage } from './apiErrorMessage';
+import { apiErrorMessage } from '../../utils/apiErrorMessage';
 
 /**
  * What a tenant may still order: its limits less what its databases use.

@@ -9,9 +9,9 @@ import Typography from '@material-ui/core/Typography';
 import { useMemo } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { dbaasApiRef } from '../../api/DbaasApi';
-import { apiErrorMessage } from '../DbaasSkuPicker/apiErrorMessage';
-import { ReloadProgress } from '../DatabasesPage/ReloadProgress';
-import { useDelayedFlag } from '../DatabasesPage/useDelayedFlag';
+import { apiErrorMessage } from '../../utils/apiErrorMessage';
+import { ReloadProgress } from '../ReloadProgress';
+import { useDelayedFlag } from '../../hooks/useDelayedFlag';
 import { QuotaBar } from './QuotaBar';
 
 type TenantRow = TenantQuotaUsage & {

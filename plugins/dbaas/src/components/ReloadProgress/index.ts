@@ -1,0 +1,1 @@
+export { ReloadProgress } from './ReloadProgress';
