@@ -1,5 +1,5 @@
+import { describeError } from '@internal/backstage-plugin-dbaas-node';
 import { configFromEnv, type OperatorConfig } from './configFromEnv';
-import { describeError } from './controller/apiErrors';
 import { createLogger } from './logger';
 import {
   renderBackupRequest,

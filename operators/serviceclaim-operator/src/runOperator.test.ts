@@ -7,6 +7,7 @@ import {
   type KubernetesObject,
 } from '@kubernetes/client-node';
 import { SERVICE_CLAIM_API } from '@internal/backstage-plugin-dbaas-common';
+import { ObjectApi } from '@internal/backstage-plugin-dbaas-node';
 import {
   describeWithServices,
   installCrds,
@@ -14,7 +15,6 @@ import {
 } from '@internal/test-services';
 import { TEST_POP, claimBody } from './__testUtils__/claimBody';
 import type { OperatorConfig } from './configFromEnv';
-import { ObjectApi } from './controller/ObjectApi';
 import { createLogger, silentLogger } from './logger';
 import { ClaimApi } from './reconcile/ClaimApi';
 import { FINALIZER } from './reconcile/reconcileClaim';

@@ -1,12 +1,16 @@
 import { SERVICE_CLAIM_API } from '@internal/backstage-plugin-dbaas-common';
-import { describeError } from './controller/apiErrors';
-import { Informer, objectKey, type InformerEvent } from './controller/Informer';
+import {
+  Informer,
+  ObjectApi,
+  describeError,
+  objectKey,
+  type InformerEvent,
+} from '@internal/backstage-plugin-dbaas-node';
 import { LeaderElector } from './controller/LeaderElector';
 import {
   createOperatorMetrics,
   type OperatorMetrics,
 } from './controller/metrics';
-import { ObjectApi } from './controller/ObjectApi';
 import { OwnedResources } from './controller/OwnedResources';
 import { WorkQueue } from './controller/WorkQueue';
 import type { OperatorConfig } from './configFromEnv';

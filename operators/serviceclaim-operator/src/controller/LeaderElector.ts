@@ -1,8 +1,13 @@
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import {
+  abortable,
+  describeError,
+  isConflict,
+  isNotFound,
+  makeApiClient,
+  sleep,
+} from '@internal/backstage-plugin-dbaas-node';
 import type { Logger } from '../logger';
-import { abortable, sleep } from './abortable';
-import { describeError, isConflict, isNotFound } from './apiErrors';
-import { makeApiClient } from './makeApiClient';
 
 /** Options of {@link LeaderElector}; the timing options mean what they mean in client-go. */
 export type LeaderElectorOptions = {

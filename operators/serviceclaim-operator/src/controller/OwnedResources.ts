@@ -1,9 +1,13 @@
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { SERVICE_CLAIM_API } from '@internal/backstage-plugin-dbaas-common';
+import {
+  Informer,
+  objectKey,
+  type InformerEvent,
+  type ObjectApi,
+} from '@internal/backstage-plugin-dbaas-node';
 import type { Logger } from '../logger';
 import { kindKey, type ManagedKind } from '../reconcile/managedKinds';
-import { Informer, objectKey, type InformerEvent } from './Informer';
-import type { ObjectApi } from './ObjectApi';
 
 /** Options of {@link OwnedResources}. */
 export type OwnedResourcesOptions = {

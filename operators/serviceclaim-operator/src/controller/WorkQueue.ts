@@ -1,3 +1,5 @@
+import { backoffDelay } from '@internal/backstage-plugin-dbaas-node';
+
 /**
  * What a handler may ask for besides success: to be run again after a while
  * although nothing failed (e.g. while waiting for a backup to finish).
@@ -142,11 +144,11 @@ export class WorkQueue {
    * `baseMs` up to `maxMs`, and the delay is drawn from the upper half of it.
    */
   backoffDelay(failures: number): number {
-    const ceiling = Math.min(
-      this.maxMs,
-      this.baseMs * 2 ** Math.min(Math.max(failures - 1, 0), 40),
-    );
-    return Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
+    return backoffDelay(failures, {
+      initialMs: this.baseMs,
+      maxMs: this.maxMs,
+      random: this.random,
+    });
   }
 
   /**

@@ -1,29 +1,3 @@
-import { setTimeout as delay } from 'node:timers/promises';
-import {
-  Observable,
-  type ConfigurationOptions,
-  type ObservableMiddleware,
-} from '@kubernetes/client-node';
-
-/**
- * Per-request options that let `signal` cancel a client-node request.
- * client-node 1.x takes no signal argument; a middleware sets it on the request
- * context, and its observable stub wants an `Observable`, not an rxjs one.
- */
-export function abortable(signal?: AbortSignal): ConfigurationOptions {
-  if (!signal) return {};
-  const setSignal: ObservableMiddleware = {
-    pre: context => {
-      context.setSignal(signal);
-      return new Observable(Promise.resolve(context));
-    },
-    post: context => new Observable(Promise.resolve(context)),
-  };
-  return { middleware: [setSignal], middlewareMergeStrategy: 'append' };
-}
-
-/** Waits `ms`, or less if `signal` aborts; never rejects. */
-export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal?.aborted) return;
-  await delay(ms, undefined, { signal }).catch(() => undefined);
-}
+// Moved to dbaas-node, shared with the backend; re-exported until reconcile/
+// imports it from there.
+export { abortable } from '@internal/backstage-plugin-dbaas-node';

@@ -1,5 +1,5 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { ObjectApi } from '../controller/ObjectApi';
+import type { ObjectApi } from '@internal/backstage-plugin-dbaas-node';
 import type { ManagedKind } from './managedKinds';
 
 /**
@@ -12,22 +12,10 @@ export async function listAllPages(
   kind: ManagedKind,
   options: { namespace: string; labelSelector: string },
 ): Promise<KubernetesObject[]> {
-  const items: KubernetesObject[] = [];
-  let continueToken: string | undefined;
-  do {
-    const page = await objects.listPage(kind.apiVersion, kind.kind, {
-      ...options,
-      limit: 500,
-      continueToken,
-    });
-    items.push(
-      ...page.items.map(item => ({
-        ...item,
-        apiVersion: kind.apiVersion,
-        kind: kind.kind,
-      })),
-    );
-    continueToken = page.metadata.continue || undefined;
-  } while (continueToken);
-  return items;
+  const { items } = await objects.listAll(kind.apiVersion, kind.kind, options);
+  return items.map(item => ({
+    ...item,
+    apiVersion: kind.apiVersion,
+    kind: kind.kind,
+  }));
 }

@@ -1,6 +1,3 @@
-import http from 'node:http';
-import net, { type AddressInfo } from 'node:net';
-import { setTimeout as delay } from 'node:timers/promises';
 import {
   CoreV1Api,
   CustomObjectsApi,
@@ -8,38 +5,84 @@ import {
   PatchStrategy,
   Watch,
   setHeaderOptions,
+  type V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
-import { SERVICE_CLAIM_API } from '@internal/backstage-plugin-dbaas-common';
 import {
+  ScriptedApiServer,
+  answerList,
+  answerWatch,
   describeWithServices,
   installCrds,
   kubeConfigFrom,
-  loadCrds,
+  startTcpProxy,
 } from '@internal/test-services';
-import { claimBody } from '../__testUtils__/claimBody';
-import { silentLogger } from '../logger';
-import { Informer, type InformerEvent } from './Informer';
+import { sleep } from './backoff';
+import {
+  Informer,
+  type InformerEvent,
+  type InformerLogger,
+  type InformerOptions,
+  type WatchedObject,
+} from './Informer';
 import { ObjectApi } from './ObjectApi';
 
 jest.setTimeout(60_000);
 
-const claimApi = {
-  group: SERVICE_CLAIM_API.group,
-  version: SERVICE_CLAIM_API.version,
-  plural: SERVICE_CLAIM_API.plural,
+// A kind of the tests' own: the informer is not tied to any.
+const widgetApi = {
+  group: 'informer.test.dbaas.io',
+  version: 'v1',
+  plural: 'widgets',
 };
-const apiVersion = `${claimApi.group}/${claimApi.version}`;
+const apiVersion = `${widgetApi.group}/${widgetApi.version}`;
+const KIND = 'Widget';
+const widgetCrd: V1CustomResourceDefinition = {
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: `${widgetApi.plural}.${widgetApi.group}` },
+  spec: {
+    group: widgetApi.group,
+    names: { kind: KIND, plural: widgetApi.plural, singular: 'widget' },
+    scope: 'Namespaced',
+    versions: [
+      {
+        name: widgetApi.version,
+        served: true,
+        storage: true,
+        schema: {
+          openAPIV3Schema: {
+            type: 'object',
+            properties: {
+              spec: {
+                type: 'object',
+                properties: { version: { type: 'string' } },
+              },
+            },
+          },
+        },
+      },
+    ],
+  },
+};
 
-type Claim = {
+type Widget = {
   metadata: { name: string; namespace: string; resourceVersion: string };
   spec?: { version?: string };
+};
+
+const silentLogger: InformerLogger = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+  child: () => silentLogger,
 };
 
 async function until(what: string, check: () => boolean, ms = 15_000) {
   const deadline = Date.now() + ms;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await delay(5);
+    await sleep(5);
   }
 }
 
@@ -69,10 +112,9 @@ describeWithServices(['kube'], 'Informer on a kube-apiserver', env => {
   const namespace = `tenant-informer-${run}`;
 
   beforeAll(async () => {
-    await installCrds(
-      kc,
-      loadCrds().filter(c => c.crd.metadata?.name === 'serviceclaims.dbaas.io'),
-    );
+    await installCrds(kc, [
+      { file: 'Informer.test.ts', raw: widgetCrd, crd: widgetCrd },
+    ]);
     await core.createNamespace({ body: { metadata: { name: namespace } } });
   });
 
@@ -82,39 +124,28 @@ describeWithServices(['kube'], 'Informer on a kube-apiserver', env => {
 
   it('resumes its watch after the connection is cut, without a relist and without losing a change', async () => {
     await custom.createNamespacedCustomObject({
-      ...claimApi,
+      ...widgetApi,
       namespace,
-      body: claimBody(namespace, 'orders', { labels: { 'test-run': run } }),
+      body: {
+        apiVersion,
+        kind: KIND,
+        metadata: { name: 'orders', namespace, labels: { 'test-run': run } },
+        spec: { version: '16.2' },
+      },
     });
     // A TCP proxy in front of the apiserver whose connections the test cuts.
-    const upstream = new URL(env.DBAAS_KUBE_API_URL);
-    const sockets = new Set<net.Socket>();
-    const proxy = net.createServer(client => {
-      const server = net.connect(Number(upstream.port), upstream.hostname);
-      sockets.add(client).add(server);
-      client.pipe(server).pipe(client);
-      const close = () => {
-        client.destroy();
-        server.destroy();
-      };
-      client.on('error', close).on('close', close);
-      server.on('error', close).on('close', close);
-    });
-    await new Promise<void>(resolve => proxy.listen(0, '127.0.0.1', resolve));
-    const proxied = pointedAt(
-      kc,
-      `https://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
-    );
+    const proxy = await startTcpProxy(env.DBAAS_KUBE_API_URL);
+    const proxied = pointedAt(kc, proxy.url);
 
-    const events: InformerEvent<Claim>[] = [];
+    const events: InformerEvent<Widget>[] = [];
     const objects = ObjectApi.fromKubeConfig(proxied);
     const lists = jest.spyOn(objects, 'listPage');
     const watches = jest.spyOn(Watch.prototype, 'watch');
-    const informer = new Informer<Claim>({
+    const informer = new Informer<Widget>({
       kubeConfig: proxied,
       objects,
       apiVersion,
-      kind: SERVICE_CLAIM_API.kind,
+      kind: KIND,
       labelSelector: `test-run=${run}`,
       logger: silentLogger,
       backoff: { initialMs: 50, maxMs: 200 },
@@ -130,7 +161,7 @@ describeWithServices(['kube'], 'Informer on a kube-apiserver', env => {
       const edit = (version: string) =>
         custom.patchNamespacedCustomObject(
           {
-            ...claimApi,
+            ...widgetApi,
             namespace,
             name: 'orders',
             body: { spec: { version } },
@@ -143,8 +174,7 @@ describeWithServices(['kube'], 'Informer on a kube-apiserver', env => {
       );
 
       const cutAt = Date.now();
-      for (const socket of sockets) socket.destroy();
-      sockets.clear();
+      proxy.cutConnections();
       // Changed while no watch is open: the resumed watch must still bring it.
       await edit('16.4');
       await until('the edit made during the cut', () =>
@@ -161,75 +191,12 @@ describeWithServices(['kube'], 'Informer on a kube-apiserver', env => {
     } finally {
       await informer.stop();
       watches.mockRestore();
-      await new Promise(resolve => proxy.close(resolve));
+      await proxy.close();
     }
   });
 });
 
-/**
- * A stand-in apiserver for what a real one does rarely: expire a
- * resourceVersion (410 Gone) or close a watch at once. Discovery is answered;
- * each list and watch takes the next scripted answer.
- */
-class ScriptedApiServer {
-  readonly requests: {
-    kind: 'list' | 'watch';
-    rv?: string;
-    continue?: string;
-  }[] = [];
-  private readonly server: http.Server;
-
-  constructor(
-    lists: Array<(res: http.ServerResponse) => void>,
-    watches: Array<(res: http.ServerResponse) => void>,
-  ) {
-    this.server = http.createServer((req, res) => {
-      const url = new URL(req.url!, 'http://localhost');
-      if (url.pathname === `/apis/${apiVersion}`) {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(
-          JSON.stringify({
-            kind: 'APIResourceList',
-            groupVersion: apiVersion,
-            resources: [
-              {
-                name: claimApi.plural,
-                namespaced: true,
-                kind: SERVICE_CLAIM_API.kind,
-                verbs: ['list', 'watch'],
-              },
-            ],
-          }),
-        );
-        return;
-      }
-      if (url.pathname.startsWith('/apis/nothere')) {
-        res.writeHead(404).end();
-        return;
-      }
-      const kind = url.searchParams.get('watch') === 'true' ? 'watch' : 'list';
-      this.requests.push({
-        kind,
-        rv: url.searchParams.get('resourceVersion') ?? undefined,
-        continue: url.searchParams.get('continue') ?? undefined,
-      });
-      const answer = kind === 'watch' ? watches.shift() : lists.shift();
-      if (answer) answer(res);
-      else res.writeHead(500).end();
-    });
-  }
-
-  async start(): Promise<string> {
-    await new Promise<void>(resolve =>
-      this.server.listen(0, '127.0.0.1', resolve),
-    );
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async close() {
-    this.server.closeAllConnections();
-    await new Promise(resolve => this.server.close(resolve));
-  }
-}
+const served = { apiVersion, kind: KIND, plural: widgetApi.plural };
 
 function kubeConfigAt(server: string): KubeConfig {
   const kc = new KubeConfig();
@@ -242,50 +209,47 @@ function kubeConfigAt(server: string): KubeConfig {
   return kc;
 }
 
-const claim = (name: string, rv: string) => ({
+/** An informer of widgets from the stand-in at `server`. */
+async function informerAt(
+  server: ScriptedApiServer,
+  options: Partial<InformerOptions<WatchedObject>> = {},
+): Promise<Informer<WatchedObject>> {
+  const kc = kubeConfigAt(await server.start());
+  return new Informer({
+    kubeConfig: kc,
+    objects: ObjectApi.fromKubeConfig(kc),
+    apiVersion,
+    kind: KIND,
+    logger: silentLogger,
+    ...options,
+  });
+}
+
+const widget = (name: string, rv: string) => ({
   apiVersion,
-  kind: SERVICE_CLAIM_API.kind,
+  kind: KIND,
   metadata: { name, namespace: 'tenant-a', resourceVersion: rv },
 });
-const list = (rv: string, items: unknown[]) => (res: http.ServerResponse) =>
-  res.writeHead(200, { 'content-type': 'application/json' }).end(
-    JSON.stringify({
-      kind: 'List',
-      metadata: { resourceVersion: rv },
-      items,
-    }),
-  );
-const stream =
-  (...lines: unknown[]) =>
-  (res: http.ServerResponse) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    for (const line of lines) res.write(`${JSON.stringify(line)}\n`);
-  };
 
 describe('Informer supervision', () => {
   it('relists after 410 Gone and reports only what changed, vanished or came meanwhile', async () => {
     const server = new ScriptedApiServer(
+      served,
       [
-        list('10', [claim('a', '8'), claim('b', '9')]),
+        answerList('10', [widget('a', '8'), widget('b', '9')]),
         // b vanished and c came while the watch was gone; a did not change.
-        list('20', [claim('a', '8'), claim('c', '19')]),
+        answerList('20', [widget('a', '8'), widget('c', '19')]),
       ],
       [
-        stream({
+        answerWatch({
           type: 'ERROR',
           object: { kind: 'Status', code: 410, reason: 'Expired' },
         }),
-        stream({ type: 'MODIFIED', object: claim('c', '21') }),
+        answerWatch({ type: 'MODIFIED', object: widget('c', '21') }),
       ],
     );
-    const kc = kubeConfigAt(await server.start());
     const events: string[] = [];
-    const informer = new Informer({
-      kubeConfig: kc,
-      objects: ObjectApi.fromKubeConfig(kc),
-      apiVersion,
-      kind: SERVICE_CLAIM_API.kind,
-      logger: silentLogger,
+    const informer = await informerAt(server, {
       backoff: { initialMs: 50, maxMs: 100 },
       onEvent: e =>
         events.push(
@@ -315,32 +279,56 @@ describe('Informer supervision', () => {
     }
   });
 
-  it('lists every page of a long list before it counts as synced', async () => {
-    const page =
-      (rv: string, items: unknown[], next?: string) =>
-      (res: http.ServerResponse) =>
-        res.writeHead(200, { 'content-type': 'application/json' }).end(
-          JSON.stringify({
-            kind: 'List',
-            metadata: {
-              resourceVersion: rv,
-              ...(next ? { continue: next } : {}),
-            },
-            items,
-          }),
-        );
+  it('reports unchanged objects on a relist when asked, and marks what vanished meanwhile', async () => {
     const server = new ScriptedApiServer(
-      [page('30', [claim('a', '1')], 'page-2'), page('30', [claim('b', '2')])],
-      [stream()],
+      served,
+      [
+        answerList('10', [widget('a', '8'), widget('b', '9')]),
+        answerList('20', [widget('a', '8')]),
+      ],
+      [
+        answerWatch({
+          type: 'ERROR',
+          object: { kind: 'Status', code: 410, reason: 'Expired' },
+        }),
+        answerWatch(),
+      ],
     );
-    const kc = kubeConfigAt(await server.start());
-    const informer = new Informer({
-      kubeConfig: kc,
-      objects: ObjectApi.fromKubeConfig(kc),
-      apiVersion,
-      kind: SERVICE_CLAIM_API.kind,
-      logger: silentLogger,
+    const events: string[] = [];
+    const informer = await informerAt(server, {
+      reportUnchangedOnRelist: true,
+      onEvent: e =>
+        events.push(
+          `${e.type} ${e.object.metadata?.name}${
+            e.finalStateUnknown ? ' (final state unknown)' : ''
+          }`,
+        ),
     });
+    informer.start();
+    try {
+      await until('the second watch', () => server.requests.length === 4);
+      expect(events).toEqual([
+        'ADDED a',
+        'ADDED b',
+        'MODIFIED a',
+        'DELETED b (final state unknown)',
+      ]);
+    } finally {
+      await informer.stop();
+      await server.close();
+    }
+  });
+
+  it('lists every page of a long list before it counts as synced', async () => {
+    const server = new ScriptedApiServer(
+      served,
+      [
+        answerList('30', [widget('a', '1')], 'page-2'),
+        answerList('30', [widget('b', '2')]),
+      ],
+      [answerWatch()],
+    );
+    const informer = await informerAt(server);
     informer.start();
     try {
       expect(await informer.waitForSync()).toBe(true);
@@ -359,14 +347,10 @@ describe('Informer supervision', () => {
 
   it('counts a kind nobody serves as synced and empty', async () => {
     // Discovery of the group answers 404, as for a CRD that is not installed.
-    const server = new ScriptedApiServer([], []);
-    const kc = kubeConfigAt(await server.start());
-    const informer = new Informer({
-      kubeConfig: kc,
-      objects: ObjectApi.fromKubeConfig(kc),
+    const server = new ScriptedApiServer(served, [], []);
+    const informer = await informerAt(server, {
       apiVersion: 'nothere.example.com/v1',
       kind: 'Nothing',
-      logger: silentLogger,
     });
     informer.start();
     try {

@@ -1,12 +1,8 @@
-import {
-  Watch,
-  type KubeConfig,
-  type KubernetesObject,
-} from '@kubernetes/client-node';
-import type { Logger } from '../logger';
-import { sleep } from './abortable';
-import { describeError, isAbort, statusCodeOf } from './apiErrors';
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import { describeError, statusCodeOf } from './apiErrors';
+import { backoffDelay, sleep } from './backoff';
 import type { ObjectApi } from './ObjectApi';
+import { watchEvents } from './watchEvents';
 
 /** What happened to an object an {@link Informer} watches. */
 export type InformerEvent<T> = {
@@ -14,24 +10,62 @@ export type InformerEvent<T> = {
   object: T;
   /** The object as the cache had it before a MODIFIED. */
   previous?: T;
+  /**
+   * On a DELETED that a relist noticed (the object vanished while no watch was
+   * open): `object` is the last state the cache had, not the object's final
+   * one.
+   */
+  finalStateUnknown?: boolean;
 };
+
+/** Fields attached to a log line. */
+export type InformerLogFields = Record<
+  string,
+  string | number | boolean | undefined
+>;
+
+/**
+ * Where an {@link Informer} logs; Backstage's `LoggerService` and the
+ * operator's logger both are one.
+ */
+export interface InformerLogger {
+  debug(message: string, fields?: InformerLogFields): void;
+  info(message: string, fields?: InformerLogFields): void;
+  warn(message: string, fields?: InformerLogFields): void;
+  error(message: string, fields?: InformerLogFields): void;
+  child(fields: InformerLogFields): InformerLogger;
+}
 
 /** Options of {@link Informer}. */
 export type InformerOptions<T> = {
+  /** The cluster; watches take its server and credentials. */
   kubeConfig: KubeConfig;
+  /** The client of the same cluster that discovery and lists go through. */
   objects: ObjectApi;
+  /** The kind to watch, e.g. `dbaas.io/v1alpha1` and `ServiceClaim`. */
   apiVersion: string;
   kind: string;
+  /** Only the objects it selects, e.g. `dbaas.io/service-id` (those with that label). */
   labelSelector?: string;
-  logger: Logger;
-  /** Called once per change, synchronously, after the cache has it. */
+  /** Gets a child logger naming the kind. */
+  logger: InformerLogger;
+  /**
+   * Called once per change, synchronously, after the cache has it. A throw is
+   * logged; the event is not delivered again.
+   */
   onEvent?: (event: InformerEvent<T>) => void;
   /**
-   * Count a kind the operator may not list (403) as synced and empty, like one
-   * not served, so that pruning across kinds is not held up by one the RBAC
-   * leaves out. Off for the claims themselves.
+   * Count a kind the client may not list (403) as synced and empty, like one
+   * not served, so that a consumer of many kinds (the operator pruning what a
+   * claim owns) is not held up by one the RBAC leaves out. Off by default.
    */
   forbiddenMeansEmpty?: boolean;
+  /**
+   * On a relist, report every listed object (unchanged ones as MODIFIED), not
+   * only what differs from the cache: for a consumer whose handling of an event
+   * can fail, and which catches up on the next list.
+   */
+  reportUnchangedOnRelist?: boolean;
   /** Restart delays after failures; defaults 500 ms doubling up to 30 s. */
   backoff?: { initialMs?: number; maxMs?: number };
   /**
@@ -46,11 +80,10 @@ type WatchOutcome = {
   kind: 'closed' | 'gone' | 'failed';
   error?: unknown;
   resourceVersion: string;
+  /** Whether the watch got anywhere: an event, or a normal lifetime. */
   healthy: boolean;
 };
 
-const LIST_PAGE_SIZE = 500;
-const DEAD_WATCH_GRACE_MS = 30_000;
 // A watch that ends sooner than this without an event did not really work.
 const HEALTHY_WATCH_MS = 5_000;
 
@@ -71,19 +104,22 @@ export function objectKey(object: WatchedObject): string {
  * A cache of one kind of object across all namespaces, kept by list + watch,
  * that calls back on every change: the informer of client-go, small.
  *
- * Supervised: a failed list or watch is retried with exponential backoff and
- * jitter; a watch the apiserver ends is resumed from its last resourceVersion
- * (bookmarks keep that fresh); 410 Gone relists. A relist reports only what
- * differs from the cache (by resourceVersion) and DELETED for what vanished, so
- * a reconnect after an outage does not flood the consumer. A kind the apiserver
- * does not serve counts as synced and empty, and is looked for again later.
+ * Supervised, and never throws out of its loop: a failed list or watch
+ * ({@link watchEvents}) is retried with exponential backoff and jitter
+ * ({@link backoffDelay}); a watch the apiserver ends is resumed from its last
+ * resourceVersion (bookmarks keep that fresh); 410 Gone relists. A relist is
+ * paged ({@link ObjectApi.listAll}) and reports only what differs from the
+ * cache (by resourceVersion), unless `reportUnchangedOnRelist`, and DELETED for
+ * what vanished, so a reconnect after an outage does not flood the consumer. A
+ * kind the apiserver does not serve counts as synced and empty, and is looked
+ * for again later.
  */
 export class Informer<T extends WatchedObject = KubernetesObject> {
   private readonly cache = new Map<string, T>();
   private readonly initialBackoffMs: number;
   private readonly maxBackoffMs: number;
   private readonly watchTimeoutSeconds: number;
-  private readonly logger: Logger;
+  private readonly logger: InformerLogger;
   private abort?: AbortController;
   private running?: Promise<void>;
   private hasSynced = false;
@@ -159,6 +195,7 @@ export class Informer<T extends WatchedObject = KubernetesObject> {
     let resourceVersion: string | undefined;
     let path: string | undefined;
     let failures = 0;
+    let notServedSaid = false;
     while (!signal.aborted) {
       let delayMs = 0;
       try {
@@ -172,10 +209,15 @@ export class Informer<T extends WatchedObject = KubernetesObject> {
           this.markSynced();
           failures += 1;
           delayMs = this.backoff(failures);
-          this.logger.debug(`kind not served; looking again in ${delayMs} ms`);
+          const message = `kind not served; counting it as empty and looking again in ${delayMs} ms`;
+          // Said once (a CRD not installed, or missing from a cluster), then quietly.
+          if (notServedSaid) this.logger.debug(message);
+          else this.logger.info(message);
+          notServedSaid = true;
           await sleep(delayMs, signal);
           continue;
         }
+        notServedSaid = false;
         if (resourceVersion === undefined) {
           resourceVersion = await this.relist(signal);
           this.markSynced();
@@ -184,6 +226,10 @@ export class Informer<T extends WatchedObject = KubernetesObject> {
         if (signal.aborted) break;
         resourceVersion = outcome.resourceVersion;
         if (outcome.healthy) failures = 0;
+        if (outcome.kind === 'closed' && outcome.healthy) {
+          // The apiserver ends every watch after watchTimeoutSeconds.
+          this.logger.debug('watch closed; resuming', { resourceVersion });
+        }
         if (outcome.kind === 'gone') {
           this.logger.info(
             'resourceVersion expired (410 Gone); listing again',
@@ -224,25 +270,13 @@ export class Informer<T extends WatchedObject = KubernetesObject> {
 
   /** Lists every object, reports the differences, returns the list's resourceVersion. */
   private async relist(signal: AbortSignal): Promise<string> {
-    const items: T[] = [];
-    let resourceVersion = '';
-    let continueToken: string | undefined;
-    do {
-      const page = await this.options.objects.listPage<KubernetesObject>(
+    const { items, resourceVersion } =
+      await this.options.objects.listAll<KubernetesObject>(
         this.options.apiVersion,
         this.options.kind,
-        {
-          labelSelector: this.options.labelSelector,
-          limit: LIST_PAGE_SIZE,
-          continueToken,
-          signal,
-        },
+        { labelSelector: this.options.labelSelector, signal },
       );
-      items.push(...(page.items as unknown as T[]));
-      resourceVersion = page.metadata.resourceVersion ?? '';
-      continueToken = page.metadata.continue || undefined;
-    } while (continueToken);
-    this.replace(items);
+    this.replace(items as unknown as T[]);
     return resourceVersion;
   }
 
@@ -253,17 +287,22 @@ export class Informer<T extends WatchedObject = KubernetesObject> {
       listed.add(key);
       const previous = this.cache.get(key);
       if (
+        !this.options.reportUnchangedOnRelist &&
         previous?.metadata?.resourceVersion === item.metadata?.resourceVersion
       )
         continue;
       this.apply(previous ? 'MODIFIED' : 'ADDED', item);
     }
     for (const [key, object] of [...this.cache]) {
-      if (!listed.has(key)) this.apply('DELETED', object);
+      if (!listed.has(key)) this.apply('DELETED', object, true);
     }
   }
 
-  private apply(type: InformerEvent<T>['type'], object: T): void {
+  private apply(
+    type: InformerEvent<T>['type'],
+    object: T,
+    finalStateUnknown = false,
+  ): void {
     // List items come without apiVersion and kind; consumers compare them.
     object.apiVersion ??= this.options.apiVersion;
     object.kind ??= this.options.kind;
@@ -276,6 +315,7 @@ export class Informer<T extends WatchedObject = KubernetesObject> {
         type,
         object,
         ...(type === 'MODIFIED' && previous ? { previous } : {}),
+        ...(finalStateUnknown ? { finalStateUnknown } : {}),
       });
     } catch (error) {
       this.logger.error('event handler threw', {
@@ -286,7 +326,7 @@ export class Informer<T extends WatchedObject = KubernetesObject> {
   }
 
   /** One watch request, from `resourceVersion` until it ends, whichever way. */
-  private watchOnce(
+  private async watchOnce(
     path: string,
     resourceVersion: string,
     signal: AbortSignal,
@@ -294,86 +334,32 @@ export class Informer<T extends WatchedObject = KubernetesObject> {
     const startedAt = Date.now();
     let lastVersion = resourceVersion;
     let events = 0;
-    return new Promise(resolve => {
-      let request: AbortController | undefined;
-      let settled = false;
-      const cleanups: Array<() => void> = [];
-      const finish = (kind: WatchOutcome['kind'], error?: unknown) => {
-        if (settled) return;
-        settled = true;
-        cleanups.forEach(cleanup => cleanup());
-        request?.abort();
-        resolve({
-          kind,
-          error,
-          resourceVersion: lastVersion,
-          healthy: events > 0 || Date.now() - startedAt >= HEALTHY_WATCH_MS,
-        });
-      };
-      const onStop = () => finish('closed');
-      signal.addEventListener('abort', onStop);
-      // client-node sets no timeout on a watch: a connection that died without
-      // a FIN would otherwise leave the cache stale for good.
-      const deadWatch = setTimeout(
-        () => finish('failed', new Error('watch outlived its timeout')),
-        this.watchTimeoutSeconds * 1000 + DEAD_WATCH_GRACE_MS,
-      );
-      cleanups.push(
-        () => signal.removeEventListener('abort', onStop),
-        () => clearTimeout(deadWatch),
-      );
-
-      new Watch(this.options.kubeConfig)
-        .watch(
-          path,
-          {
-            labelSelector: this.options.labelSelector,
-            resourceVersion,
-            allowWatchBookmarks: true,
-            timeoutSeconds: this.watchTimeoutSeconds,
-          },
-          (type: string, object: any) => {
-            if (settled) return;
-            if (type === 'ERROR') {
-              // A Status object: 410 when resourceVersion is too old to resume from.
-              finish(
-                object?.code === 410 ? 'gone' : 'failed',
-                new Error(
-                  `watch error ${object?.code}: ${
-                    object?.message ?? object?.reason
-                  }`,
-                ),
-              );
-              return;
-            }
-            events += 1;
-            lastVersion = object?.metadata?.resourceVersion ?? lastVersion;
-            if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') {
-              this.apply(type, object as T);
-            }
-          },
-          (error: unknown) => {
-            if (statusCodeOf(error) === 410) finish('gone', error);
-            else if (error && !isAbort(error)) finish('failed', error);
-            else finish('closed');
-          },
-        )
-        .then(
-          controller => {
-            request = controller;
-            if (settled) controller.abort();
-          },
-          error => finish('failed', error),
-        );
-    });
+    let end: Pick<WatchOutcome, 'kind' | 'error'> = { kind: 'closed' };
+    for await (const event of watchEvents<T>(this.options.kubeConfig, path, {
+      labelSelector: this.options.labelSelector,
+      resourceVersion,
+      timeoutSeconds: this.watchTimeoutSeconds,
+      signal,
+    })) {
+      if (event.type === 'ERROR') {
+        end = { kind: event.gone ? 'gone' : 'failed', error: event.error };
+        break;
+      }
+      events += 1;
+      lastVersion = event.object?.metadata?.resourceVersion ?? lastVersion;
+      if (event.type !== 'BOOKMARK') this.apply(event.type, event.object);
+    }
+    return {
+      ...end,
+      resourceVersion: lastVersion,
+      healthy: events > 0 || Date.now() - startedAt >= HEALTHY_WATCH_MS,
+    };
   }
 
-  /** Exponential, with jitter so that many replicas do not retry in step. */
   private backoff(failures: number): number {
-    const ceiling = Math.min(
-      this.maxBackoffMs,
-      this.initialBackoffMs * 2 ** Math.min(failures - 1, 30),
-    );
-    return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+    return backoffDelay(failures, {
+      initialMs: this.initialBackoffMs,
+      maxMs: this.maxBackoffMs,
+    });
   }
 }
