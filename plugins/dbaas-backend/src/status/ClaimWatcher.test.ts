@@ -1,9 +1,6 @@
 import fs from 'node:fs';
-import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { mockServices } from '@backstage/backend-test-utils';
 import { CustomObjectsApi, Watch } from '@kubernetes/client-node';
 import {
@@ -11,10 +8,16 @@ import {
   type ServiceClaimStatus,
 } from '@internal/backstage-plugin-dbaas-common';
 import {
+  ScriptedApiServer,
+  answerClosedWatch,
+  answerList,
+  answerStatus,
+  answerWatch,
   describeWithServices,
   installCrds,
   kubeConfigFrom,
   loadCrds,
+  startTcpProxy,
 } from '@internal/test-services';
 import { ensureLocalGitOpsRepository } from '../gitops/ensureLocalGitOpsRepository';
 import { claimYaml } from './__testUtils__/claimYaml';
@@ -235,21 +238,7 @@ describeWithServices(['kube'], 'ClaimWatcher on a kube-apiserver', env => {
 
   it('resumes where it was when the connection drops, without losing events', async () => {
     // A TCP proxy in front of the apiserver whose connections the test cuts.
-    const upstream = new URL(env.DBAAS_KUBE_API_URL);
-    const sockets = new Set<net.Socket>();
-    const proxy = net.createServer(client => {
-      const server = net.connect(Number(upstream.port), upstream.hostname);
-      sockets.add(client).add(server);
-      client.pipe(server).pipe(client);
-      const close = () => {
-        client.destroy();
-        server.destroy();
-      };
-      client.on('error', close).on('close', close);
-      server.on('error', close).on('close', close);
-    });
-    await new Promise<void>(resolve => proxy.listen(0, '127.0.0.1', resolve));
-    const { port } = proxy.address() as AddressInfo;
+    const proxy = await startTcpProxy(env.DBAAS_KUBE_API_URL);
 
     const lists = jest.spyOn(
       CustomObjectsApi.prototype,
@@ -257,7 +246,7 @@ describeWithServices(['kube'], 'ClaimWatcher on a kube-apiserver', env => {
     );
     const watches = jest.spyOn(Watch.prototype, 'watch');
     const events = new Events(e => e.namespace === namespace);
-    const watcher = watcherFor(`https://127.0.0.1:${port}`, events);
+    const watcher = watcherFor(proxy.url, events);
     watcher.start();
     try {
       await events.next('orders listed', e => e.name === 'orders');
@@ -267,8 +256,7 @@ describeWithServices(['kube'], 'ClaimWatcher on a kube-apiserver', env => {
       const listed = events.all.length;
 
       const cutAt = Date.now();
-      for (const socket of sockets) socket.destroy();
-      sockets.clear();
+      proxy.cutConnections();
       // Changed while no watch is open: the resumed watch must still bring it.
       await patchStatus('orders', { phase: 'Active', observedGeneration: 2 });
       const resumed = await events.next(
@@ -294,66 +282,16 @@ describeWithServices(['kube'], 'ClaimWatcher on a kube-apiserver', env => {
       await watcher.stop();
       lists.mockRestore();
       watches.mockRestore();
-      await new Promise(resolve => proxy.close(resolve));
+      await proxy.close();
     }
   });
 });
 
-/**
- * A stand-in apiserver for what a real one does rarely: expire a resourceVersion
- * (410 Gone), fail, or close a watch at once. Each list and each watch request
- * takes the next scripted answer.
- */
-class ScriptedApiServer {
-  readonly requests: { kind: 'list' | 'watch'; rv?: string; at: number }[] = [];
-  readonly openWatches = new Set<http.ServerResponse>();
-  private readonly server: http.Server;
-
-  constructor(
-    private readonly lists: Array<(res: http.ServerResponse) => void>,
-    private readonly watches: Array<(res: http.ServerResponse) => void>,
-  ) {
-    this.server = http.createServer((req, res) => {
-      const url = new URL(req.url!, 'http://localhost');
-      if (
-        url.pathname !==
-        `/apis/${CLAIM_API.group}/${CLAIM_API.version}/${CLAIM_API.plural}`
-      ) {
-        res.writeHead(404).end();
-        return;
-      }
-      const kind = url.searchParams.get('watch') === 'true' ? 'watch' : 'list';
-      this.requests.push({
-        kind,
-        rv: url.searchParams.get('resourceVersion') ?? undefined,
-        at: Date.now(),
-      });
-      const answer =
-        kind === 'watch' ? this.watches.shift() : this.lists.shift();
-      if (!answer) {
-        res.writeHead(500).end();
-        return;
-      }
-      if (kind === 'watch') {
-        this.openWatches.add(res);
-        res.on('close', () => this.openWatches.delete(res));
-      }
-      answer(res);
-    });
-  }
-
-  async start(): Promise<string> {
-    await new Promise<void>(resolve =>
-      this.server.listen(0, '127.0.0.1', resolve),
-    );
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async close() {
-    this.server.closeAllConnections();
-    await new Promise(resolve => this.server.close(resolve));
-  }
-}
+const served = {
+  apiVersion: `${CLAIM_API.group}/${CLAIM_API.version}`,
+  kind: SERVICE_CLAIM_API.kind,
+  plural: CLAIM_API.plural,
+};
 
 const claim = (name: string, rv: string, status?: unknown) => ({
   apiVersion: `${CLAIM_API.group}/${CLAIM_API.version}`,
@@ -368,25 +306,6 @@ const claim = (name: string, rv: string, status?: unknown) => ({
   spec: {},
   ...(status ? { status } : {}),
 });
-const list = (rv: string, items: unknown[]) => (res: http.ServerResponse) =>
-  res.writeHead(200, { 'content-type': 'application/json' }).end(
-    JSON.stringify({
-      kind: 'ServiceClaimList',
-      metadata: { resourceVersion: rv },
-      items,
-    }),
-  );
-const stream =
-  (...lines: unknown[]) =>
-  (res: http.ServerResponse) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    for (const line of lines) res.write(`${JSON.stringify(line)}\n`);
-  };
-const closeAtOnce = (res: http.ServerResponse) =>
-  res.writeHead(200, { 'content-type': 'application/json' }).end();
-const fail = (status: number) => (res: http.ServerResponse) =>
-  res.writeHead(status).end();
-
 describe('ClaimWatcher supervision', () => {
   const watcherOn = (
     url: string,
@@ -412,13 +331,14 @@ describe('ClaimWatcher supervision', () => {
 
   it('relists after 410 Gone, reports what vanished meanwhile, and keeps going', async () => {
     const server = new ScriptedApiServer(
+      served,
       [
-        list('10', [claim('a', '9', { phase: 'Pending' })]),
+        answerList('10', [claim('a', '9', { phase: 'Pending' })]),
         // The status an operator of another version might write.
-        list('20', [claim('b', '19', { phase: 'Exploded' })]),
+        answerList('20', [claim('b', '19', { phase: 'Exploded' })]),
       ],
       [
-        stream({
+        answerWatch({
           type: 'ERROR',
           object: {
             kind: 'Status',
@@ -427,7 +347,7 @@ describe('ClaimWatcher supervision', () => {
             message: 'too old resource version: 10 (15)',
           },
         }),
-        stream({
+        answerWatch({
           type: 'MODIFIED',
           object: claim('b', '21', { phase: 'Active' }),
         }),
@@ -461,9 +381,7 @@ describe('ClaimWatcher supervision', () => {
       );
       // eslint-disable-next-line no-console
       console.info(
-        `410 Gone → relist: ${
-          server.requests[2].at - server.requests[1].at
-        } ms`,
+        `410 Gone → relist: ${server.times[2] - server.times[1]} ms`,
       );
     } finally {
       await watcher.stop();
@@ -478,11 +396,17 @@ describe('ClaimWatcher supervision', () => {
 
   it('retries failures with growing, jittered delays and resumes from its resourceVersion', async () => {
     const server = new ScriptedApiServer(
-      [fail(500), fail(503), list('5', []), list('6', [])],
+      served,
       [
-        closeAtOnce,
-        fail(410), // the other way an apiserver says Gone
-        stream({ type: 'ADDED', object: claim('c', '7') }),
+        answerStatus(500),
+        answerStatus(503),
+        answerList('5', []),
+        answerList('6', []),
+      ],
+      [
+        answerClosedWatch,
+        answerStatus(410), // the other way an apiserver says Gone
+        answerWatch({ type: 'ADDED', object: claim('c', '7') }),
       ],
     );
     const url = await server.start();
@@ -500,9 +424,7 @@ describe('ClaimWatcher supervision', () => {
         ['list', undefined],
         ['watch', '6'],
       ]);
-      const gaps = server.requests
-        .slice(1)
-        .map((r, i) => r.at - server.requests[i].at);
+      const gaps = server.times.slice(1).map((at, i) => at - server.times[i]);
       // eslint-disable-next-line no-console
       console.info(`retry gaps: ${gaps.join(', ')} ms`);
       // Failure n waits between half and all of min(100 ms × 2^(n-1), 400 ms).
@@ -518,7 +440,7 @@ describe('ClaimWatcher supervision', () => {
   });
 
   it('stops at once while waiting to retry, leaving no timer behind', async () => {
-    const server = new ScriptedApiServer([], []);
+    const server = new ScriptedApiServer(served, [], []);
     const url = await server.start();
     const watcher = new ClaimWatcher({
       clusters: [
