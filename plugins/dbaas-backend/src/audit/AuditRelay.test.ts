@@ -1,5 +1,6 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import type { AuditEvent } from '@internal/backstage-plugin-dbaas-common';
+import { sleep } from '@internal/backstage-plugin-dbaas-node';
 import {
   describeWithServices,
   repoRoot,
@@ -22,8 +23,6 @@ jest.setTimeout(180_000);
 
 withTestPostgres();
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
-
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 async function waitFor(what: string, probe: () => Promise<boolean> | boolean) {
   const deadline = Date.now() + 120_000;

@@ -1,4 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import { backoffDelay, sleep } from '@internal/backstage-plugin-dbaas-node';
 import { Kafka, type Producer, type RetryOptions } from 'kafkajs';
 import type { Knex } from 'knex';
 import type { RawAuditEventRow } from './auditEventRows';
@@ -62,8 +63,7 @@ export class AuditRelay {
   /** The seqs of the last batch whose send failed, while that producer lives. */
   private unconfirmed?: Array<number | string>;
   private running?: Promise<void>;
-  private stopping = false;
-  private wake?: () => void;
+  private stopping?: AbortController;
 
   private constructor(
     private readonly db: Knex,
@@ -78,14 +78,13 @@ export class AuditRelay {
     if (this.running) {
       return;
     }
-    this.stopping = false;
-    this.running = this.run();
+    this.stopping = new AbortController();
+    this.running = this.run(this.stopping.signal);
   }
 
   /** Lets the batch in flight finish, then stops and disconnects from Kafka. */
   async stop(): Promise<void> {
-    this.stopping = true;
-    this.wake?.();
+    this.stopping?.abort();
     await this.running;
     this.running = undefined;
     await this.dropProducer();
@@ -104,9 +103,9 @@ export class AuditRelay {
     return this.db.transaction(tx => this.publishBatch(tx, true));
   }
 
-  private async run(): Promise<void> {
+  private async run(stop: AbortSignal): Promise<void> {
     let failures = 0;
-    while (!this.stopping) {
+    while (!stop.aborted) {
       let pause = this.idleIntervalMs;
       try {
         const sent = await this.relayOnce();
@@ -127,20 +126,13 @@ export class AuditRelay {
             `Audit relay cannot publish; events stay in the outbox and it retries until it can: ${error}`,
           );
         }
-        pause = Math.min(
-          MAX_BACKOFF_MS,
-          FIRST_BACKOFF_MS * 2 ** (failures - 1),
-        );
-      }
-      if (pause > 0 && !this.stopping) {
-        await new Promise<void>(resolve => {
-          const timer = setTimeout(resolve, pause);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
+        pause = backoffDelay(failures, {
+          initialMs: FIRST_BACKOFF_MS,
+          maxMs: MAX_BACKOFF_MS,
+          jitter: false,
         });
       }
+      await sleep(pause, stop);
     }
   }
 
