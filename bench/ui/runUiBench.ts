@@ -33,6 +33,7 @@
  */
 import { chromium, type Page } from 'playwright-core';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchData, benchDatabaseName, pageOfServices } from './benchDatabases';
@@ -63,7 +64,6 @@ const FIRST_PAGE_SIZE = 20;
 const BIG_PAGE_SIZE = 100;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 type Figures = number[];
 
