@@ -44,6 +44,19 @@ export interface Config {
         /** The username that goes with the token (GitHub: x-access-token). */
         username?: string;
       };
+      /**
+       * How long one write of claims to the repository (fetch, commit, push and,
+       * in pull request mode, opening the request) may take before it is given
+       * up and tried again later, in seconds. Defaults to 60. Writes happen after
+       * the change is recorded, never while a database transaction is open.
+       */
+      timeoutSeconds?: number;
+      /**
+       * How often the portal compares the repository's claims with its
+       * databases and repairs the repository (commit mode), in minutes.
+       * Defaults to 10.
+       */
+      reconcileMinutes?: number;
     };
     /**
      * The API's rate limit. It counts per authenticated caller (a user, or a

@@ -29,6 +29,8 @@ import { PlatformLimits } from './platform/PlatformLimits';
 import { DbaasAccess } from './permissions/DbaasAccess';
 import { registerPermissions } from './permissions/registerPermissions';
 import { provisionerFromConfig } from './provisioner/provisionerFromConfig';
+import { startGitOpsPublishing } from './provisioner/startGitOpsPublishing';
+import { GitOpsOutboxStore } from './database/GitOpsOutboxStore';
 import { DatabaseRateLimiter } from './rateLimit/DatabaseRateLimiter';
 import { AuditTrail } from './service/auditTrail';
 import { createRouter } from './service/router';
@@ -128,6 +130,7 @@ export const dbaasPlugin = createBackendPlugin({
         const directory = new CatalogTenantDirectory({
           catalog: deps.catalog,
           auth: deps.auth,
+          logger,
         });
         registerPermissions(
           deps.permissionsRegistry,
@@ -136,6 +139,21 @@ export const dbaasPlugin = createBackendPlugin({
           services,
           directory,
         );
+
+        const configured = await provisionerFromConfig({
+          config,
+          logger,
+          timeline,
+          services,
+          outbox: await GitOpsOutboxStore.create({ database }),
+        });
+        startGitOpsPublishing({
+          configured,
+          config,
+          lifecycle: deps.lifecycle,
+          logger,
+          scheduler: deps.scheduler,
+        });
 
         const requestsPerMinute = config.getOptionalNumber(
           'dbaas.rateLimit.requestsPerMinute',
@@ -163,11 +181,7 @@ export const dbaasPlugin = createBackendPlugin({
               directory,
               access,
               audit: new AuditTrail(db, deps.auditor, logger),
-              provisioner: await provisionerFromConfig({
-                config,
-                logger,
-                timeline,
-              }),
+              provisioner: configured.provisioner,
               timeline,
               notifier,
               metricsSource: PrometheusMetricsSource.fromConfig(config),

@@ -18,6 +18,10 @@ export type StandInPullRequest = {
   url: string;
   /** GitLab's remove_source_branch. */
   removeSourceBranch?: boolean;
+  /** Open until the portal (or a test, playing people) closes or merges it. */
+  state: 'open' | 'closed' | 'merged';
+  /** Comments (GitHub) or notes (GitLab) posted on it. */
+  comments: string[];
 };
 
 /** A request the stand-in received, as it arrived. */
@@ -46,9 +50,12 @@ const GITHUB_DOCS =
  * name no status (GitLab refusing a source branch that does not exist), the
  * stand-in's is a guess; the portal treats every answer but 201 alike.
  *
+ * It also reads, comments on and closes a request it opened (GitHub
+ * `pulls/{n}` and `issues/{n}/comments`, GitLab `merge_requests/:iid` and
+ * `notes`), for proposals a newer one supersedes.
+ *
  * What it does not prove: that GitHub or GitLab accept these requests, their
- * permission checks, rate limits, GitHub App tokens, or anything after a
- * request is opened (review, merge).
+ * permission checks, rate limits, GitHub App tokens, or review and merge.
  */
 export class CodeHostStandIn {
   readonly pullRequests: StandInPullRequest[] = [];
@@ -71,11 +78,23 @@ export class CodeHostStandIn {
     this.failure = { status, body };
   }
 
+  /** Answers requests again, after failWith. */
+  recover() {
+    this.failure = undefined;
+  }
+
   readonly handler: ApiHandler = (req, res) => {
     const rawPath = req.url ?? '';
     const github = rawPath.match(/^\/api\/v3\/repos\/([^/]+)\/([^/]+)\/pulls$/);
     const gitlab = rawPath.match(
       /^\/api\/v4\/projects\/([^/?]+)\/merge_requests$/,
+    );
+    // An existing request: read, commented on, closed.
+    const githubOne = rawPath.match(
+      /^\/api\/v3\/repos\/([^/]+)\/([^/]+)\/(pulls|issues)\/(\d+)(\/comments)?$/,
+    );
+    const gitlabOne = rawPath.match(
+      /^\/api\/v4\/projects\/([^/?]+)\/merge_requests\/(\d+)(\/notes)?$/,
     );
     if (!rawPath.startsWith('/api/')) return false;
     const chunks: Buffer[] = [];
@@ -104,6 +123,34 @@ export class CodeHostStandIn {
         );
       } else if (gitlab) {
         answer = this.gitlab(req, gitlab[1], body);
+      } else if (githubOne) {
+        answer = Promise.resolve(
+          this.existing(
+            req,
+            'github',
+            `${decodeURIComponent(githubOne[1])}/${decodeURIComponent(
+              githubOne[2],
+            )}`,
+            Number(githubOne[4]),
+            githubOne[3] === 'issues' && githubOne[5] !== undefined
+              ? 'comment'
+              : githubOne[3] === 'pulls' && githubOne[5] === undefined
+              ? 'request'
+              : 'none',
+            body,
+          ),
+        );
+      } else if (gitlabOne) {
+        answer = Promise.resolve(
+          this.existing(
+            req,
+            'gitlab',
+            decodeURIComponent(gitlabOne[1]),
+            Number(gitlabOne[2]),
+            gitlabOne[3] ? 'comment' : 'request',
+            body,
+          ),
+        );
       } else {
         // GitLab's answer to a route it does not have (an unencoded project path, say).
         answer = Promise.resolve({
@@ -222,6 +269,8 @@ export class CodeHostStandIn {
       base,
       body: typeof fields.body === 'string' ? fields.body : '',
       url,
+      state: 'open',
+      comments: [],
     });
     return {
       status: 201,
@@ -237,6 +286,68 @@ export class CodeHostStandIn {
         base: { ref: base, sha: baseSha },
       },
     };
+  }
+
+  /**
+   * GitHub's `GET`/`PATCH /repos/{owner}/{repo}/pulls/{n}` and `POST
+   * /repos/{owner}/{repo}/issues/{n}/comments`; GitLab's `GET`/`PUT
+   * /projects/:id/merge_requests/:iid` and `POST .../notes`, each answered in
+   * its documented shape (state `open`/`closed` on GitHub, `opened`/`closed`/
+   * `merged` on GitLab; 201 for a comment, 200 for a read or an update).
+   */
+  private existing(
+    req: IncomingMessage,
+    api: 'github' | 'gitlab',
+    project: string,
+    number: number,
+    what: 'request' | 'comment' | 'none',
+    body: unknown,
+  ): Answer {
+    const token =
+      req.headers.authorization === `Bearer ${this.options.token}` ||
+      req.headers.authorization === `token ${this.options.token}` ||
+      req.headers['private-token'] === this.options.token;
+    if (!token) return { status: 401, body: { message: 'Bad credentials' } };
+    const pull = this.pullRequests.find(
+      p => p.api === api && p.project === project && p.number === number,
+    );
+    if (!pull || what === 'none') {
+      return { status: 404, body: { message: 'Not Found' } };
+    }
+    if (this.failure) return this.failure;
+    const fields = (body ?? {}) as Record<string, unknown>;
+    const state =
+      api === 'github'
+        ? pull.state === 'merged'
+          ? 'closed'
+          : pull.state
+        : pull.state === 'open'
+        ? 'opened'
+        : pull.state;
+    if (what === 'comment') {
+      if (req.method !== 'POST' || typeof fields.body !== 'string') {
+        return { status: 422, body: { message: 'Validation Failed' } };
+      }
+      pull.comments.push(fields.body);
+      return { status: 201, body: { id: pull.comments.length, body: fields.body } };
+    }
+    if (req.method === 'GET') {
+      return {
+        status: 200,
+        body: { number, iid: number, state, merged: pull.state === 'merged' },
+      };
+    }
+    const closing =
+      (api === 'github' &&
+        req.method === 'PATCH' &&
+        fields.state === 'closed') ||
+      (api === 'gitlab' && req.method === 'PUT' && fields.state_event === 'close');
+    if (!closing) return { status: 422, body: { message: 'Validation Failed' } };
+    if (pull.state === 'merged') {
+      return { status: 422, body: { message: 'Pull request is merged' } };
+    }
+    pull.state = 'closed';
+    return { status: 200, body: { number, iid: number, state: 'closed' } };
   }
 
   private async gitlab(
@@ -300,6 +411,8 @@ export class CodeHostStandIn {
       body: typeof fields.description === 'string' ? fields.description : '',
       url,
       removeSourceBranch: fields.remove_source_branch === true,
+      state: 'open',
+      comments: [],
     });
     return {
       status: 201,

@@ -1,5 +1,6 @@
 import type {
   ClaimFootprint,
+  ClaimPhase,
   ListServicesQuery,
   Page,
   ServiceClaimSpec,
@@ -17,7 +18,7 @@ export type ServiceRecord = {
   tenant: string;
   organization: string;
   name: string;
-  status: 'Pending' | 'Provisioning' | 'Active' | 'Failed' | 'Deleting';
+  status: ClaimPhase;
   spec: ServiceClaimSpec;
   /** What the cluster last reported, once it has. */
   reported?: ServiceClaimStatus;
@@ -99,4 +100,38 @@ export interface ServiceStore {
   ): Promise<void>;
   /** What the tenant's live databases use together. */
   getUsage(tenant: string): Promise<ClaimFootprint>;
+  /**
+   * The quota and usage of each tenant, in the tenants' order, read with the
+   * same number of statements for one tenant as for an organization's 10,000.
+   */
+  listQuotaUsage(
+    tenants: string[],
+  ): Promise<{ quota: TenantQuota; usage: ClaimFootprint }[]>;
+  /**
+   * A database as its claim is rendered from, deleted or not (`live` is false
+   * once it is gone), or undefined for an id the portal never had.
+   */
+  getClaimState(
+    id: string,
+  ): Promise<{ record: ServiceRecord; live: boolean } | undefined>;
+  /** The live databases by id, a page at a time (after `afterId`), for comparing the GitOps repository. */
+  listLive(afterId: string | undefined, limit: number): Promise<ServiceRecord[]>;
+  /**
+   * Records where claims went in the GitOps repository, and runs
+   * `inTransaction` in the same transaction.
+   */
+  recordCommits(
+    commits: { id: string; gitops: NonNullable<ServiceRecord['gitops']> }[],
+    inTransaction?: (tx: Knex.Transaction) => Promise<void>,
+  ): Promise<void>;
+  /**
+   * Records a manual backup requested through the claim, inside the
+   * transaction of the backup's record; returns the database as it is now,
+   * which its claim is rendered from. NotFoundError when it is gone.
+   */
+  setBackupRequest(
+    tx: Knex.Transaction,
+    id: string,
+    backupId: string,
+  ): Promise<ServiceRecord>;
 }

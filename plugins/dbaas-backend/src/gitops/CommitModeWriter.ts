@@ -9,6 +9,7 @@ import { layoutOnce } from './layoutOnce';
  * its own once per start.
  */
 export class CommitModeWriter implements GitOpsWriter {
+  readonly batches = true;
   private readonly updateLayout: () => Promise<void>;
 
   constructor(
@@ -28,13 +29,9 @@ export class CommitModeWriter implements GitOpsWriter {
     }, logger);
   }
 
-  async write({ change, message }: GitOpsWrite): Promise<GitOpsWritten> {
+  async write({ changes, message }: GitOpsWrite): Promise<GitOpsWritten> {
     await this.updateLayout();
-    const { sha } = await this.repository.commit(
-      [change],
-      message,
-      this.author,
-    );
+    const { sha } = await this.repository.commit(changes, message, this.author);
     const commitUrl = this.repository.commitUrl(sha);
     return { sha, ...(commitUrl ? { commitUrl } : {}) };
   }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import git, { Errors } from 'isomorphic-git';
 import { ConflictError, InputError } from '@backstage/errors';
+import { backoffDelay, sleep } from '@internal/backstage-plugin-dbaas-node';
 import type { ServiceCatalog } from '@internal/backstage-plugin-dbaas-common';
 import { assertBranchName } from './assertBranchName';
 import { BranchExistsError } from './BranchExistsError';
@@ -18,7 +19,6 @@ import { gitopsLayout, type GitOpsFile } from './gitopsLayout';
 import { HttpTransport } from './HttpTransport';
 import { isNotFound } from './isNotFound';
 import { LocalTransport } from './LocalTransport';
-import { sleep } from './sleep';
 import type { GitAuth, Transport } from './Transport';
 import { webLinks, type CodeHostKind } from './webLinks';
 
@@ -283,6 +283,49 @@ export class GitOpsRepository {
     );
   }
 
+  /**
+   * The files in the tenants' folders at the head of the branch
+   * (`tenants/{tenant}/{file}`), each with its blob id: enough to tell which
+   * differ from what they should hold without reading them.
+   */
+  async claimFiles(): Promise<Map<string, string>> {
+    return this.serialized(async () => {
+      const files = new Map<string, string>();
+      const head = await this.transport.fetch(this.branch);
+      if (!head) return files;
+      const read = async (oid: string, filepath?: string) => {
+        try {
+          return (
+            await git.readTree({
+              fs,
+              gitdir: this.transport.objects,
+              oid,
+              ...(filepath ? { filepath } : {}),
+              cache: this.cache,
+            })
+          ).tree;
+        } catch (error) {
+          if (isNotFound(error)) return [];
+          throw error;
+        }
+      };
+      for (const folder of await read(head, 'tenants')) {
+        if (folder.type !== 'tree') continue;
+        for (const file of await read(folder.oid)) {
+          if (file.type === 'blob') {
+            files.set(`tenants/${folder.path}/${file.path}`, file.oid);
+          }
+        }
+      }
+      return files;
+    });
+  }
+
+  /** The blob id a file with this content has (as `claimFiles` lists them). */
+  static async blobId(content: string): Promise<string> {
+    return (await git.hashBlob({ object: content })).oid;
+  }
+
   /** A link to the file on the code host, for a GitHub, GitLab or Bitbucket remote. */
   fileUrl(filePath: string): string | undefined {
     return this.links?.file(filePath);
@@ -408,10 +451,12 @@ export class GitOpsRepository {
           `Could not push to the GitOps repository: other writers moved ${this.branch} first ${attempt} times`,
         );
       }
-      // Full jitter, so writers that collided do not collide again in step.
+      // Jittered, so writers that collided do not collide again in step.
       await sleep(
-        Math.random() *
-          Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1)),
+        backoffDelay(attempt, {
+          initialMs: BACKOFF_BASE_MS,
+          maxMs: BACKOFF_MAX_MS,
+        }),
       );
     }
   }

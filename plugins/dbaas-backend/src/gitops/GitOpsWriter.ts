@@ -1,8 +1,11 @@
 import type { GitOpsChange } from './GitOpsRepository';
 
-/** One change of a claim, to be made in the GitOps repository. */
+/**
+ * Changes of claims to be made in the GitOps repository together: one commit
+ * (or one proposal).
+ */
 export type GitOpsWrite = {
-  change: GitOpsChange;
+  changes: GitOpsChange[];
   /** The commit message: a subject line, a blank line, the details. */
   message: string;
   /**
@@ -27,5 +30,16 @@ export type GitOpsWritten = {
  * pull or merge request into it (`PullRequestModeWriter`).
  */
 export interface GitOpsWriter {
+  /**
+   * Whether a write may carry the changes of several databases (one commit);
+   * a proposal is reviewed per database, so it carries one database's.
+   */
+  readonly batches: boolean;
   write(write: GitOpsWrite): Promise<GitOpsWritten>;
+  /**
+   * A proposal that a newer write of the same database replaced: closed, if
+   * still open, with a comment naming what replaced it (`by`, or nothing
+   * when the branch already is as the newer write asked).
+   */
+  supersede?(proposal: string, by: string | undefined): Promise<void>;
 }

@@ -39,7 +39,86 @@ export class GithubPullRequests implements PullRequestOpener {
     [this.owner, this.repo] = segments;
   }
 
-  async open(proposal: PullRequestProposal): Promise<OpenedPullRequest> {
+  numberOf(url: string): number | undefined {
+    const match = url.match(/\/([^/]+)\/([^/]+)\/pull\/(\d+)$/);
+    return match && match[1] === this.owner && match[2] === this.repo
+      ? Number(match[3])
+      : undefined;
+  }
+
+  async close(number: number, comment: string): Promise<boolean> {
+    const pull = `pulls/${number}`;
+    const current = await this.call('GET', pull);
+    if (current.status !== 200) {
+      throw await PullRequestError.fromResponse(
+        this.hostName,
+        `pull request ${number} (reading it)`,
+        current,
+      );
+    }
+    if (((await current.json()) as { state?: string }).state !== 'open') {
+      return false;
+    }
+    const commented = await this.call('POST', `issues/${number}/comments`, {
+      body: comment,
+    });
+    if (commented.status !== 201) {
+      throw await PullRequestError.fromResponse(
+        this.hostName,
+        `pull request ${number} (commenting)`,
+        commented,
+      );
+    }
+    const closed = await this.call('PATCH', pull, { state: 'closed' });
+    if (closed.status !== 200) {
+      throw await PullRequestError.fromResponse(
+        this.hostName,
+        `pull request ${number} (closing)`,
+        closed,
+      );
+    }
+    return true;
+  }
+
+  /** A request to the repository's REST API, below `/repos/{owner}/{repo}/`. */
+  private async call(
+    method: string,
+    path: string,
+    body?: object,
+  ): Promise<Response> {
+    const headers = await this.authorization();
+    try {
+      return await fetch(
+        `${this.options.apiBaseUrl}/repos/${encodeURIComponent(
+          this.owner,
+        )}/${encodeURIComponent(this.repo)}/${path}`,
+        {
+          method,
+          headers: {
+            ...headers,
+            Accept: 'application/vnd.github+json',
+            'X-GitHub-Api-Version': '2022-11-28',
+            ...(body ? { 'Content-Type': 'application/json' } : {}),
+          },
+          ...(body ? { body: JSON.stringify(body) } : {}),
+          signal: AbortSignal.timeout(CODE_HOST_TIMEOUT_MS),
+        },
+      );
+    } catch (error) {
+      throw new PullRequestError(
+        this.hostName,
+        method === 'POST' && path === 'pulls'
+          ? `GitHub did not answer the request for a pull request: ${
+              (error as Error).message
+            }`
+          : `GitHub did not answer ${method} ${path}: ${
+              (error as Error).message
+            }`,
+      );
+    }
+  }
+
+  private async authorization() {
     const { headers } = await this.options.credentials.getCredentials({
       url: this.options.repositoryUrl,
     });
@@ -51,35 +130,16 @@ export class GithubPullRequests implements PullRequestOpener {
         } has no token or app to open pull requests with`,
       );
     }
-    const url = `${this.options.apiBaseUrl}/repos/${encodeURIComponent(
-      this.owner,
-    )}/${encodeURIComponent(this.repo)}/pulls`;
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method: 'POST',
-        headers: {
-          ...headers,
-          Accept: 'application/vnd.github+json',
-          'X-GitHub-Api-Version': '2022-11-28',
-          'Content-Type': 'application/json',
-        },
-        body: JSON.stringify({
-          title: proposal.title,
-          head: proposal.branch,
-          base: proposal.base,
-          body: proposal.body,
-        }),
-        signal: AbortSignal.timeout(CODE_HOST_TIMEOUT_MS),
-      });
-    } catch (error) {
-      throw new PullRequestError(
-        this.hostName,
-        `GitHub did not answer the request for a pull request: ${
-          (error as Error).message
-        }`,
-      );
-    }
+    return headers;
+  }
+
+  async open(proposal: PullRequestProposal): Promise<OpenedPullRequest> {
+    const response = await this.call('POST', 'pulls', {
+      title: proposal.title,
+      head: proposal.branch,
+      base: proposal.base,
+      body: proposal.body,
+    });
     if (response.status !== 201) {
       throw await PullRequestError.fromResponse(
         this.hostName,

@@ -53,7 +53,54 @@ export class GitlabMergeRequests implements PullRequestOpener {
     }
   }
 
-  async open(proposal: PullRequestProposal): Promise<OpenedPullRequest> {
+  numberOf(url: string): number | undefined {
+    const match = url.match(/^(.*)\/-\/merge_requests\/(\d+)$/);
+    return match &&
+      new URL(match[1]).pathname.replace(/^\/+/, '').endsWith(this.projectPath)
+      ? Number(match[2])
+      : undefined;
+  }
+
+  async close(number: number, comment: string): Promise<boolean> {
+    const request = `merge_requests/${number}`;
+    const current = await this.call('GET', request);
+    if (current.status !== 200) {
+      throw await PullRequestError.fromResponse(
+        this.hostName,
+        `merge request !${number} (reading it)`,
+        current,
+      );
+    }
+    if (((await current.json()) as { state?: string }).state !== 'opened') {
+      return false;
+    }
+    const noted = await this.call('POST', `${request}/notes`, {
+      body: comment,
+    });
+    if (noted.status !== 201) {
+      throw await PullRequestError.fromResponse(
+        this.hostName,
+        `merge request !${number} (commenting)`,
+        noted,
+      );
+    }
+    const closed = await this.call('PUT', request, { state_event: 'close' });
+    if (closed.status !== 200) {
+      throw await PullRequestError.fromResponse(
+        this.hostName,
+        `merge request !${number} (closing)`,
+        closed,
+      );
+    }
+    return true;
+  }
+
+  /** A request to the project's REST API, below `/projects/:id/`. */
+  private async call(
+    method: string,
+    path: string,
+    body?: object,
+  ): Promise<Response> {
     const { integration, repositoryUrl } = this.options;
     const { token } = await this.options.credentials.getCredentials({
       url: repositoryUrl,
@@ -64,35 +111,44 @@ export class GitlabMergeRequests implements PullRequestOpener {
         `The GitLab integration for ${integration.config.host} has no token to open merge requests with`,
       );
     }
-    const url = `${integration.config.apiBaseUrl}/projects/${encodeURIComponent(
-      this.projectPath,
-    )}/merge_requests`;
-    let response: Response;
     try {
       // The integration's fetch applies its configured retries and rate limit.
-      response = await integration.fetch(url, {
-        method: 'POST',
-        headers: {
-          ...getGitLabRequestOptions(integration.config, token).headers,
-          'Content-Type': 'application/json',
+      return await integration.fetch(
+        `${integration.config.apiBaseUrl}/projects/${encodeURIComponent(
+          this.projectPath,
+        )}/${path}`,
+        {
+          method,
+          headers: {
+            ...getGitLabRequestOptions(integration.config, token).headers,
+            ...(body ? { 'Content-Type': 'application/json' } : {}),
+          },
+          ...(body ? { body: JSON.stringify(body) } : {}),
+          signal: AbortSignal.timeout(CODE_HOST_TIMEOUT_MS),
         },
-        body: JSON.stringify({
-          source_branch: proposal.branch,
-          target_branch: proposal.base,
-          title: proposal.title,
-          description: proposal.body,
-          remove_source_branch: true,
-        }),
-        signal: AbortSignal.timeout(CODE_HOST_TIMEOUT_MS),
-      });
+      );
     } catch (error) {
       throw new PullRequestError(
         this.hostName,
-        `GitLab did not answer the request for a merge request: ${
-          (error as Error).message
-        }`,
+        method === 'POST' && path === 'merge_requests'
+          ? `GitLab did not answer the request for a merge request: ${
+              (error as Error).message
+            }`
+          : `GitLab did not answer ${method} ${path}: ${
+              (error as Error).message
+            }`,
       );
     }
+  }
+
+  async open(proposal: PullRequestProposal): Promise<OpenedPullRequest> {
+    const response = await this.call('POST', 'merge_requests', {
+      source_branch: proposal.branch,
+      target_branch: proposal.base,
+      title: proposal.title,
+      description: proposal.body,
+      remove_source_branch: true,
+    });
     if (response.status !== 201) {
       throw await PullRequestError.fromResponse(
         this.hostName,

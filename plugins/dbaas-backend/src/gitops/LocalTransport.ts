@@ -3,7 +3,7 @@ import path from 'node:path';
 import git from 'isomorphic-git';
 import { isNotFound } from './isNotFound';
 import { copyObjects } from './looseObjects';
-import { sleep } from './sleep';
+import { sleep } from '@internal/backstage-plugin-dbaas-node';
 import type { Transport } from './Transport';
 
 const LOCK_TIMEOUT_MS = 5000;

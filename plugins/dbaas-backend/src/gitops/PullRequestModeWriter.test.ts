@@ -22,10 +22,12 @@ const TOKEN = 'ghp_integration-token';
 
 function write(tenant: string, name: string, generation = 1) {
   return {
-    change: {
-      path: `tenants/${tenant}/${name}.yaml`,
-      content: `kind: ServiceClaim\nmetadata:\n  name: ${name}\n`,
-    },
+    changes: [
+      {
+        path: `tenants/${tenant}/${name}.yaml`,
+        content: `kind: ServiceClaim\nmetadata:\n  name: ${name}\n`,
+      },
+    ],
     message: `Create database ${name} of group:default/${tenant} (generation ${generation})\n\nService-Id: id-${name}`,
     topic: `dbaas/${tenant}/${name}/g${generation}`,
   };
@@ -176,15 +178,15 @@ describeWithGit(
         expect(commit.oid).toBe(result.sha);
         expect(commit.commit.parent).toEqual([main]);
         expect(await filesAt(gitdir, pull.head)).toEqual(
-          [...mainFiles, w.change.path].sort(),
+          [...mainFiles, w.changes[0].path].sort(),
         );
         const { blob } = await git.readBlob({
           fs,
           gitdir,
           oid: result.sha,
-          filepath: w.change.path,
+          filepath: w.changes[0].path,
         });
-        expect(Buffer.from(blob).toString()).toBe(w.change.content);
+        expect(Buffer.from(blob).toString()).toBe(w.changes[0].content);
         expect(result.commitUrl).toBe(
           `${server.baseUrl}/acme/gitops/commit/${result.sha}`,
         );
@@ -267,6 +269,36 @@ describeWithGit(
         pullRequestUrl: `${server.baseUrl}/acme/infra/gitops/-/merge_requests/1`,
       });
       expect(await branchesOf(gitdir)).toEqual(['main', request.head].sort());
+    });
+
+    it('closes a superseded GitLab merge request with a note, and leaves a merged one', async () => {
+      const { writer } = writerFor('gitlab', 'acme/infra/gitops', 'a');
+      const first = await writer.write(write('payments', 'orders'));
+      const second = await writer.write(write('payments', 'orders', 2));
+
+      await writer.supersede(first.pullRequestUrl!, second.pullRequestUrl);
+
+      const [older, newer] = standIn.pullRequests;
+      expect(older.state).toBe('closed');
+      expect(older.comments).toEqual([
+        `Superseded by ${second.pullRequestUrl}, which proposes this database's claim as it is now. Closed by the DBaaS portal.`,
+      ]);
+      expect(standIn.requests.map(r => `${r.method} ${r.rawPath}`)).toEqual(
+        expect.arrayContaining([
+          'GET /api/v4/projects/acme%2Finfra%2Fgitops/merge_requests/1',
+          'POST /api/v4/projects/acme%2Finfra%2Fgitops/merge_requests/1/notes',
+          'PUT /api/v4/projects/acme%2Finfra%2Fgitops/merge_requests/1',
+        ]),
+      );
+      newer.state = 'merged';
+      await writer.supersede(second.pullRequestUrl!, undefined);
+      expect(newer.state).toBe('merged');
+      // A request of another project is not this writer's to close.
+      await writer.supersede(
+        `${server.baseUrl}/acme/other/-/merge_requests/1`,
+        undefined,
+      );
+      expect(older.comments).toHaveLength(1);
     });
 
     it('proposes a layout update once, on a branch named after the layout', async () => {

@@ -21,6 +21,7 @@ import type { OpenedPullRequest, PullRequestOpener } from './PullRequestOpener';
  * goes to the caller, so a failed change leaves nothing behind.
  */
 export class PullRequestModeWriter implements GitOpsWriter {
+  readonly batches = false;
   private readonly updateLayout: () => Promise<void>;
 
   constructor(
@@ -32,30 +33,52 @@ export class PullRequestModeWriter implements GitOpsWriter {
     this.updateLayout = layoutOnce(() => this.proposeLayout(), logger);
   }
 
-  async write({ change, message, topic }: GitOpsWrite): Promise<GitOpsWritten> {
+  async write({
+    changes,
+    message,
+    topic,
+  }: GitOpsWrite): Promise<GitOpsWritten> {
     await this.updateLayout();
     const branch = `${topic}-${randomBytes(4).toString('hex')}`;
-    const result = await this.repository.commit(
-      [change],
-      message,
-      this.author,
-      {
-        newBranch: branch,
-      },
-    );
+    const result = await this.repository.commit(changes, message, this.author, {
+      newBranch: branch,
+    });
     const commitUrl = this.repository.commitUrl(result.sha);
     const links = commitUrl ? { commitUrl } : {};
     if (!result.committed) {
       // The branch has it already (a decommission of a claim whose own request
-      // was never merged, say): there is nothing to propose, and any request
-      // still open for this claim is people's to close.
-      this.logger.warn(
-        `Nothing to propose for ${change.path}: ${this.repository.branch} already is as asked; close any request still open for it`,
+      // was never merged, say): there is nothing to propose, and the request
+      // still open for this claim is superseded by the publisher.
+      this.logger.info(
+        `Nothing to propose for ${changes
+          .map(change => change.path)
+          .join(', ')}: ${this.repository.branch} already is as asked`,
       );
       return { sha: result.sha, ...links };
     }
     const opened = await this.open(branch, result.sha, message);
     return { sha: result.sha, ...links, pullRequestUrl: opened.url };
+  }
+
+  async supersede(proposal: string, by: string | undefined): Promise<void> {
+    const number = this.opener.numberOf(proposal);
+    if (number === undefined) {
+      this.logger.warn(
+        `Not closing ${proposal}: it is not a request of this repository`,
+      );
+      return;
+    }
+    const closed = await this.opener.close(
+      number,
+      by
+        ? `Superseded by ${by}, which proposes this database's claim as it is now. Closed by the DBaaS portal.`
+        : `Superseded: ${this.repository.branch} already has this database's claim as it is now. Closed by the DBaaS portal.`,
+    );
+    if (closed) {
+      this.logger.info(
+        `Closed ${proposal}${by ? `, superseded by ${by}` : ''}`,
+      );
+    }
   }
 
   private async open(

@@ -1,6 +1,6 @@
 /**
- * How long a request to the code host may take: the transaction recording the
- * change stays open meanwhile.
+ * How long one request to the code host may take; the GitOps publisher's
+ * deadline (`dbaas.gitops.timeoutSeconds`) bounds a whole write.
  */
 export const CODE_HOST_TIMEOUT_MS = 30_000;
 
@@ -22,9 +22,16 @@ export type OpenedPullRequest = {
   number: number;
 };
 
-/** Opens pull or merge requests on the code host of the GitOps repository. */
+/** Opens (and closes) pull or merge requests on the code host of the GitOps repository. */
 export interface PullRequestOpener {
   /** The code host, as people call it: GitHub, GitLab. */
   readonly hostName: string;
   open(proposal: PullRequestProposal): Promise<OpenedPullRequest>;
+  /** The number of a request of this repository, from its page's URL. */
+  numberOf(url: string): number | undefined;
+  /**
+   * Closes a request that is still open, with a comment saying why; false
+   * when it is not open any more (merged or closed by people).
+   */
+  close(number: number, comment: string): Promise<boolean>;
 }

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import yaml from 'js-yaml';
+import { eventually } from '@internal/test-services';
 import { PAYMENTS, startDbaasBackend } from '../__testUtils__/dbaasTestBackend';
 
 jest.setTimeout(60_000);
@@ -102,7 +103,7 @@ describe('the GitOps provisioner behind the API', () => {
     }
   });
 
-  it('undoes the change when the claim cannot be committed', async () => {
+  it('keeps a change the repository does not take, and commits it once it does', async () => {
     const repo = path.join(dir, 'gitops.git');
     const backend = await startDbaasBackend({
       config: { gitops: { localPath: repo } },
@@ -110,7 +111,7 @@ describe('the GitOps provisioner behind the API', () => {
     try {
       // The repository is replaced under the running portal by something that
       // is not one: nothing can be pushed.
-      fs.rmSync(repo, { recursive: true, force: true });
+      fs.renameSync(repo, `${repo}.away`);
       fs.writeFileSync(repo, 'not a repository');
       const created = await request(backend.server)
         .post('/api/dbaas/v1/services')
@@ -122,14 +123,33 @@ describe('the GitOps provisioner behind the API', () => {
           plan: 'shared',
           region: 'lagos',
         });
-      expect(created.status).toBe(503);
-      expect(created.body.error.message).toBe(
-        'The GitOps repository did not take the claim, so the change was not made; try again',
-      );
+      // Recorded, not yet committed: no commit, no committed step.
+      expect(created.status).toBe(201);
+      expect(created.body.gitops).toBeUndefined();
+      expect(created.body.timeline).toEqual([]);
       const list = await request(backend.server)
         .get('/api/dbaas/v1/services')
         .set('Authorization', backend.as(ADA));
-      expect(list.body.pagination.total).toBe(0);
+      expect(list.body.pagination.total).toBe(1);
+
+      // The repository is back: the publisher commits the waiting claim.
+      fs.rmSync(repo);
+      fs.renameSync(`${repo}.away`, repo);
+      const committed = await eventually(
+        'the waiting claim is committed',
+        async () =>
+          (
+            await request(backend.server)
+              .get(`/api/dbaas/v1/services/${created.body.id}`)
+              .set('Authorization', backend.as(ADA))
+          ).body.gitops,
+        { timeoutMs: 60_000, intervalMs: 500 },
+      );
+      expect(committed).toEqual({
+        path: 'tenants/payments/orders.yaml',
+        commitSha: git(repo, 'rev-parse', 'main').trim(),
+      });
+      expect(claimAtHead(repo)).toMatchObject({ spec: { storage: {} } });
     } finally {
       await backend.stop();
     }
@@ -184,28 +204,29 @@ describe('the GitOps provisioner behind the API', () => {
       expect(claimAtHead(repo).spec.storage.size).toBe('500Gi');
       expect(annotations()['dbaas.io/backup-request']).toBe(backup.body.id);
 
-      // A request the repository does not take is not recorded.
+      // A request the repository does not take waits, recorded, and reaches
+      // the claim once the repository is back.
       const head = git(repo, 'rev-parse', 'main');
       fs.renameSync(repo, `${repo}.away`);
       fs.writeFileSync(repo, 'not a repository');
-      const refused = await api(
+      const waiting = await api(
         'post',
         `/services/${created.body.id}/backups`,
         {},
       );
-      expect(refused.status).toBe(503);
+      expect(waiting.status).toBe(201);
       fs.rmSync(repo);
       fs.renameSync(`${repo}.away`, repo);
       expect(git(repo, 'rev-parse', 'main')).toBe(head);
       const list = await api('get', `/services/${created.body.id}/backups`);
-      expect(list.body.data.map((b: { id: string }) => b.id)).toEqual([
-        backup.body.id,
-      ]);
-      // ... and does not replace the request the claim carries.
-      await api('put', `/services/${created.body.id}`, {
-        config: { storageSize: '600Gi' },
-      });
-      expect(annotations()['dbaas.io/backup-request']).toBe(backup.body.id);
+      expect(list.body.data.map((b: { id: string }) => b.id).sort()).toEqual(
+        [backup.body.id, waiting.body.id].sort(),
+      );
+      await eventually(
+        'the waiting backup request is committed',
+        () => annotations()['dbaas.io/backup-request'] === waiting.body.id,
+        { timeoutMs: 60_000, intervalMs: 500 },
+      );
     } finally {
       await backend.stop();
     }

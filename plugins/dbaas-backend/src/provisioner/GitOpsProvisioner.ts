@@ -1,24 +1,17 @@
-import type { LoggerService } from '@backstage/backend-plugin-api';
-import {
-  NotFoundError,
-  ServiceUnavailableError,
-  toError,
-} from '@backstage/errors';
 import {
   claimFilePath,
-  claimManifestYaml,
   type Backup,
 } from '@internal/backstage-plugin-dbaas-common';
 import type { Knex } from 'knex';
-import { toServiceRecord, type RawServiceRow } from '../database/serviceRows';
-import type { ServiceRecord } from '../database/ServiceStore';
-import type { TimelineStore } from '../database/TimelineStore';
-import type { GitOpsWriter } from '../gitops/GitOpsWriter';
-import { ClaimOwnershipError } from '../gitops/claimOwnership';
-import { PullRequestError } from '../gitops/PullRequestError';
-import type { ServiceProvisioner } from './ServiceProvisioner';
-
-export type { GitOpsWriter };
+import type {
+  ClaimChange,
+  GitOpsOutboxStore,
+} from '../database/GitOpsOutboxStore';
+import type { ServiceRecord, ServiceStore } from '../database/ServiceStore';
+import { ClaimOwnershipError, claimServiceId } from '../gitops/claimOwnership';
+import type { GitOpsPublisher } from '../gitops/GitOpsPublisher';
+import type { GitOpsRepository } from '../gitops/GitOpsRepository';
+import type { HandOver, ServiceProvisioner } from './ServiceProvisioner';
 
 /**
  * Hands claims to the clusters through the GitOps repository: a create or change
@@ -27,39 +20,49 @@ export type { GitOpsWriter };
  * committed to the branch Argo CD syncs or proposed as a pull request into it,
  * as the writer is configured.
  *
- * Runs inside the transaction that records the change, as its last step, so a
- * change the repository does not take is undone; the commit, its links and the
- * `committed` step are recorded in that same transaction. In pull request mode
- * `committed` means proposed: the change reaches the clusters when someone
- * merges the request, and the status watch records `synced` when a cluster
- * has the claim.
+ * Inside the transaction that records a change it only records the hand-over
+ * in the GitOps outbox; the publisher writes the repository once the
+ * transaction has committed (docs/architecture.md, "A request's path"). The
+ * commit, its links and the `committed` step are recorded when it is written.
+ * In pull request mode `committed` means proposed: the change reaches the
+ * clusters when someone merges the request, and the status watch records
+ * `synced` when a cluster has the claim.
  */
 export class GitOpsProvisioner implements ServiceProvisioner {
   constructor(
-    private readonly writer: GitOpsWriter,
-    private readonly timeline: TimelineStore,
-    private readonly logger: LoggerService,
+    private readonly outbox: GitOpsOutboxStore,
+    private readonly services: ServiceStore,
+    private readonly publisher: GitOpsPublisher,
+    private readonly repository: Pick<GitOpsRepository, 'readFile'>,
   ) {}
 
-  async apply(claim: ServiceRecord, tx: Knex.Transaction): Promise<void> {
-    const verb = claim.generation === 1 ? 'Create' : 'Update';
-    await this.write(
-      claim,
-      tx,
-      claimManifestYaml(claim),
-      `${verb} database ${claim.name} of ${claim.tenant} (generation ${claim.generation})`,
-      `g${claim.generation}`,
-    );
+  async checkOwnership(claim: {
+    id?: string;
+    tenant: string;
+    name: string;
+  }): Promise<void> {
+    const path = claimFilePath(claim.tenant, claim.name);
+    const content = await this.repository.readFile(path);
+    if (content !== undefined && claimServiceId(content) !== claim.id) {
+      throw new ClaimOwnershipError(path);
+    }
   }
 
-  async remove(claim: ServiceRecord, tx: Knex.Transaction): Promise<void> {
-    await this.write(
-      claim,
-      tx,
-      null,
-      `Decommission database ${claim.name} of ${claim.tenant}`,
-      'decommission',
-    );
+  async apply(claim: ServiceRecord, tx: Knex.Transaction): Promise<HandOver> {
+    const verb = claim.generation === 1 ? 'Create' : 'Update';
+    return this.record(tx, claim, {
+      kind: 'apply',
+      message: `${verb} database ${claim.name} of ${claim.tenant} (generation ${claim.generation})`,
+      step: `g${claim.generation}`,
+    });
+  }
+
+  async remove(claim: ServiceRecord, tx: Knex.Transaction): Promise<HandOver> {
+    return this.record(tx, claim, {
+      kind: 'remove',
+      message: `Decommission database ${claim.name} of ${claim.tenant}`,
+      step: 'decommission',
+    });
   }
 
   /**
@@ -76,102 +79,49 @@ export class GitOpsProvisioner implements ServiceProvisioner {
     claim: ServiceRecord,
     backup: Backup,
     tx: Knex.Transaction,
-  ): Promise<void> {
-    if (backup.type !== 'manual') return;
-    // The claim as it is now, not as the request found it: a change committed
-    // meanwhile must not be written back to its previous spec.
-    const query = tx<RawServiceRow>('service_instances')
-      .where({ id: claim.id })
-      .first();
-    const row = await (tx.client.config.client === 'pg'
-      ? query.forUpdate()
-      : query);
-    if (!row) {
-      throw new NotFoundError(`Database ${claim.name} is gone`);
-    }
-    await tx('service_instances')
-      .where({ id: claim.id })
-      .update({ backup_request: backup.id });
-    const requested = toServiceRecord({ ...row, backup_request: backup.id });
-    await this.write(
-      requested,
+  ): Promise<HandOver> {
+    if (backup.type !== 'manual') return undefined;
+    const requested = await this.services.setBackupRequest(
       tx,
-      claimManifestYaml(requested),
-      `Back up database ${requested.name} of ${requested.tenant} (backup ${backup.id})`,
-      `backup-${backup.id}`,
-      `backup ${backup.id} requested`,
+      claim.id,
+      backup.id,
     );
+    return this.record(tx, requested, {
+      kind: 'backup',
+      message: `Back up database ${requested.name} of ${requested.tenant} (backup ${backup.id})`,
+      step: `backup-${backup.id}`,
+      purpose: `backup ${backup.id} requested`,
+    });
   }
 
   // Restores are recorded and stay pending: nothing hands them to the
   // clusters yet (docs/engines.md in the operator).
-  async requestRestore(): Promise<void> {}
+  async requestRestore(): Promise<HandOver> {
+    return undefined;
+  }
 
-  private async write(
-    claim: ServiceRecord,
+  async handedOver(handOver: HandOver): Promise<void> {
+    if (handOver) await this.publisher.handedOver(handOver.seq);
+  }
+
+  private async record(
     tx: Knex.Transaction,
-    content: string | null,
-    message: string,
-    step: string,
-    /** What the commit is for, when it is not the claim's generation. */
-    purpose?: string,
-  ) {
+    claim: ServiceRecord,
+    change: Pick<ClaimChange, 'kind' | 'message' | 'purpose'> & {
+      step: string;
+    },
+  ): Promise<HandOver> {
     const path = claimFilePath(claim.tenant, claim.name);
     const tenantFolder = path.split('/')[1];
-    const written = await this.writer
-      .write({
-        // Only this database's claim may be changed or removed at its path.
-        change: { path, content, owner: claim.id },
-        message: `${message}\n\nService-Id: ${claim.id}`,
-        topic: `dbaas/${tenantFolder}/${claim.name}/${step}`,
-      })
-      .catch(error => {
-        if (error instanceof ClaimOwnershipError) {
-          this.logger.error(
-            `Refused to change ${path} for database ${claim.id}: the file holds another database's claim`,
-          );
-          throw error;
-        }
-        // The caller learns that the change was not made and can retry; the
-        // repository's own error (paths, hosts, the code host's answer) goes
-        // to the log only.
-        this.logger.error(`Could not write ${path}`, toError(error));
-        if (error instanceof PullRequestError) {
-          throw new ServiceUnavailableError(
-            `${error.hostName} did not open the pull request for the claim${
-              error.status ? ` (it answered ${error.status})` : ''
-            }, so the change was not made; try again`,
-          );
-        }
-        throw new ServiceUnavailableError(
-          'The GitOps repository did not take the claim, so the change was not made; try again',
-        );
-      });
-    const { sha, commitUrl, pullRequestUrl } = written;
-    await tx('service_instances')
-      .where({ id: claim.id })
-      .update({
-        gitops_path: path,
-        gitops_commit: sha,
-        gitops_commit_url: commitUrl ?? null,
-        gitops_pull_request_url: pullRequestUrl ?? null,
-      });
-    const commit = content === null ? `removed in ${sha}` : sha;
-    const detail = purpose ? `${purpose} in ${commit}` : commit;
-    await this.timeline.add(tx, {
+    const seq = await this.outbox.add(tx, {
       serviceId: claim.id,
-      step: 'committed',
-      generation: claim.generation,
-      detail: pullRequestUrl
-        ? `${detail}, proposed in ${pullRequestUrl}`
-        : detail,
-    });
-    // The caller answers with this record: let it show where the claim went.
-    claim.gitops = {
       path,
-      commitSha: sha,
-      ...(commitUrl ? { commitUrl } : {}),
-      ...(pullRequestUrl ? { pullRequestUrl } : {}),
-    };
+      kind: change.kind,
+      generation: claim.generation,
+      message: `${change.message}\n\nService-Id: ${claim.id}`,
+      topic: `dbaas/${tenantFolder}/${claim.name}/${change.step}`,
+      ...(change.purpose ? { purpose: change.purpose } : {}),
+    });
+    return { seq };
   }
 }

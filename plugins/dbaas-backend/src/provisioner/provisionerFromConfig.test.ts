@@ -7,16 +7,18 @@ import {
   serviceCatalog,
   specFromSku,
 } from '@internal/backstage-plugin-dbaas-common';
-import { withTestPostgres } from '@internal/test-services';
+import { eventually, withTestPostgres } from '@internal/test-services';
 import { CodeHostStandIn } from '../__testUtils__/codeHostStandIn';
 import {
   gitHttpBackend,
   startGitHttpServer,
 } from '../__testUtils__/gitHttpServer';
 import { DatabaseServiceStore } from '../database/DatabaseServiceStore';
+import { GitOpsOutboxStore } from '../database/GitOpsOutboxStore';
 import { TimelineStore } from '../database/TimelineStore';
 import { ensureLocalGitOpsRepository } from '../gitops/ensureLocalGitOpsRepository';
 import { provisionerFromConfig } from './provisionerFromConfig';
+import type { HandOver } from './ServiceProvisioner';
 
 jest.setTimeout(120_000);
 
@@ -88,13 +90,18 @@ describeWithGit('provisionerFromConfig', () => {
         });
         const timeline = new TimelineStore(knex);
         const logger = mockServices.logger.mock();
-        const provisioner = await provisionerFromConfig({
+        const { provisioner, publisher } = await provisionerFromConfig({
           config: configWith({ mode: 'pullRequest' }),
           logger,
           timeline,
+          services: store,
+          outbox: await GitOpsOutboxStore.create({
+            database: mockServices.database({ knex }),
+          }),
         });
-        const create = (name: string) =>
-          store.createService(
+        const create = async (name: string) => {
+          let handOver: HandOver;
+          const created = await store.createService(
             {
               tenant: TENANT,
               organization: 'group:default/acme',
@@ -102,9 +109,41 @@ describeWithGit('provisionerFromConfig', () => {
               spec,
               createdBy: 'user:default/ada',
             },
-            (tx, created) => provisioner.apply(created, tx),
+            async (tx, record) => {
+              handOver = await provisioner.apply(record, tx);
+            },
           );
-        return { knex, store, timeline, logger, create };
+          await provisioner.handedOver(handOver);
+          return (await store.getService(created.id))!;
+        };
+        const update = async (serviceId: string, size: string) => {
+          const current = (await store.getService(serviceId))!;
+          let handOver: HandOver;
+          await store.updateSpec(
+            {
+              id: serviceId,
+              generation: current.generation,
+              spec: {
+                ...current.spec,
+                storage: { ...current.spec.storage, size },
+              },
+            },
+            async (tx, record) => {
+              handOver = await provisioner.apply(record, tx);
+            },
+          );
+          await provisioner.handedOver(handOver);
+          return (await store.getService(serviceId))!;
+        };
+        return {
+          knex,
+          store,
+          timeline,
+          logger,
+          create,
+          update,
+          publisher: publisher!,
+        };
       }
 
       it('records the pull request that proposes a new database', async () => {
@@ -142,8 +181,32 @@ describeWithGit('provisionerFromConfig', () => {
         );
       });
 
-      it('undoes a new database and leaves no branch when the pull request is refused', async () => {
-        const { knex, logger, create } = await setUp();
+      it('closes the older proposal a newer change of the database supersedes', async () => {
+        const { create, update } = await setUp();
+        const created = await create('orders');
+        const resized = await update(created.id, '200Gi');
+        const [first, second] = standIn.pullRequests;
+
+        expect(created.gitops?.pullRequestUrl).toBe(first.url);
+        expect(resized.gitops?.pullRequestUrl).toBe(second.url);
+        expect(second.title).toBe(
+          'Update database orders of group:default/payments (generation 2)',
+        );
+        expect(first.state).toBe('closed');
+        expect(first.comments).toEqual([
+          `Superseded by ${second.url}, which proposes this database's claim as it is now. Closed by the DBaaS portal.`,
+        ]);
+        expect(second.state).toBe('open');
+
+        // A proposal people merged meanwhile is left alone.
+        second.state = 'merged';
+        await update(created.id, '300Gi');
+        expect(second.state).toBe('merged');
+        expect(second.comments).toEqual([]);
+      });
+
+      it('keeps a new database waiting, and leaves no branch, while the pull request is refused', async () => {
+        const { knex, logger, create, publisher } = await setUp();
         await create('orders');
         const before = await branches();
         standIn.failWith(422, {
@@ -157,15 +220,26 @@ describeWithGit('provisionerFromConfig', () => {
           ],
         });
 
-        await expect(create('ledger')).rejects.toMatchObject({
-          name: 'ServiceUnavailableError',
-          message:
-            'GitHub did not open the pull request for the claim (it answered 422), so the change was not made; try again',
-        });
+        // The database is recorded; its claim waits in the outbox, with why.
+        const ledger = await create('ledger');
+        expect(ledger.gitops).toBeUndefined();
+        expect(
+          await knex('gitops_outbox').select('path', 'last_error'),
+        ).toEqual([
+          {
+            path: 'tenants/payments/ledger.yaml',
+            last_error: expect.stringMatching(
+              /^GitHub did not open the pull request for the claim \(it answered 422\)/,
+            ),
+          },
+        ]);
 
         expect(await branches()).toEqual(before);
         const recorded = await knex('service_instances').select('name');
-        expect(recorded.map(row => row.name)).toEqual(['orders']);
+        expect(recorded.map(row => row.name).sort()).toEqual([
+          'ledger',
+          'orders',
+        ]);
         // Why, for whoever runs the portal.
         expect(logger.error).toHaveBeenCalledWith(
           'Could not write tenants/payments/ledger.yaml',
@@ -173,6 +247,16 @@ describeWithGit('provisionerFromConfig', () => {
             message:
               'GitHub did not open the pull request: it answered 422, Validation Failed; Base branch is protected',
           }),
+        );
+
+        // Once the code host takes requests again, the waiting claim is proposed.
+        standIn.recover();
+        await eventually('the waiting claim is proposed', async () => {
+          await publisher.publishDue();
+          return (await knex('gitops_outbox').select('seq')).length === 0;
+        });
+        expect(standIn.pullRequests.map(pr => pr.title)).toContain(
+          'Create database ledger of group:default/payments (generation 1)',
         );
       });
     },
@@ -184,14 +268,19 @@ describeWithGit('provisionerFromConfig', () => {
     const store = await DatabaseServiceStore.create({
       database: mockServices.database({ knex }),
     });
-    const provisioner = await provisionerFromConfig({
+    const { provisioner } = await provisionerFromConfig({
       // The git server takes only the integration's token.
       config: configWith({ token: 'an-old-token-of-our-own' }),
       logger,
       timeline: new TimelineStore(knex),
+      services: store,
+      outbox: await GitOpsOutboxStore.create({
+        database: mockServices.database({ knex }),
+      }),
     });
 
-    const created = await store.createService(
+    let handOver: HandOver;
+    const { id } = await store.createService(
       {
         tenant: TENANT,
         organization: 'group:default/acme',
@@ -199,8 +288,12 @@ describeWithGit('provisionerFromConfig', () => {
         spec,
         createdBy: 'user:default/ada',
       },
-      (tx, record) => provisioner.apply(record, tx),
+      async (tx, record) => {
+        handOver = await provisioner.apply(record, tx);
+      },
     );
+    await provisioner.handedOver(handOver);
+    const created = (await store.getService(id))!;
 
     // Commit mode: on main directly, no request.
     expect(await git.resolveRef({ fs, gitdir, ref: 'main' })).toBe(
@@ -214,7 +307,11 @@ describeWithGit('provisionerFromConfig', () => {
   });
 
   it('refuses pull request mode where no integration can open requests', async () => {
-    const timeline = new TimelineStore(await databases.init('SQLITE_3'));
+    const knex = await databases.init('SQLITE_3');
+    const timeline = new TimelineStore(knex);
+    const database = mockServices.database({ knex });
+    const services = await DatabaseServiceStore.create({ database });
+    const outbox = await GitOpsOutboxStore.create({ database });
     const logger = mockServices.logger.mock();
     const start = (
       data: NonNullable<Parameters<typeof mockServices.rootConfig>[0]>['data'],
@@ -223,6 +320,8 @@ describeWithGit('provisionerFromConfig', () => {
         config: mockServices.rootConfig({ data }),
         logger,
         timeline,
+        services,
+        outbox,
       });
 
     await expect(

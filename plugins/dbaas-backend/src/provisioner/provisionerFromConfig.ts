@@ -7,9 +7,13 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { GitOpsOutboxStore } from '../database/GitOpsOutboxStore';
+import type { ServiceStore } from '../database/ServiceStore';
 import type { TimelineStore } from '../database/TimelineStore';
 import { codeHostFromConfig } from '../gitops/codeHostFromConfig';
 import { CommitModeWriter } from '../gitops/CommitModeWriter';
+import { GitOpsPublisher } from '../gitops/GitOpsPublisher';
+import { GitOpsReconciler } from '../gitops/GitOpsReconciler';
 import { GitOpsRepository } from '../gitops/GitOpsRepository';
 import type { GitOpsWriter } from '../gitops/GitOpsWriter';
 import { PullRequestModeWriter } from '../gitops/PullRequestModeWriter';
@@ -23,6 +27,15 @@ import {
 const AUTHOR = { name: 'DBaaS portal', email: 'dbaas-portal@localhost' };
 
 const MODES = ['commit', 'pullRequest'] as const;
+
+/** The provisioner, and what writes its hand-overs, for the plugin to start and stop. */
+export type ConfiguredProvisioner = {
+  provisioner: ServiceProvisioner;
+  /** Writes the GitOps outbox; absent for the record-only provisioner. */
+  publisher?: GitOpsPublisher;
+  /** Compares the repository with the databases and repairs it; commit mode only. */
+  reconciler?: GitOpsReconciler;
+};
 
 /**
  * The GitOps provisioner on the configured repository (`dbaas.gitops.remote`, or
@@ -38,15 +51,17 @@ export async function provisionerFromConfig(options: {
   config: RootConfigService;
   logger: LoggerService;
   timeline: TimelineStore;
-}): Promise<ServiceProvisioner> {
-  const { config, logger, timeline } = options;
+  services: ServiceStore;
+  outbox: GitOpsOutboxStore;
+}): Promise<ConfiguredProvisioner> {
+  const { config, logger, timeline, services, outbox } = options;
   const remote = config.getOptionalConfig('dbaas.gitops.remote');
   const localPath = config.getOptionalString('dbaas.gitops.localPath');
   if (!remote && !localPath) {
     logger.warn(
       'No GitOps repository is configured (dbaas.gitops): databases are recorded and stay pending',
     );
-    return new RecordOnlyProvisioner();
+    return { provisioner: new RecordOnlyProvisioner() };
   }
   const url = remote ? remote.getString('url') : path.resolve(localPath!);
   const mode = remote?.getOptionalString('mode') ?? 'commit';
@@ -132,7 +147,29 @@ export async function provisionerFromConfig(options: {
       }`,
     );
   }
-  return new GitOpsProvisioner(writer, timeline, logger);
+  const publisher = new GitOpsPublisher({
+    writer,
+    outbox,
+    services,
+    timeline,
+    logger,
+    timeoutMs:
+      (config.getOptionalNumber('dbaas.gitops.timeoutSeconds') ?? 60) * 1000,
+  });
+  return {
+    provisioner: new GitOpsProvisioner(outbox, services, publisher, repository),
+    publisher,
+    ...(writer.batches
+      ? {
+          reconciler: new GitOpsReconciler({
+            repository,
+            outbox,
+            services,
+            logger,
+          }),
+        }
+      : {}),
+  };
 }
 
 /** The URL without user and password, for logs. */

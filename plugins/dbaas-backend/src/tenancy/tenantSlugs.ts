@@ -53,13 +53,35 @@ export async function reserveTenantSlug(
           .first('tenant')
       )?.tenant;
   if (holder !== tenant) {
-    throw new ConflictError(
-      `${tenant} would be named "${slug}" outside the catalog (GitOps folder tenants/${slug}/, namespace ${tenantNamespace(
-        tenant,
-      )}, topics dbaas.*.${slug}), and that name belongs to ${
-        holder ?? 'another tenant'
-      }; rename the group in the catalog to use the portal`,
-    );
+    throw slugTaken(tenant, slug, holder);
   }
   return slug;
+}
+
+/**
+ * Refuses, as reserveTenantSlug would, a tenant whose slug another tenant
+ * holds, without reserving it: for checks made before a change's transaction
+ * (the GitOps repository is read before, never inside, one).
+ */
+export async function checkTenantSlug(
+  db: Knex,
+  tenant: string,
+): Promise<void> {
+  const slug = tenantSlug(tenant);
+  const held = await db<RawTenantSlugRow>('tenant_slugs')
+    .where({ slug })
+    .first('tenant');
+  if (held && held.tenant !== tenant) {
+    throw slugTaken(tenant, slug, held.tenant);
+  }
+}
+
+function slugTaken(tenant: string, slug: string, holder: string | undefined) {
+  return new ConflictError(
+    `${tenant} would be named "${slug}" outside the catalog (GitOps folder tenants/${slug}/, namespace ${tenantNamespace(
+      tenant,
+    )}, topics dbaas.*.${slug}), and that name belongs to ${
+      holder ?? 'another tenant'
+    }; rename the group in the catalog to use the portal`,
+  );
 }

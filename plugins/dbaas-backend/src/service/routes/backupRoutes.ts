@@ -8,6 +8,7 @@ import {
 } from '@internal/backstage-plugin-dbaas-common';
 import type { Router } from 'express';
 import type { ServiceRecord } from '../../database/ServiceStore';
+import type { HandOver } from '../../provisioner/ServiceProvisioner';
 import { invalidInput, parseInput } from '../parse';
 import { loadService } from './loadService';
 import { callerFrom, type RouteContext } from './RouteContext';
@@ -60,6 +61,7 @@ export function addBackupRoutes(router: Router, ctx: RouteContext) {
         `Database ${record.name} is being deleted; its final backup is already requested`,
       );
     }
+    let handOver: HandOver;
     const backup = await ctx.audit.record<Backup>(
       req,
       caller,
@@ -82,10 +84,15 @@ export function addBackupRoutes(router: Router, ctx: RouteContext) {
           },
           async (tx, created) => {
             await recordAudit(tx, created);
-            await ctx.provisioner.requestBackup(record, created, tx);
+            handOver = await ctx.provisioner.requestBackup(
+              record,
+              created,
+              tx,
+            );
           },
         ),
     );
+    await ctx.provisioner.handedOver(handOver);
     res.status(201).json(backup);
   });
 
@@ -134,6 +141,7 @@ export function addBackupRoutes(router: Router, ctx: RouteContext) {
         ]);
       }
     }
+    let handOver: HandOver;
     const restore = await ctx.audit.record<Restore>(
       req,
       caller,
@@ -159,10 +167,15 @@ export function addBackupRoutes(router: Router, ctx: RouteContext) {
           },
           async (tx, created) => {
             await recordAudit(tx, created);
-            await ctx.provisioner.requestRestore(record, created, tx);
+            handOver = await ctx.provisioner.requestRestore(
+              record,
+              created,
+              tx,
+            );
           },
         ),
     );
+    await ctx.provisioner.handedOver(handOver);
     res.status(202).json(restore);
   });
 }

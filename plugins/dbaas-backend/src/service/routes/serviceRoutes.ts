@@ -5,6 +5,7 @@ import {
   dbaasServiceDeletePermission,
   dbaasServiceReadPermission,
   dbaasServiceUpdatePermission,
+  engineRoles,
   listServicesQuerySchema,
   scaleServiceRequestSchema,
   updateServiceRequestSchema,
@@ -15,12 +16,9 @@ import {
 } from '@internal/backstage-plugin-dbaas-common';
 import type { Request, Response, Router } from 'express';
 import type { ServiceRecord } from '../../database/ServiceStore';
-import {
-  DATA_ROLE,
-  describeChange,
-  specForCreate,
-  specForUpdate,
-} from '../claimSpecs';
+import type { HandOver } from '../../provisioner/ServiceProvisioner';
+import { checkTenantSlug } from '../../tenancy/tenantSlugs';
+import { describeChange, specForCreate, specForUpdate } from '../claimSpecs';
 import { invalidInput, parseInput } from '../parse';
 import { apiStatus, toDetails, toSummary } from '../serviceViews';
 import { loadService } from './loadService';
@@ -38,6 +36,19 @@ const changeResponse = (
 
 /** `/v1/services` and `/v1/services/{id}`: the lifecycle of databases. */
 export function addServiceRoutes(router: Router, ctx: RouteContext) {
+  /**
+   * After a change committed: waits a little for its claim to reach the
+   * GitOps repository, and answers with the database as it is then.
+   */
+  async function handedOver(
+    record: ServiceRecord,
+    handOver: HandOver,
+  ): Promise<ServiceRecord> {
+    if (!handOver) return record;
+    await ctx.provisioner.handedOver(handOver);
+    return (await ctx.services.getService(record.id)) ?? record;
+  }
+
   router.post('/v1/services', async (req, res) => {
     const caller = callerFrom(req, res);
     const body = parseInput(
@@ -67,7 +78,8 @@ export function addServiceRoutes(router: Router, ctx: RouteContext) {
       );
     }
     const spec = specForCreate(ctx.catalog, body);
-    const record = await ctx.audit.record<ServiceRecord>(
+    let handOver: HandOver;
+    const recorded = await ctx.audit.record<ServiceRecord>(
       req,
       caller,
       {
@@ -83,8 +95,14 @@ export function addServiceRoutes(router: Router, ctx: RouteContext) {
           region: spec.region,
         }),
       },
-      recordAudit =>
-        ctx.services.createService(
+      async recordAudit => {
+        // Whose name the claim's place is, before its file is read.
+        await checkTenantSlug(ctx.db, body.tenant);
+        await ctx.provisioner.checkOwnership({
+          tenant: body.tenant,
+          name: body.name,
+        });
+        return ctx.services.createService(
           {
             tenant: body.tenant,
             organization,
@@ -92,12 +110,14 @@ export function addServiceRoutes(router: Router, ctx: RouteContext) {
             spec,
             createdBy: caller.actor,
           },
-          async (tx, created) => {
-            await recordAudit(tx, created);
-            await ctx.provisioner.apply(created, tx);
+          async (tx, inserted) => {
+            await recordAudit(tx, inserted);
+            handOver = await ctx.provisioner.apply(inserted, tx);
           },
-        ),
+        );
+      },
     );
+    const record = await handedOver(recorded, handOver);
     await ctx.notifier.notify(record, 'created');
     res
       .status(201)
@@ -158,7 +178,8 @@ export function addServiceRoutes(router: Router, ctx: RouteContext) {
       res.json(changeResponse(record, 'Nothing to change'));
       return;
     }
-    const updated = await ctx.audit.record<ServiceRecord>(
+    let handOver: HandOver;
+    const recorded = await ctx.audit.record<ServiceRecord>(
       req,
       caller,
       {
@@ -169,15 +190,18 @@ export function addServiceRoutes(router: Router, ctx: RouteContext) {
         resourceId: record.id,
         details: next => ({ change: summary, generation: next.generation }),
       },
-      recordAudit =>
-        ctx.services.updateSpec(
+      async recordAudit => {
+        await ctx.provisioner.checkOwnership(record);
+        return ctx.services.updateSpec(
           { id: record.id, generation: record.generation, spec },
-          async (tx, next) => {
-            await recordAudit(tx, next);
-            await ctx.provisioner.apply(next, tx);
+          async (tx, changed) => {
+            await recordAudit(tx, changed);
+            handOver = await ctx.provisioner.apply(changed, tx);
           },
-        ),
+        );
+      },
     );
+    const updated = await handedOver(recorded, handOver);
     await ctx.notifier.notify(updated, 'updated');
     res.json(changeResponse(updated, `Requested: ${summary}`));
   }
@@ -198,7 +222,7 @@ export function addServiceRoutes(router: Router, ctx: RouteContext) {
       specPath.match(/^resources\.[^.]+\.(replicas|cpu|memory)$/)?.[1] ??
       specPath;
     await change(req, res, 'service.scale', current => {
-      const role = body.role ?? DATA_ROLE[current.spec.engine];
+      const role = body.role ?? engineRoles[current.spec.engine].data;
       if (!Object.hasOwn(current.spec.resources, role)) {
         const roles = Object.keys(current.spec.resources).join(', ');
         throw invalidInput('scale request', [
@@ -225,7 +249,8 @@ export function addServiceRoutes(router: Router, ctx: RouteContext) {
       dbaasServiceDeletePermission,
     );
     const withFinalBackup = record.spec.backup.enabled;
-    const deleting = await ctx.audit.record<ServiceRecord>(
+    let handOver: HandOver;
+    const marked = await ctx.audit.record<ServiceRecord>(
       req,
       caller,
       {
@@ -236,9 +261,10 @@ export function addServiceRoutes(router: Router, ctx: RouteContext) {
         resourceId: record.id,
         details: () => ({ name: record.name, finalBackup: withFinalBackup }),
       },
-      recordAudit =>
-        ctx.services.markDeleting(record.id, async (tx, marked) => {
-          await recordAudit(tx, marked);
+      async recordAudit => {
+        await ctx.provisioner.checkOwnership(record);
+        return ctx.services.markDeleting(record.id, async (tx, going) => {
+          await recordAudit(tx, going);
           // Governed decommission: the data is backed up before it goes away.
           if (withFinalBackup) {
             const backup = await ctx.backups.createBackup(
@@ -252,11 +278,13 @@ export function addServiceRoutes(router: Router, ctx: RouteContext) {
               undefined,
               tx,
             );
-            await ctx.provisioner.requestBackup(marked, backup, tx);
+            await ctx.provisioner.requestBackup(going, backup, tx);
           }
-          await ctx.provisioner.remove(marked, tx);
-        }),
+          handOver = await ctx.provisioner.remove(going, tx);
+        });
+      },
     );
+    const deleting = await handedOver(marked, handOver);
     await ctx.notifier.notify(deleting, 'deleted');
     res
       .status(202)

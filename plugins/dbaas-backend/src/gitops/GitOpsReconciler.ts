@@ -1,0 +1,133 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  claimFilePath,
+  claimManifestYaml,
+} from '@internal/backstage-plugin-dbaas-common';
+import type {
+  ClaimChange,
+  GitOpsOutboxStore,
+} from '../database/GitOpsOutboxStore';
+import type { ServiceStore } from '../database/ServiceStore';
+import { claimServiceId } from './claimOwnership';
+import { GitOpsRepository } from './GitOpsRepository';
+
+const PAGE = 1000;
+
+/**
+ * Compares the GitOps repository with the databases the portal records, and
+ * repairs the repository where they differ: a live database whose claim is
+ * missing or differs from its row is written again, and a claim of a database
+ * that is gone or being deleted is removed. The database is the record of
+ * what tenants asked for; the repository is what the clusters get.
+ *
+ * Repairs go through the GitOps outbox like any change, so the publisher
+ * writes them in order with the database's own changes; a database with a
+ * change waiting is left to that change. Files in the tenants' folders that
+ * are not the portal's claims (no `dbaas.io/service-id` label) are left as
+ * people wrote them. Commit mode only: in pull request mode the branch lags
+ * the proposals by design, and a difference is people's to merge.
+ */
+export class GitOpsReconciler {
+  constructor(
+    private readonly options: {
+      repository: Pick<GitOpsRepository, 'claimFiles' | 'readFile'>;
+      outbox: GitOpsOutboxStore;
+      services: ServiceStore;
+      logger: LoggerService;
+    },
+  ) {}
+
+  /** Compares once; returns the repairs it recorded. */
+  async reconcile(): Promise<ClaimChange[]> {
+    const { repository, outbox, services, logger } = this.options;
+    const files = await repository.claimFiles();
+    const waiting = await outbox.pendingServiceIds();
+    const compared = new Set<string>();
+    const repairs: ClaimChange[] = [];
+
+    let after: string | undefined;
+    for (;;) {
+      const page = await services.listLive(after, PAGE);
+      for (const record of page) {
+        const path = claimFilePath(record.tenant, record.name);
+        if (waiting.has(record.id)) {
+          compared.add(path);
+          continue;
+        }
+        const found = files.get(path);
+        // Compared here, whatever it should hold: the files left over below
+        // are those no live database explains.
+        compared.add(path);
+        if (record.status === 'Deleting') {
+          if (found !== undefined) {
+            repairs.push({
+              serviceId: record.id,
+              path,
+              kind: 'remove',
+              generation: record.generation,
+              message: `Decommission database ${record.name} of ${record.tenant}\n\nThe repository still had the claim of a database being deleted.\n\nService-Id: ${record.id}`,
+              topic: `dbaas/repair/${record.id}`,
+              purpose: 'repair',
+            });
+          }
+          continue;
+        }
+        const want = await GitOpsRepository.blobId(claimManifestYaml(record));
+        if (found !== want) {
+          repairs.push({
+            serviceId: record.id,
+            path,
+            kind: 'apply',
+            generation: record.generation,
+            message: `Repair database ${record.name} of ${
+              record.tenant
+            } (generation ${record.generation})\n\nThe repository ${
+              found === undefined ? 'had no claim for it' : 'differed from it'
+            }.\n\nService-Id: ${record.id}`,
+            topic: `dbaas/repair/${record.id}`,
+            purpose: 'repair',
+          });
+        }
+      }
+      if (page.length < PAGE) break;
+      after = page[page.length - 1].id;
+    }
+
+    for (const path of files.keys()) {
+      if (compared.has(path) || !path.endsWith('.yaml')) continue;
+      const content = await repository.readFile(path);
+      const id = content === undefined ? undefined : claimServiceId(content);
+      // Not the portal's claim, or one whose change is on its way.
+      if (id === undefined || waiting.has(id)) continue;
+      const state = await services.getClaimState(id);
+      if (
+        state?.live &&
+        state.record.status !== 'Deleting' &&
+        claimFilePath(state.record.tenant, state.record.name) === path
+      ) {
+        continue; // Created since the databases were listed.
+      }
+      repairs.push({
+        serviceId: id,
+        path,
+        kind: 'remove',
+        generation: state?.record.generation ?? 0,
+        message: `Remove the claim of a database the portal does not have\n\n${path} holds the claim of database ${id}, which ${
+          state ? 'is gone' : 'the portal never recorded'
+        }.\n\nService-Id: ${id}`,
+        topic: `dbaas/repair/${id}`,
+        purpose: 'repair',
+      });
+    }
+
+    if (repairs.length > 0) {
+      await outbox.addAll(repairs);
+      logger.warn(
+        `The GitOps repository differed from the portal's databases; repairing ${repairs
+          .map(r => `${r.path} (${r.kind})`)
+          .join(', ')}`,
+      );
+    }
+    return repairs;
+  }
+}
