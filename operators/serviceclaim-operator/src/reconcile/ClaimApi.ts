@@ -8,9 +8,11 @@ import {
   SERVICE_CLAIM_API,
   type ServiceClaimStatus,
 } from '@internal/backstage-plugin-dbaas-common';
-import { abortable } from '../controller/abortable';
-import { isNotFound } from '../controller/apiErrors';
-import { makeApiClient } from '../controller/makeApiClient';
+import {
+  abortable,
+  isNotFound,
+  makeApiClient,
+} from '@internal/backstage-plugin-dbaas-node';
 
 /** A ServiceClaim as the apiserver has it; the spec is not validated yet. */
 export type StoredClaim = {

@@ -1,5 +1,5 @@
 import type { EngineId } from '@internal/backstage-plugin-dbaas-common';
-import type { ObjectApi } from '../controller/ObjectApi';
+import type { ObjectApi } from '@internal/backstage-plugin-dbaas-node';
 import { claimCases, claimFrom } from '../render/__testUtils__/skuClaims';
 import { ensureCredentials } from './ensureCredentials';
 

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { ObjectApi } from '../controller/ObjectApi';
-import { isConflict } from '../controller/apiErrors';
+import {
+  isConflict,
+  type ObjectApi,
+} from '@internal/backstage-plugin-dbaas-node';
 import { ownerReference, resourceLabels } from '../render/common';
 import {
   generatedSecrets,

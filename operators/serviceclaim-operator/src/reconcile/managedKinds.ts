@@ -1,3 +1,5 @@
+import { MANAGED_BY } from '../render/common';
+
 /** A kind of object the operator creates for claims. */
 export type ManagedKind = { apiVersion: string; kind: string };
 
@@ -29,6 +31,9 @@ export const MANAGED_KINDS: ManagedKind[] = [
   { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor' },
   { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor' },
 ];
+
+/** The label selector of everything the operator renders. */
+export const MANAGED_SELECTOR = `app.kubernetes.io/managed-by=${MANAGED_BY}`;
 
 /** `apiVersion/kind`, the identity of a kind in maps and sets. */
 export function kindKey(kind: ManagedKind): string {

@@ -4,13 +4,17 @@ import {
   CLAIM_BACKUPS_REPORTED,
   type ServiceClaimStatus,
 } from '@internal/backstage-plugin-dbaas-common';
-import { describeError, isConflict } from '../controller/apiErrors';
+import {
+  describeError,
+  isConflict,
+} from '@internal/backstage-plugin-dbaas-node';
 import type { Logger } from '../logger';
 import { requestedBackupId } from '../render/backup';
 import type { BackupRequestPlan } from '../render/engines/engineRenderer';
 import type { ClaimObject } from '../render/types';
 import { listAllPages } from './listAllPages';
-import type { ReconcileDeps } from './reconcileClaim';
+import { objectLabel } from './objectIdentity';
+import type { ReconcileDeps } from './ReconcileDeps';
 import { serverSideApply } from './serverSideApply';
 
 /** What a reconcile knows that the backup report needs. */
@@ -19,10 +23,6 @@ export type BackupContext = {
   reported: ServiceClaimStatus['backups'];
   logger: Logger;
 };
-
-function label(object: KubernetesObject): string {
-  return `${object.kind}/${object.metadata?.name}`;
-}
 
 /**
  * The claim's backups as its engine's backup objects tell them, read from the
@@ -126,14 +126,16 @@ export async function reportBackups(
   } catch (error) {
     if (isConflict(error)) throw error;
     context.logger.warn('could not create the requested backup', {
-      backup: label(resource),
+      backup: objectLabel(resource),
       error: describeError(error),
     });
     return failed(
       resource.metadata.name,
-      `${label(resource)} could not be created: ${describeError(error)}`,
+      `${objectLabel(resource)} could not be created: ${describeError(error)}`,
     );
   }
-  context.logger.info('requested backup created', { backup: label(resource) });
+  context.logger.info('requested backup created', {
+    backup: objectLabel(resource),
+  });
   return readBackups(deps, view, context);
 }

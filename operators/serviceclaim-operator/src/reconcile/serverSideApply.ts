@@ -1,5 +1,5 @@
 import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
-import type { ObjectApi } from '../controller/ObjectApi';
+import type { ObjectApi } from '@internal/backstage-plugin-dbaas-node';
 
 /**
  * The field manager of every write the operator makes. Fixed, so that a new

@@ -1,6 +1,0 @@
-// Moved to dbaas-node, shared with the backend; re-exported until reconcile/
-// imports it from there.
-export {
-  ObjectApi,
-  type ListPage,
-} from '@internal/backstage-plugin-dbaas-node';

@@ -1,3 +1,0 @@
-// Moved to dbaas-node, shared with the backend; re-exported until reconcile/
-// imports it from there.
-export { makeApiClient } from '@internal/backstage-plugin-dbaas-node';

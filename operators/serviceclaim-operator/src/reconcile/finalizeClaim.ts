@@ -1,0 +1,62 @@
+import type { ClaimRun } from './ClaimRun';
+import { FINALIZER, removeCleanupFinalizer } from './cleanupFinalizer';
+import { deleteOwnedObjects } from './deleteOwnedObjects';
+import { objectIdentity, objectLabel } from './objectIdentity';
+import type { ReconcileOutcome } from './ReconcileOutcome';
+import { requestFinalBackup } from './requestFinalBackup';
+
+/**
+ * Cleans up after a claim being deleted: its final backup first (when its
+ * backups are on), then its resources, then its finalizer, so that the
+ * apiserver deletes it. While a step waits, the claim says on what and is
+ * looked at again; a step that fails keeps the finalizer and says why.
+ */
+export async function finalizeClaim(run: ClaimRun): Promise<ReconcileOutcome> {
+  if (!(run.claim.metadata.finalizers ?? []).includes(FINALIZER)) {
+    // Not ours to hold up; another controller's finalizer keeps it.
+    return { action: 'deleting', statusWritten: false };
+  }
+  const backup = await requestFinalBackup(run);
+  if (backup?.state === 'pending') {
+    await run.report(
+      'Deleting',
+      'FinalBackupPending',
+      `Waiting for the final backup ${objectLabel(
+        backup.object,
+      )} to complete before deleting the database`,
+    );
+    return {
+      action: 'deleting',
+      requeueAfterMs: run.deps.finalBackupPollMs ?? 15_000,
+      statusWritten: run.statusWritten,
+    };
+  }
+
+  const keep = backup ? objectIdentity(backup.object) : undefined;
+  const remaining = await deleteOwnedObjects(run, keep);
+  if (remaining.length > 0) {
+    await run.report(
+      'Deleting',
+      'WaitingForResources',
+      `Waiting for ${remaining
+        .map(
+          o =>
+            `${objectLabel(o)}${
+              o.metadata?.finalizers?.length
+                ? ` (finalizers: ${o.metadata.finalizers.join(', ')})`
+                : ''
+            }`,
+        )
+        .join(', ')} to be deleted`,
+    );
+    return {
+      action: 'deleting',
+      requeueAfterMs: run.deps.deletionPollMs ?? 5_000,
+      statusWritten: run.statusWritten,
+    };
+  }
+
+  await removeCleanupFinalizer(run);
+  run.logger.info('claim cleaned up; finalizer removed');
+  return { action: 'deleted', statusWritten: run.statusWritten };
+}
