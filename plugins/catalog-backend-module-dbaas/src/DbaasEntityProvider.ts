@@ -26,8 +26,10 @@ import {
 import { DbaasServiceClient } from './DbaasServiceClient';
 import { listAllServices } from './listAllServices';
 import { serviceEntity } from './serviceEntity';
-
-type Action = ServiceChangedEvent['action'];
+import {
+  ServiceChangeQueue,
+  type ServiceChangeAction as Action,
+} from './ServiceChangeQueue';
 
 const ACTIONS: readonly string[] = [
   'created',
@@ -64,17 +66,13 @@ const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
 const LISTING_ATTEMPTS = 3;
 // Databases fetched at once when a burst of changes is applied.
 const FETCH_CONCURRENCY = 8;
-// A change that cannot be applied is retried after 1, 2, 4, 8 and 16 s; then the
-// next full run corrects the catalog.
-const CHANGE_ATTEMPTS = 6;
-
-type PendingChange = { action: Action; attempt: number };
 
 /**
  * Puts every DBaaS database in the catalog as a Resource (see
  * {@link serviceEntity}). A scheduled run replaces them all (a full mutation);
  * in between, each `dbaas.service.changed` event updates its one database (a
- * delta), so a new database shows within seconds instead of at the next run.
+ * delta, through a {@link ServiceChangeQueue}), so a new database shows within
+ * seconds instead of at the next run.
  *
  * There is one provider, `dbaas:default`: a backend serves one DBaaS API.
  *
@@ -82,8 +80,7 @@ type PendingChange = { action: Action; attempt: number };
  */
 export class DbaasEntityProvider implements EntityProvider {
   private connection?: EntityProviderConnection;
-  private readonly pending = new Map<string, PendingChange>();
-  private draining = false;
+  private readonly changes: ServiceChangeQueue;
   /** Changes seen while a full run reads the list, re-applied after it. */
   private changedDuringRefresh?: Map<string, Action>;
 
@@ -121,7 +118,12 @@ export class DbaasEntityProvider implements EntityProvider {
       logger: LoggerService;
       taskRunner: SchedulerServiceTaskRunner;
     },
-  ) {}
+  ) {
+    this.changes = new ServiceChangeQueue({
+      apply: batch => this.applyChanges(batch),
+      logger: deps.logger,
+    });
+  }
 
   getProviderName(): string {
     return 'dbaas:default';
@@ -185,7 +187,7 @@ export class DbaasEntityProvider implements EntityProvider {
       this.changedDuringRefresh = undefined;
       // The list may predate these changes and the full mutation undo them.
       for (const [id, action] of changed) {
-        this.enqueue(id, action);
+        this.changes.add(id, action);
       }
     }
   }
@@ -199,53 +201,28 @@ export class DbaasEntityProvider implements EntityProvider {
       return;
     }
     this.changedDuringRefresh?.set(payload.id, payload.action);
-    this.enqueue(payload.id, payload.action);
+    this.changes.add(payload.id, payload.action);
   }
 
   /**
-   * Queues a change and returns at once: the publisher is not kept waiting, and
-   * changes that arrive while others are applied are applied together, each
-   * database once however many events it had.
+   * Applies a batch of changes as one delta: reads each database (a deleted
+   * one is not asked for) and adds its entity, or removes the entities of one
+   * that is gone. Resolves to the changes that failed, with why.
    */
-  private enqueue(id: string, action: Action, attempt = 0) {
-    // Ids are never reused: once deleted, a database stays deleted.
-    if (this.pending.get(id)?.action !== 'deleted') {
-      this.pending.set(id, { action, attempt });
-    }
-    if (!this.draining) {
-      this.draining = true;
-      void this.drain();
-    }
-  }
-
-  private async drain() {
-    while (this.pending.size > 0) {
-      const batch = [...this.pending];
-      this.pending.clear();
-      try {
-        await this.applyChanges(batch);
-      } catch (error) {
-        // applyChanges retries what fails; this is a bug, and must not stop the queue.
-        this.deps.logger.error(
-          'Failed to apply DBaaS database changes',
-          toError(error),
-        );
-      }
-    }
-    this.draining = false;
-  }
-
-  private async applyChanges(batch: [string, PendingChange][]) {
+  private async applyChanges(
+    batch: [string, Action][],
+  ): Promise<[string, unknown][]> {
     const added: DeferredEntity[] = [];
     const removed: { entityRef: string; locationKey: string }[] = [];
-    const applied: [string, PendingChange][] = [];
+    const applied: string[] = [];
+    const failed: [string, unknown][] = [];
     const queue = [...batch];
     const worker = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
-        const [id, change] = next;
+        const [id, action] = next;
         try {
           const service =
-            change.action === 'deleted'
+            action === 'deleted'
               ? undefined
               : await this.deps.client.getService(id);
           if (service && inCatalog(service)) {
@@ -255,15 +232,15 @@ export class DbaasEntityProvider implements EntityProvider {
               removed.push({ entityRef, locationKey: this.getProviderName() });
             }
           }
-          applied.push(next);
+          applied.push(id);
         } catch (error) {
-          this.retryLater(id, change, error);
+          failed.push([id, error]);
         }
       }
     };
     await Promise.all(Array.from({ length: FETCH_CONCURRENCY }, worker));
     if (added.length === 0 && removed.length === 0) {
-      return;
+      return failed;
     }
     try {
       await this.requireConnection().applyMutation({
@@ -272,32 +249,9 @@ export class DbaasEntityProvider implements EntityProvider {
         removed,
       });
     } catch (error) {
-      for (const [id, change] of applied) {
-        this.retryLater(id, change, error);
-      }
+      failed.push(...applied.map(id => [id, error] as [string, unknown]));
     }
-  }
-
-  private retryLater(id: string, change: PendingChange, error: unknown) {
-    if (change.attempt + 1 >= CHANGE_ATTEMPTS) {
-      this.deps.logger.error(
-        `Gave up putting DBaaS database ${id} in the catalog; the next full run will`,
-        toError(error),
-      );
-      return;
-    }
-    const delayMs = 1000 * 2 ** change.attempt;
-    this.deps.logger.warn(
-      `Failed to put DBaaS database ${id} in the catalog; retrying in ${
-        delayMs / 1000
-      } s`,
-      toError(error),
-    );
-    // Unref'd: a pending retry must not keep a stopping backend alive.
-    setTimeout(
-      () => this.enqueue(id, change.action, change.attempt + 1),
-      delayMs,
-    ).unref();
+    return failed;
   }
 
   /**
