@@ -1,0 +1,19 @@
+/**
+ * Writes the files the repository commits that are generated from this
+ * package's code (`src/generatedFiles.ts`). Run as `yarn generate` at the
+ * repository's root.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { generatedFiles } from '../src/generatedFiles';
+
+const repoRoot = path.resolve(__dirname, '../../..');
+
+for (const file of generatedFiles()) {
+  const target = path.join(repoRoot, file.path);
+  const before = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : '';
+  if (before === file.content) continue;
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  fs.writeFileSync(target, file.content);
+  process.stdout.write(`wrote ${file.path}\n`);
+}

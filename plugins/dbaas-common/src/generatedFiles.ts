@@ -1,0 +1,25 @@
+import yaml from 'js-yaml';
+import { serviceClaimCrd } from './claim/serviceClaimCrd';
+
+/** A file the repository commits that is generated from this package's code. */
+export type GeneratedFile = {
+  /** Where it is, from the repository's root. */
+  path: string;
+  content: string;
+};
+
+/**
+ * Every file `yarn generate` writes. `generatedFiles.test.ts` fails while a
+ * committed one differs, so a change to the code that generates it is committed
+ * with its output.
+ */
+export function generatedFiles(): GeneratedFile[] {
+  return [
+    {
+      path: 'charts/serviceclaim-operator/crds/serviceclaims.dbaas.io.yaml',
+      content: `# Generated from plugins/dbaas-common (serviceClaimCrd); edit the schema, then run
+# \`yarn generate\`.
+${yaml.dump(serviceClaimCrd(), { lineWidth: 100, noRefs: true })}`,
+    },
+  ];
+}
