@@ -12,8 +12,18 @@ export * from './claim/quantity';
 export * from './claim/serviceClaimSpec';
 export { serviceClaimSpecSchema } from './claim/serviceClaimSpecSchema';
 export { claimRuleIssues, type ClaimIssue } from './claim/claimRules';
-export { engineRoles, DRAGONFLY_MEMORY_TIERS } from './claim/engineRoles';
+export {
+  engineRoles,
+  DRAGONFLY_MEMORY_TIERS,
+  type EngineRoles,
+} from './claim/engineRoles';
 export { specFromSku } from './claim/specFromSku';
+export {
+  claimSpecForRequest,
+  type ClaimSpecResult,
+  type RequestIssue,
+} from './claim/claimSpecForRequest';
+export { claimSpecForChange } from './claim/claimSpecForChange';
 export * from './claim/serviceClaimStatus';
 export { serviceClaimCrd, SERVICE_CLAIM_API } from './claim/serviceClaimCrd';
 export * from './api/apiError';
@@ -21,7 +31,7 @@ export { claimFootprint, type ClaimFootprint } from './claim/claimFootprint';
 export * from './api/serviceConfig';
 export * from './api/serviceRequests';
 export * from './api/serviceResponses';
-export { dbaasOpenApiDocument, DBAAS_API_VERSION } from './api/openApiDocument';
+export * from './api/serviceStatus';
 export * from './tenancy/roles';
 export * from './permissions';
 export * from './gitops/claimLocation';
@@ -29,3 +39,11 @@ export * from './api/serviceEvents';
 export { serviceEntityName } from './gitops/serviceEntityName';
 export * from './gitops/claimManifest';
 export * from './entity/dbaasAnnotations';
+export * from './client/DbaasApi';
+export {
+  DbaasClient,
+  DBAAS_OPENAPI_PATH,
+  DBAAS_PLUGIN_ID,
+  MAX_SERVICES_PAGE_SIZE,
+} from './client/DbaasClient';
+export { DbaasApiError } from './client/DbaasApiError';

@@ -1,6 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { metricsServiceMock } from '@backstage/backend-test-utils/alpha';
-import { dbaasOpenApiDocument } from '@internal/backstage-plugin-dbaas-common';
+import { dbaasOpenApiDocument } from '@internal/backstage-plugin-dbaas-common/openapi';
 import type { CatalogStore } from '../database/CatalogStore';
 import { createRouter } from './router';
 import type { RouteContext } from './routes/RouteContext';

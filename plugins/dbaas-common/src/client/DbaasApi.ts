@@ -1,0 +1,116 @@
+import type { CatalogSku, SkuQuery } from '../catalog/skuQuery';
+import type {
+  CreateServiceRequest,
+  ListServicesQuery,
+  RestoreRequest,
+  ScaleServiceRequest,
+  UpdateServiceRequest,
+} from '../api/serviceRequests';
+import type {
+  Backup,
+  Organization,
+  Page,
+  Restore,
+  ServiceChangeResponse,
+  ServiceDetails,
+  ServiceMetrics,
+  ServiceSummary,
+  TenantQuotaUsage,
+} from '../api/serviceResponses';
+
+/**
+ * Options of every call. Backend callers pass a token from
+ * `auth.getPluginRequestToken` (their own service credentials, or on behalf of
+ * a user); the frontend passes none, its `fetchApi` adds the user's.
+ * @public
+ */
+export type DbaasRequestOptions = { token?: string };
+
+/** The time range of a metrics query; the backend defaults to the last hour. @public */
+export type MetricsRange = { start?: string; end?: string; step?: string };
+
+/**
+ * The DBaaS API (`/api/dbaas`), as the portal's frontend, its backend modules
+ * and scripts call it. Every method throws a `ResponseError` carrying the API's
+ * error body (`{ error: { code, message, details } }`) when the answer is not 2xx.
+ * @public
+ */
+export interface DbaasApi {
+  /** SKUs of the service catalog matching every given filter. */
+  listSkus(
+    query?: SkuQuery,
+    options?: DbaasRequestOptions,
+  ): Promise<CatalogSku[]>;
+  /** The organizations the caller may see, with their tenants. */
+  listOrganizations(options?: DbaasRequestOptions): Promise<Organization[]>;
+  /** Each tenant's limits and usage in an organization (a group reference or name). */
+  listQuotas(
+    organizationId: string,
+    options?: DbaasRequestOptions,
+  ): Promise<TenantQuotaUsage[]>;
+  /** One page of the databases the caller may see, filtered. */
+  listServices(
+    query?: Partial<ListServicesQuery>,
+    options?: DbaasRequestOptions,
+  ): Promise<Page<ServiceSummary>>;
+  /** The tenant's database of that name, if the caller may see it. */
+  findService(
+    tenant: string,
+    name: string,
+    options?: DbaasRequestOptions,
+  ): Promise<ServiceSummary | undefined>;
+  /** A database with its config, connection details (never a password) and timeline. */
+  getService(
+    id: string,
+    options?: DbaasRequestOptions,
+  ): Promise<ServiceDetails>;
+  /** Orders a database; the API commits its ServiceClaim to the GitOps repository. */
+  createService(
+    request: CreateServiceRequest,
+    options?: DbaasRequestOptions,
+  ): Promise<ServiceDetails>;
+  /** Changes a database's config. */
+  updateService(
+    id: string,
+    request: UpdateServiceRequest,
+    options?: DbaasRequestOptions,
+  ): Promise<ServiceChangeResponse>;
+  /** Resizes one role of a database. */
+  scaleService(
+    id: string,
+    request: ScaleServiceRequest,
+    options?: DbaasRequestOptions,
+  ): Promise<ServiceChangeResponse>;
+  /** Decommissions a database, after a final backup when backups are on. */
+  deleteService(
+    id: string,
+    options?: DbaasRequestOptions,
+  ): Promise<ServiceChangeResponse>;
+  /** A database's backups, newest first. */
+  listBackups(
+    serviceId: string,
+    options?: DbaasRequestOptions,
+  ): Promise<Backup[]>;
+  /** Requests a manual backup now. */
+  createBackup(
+    serviceId: string,
+    description?: string,
+    options?: DbaasRequestOptions,
+  ): Promise<Backup>;
+  /** Restores a database from one of its backups, optionally to a point in time. */
+  restoreService(
+    serviceId: string,
+    request: RestoreRequest,
+    options?: DbaasRequestOptions,
+  ): Promise<Restore>;
+  /** CPU, memory, disk, connections and QPS series of a database. */
+  getMetrics(
+    serviceId: string,
+    range?: MetricsRange,
+    options?: DbaasRequestOptions,
+  ): Promise<ServiceMetrics>;
+  /** The OpenAPI 3.1 document of the API, as the backend serves it. */
+  getOpenApiDocument(
+    options?: DbaasRequestOptions,
+  ): Promise<Record<string, unknown>>;
+}

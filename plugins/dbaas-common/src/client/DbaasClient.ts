@@ -1,0 +1,289 @@
+import { ResponseError } from '@backstage/errors';
+import type { CatalogSku, CatalogSkuList, SkuQuery } from '../catalog/skuQuery';
+import type {
+  CreateServiceRequest,
+  ListServicesQuery,
+  RestoreRequest,
+  ScaleServiceRequest,
+  UpdateServiceRequest,
+} from '../api/serviceRequests';
+import type {
+  Backup,
+  Organization,
+  Page,
+  Restore,
+  ServiceChangeResponse,
+  ServiceDetails,
+  ServiceMetrics,
+  ServiceSummary,
+  TenantQuotaUsage,
+} from '../api/serviceResponses';
+import type { DbaasApi, DbaasRequestOptions, MetricsRange } from './DbaasApi';
+
+/** The plugin id the DBaaS backend is mounted and discovered under. @public */
+export const DBAAS_PLUGIN_ID = 'dbaas';
+
+/**
+ * Where, under the plugin's base URL, the backend serves its OpenAPI document;
+ * the route Backstage's own plugins serve theirs at.
+ * @public
+ */
+export const DBAAS_OPENAPI_PATH = '/openapi.json';
+
+/** The largest page `GET /v1/services` serves. @public */
+export const MAX_SERVICES_PAGE_SIZE = 100;
+
+/** A route of the API, its parameters URL-encoded. */
+const route = (strings: TemplateStringsArray, ...params: string[]) =>
+  strings.reduce(
+    (out, part, i) =>
+      out + part + (i < params.length ? encodeURIComponent(params[i]) : ''),
+    '',
+  );
+
+function queryString(query: Record<string, string | number | undefined>) {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== '') params.set(key, String(value));
+  }
+  return params.size ? `?${params}` : '';
+}
+
+/**
+ * The `ResponseError` of a failed answer. It keeps a JSON body only when that
+ * has Backstage's `response` field besides `error`; the API sends it, but the
+ * seed's error body is `{ error: { code, message, details } }` alone, so such
+ * a body is completed rather than dropped for a made-up one.
+ */
+async function responseError(response: Response): Promise<ResponseError> {
+  const text = await response
+    .clone()
+    .text()
+    .catch(() => '');
+  let body: { error?: { message?: unknown }; response?: unknown } | undefined;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  if (typeof body?.error?.message !== 'string' || body.response) {
+    return ResponseError.fromResponse(response);
+  }
+  return ResponseError.fromResponse(
+    new Response(
+      JSON.stringify({ ...body, response: { statusCode: response.status } }),
+      {
+        status: response.status,
+        statusText: response.statusText,
+        headers: { 'Content-Type': 'application/json' },
+      },
+    ),
+  );
+}
+
+/**
+ * {@link DbaasApi} over HTTP, on a discovery API and a fetch API as
+ * `@backstage/catalog-client` is: the frontend binds it to `discoveryApiRef`
+ * and `fetchApiRef`, backend modules to the discovery service and pass a
+ * token per call.
+ * @public
+ */
+export class DbaasClient implements DbaasApi {
+  private readonly discoveryApi: {
+    getBaseUrl(pluginId: string): Promise<string>;
+  };
+  private readonly fetchApi: { fetch: typeof fetch };
+
+  constructor(options: {
+    discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
+    fetchApi?: { fetch: typeof fetch };
+  }) {
+    this.discoveryApi = options.discoveryApi;
+    this.fetchApi = options.fetchApi ?? {
+      fetch: (input, init) => fetch(input, init),
+    };
+  }
+
+  async listSkus(
+    query: SkuQuery = {},
+    options?: DbaasRequestOptions,
+  ): Promise<CatalogSku[]> {
+    const body = await this.request<CatalogSkuList>(
+      'GET',
+      `/v1/catalog/skus${queryString(query)}`,
+      options,
+    );
+    return body.items;
+  }
+
+  async listOrganizations(
+    options?: DbaasRequestOptions,
+  ): Promise<Organization[]> {
+    const body = await this.request<{ data: Organization[] }>(
+      'GET',
+      '/v1/organizations',
+      options,
+    );
+    return body.data;
+  }
+
+  async listQuotas(
+    organizationId: string,
+    options?: DbaasRequestOptions,
+  ): Promise<TenantQuotaUsage[]> {
+    const body = await this.request<{ data: TenantQuotaUsage[] }>(
+      'GET',
+      route`/v1/organizations/${organizationId}/quotas`,
+      options,
+    );
+    return body.data;
+  }
+
+  listServices(
+    query: Partial<ListServicesQuery> = {},
+    options?: DbaasRequestOptions,
+  ): Promise<Page<ServiceSummary>> {
+    return this.request('GET', `/v1/services${queryString(query)}`, options);
+  }
+
+  async findService(
+    tenant: string,
+    name: string,
+    options?: DbaasRequestOptions,
+  ): Promise<ServiceSummary | undefined> {
+    // `q` matches substrings, so the exact name is picked from the page.
+    const page = await this.listServices(
+      { tenant, q: name, limit: MAX_SERVICES_PAGE_SIZE },
+      options,
+    );
+    return page.data.find(service => service.name === name);
+  }
+
+  getService(
+    id: string,
+    options?: DbaasRequestOptions,
+  ): Promise<ServiceDetails> {
+    return this.request('GET', route`/v1/services/${id}`, options);
+  }
+
+  createService(
+    request: CreateServiceRequest,
+    options?: DbaasRequestOptions,
+  ): Promise<ServiceDetails> {
+    return this.request('POST', '/v1/services', options, request);
+  }
+
+  updateService(
+    id: string,
+    request: UpdateServiceRequest,
+    options?: DbaasRequestOptions,
+  ): Promise<ServiceChangeResponse> {
+    return this.request('PUT', route`/v1/services/${id}`, options, request);
+  }
+
+  scaleService(
+    id: string,
+    request: ScaleServiceRequest,
+    options?: DbaasRequestOptions,
+  ): Promise<ServiceChangeResponse> {
+    return this.request(
+      'POST',
+      route`/v1/services/${id}/scale`,
+      options,
+      request,
+    );
+  }
+
+  deleteService(
+    id: string,
+    options?: DbaasRequestOptions,
+  ): Promise<ServiceChangeResponse> {
+    return this.request('DELETE', route`/v1/services/${id}`, options);
+  }
+
+  async listBackups(
+    serviceId: string,
+    options?: DbaasRequestOptions,
+  ): Promise<Backup[]> {
+    const body = await this.request<{ data: Backup[] }>(
+      'GET',
+      route`/v1/services/${serviceId}/backups`,
+      options,
+    );
+    return body.data;
+  }
+
+  createBackup(
+    serviceId: string,
+    description?: string,
+    options?: DbaasRequestOptions,
+  ): Promise<Backup> {
+    return this.request(
+      'POST',
+      route`/v1/services/${serviceId}/backups`,
+      options,
+      { type: 'manual', description },
+    );
+  }
+
+  restoreService(
+    serviceId: string,
+    request: RestoreRequest,
+    options?: DbaasRequestOptions,
+  ): Promise<Restore> {
+    return this.request(
+      'POST',
+      route`/v1/services/${serviceId}/restore`,
+      options,
+      request,
+    );
+  }
+
+  getMetrics(
+    serviceId: string,
+    range: MetricsRange = {},
+    options?: DbaasRequestOptions,
+  ): Promise<ServiceMetrics> {
+    return this.request(
+      'GET',
+      `${route`/v1/services/${serviceId}/metrics`}${queryString(range)}`,
+      options,
+    );
+  }
+
+  getOpenApiDocument(
+    options?: DbaasRequestOptions,
+  ): Promise<Record<string, unknown>> {
+    return this.request('GET', DBAAS_OPENAPI_PATH, options);
+  }
+
+  private async request<T>(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    options: DbaasRequestOptions | undefined,
+    body?: unknown,
+  ): Promise<T> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(DBAAS_PLUGIN_ID);
+    const url = `${baseUrl}${path}`;
+    const token = options?.token;
+    // A plain read is fetched by its URL alone: a fetch API may then share one
+    // answer between callers that ask at once (the frontend's does).
+    const response =
+      method === 'GET' && !token
+        ? await this.fetchApi.fetch(url)
+        : await this.fetchApi.fetch(url, {
+            method,
+            headers: {
+              ...(token ? { Authorization: `Bearer ${token}` } : {}),
+              ...(body !== undefined
+                ? { 'Content-Type': 'application/json' }
+                : {}),
+            },
+            ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+          });
+    if (!response.ok) {
+      throw await responseError(response);
+    }
+    return (await response.json()) as T;
+  }
+}
