@@ -5,4 +5,3 @@
  */
 export { dbaasPlugin as default } from './plugin';
 export { dbaasApiRef, type DbaasApi } from './api/DbaasApi';
-export { DbaasClient } from './api/DbaasClient';

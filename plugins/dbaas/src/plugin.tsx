@@ -6,8 +6,9 @@ import {
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import StorageIcon from '@material-ui/icons/Storage';
+import { DbaasClient } from '@internal/backstage-plugin-dbaas-common';
+import { coalesceReads } from './api/coalesceReads';
 import { dbaasApiRef } from './api/DbaasApi';
-import { DbaasClient } from './api/DbaasClient';
 import { dbaasSkuPickerFieldExtension } from './dbaasSkuPickerFieldExtension';
 import { dbaasEntityExtensions } from './entityExtensions';
 import { rootRouteRef, serviceCatalogRouteRef } from './routes';
@@ -17,7 +18,8 @@ const dbaasApi = ApiBlueprint.make({
     defineParams({
       api: dbaasApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: deps => new DbaasClient(deps),
+      factory: ({ discoveryApi, fetchApi }) =>
+        new DbaasClient({ discoveryApi, fetchApi: coalesceReads(fetchApi) }),
     }),
 });
 
