@@ -10,7 +10,7 @@ import {
   type ServiceChangedEvent,
   type ServiceSummary,
 } from '@internal/backstage-plugin-dbaas-common';
-import { StubDbaasApi } from './__testUtils__/StubDbaasApi';
+import { StubDbaasApi } from '@internal/test-services';
 import { DbaasEntityProvider } from './DbaasEntityProvider';
 import { serviceEntity } from './serviceEntity';
 
@@ -67,7 +67,7 @@ describe('DbaasEntityProvider', () => {
         m.type === 'delta',
     );
   const reads = (d: ServiceSummary) =>
-    api.requests.filter(r => r.path === `/api/dbaas/v1/services/${d.id}`);
+    api.requests.filter(r => r.url === `/api/dbaas/v1/services/${d.id}`);
 
   /** The provider, connected, with the catalog already holding `catalogHolds`. */
   async function connect(catalogHolds: Entity[] = []) {
@@ -95,7 +95,7 @@ describe('DbaasEntityProvider', () => {
     api = await StubDbaasApi.start();
     mutations = [];
   });
-  afterEach(() => api.stop());
+  afterEach(() => api.close());
 
   describe('on its schedule', () => {
     it('replaces the catalog\u2019s databases by every page of the list', async () => {
@@ -111,7 +111,7 @@ describe('DbaasEntityProvider', () => {
       const entities = mutation.type === 'full' ? mutation.entities : [];
       expect(names(entities)).toEqual(all.map(entityName).sort());
       expect(entities.every(e => e.locationKey === 'dbaas:default')).toBe(true);
-      expect(api.requests.map(r => r.path)).toEqual([
+      expect(api.requests.map(r => r.url)).toEqual([
         '/api/dbaas/v1/services?page=1&limit=100',
         '/api/dbaas/v1/services?page=2&limit=100',
         '/api/dbaas/v1/services?page=3&limit=100',

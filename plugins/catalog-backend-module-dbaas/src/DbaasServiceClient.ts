@@ -3,65 +3,69 @@ import type {
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import type {
-  Page,
-  ServiceDetails,
-  ServiceSummary,
+import {
+  DBAAS_PLUGIN_ID,
+  DbaasClient,
+  MAX_SERVICES_PAGE_SIZE,
+  type DbaasRequestOptions,
+  type Page,
+  type ServiceDetails,
+  type ServiceSummary,
 } from '@internal/backstage-plugin-dbaas-common';
 
-/** The largest page `GET /services` serves. */
-export const MAX_PAGE_SIZE = 100;
-
 /**
- * Reads databases from the DBaaS API with the catalog's own service
- * credentials, which the DBaaS permission policy lets see every tenant's.
+ * The DBaaS API as the catalog reads it: through the shared `DbaasClient`,
+ * with the catalog's own service credentials, which the DBaaS permission
+ * policy lets see every tenant's databases.
  */
 export class DbaasServiceClient {
+  private readonly api: DbaasClient;
+
   constructor(
     private readonly deps: {
       auth: AuthService;
       discovery: DiscoveryService;
     },
-  ) {}
+  ) {
+    this.api = new DbaasClient({ discoveryApi: deps.discovery });
+  }
 
   /** One page of `GET /v1/services`, newest first. */
   async listServices(page: number): Promise<Page<ServiceSummary>> {
-    const response = await this.get(
-      `/v1/services?page=${page}&limit=${MAX_PAGE_SIZE}`,
+    return this.api.listServices(
+      { page, limit: MAX_SERVICES_PAGE_SIZE },
+      await this.asCatalog(),
     );
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return (await response.json()) as Page<ServiceSummary>;
   }
 
   /** The database, or undefined once it is gone. */
   async getService(id: string): Promise<ServiceDetails | undefined> {
-    const response = await this.get(`/v1/services/${encodeURIComponent(id)}`);
-    if (response.status === 404) {
-      return undefined;
+    try {
+      return await this.api.getService(id, await this.asCatalog());
+    } catch (error) {
+      if (ResponseError.is(error) && error.statusCode === 404) {
+        return undefined;
+      }
+      throw error;
     }
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return (await response.json()) as ServiceDetails;
+  }
+
+  /** The API's OpenAPI document, as the backend serves it. */
+  async getOpenApiDocument(): Promise<Record<string, unknown>> {
+    return this.api.getOpenApiDocument(await this.asCatalog());
   }
 
   /** Where a database is read from, as people outside the backend reach it. */
   async serviceUrl(id: string): Promise<string> {
-    const base = await this.deps.discovery.getExternalBaseUrl('dbaas');
+    const base = await this.deps.discovery.getExternalBaseUrl(DBAAS_PLUGIN_ID);
     return `${base}/v1/services/${encodeURIComponent(id)}`;
   }
 
-  private async get(path: string): Promise<Response> {
-    const { auth, discovery } = this.deps;
-    const { token } = await auth.getPluginRequestToken({
+  private async asCatalog(): Promise<DbaasRequestOptions> {
+    const { auth } = this.deps;
+    return auth.getPluginRequestToken({
       onBehalfOf: await auth.getOwnServiceCredentials(),
-      targetPluginId: 'dbaas',
-    });
-    const baseUrl = await discovery.getBaseUrl('dbaas');
-    return fetch(`${baseUrl}${path}`, {
-      headers: { Authorization: `Bearer ${token}` },
+      targetPluginId: DBAAS_PLUGIN_ID,
     });
   }
 }

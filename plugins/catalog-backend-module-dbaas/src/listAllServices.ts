@@ -1,5 +1,8 @@
-import type { ServiceSummary } from '@internal/backstage-plugin-dbaas-common';
-import { MAX_PAGE_SIZE, type DbaasServiceClient } from './DbaasServiceClient';
+import {
+  MAX_SERVICES_PAGE_SIZE,
+  type ServiceSummary,
+} from '@internal/backstage-plugin-dbaas-common';
+import type { DbaasServiceClient } from './DbaasServiceClient';
 
 /**
  * Every database, page by page. `consistent` is false when the list changed
@@ -27,7 +30,10 @@ export async function listAllServices(
       }
       byId.set(service.id, service);
     }
-    if (data.length < MAX_PAGE_SIZE || page * MAX_PAGE_SIZE >= total) {
+    if (
+      data.length < MAX_SERVICES_PAGE_SIZE ||
+      page * MAX_SERVICES_PAGE_SIZE >= total
+    ) {
       break;
     }
   }
