@@ -82,6 +82,23 @@ describe('dbaasPlugin', () => {
     expect(response.body.error.code).toBe('UNAUTHORIZED');
   });
 
+  it('serves its OpenAPI document to a signed-in caller', async () => {
+    const server = await start();
+
+    const document = await request(server).get('/api/dbaas/openapi.json');
+    expect(document.status).toBe(200);
+    expect(document.body).toMatchObject({
+      openapi: '3.1.0',
+      servers: [{ url: '/api/dbaas' }],
+      paths: { '/v1/services/{id}': { get: expect.any(Object) } },
+    });
+
+    const anonymous = await request(server)
+      .get('/api/dbaas/openapi.json')
+      .set('Authorization', mockCredentials.none.header());
+    expect(anonymous.status).toBe(401);
+  });
+
   it('creates the local GitOps repository on first start', async () => {
     await start();
 

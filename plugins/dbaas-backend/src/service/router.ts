@@ -1,8 +1,10 @@
 import { NotFoundError } from '@backstage/errors';
 import {
+  DBAAS_OPENAPI_PATH,
   skuQuerySchema,
   type CatalogSkuList,
 } from '@internal/backstage-plugin-dbaas-common';
+import { dbaasOpenApiDocument } from '@internal/backstage-plugin-dbaas-common/openapi';
 import express from 'express';
 import Router from 'express-promise-router';
 import type {
@@ -79,6 +81,13 @@ export async function createRouter(options: {
       items: await catalogStore.listSkus(query),
     };
     res.json(body);
+  });
+
+  // The document depends on the code only: it is rendered once.
+  let openApiDocument: string | undefined;
+  router.get(DBAAS_OPENAPI_PATH, (_req, res) => {
+    openApiDocument ??= JSON.stringify(dbaasOpenApiDocument());
+    res.type('application/json').send(openApiDocument);
   });
 
   addServiceRoutes(router, context);

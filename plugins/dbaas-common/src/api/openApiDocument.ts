@@ -21,9 +21,9 @@ const description = [
 
 /**
  * The OpenAPI 3.1 document of the DBaaS API (`/api/dbaas/v1`). Request bodies and
- * query parameters are generated from the same zod schemas the API validates with;
- * `plugins/dbaas-backend/openapi.yaml` and the catalog's API entity are generated
- * from this (`yarn generate:openapi` in this package).
+ * query parameters are generated from the same zod schemas the API validates with.
+ * The backend serves it at `GET /api/dbaas/openapi.json`, where the catalog's
+ * API entity reads it (docs/api.md); the repository keeps no copy.
  * @public
  */
 export function dbaasOpenApiDocument(): JsonSchema {
@@ -56,6 +56,7 @@ export function dbaasOpenApiDocument(): JsonSchema {
           'Organizations, their members and their tenants\u2019 quotas',
       },
       { name: 'Audit', description: 'Who did what, per tenant' },
+      { name: 'API', description: 'The API itself' },
     ],
     paths: openApiPaths(queries),
     components: {

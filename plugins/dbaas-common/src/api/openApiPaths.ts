@@ -383,6 +383,22 @@ const operations: Operation[] = [
     },
     errors: ['INVALID_REQUEST', 'FORBIDDEN', 'QUOTA_EXCEEDED'],
   },
+  {
+    method: 'get',
+    // Outside /v1: the route Backstage's plugins serve their document at.
+    path: '/openapi.json',
+    operationId: 'getOpenApiDocument',
+    tag: 'API',
+    summary: 'Get this document',
+    description:
+      "The catalog's API entity `dbaas-api` reads it here. It holds no tenant's data.",
+    success: {
+      status: 200,
+      description: 'The OpenAPI document',
+      schema: 'OpenApiDocument',
+    },
+    errors: ['QUOTA_EXCEEDED'],
+  },
 ];
 
 /** A query schema's fields as query parameters. */

@@ -423,4 +423,9 @@ export const openApiResponseSchemas: Record<string, JsonSchema> = {
     schemaRef('AuditEvent'),
     'A page of audit events, newest first.',
   ),
+  OpenApiDocument: {
+    type: 'object',
+    description: 'An OpenAPI 3.1 document: this one.',
+    required: ['openapi', 'info', 'paths'],
+  },
 };
