@@ -201,4 +201,22 @@ describe('catalogModuleDbaasEntityProvider, with the catalog and the DBaaS API',
       ]),
     );
   });
+
+  it('gives the API entity the OpenAPI document the DBaaS backend serves', async () => {
+    // The location's entities are processed on the catalog's own loop.
+    let api: Entity | undefined;
+    const deadline = Date.now() + 30_000;
+    do {
+      const response = await entity('api:default/dbaas-api');
+      api = response.status === 200 ? (response.body as Entity) : undefined;
+      if (typeof api?.spec?.definition === 'string') break;
+      await new Promise(r => setTimeout(r, 100));
+    } while (Date.now() < deadline);
+
+    const served = await request(server)
+      .get('/api/dbaas/openapi.json')
+      .set('Authorization', AS_PLUGIN);
+    expect(served.status).toBe(200);
+    expect(JSON.parse(api?.spec?.definition as string)).toEqual(served.body);
+  });
 });

@@ -7,10 +7,13 @@ import {
   catalogServiceRef,
 } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { dbaasPlaceholderResolver } from './dbaasPlaceholderResolver';
 import { DbaasEntityProvider } from './DbaasEntityProvider';
+import { DbaasServiceClient } from './DbaasServiceClient';
 
 /**
- * Registers {@link DbaasEntityProvider} with the catalog.
+ * Registers {@link DbaasEntityProvider} with the catalog, and the `$dbaas`
+ * placeholder that reads the API's OpenAPI document into its API entity.
  *
  * @public
  */
@@ -32,6 +35,10 @@ export const catalogModuleDbaasEntityProvider = createBackendModule({
       async init({ processing, config, ...deps }) {
         processing.addEntityProvider(
           DbaasEntityProvider.fromConfig(config, deps),
+        );
+        processing.addPlaceholderResolver(
+          'dbaas',
+          dbaasPlaceholderResolver(new DbaasServiceClient(deps)),
         );
       },
     });
