@@ -1,13 +1,17 @@
 /**
- * Scaffolder actions of the DBaaS portal: `dbaas:claim:create`,
- * `dbaas:claim:publish`, `dbaas:claim:wait` and `dbaas:service:update`.
+ * Scaffolder actions of the DBaaS portal: `dbaas:claim:validate`,
+ * `dbaas:claim:publish` and `dbaas:claim:wait` order a database;
+ * `dbaas:service:configure`, `dbaas:service:scale`, `dbaas:service:restore` and
+ * `dbaas:service:decommission` change one.
  *
  * @packageDocumentation
  */
 export { scaffolderModuleDbaas as default } from './module';
-export { createDbaasClaimCreateAction } from './actions/createDbaasClaimCreateAction';
+export { createDbaasActions } from './actions/createDbaasActions';
+export { createDbaasClaimValidateAction } from './actions/createDbaasClaimValidateAction';
 export { createDbaasClaimPublishAction } from './actions/createDbaasClaimPublishAction';
 export { createDbaasClaimWaitAction } from './actions/createDbaasClaimWaitAction';
-export { createDbaasServiceUpdateAction } from './actions/createDbaasServiceUpdateAction';
-export { DbaasApiClient } from './client/DbaasApiClient';
-export { DbaasApiError } from './client/DbaasApiError';
+export { createDbaasServiceConfigureAction } from './actions/createDbaasServiceConfigureAction';
+export { createDbaasServiceScaleAction } from './actions/createDbaasServiceScaleAction';
+export { createDbaasServiceRestoreAction } from './actions/createDbaasServiceRestoreAction';
+export { createDbaasServiceDecommissionAction } from './actions/createDbaasServiceDecommissionAction';

@@ -22,10 +22,13 @@ describe('scaffolderModuleDbaas', () => {
     });
 
     expect(actions.map(a => a.id)).toEqual([
-      'dbaas:claim:create',
+      'dbaas:claim:validate',
       'dbaas:claim:publish',
       'dbaas:claim:wait',
-      'dbaas:service:update',
+      'dbaas:service:configure',
+      'dbaas:service:scale',
+      'dbaas:service:restore',
+      'dbaas:service:decommission',
     ]);
     for (const action of actions) {
       expect(action.examples?.length).toBeGreaterThan(0);

@@ -3,11 +3,8 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { createDbaasClaimCreateAction } from './actions/createDbaasClaimCreateAction';
-import { createDbaasClaimPublishAction } from './actions/createDbaasClaimPublishAction';
-import { createDbaasClaimWaitAction } from './actions/createDbaasClaimWaitAction';
-import { createDbaasServiceUpdateAction } from './actions/createDbaasServiceUpdateAction';
-import { DbaasApiClient } from './client/DbaasApiClient';
+import { DbaasClient } from '@internal/backstage-plugin-dbaas-common';
+import { createDbaasActions } from './actions/createDbaasActions';
 
 /**
  * The `dbaas:*` scaffolder actions, which order and change databases through
@@ -26,12 +23,12 @@ export const scaffolderModuleDbaas = createBackendModule({
         permissions: coreServices.permissions,
       },
       async init({ scaffolder, discovery, auth, permissions }) {
-        const client = new DbaasApiClient({ discovery, auth });
         scaffolder.addActions(
-          createDbaasClaimCreateAction({ client, permissions }),
-          createDbaasClaimPublishAction({ client }),
-          createDbaasClaimWaitAction({ client }),
-          createDbaasServiceUpdateAction({ client }),
+          ...createDbaasActions({
+            client: new DbaasClient({ discoveryApi: discovery }),
+            auth,
+            permissions,
+          }),
         );
       },
     });

@@ -4,30 +4,19 @@ import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import yaml from 'js-yaml';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { createDbaasClaimCreateAction } from './actions/createDbaasClaimCreateAction';
-import { createDbaasClaimPublishAction } from './actions/createDbaasClaimPublishAction';
-import { createDbaasClaimWaitAction } from './actions/createDbaasClaimWaitAction';
-import { createDbaasServiceUpdateAction } from './actions/createDbaasServiceUpdateAction';
-import { DbaasApiClient } from './client/DbaasApiClient';
+import { DbaasClient } from '@internal/backstage-plugin-dbaas-common';
+import { createDbaasActions } from './actions/createDbaasActions';
 
 // The repository's templates/ use these actions; a renamed input would only
 // show when someone runs the template, so they are checked here.
 const templatesLocation = resolve(__dirname, '../../../templates/all.yaml');
 
-const client = new DbaasApiClient({
-  discovery: mockServices.discovery(),
-  auth: mockServices.auth(),
-});
 const actions = new Map<string, TemplateAction<any, any, any>>(
-  [
-    createDbaasClaimCreateAction({
-      client,
-      permissions: mockServices.permissions(),
-    }),
-    createDbaasClaimPublishAction({ client }),
-    createDbaasClaimWaitAction({ client }),
-    createDbaasServiceUpdateAction({ client }),
-  ].map(action => [action.id, action]),
+  createDbaasActions({
+    client: new DbaasClient({ discoveryApi: mockServices.discovery() }),
+    auth: mockServices.auth(),
+    permissions: mockServices.permissions(),
+  }).map(action => [action.id, action]),
 );
 
 const location = yaml.load(readFileSync(templatesLocation, 'utf8')) as any;

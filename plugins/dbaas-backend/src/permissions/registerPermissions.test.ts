@@ -20,7 +20,7 @@ describe('the DBaaS resources, as other plugins ask about them', () => {
   /**
    * What the permission backend answers a user who asks whether they may create
    * a database in each tenant, the question the scaffolder's
-   * dbaas:claim:create asks before anything is ordered.
+   * dbaas:claim:validate asks before anything is ordered.
    */
   async function mayCreateIn(user: string, tenants: string[]) {
     const response = await request(backend.server)

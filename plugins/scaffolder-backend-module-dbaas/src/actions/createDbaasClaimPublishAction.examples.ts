@@ -4,7 +4,7 @@ import yaml from 'js-yaml';
 export const examples: TemplateExample[] = [
   {
     description:
-      'Order the database a dbaas:claim:create step checked, and link to its catalog page',
+      'Order the database a dbaas:claim:validate step checked, and link to its catalog page',
     example: yaml.dump({
       steps: [
         {

@@ -1,11 +1,11 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import type { JsonValue } from '@backstage/types';
 import {
   StubDbaasApi,
   apiError,
   serviceDetails,
-} from '../__testUtils__/stubDbaasApi';
+} from '@internal/test-services';
 import { createDbaasClaimPublishAction } from './createDbaasClaimPublishAction';
 
 const request = {
@@ -49,7 +49,10 @@ describe('dbaas:claim:publish', () => {
       }),
       ...extra,
     };
-    const action = createDbaasClaimPublishAction({ client: api.client() });
+    const action = createDbaasClaimPublishAction({
+      client: api.client(),
+      auth: mockServices.auth(),
+    });
     return {
       done: action.handler(ctx as any),
       outputs: () => Object.fromEntries((ctx.output as jest.Mock).mock.calls),

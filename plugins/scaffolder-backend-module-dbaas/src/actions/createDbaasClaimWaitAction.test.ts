@@ -5,7 +5,7 @@ import {
   StubDbaasApi,
   apiError,
   serviceDetails,
-} from '../__testUtils__/stubDbaasApi';
+} from '@internal/test-services';
 import { createDbaasClaimWaitAction } from './createDbaasClaimWaitAction';
 
 const id = serviceDetails().id;
@@ -42,6 +42,7 @@ describe('dbaas:claim:wait', () => {
     };
     const action = createDbaasClaimWaitAction({
       client: api.client(),
+      auth: mockServices.auth(),
       pollIntervalMs: 10,
     });
     return {

@@ -1,7 +1,9 @@
-import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import type { TenantQuotaUsage } from '@internal/backstage-plugin-dbaas-common';
-import type { DbaasApiClient } from './DbaasApiClient';
+import type {
+  DbaasApi,
+  DbaasRequestOptions,
+  TenantQuotaUsage,
+} from '@internal/backstage-plugin-dbaas-common';
 
 /**
  * A tenant's limits and usage. Quotas are served per organization, so the
@@ -9,11 +11,11 @@ import type { DbaasApiClient } from './DbaasApiClient';
  * tenant in none of them is one the user cannot order databases for.
  */
 export async function fetchTenantQuotaUsage(
-  client: DbaasApiClient,
-  credentials: BackstageCredentials,
+  client: DbaasApi,
   tenant: string,
+  options: DbaasRequestOptions,
 ): Promise<TenantQuotaUsage> {
-  const organizations = await client.listOrganizations(credentials);
+  const organizations = await client.listOrganizations(options);
   const organization = organizations.find(org =>
     org.tenants.some(t => t.id.toLowerCase() === tenant),
   );
@@ -22,7 +24,7 @@ export async function fetchTenantQuotaUsage(
       `tenant: ${tenant} is not a team of any organization you belong to`,
     );
   }
-  const usages = await client.listQuotas(credentials, organization.id);
+  const usages = await client.listQuotas(organization.id, options);
   const usage = usages.find(u => u.tenant.toLowerCase() === tenant);
   if (!usage) {
     throw new InputError(

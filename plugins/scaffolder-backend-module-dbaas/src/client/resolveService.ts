@@ -1,23 +1,23 @@
-import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   serviceNameSchema,
   tenantRefSchema,
+  type DbaasApi,
+  type DbaasRequestOptions,
   type ServiceDetails,
 } from '@internal/backstage-plugin-dbaas-common';
-import type { DbaasApiClient } from './DbaasApiClient';
 
 /**
  * The database a day-2 template is about: by id, or by its tenant and name as
  * a person picks them in a form.
  */
 export async function resolveService(
-  client: DbaasApiClient,
-  credentials: BackstageCredentials,
+  client: DbaasApi,
   target: { serviceId?: string; tenant?: string; name?: string },
+  options: DbaasRequestOptions,
 ): Promise<ServiceDetails> {
   if (target.serviceId) {
-    return client.getService(credentials, target.serviceId);
+    return client.getService(target.serviceId, options);
   }
   const tenant = tenantRefSchema.safeParse(target.tenant);
   const name = serviceNameSchema.safeParse(target.name);
@@ -26,11 +26,11 @@ export async function resolveService(
       'Name the database with serviceId, or with tenant (a group reference) and name',
     );
   }
-  const found = await client.findService(credentials, tenant.data, name.data);
+  const found = await client.findService(tenant.data, name.data, options);
   if (!found) {
     throw new NotFoundError(
       `${tenant.data} has no database ${name.data} that you may see`,
     );
   }
-  return client.getService(credentials, found.id);
+  return client.getService(found.id, options);
 }

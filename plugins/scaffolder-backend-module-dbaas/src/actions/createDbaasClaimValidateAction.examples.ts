@@ -9,7 +9,7 @@ export const examples: TemplateExample[] = [
       steps: [
         {
           id: 'claim',
-          action: 'dbaas:claim:create',
+          action: 'dbaas:claim:validate',
           name: 'Check the request',
           input: {
             name: '${{ parameters.name }}',
@@ -40,7 +40,7 @@ export const examples: TemplateExample[] = [
       steps: [
         {
           id: 'preview',
-          action: 'dbaas:claim:create',
+          action: 'dbaas:claim:validate',
           name: 'Preview the claim',
           input: {
             name: 'orders',
@@ -70,7 +70,7 @@ export const examples: TemplateExample[] = [
       steps: [
         {
           id: 'claim',
-          action: 'dbaas:claim:create',
+          action: 'dbaas:claim:validate',
           name: 'Render the claim',
           input: {
             name: 'sessions',

@@ -11,10 +11,10 @@ import {
   dbaasServiceCreatePermission,
   serviceCatalog,
 } from '@internal/backstage-plugin-dbaas-common';
-import { StubDbaasApi, withQuota } from '../__testUtils__/stubDbaasApi';
-import { claimSpecForRequest } from '../claim/claimSpecForRequest';
-import { createDbaasClaimCreateAction } from './createDbaasClaimCreateAction';
-import { examples } from './createDbaasClaimCreateAction.examples';
+import { StubDbaasApi, withQuota } from '@internal/test-services';
+import { parseClaimRequest } from '../claim/parseClaimRequest';
+import { createDbaasClaimValidateAction } from './createDbaasClaimValidateAction';
+import { examples } from './createDbaasClaimValidateAction.examples';
 
 const request = {
   name: 'orders',
@@ -24,7 +24,7 @@ const request = {
   region: 'lagos',
 };
 
-describe('dbaas:claim:create', () => {
+describe('dbaas:claim:validate', () => {
   let api: StubDbaasApi;
   beforeEach(async () => {
     api = await StubDbaasApi.start();
@@ -58,8 +58,9 @@ describe('dbaas:claim:create', () => {
         })),
       ),
     });
-    const action = createDbaasClaimCreateAction({
+    const action = createDbaasClaimValidateAction({
       client: api.client(),
+      auth: mockServices.auth(),
       permissions,
     });
     return {
@@ -330,7 +331,7 @@ describe('dbaas:claim:create', () => {
       .filter(input => !String(input.name).includes('${{'));
     expect(literal).toHaveLength(2);
     for (const { dryRun: _d, targetPath: _t, ...input } of literal) {
-      expect(() => claimSpecForRequest(serviceCatalog, input)).not.toThrow();
+      expect(() => parseClaimRequest(serviceCatalog, input)).not.toThrow();
     }
   });
 });

@@ -1,0 +1,287 @@
+import type { AuthService } from '@backstage/backend-plugin-api';
+import { mockServices } from '@backstage/backend-test-utils';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
+import type { Backup, DbaasApi } from '@internal/backstage-plugin-dbaas-common';
+import {
+  StubDbaasApi,
+  apiError,
+  serviceDetails,
+} from '@internal/test-services';
+import { createDbaasServiceConfigureAction } from './createDbaasServiceConfigureAction';
+import { createDbaasServiceDecommissionAction } from './createDbaasServiceDecommissionAction';
+import { createDbaasServiceRestoreAction } from './createDbaasServiceRestoreAction';
+import { createDbaasServiceScaleAction } from './createDbaasServiceScaleAction';
+
+const orders = serviceDetails({ status: 'active' });
+const path = `/v1/services/${orders.id}`;
+
+const backup = (id: string, completedAt: string): Backup => ({
+  id,
+  serviceId: orders.id,
+  type: 'scheduled',
+  status: 'completed',
+  createdBy: 'system',
+  createdAt: completedAt,
+  completedAt,
+});
+
+describe('the dbaas:service actions', () => {
+  let api: StubDbaasApi;
+  beforeEach(async () => {
+    api = await StubDbaasApi.start();
+    api
+      .on('GET', '/v1/services', { body: { data: [orders] } })
+      .on('GET', path, { body: orders });
+  });
+  afterEach(() => api.close());
+
+  /** Runs the action made by `create` against the stub, as the mock user. */
+  const runner =
+    (
+      create: (deps: {
+        client: DbaasApi;
+        auth: AuthService;
+      }) => TemplateAction<any, any, any>,
+    ) =>
+    (input: Record<string, unknown>, extra: object = {}) => {
+      const ctx = {
+        ...createMockActionContext({ input: input as any }),
+        step: { id: 'change' },
+        ...extra,
+      };
+      const action = create({
+        client: api.client(),
+        auth: mockServices.auth(),
+      });
+      return {
+        done: action.handler(ctx as any),
+        outputs: () => Object.fromEntries((ctx.output as jest.Mock).mock.calls),
+      };
+    };
+
+  const byName = { tenant: 'group:default/payments', name: 'orders' };
+
+  describe('dbaas:service:configure', () => {
+    const run = runner(createDbaasServiceConfigureAction);
+
+    it('changes the backup schedule of the database picked by tenant and name', async () => {
+      api.on('PUT', path, {
+        body: {
+          id: orders.id,
+          status: 'active',
+          generation: 2,
+          message: 'Requested: backup settings',
+        },
+      });
+      const { done, outputs } = run({
+        ...byName,
+        config: { backup: { schedule: '30 1 * * *' }, storageSize: '' },
+      });
+      await done;
+
+      expect(api.writes()).toEqual([
+        expect.objectContaining({
+          method: 'PUT',
+          path,
+          body: { config: { backup: { schedule: '30 1 * * *' } } },
+        }),
+      ]);
+      expect(outputs()).toEqual({
+        serviceId: orders.id,
+        entityRef: 'resource:default/payments.orders',
+        status: 'active',
+        message: 'Requested: backup settings',
+        generation: 2,
+      });
+    });
+
+    it('refuses a bad schedule with its field before changing anything', async () => {
+      const { done } = run({
+        ...byName,
+        config: { backup: { schedule: 'every night' } },
+      });
+
+      await expect(done).rejects.toThrow(
+        /Invalid config change: config\.backup\.schedule: /,
+      );
+      expect(api.writes()).toEqual([]);
+    });
+
+    it('passes on what the API refused', async () => {
+      api.on(
+        'PUT',
+        path,
+        apiError(
+          400,
+          'INVALID_REQUEST',
+          'Invalid change: config.storageSize: Storage cannot shrink (from 500Gi to 200Gi); volumes only grow',
+        ),
+      );
+      const { done } = run({
+        ...byName,
+        config: { storageSize: '200Gi' },
+      });
+
+      await expect(done).rejects.toThrow(
+        'The DBaaS API answered 400 INVALID_REQUEST: Invalid change: config.storageSize: Storage cannot shrink',
+      );
+    });
+  });
+
+  describe('dbaas:service:scale', () => {
+    const run = runner(createDbaasServiceScaleAction);
+
+    it('scales the data role', async () => {
+      api.on('POST', `${path}/scale`, {
+        body: {
+          id: orders.id,
+          status: 'active',
+          generation: 2,
+          message: 'Requested: instance replicas 3 \u2192 5',
+        },
+      });
+      const { done, outputs } = run({
+        serviceId: orders.id,
+        scale: { replicas: 5, cpu: '' },
+      });
+      await done;
+
+      expect(api.writes()[0].body).toEqual({ replicas: 5 });
+      expect(outputs().message).toBe('Requested: instance replicas 3 \u2192 5');
+    });
+
+    it('fails for a database the user cannot see', async () => {
+      const { done } = run({
+        tenant: 'group:default/payments',
+        name: 'ledger',
+        scale: { replicas: 2 },
+      });
+
+      await expect(done).rejects.toThrow(
+        'group:default/payments has no database ledger that you may see',
+      );
+    });
+
+    it('changes nothing in a dry run', async () => {
+      const { done, outputs } = run(
+        { ...byName, scale: { replicas: 5 } },
+        { isDryRun: true },
+      );
+      await done;
+
+      expect(api.writes()).toEqual([]);
+      expect(outputs()).toEqual({
+        serviceId: orders.id,
+        entityRef: 'resource:default/payments.orders',
+      });
+    });
+  });
+
+  describe('dbaas:service:restore', () => {
+    const run = runner(createDbaasServiceRestoreAction);
+
+    it('restores to a point in time from the last backup that ended before it', async () => {
+      api
+        .on('GET', `${path}/backups`, {
+          body: {
+            data: [
+              backup(
+                '7d7e0c4e-1b1a-4c0a-9a55-0c1d9c6b2a01',
+                '2026-11-23T02:10:00Z',
+              ),
+              backup(
+                '7d7e0c4e-1b1a-4c0a-9a55-0c1d9c6b2a02',
+                '2026-11-24T02:10:00Z',
+              ),
+              backup(
+                '7d7e0c4e-1b1a-4c0a-9a55-0c1d9c6b2a03',
+                '2026-11-25T02:10:00Z',
+              ),
+            ],
+          },
+        })
+        .on('POST', `${path}/restore`, request => ({
+          status: 202,
+          body: {
+            restoreId: 'f0e1d2c3-0000-4000-8000-000000000001',
+            serviceId: orders.id,
+            backupId: request.body.backupId,
+            pointInTime: request.body.pointInTime,
+            status: 'pending',
+            createdAt: '2026-11-25T09:00:00Z',
+          },
+        }));
+      const { done, outputs } = run({
+        ...byName,
+        restore: { pointInTime: '2026-11-24T08:30:00Z' },
+      });
+      await done;
+
+      expect(api.writes()[0].body).toEqual({
+        backupId: '7d7e0c4e-1b1a-4c0a-9a55-0c1d9c6b2a02',
+        pointInTime: '2026-11-24T08:30:00Z',
+      });
+      expect(outputs()).toMatchObject({
+        status: 'pending',
+        restoreId: 'f0e1d2c3-0000-4000-8000-000000000001',
+        backupId: '7d7e0c4e-1b1a-4c0a-9a55-0c1d9c6b2a02',
+      });
+    });
+
+    it('refuses a point in time before every backup', async () => {
+      api.on('GET', `${path}/backups`, {
+        body: {
+          data: [
+            backup(
+              '7d7e0c4e-1b1a-4c0a-9a55-0c1d9c6b2a01',
+              '2026-11-23T02:10:00Z',
+            ),
+          ],
+        },
+      });
+      const { done } = run({
+        ...byName,
+        restore: { pointInTime: '2026-11-01T00:00:00Z' },
+      });
+
+      await expect(done).rejects.toThrow(
+        'pointInTime: no completed backup ended at or before 2026-11-01T00:00:00Z',
+      );
+      expect(api.writes()).toEqual([]);
+    });
+  });
+
+  describe('dbaas:service:decommission', () => {
+    const run = runner(createDbaasServiceDecommissionAction);
+
+    it('decommissions only when the name is typed again', async () => {
+      api.on('DELETE', path, {
+        status: 202,
+        body: {
+          id: orders.id,
+          status: 'deleting',
+          generation: 1,
+          message: 'Deletion requested; a final backup is taken first',
+        },
+      });
+      await expect(
+        run({ ...byName, confirmName: 'order' }).done,
+      ).rejects.toThrow(
+        'confirmName: type the database name, orders, to decommission it',
+      );
+      expect(api.writes()).toEqual([]);
+
+      const { done, outputs } = run({
+        ...byName,
+        confirmName: 'orders',
+      });
+      await done;
+
+      expect(api.writes()).toEqual([
+        expect.objectContaining({ method: 'DELETE', path }),
+      ]);
+      expect(outputs().status).toBe('deleting');
+    });
+  });
+});
