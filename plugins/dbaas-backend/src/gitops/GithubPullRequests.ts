@@ -1,4 +1,5 @@
 import type { GithubCredentialsProvider } from '@backstage/integration';
+import { closeRequest } from './closeRequest';
 import { PullRequestError } from './PullRequestError';
 import {
   CODE_HOST_TIMEOUT_MS,
@@ -47,37 +48,13 @@ export class GithubPullRequests implements PullRequestOpener {
   }
 
   async close(number: number, comment: string): Promise<boolean> {
-    const pull = `pulls/${number}`;
-    const current = await this.call('GET', pull);
-    if (current.status !== 200) {
-      throw await PullRequestError.fromResponse(
-        this.hostName,
-        `pull request ${number} (reading it)`,
-        current,
-      );
-    }
-    if (((await current.json()) as { state?: string }).state !== 'open') {
-      return false;
-    }
-    const commented = await this.call('POST', `issues/${number}/comments`, {
-      body: comment,
+    return closeRequest(this.hostName, `pull request ${number}`, {
+      read: () => this.call('GET', `pulls/${number}`),
+      isOpen: pull => pull.state === 'open',
+      comment: () =>
+        this.call('POST', `issues/${number}/comments`, { body: comment }),
+      close: () => this.call('PATCH', `pulls/${number}`, { state: 'closed' }),
     });
-    if (commented.status !== 201) {
-      throw await PullRequestError.fromResponse(
-        this.hostName,
-        `pull request ${number} (commenting)`,
-        commented,
-      );
-    }
-    const closed = await this.call('PATCH', pull, { state: 'closed' });
-    if (closed.status !== 200) {
-      throw await PullRequestError.fromResponse(
-        this.hostName,
-        `pull request ${number} (closing)`,
-        closed,
-      );
-    }
-    return true;
   }
 
   /** A request to the repository's REST API, below `/repos/{owner}/{repo}/`. */

@@ -4,6 +4,7 @@ import {
   type GitLabIntegration,
   type GitlabCredentialsProvider,
 } from '@backstage/integration';
+import { closeRequest } from './closeRequest';
 import { PullRequestError } from './PullRequestError';
 import {
   CODE_HOST_TIMEOUT_MS,
@@ -63,36 +64,12 @@ export class GitlabMergeRequests implements PullRequestOpener {
 
   async close(number: number, comment: string): Promise<boolean> {
     const request = `merge_requests/${number}`;
-    const current = await this.call('GET', request);
-    if (current.status !== 200) {
-      throw await PullRequestError.fromResponse(
-        this.hostName,
-        `merge request !${number} (reading it)`,
-        current,
-      );
-    }
-    if (((await current.json()) as { state?: string }).state !== 'opened') {
-      return false;
-    }
-    const noted = await this.call('POST', `${request}/notes`, {
-      body: comment,
+    return closeRequest(this.hostName, `merge request !${number}`, {
+      read: () => this.call('GET', request),
+      isOpen: merge => merge.state === 'opened',
+      comment: () => this.call('POST', `${request}/notes`, { body: comment }),
+      close: () => this.call('PUT', request, { state_event: 'close' }),
     });
-    if (noted.status !== 201) {
-      throw await PullRequestError.fromResponse(
-        this.hostName,
-        `merge request !${number} (commenting)`,
-        noted,
-      );
-    }
-    const closed = await this.call('PUT', request, { state_event: 'close' });
-    if (closed.status !== 200) {
-      throw await PullRequestError.fromResponse(
-        this.hostName,
-        `merge request !${number} (closing)`,
-        closed,
-      );
-    }
-    return true;
   }
 
   /** A request to the project's REST API, below `/projects/:id/`. */
