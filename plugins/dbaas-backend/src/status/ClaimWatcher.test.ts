@@ -25,7 +25,7 @@ import { CLAIM_API, kubernetesConfig } from '../__testUtils__/kubernetesConfig';
 import { commitToBareRepository } from './__testUtils__/commitToBareRepository';
 import { ClaimWatcher, type ClaimEvent } from './ClaimWatcher';
 import { clustersFromConfig, kubeConfigFor } from './clustersFromConfig';
-import { syncGitOpsToCluster } from './gitopsSync';
+import { syncGitOpsToCluster } from '../dev/gitopsSync';
 
 jest.setTimeout(60_000);
 

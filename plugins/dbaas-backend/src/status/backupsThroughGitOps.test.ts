@@ -18,7 +18,7 @@ import {
 import request from 'supertest';
 import { PAYMENTS, startDbaasBackend } from '../__testUtils__/dbaasTestBackend';
 import { CLAIM_API, kubernetesConfig } from '../__testUtils__/kubernetesConfig';
-import { syncGitOpsToCluster } from './gitopsSync';
+import { syncGitOpsToCluster } from '../dev/gitopsSync';
 
 jest.setTimeout(60_000);
 

@@ -5,7 +5,7 @@ import {
   serviceCatalog,
   specFromSku,
 } from '@internal/backstage-plugin-dbaas-common';
-import { MANAGED_BY_PORTAL_LABEL } from '../gitopsSync';
+import { MANAGED_BY_PORTAL_LABEL } from '../../dev/gitopsSync';
 
 /** A ServiceClaim manifest as the portal commits it: a pg-shared database in Lagos. */
 export function claimYaml(claim: {

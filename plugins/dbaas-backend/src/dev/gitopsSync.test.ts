@@ -16,8 +16,8 @@ import {
   loadCrds,
 } from '@internal/test-services';
 import { ensureLocalGitOpsRepository } from '../gitops/ensureLocalGitOpsRepository';
-import { claimYaml } from './__testUtils__/claimYaml';
-import { commitToBareRepository } from './__testUtils__/commitToBareRepository';
+import { claimYaml } from '../status/__testUtils__/claimYaml';
+import { commitToBareRepository } from '../status/__testUtils__/commitToBareRepository';
 import {
   GITOPS_SYNC_FIELD_MANAGER,
   GITOPS_SYNC_SOURCE_ANNOTATION,
