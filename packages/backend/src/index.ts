@@ -1,5 +1,5 @@
 import { createBackend } from '@backstage/backend-defaults';
-import { dbaasPermissionPolicyModule } from '@internal/backstage-plugin-dbaas-backend';
+import { permissionModuleDbaasPolicy } from '@internal/backstage-plugin-dbaas-backend';
 import { authModuleKeycloakProvider } from './modules/authModuleKeycloakProvider';
 
 const backend = createBackend();
@@ -33,7 +33,7 @@ backend.add(import('@backstage/plugin-techdocs-backend'));
 
 // DBaaS permissions follow organization roles; other plugins' are allowed.
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(dbaasPermissionPolicyModule);
+backend.add(permissionModuleDbaasPolicy);
 
 // Search uses PostgreSQL's full-text search in production and an in-memory
 // index on SQLite.

@@ -12,7 +12,7 @@ import permissionPlugin from '@backstage/plugin-permission-backend';
 // talks to it over HTTP and events.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import dbaasPlugin, {
-  dbaasPermissionPolicyModule,
+  permissionModuleDbaasPolicy,
 } from '@internal/backstage-plugin-dbaas-backend';
 import type { Server } from 'node:http';
 import path from 'node:path';
@@ -73,7 +73,7 @@ describe('catalogModuleDbaasEntityProvider, with the catalog and the DBaaS API',
         catalogModuleDbaasEntityProvider,
         dbaasPlugin,
         permissionPlugin,
-        dbaasPermissionPolicyModule,
+        permissionModuleDbaasPolicy,
         permissionsServiceFactory,
         // One events bus for all plugins, as in a backend process; the test
         // backend's default gives each plugin its own.

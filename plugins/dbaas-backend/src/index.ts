@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 export { dbaasPlugin as default } from './plugin';
-export { dbaasPermissionPolicyModule } from './permissions/permissionPolicyModule';
+export { permissionModuleDbaasPolicy } from './permissions/permissionModuleDbaasPolicy';
 export { DbaasPermissionPolicy } from './permissions/DbaasPermissionPolicy';
 export {
   createDbaasOrganizationConditionalDecision,

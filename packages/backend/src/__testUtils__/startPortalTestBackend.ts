@@ -9,7 +9,7 @@ import permissionPlugin from '@backstage/plugin-permission-backend';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import catalogModuleDbaas from '@internal/backstage-plugin-catalog-backend-module-dbaas';
 import dbaasPlugin, {
-  dbaasPermissionPolicyModule,
+  permissionModuleDbaasPolicy,
 } from '@internal/backstage-plugin-dbaas-backend';
 import scaffolderModuleDbaas from '@internal/backstage-plugin-scaffolder-backend-module-dbaas';
 import {
@@ -59,7 +59,7 @@ export async function startPortalTestBackend(options: {
       scaffolderModuleDbaas,
       dbaasPlugin,
       permissionPlugin,
-      dbaasPermissionPolicyModule,
+      permissionModuleDbaasPolicy,
       permissionsServiceFactory,
       httpAuthServiceFactory,
       schedulerServiceFactory,

@@ -14,7 +14,7 @@ import {
 } from '@internal/test-services';
 import type { Knex } from 'knex';
 import type { Server } from 'node:http';
-import { dbaasPermissionPolicyModule } from '../permissions/permissionPolicyModule';
+import { permissionModuleDbaasPolicy } from '../permissions/permissionModuleDbaasPolicy';
 import { dbaasPlugin } from '../plugin';
 
 /** A catalog Group; `namespace` defaults to `default`. */
@@ -79,7 +79,7 @@ export async function startDbaasBackend(options?: {
     features: [
       dbaasPlugin,
       permissionBackend,
-      dbaasPermissionPolicyModule,
+      permissionModuleDbaasPolicy,
       permissionsServiceFactory,
       membershipUserInfoFactory({
         ...MEMBERSHIPS,

@@ -29,7 +29,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import request from 'supertest';
-import { dbaasPermissionPolicyModule } from '../permissions/permissionPolicyModule';
+import { permissionModuleDbaasPolicy } from '../permissions/permissionModuleDbaasPolicy';
 
 jest.setTimeout(120_000);
 
@@ -140,7 +140,7 @@ describe.each(databases.eachSupportedId())(
         features: [
           catalogPlugin,
           permissionBackend,
-          dbaasPermissionPolicyModule,
+          permissionModuleDbaasPolicy,
           permissionsServiceFactory,
           httpAuthServiceFactory,
           onBehalfOfAuthServiceFactory,

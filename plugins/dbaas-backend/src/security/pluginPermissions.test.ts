@@ -42,7 +42,7 @@ import {
   MEMBERSHIPS,
   PAYMENTS,
 } from '../__testUtils__/dbaasTestBackend';
-import { dbaasPermissionPolicyModule } from '../permissions/permissionPolicyModule';
+import { permissionModuleDbaasPolicy } from '../permissions/permissionModuleDbaasPolicy';
 import { READABLE_TENANTS_PATH } from '../permissions/readableTenants';
 import { dbaasPlugin } from '../plugin';
 
@@ -178,7 +178,7 @@ describe.each(databases.eachSupportedId())(
           provider,
           scaffolderPlugin,
           permissionBackend,
-          dbaasPermissionPolicyModule,
+          permissionModuleDbaasPolicy,
           permissionsServiceFactory,
           membershipUserInfoFactory(MEMBERSHIPS),
           onBehalfOfAuthServiceFactory,

@@ -17,7 +17,7 @@ import { scaffolderDecisions } from './scaffolderDecisions';
  *
  * @public
  */
-export const dbaasPermissionPolicyModule = createBackendModule({
+export const permissionModuleDbaasPolicy = createBackendModule({
   pluginId: 'permission',
   moduleId: 'dbaas-policy',
   register(reg) {
