@@ -22,7 +22,7 @@ import {
 import {
   DBAAS_LABELS,
   SERVICE_CLAIM_API,
-  serviceCatalog,
+  skuCatalog,
   specFromSku,
 } from '@internal/backstage-plugin-dbaas-common';
 import {
@@ -88,7 +88,7 @@ async function main() {
 
   await installCrds(kc);
   await core.createNamespace({ body: { metadata: { name: namespace } } });
-  const spec = specFromSku(serviceCatalog, 'pg-shared', POP);
+  const spec = specFromSku(skuCatalog, 'pg-shared', POP);
   let started = performance.now();
   await inParallel(names, CLIENT_CONCURRENCY, name =>
     custom.createNamespacedCustomObject({

@@ -9,7 +9,7 @@ import {
   DBAAS_LABELS,
   claimFilePath,
   claimPhaseOf,
-  serviceCatalog,
+  skuCatalog,
   tenantNamespace,
   type ServiceSummary,
   serviceEntityName,
@@ -21,9 +21,9 @@ const KUBERNETES_LABEL_SELECTOR = 'backstage.io/kubernetes-label-selector';
 const KUBERNETES_NAMESPACE = 'backstage.io/kubernetes-namespace';
 
 function describe(service: ServiceSummary): string {
-  const engine = serviceCatalog.engines.find(e => e.id === service.engine);
-  const plan = serviceCatalog.plans.find(p => p.id === service.plan);
-  const region = serviceCatalog.regions.find(r => r.id === service.region);
+  const engine = skuCatalog.engines.find(e => e.id === service.engine);
+  const plan = skuCatalog.plans.find(p => p.id === service.plan);
+  const region = skuCatalog.regions.find(r => r.id === service.region);
   const sla = plan ? ` (${plan.slaPercent}% SLA)` : '';
   return `${engine?.displayName ?? service.engine} database on the ${
     plan?.displayName ?? service.plan

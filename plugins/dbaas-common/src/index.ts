@@ -5,7 +5,7 @@
  */
 
 export * from './catalog/schema';
-export { serviceCatalog } from './catalog/serviceCatalog';
+export { skuCatalog } from './catalog/skuCatalog';
 export * from './catalog/skuQuery';
 export { formatZodError } from './validation/formatZodError';
 export * from './claim/quantity';

@@ -11,7 +11,7 @@ import { coalesceReads } from './api/coalesceReads';
 import { dbaasApiRef } from './api/DbaasApi';
 import { dbaasSkuPickerFieldExtension } from './dbaasSkuPickerFieldExtension';
 import { dbaasEntityExtensions } from './entityExtensions';
-import { rootRouteRef, serviceCatalogRouteRef } from './routes';
+import { rootRouteRef, skuCatalogRouteRef } from './routes';
 
 const dbaasApi = ApiBlueprint.make({
   params: defineParams =>
@@ -38,8 +38,8 @@ const databasesPage = PageBlueprint.make({
 // `aria-controls` at panels that are never rendered, which axe counts as a
 // critical violation (backstage/backstage#35180). No route ref of its own, so
 // no sidebar entry; the Databases page links here through
-// serviceCatalogRouteRef.
-const serviceCatalogPage = PageBlueprint.make({
+// skuCatalogRouteRef.
+const skuCatalogPage = PageBlueprint.make({
   name: 'service-catalog',
   params: {
     path: '/databases/catalog',
@@ -61,12 +61,12 @@ export const dbaasPlugin = createFrontendPlugin({
   extensions: [
     dbaasApi,
     databasesPage,
-    serviceCatalogPage,
+    skuCatalogPage,
     dbaasSkuPickerFieldExtension,
     ...dbaasEntityExtensions,
   ],
   routes: {
     root: rootRouteRef,
-    serviceCatalog: serviceCatalogRouteRef,
+    skuCatalog: skuCatalogRouteRef,
   },
 });

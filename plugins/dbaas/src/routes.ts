@@ -10,7 +10,7 @@ export const rootRouteRef = createRouteRef();
  * The service catalog, `/databases/catalog`: the SKUs on offer. A sub-route,
  * not the page's own route ref, so it gets no second sidebar entry.
  */
-export const serviceCatalogRouteRef = createSubRouteRef({
+export const skuCatalogRouteRef = createSubRouteRef({
   parent: rootRouteRef,
   path: '/catalog',
 });

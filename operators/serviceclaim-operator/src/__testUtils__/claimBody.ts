@@ -1,7 +1,7 @@
 import {
   DBAAS_LABELS,
   SERVICE_CLAIM_API,
-  serviceCatalog,
+  skuCatalog,
   specFromSku,
   type RegionId,
   type ServiceClaimSpec,
@@ -20,11 +20,7 @@ export function claimBody(
     labels?: Record<string, string>;
   } = {},
 ) {
-  const spec = specFromSku(
-    serviceCatalog,
-    options.sku ?? 'pg-shared',
-    TEST_POP,
-  );
+  const spec = specFromSku(skuCatalog, options.sku ?? 'pg-shared', TEST_POP);
   options.edit?.(spec);
   return {
     apiVersion: `${SERVICE_CLAIM_API.group}/${SERVICE_CLAIM_API.version}`,

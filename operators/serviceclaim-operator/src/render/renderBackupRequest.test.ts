@@ -1,5 +1,5 @@
 import {
-  serviceCatalog,
+  skuCatalog,
   specFromSku,
   type RegionId,
   type ServiceClaimSpec,
@@ -9,7 +9,7 @@ import { BACKUP_ID_LABEL } from './backup';
 import { renderBackupRequest, renderClaim } from './renderClaim';
 
 const BACKUP_ID = '3a0e8d2c-7b61-4f0e-9a55-0c4b9e2d1f77';
-const AEROSPIKE_SKU = serviceCatalog.skus.find(
+const AEROSPIKE_SKU = skuCatalog.skus.find(
   s => s.engine === 'aerospike' && s.regions.includes('frankfurt'),
 )!.id;
 
@@ -18,7 +18,7 @@ function claimOn(
   region: RegionId,
   edit?: (spec: ServiceClaimSpec) => void,
 ) {
-  const spec = specFromSku(serviceCatalog, skuId, region);
+  const spec = specFromSku(skuCatalog, skuId, region);
   edit?.(spec);
   return claimFrom('orders', spec);
 }
@@ -134,7 +134,7 @@ describe('renderBackupRequest', () => {
         },
       };
     };
-    const scheduled = specFromSku(serviceCatalog, AEROSPIKE_SKU, 'frankfurt');
+    const scheduled = specFromSku(skuCatalog, AEROSPIKE_SKU, 'frankfurt');
     scheduled.backup = {
       ...scheduled.backup,
       enabled: true,

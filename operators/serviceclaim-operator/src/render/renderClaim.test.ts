@@ -3,7 +3,7 @@ import path from 'node:path';
 import yaml from 'js-yaml';
 import {
   DBAAS_LABELS,
-  serviceCatalog,
+  skuCatalog,
   serviceClaimSpecSchema,
   specFromSku,
   type RegionId,
@@ -48,7 +48,7 @@ function skuSpec(
   region: RegionId,
   edit: (spec: ServiceClaimSpec) => void = () => undefined,
 ): ServiceClaimSpec {
-  const spec = specFromSku(serviceCatalog, skuId, region);
+  const spec = specFromSku(skuCatalog, skuId, region);
   edit(spec);
   return spec;
 }
@@ -152,7 +152,7 @@ describe('renderClaim', () => {
       });
 
       it('renders nothing in a PoP the claim does not run in', () => {
-        const elsewhere = serviceCatalog.regions
+        const elsewhere = skuCatalog.regions
           .map(r => r.id)
           .find(r => !spec.replication.regions.includes(r))!;
         expect(renderClaim(claim, contextFor(elsewhere))).toEqual([]);

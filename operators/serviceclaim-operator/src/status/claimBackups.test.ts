@@ -1,6 +1,6 @@
 import {
   CLAIM_BACKUPS_REPORTED,
-  serviceCatalog,
+  skuCatalog,
   serviceClaimStatusSchema,
   specFromSku,
 } from '@internal/backstage-plugin-dbaas-common';
@@ -12,8 +12,8 @@ import { claimBackups } from './claimBackups';
 import type { ObservedResource } from './engineStatus';
 
 function claimOn(skuId: string, name = 'orders'): ClaimObject {
-  const sku = serviceCatalog.skus.find(s => s.id === skuId)!;
-  return claimFrom(name, specFromSku(serviceCatalog, skuId, sku.regions[0]));
+  const sku = skuCatalog.skus.find(s => s.id === skuId)!;
+  return claimFrom(name, specFromSku(skuCatalog, skuId, sku.regions[0]));
 }
 
 const ours = { 'app.kubernetes.io/managed-by': MANAGED_BY };

@@ -1,5 +1,5 @@
 import {
-  serviceCatalog,
+  skuCatalog,
   serviceClaimStatusSchema,
   specFromSku,
   type ServiceClaimStatus,
@@ -14,8 +14,8 @@ import type { ObservedResource } from './engineStatus';
 const NOW = new Date('2026-03-01T12:00:00Z');
 
 function claimOn(skuId: string): ClaimObject {
-  const sku = serviceCatalog.skus.find(s => s.id === skuId)!;
-  return claimFrom(skuId, specFromSku(serviceCatalog, skuId, sku.regions[0]));
+  const sku = skuCatalog.skus.find(s => s.id === skuId)!;
+  return claimFrom(skuId, specFromSku(skuCatalog, skuId, sku.regions[0]));
 }
 
 /** What the operator reads back after applying: the rendered resources, with a status. */
@@ -396,7 +396,7 @@ describe('claimStatusFrom', () => {
   it('is Pending with Unknown conditions where this PoP holds no engine resource', () => {
     const yb = claimFrom(
       'yb-global',
-      specFromSku(serviceCatalog, 'yb-global', 'lagos'),
+      specFromSku(skuCatalog, 'yb-global', 'lagos'),
     );
     const here = renderClaim(yb, contextFor('frankfurt'));
     const result = claimStatusFrom(yb, here, NOW);

@@ -5,7 +5,7 @@ import {
   type V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
 import {
-  serviceCatalog,
+  skuCatalog,
   specFromSku,
 } from '@internal/backstage-plugin-dbaas-common';
 import { describeWithServices } from '../describeWithServices';
@@ -25,7 +25,7 @@ const specAdditions: Record<string, Record<string, unknown>> = {
   BackupSchedule: { cronExpression: '0 */6 * * *' },
   YBUniverse: { numNodes: 3, replicationFactor: 3 },
   // The project's own CRD: a real claim, as the portal writes it.
-  ServiceClaim: specFromSku(serviceCatalog, 'yb-dedicated', 'lagos'),
+  ServiceClaim: specFromSku(skuCatalog, 'yb-dedicated', 'lagos'),
 };
 
 /** The storage version, as the YAML has it (schema keywords under their own names). */

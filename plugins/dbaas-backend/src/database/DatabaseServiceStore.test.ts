@@ -1,6 +1,6 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import {
-  serviceCatalog,
+  skuCatalog,
   specFromSku,
 } from '@internal/backstage-plugin-dbaas-common';
 import { withTestPostgres } from '@internal/test-services';
@@ -14,7 +14,7 @@ jest.setTimeout(60_000);
 withTestPostgres();
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
-const spec = specFromSku(serviceCatalog, 'pg-shared', 'lagos');
+const spec = specFromSku(skuCatalog, 'pg-shared', 'lagos');
 
 describe.each(databases.eachSupportedId())('DatabaseServiceStore on %s', id => {
   async function createStore() {

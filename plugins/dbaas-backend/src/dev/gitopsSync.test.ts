@@ -6,7 +6,7 @@ import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import {
   DBAAS_LABELS,
   SERVICE_CLAIM_API,
-  serviceCatalog,
+  skuCatalog,
   specFromSku,
 } from '@internal/backstage-plugin-dbaas-common';
 import {
@@ -109,9 +109,7 @@ describeWithServices(['kube'], 'syncGitOpsToCluster', env => {
       namespace,
       name: 'orders',
     });
-    expect(orders.spec).toEqual(
-      specFromSku(serviceCatalog, 'pg-shared', 'lagos'),
-    );
+    expect(orders.spec).toEqual(specFromSku(skuCatalog, 'pg-shared', 'lagos'));
     expect(orders.metadata.labels[DBAAS_LABELS.serviceId]).toBe('svc-orders');
     expect(orders.metadata.managedFields.map((f: any) => f.manager)).toContain(
       GITOPS_SYNC_FIELD_MANAGER,
@@ -166,7 +164,7 @@ describeWithServices(['kube'], 'syncGitOpsToCluster', env => {
             [MANAGED_BY_PORTAL_LABEL.key]: MANAGED_BY_PORTAL_LABEL.value,
           },
         },
-        spec: specFromSku(serviceCatalog, 'pg-shared', 'lagos'),
+        spec: specFromSku(skuCatalog, 'pg-shared', 'lagos'),
       },
     });
     await commitToBareRepository(

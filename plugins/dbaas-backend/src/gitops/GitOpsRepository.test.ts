@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import git from 'isomorphic-git';
-import { serviceCatalog } from '@internal/backstage-plugin-dbaas-common';
+import { skuCatalog } from '@internal/backstage-plugin-dbaas-common';
 import {
   gitHttpBackend,
   startGitHttpServer,
@@ -49,7 +49,7 @@ describe('GitOpsRepository', () => {
     new GitOpsRepository({
       remote: bare,
       workDir: path.join(root, name),
-      catalog: serviceCatalog,
+      catalog: skuCatalog,
     });
   const filesAt = async (ref = 'main') =>
     (await git.listFiles({ fs, gitdir: bare, ref })).sort();
@@ -105,9 +105,7 @@ describe('GitOpsRepository', () => {
         CRD_PATH,
         'argocd/applicationset.yaml',
         'tenants/README.md',
-        ...serviceCatalog.regions.map(
-          r => `overlays/${r.id}/kustomization.yaml`,
-        ),
+        ...skuCatalog.regions.map(r => `overlays/${r.id}/kustomization.yaml`),
       ]),
     );
     for (const file of files) expect(commit.commit.message).toContain(file);
@@ -170,7 +168,7 @@ describe('GitOpsRepository', () => {
   it('keeps its clone across restarts, and starts over for another repository', async () => {
     const workDir = path.join(root, 'clone');
     const at = (remote: string) =>
-      new GitOpsRepository({ remote, workDir, catalog: serviceCatalog });
+      new GitOpsRepository({ remote, workDir, catalog: skuCatalog });
     await at(bare).commit([claim('payments', 'orders')], 'Add', author);
     await at(bare).commit([claim('payments', 'ledger')], 'Add', author);
     expect(await history()).toHaveLength(2);
@@ -189,7 +187,7 @@ describe('GitOpsRepository', () => {
       new GitOpsRepository({
         remote: bare,
         workDir: foreign,
-        catalog: serviceCatalog,
+        catalog: skuCatalog,
       }).commit([claim('payments', 'orders')], 'Add', author),
     ).rejects.toThrow(/is neither empty nor a GitOps clone/);
     expect(fs.readFileSync(path.join(foreign, 'notes.txt'), 'utf8')).toBe(
@@ -203,8 +201,8 @@ describe('GitOpsRepository', () => {
       remote: bare,
       workDir: path.join(root, 'older-portal'),
       catalog: {
-        ...serviceCatalog,
-        regions: serviceCatalog.regions.filter(r => r.id !== 'singapore'),
+        ...skuCatalog,
+        regions: skuCatalog.regions.filter(r => r.id !== 'singapore'),
       },
     });
     await older.updateLayout(author);
@@ -521,7 +519,7 @@ describe('GitOpsRepository', () => {
       new GitOpsRepository({
         remote,
         workDir: path.join(root, 'unused'),
-        catalog: serviceCatalog,
+        catalog: skuCatalog,
       });
     const github = on('https://github.com/acme/dbaas-gitops.git');
     expect(github.fileUrl('tenants/payments/orders.yaml')).toBe(
@@ -546,7 +544,7 @@ describe('GitOpsRepository', () => {
       new GitOpsRepository({
         remote: 'https://git.internal/acme/gitops.git',
         workDir: path.join(root, 'unused'),
-        catalog: serviceCatalog,
+        catalog: skuCatalog,
         codeHost: 'gitlab',
       }).commitUrl('0123abc'),
     ).toBe('https://git.internal/acme/gitops/-/commit/0123abc');
@@ -571,7 +569,7 @@ describe('GitOpsRepository', () => {
         remote: url,
         auth: async () => ({ username: 'oauth2', password: secret }),
         workDir: path.join(root, name),
-        catalog: serviceCatalog,
+        catalog: skuCatalog,
       });
 
     it('lands concurrent commits from two replicas with a token, and the layout among them', async () => {
@@ -581,7 +579,7 @@ describe('GitOpsRepository', () => {
         new GitOpsRepository({
           remote: url.replace('http://', `http://oauth2:${token}@`),
           workDir: path.join(root, 'http-b'),
-          catalog: serviceCatalog,
+          catalog: skuCatalog,
         }),
       ];
       const claims = Array.from({ length: 20 }, (_, i) =>

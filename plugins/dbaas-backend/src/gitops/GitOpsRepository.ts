@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import git, { Errors } from 'isomorphic-git';
 import { ConflictError, InputError } from '@backstage/errors';
 import { backoffDelay, sleep } from '@internal/backstage-plugin-dbaas-node';
-import type { ServiceCatalog } from '@internal/backstage-plugin-dbaas-common';
+import type { SkuCatalog } from '@internal/backstage-plugin-dbaas-common';
 import { assertBranchName } from './assertBranchName';
 import { BranchExistsError } from './BranchExistsError';
 import { ClaimOwnershipError, claimServiceId } from './claimOwnership';
@@ -76,7 +76,7 @@ export type GitOpsRepositoryOptions = {
   /** The branch Argo CD syncs; defaults to `main`. */
   branch?: string;
   /** Its regions are the PoPs the layout has overlays for. */
-  catalog: ServiceCatalog;
+  catalog: SkuCatalog;
   /**
    * The address Argo CD clones the repository from, written into `argocd/`.
    * Defaults to the remote (without credentials), or `file://` and its path.

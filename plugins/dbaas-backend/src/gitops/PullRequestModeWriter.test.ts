@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import git from 'isomorphic-git';
 import { mockServices } from '@backstage/backend-test-utils';
-import { serviceCatalog } from '@internal/backstage-plugin-dbaas-common';
+import { skuCatalog } from '@internal/backstage-plugin-dbaas-common';
 import { CodeHostStandIn } from '../__testUtils__/codeHostStandIn';
 import {
   gitHttpBackend,
@@ -103,7 +103,7 @@ describeWithGit(
         remote: url,
         auth: codeHost.gitAuth,
         workDir: path.join(root, 'clones', replica),
-        catalog: serviceCatalog,
+        catalog: skuCatalog,
         codeHost: codeHost.kind,
       });
       return {
@@ -308,8 +308,8 @@ describeWithGit(
         remote: gitdir,
         workDir: path.join(root, 'clones', 'older'),
         catalog: {
-          ...serviceCatalog,
-          regions: serviceCatalog.regions.filter(r => r.id !== 'singapore'),
+          ...skuCatalog,
+          regions: skuCatalog.regions.filter(r => r.id !== 'singapore'),
         },
       }).updateLayout(author);
       const main = await git.resolveRef({ fs, gitdir, ref: 'main' });

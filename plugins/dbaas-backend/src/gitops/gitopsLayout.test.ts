@@ -3,13 +3,13 @@ import path from 'node:path';
 import yaml from 'js-yaml';
 import {
   claimFilePath,
-  serviceCatalog,
+  skuCatalog,
   tenantNamespace,
 } from '@internal/backstage-plugin-dbaas-common';
 import { CRD_PATH, gitopsLayout } from './gitopsLayout';
 
 const repoURL = 'https://git.example.com/platform/dbaas-gitops.git';
-const layout = gitopsLayout(serviceCatalog, { repoURL, branch: 'main' });
+const layout = gitopsLayout(skuCatalog, { repoURL, branch: 'main' });
 const files = new Map(layout.map(file => [file.path, file.content]));
 
 function load(filePath: string): any {
@@ -55,7 +55,7 @@ describe('gitopsLayout', () => {
   });
 
   it('has an overlay for every PoP of the catalog, each building on base', () => {
-    for (const region of serviceCatalog.regions) {
+    for (const region of skuCatalog.regions) {
       const overlay = `overlays/${region.id}/kustomization.yaml`;
       expect(load(overlay).resources).toEqual(['../../base']);
       expect(files.has(resolve(overlay, '../../base'))).toBe(true);
@@ -97,7 +97,7 @@ describe('gitopsLayout', () => {
       {
         key: 'dbaas.io/pop',
         operator: 'In',
-        values: serviceCatalog.regions.map(region => region.id),
+        values: skuCatalog.regions.map(region => region.id),
       },
     ]);
     expect(directories.git).toEqual({

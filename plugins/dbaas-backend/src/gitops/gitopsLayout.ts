@@ -1,7 +1,7 @@
 import yaml from 'js-yaml';
 import {
   serviceClaimCrd,
-  type ServiceCatalog,
+  type SkuCatalog,
 } from '@internal/backstage-plugin-dbaas-common';
 
 /**
@@ -51,7 +51,7 @@ ${yaml.dump(serviceClaimCrd(), { lineWidth: 100, noRefs: true })}`;
  * seeded: they are where people add patches and resources of their own.
  */
 export function gitopsLayout(
-  catalog: ServiceCatalog,
+  catalog: SkuCatalog,
   options: { repoURL: string; branch?: string },
 ): GitOpsFile[] {
   const repoURL = JSON.stringify(options.repoURL);

@@ -2,7 +2,7 @@ import type {
   LoggerService,
   RootConfigService,
 } from '@backstage/backend-plugin-api';
-import { serviceCatalog } from '@internal/backstage-plugin-dbaas-common';
+import { skuCatalog } from '@internal/backstage-plugin-dbaas-common';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -104,7 +104,7 @@ export async function provisionerFromConfig(options: {
     auth,
     branch: remote?.getOptionalString('branch'),
     workDir,
-    catalog: serviceCatalog,
+    catalog: skuCatalog,
     codeHost: codeHost?.kind,
   });
 

@@ -6,7 +6,7 @@ import {
 } from '@kubernetes/client-node';
 import {
   claimManifest,
-  serviceCatalog,
+  skuCatalog,
   specFromSku,
 } from '@internal/backstage-plugin-dbaas-common';
 import {
@@ -61,7 +61,7 @@ describeWithServices(['kube'], 'a claim elsewhere spoofing a database', env => {
       id: serviceId,
       tenant: PAYMENTS,
       name,
-      spec: specFromSku(serviceCatalog, 'pg-shared', 'frankfurt'),
+      spec: specFromSku(skuCatalog, 'pg-shared', 'frankfurt'),
     });
     return claims.createNamespacedCustomObject({
       ...CLAIM_API,

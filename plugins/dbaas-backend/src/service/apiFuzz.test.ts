@@ -14,7 +14,7 @@ import {
   REGION_IDS,
   restoreRequestSchema,
   scaleServiceRequestSchema,
-  serviceCatalog,
+  skuCatalog,
   SERVICE_STATUSES,
   setQuotaRequestSchema,
   skuQuerySchema,
@@ -158,7 +158,7 @@ const iso = fc
 const goodCidrs = ['10.0.0.0/8', '192.168.1.0/24'];
 
 // What the catalog offers, and engine/plan/region triples it does not.
-const offered = serviceCatalog.skus.flatMap(sku =>
+const offered = skuCatalog.skus.flatMap(sku =>
   sku.regions.map(region => ({ engine: sku.engine, plan: sku.plan, region })),
 );
 const notOffered = ENGINE_IDS.flatMap(engine =>

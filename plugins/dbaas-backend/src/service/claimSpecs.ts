@@ -3,7 +3,7 @@ import {
   claimSpecForRequest,
   type ClaimSpecResult,
   type CreateServiceRequest,
-  type ServiceCatalog,
+  type SkuCatalog,
   type ServiceClaimSpec,
   type ServiceConfig,
 } from '@internal/backstage-plugin-dbaas-common';
@@ -22,7 +22,7 @@ function specOrThrow(result: ClaimSpecResult): ServiceClaimSpec {
  * resolves requests with too).
  */
 export function specForCreate(
-  catalog: ServiceCatalog,
+  catalog: SkuCatalog,
   request: CreateServiceRequest,
 ): ServiceClaimSpec {
   return specOrThrow(claimSpecForRequest(catalog, request));

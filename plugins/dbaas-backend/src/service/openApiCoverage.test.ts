@@ -1,7 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { metricsServiceMock } from '@backstage/backend-test-utils/alpha';
 import { dbaasOpenApiDocument } from '@internal/backstage-plugin-dbaas-common/openapi';
-import type { CatalogStore } from '../database/CatalogStore';
+import type { SkuCatalogStore } from '../database/SkuCatalogStore';
 import { createRouter } from './router';
 import type { RouteContext } from './routes/RouteContext';
 
@@ -16,7 +16,7 @@ type RouteLayer = {
  */
 async function servedRoutes(): Promise<string[]> {
   const router = await createRouter({
-    catalogStore: {} as CatalogStore,
+    skuCatalogStore: {} as SkuCatalogStore,
     metrics: metricsServiceMock.mock(),
     httpAuth: mockServices.httpAuth(),
     logger: mockServices.logger.mock(),

@@ -12,7 +12,7 @@ import type {
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import type { MetricsService } from '@backstage/backend-plugin-api/alpha';
-import { CatalogStore } from '../database/CatalogStore';
+import { SkuCatalogStore } from '../database/SkuCatalogStore';
 import { errorHandler } from './errorHandler';
 import { invalidInput, parseInput } from './parse';
 import { callerOf } from './requestContext';
@@ -25,13 +25,13 @@ import { addServiceRoutes } from './routes/serviceRoutes';
 
 /** Routes of the DBaaS API, mounted by the plugin at `/api/dbaas`. */
 export async function createRouter(options: {
-  catalogStore: CatalogStore;
+  skuCatalogStore: SkuCatalogStore;
   metrics: MetricsService;
   httpAuth: HttpAuthService;
   logger: LoggerService;
   context: RouteContext;
 }): Promise<express.Router> {
-  const { catalogStore, metrics, httpAuth, logger, context } = options;
+  const { skuCatalogStore, metrics, httpAuth, logger, context } = options;
   const router = Router();
   // Authentication is checked here rather than by the framework's auth policy, so
   // that a missing or bad token is answered in the API's own error shape; and
@@ -78,7 +78,7 @@ export async function createRouter(options: {
     catalogRequests.add(1, { outcome: valid ? 'ok' : 'invalid' });
     const query = parseInput(skuQuerySchema, req.query, 'SKU filter');
     const body: CatalogSkuList = {
-      items: await catalogStore.listSkus(query),
+      items: await skuCatalogStore.listSkus(query),
     };
     res.json(body);
   });

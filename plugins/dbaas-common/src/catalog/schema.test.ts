@@ -1,22 +1,22 @@
-import { serviceCatalogSchema, skuSchema } from './schema';
-import { serviceCatalog } from './serviceCatalog';
+import { skuCatalogSchema, skuSchema } from './schema';
+import { skuCatalog } from './skuCatalog';
 import { formatZodError } from '../validation/formatZodError';
 
 function messagesOf(input: unknown): string {
-  const result = serviceCatalogSchema.safeParse(input);
+  const result = skuCatalogSchema.safeParse(input);
   if (result.success) {
     throw new Error('expected the catalog to be rejected');
   }
   return formatZodError(result.error);
 }
 
-describe('serviceCatalogSchema', () => {
-  const sku = serviceCatalog.skus.find(s => s.id === 'yb-global')!;
+describe('skuCatalogSchema', () => {
+  const sku = skuCatalog.skus.find(s => s.id === 'yb-global')!;
 
   it('rejects a SKU that names an engine the catalog does not offer', () => {
     const catalog = {
-      ...serviceCatalog,
-      engines: serviceCatalog.engines.filter(e => e.id !== 'yugabyte'),
+      ...skuCatalog,
+      engines: skuCatalog.engines.filter(e => e.id !== 'yugabyte'),
     };
     expect(messagesOf(catalog)).toContain(
       'SKU "yb-shared" names engine "yugabyte", which the catalog does not offer',
@@ -25,7 +25,7 @@ describe('serviceCatalogSchema', () => {
 
   it('rejects a global SKU offered in a single region', () => {
     const catalog = {
-      ...serviceCatalog,
+      ...skuCatalog,
       skus: [{ ...sku, regions: ['lagos'] }],
     };
     expect(messagesOf(catalog)).toBe(
@@ -34,7 +34,7 @@ describe('serviceCatalogSchema', () => {
   });
 
   it('rejects duplicate ids', () => {
-    const catalog = { ...serviceCatalog, skus: [sku, sku] };
+    const catalog = { ...skuCatalog, skus: [sku, sku] };
     expect(messagesOf(catalog)).toBe('skus: duplicate id "yb-global"');
   });
 

@@ -140,7 +140,7 @@ function duplicates(ids: string[]): string[] {
  * entries together, so a SKU can never name an engine, plan or region that is not offered.
  * @public
  */
-export const serviceCatalogSchema = z
+export const skuCatalogSchema = z
   .object({
     engines: z.array(engineSchema),
     plans: z.array(planSchema),
@@ -195,4 +195,4 @@ export const serviceCatalogSchema = z
   });
 
 /** @public */
-export type ServiceCatalog = z.infer<typeof serviceCatalogSchema>;
+export type SkuCatalog = z.infer<typeof skuCatalogSchema>;

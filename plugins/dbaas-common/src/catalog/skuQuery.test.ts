@@ -1,11 +1,11 @@
 import { describeSku, skuQuerySchema } from './skuQuery';
-import { serviceCatalog } from './serviceCatalog';
+import { skuCatalog } from './skuCatalog';
 import { formatZodError } from '../validation/formatZodError';
 
 describe('describeSku', () => {
   it('adds the engine and plan names and the plan SLA', () => {
-    const sku = serviceCatalog.skus.find(s => s.id === 'scy-ring-9')!;
-    expect(describeSku(serviceCatalog, sku)).toMatchObject({
+    const sku = skuCatalog.skus.find(s => s.id === 'scy-ring-9')!;
+    expect(describeSku(skuCatalog, sku)).toMatchObject({
       id: 'scy-ring-9',
       engineName: 'ScyllaDB',
       planName: 'Global',
@@ -14,8 +14,8 @@ describe('describeSku', () => {
   });
 
   it('refuses a SKU whose plan the catalog does not offer', () => {
-    const sku = serviceCatalog.skus[0];
-    const catalog = { ...serviceCatalog, plans: [] };
+    const sku = skuCatalog.skus[0];
+    const catalog = { ...skuCatalog, plans: [] };
     expect(() => describeSku(catalog, sku)).toThrow(
       'SKU "yb-shared" names an engine or plan the service catalog does not offer',
     );

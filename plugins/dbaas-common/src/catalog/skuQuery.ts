@@ -3,7 +3,7 @@ import {
   engineIdSchema,
   planIdSchema,
   regionIdSchema,
-  type ServiceCatalog,
+  type SkuCatalog,
   type Sku,
 } from './schema';
 
@@ -40,7 +40,7 @@ export type CatalogSkuList = {
  * Throws if the catalog lacks the SKU's engine or plan, which the catalog schema rules out.
  * @public
  */
-export function describeSku(catalog: ServiceCatalog, sku: Sku): CatalogSku {
+export function describeSku(catalog: SkuCatalog, sku: Sku): CatalogSku {
   const engine = catalog.engines.find(e => e.id === sku.engine);
   const plan = catalog.plans.find(p => p.id === sku.plan);
   if (!engine || !plan) {

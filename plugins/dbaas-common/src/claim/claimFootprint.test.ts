@@ -1,4 +1,4 @@
-import { serviceCatalog } from '../catalog/serviceCatalog';
+import { skuCatalog } from '../catalog/skuCatalog';
 import { claimFootprint } from './claimFootprint';
 import { specFromSku } from './specFromSku';
 
@@ -6,7 +6,7 @@ describe('claimFootprint', () => {
   it('counts storage per data replica and CPU and memory over every role', () => {
     // yb-dedicated: 3 masters of 1 CPU/2Gi, 3 tservers of 4 CPU/16Gi with 250Gi each.
     expect(
-      claimFootprint(specFromSku(serviceCatalog, 'yb-dedicated', 'lagos')),
+      claimFootprint(specFromSku(skuCatalog, 'yb-dedicated', 'lagos')),
     ).toEqual({
       instances: 1,
       storageGi: 750,
@@ -18,7 +18,7 @@ describe('claimFootprint', () => {
   it('multiplies per-shard roles by the shard count', () => {
     // vt-sharded: 4 shards x 3 tablets of 4 CPU/16Gi/250Gi, 2 vtgates of 1 CPU/2Gi.
     expect(
-      claimFootprint(specFromSku(serviceCatalog, 'vt-sharded', 'lagos')),
+      claimFootprint(specFromSku(skuCatalog, 'vt-sharded', 'lagos')),
     ).toEqual({
       instances: 1,
       storageGi: 3000,
@@ -28,7 +28,7 @@ describe('claimFootprint', () => {
   });
 
   it('reads millicores and MiB', () => {
-    const spec = specFromSku(serviceCatalog, 'pg-shared', 'lagos');
+    const spec = specFromSku(skuCatalog, 'pg-shared', 'lagos');
     spec.resources.instance = { replicas: 1, cpu: '500m', memory: '512Mi' };
     expect(claimFootprint(spec)).toMatchObject({ cpu: 0.5, memoryGi: 0.5 });
   });

@@ -1,4 +1,4 @@
-import type { ServiceCatalog } from '../catalog/schema';
+import type { SkuCatalog } from '../catalog/schema';
 import { DRAGONFLY_MEMORY_TIERS, engineRoles } from './engineRoles';
 import { toGi } from './quantity';
 import type { ServiceClaimSpec } from './serviceClaimSpec';
@@ -19,7 +19,7 @@ const isPowerOfTwo = (n: number) => n > 0 && (n & (n - 1)) === 0;
  */
 export function claimRuleIssues(
   spec: ServiceClaimSpec,
-  catalog: ServiceCatalog,
+  catalog: SkuCatalog,
 ): ClaimIssue[] {
   const issues: ClaimIssue[] = [];
   const add = (path: ClaimIssue['path'], message: string) =>

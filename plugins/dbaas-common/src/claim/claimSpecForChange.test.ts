@@ -1,8 +1,8 @@
-import { serviceCatalog } from '../catalog/serviceCatalog';
+import { skuCatalog } from '../catalog/skuCatalog';
 import { claimSpecForChange } from './claimSpecForChange';
 import { specFromSku } from './specFromSku';
 
-const current = specFromSku(serviceCatalog, 'vt-sharded', 'lagos');
+const current = specFromSku(skuCatalog, 'vt-sharded', 'lagos');
 
 describe('claimSpecForChange', () => {
   it('applies a change a running database can make', () => {

@@ -1,5 +1,5 @@
 import type { CreateServiceRequest } from '../api/serviceRequests';
-import { serviceCatalog } from '../catalog/serviceCatalog';
+import { skuCatalog } from '../catalog/skuCatalog';
 import { claimSpecForRequest } from './claimSpecForRequest';
 
 const request: CreateServiceRequest = {
@@ -12,7 +12,7 @@ const request: CreateServiceRequest = {
 
 describe('claimSpecForRequest', () => {
   it('starts from the first SKU of the engine and plan stocked in the region', () => {
-    const result = claimSpecForRequest(serviceCatalog, {
+    const result = claimSpecForRequest(skuCatalog, {
       ...request,
       config: { storageSize: '500Gi' },
     });
@@ -29,14 +29,14 @@ describe('claimSpecForRequest', () => {
 
   it('names the request field of each refusal', () => {
     expect(
-      claimSpecForRequest(serviceCatalog, { ...request, sku: 'yb-huge' }),
+      claimSpecForRequest(skuCatalog, { ...request, sku: 'yb-huge' }),
     ).toEqual({
       ok: false,
       subject: 'database request',
       issues: [{ path: ['sku'], message: 'There is no SKU "yb-huge"' }],
     });
     expect(
-      claimSpecForRequest(serviceCatalog, {
+      claimSpecForRequest(skuCatalog, {
         ...request,
         engine: 'aerospike',
       }),
@@ -51,7 +51,7 @@ describe('claimSpecForRequest', () => {
       ],
     });
     expect(
-      claimSpecForRequest(serviceCatalog, {
+      claimSpecForRequest(skuCatalog, {
         ...request,
         engine: 'postgresql',
         sku: 'yb-dedicated',
@@ -70,7 +70,7 @@ describe('claimSpecForRequest', () => {
   });
 
   it('reports a rule the merged spec breaks against the config field that set it', () => {
-    const result = claimSpecForRequest(serviceCatalog, {
+    const result = claimSpecForRequest(skuCatalog, {
       ...request,
       config: { storageSize: '20Gi' },
     });

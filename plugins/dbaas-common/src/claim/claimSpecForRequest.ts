@@ -3,7 +3,7 @@ import {
   configFieldOfSpecPath,
 } from '../api/serviceConfig';
 import type { CreateServiceRequest } from '../api/serviceRequests';
-import type { ServiceCatalog } from '../catalog/schema';
+import type { SkuCatalog } from '../catalog/schema';
 import type { ServiceClaimSpec } from './serviceClaimSpec';
 import { serviceClaimSpecSchema } from './serviceClaimSpecSchema';
 import { specFromSku } from './specFromSku';
@@ -58,7 +58,7 @@ export function checkedSpec(
  * @public
  */
 export function claimSpecForRequest(
-  catalog: ServiceCatalog,
+  catalog: SkuCatalog,
   request: CreateServiceRequest,
 ): ClaimSpecResult {
   const { engine, plan, region } = request;

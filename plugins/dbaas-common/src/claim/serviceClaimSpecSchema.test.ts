@@ -1,4 +1,4 @@
-import { serviceCatalog } from '../catalog/serviceCatalog';
+import { skuCatalog } from '../catalog/skuCatalog';
 import { formatZodError } from '../validation/formatZodError';
 import type { ServiceClaimSpec } from './serviceClaimSpec';
 import { serviceClaimSpecSchema } from './serviceClaimSpecSchema';
@@ -14,14 +14,14 @@ function skuSpec(
   change: (spec: ServiceClaimSpec) => void = () => {},
   region: ServiceClaimSpec['region'] = 'frankfurt',
 ): ServiceClaimSpec {
-  const spec = structuredClone(specFromSku(serviceCatalog, skuId, region));
+  const spec = structuredClone(specFromSku(skuCatalog, skuId, region));
   change(spec);
   return spec;
 }
 
 describe('serviceClaimSpecSchema', () => {
   it('accepts the default spec of every SKU in every region it is stocked in', () => {
-    for (const sku of serviceCatalog.skus) {
+    for (const sku of skuCatalog.skus) {
       for (const region of sku.regions) {
         expect({
           sku: sku.id,
@@ -251,14 +251,14 @@ describe('serviceClaimSpecSchema', () => {
 
 describe('specFromSku', () => {
   it('maps a sharded SKU onto shards and roles', () => {
-    const spec = specFromSku(serviceCatalog, 'vt-sharded', 'lagos');
+    const spec = specFromSku(skuCatalog, 'vt-sharded', 'lagos');
     expect(spec.topology).toEqual({ shards: 4 });
     expect(spec.resources.vttablet.replicas).toBe(3);
     expect(spec.highAvailability.multiAZ).toBe(true);
   });
 
   it('replicates a global SKU to two more regions after the primary', () => {
-    const spec = specFromSku(serviceCatalog, 'yb-global', 'singapore');
+    const spec = specFromSku(skuCatalog, 'yb-global', 'singapore');
     expect(spec.replication.regions).toEqual([
       'singapore',
       'lagos',
@@ -267,7 +267,7 @@ describe('specFromSku', () => {
   });
 
   it('refuses a SKU that does not exist', () => {
-    expect(() => specFromSku(serviceCatalog, 'yb-huge', 'lagos')).toThrow(
+    expect(() => specFromSku(skuCatalog, 'yb-huge', 'lagos')).toThrow(
       'There is no SKU "yb-huge"',
     );
   });

@@ -1,4 +1,4 @@
-import { serviceCatalog } from '../catalog/serviceCatalog';
+import { skuCatalog } from '../catalog/skuCatalog';
 import { claimRuleIssues } from './claimRules';
 import { serviceClaimSpecShape } from './serviceClaimSpec';
 
@@ -13,7 +13,7 @@ export const serviceClaimSpecSchema = serviceClaimSpecShape.superRefine(
     if (!serviceClaimSpecShape.safeParse(spec).success) {
       return;
     }
-    for (const issue of claimRuleIssues(spec, serviceCatalog)) {
+    for (const issue of claimRuleIssues(spec, skuCatalog)) {
       ctx.addIssue({
         code: 'custom',
         path: issue.path,

@@ -1,4 +1,4 @@
-import type { RegionId, ServiceCatalog } from '../catalog/schema';
+import type { RegionId, SkuCatalog } from '../catalog/schema';
 import type { ServiceClaimSpec } from './serviceClaimSpec';
 
 /**
@@ -10,7 +10,7 @@ import type { ServiceClaimSpec } from './serviceClaimSpec';
  * @public
  */
 export function specFromSku(
-  catalog: ServiceCatalog,
+  catalog: SkuCatalog,
   skuId: string,
   region: RegionId,
 ): ServiceClaimSpec {

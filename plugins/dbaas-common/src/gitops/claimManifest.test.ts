@@ -1,5 +1,5 @@
 import yaml from 'js-yaml';
-import { serviceCatalog } from '../catalog/serviceCatalog';
+import { skuCatalog } from '../catalog/skuCatalog';
 import { serviceClaimCrd } from '../claim/serviceClaimCrd';
 import { serviceClaimSpecSchema } from '../claim/serviceClaimSpecSchema';
 import { specFromSku } from '../claim/specFromSku';
@@ -9,7 +9,7 @@ import {
   type ClaimManifestInput,
 } from './claimManifest';
 
-const spec = specFromSku(serviceCatalog, 'yb-dedicated', 'lagos');
+const spec = specFromSku(skuCatalog, 'yb-dedicated', 'lagos');
 const record: ClaimManifestInput = {
   id: '6f1c9a52-0d7e-4b8e-9f57-2a3c0e1d4b6a',
   tenant: 'group:default/payments',

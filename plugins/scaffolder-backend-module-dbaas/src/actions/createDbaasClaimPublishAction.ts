@@ -1,11 +1,11 @@
 import { ResponseError } from '@backstage/errors';
 import {
   claimFilePath,
-  serviceCatalog,
+  skuCatalog,
   type CreateServiceRequest,
   type DbaasApi,
   type DbaasRequestOptions,
-  type ServiceCatalog,
+  type SkuCatalog,
   type ServiceDetails,
 } from '@internal/backstage-plugin-dbaas-common';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
@@ -69,9 +69,9 @@ async function orderedEarlier(
  * @public
  */
 export function createDbaasClaimPublishAction(
-  options: DbaasActionDeps & { catalog?: ServiceCatalog },
+  options: DbaasActionDeps & { catalog?: SkuCatalog },
 ) {
-  const { client, auth, catalog = serviceCatalog } = options;
+  const { client, auth, catalog = skuCatalog } = options;
   return explainApiErrors(
     createTemplateAction({
       id: 'dbaas:claim:publish',

@@ -9,7 +9,7 @@ import yaml from 'js-yaml';
 import { symlinkSync } from 'node:fs';
 import {
   dbaasServiceCreatePermission,
-  serviceCatalog,
+  skuCatalog,
 } from '@internal/backstage-plugin-dbaas-common';
 import { StubDbaasApi, withQuota } from '@internal/test-services';
 import { parseClaimRequest } from '../claim/parseClaimRequest';
@@ -331,7 +331,7 @@ describe('dbaas:claim:validate', () => {
       .filter(input => !String(input.name).includes('${{'));
     expect(literal).toHaveLength(2);
     for (const { dryRun: _d, targetPath: _t, ...input } of literal) {
-      expect(() => parseClaimRequest(serviceCatalog, input)).not.toThrow();
+      expect(() => parseClaimRequest(skuCatalog, input)).not.toThrow();
     }
   });
 });

@@ -5,8 +5,8 @@ import {
   claimFootprint,
   DBAAS_ROLES_BY_PERMISSION,
   dbaasServiceCreatePermission,
-  serviceCatalog,
-  type ServiceCatalog,
+  skuCatalog,
+  type SkuCatalog,
 } from '@internal/backstage-plugin-dbaas-common';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { explainApiErrors } from '../client/explainApiErrors';
@@ -34,10 +34,10 @@ export function createDbaasClaimValidateAction(
     /** Answers whether the user may create databases in the tenant. */
     permissions: PermissionsService;
     /** The service catalog to validate against; the one the API serves by default. */
-    catalog?: ServiceCatalog;
+    catalog?: SkuCatalog;
   },
 ) {
-  const { client, auth, permissions, catalog = serviceCatalog } = options;
+  const { client, auth, permissions, catalog = skuCatalog } = options;
   return explainApiErrors(
     createTemplateAction({
       id: 'dbaas:claim:validate',

@@ -4,7 +4,7 @@ import {
   createServiceRequestSchema,
   formatZodError,
   type CreateServiceRequest,
-  type ServiceCatalog,
+  type SkuCatalog,
   type ServiceClaimSpec,
 } from '@internal/backstage-plugin-dbaas-common';
 
@@ -16,7 +16,7 @@ import {
  * request field.
  */
 export function parseClaimRequest(
-  catalog: ServiceCatalog,
+  catalog: SkuCatalog,
   input: unknown,
 ): { request: CreateServiceRequest; spec: ServiceClaimSpec } {
   const parsed = createServiceRequestSchema.safeParse(input);

@@ -2,7 +2,7 @@ import {
   ENGINE_IDS,
   PLAN_IDS,
   claimManifest,
-  serviceCatalog,
+  skuCatalog,
   specFromSku,
   type EngineId,
   type PlanId,
@@ -70,7 +70,7 @@ export type ClaimCase = {
 
 /** A SKU's default spec, with one client network as the portal's form would add. */
 function skuSpec(skuId: string, region: RegionId): ServiceClaimSpec {
-  const spec = specFromSku(serviceCatalog, skuId, region);
+  const spec = specFromSku(skuCatalog, skuId, region);
   spec.networking = {
     tls: spec.networking?.tls ?? { enabled: true },
     allowedCIDRs: ['10.20.0.0/16'],
@@ -84,7 +84,7 @@ function skuSpec(skuId: string, region: RegionId): ServiceClaimSpec {
  * availability and regions, no SKU.
  */
 function planVariant(engine: EngineId, plan: PlanId): ServiceClaimSpec {
-  const skus = serviceCatalog.skus.filter(s => s.engine === engine);
+  const skus = skuCatalog.skus.filter(s => s.engine === engine);
   const base =
     skus.find(
       s => s.plan === (plan === 'clustered' ? 'clustered' : 'dedicated'),
@@ -118,7 +118,7 @@ function planVariant(engine: EngineId, plan: PlanId): ServiceClaimSpec {
  * engine no SKU is on: each engine on each plan at least once.
  */
 export function claimCases(): ClaimCase[] {
-  const skuCases = serviceCatalog.skus.map(sku => {
+  const skuCases = skuCatalog.skus.map(sku => {
     const spec = skuSpec(sku.id, sku.regions[0]);
     return { id: sku.id, engine: sku.engine, plan: sku.plan, spec };
   });

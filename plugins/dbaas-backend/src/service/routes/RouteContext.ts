@@ -1,4 +1,4 @@
-import type { ServiceCatalog } from '@internal/backstage-plugin-dbaas-common';
+import type { SkuCatalog } from '@internal/backstage-plugin-dbaas-common';
 import type { Request, Response } from 'express';
 import type { BackupStore } from '../../database/BackupStore';
 import type { GrantStore } from '../../database/GrantStore';
@@ -17,7 +17,7 @@ import type { Knex } from 'knex';
 /** What the route handlers work with. */
 export type RouteContext = {
   db: Knex;
-  catalog: ServiceCatalog;
+  skuCatalog: SkuCatalog;
   services: ServiceStore;
   backups: BackupStore;
   grants: GrantStore;

@@ -77,7 +77,7 @@ export function addServiceRoutes(router: Router, ctx: RouteContext) {
         `${caller.actor} may not create databases in ${body.tenant}`,
       );
     }
-    const spec = specForCreate(ctx.catalog, body);
+    const spec = specForCreate(ctx.skuCatalog, body);
     let handOver: HandOver;
     const recorded = await ctx.audit.record<ServiceRecord>(
       req,

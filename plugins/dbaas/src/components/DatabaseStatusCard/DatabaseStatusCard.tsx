@@ -1,6 +1,6 @@
 import { InfoCard, Link, Progress } from '@backstage/core-components';
 import {
-  serviceCatalog,
+  skuCatalog,
   type ServiceDetails,
 } from '@internal/backstage-plugin-dbaas-common';
 import Table from '@material-ui/core/Table';
@@ -19,12 +19,12 @@ import { FailureReasons } from './FailureReasons';
 import { ProvisioningTimeline } from './ProvisioningTimeline';
 
 function planText(service: ServiceDetails): string {
-  const plan = serviceCatalog.plans.find(p => p.id === service.plan);
+  const plan = skuCatalog.plans.find(p => p.id === service.plan);
   return plan ? `${plan.displayName} (${plan.slaPercent}% SLA)` : service.plan;
 }
 
 function engineText(service: ServiceDetails): string {
-  const engine = serviceCatalog.engines.find(e => e.id === service.engine);
+  const engine = skuCatalog.engines.find(e => e.id === service.engine);
   return `${engine?.displayName ?? service.engine} ${service.config.version}`;
 }
 
@@ -34,7 +34,7 @@ function regionsText(service: ServiceDetails): string {
   const regions = service.config.replication?.regions ?? [service.region];
   return regions
     .map(id => {
-      const name = serviceCatalog.regions.find(r => r.id === id)?.displayName;
+      const name = skuCatalog.regions.find(r => r.id === id)?.displayName;
       return `${name ?? id}${id === service.region ? ' (primary)' : ''}`;
     })
     .join(', ');

@@ -1,6 +1,6 @@
 import {
   CLAIM_PHASES,
-  serviceCatalog,
+  skuCatalog,
   serviceStatusOf,
   type ListServicesQuery,
   type Organization,
@@ -113,7 +113,7 @@ export const DatabaseFilters = (props: {
             value={filters.engine}
             onChange={set('engine')}
           >
-            {catalogOptions(serviceCatalog.engines)}
+            {catalogOptions(skuCatalog.engines)}
           </FilterSelect>
           <FilterSelect
             id="dbaas-databases-plan"
@@ -121,7 +121,7 @@ export const DatabaseFilters = (props: {
             value={filters.plan}
             onChange={set('plan')}
           >
-            {catalogOptions(serviceCatalog.plans)}
+            {catalogOptions(skuCatalog.plans)}
           </FilterSelect>
           <FilterSelect
             id="dbaas-databases-region"
@@ -129,7 +129,7 @@ export const DatabaseFilters = (props: {
             value={filters.region}
             onChange={set('region')}
           >
-            {catalogOptions(serviceCatalog.regions)}
+            {catalogOptions(skuCatalog.regions)}
           </FilterSelect>
           <FilterSelect
             id="dbaas-databases-status"

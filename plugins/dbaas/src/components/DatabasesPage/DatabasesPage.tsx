@@ -17,7 +17,7 @@ import { apiErrorMessage } from '../../utils/apiErrorMessage';
 import { TenantQuotaBars } from '../TenantQuotaBars';
 import { DatabasesTable } from './DatabasesTable';
 import { NewDatabaseButton } from './NewDatabaseButton';
-import { ServiceCatalogButton } from './ServiceCatalogButton';
+import { SkuCatalogButton } from './SkuCatalogButton';
 
 /**
  * A burst of changes (a database going Pending → Provisioning → Active, a
@@ -69,7 +69,7 @@ export const DatabasesPage = () => {
     <Content>
       <ContentHeader title="Databases of your teams">
         <Box display="flex" style={{ gap: 8 }}>
-          <ServiceCatalogButton />
+          <SkuCatalogButton />
           <NewDatabaseButton />
         </Box>
         <SupportButton>

@@ -21,7 +21,7 @@ import { apiErrorMessage } from '../../utils/apiErrorMessage';
 import { databaseColumns } from './databaseColumns';
 import { DatabaseFilters, type ServiceFilters } from './DatabaseFilters';
 import { NewDatabaseButton } from './NewDatabaseButton';
-import { ServiceCatalogButton } from './ServiceCatalogButton';
+import { SkuCatalogButton } from './SkuCatalogButton';
 import { ReloadProgress } from '../ReloadProgress';
 import { useDelayedFlag } from '../../hooks/useDelayedFlag';
 
@@ -168,7 +168,7 @@ export const DatabasesTable = (props: {
         action={
           <Box display="flex" style={{ gap: 8 }}>
             <NewDatabaseButton />
-            <ServiceCatalogButton />
+            <SkuCatalogButton />
           </Box>
         }
       />

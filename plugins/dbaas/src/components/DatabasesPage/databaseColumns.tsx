@@ -1,7 +1,7 @@
 import { Link, type TableColumn } from '@backstage/core-components';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import {
-  serviceCatalog,
+  skuCatalog,
   serviceEntityName,
   type ServiceSummary,
 } from '@internal/backstage-plugin-dbaas-common';
@@ -10,9 +10,9 @@ import { PhaseStatus } from '../PhaseStatus';
 
 const displayNames = (items: { id: string; displayName: string }[]) =>
   new Map(items.map(item => [item.id, item.displayName]));
-const engineNames = displayNames(serviceCatalog.engines);
-const planNames = displayNames(serviceCatalog.plans);
-const regionNames = displayNames(serviceCatalog.regions);
+const engineNames = displayNames(skuCatalog.engines);
+const planNames = displayNames(skuCatalog.plans);
+const regionNames = displayNames(skuCatalog.regions);
 
 /**
  * The columns of the databases table. The API pages, newest first, so no

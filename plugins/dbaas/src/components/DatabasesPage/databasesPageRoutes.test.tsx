@@ -3,7 +3,7 @@ import { renderTestApp } from '@backstage/frontend-test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import {
   describeSku,
-  serviceCatalog,
+  skuCatalog,
   type ServiceSummary,
 } from '@internal/backstage-plugin-dbaas-common';
 import { screen } from '@testing-library/react';
@@ -31,7 +31,7 @@ const api: Partial<DbaasApi> = {
     pagination: { page: 1, limit: 20, total: 1 },
   }),
   listSkus: async () =>
-    serviceCatalog.skus.map(sku => describeSku(serviceCatalog, sku)),
+    skuCatalog.skus.map(sku => describeSku(skuCatalog, sku)),
 };
 
 function renderAt(path: string) {

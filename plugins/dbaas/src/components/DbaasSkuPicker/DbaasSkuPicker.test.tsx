@@ -5,7 +5,7 @@ import {
 import { ResponseError } from '@backstage/errors';
 import {
   describeSku,
-  serviceCatalog,
+  skuCatalog,
   type TenantQuotaUsage,
 } from '@internal/backstage-plugin-dbaas-common';
 import { screen, within } from '@testing-library/react';
@@ -16,9 +16,7 @@ import { DbaasSkuPicker } from './DbaasSkuPicker';
 import { dbaasSkuPickerValidation } from './dbaasSkuPickerValidation';
 import type { DbaasOffering } from './schema';
 
-const allSkus = serviceCatalog.skus.map(sku =>
-  describeSku(serviceCatalog, sku),
-);
+const allSkus = skuCatalog.skus.map(sku => describeSku(skuCatalog, sku));
 
 const payments: TenantQuotaUsage = {
   tenant: 'group:default/payments',

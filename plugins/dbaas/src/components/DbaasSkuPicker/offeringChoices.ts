@@ -1,5 +1,5 @@
 import {
-  serviceCatalog,
+  skuCatalog,
   type CatalogSku,
 } from '@internal/backstage-plugin-dbaas-common';
 import type { DbaasOffering } from './schema';
@@ -8,7 +8,7 @@ type Option = { value: string; label: string };
 
 // The API lists region ids only; their names come with the shared catalog.
 const regionName = (id: string) =>
-  serviceCatalog.regions.find(r => r.id === id)?.displayName ?? id;
+  skuCatalog.regions.find(r => r.id === id)?.displayName ?? id;
 
 function unique(options: Option[]): Option[] {
   const seen = new Map<string, Option>();

@@ -5,16 +5,14 @@ import {
 import { ResponseError } from '@backstage/errors';
 import {
   describeSku,
-  serviceCatalog,
+  skuCatalog,
 } from '@internal/backstage-plugin-dbaas-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { dbaasApiRef, type DbaasApi } from '../../api/DbaasApi';
 import { SkuCatalogPage } from './SkuCatalogPage';
 
-const allSkus = serviceCatalog.skus.map(sku =>
-  describeSku(serviceCatalog, sku),
-);
+const allSkus = skuCatalog.skus.map(sku => describeSku(skuCatalog, sku));
 
 function renderWith(listSkus: DbaasApi['listSkus']) {
   return renderInTestApp(

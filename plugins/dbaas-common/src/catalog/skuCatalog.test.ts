@@ -1,9 +1,9 @@
 import { PLAN_IDS, ENGINE_IDS, REGION_IDS } from './schema';
-import { serviceCatalog } from './serviceCatalog';
+import { skuCatalog } from './skuCatalog';
 
-describe('serviceCatalog', () => {
+describe('skuCatalog', () => {
   it('offers every SKU the seed requirements name, plus PostgreSQL', () => {
-    expect(serviceCatalog.skus.map(s => s.id)).toEqual(
+    expect(skuCatalog.skus.map(s => s.id)).toEqual(
       expect.arrayContaining([
         'yb-shared',
         'yb-dedicated',
@@ -23,21 +23,21 @@ describe('serviceCatalog', () => {
         'mongo-flex-sharded',
       ]),
     );
-    expect(serviceCatalog.skus.some(s => s.engine === 'postgresql')).toBe(true);
+    expect(skuCatalog.skus.some(s => s.engine === 'postgresql')).toBe(true);
   });
 
   it('has each engine, plan and region exactly once, and a SKU for every engine', () => {
-    expect(serviceCatalog.engines.map(e => e.id)).toEqual([...ENGINE_IDS]);
-    expect(serviceCatalog.plans.map(p => p.id)).toEqual([...PLAN_IDS]);
-    expect(serviceCatalog.regions.map(r => r.id)).toEqual([...REGION_IDS]);
+    expect(skuCatalog.engines.map(e => e.id)).toEqual([...ENGINE_IDS]);
+    expect(skuCatalog.plans.map(p => p.id)).toEqual([...PLAN_IDS]);
+    expect(skuCatalog.regions.map(r => r.id)).toEqual([...REGION_IDS]);
     for (const engine of ENGINE_IDS) {
-      expect(serviceCatalog.skus.some(s => s.engine === engine)).toBe(true);
+      expect(skuCatalog.skus.some(s => s.engine === engine)).toBe(true);
     }
   });
 
   it('gives each plan the SLA and scaling mode of the seed requirements', () => {
     const plans = Object.fromEntries(
-      serviceCatalog.plans.map(p => [p.id, [p.slaPercent, p.scaling]]),
+      skuCatalog.plans.map(p => [p.id, [p.slaPercent, p.scaling]]),
     );
     expect(plans).toEqual({
       shared: [99.0, 'vertical-only'],
@@ -48,7 +48,7 @@ describe('serviceCatalog', () => {
   });
 
   it('starts every SKU at no less than the platform minimum of 100Gi storage', () => {
-    for (const sku of serviceCatalog.skus) {
+    for (const sku of skuCatalog.skus) {
       expect(sku.defaults.storageGiPerNode).toBeGreaterThanOrEqual(100);
     }
   });

@@ -1,7 +1,7 @@
 import { engines } from './engines';
 import { plans } from './plans';
 import { regions } from './regions';
-import { serviceCatalogSchema, type ServiceCatalog } from './schema';
+import { skuCatalogSchema, type SkuCatalog } from './schema';
 import { skus } from './skus';
 
 /**
@@ -9,7 +9,7 @@ import { skus } from './skus';
  * mistake in the data stops every consumer at start instead of reaching a user.
  * @public
  */
-export const serviceCatalog: ServiceCatalog = serviceCatalogSchema.parse({
+export const skuCatalog: SkuCatalog = skuCatalogSchema.parse({
   engines,
   plans,
   regions,

@@ -3,11 +3,11 @@ import {
   describeSku,
   skuSchema,
   type CatalogSku,
-  type ServiceCatalog,
+  type SkuCatalog,
   type SkuQuery,
 } from '@internal/backstage-plugin-dbaas-common';
 import { Knex } from 'knex';
-import { CatalogStore } from './CatalogStore';
+import { SkuCatalogStore } from './SkuCatalogStore';
 import { migratedClient } from './migrations';
 
 type RawSkuRow = {
@@ -28,21 +28,18 @@ type RawSkuRegionRow = {
  * the engine, plan and regions are columns of their own so that filters run in SQL.
  * Names and SLAs of engines and plans come from the catalog in code, their single source.
  */
-export class DatabaseCatalogStore implements CatalogStore {
+export class DatabaseSkuCatalogStore implements SkuCatalogStore {
   static async create(options: {
     database: DatabaseService;
-    catalog: ServiceCatalog;
-  }): Promise<DatabaseCatalogStore> {
+    catalog: SkuCatalog;
+  }): Promise<DatabaseSkuCatalogStore> {
     const client = await migratedClient(options.database);
-    return new DatabaseCatalogStore(client, options.catalog);
+    return new DatabaseSkuCatalogStore(client, options.catalog);
   }
 
-  private constructor(
-    private readonly db: Knex,
-    private catalog: ServiceCatalog,
-  ) {}
+  private constructor(private readonly db: Knex, private catalog: SkuCatalog) {}
 
-  async replaceCatalog(catalog: ServiceCatalog): Promise<void> {
+  async replaceCatalog(catalog: SkuCatalog): Promise<void> {
     await this.db.transaction(async tx => {
       const ids = catalog.skus.map(sku => sku.id);
       await tx<RawSkuRow>('catalog_skus').whereNotIn('id', ids).delete();
