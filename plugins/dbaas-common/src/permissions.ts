@@ -106,7 +106,7 @@ const ALL: DbaasRole[] = [
 const SERVICE_ADMINS: DbaasRole[] = ['org-owner', 'org-admin', 'service-admin'];
 
 /**
- * Which roles hold each permission (seed architecture §4.2): members and viewers
+ * Which roles hold each permission (docs/security.md, "Roles: what each can do"): members and viewers
  * read, service admins run the database lifecycle, org admins manage people, and
  * only owners change what the organization may spend.
  * @public

@@ -39,7 +39,7 @@ ${yaml.dump(serviceClaimCrd(), { lineWidth: 100, noRefs: true })}`;
 }
 
 /**
- * The layout of the GitOps repository (seed architecture §8.1): the CRD in
+ * The layout of the GitOps repository (docs/api.md, "Provisioning through GitOps"): the CRD in
  * `base/`, one overlay per PoP of the catalog, `tenants/` for the claims and the
  * Argo CD resources that sync them. `repoURL` is the address Argo CD clones the
  * repository from, which need not be the one the portal pushes to.

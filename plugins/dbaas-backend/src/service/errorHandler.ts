@@ -47,7 +47,7 @@ function violationsOf(error: Error): { field: string; constraint: string }[] {
 /**
  * The one place the DBaaS API turns errors into responses: routes throw
  * @backstage/errors types (InputError with the ZodError as cause for bad input), and
- * this answers `{ error: { code, message, details } }` with the seed's codes.
+ * this answers `{ error: { code, message, details } }` with the codes docs/api.md (Errors) lists.
  * Unexpected errors are logged and answered without their internals.
  */
 export function errorHandler(logger: LoggerService): ErrorRequestHandler {

@@ -1,5 +1,5 @@
 /**
- * The error codes of the DBaaS API (seed requirements §4.3) and their HTTP statuses.
+ * The error codes of the DBaaS API (docs/api.md, Errors) and their HTTP statuses.
  * @public
  */
 export const API_ERROR_STATUS = {
@@ -18,7 +18,7 @@ export type ApiErrorCode = keyof typeof API_ERROR_STATUS;
 
 /**
  * The body of every error the DBaaS API answers. `error.code`, `message` and
- * `details` are the seed's contract; `error.name`, `request` and `response` keep the
+ * `details` are the API's contract (docs/api.md); `error.name`, `request` and `response` keep the
  * body readable by Backstage's `ResponseError.fromResponse`.
  * @public
  */

@@ -11,7 +11,7 @@ import {
 const specShape = serviceClaimSpecShape.shape;
 
 /**
- * The `config` of a create or update request (seed requirements §4.2): the knobs a
+ * The `config` of a create or update request (docs/api.md, "Creating a database"): the knobs a
  * developer turns, flat and optional. Whatever is left out comes from the SKU's
  * default spec (create) or the database's current spec (update).
  * @public

@@ -1,6 +1,6 @@
 import type { Plan } from './schema';
 
-// SLAs and scaling modes from the seed requirements §1.2.
+// SLAs and scaling modes of the plans the API offers (docs/api.md).
 export const plans: Plan[] = [
   {
     id: 'shared',

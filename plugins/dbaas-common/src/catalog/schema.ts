@@ -54,7 +54,7 @@ export const engineSchema = z
   });
 
 /**
- * How a database on the plan may grow, in the words of the seed requirements:
+ * How a database on the plan may grow, in the words the API uses (docs/api.md):
  * shared databases only scale vertically, dedicated ones add replicas,
  * clustered ones add shards or ring members, global ones add regions.
  * @public

@@ -15,7 +15,7 @@ const largePoPs: RegionId[] = [
   'singapore',
 ];
 
-// SKU names from the seed requirements §1.3.3; sizes are the default deployment
+// SKU names as the API offers them (GET /v1/catalog, docs/api.md); sizes are the default deployment
 // a claim on the SKU starts from, which a claim may then change within its plan's rules.
 export const skus: Sku[] = [
   {

@@ -52,7 +52,7 @@ function queryString(query: Record<string, string | number | undefined>) {
 /**
  * The `ResponseError` of a failed answer. It keeps a JSON body only when that
  * has Backstage's `response` field besides `error`; the API sends it, but the
- * seed's error body is `{ error: { code, message, details } }` alone, so such
+ * API's error body (docs/api.md, Errors) is `{ error: { code, message, details } }` alone, so such
  * a body is completed rather than dropped for a made-up one.
  */
 async function responseError(response: Response): Promise<ResponseError> {

@@ -23,8 +23,8 @@ export function tenantNamespace(tenantRef: string): string {
 }
 
 /**
- * Where a database's ServiceClaim lives in the GitOps repository (seed
- * architecture §8.1): `tenants/{tenant}/{name}.yaml`. Database names are DNS
+ * Where a database's ServiceClaim lives in the GitOps repository (docs/architecture.md,
+ * glossary: claim): `tenants/{tenant}/{name}.yaml`. Database names are DNS
  * labels, so the path can never leave the tenant's folder.
  * @public
  */

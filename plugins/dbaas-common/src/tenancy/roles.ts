@@ -1,5 +1,5 @@
 /**
- * The roles of the seed architecture (§4.2). The organization roles are granted on
+ * The roles of docs/security.md ("Roles: what each can do"). The organization roles are granted on
  * a whole organization; the service roles on one tenant (project) or the whole
  * organization.
  * @public
