@@ -1,28 +1,26 @@
 import {
   coreServices,
   createBackendPlugin,
-  type LifecycleService,
-  type LoggerService,
-  type RootConfigService,
 } from '@backstage/backend-plugin-api';
-import type { Knex } from 'knex';
-import { AuditRelay } from './audit/AuditRelay';
+import { startAuditRelay } from './audit/startAuditRelay';
 import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import {
   dbaasPermissions,
-  serviceCatalog,
+  skuCatalog,
 } from '@internal/backstage-plugin-dbaas-common';
 import { DatabaseBackupStore } from './database/DatabaseBackupStore';
-import { DatabaseCatalogStore } from './database/DatabaseCatalogStore';
+import { DatabaseSkuCatalogStore } from './database/DatabaseSkuCatalogStore';
 import { DatabaseServiceStore } from './database/DatabaseServiceStore';
 import { GrantStore } from './database/GrantStore';
 import { TimelineStore } from './database/TimelineStore';
-import { ClaimStatusRecorder } from './database/ClaimStatusRecorder';
+import { ClaimStatusRecorder } from './status/ClaimStatusRecorder';
+import { DatabaseLifecycle } from './lifecycle/DatabaseLifecycle';
+import { migratedClient } from './database/migrations';
 import { startStatusWatch } from './status/startStatusWatch';
-import { ServiceChangeNotifier } from './service/ServiceChangeNotifier';
+import { ServiceChangeNotifier } from './notify/ServiceChangeNotifier';
 import { ensureLocalGitOpsRepository } from './gitops/ensureLocalGitOpsRepository';
 import { PrometheusMetricsSource } from './metrics/PrometheusMetricsSource';
 import { PlatformLimits } from './platform/PlatformLimits';
@@ -32,43 +30,10 @@ import { provisionerFromConfig } from './provisioner/provisionerFromConfig';
 import { startGitOpsPublishing } from './provisioner/startGitOpsPublishing';
 import { GitOpsOutboxStore } from './database/GitOpsOutboxStore';
 import { DatabaseRateLimiter } from './rateLimit/DatabaseRateLimiter';
-import { AuditTrail } from './service/auditTrail';
-import { createRouter } from './service/router';
-import { createReadableTenantsRouter } from './service/readableTenantsRouter';
+import { AuditTrail } from './audit/AuditTrail';
+import { createRouter } from './router/router';
+import { createReadableTenantsRouter } from './router/readableTenantsRouter';
 import { CatalogTenantDirectory } from './tenancy/CatalogTenantDirectory';
-
-/**
- * Publishes the audit outbox to Kafka when brokers are configured. Without them
- * events are still recorded and served by /audit-logs; the log says so.
- */
-function startAuditRelay(
-  deps: {
-    config: RootConfigService;
-    lifecycle: LifecycleService;
-    logger: LoggerService;
-  },
-  db: Knex,
-) {
-  const brokers = deps.config.getOptionalStringArray(
-    'dbaas.audit.kafka.brokers',
-  );
-  if (!brokers?.length) {
-    deps.logger.warn(
-      'Audit events are recorded but not published: dbaas.audit.kafka.brokers is not set',
-    );
-    return;
-  }
-  const relay = AuditRelay.create({
-    db,
-    kafka: {
-      brokers,
-      clientId: deps.config.getOptionalString('dbaas.audit.kafka.clientId'),
-    },
-    logger: deps.logger,
-  });
-  deps.lifecycle.addStartupHook(() => relay.start());
-  deps.lifecycle.addShutdownHook(() => relay.stop());
-}
 
 /**
  * The DBaaS backend plugin: the `/api/dbaas/v1` API of the portal.
@@ -105,18 +70,20 @@ export const dbaasPlugin = createBackendPlugin({
           logger.info(`Created the local GitOps repository at ${localPath}`);
         }
 
-        const catalogStore = await DatabaseCatalogStore.create({
+        const skuCatalogStore = await DatabaseSkuCatalogStore.create({
           database,
-          catalog: serviceCatalog,
+          catalog: skuCatalog,
         });
-        await catalogStore.replaceCatalog(serviceCatalog);
+        await skuCatalogStore.replaceCatalog(skuCatalog);
         const services = await DatabaseServiceStore.create({
           database,
           limits,
         });
-        const db = services.db;
-        const grants = new GrantStore(db);
-        const timeline = new TimelineStore(db);
+        // The audit outbox and its relay work on the plugin's database directly
+        // (audit/auditOutbox.ts); everything else goes through its store.
+        const db = await migratedClient(database);
+        const grants = await GrantStore.create({ database });
+        const timeline = await TimelineStore.create({ database });
         const notifier = new ServiceChangeNotifier(
           deps.events,
           deps.signals,
@@ -140,6 +107,11 @@ export const dbaasPlugin = createBackendPlugin({
           directory,
         );
 
+        const backups = await DatabaseBackupStore.create({
+          database,
+          defaultQuota: limits.defaultQuota,
+        });
+        const audit = new AuditTrail(db, deps.auditor, logger);
         const configured = await provisionerFromConfig({
           config,
           logger,
@@ -168,22 +140,28 @@ export const dbaasPlugin = createBackendPlugin({
         );
         httpRouter.use(
           await createRouter({
-            catalogStore,
+            skuCatalogStore,
             metrics: deps.metrics,
             httpAuth: deps.httpAuth,
             logger,
             context: {
               db,
-              catalog: serviceCatalog,
+              skuCatalog,
               services,
-              backups: new DatabaseBackupStore(db, limits.defaultQuota),
+              backups,
               grants,
               directory,
               access,
-              audit: new AuditTrail(db, deps.auditor, logger),
-              provisioner: configured.provisioner,
+              audit,
+              lifecycle: new DatabaseLifecycle({
+                db,
+                services,
+                backups,
+                audit,
+                provisioner: configured.provisioner,
+                notifier,
+              }),
               timeline,
-              notifier,
               metricsSource: PrometheusMetricsSource.fromConfig(config),
               rateLimiter: await DatabaseRateLimiter.create({
                 database,
@@ -199,7 +177,7 @@ export const dbaasPlugin = createBackendPlugin({
           logger,
           lifecycle: deps.lifecycle,
           scheduler: deps.scheduler,
-          recorder: new ClaimStatusRecorder(db, timeline),
+          recorder: new ClaimStatusRecorder(services),
           notifier,
         });
         // The router authenticates every request itself (see createRouter).

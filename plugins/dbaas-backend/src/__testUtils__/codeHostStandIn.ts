@@ -329,7 +329,10 @@ export class CodeHostStandIn {
         return { status: 422, body: { message: 'Validation Failed' } };
       }
       pull.comments.push(fields.body);
-      return { status: 201, body: { id: pull.comments.length, body: fields.body } };
+      return {
+        status: 201,
+        body: { id: pull.comments.length, body: fields.body },
+      };
     }
     if (req.method === 'GET') {
       return {
@@ -341,8 +344,11 @@ export class CodeHostStandIn {
       (api === 'github' &&
         req.method === 'PATCH' &&
         fields.state === 'closed') ||
-      (api === 'gitlab' && req.method === 'PUT' && fields.state_event === 'close');
-    if (!closing) return { status: 422, body: { message: 'Validation Failed' } };
+      (api === 'gitlab' &&
+        req.method === 'PUT' &&
+        fields.state_event === 'close');
+    if (!closing)
+      return { status: 422, body: { message: 'Validation Failed' } };
     if (pull.state === 'merged') {
       return { status: 422, body: { message: 'Pull request is merged' } };
     }

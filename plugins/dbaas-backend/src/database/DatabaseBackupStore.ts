@@ -1,11 +1,14 @@
 import type { Backup, Restore } from '@internal/backstage-plugin-dbaas-common';
 import { randomUUID } from 'node:crypto';
+import type { DatabaseService } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
-import { QuotaExceededError } from '../service/QuotaExceededError';
+import { migratedClient } from './migrations';
+import { QuotaExceededError } from './QuotaExceededError';
 import type { BackupStore } from './BackupStore';
 import { lockQuota } from './quotas';
 import { toIso } from './serviceRows';
 import type { InTransaction, TenantQuota } from './ServiceStore';
+import { whereAnyOf } from './whereAnyOf';
 
 export type RawBackupRow = {
   id: string;
@@ -55,7 +58,18 @@ const noop = async () => {};
 
 /** BackupStore on the plugin's database; backups count against the tenant's quota. */
 export class DatabaseBackupStore implements BackupStore {
-  constructor(
+  static async create(options: {
+    database: DatabaseService;
+    /** The quota of a tenant nobody set one for. */
+    defaultQuota: TenantQuota;
+  }): Promise<DatabaseBackupStore> {
+    return new DatabaseBackupStore(
+      await migratedClient(options.database),
+      options.defaultQuota,
+    );
+  }
+
+  private constructor(
     private readonly db: Knex,
     private readonly defaultQuota: TenantQuota,
   ) {}
@@ -150,6 +164,22 @@ export class DatabaseBackupStore implements BackupStore {
     return this.count(this.db, tenant);
   }
 
+  async countBackupsOf(tenants: string[]): Promise<number[]> {
+    if (tenants.length === 0) {
+      return [];
+    }
+    const rows: { tenant: string; count: number | string }[] = await whereAnyOf(
+      this.counted(this.db),
+      'tenant',
+      tenants,
+    )
+      .groupBy('tenant')
+      .select('tenant')
+      .count({ count: '*' });
+    const counts = new Map(rows.map(row => [row.tenant, Number(row.count)]));
+    return tenants.map(tenant => counts.get(tenant) ?? 0);
+  }
+
   async createRestore(
     input: {
       serviceId: string;
@@ -189,11 +219,15 @@ export class DatabaseBackupStore implements BackupStore {
    * portal learns when they are taken but not when the engine expires them,
    * so counting them would fill the quota with backups long gone.
    */
-  private async count(db: Knex | Knex.Transaction, tenant: string) {
-    const [{ count }] = await db('service_backups')
-      .where({ tenant })
+  private counted(db: Knex | Knex.Transaction) {
+    return db('service_backups')
       .whereNot({ status: 'failed' })
-      .whereNot({ type: 'scheduled' })
+      .whereNot({ type: 'scheduled' });
+  }
+
+  private async count(db: Knex | Knex.Transaction, tenant: string) {
+    const [{ count }] = await this.counted(db)
+      .where({ tenant })
       .count({ count: '*' });
     return Number(count);
   }

@@ -6,6 +6,9 @@ import {
   type ClaimFootprint,
   type ListServicesQuery,
   type Page,
+  serviceClaimStatusSchema,
+  tenantNamespace,
+  type TimelineStep,
 } from '@internal/backstage-plugin-dbaas-common';
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
@@ -26,7 +29,10 @@ import {
   type RawQuotaRow,
 } from './quotas';
 import { toServiceRecord, type RawServiceRow } from './serviceRows';
+import { recordBackupReports } from './recordBackupReports';
+import { TimelineStore } from './TimelineStore';
 import type {
+  ClaimEvent,
   InTransaction,
   ServiceRecord,
   ServiceStore,
@@ -45,6 +51,14 @@ function isUniqueViolation(error: unknown): boolean {
 
 const noop = async () => {};
 
+const stepOfPhase: Partial<
+  Record<ServiceRecord['status'], TimelineStep['step']>
+> = {
+  Provisioning: 'provisioning',
+  Active: 'active',
+  Failed: 'failed',
+};
+
 /**
  * ServiceStore on the plugin's database. Every change of a tenant's databases
  * locks the tenant's quota row first, so concurrent requests are checked one
@@ -60,14 +74,16 @@ export class DatabaseServiceStore implements ServiceStore {
     return new DatabaseServiceStore(
       client,
       options.limits ?? PlatformLimits.defaults(),
+      await TimelineStore.create(options),
     );
   }
 
   private readonly defaultQuota: TenantQuota;
 
   private constructor(
-    readonly db: Knex,
+    private readonly db: Knex,
     private readonly limits: PlatformLimits,
+    private readonly timeline: TimelineStore,
   ) {
     this.defaultQuota = limits.defaultQuota;
   }
@@ -192,13 +208,11 @@ export class DatabaseServiceStore implements ServiceStore {
         ])
         .offset((query.page - 1) * query.limit)
         .limit(query.limit);
+    let counted = rows[0]?.list_total ?? 0;
     // Past the last page there is no row to carry the total.
-    const [{ total: counted }] =
-      rows.length > 0
-        ? [{ total: rows[0].list_total }]
-        : query.page === 1
-        ? [{ total: 0 }]
-        : await total;
+    if (rows.length === 0 && query.page > 1) {
+      [{ total: counted }] = await total;
+    }
     return {
       data: rows.map(toServiceRecord),
       pagination: {
@@ -387,6 +401,109 @@ export class DatabaseServiceStore implements ServiceStore {
       .where({ id })
       .update({ backup_request: backupId });
     return toServiceRecord({ ...row, backup_request: backupId });
+  }
+
+  /**
+   * First sight in a cluster is `synced`, phase changes are their own steps,
+   * the backups it reports update the database's backups (see
+   * recordBackupReports), and a claim gone from the cluster while Deleting is
+   * the end of the database (its row is kept, marked deleted, and no longer
+   * counts in quotas). A claim speaks for a database only from the namespace
+   * of its tenant, under its name.
+   */
+  async recordClusterReport(
+    event: ClaimEvent,
+  ): Promise<ServiceRecord | undefined> {
+    const changed = await this.db.transaction(async tx => {
+      const row = await tx<RawServiceRow>('service_instances')
+        .where({ id: event.serviceId })
+        .whereNull('deleted_at')
+        .first();
+      if (
+        !row ||
+        event.namespace !== tenantNamespace(row.tenant) ||
+        event.name !== row.name
+      ) {
+        return false;
+      }
+      const generation = event.portalGeneration ?? Number(row.generation);
+      const at = event.observedAt;
+      const base = {
+        serviceId: row.id,
+        generation,
+        cluster: event.cluster,
+        at,
+      };
+      if (event.type === 'DELETED') {
+        if (row.status !== 'Deleting') {
+          return false;
+        }
+        await tx('service_instances')
+          .where({ id: row.id })
+          .update({ deleted_at: at, updated_at: at });
+        await this.timeline.add(tx, { ...base, step: 'deleted' });
+        return true;
+      }
+      let recorded = false;
+      if (
+        !(await this.timeline.has(
+          tx,
+          row.id,
+          'synced',
+          generation,
+          event.cluster,
+        ))
+      ) {
+        await this.timeline.add(tx, { ...base, step: 'synced' });
+        recorded = true;
+      }
+      const status = serviceClaimStatusSchema.safeParse(event.status ?? {});
+      if (!status.success || !event.status) {
+        return recorded;
+      }
+      const reported = JSON.stringify(status.data);
+      const phase = status.data.phase;
+      const updates: Partial<RawServiceRow> = {};
+      if (reported !== row.reported_status) {
+        updates.reported_status = reported;
+      }
+      // Deleting is the portal's decision; the cluster cannot take it back.
+      if (phase && phase !== row.status && row.status !== 'Deleting') {
+        updates.status = phase;
+        const step = stepOfPhase[phase];
+        if (step) {
+          const ready = status.data.conditions?.find(c => c.type === 'Ready');
+          await this.timeline.add(tx, {
+            ...base,
+            step,
+            ...(ready?.message ? { detail: ready.message } : {}),
+          });
+        }
+      }
+      if (status.data.backups?.length) {
+        const backups = await recordBackupReports(
+          tx,
+          { id: row.id, tenant: row.tenant },
+          status.data.backups,
+          { cluster: event.cluster, observedAt: at },
+        );
+        recorded ||= backups;
+      }
+      if (Object.keys(updates).length > 0) {
+        await tx('service_instances')
+          .where({ id: row.id })
+          .update({ ...updates, updated_at: at });
+        recorded = true;
+      }
+      return recorded;
+    });
+    if (!changed) {
+      return undefined;
+    }
+    const row = await this.db<RawServiceRow>('service_instances')
+      .where({ id: event.serviceId })
+      .first();
+    return row ? toServiceRecord(row) : undefined;
   }
 
   private async liveRow(tx: Knex.Transaction, id: string) {

@@ -3,10 +3,13 @@ import type {
   DbaasRole,
   RoleGrant,
 } from '@internal/backstage-plugin-dbaas-common';
+import type { DatabaseService } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
+import { migratedClient } from './migrations';
 import type { Grant } from '../permissions/resources';
 import { toIso } from './serviceRows';
 import type { InTransaction } from './ServiceStore';
+import { whereAnyOf } from './whereAnyOf';
 
 type RawGrantRow = {
   scope: string;
@@ -53,13 +56,22 @@ async function assertKeepsAnOwner(
 
 /** Roles granted through the API, on an organization or one of its tenants. */
 export class GrantStore {
-  constructor(private readonly db: Knex) {}
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<GrantStore> {
+    return new GrantStore(await migratedClient(options.database));
+  }
+
+  private constructor(private readonly db: Knex) {}
 
   /** The grants on any of the scopes (organization and tenant refs). */
   async grantsOn(scopes: string[]): Promise<Grant[]> {
-    const rows = await this.db<RawGrantRow>('role_grants')
-      .whereIn('scope', scopes)
-      .select('scope', 'principal', 'role');
+    // An organization's scopes are its tenants too, thousands of them.
+    const rows = await whereAnyOf(
+      this.db<RawGrantRow>('role_grants'),
+      'scope',
+      scopes,
+    ).select('scope', 'principal', 'role');
     return rows;
   }
 

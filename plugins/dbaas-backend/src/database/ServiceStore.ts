@@ -38,6 +38,30 @@ export type ServiceRecord = {
   updatedAt: string;
 };
 
+/** What a cluster said about a claim (see status/ClaimWatcher). */
+export type ClaimEvent = {
+  /** The cluster's name in the `kubernetes` config. */
+  cluster: string;
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  /** The portal's database id, from the claim's `dbaas.io/service-id` label. */
+  serviceId: string;
+  /** Where the claim is: only its database's namespace and name are believed. */
+  namespace: string;
+  name: string;
+  /** The spec generation the cluster has; compare with `status.observedGeneration`. */
+  generation?: number;
+  /**
+   * The portal's generation of the spec the cluster has (the claim's
+   * `dbaas.io/generation` annotation): Kubernetes' own restarts at 1 when a claim
+   * is re-created and moves on edits made in the cluster.
+   */
+  portalGeneration?: number;
+  /** Undefined when the claim has no status yet, or one that does not parse. */
+  status?: ServiceClaimStatus;
+  /** When the portal learnt of it. */
+  observedAt: Date;
+};
+
 /**
  * Runs inside a mutation's transaction, after the change: where the audit event
  * goes into the outbox, so the change and its record commit or fail together.
@@ -115,7 +139,10 @@ export interface ServiceStore {
     id: string,
   ): Promise<{ record: ServiceRecord; live: boolean } | undefined>;
   /** The live databases by id, a page at a time (after `afterId`), for comparing the GitOps repository. */
-  listLive(afterId: string | undefined, limit: number): Promise<ServiceRecord[]>;
+  listLive(
+    afterId: string | undefined,
+    limit: number,
+  ): Promise<ServiceRecord[]>;
   /**
    * Records where claims went in the GitOps repository, and runs
    * `inTransaction` in the same transaction.
@@ -134,4 +161,10 @@ export interface ServiceStore {
     id: string,
     backupId: string,
   ): Promise<ServiceRecord>;
+  /**
+   * Records what a cluster reported about a database's claim (see
+   * status/ClaimStatusRecorder); resolves to the database as it is now when
+   * anything a user would see changed, else undefined.
+   */
+  recordClusterReport(event: ClaimEvent): Promise<ServiceRecord | undefined>;
 }

@@ -1,5 +1,7 @@
 import type { TimelineStep } from '@internal/backstage-plugin-dbaas-common';
+import type { DatabaseService } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
+import { migratedClient } from './migrations';
 import { toIso } from './serviceRows';
 
 type RawTimelineRow = {
@@ -14,7 +16,13 @@ type RawTimelineRow = {
 
 /** The provisioning timeline of databases (`service_timeline`). */
 export class TimelineStore {
-  constructor(private readonly db: Knex) {}
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<TimelineStore> {
+    return new TimelineStore(await migratedClient(options.database));
+  }
+
+  private constructor(private readonly db: Knex) {}
 
   /** Adds a step; pass the transaction of the change the step records. */
   async add(

@@ -4,7 +4,7 @@ import path from 'node:path';
 import git from 'isomorphic-git';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import {
-  serviceCatalog,
+  skuCatalog,
   specFromSku,
 } from '@internal/backstage-plugin-dbaas-common';
 import { withTestPostgres } from '@internal/test-services';
@@ -28,7 +28,7 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
 const TENANT = 'group:default/payments';
 const author = { name: 'DBaaS portal', email: 'dbaas-portal@example.com' };
-const spec = specFromSku(serviceCatalog, 'pg-shared', 'lagos');
+const spec = specFromSku(skuCatalog, 'pg-shared', 'lagos');
 
 describe.each(databases.eachSupportedId())(
   'the GitOps outbox and its publisher, on %s',
@@ -58,13 +58,13 @@ describe.each(databases.eachSupportedId())(
       const repository = new GitOpsRepository({
         remote: bare,
         workDir: path.join(root, name),
-        catalog: serviceCatalog,
+        catalog: skuCatalog,
       });
       const publisher = new GitOpsPublisher({
         writer: new CommitModeWriter(repository, author, logger),
         outbox,
         services,
-        timeline: new TimelineStore(knex),
+        timeline: await TimelineStore.create({ database }),
         logger,
       });
       const provisioner = new GitOpsProvisioner(
@@ -166,7 +166,11 @@ describe.each(databases.eachSupportedId())(
       expect(await filesAt()).toEqual([]);
       expect(await portal.outbox.backlog()).toEqual({ count: 0 });
       // Both changes are recorded as reaching the repository, in one commit.
-      const timeline = await new TimelineStore(knex).list(created.id);
+      const timeline = await (
+        await TimelineStore.create({
+          database: mockServices.database({ knex }),
+        })
+      ).list(created.id);
       const [update, removal] = timeline.slice(-2);
       expect(update).toMatchObject({ step: 'committed', generation: 2 });
       expect(removal).toMatchObject({

@@ -65,6 +65,8 @@ export class GitOpsPublisher {
     number,
     ((outcome: HandOverOutcome) => void)[]
   >();
+  /** Changes this publisher is writing now: their waiters hear from it, not from polling. */
+  private readonly writing = new Set<number>();
   private running?: Promise<void>;
   private again = false;
   private stopped = false;
@@ -125,6 +127,7 @@ export class GitOpsPublisher {
       if (Date.now() > deadline) {
         resolve({ state: 'waiting' });
       } else if (
+        !this.writing.has(seq) &&
         !(await this.options.outbox.isPending(seq).catch(() => true))
       ) {
         resolve({ state: 'written' });
@@ -176,13 +179,23 @@ export class GitOpsPublisher {
       limit: this.options.writer.batches ? this.batchSize : 10,
     });
     if (groups.length === 0) return 0;
+    const seqs = groups.flatMap(group => group.map(change => change.seq));
+    seqs.forEach(seq => this.writing.add(seq));
+    try {
+      await this.writeAll(groups);
+    } finally {
+      seqs.forEach(seq => this.writing.delete(seq));
+    }
+    return groups.length;
+  }
+
+  private async writeAll(groups: PendingClaimChange[][]): Promise<void> {
     const prepared = await Promise.all(groups.map(g => this.prepare(g)));
     if (this.options.writer.batches) {
       await this.write(prepared);
     } else {
       for (const one of prepared) await this.write([one]);
     }
-    return groups.length;
   }
 
   private async prepare(changes: PendingClaimChange[]): Promise<Prepared> {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import git from 'isomorphic-git';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import {
-  serviceCatalog,
+  skuCatalog,
   specFromSku,
 } from '@internal/backstage-plugin-dbaas-common';
 import { eventually, withTestPostgres } from '@internal/test-services';
@@ -27,7 +27,7 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
 const TOKEN = 'ghp_integration-token';
 const TENANT = 'group:default/payments';
-const spec = specFromSku(serviceCatalog, 'pg-shared', 'lagos');
+const spec = specFromSku(skuCatalog, 'pg-shared', 'lagos');
 
 // git's smart-http server comes with git; without git there is no remote to push to.
 const describeWithGit = gitHttpBackend() ? describe : describe.skip;
@@ -88,7 +88,9 @@ describeWithGit('provisionerFromConfig', () => {
         const store = await DatabaseServiceStore.create({
           database: mockServices.database({ knex }),
         });
-        const timeline = new TimelineStore(knex);
+        const timeline = await TimelineStore.create({
+          database: mockServices.database({ knex }),
+        });
         const logger = mockServices.logger.mock();
         const { provisioner, publisher } = await provisionerFromConfig({
           config: configWith({ mode: 'pullRequest' }),
@@ -272,7 +274,9 @@ describeWithGit('provisionerFromConfig', () => {
       // The git server takes only the integration's token.
       config: configWith({ token: 'an-old-token-of-our-own' }),
       logger,
-      timeline: new TimelineStore(knex),
+      timeline: await TimelineStore.create({
+        database: mockServices.database({ knex }),
+      }),
       services: store,
       outbox: await GitOpsOutboxStore.create({
         database: mockServices.database({ knex }),
@@ -308,7 +312,9 @@ describeWithGit('provisionerFromConfig', () => {
 
   it('refuses pull request mode where no integration can open requests', async () => {
     const knex = await databases.init('SQLITE_3');
-    const timeline = new TimelineStore(knex);
+    const timeline = await TimelineStore.create({
+      database: mockServices.database({ knex }),
+    });
     const database = mockServices.database({ knex });
     const services = await DatabaseServiceStore.create({ database });
     const outbox = await GitOpsOutboxStore.create({ database });

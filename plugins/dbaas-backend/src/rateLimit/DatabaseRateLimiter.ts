@@ -5,7 +5,7 @@ import type {
 import { toError } from '@backstage/errors';
 import type { Knex } from 'knex';
 import { migratedClient } from '../database/migrations';
-import { QuotaExceededError } from '../service/QuotaExceededError';
+import { QuotaExceededError } from '../database/QuotaExceededError';
 import { DEFAULT_RATE_LIMIT, type RateLimiter } from './RateLimiter';
 
 const TABLE = 'rate_limit_windows';

@@ -1,16 +1,16 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import {
-  serviceCatalog,
+  skuCatalog,
   specFromSku,
 } from '@internal/backstage-plugin-dbaas-common';
 import { withTestPostgres } from '@internal/test-services';
 import { ClaimStatusRecorder, type ClaimEvent } from './ClaimStatusRecorder';
-import { DatabaseBackupStore } from './DatabaseBackupStore';
+import { DatabaseBackupStore } from '../database/DatabaseBackupStore';
 import {
   DatabaseServiceStore,
   DEFAULT_TENANT_QUOTA,
-} from './DatabaseServiceStore';
-import { TimelineStore } from './TimelineStore';
+} from '../database/DatabaseServiceStore';
+import { TimelineStore } from '../database/TimelineStore';
 
 jest.setTimeout(60_000);
 
@@ -20,16 +20,15 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 describe.each(databases.eachSupportedId())('ClaimStatusRecorder on %s', id => {
   async function setUp() {
     const knex = await databases.init(id);
-    const store = await DatabaseServiceStore.create({
-      database: mockServices.database({ knex }),
-    });
-    const timeline = new TimelineStore(knex);
-    const recorder = new ClaimStatusRecorder(knex, timeline);
+    const database = mockServices.database({ knex });
+    const store = await DatabaseServiceStore.create({ database });
+    const timeline = await TimelineStore.create({ database });
+    const recorder = new ClaimStatusRecorder(store);
     const record = await store.createService({
       tenant: 'group:default/payments',
       organization: 'group:default/acme',
       name: 'orders',
-      spec: specFromSku(serviceCatalog, 'pg-shared', 'lagos'),
+      spec: specFromSku(skuCatalog, 'pg-shared', 'lagos'),
       createdBy: 'user:default/ada',
     });
     const event = (type: 'ADDED' | 'MODIFIED' | 'DELETED', status?: object) =>
@@ -43,7 +42,10 @@ describe.each(databases.eachSupportedId())('ClaimStatusRecorder on %s', id => {
         status: status as ClaimEvent['status'],
         observedAt: new Date(),
       });
-    const backups = new DatabaseBackupStore(knex, DEFAULT_TENANT_QUOTA);
+    const backups = await DatabaseBackupStore.create({
+      database,
+      defaultQuota: DEFAULT_TENANT_QUOTA,
+    });
     return { store, timeline, recorder, record, event, backups };
   }
 

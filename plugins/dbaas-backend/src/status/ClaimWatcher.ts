@@ -15,28 +15,9 @@ import {
   type InformerEvent,
 } from '@internal/backstage-plugin-dbaas-node';
 
-/** What happened to a ServiceClaim in a cluster. */
-export type ClaimEvent = {
-  /** The cluster's name in the `kubernetes` config. */
-  cluster: string;
-  type: 'ADDED' | 'MODIFIED' | 'DELETED';
-  /** The portal's database id, from the claim's `dbaas.io/service-id` label. */
-  serviceId: string;
-  namespace: string;
-  name: string;
-  /** The spec generation the cluster has; compare with `status.observedGeneration`. */
-  generation?: number;
-  /**
-   * The portal's generation of the spec the cluster has (the claim's
-   * `dbaas.io/generation` annotation): Kubernetes' own restarts at 1 when a claim
-   * is re-created and moves on edits made in the cluster.
-   */
-  portalGeneration?: number;
-  /** Undefined when the claim has no status yet, or one that does not parse. */
-  status?: ServiceClaimStatus;
-  /** When the portal learnt of it. */
-  observedAt: Date;
-};
+import type { ClaimEvent } from '../database/ServiceStore';
+
+export type { ClaimEvent };
 
 /** A cluster to watch. */
 export type WatchedCluster = { name: string; kubeConfig: KubeConfig };

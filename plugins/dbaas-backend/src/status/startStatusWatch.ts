@@ -5,11 +5,11 @@ import type {
   SchedulerService,
 } from '@backstage/backend-plugin-api';
 import { toError } from '@backstage/errors';
-import type { ClaimStatusRecorder } from '../database/ClaimStatusRecorder';
-import type { ServiceChangeNotifier } from '../service/ServiceChangeNotifier';
+import type { ClaimStatusRecorder } from './ClaimStatusRecorder';
+import type { ServiceChangeNotifier } from '../notify/ServiceChangeNotifier';
 import { ClaimWatcher } from './ClaimWatcher';
 import { clustersFromConfig, kubeConfigFor } from './clustersFromConfig';
-import { syncGitOpsToCluster } from './gitopsSync';
+import { syncGitOpsToCluster } from '../dev/gitopsSync';
 
 /**
  * Watches the configured clusters' ServiceClaims and records what they report,

@@ -63,10 +63,7 @@ export async function reserveTenantSlug(
  * holds, without reserving it: for checks made before a change's transaction
  * (the GitOps repository is read before, never inside, one).
  */
-export async function checkTenantSlug(
-  db: Knex,
-  tenant: string,
-): Promise<void> {
+export async function checkTenantSlug(db: Knex, tenant: string): Promise<void> {
   const slug = tenantSlug(tenant);
   const held = await db<RawTenantSlugRow>('tenant_slugs')
     .where({ slug })

@@ -2,7 +2,7 @@ import { dumpYaml } from '@kubernetes/client-node';
 import {
   DBAAS_LABELS,
   SERVICE_CLAIM_API,
-  serviceCatalog,
+  skuCatalog,
   specFromSku,
 } from '@internal/backstage-plugin-dbaas-common';
 import { MANAGED_BY_PORTAL_LABEL } from '../../dev/gitopsSync';
@@ -25,6 +25,6 @@ export function claimYaml(claim: {
         [MANAGED_BY_PORTAL_LABEL.key]: MANAGED_BY_PORTAL_LABEL.value,
       },
     },
-    spec: specFromSku(serviceCatalog, 'pg-shared', 'lagos'),
+    spec: specFromSku(skuCatalog, 'pg-shared', 'lagos'),
   });
 }

@@ -4,11 +4,9 @@ import {
   dbaasBackupManagePermission,
   restoreRequestSchema,
   type Backup,
-  type Restore,
 } from '@internal/backstage-plugin-dbaas-common';
 import type { Router } from 'express';
 import type { ServiceRecord } from '../../database/ServiceStore';
-import type { HandOver } from '../../provisioner/ServiceProvisioner';
 import { invalidInput, parseInput } from '../parse';
 import { loadService } from './loadService';
 import { callerFrom, type RouteContext } from './RouteContext';
@@ -61,38 +59,10 @@ export function addBackupRoutes(router: Router, ctx: RouteContext) {
         `Database ${record.name} is being deleted; its final backup is already requested`,
       );
     }
-    let handOver: HandOver;
-    const backup = await ctx.audit.record<Backup>(
-      req,
-      caller,
-      {
-        action: 'backup.create',
-        tenant: record.tenant,
-        organization: record.organization,
-        resourceType: 'backup',
-        resourceId: created => created.id,
-        details: () => ({ serviceId: record.id, type: body.type }),
-      },
-      recordAudit =>
-        ctx.backups.createBackup(
-          {
-            serviceId: record.id,
-            tenant: record.tenant,
-            type: body.type,
-            description: body.description,
-            createdBy: caller.actor,
-          },
-          async (tx, created) => {
-            await recordAudit(tx, created);
-            handOver = await ctx.provisioner.requestBackup(
-              record,
-              created,
-              tx,
-            );
-          },
-        ),
-    );
-    await ctx.provisioner.handedOver(handOver);
+    const backup = await ctx.lifecycle.requestBackup({ req, caller }, record, {
+      type: body.type,
+      description: body.description,
+    });
     res.status(201).json(backup);
   });
 
@@ -141,41 +111,11 @@ export function addBackupRoutes(router: Router, ctx: RouteContext) {
         ]);
       }
     }
-    let handOver: HandOver;
-    const restore = await ctx.audit.record<Restore>(
-      req,
-      caller,
-      {
-        action: 'service.restore',
-        tenant: record.tenant,
-        organization: record.organization,
-        resourceType: 'database',
-        resourceId: record.id,
-        details: created => ({
-          restoreId: created.restoreId,
-          backupId: backup.id,
-          pointInTime: created.pointInTime ?? null,
-        }),
-      },
-      recordAudit =>
-        ctx.backups.createRestore(
-          {
-            serviceId: record.id,
-            backupId: backup.id,
-            pointInTime: body.pointInTime,
-            createdBy: caller.actor,
-          },
-          async (tx, created) => {
-            await recordAudit(tx, created);
-            handOver = await ctx.provisioner.requestRestore(
-              record,
-              created,
-              tx,
-            );
-          },
-        ),
+    const restore = await ctx.lifecycle.requestRestore(
+      { req, caller },
+      record,
+      { backup, pointInTime: body.pointInTime },
     );
-    await ctx.provisioner.handedOver(handOver);
     res.status(202).json(restore);
   });
 }

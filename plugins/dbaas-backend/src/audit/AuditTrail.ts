@@ -5,9 +5,9 @@ import type {
 import { isError, toError } from '@backstage/errors';
 import type { Request } from 'express';
 import type { Knex } from 'knex';
-import { writeAuditEvent } from '../audit/auditOutbox';
+import { writeAuditEvent } from './auditOutbox';
 import type { InTransaction } from '../database/ServiceStore';
-import type { Caller } from './requestContext';
+import type { Caller } from '../router/requestContext';
 
 /** What a mutation is about, for its audit event. */
 export type AuditSubject<T> = {

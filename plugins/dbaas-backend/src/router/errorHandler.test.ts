@@ -12,7 +12,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import request from 'supertest';
 import { errorHandler } from './errorHandler';
-import { QuotaExceededError } from './QuotaExceededError';
+import { QuotaExceededError } from '../database/QuotaExceededError';
 
 function appThrowing(error: unknown) {
   const logger = mockServices.logger.mock();

@@ -3,14 +3,13 @@ import type { Request, Response } from 'express';
 import type { BackupStore } from '../../database/BackupStore';
 import type { GrantStore } from '../../database/GrantStore';
 import type { TimelineStore } from '../../database/TimelineStore';
-import type { ServiceChangeNotifier } from '../ServiceChangeNotifier';
 import type { ServiceStore } from '../../database/ServiceStore';
 import type { ServiceMetricsSource } from '../../metrics/ServiceMetricsSource';
 import type { DbaasAccess } from '../../permissions/DbaasAccess';
-import type { ServiceProvisioner } from '../../provisioner/ServiceProvisioner';
+import type { DatabaseLifecycle } from '../../lifecycle/DatabaseLifecycle';
 import type { RateLimiter } from '../../rateLimit/RateLimiter';
 import type { TenantDirectory } from '../../tenancy/TenantDirectory';
-import type { AuditTrail } from '../auditTrail';
+import type { AuditTrail } from '../../audit/AuditTrail';
 import type { Caller } from '../requestContext';
 import type { Knex } from 'knex';
 
@@ -23,10 +22,10 @@ export type RouteContext = {
   grants: GrantStore;
   directory: TenantDirectory;
   access: DbaasAccess;
+  /** For changes of organizations (roles, quotas); databases change through the lifecycle. */
   audit: AuditTrail;
-  provisioner: ServiceProvisioner;
+  lifecycle: DatabaseLifecycle;
   timeline: TimelineStore;
-  notifier: ServiceChangeNotifier;
   rateLimiter: RateLimiter;
   /** Absent when no Prometheus is configured. */
   metricsSource?: ServiceMetricsSource;

@@ -6,7 +6,7 @@ import {
   type ApiErrorCode,
 } from '@internal/backstage-plugin-dbaas-common';
 import type { ErrorRequestHandler } from 'express';
-import { QuotaExceededError } from './QuotaExceededError';
+import { QuotaExceededError } from '../database/QuotaExceededError';
 
 const codeByErrorName: Record<string, ApiErrorCode> = {
   InputError: 'INVALID_REQUEST',

@@ -16,8 +16,6 @@ import {
 } from '@internal/backstage-plugin-dbaas-common';
 import type { Request, Response, Router } from 'express';
 import type { ServiceRecord } from '../../database/ServiceStore';
-import type { HandOver } from '../../provisioner/ServiceProvisioner';
-import { checkTenantSlug } from '../../tenancy/tenantSlugs';
 import { describeChange, specForCreate, specForUpdate } from '../claimSpecs';
 import { invalidInput, parseInput } from '../parse';
 import { apiStatus, toDetails, toSummary } from '../serviceViews';
@@ -36,19 +34,6 @@ const changeResponse = (
 
 /** `/v1/services` and `/v1/services/{id}`: the lifecycle of databases. */
 export function addServiceRoutes(router: Router, ctx: RouteContext) {
-  /**
-   * After a change committed: waits a little for its claim to reach the
-   * GitOps repository, and answers with the database as it is then.
-   */
-  async function handedOver(
-    record: ServiceRecord,
-    handOver: HandOver,
-  ): Promise<ServiceRecord> {
-    if (!handOver) return record;
-    await ctx.provisioner.handedOver(handOver);
-    return (await ctx.services.getService(record.id)) ?? record;
-  }
-
   router.post('/v1/services', async (req, res) => {
     const caller = callerFrom(req, res);
     const body = parseInput(
@@ -78,47 +63,10 @@ export function addServiceRoutes(router: Router, ctx: RouteContext) {
       );
     }
     const spec = specForCreate(ctx.skuCatalog, body);
-    let handOver: HandOver;
-    const recorded = await ctx.audit.record<ServiceRecord>(
-      req,
-      caller,
-      {
-        action: 'service.create',
-        tenant: body.tenant,
-        organization,
-        resourceType: 'database',
-        resourceId: created => created.id,
-        details: created => ({
-          name: created.name,
-          engine: spec.engine,
-          plan: spec.plan,
-          region: spec.region,
-        }),
-      },
-      async recordAudit => {
-        // Whose name the claim's place is, before its file is read.
-        await checkTenantSlug(ctx.db, body.tenant);
-        await ctx.provisioner.checkOwnership({
-          tenant: body.tenant,
-          name: body.name,
-        });
-        return ctx.services.createService(
-          {
-            tenant: body.tenant,
-            organization,
-            name: body.name,
-            spec,
-            createdBy: caller.actor,
-          },
-          async (tx, inserted) => {
-            await recordAudit(tx, inserted);
-            handOver = await ctx.provisioner.apply(inserted, tx);
-          },
-        );
-      },
+    const record = await ctx.lifecycle.create(
+      { req, caller },
+      { tenant: body.tenant, organization, name: body.name, spec },
     );
-    const record = await handedOver(recorded, handOver);
-    await ctx.notifier.notify(record, 'created');
     res
       .status(201)
       .location(`services/${record.id}`)
@@ -178,31 +126,11 @@ export function addServiceRoutes(router: Router, ctx: RouteContext) {
       res.json(changeResponse(record, 'Nothing to change'));
       return;
     }
-    let handOver: HandOver;
-    const recorded = await ctx.audit.record<ServiceRecord>(
-      req,
-      caller,
-      {
-        action,
-        tenant: record.tenant,
-        organization: record.organization,
-        resourceType: 'database',
-        resourceId: record.id,
-        details: next => ({ change: summary, generation: next.generation }),
-      },
-      async recordAudit => {
-        await ctx.provisioner.checkOwnership(record);
-        return ctx.services.updateSpec(
-          { id: record.id, generation: record.generation, spec },
-          async (tx, changed) => {
-            await recordAudit(tx, changed);
-            handOver = await ctx.provisioner.apply(changed, tx);
-          },
-        );
-      },
-    );
-    const updated = await handedOver(recorded, handOver);
-    await ctx.notifier.notify(updated, 'updated');
+    const updated = await ctx.lifecycle.change({ req, caller }, record, {
+      action,
+      spec,
+      summary,
+    });
     res.json(changeResponse(updated, `Requested: ${summary}`));
   }
 
@@ -248,50 +176,16 @@ export function addServiceRoutes(router: Router, ctx: RouteContext) {
       req.params.id,
       dbaasServiceDeletePermission,
     );
-    const withFinalBackup = record.spec.backup.enabled;
-    let handOver: HandOver;
-    const marked = await ctx.audit.record<ServiceRecord>(
-      req,
-      caller,
-      {
-        action: 'service.delete',
-        tenant: record.tenant,
-        organization: record.organization,
-        resourceType: 'database',
-        resourceId: record.id,
-        details: () => ({ name: record.name, finalBackup: withFinalBackup }),
-      },
-      async recordAudit => {
-        await ctx.provisioner.checkOwnership(record);
-        return ctx.services.markDeleting(record.id, async (tx, going) => {
-          await recordAudit(tx, going);
-          // Governed decommission: the data is backed up before it goes away.
-          if (withFinalBackup) {
-            const backup = await ctx.backups.createBackup(
-              {
-                serviceId: record.id,
-                tenant: record.tenant,
-                type: 'final',
-                description: 'Final backup before deletion',
-                createdBy: caller.actor,
-              },
-              undefined,
-              tx,
-            );
-            await ctx.provisioner.requestBackup(going, backup, tx);
-          }
-          handOver = await ctx.provisioner.remove(going, tx);
-        });
-      },
+    const { record: deleting, finalBackup } = await ctx.lifecycle.delete(
+      { req, caller },
+      record,
     );
-    const deleting = await handedOver(marked, handOver);
-    await ctx.notifier.notify(deleting, 'deleted');
     res
       .status(202)
       .json(
         changeResponse(
           deleting,
-          withFinalBackup
+          finalBackup
             ? 'Deletion requested; a final backup is taken first'
             : 'Deletion requested; backups are off, so no final backup is taken',
         ),

@@ -1,0 +1,271 @@
+import type {
+  Backup,
+  Restore,
+  ServiceClaimSpec,
+} from '@internal/backstage-plugin-dbaas-common';
+import type { Request } from 'express';
+import type { Knex } from 'knex';
+import type { AuditTrail } from '../audit/AuditTrail';
+import type { BackupStore } from '../database/BackupStore';
+import type { ServiceRecord, ServiceStore } from '../database/ServiceStore';
+import type { ServiceChangeNotifier } from '../notify/ServiceChangeNotifier';
+import type {
+  HandOver,
+  ServiceProvisioner,
+} from '../provisioner/ServiceProvisioner';
+import type { Caller } from '../router/requestContext';
+import { checkTenantSlug } from '../tenancy/tenantSlugs';
+
+/** Who asks, and the request they asked in (for the audit trail). */
+export type Asker = { req: Request; caller: Caller };
+
+/**
+ * The choreography of every change of a database, in one place: check what
+ * can be checked before anything is recorded (the tenant's slug, the claim's
+ * place in the GitOps repository), record the change, its audit event and the
+ * claim's hand-over in one transaction, then wait briefly for the hand-over
+ * and tell the browser and other plugins. Routes parse and authorize; this
+ * decides nothing about who may.
+ */
+export class DatabaseLifecycle {
+  constructor(
+    private readonly deps: {
+      db: Knex;
+      services: ServiceStore;
+      backups: BackupStore;
+      audit: AuditTrail;
+      provisioner: ServiceProvisioner;
+      notifier: ServiceChangeNotifier;
+    },
+  ) {}
+
+  /** Orders a new database; resolves to it as it is once handed over. */
+  async create(
+    { req, caller }: Asker,
+    input: {
+      tenant: string;
+      organization: string;
+      name: string;
+      spec: ServiceClaimSpec;
+    },
+  ): Promise<ServiceRecord> {
+    const { db, services, audit, provisioner } = this.deps;
+    let handOver: HandOver;
+    const recorded = await audit.record<ServiceRecord>(
+      req,
+      caller,
+      {
+        action: 'service.create',
+        tenant: input.tenant,
+        organization: input.organization,
+        resourceType: 'database',
+        resourceId: created => created.id,
+        details: created => ({
+          name: created.name,
+          engine: input.spec.engine,
+          plan: input.spec.plan,
+          region: input.spec.region,
+        }),
+      },
+      async recordAudit => {
+        // Whose name the claim's place is, before its file is read.
+        await checkTenantSlug(db, input.tenant);
+        await provisioner.checkOwnership(input);
+        return services.createService(
+          { ...input, createdBy: caller.actor },
+          async (tx, inserted) => {
+            await recordAudit(tx, inserted);
+            handOver = await provisioner.apply(inserted, tx);
+          },
+        );
+      },
+    );
+    return this.announce(recorded, handOver, 'created');
+  }
+
+  /** Replaces a database's spec at its generation (a config change or a scale). */
+  async change(
+    { req, caller }: Asker,
+    record: ServiceRecord,
+    input: { action: string; spec: ServiceClaimSpec; summary: string },
+  ): Promise<ServiceRecord> {
+    const { services, audit, provisioner } = this.deps;
+    let handOver: HandOver;
+    const recorded = await audit.record<ServiceRecord>(
+      req,
+      caller,
+      {
+        action: input.action,
+        tenant: record.tenant,
+        organization: record.organization,
+        resourceType: 'database',
+        resourceId: record.id,
+        details: next => ({
+          change: input.summary,
+          generation: next.generation,
+        }),
+      },
+      async recordAudit => {
+        await provisioner.checkOwnership(record);
+        return services.updateSpec(
+          { id: record.id, generation: record.generation, spec: input.spec },
+          async (tx, changed) => {
+            await recordAudit(tx, changed);
+            handOver = await provisioner.apply(changed, tx);
+          },
+        );
+      },
+    );
+    return this.announce(recorded, handOver, 'updated');
+  }
+
+  /**
+   * Decommissions a database: Deleting, its final backup requested when its
+   * backups are on (the operator's finalizer takes it before the engine's
+   * resources go), its claim removed from the repository.
+   */
+  async delete(
+    { req, caller }: Asker,
+    record: ServiceRecord,
+  ): Promise<{ record: ServiceRecord; finalBackup: boolean }> {
+    const { services, backups, audit, provisioner } = this.deps;
+    const finalBackup = record.spec.backup.enabled;
+    let handOver: HandOver;
+    const marked = await audit.record<ServiceRecord>(
+      req,
+      caller,
+      {
+        action: 'service.delete',
+        tenant: record.tenant,
+        organization: record.organization,
+        resourceType: 'database',
+        resourceId: record.id,
+        details: () => ({ name: record.name, finalBackup }),
+      },
+      async recordAudit => {
+        await provisioner.checkOwnership(record);
+        return services.markDeleting(record.id, async (tx, going) => {
+          await recordAudit(tx, going);
+          if (finalBackup) {
+            const backup = await backups.createBackup(
+              {
+                serviceId: record.id,
+                tenant: record.tenant,
+                type: 'final',
+                description: 'Final backup before deletion',
+                createdBy: caller.actor,
+              },
+              undefined,
+              tx,
+            );
+            await provisioner.requestBackup(going, backup, tx);
+          }
+          handOver = await provisioner.remove(going, tx);
+        });
+      },
+    );
+    return {
+      record: await this.announce(marked, handOver, 'deleted'),
+      finalBackup,
+    };
+  }
+
+  /** A backup taken now, counted against the tenant's backup quota. */
+  async requestBackup(
+    { req, caller }: Asker,
+    record: ServiceRecord,
+    input: { type: Backup['type']; description?: string },
+  ): Promise<Backup> {
+    const { backups, audit, provisioner } = this.deps;
+    let handOver: HandOver;
+    const backup = await audit.record<Backup>(
+      req,
+      caller,
+      {
+        action: 'backup.create',
+        tenant: record.tenant,
+        organization: record.organization,
+        resourceType: 'backup',
+        resourceId: created => created.id,
+        details: () => ({ serviceId: record.id, type: input.type }),
+      },
+      recordAudit =>
+        backups.createBackup(
+          {
+            serviceId: record.id,
+            tenant: record.tenant,
+            type: input.type,
+            description: input.description,
+            createdBy: caller.actor,
+          },
+          async (tx, created) => {
+            await recordAudit(tx, created);
+            handOver = await provisioner.requestBackup(record, created, tx);
+          },
+        ),
+    );
+    await provisioner.handedOver(handOver);
+    return backup;
+  }
+
+  /** A restore of a completed backup (at a point in time, when given). */
+  async requestRestore(
+    { req, caller }: Asker,
+    record: ServiceRecord,
+    input: { backup: Backup; pointInTime?: string },
+  ): Promise<Restore> {
+    const { backups, audit, provisioner } = this.deps;
+    let handOver: HandOver;
+    const restore = await audit.record<Restore>(
+      req,
+      caller,
+      {
+        action: 'service.restore',
+        tenant: record.tenant,
+        organization: record.organization,
+        resourceType: 'database',
+        resourceId: record.id,
+        details: created => ({
+          restoreId: created.restoreId,
+          backupId: input.backup.id,
+          pointInTime: created.pointInTime ?? null,
+        }),
+      },
+      recordAudit =>
+        backups.createRestore(
+          {
+            serviceId: record.id,
+            backupId: input.backup.id,
+            pointInTime: input.pointInTime,
+            createdBy: caller.actor,
+          },
+          async (tx, created) => {
+            await recordAudit(tx, created);
+            handOver = await provisioner.requestRestore(record, created, tx);
+          },
+        ),
+    );
+    await provisioner.handedOver(handOver);
+    return restore;
+  }
+
+  /**
+   * After a change committed: waits a little for its claim to reach the
+   * GitOps repository, tells whoever listens, and resolves to the database
+   * as it is then.
+   */
+  private async announce(
+    record: ServiceRecord,
+    handOver: HandOver,
+    change: 'created' | 'updated' | 'deleted',
+  ): Promise<ServiceRecord> {
+    const { services, provisioner, notifier } = this.deps;
+    let current = record;
+    if (handOver) {
+      await provisioner.handedOver(handOver);
+      current = (await services.getService(record.id)) ?? record;
+    }
+    await notifier.notify(current, change);
+    return current;
+  }
+}
