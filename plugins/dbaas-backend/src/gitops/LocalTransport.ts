@@ -1,16 +1,19 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import git from 'isomorphic-git';
 import { isNotFound } from './isNotFound';
-import { copyObjects } from './looseObjects';
-import { sleep } from '@internal/backstage-plugin-dbaas-node';
 import type { Transport } from './Transport';
 
-const LOCK_TIMEOUT_MS = 5000;
+const run = promisify(execFile);
 
-function errorCode(error: unknown): string | undefined {
-  return (error as NodeJS.ErrnoException)?.code;
-}
+/** A push that takes longer than this on one machine is stuck, not slow. */
+const PUSH_TIMEOUT_MS = 30_000;
+
+/** What git says when the branch was not where the push expected it. */
+const LOST_RACE =
+  /stale info|\[rejected\]|non-fast-forward|fetch first|cannot lock ref|failed to (update|lock)|incorrect old value/i;
 
 async function resolveBranch(
   gitdir: string,
@@ -27,18 +30,20 @@ async function resolveBranch(
 /**
  * A bare repository on this machine. Its objects are read where they are, so a
  * fetch is reading the ref, however far behind this replica is; the clone only
- * holds what a commit adds until the push copies it over.
+ * holds what a commit adds, and borrows the rest through git's alternates.
  *
- * Updating a branch follows git's own protocol: take `{ref}.lock`
- * exclusively, check the branch still is where this commit started, write the
- * lock and rename it over the ref. Git and every replica of the portal take the
- * same lock, so none of them can overwrite another's commit.
+ * Branches are moved by git itself (`git push --force-with-lease`): git copies
+ * the commit's objects and updates the ref under its own lock only if the
+ * branch is still where this commit started, so neither another replica nor a
+ * person running git can lose a commit to this one.
  */
 export class LocalTransport implements Transport {
   constructor(
     private readonly bare: string,
     private readonly gitdir: string,
-    private readonly cache: object,
+    // The isomorphic-git cache the clone's readers share; the transport reads
+    // only refs, which it never caches.
+    _cache: object,
   ) {}
 
   get objects() {
@@ -50,102 +55,65 @@ export class LocalTransport implements Transport {
   }
 
   async push(branch: string, to: string, from: string | undefined) {
-    // Lost already: spare the repository the objects of a commit that cannot land.
+    // Lost already: spare git the work of a commit that cannot land.
     if ((await resolveBranch(this.bare, branch)) !== from) return false;
-    await copyObjects(this.gitdir, this.bare, to, this.cache);
-    return this.underLock(branch, from, async (handle, ref, lock) => {
-      await handle.writeFile(`${to}\n`);
-      await handle.sync();
-      await handle.close();
-      await fs.promises.rename(lock, ref);
-    });
+    return this.update(`${to}:refs/heads/${branch}`, branch, from);
   }
 
   async delete(branch: string, at: string) {
-    // Gone or moved already: taking the lock would only make its folders again.
+    // Gone or moved already.
     if ((await resolveBranch(this.bare, branch)) !== at) return false;
-    return this.underLock(branch, at, async (handle, ref, lock) => {
-      const packed = await fs.promises
-        .readFile(path.join(this.bare, 'packed-refs'), 'utf8')
-        .catch(() => '');
-      if (packed.includes(` refs/heads/${branch}\n`)) {
-        // Packed by a `git gc`: rewriting packed-refs is git's job.
-        throw new Error(
-          `Branch ${branch} of ${this.bare} is packed; delete it with git`,
-        );
-      }
-      await handle.close();
-      await fs.promises.rm(ref);
-      await fs.promises.rm(lock, { force: true });
-      // As git does: the folders of a branch name go with the last branch in them.
-      const heads = path.join(this.bare, 'refs', 'heads');
-      for (
-        let dir = path.dirname(ref);
-        dir.startsWith(`${heads}${path.sep}`);
-        dir = path.dirname(dir)
-      ) {
-        const removed = await fs.promises.rmdir(dir).then(
-          () => true,
-          () => false,
-        );
-        if (!removed) break;
-      }
-    });
+    return this.update(`:refs/heads/${branch}`, branch, at);
+  }
+
+  /** Pushes `refspec` if the branch is at `expected` (absent when undefined). */
+  private async update(
+    refspec: string,
+    branch: string,
+    expected: string | undefined,
+  ): Promise<boolean> {
+    await this.borrowObjects();
+    try {
+      await run(
+        'git',
+        [
+          `--git-dir=${this.gitdir}`,
+          'push',
+          '--quiet',
+          '--no-verify',
+          // An empty expectation: the branch must not exist yet.
+          `--force-with-lease=refs/heads/${branch}:${expected ?? ''}`,
+          this.bare,
+          refspec,
+        ],
+        {
+          timeout: PUSH_TIMEOUT_MS,
+          env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
+        },
+      );
+      return true;
+    } catch (error) {
+      const { stderr, stdout } = error as { stderr?: string; stdout?: string };
+      if (LOST_RACE.test(`${stderr ?? ''}\n${stdout ?? ''}`)) return false;
+      throw new Error(
+        `git push to ${this.bare} failed: ${(stderr ?? '').trim() || error}`,
+      );
+    }
   }
 
   /**
-   * Runs `update` holding the branch's lock, if the branch is at `expected`;
-   * `update` renames or removes the lock itself once the ref is written.
+   * The clone's commits have the repository's objects as parents: git must
+   * see those to push, so the clone names the repository's object store as
+   * an alternate (objects/info/alternates), as `git clone --shared` does.
    */
-  private async underLock(
-    branch: string,
-    expected: string | undefined,
-    update: (
-      handle: fs.promises.FileHandle,
-      ref: string,
-      lock: string,
-    ) => Promise<void>,
-  ): Promise<boolean> {
-    const ref = path.join(this.bare, 'refs', 'heads', ...branch.split('/'));
-    const lock = `${ref}.lock`;
-    const handle = await this.acquire(lock);
-    let done = false;
-    try {
-      if ((await resolveBranch(this.bare, branch)) !== expected) return false;
-      await update(handle, ref, lock);
-      done = true;
-      return true;
-    } finally {
-      if (!done) {
-        await handle.close().catch(() => undefined);
-        // Only ours to remove until the update is done; afterwards it may be another writer's.
-        await fs.promises.rm(lock, { force: true });
-      }
-    }
-  }
-
-  private async acquire(lock: string): Promise<fs.promises.FileHandle> {
-    const start = Date.now();
-    for (;;) {
-      try {
-        return await fs.promises.open(lock, 'wx');
-      } catch (error) {
-        const code = errorCode(error);
-        if (code !== 'EEXIST' && code !== 'ENOENT') throw error;
-        if (Date.now() - start > LOCK_TIMEOUT_MS) {
-          throw new Error(
-            `${lock} has been held for over ${LOCK_TIMEOUT_MS} ms; if no git process or portal replica is writing, a crashed writer left it and it can be removed`,
-          );
-        }
-        if (code === 'ENOENT') {
-          // The branch's folder is new, or another writer just removed it
-          // with the last branch in it.
-          await fs.promises.mkdir(path.dirname(lock), { recursive: true });
-          continue;
-        }
-        // Writers hold it for a rename's time; a short wait is enough.
-        await sleep(2 + Math.random() * 10);
-      }
-    }
+  private async borrowObjects(): Promise<void> {
+    // Written at every push: it is one line, and the clone may have been
+    // made anew since the last (see GitOpsRepository's openClone).
+    const info = path.join(this.gitdir, 'objects', 'info');
+    await fs.promises.mkdir(info, { recursive: true });
+    await fs.promises.writeFile(
+      path.join(info, 'alternates'),
+      `${path.resolve(this.bare, 'objects')}\n`,
+    );
   }
 }
