@@ -30,6 +30,8 @@ export interface BackupStore {
   ): Promise<void>;
   /** How many backups count against the tenant's quota (requested ones that did not fail). */
   countBackups(tenant: string): Promise<number>;
+  /** countBackups of each tenant, in their order, in one statement. */
+  countBackupsOf(tenants: string[]): Promise<number[]>;
   createRestore(
     input: {
       serviceId: string;
