@@ -1,0 +1,154 @@
+import type {
+  PermissionsRegistryService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  dbaasOrganizationReadPermission,
+  dbaasServiceReadPermission,
+  dbaasServiceUpdatePermission,
+} from '@internal/backstage-plugin-dbaas-common';
+import type { GrantStore } from '../database/GrantStore';
+import {
+  createDbaasOrganizationConditionalDecision,
+  dbaasOrganizationConditions,
+} from './conditions';
+import { DbaasAccess } from './DbaasAccess';
+import { organizationHasRole } from './rules';
+
+const place = {
+  organization: 'group:default/acme',
+  tenants: ['group:default/payments'],
+};
+
+function setup(results: AuthorizeResult[] = []) {
+  let now = 0;
+  const authorizeConditional = jest.fn(async () => [
+    { result: results.shift() ?? AuthorizeResult.ALLOW },
+  ]);
+  const permissions = {
+    authorize: jest.fn(),
+    authorizeConditional,
+  } as unknown as PermissionsService;
+  const access = new DbaasAccess(
+    permissions,
+    mockServices.permissionsRegistry.mock(),
+    {} as GrantStore,
+    { decisionMaxAgeMs: 1000, now: () => now },
+  );
+  return {
+    access,
+    authorizeConditional,
+    setNow: (value: number) => {
+      now = value;
+    },
+  };
+}
+
+describe('DbaasAccess', () => {
+  const ada = mockCredentials.user('user:default/ada');
+  const kwame = mockCredentials.user('user:default/kwame');
+
+  it('asks the permission framework once per user and permission while the decision is fresh', async () => {
+    const { access, authorizeConditional, setNow } = setup([
+      AuthorizeResult.ALLOW,
+      AuthorizeResult.DENY,
+      AuthorizeResult.DENY,
+    ]);
+    await Promise.all([
+      access.serviceFilter(dbaasServiceReadPermission, ada),
+      access.serviceFilter(dbaasServiceReadPermission, ada),
+    ]);
+    expect(
+      await access.canOnService(dbaasServiceReadPermission, ada, place),
+    ).toBe(true);
+    expect(authorizeConditional).toHaveBeenCalledTimes(1);
+
+    // Another user, another permission: asked for on their own.
+    expect(
+      await access.canOnService(dbaasServiceReadPermission, kwame, place),
+    ).toBe(false);
+    expect(
+      await access.canOnService(dbaasServiceUpdatePermission, ada, place),
+    ).toBe(false);
+    expect(authorizeConditional).toHaveBeenCalledTimes(3);
+
+    setNow(1001);
+    await access.serviceFilter(dbaasServiceReadPermission, ada);
+    expect(authorizeConditional).toHaveBeenCalledTimes(4);
+  });
+
+  it('asks again after a failed ask, and every time for plugins', async () => {
+    const { access, authorizeConditional } = setup();
+    authorizeConditional.mockRejectedValueOnce(
+      new Error('permission backend down'),
+    );
+    await expect(
+      access.serviceFilter(dbaasServiceReadPermission, ada),
+    ).rejects.toThrow('permission backend down');
+    await access.serviceFilter(dbaasServiceReadPermission, ada);
+    expect(authorizeConditional).toHaveBeenCalledTimes(2);
+
+    const plugin = mockCredentials.service('plugin:catalog');
+    await access.serviceFilter(dbaasServiceReadPermission, plugin);
+    await access.serviceFilter(dbaasServiceReadPermission, plugin);
+    expect(authorizeConditional).toHaveBeenCalledTimes(4);
+  });
+
+  it('decides on many organizations with one question and one read of the grants', async () => {
+    const authorizeConditional = jest.fn(async () => [
+      createDbaasOrganizationConditionalDecision(
+        dbaasOrganizationReadPermission,
+        dbaasOrganizationConditions.hasRole({
+          principals: ['user:default/ada', 'group:default/payments'],
+          roles: ['org-member', 'service-admin'],
+        }),
+      ),
+    ]);
+    const grantsOn = jest.fn(async () => [
+      {
+        scope: 'group:default/globex',
+        principal: 'user:default/ada',
+        role: 'org-member' as const,
+      },
+    ]);
+    // The organizations' rule set, with the one rule the policy uses.
+    const ruleset = { getRuleByName: () => organizationHasRole };
+    const registry = mockServices.permissionsRegistry.mock({
+      getPermissionRuleset: (() =>
+        ruleset) as unknown as PermissionsRegistryService['getPermissionRuleset'],
+    });
+    const access = new DbaasAccess(
+      { authorize: jest.fn(), authorizeConditional } as PermissionsService,
+      registry,
+      { grantsOn } as unknown as GrantStore,
+    );
+    expect(
+      await access.canOnOrganizations(dbaasOrganizationReadPermission, ada, [
+        // A member of one of its tenants' teams.
+        { organization: 'group:default/acme', tenants: ['group:default/payments'] },
+        // Granted a role there.
+        { organization: 'group:default/globex', tenants: ['group:default/ledger'] },
+        { organization: 'group:default/initech', tenants: ['group:default/tps'] },
+      ]),
+    ).toEqual([true, true, false]);
+    expect(authorizeConditional).toHaveBeenCalledTimes(1);
+    expect(grantsOn).toHaveBeenCalledTimes(1);
+  });
+
+  it('asks every time with a decisionMaxAgeMs of 0', async () => {
+    const authorizeConditional = jest.fn(async () => [
+      { result: AuthorizeResult.ALLOW },
+    ]);
+    const access = new DbaasAccess(
+      { authorize: jest.fn(), authorizeConditional } as PermissionsService,
+      mockServices.permissionsRegistry.mock(),
+      {} as GrantStore,
+      { decisionMaxAgeMs: 0 },
+    );
+    await access.serviceFilter(dbaasServiceReadPermission, ada);
+    await access.serviceFilter(dbaasServiceReadPermission, ada);
+    expect(authorizeConditional).toHaveBeenCalledTimes(2);
+  });
+});
