@@ -6,9 +6,8 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import permissionBackend from '@backstage/plugin-permission-backend';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import dbaasPlugin, {
-  dbaasPermissionPolicyModule,
+  permissionModuleDbaasPolicy,
 } from '@internal/backstage-plugin-dbaas-backend';
 import {
   membershipUserInfoFactory,
@@ -16,6 +15,7 @@ import {
 } from '@internal/test-services';
 import type { Knex } from 'knex';
 import type { Server } from 'node:http';
+import { benchCatalogFactory } from './benchCatalog';
 import {
   benchGroups,
   membershipsOf,
@@ -33,17 +33,19 @@ export async function startBenchBackend(options: {
   knex: Knex;
   shape: BenchShape;
   requestsPerMinute: number;
+  /** A local GitOps repository to commit claims to; none when absent. */
+  gitopsPath?: string;
 }): Promise<{ server: Server; stop: () => Promise<void> }> {
   const backend = await startTestBackend({
     features: [
       dbaasPlugin,
       permissionBackend,
-      dbaasPermissionPolicyModule,
+      permissionModuleDbaasPolicy,
       permissionsServiceFactory,
       membershipUserInfoFactory(membershipsOf),
       onBehalfOfAuthServiceFactory,
       httpAuthServiceFactory,
-      catalogServiceMock.factory({ entities: benchGroups(options.shape) }),
+      benchCatalogFactory(benchGroups(options.shape)),
       mockServices.rootLogger.factory({
         level: (process.env.BENCH_LOG as 'error' | undefined) ?? 'none',
       }),
@@ -54,6 +56,9 @@ export async function startBenchBackend(options: {
           dbaas: {
             permissions: { platformAdmins: [PLATFORM] },
             rateLimit: { requestsPerMinute: options.requestsPerMinute },
+            ...(options.gitopsPath
+              ? { gitops: { localPath: options.gitopsPath } }
+              : {}),
           },
         },
       }),

@@ -4,9 +4,11 @@
  * target and the shape in BENCH_SERVER_OPTIONS; talks to it over IPC.
  */
 import knexFactory, { type Knex } from 'knex';
+import { writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { startBenchBackend } from './benchBackend';
+import { cpuProfiler, summariseProfile } from './cpuProfile';
 import { knexConfigOf, type BenchDatabaseTarget } from './benchDatabases';
 import type { BenchShape } from './benchFixtures';
 import type {
@@ -97,17 +99,24 @@ async function explain(
 }
 
 async function main() {
-  const { target, shape, requestsPerMinute } = JSON.parse(
+  const { target, shape, requestsPerMinute, gitopsPath } = JSON.parse(
     process.env.BENCH_SERVER_OPTIONS!,
   ) as {
     target: BenchDatabaseTarget;
     shape: BenchShape;
     requestsPerMinute: number;
+    gitopsPath?: string;
   };
   const knex = knexFactory(knexConfigOf(target));
   const statements = trackStatements(knex);
-  const backend = await startBenchBackend({ knex, shape, requestsPerMinute });
+  const backend = await startBenchBackend({
+    knex,
+    shape,
+    requestsPerMinute,
+    gitopsPath,
+  });
 
+  const profiler = cpuProfiler();
   let cpu = process.cpuUsage();
   let elu = performance.eventLoopUtilization();
   const send = (reply: ServerReply) => process.send!(reply);
@@ -140,6 +149,16 @@ async function main() {
           }
         }
         send({ type: 'plans', plans });
+        break;
+      }
+      case 'profile-start':
+        await profiler.start();
+        send({ type: 'profiling' });
+        break;
+      case 'profile-stop': {
+        const profile = await profiler.stop();
+        await writeFile(request.file, JSON.stringify(profile));
+        send({ type: 'profile', summary: summariseProfile(profile) });
         break;
       }
       case 'stop':

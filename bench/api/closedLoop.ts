@@ -18,6 +18,8 @@ export type LoadResult = {
   errors: number;
   /** The first failed request's status and body, to say why. */
   firstError?: string;
+  /** How many successful answers `counts` counted, when given. */
+  counted: number;
 };
 
 /** The latency below which the given share (0..1) of requests stayed, nearest rank. */
@@ -84,6 +86,8 @@ export async function runClosedLoop(options: {
   next: (n: number) => LoadRequest;
   /** The status a successful answer has. */
   expectStatus: number;
+  /** Whether to count a successful answer's body in `counted`. */
+  counts?: (body: string) => boolean;
 }): Promise<LoadResult> {
   const agent = new Agent({
     keepAlive: true,
@@ -91,6 +95,7 @@ export async function runClosedLoop(options: {
   });
   const latencies: number[] = [];
   let errors = 0;
+  let counted = 0;
   let firstError: string | undefined;
   let counter = 0;
   const start = performance.now();
@@ -109,6 +114,8 @@ export async function runClosedLoop(options: {
             0,
             300,
           )}`;
+        } else if (options.counts?.(body)) {
+          counted += 1;
         }
       } catch (error) {
         latencies.push(performance.now() - sent);
@@ -126,6 +133,7 @@ export async function runClosedLoop(options: {
     seconds,
     latencies: latencies.sort((a, b) => a - b),
     errors,
+    counted,
     ...(firstError ? { firstError } : {}),
   };
 }

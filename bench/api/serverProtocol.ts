@@ -1,3 +1,5 @@
+import type { ProfileSummary } from './cpuProfile';
+
 /** Time spent in one SQL statement text while a step ran. */
 export type StatementTime = { sql: string; calls: number; ms: number };
 
@@ -6,6 +8,9 @@ export type ServerRequest =
   | { type: 'usage' }
   | { type: 'capture' }
   | { type: 'explain' }
+  | { type: 'profile-start' }
+  /** Ends the CPU profile, writes it to the file and summarises it. */
+  | { type: 'profile-stop'; file: string }
   | { type: 'stop' };
 
 /** What the server process answers. */
@@ -19,4 +24,6 @@ export type ServerReply =
       statements: StatementTime[];
     }
   | { type: 'capturing' }
+  | { type: 'profiling' }
+  | { type: 'profile'; summary: ProfileSummary }
   | { type: 'plans'; plans: { sql: string; plan: string }[] };
