@@ -127,10 +127,19 @@ describe('DbaasAccess', () => {
     expect(
       await access.canOnOrganizations(dbaasOrganizationReadPermission, ada, [
         // A member of one of its tenants' teams.
-        { organization: 'group:default/acme', tenants: ['group:default/payments'] },
+        {
+          organization: 'group:default/acme',
+          tenants: ['group:default/payments'],
+        },
         // Granted a role there.
-        { organization: 'group:default/globex', tenants: ['group:default/ledger'] },
-        { organization: 'group:default/initech', tenants: ['group:default/tps'] },
+        {
+          organization: 'group:default/globex',
+          tenants: ['group:default/ledger'],
+        },
+        {
+          organization: 'group:default/initech',
+          tenants: ['group:default/tps'],
+        },
       ]),
     ).toEqual([true, true, false]);
     expect(authorizeConditional).toHaveBeenCalledTimes(1);
