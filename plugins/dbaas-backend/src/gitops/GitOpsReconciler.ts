@@ -18,7 +18,10 @@ const PAGE = 1000;
  * repairs the repository where they differ: a live database whose claim is
  * missing or differs from its row is written again, and a claim of a database
  * that is gone or being deleted is removed. The database is the record of
- * what tenants asked for; the repository is what the clusters get.
+ * what tenants asked for; the repository is what the clusters get. A claim
+ * of a database the portal has no record of at all is reported, not removed:
+ * the portal's database may be the older side (restored from a backup), and
+ * a removal decommissions a database.
  *
  * Repairs go through the GitOps outbox like any change, so the publisher
  * writes them in order with the database's own changes; a database with a
@@ -44,6 +47,7 @@ export class GitOpsReconciler {
     const waiting = await outbox.pendingServiceIds();
     const compared = new Set<string>();
     const repairs: ClaimChange[] = [];
+    const unknown: string[] = [];
 
     let after: string | undefined;
     for (;;) {
@@ -100,8 +104,16 @@ export class GitOpsReconciler {
       // Not the portal's claim, or one whose change is on its way.
       if (id === undefined || waiting.has(id)) continue;
       const state = await services.getClaimState(id);
+      if (!state) {
+        // A claim of a database the portal never recorded: the portal's
+        // database may be older than the repository (restored from a
+        // backup), and removing the claim would decommission a database
+        // someone uses. People decide.
+        unknown.push(`${path} (database ${id})`);
+        continue;
+      }
       if (
-        state?.live &&
+        state.live &&
         state.record.status !== 'Deleting' &&
         claimFilePath(state.record.tenant, state.record.name) === path
       ) {
@@ -111,15 +123,22 @@ export class GitOpsReconciler {
         serviceId: id,
         path,
         kind: 'remove',
-        generation: state?.record.generation ?? 0,
-        message: `Remove the claim of a database the portal does not have\n\n${path} holds the claim of database ${id}, which ${
-          state ? 'is gone' : 'the portal never recorded'
+        generation: state.record.generation,
+        message: `Remove the claim of database ${id}\n\n${path} holds the claim of a database that is ${
+          state.live ? 'elsewhere or being deleted' : 'gone'
         }.\n\nService-Id: ${id}`,
         topic: `dbaas/repair/${id}`,
         purpose: 'repair',
       });
     }
 
+    if (unknown.length > 0) {
+      logger.warn(
+        `The GitOps repository holds claims of databases the portal has no record of; they are left as they are, remove or keep them by hand: ${unknown.join(
+          ', ',
+        )}`,
+      );
+    }
     if (repairs.length > 0) {
       await outbox.addAll(repairs);
       logger.warn(
