@@ -42,7 +42,9 @@ export class GitOpsProvisioner implements ServiceProvisioner {
     name: string;
   }): Promise<void> {
     const path = claimFilePath(claim.tenant, claim.name);
-    const content = await this.repository.readFile(path);
+    // A repository that cannot be read now does not stop the change: it is
+    // recorded and waits, and the publisher checks again when it writes.
+    const content = await this.repository.readFile(path).catch(() => undefined);
     if (content !== undefined && claimServiceId(content) !== claim.id) {
       throw new ClaimOwnershipError(path);
     }

@@ -310,6 +310,53 @@ describeWithGit('provisionerFromConfig', () => {
     );
   });
 
+  it('records a change while the git host does not answer, and keeps it waiting', async () => {
+    const knex = await databases.init('SQLITE_3');
+    const database = mockServices.database({ knex });
+    const store = await DatabaseServiceStore.create({ database });
+    const outbox = await GitOpsOutboxStore.create({ database });
+    const { provisioner } = await provisionerFromConfig({
+      // Nothing listens on port 9 of this machine.
+      config: mockServices.rootConfig({
+        data: {
+          dbaas: {
+            gitops: { remote: { url: 'http://127.0.0.1:9/acme/gitops.git' } },
+          },
+        },
+      }),
+      logger: mockServices.logger.mock(),
+      timeline: await TimelineStore.create({ database }),
+      services: store,
+      outbox,
+    });
+
+    await provisioner.checkOwnership({ tenant: TENANT, name: 'orders' });
+    let handOver: HandOver;
+    const { id } = await store.createService(
+      {
+        tenant: TENANT,
+        organization: 'group:default/acme',
+        name: 'orders',
+        spec,
+        createdBy: 'user:default/ada',
+      },
+      async (tx, record) => {
+        handOver = await provisioner.apply(record, tx);
+      },
+    );
+    await provisioner.handedOver(handOver);
+
+    expect((await store.getService(id))?.gitops).toBeUndefined();
+    expect(await knex('gitops_outbox').select('path', 'last_error')).toEqual([
+      {
+        path: 'tenants/payments/orders.yaml',
+        last_error: expect.stringMatching(
+          /^The GitOps repository did not take the claim: /,
+        ),
+      },
+    ]);
+  });
+
   it('refuses pull request mode where no integration can open requests', async () => {
     const knex = await databases.init('SQLITE_3');
     const timeline = await TimelineStore.create({
