@@ -1,7 +1,7 @@
 import type { RootConfigService } from '@backstage/backend-plugin-api';
 import { ServiceUnavailableError, isError } from '@backstage/errors';
 import type { ServiceMetrics } from '@internal/backstage-plugin-dbaas-common';
-import { invalidInput } from '../router/parse';
+import { invalidInput } from '../errors/invalidInput';
 import { metricQueries, type MetricName } from './metricQueries';
 import type {
   MeteredService,

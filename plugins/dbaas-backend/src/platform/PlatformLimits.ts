@@ -7,7 +7,7 @@ import {
   type TenantQuota,
 } from '@internal/backstage-plugin-dbaas-common';
 import { DEFAULT_TENANT_QUOTA } from '../database/quotas';
-import { invalidInput, type FieldIssue } from '../router/parse';
+import { invalidInput, type FieldIssue } from '../errors/invalidInput';
 import { coversRange, parseCidr, type CidrRange } from './cidr';
 
 /** Ranges no database may be opened to unless the platform says otherwise. */

@@ -7,7 +7,7 @@ import {
   type ServiceClaimSpec,
   type ServiceConfig,
 } from '@internal/backstage-plugin-dbaas-common';
-import { invalidInput } from './parse';
+import { invalidInput } from '../errors/invalidInput';
 
 /** The spec, or an InputError naming each request field a rule is broken through. */
 function specOrThrow(result: ClaimSpecResult): ServiceClaimSpec {

@@ -14,7 +14,8 @@ import type {
 import type { MetricsService } from '@backstage/backend-plugin-api/alpha';
 import { SkuCatalogStore } from '../database/SkuCatalogStore';
 import { errorHandler } from './errorHandler';
-import { invalidInput, parseInput } from './parse';
+import { invalidInput } from '../errors/invalidInput';
+import { parseInput } from './parse';
 import { callerOf } from './requestContext';
 import { addAuditRoutes } from './routes/auditRoutes';
 import { addBackupRoutes } from './routes/backupRoutes';

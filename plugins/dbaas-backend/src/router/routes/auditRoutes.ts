@@ -5,7 +5,8 @@ import {
 } from '@internal/backstage-plugin-dbaas-common';
 import type { Router } from 'express';
 import { listAuditEvents } from '../../audit/auditOutbox';
-import { invalidInput, parseInput } from '../parse';
+import { invalidInput } from '../../errors/invalidInput';
+import { parseInput } from '../parse';
 import { callerFrom, type RouteContext } from './RouteContext';
 
 /** `/v1/audit-logs`: a tenant's audit events, newest first. */

@@ -7,7 +7,8 @@ import {
 } from '@internal/backstage-plugin-dbaas-common';
 import type { Router } from 'express';
 import type { ServiceRecord } from '../../database/ServiceStore';
-import { invalidInput, parseInput } from '../parse';
+import { invalidInput } from '../../errors/invalidInput';
+import { parseInput } from '../parse';
 import { loadService } from './loadService';
 import { callerFrom, type RouteContext } from './RouteContext';
 

@@ -15,7 +15,8 @@ import {
 } from '@internal/backstage-plugin-dbaas-common';
 import type { ResourcePermission } from '@backstage/plugin-permission-common';
 import type { Request, Response, Router } from 'express';
-import { invalidInput, parseInput, parseOrganizationRef } from '../parse';
+import { invalidInput } from '../../errors/invalidInput';
+import { parseInput, parseOrganizationRef } from '../parse';
 import { callerFrom, type RouteContext } from './RouteContext';
 
 /** `/v1/organizations`: organizations, their members' roles and their tenants' quotas. */

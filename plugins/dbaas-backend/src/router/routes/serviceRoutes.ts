@@ -17,7 +17,8 @@ import {
 import type { Request, Response, Router } from 'express';
 import type { ServiceRecord } from '../../database/ServiceStore';
 import { describeChange, specForCreate, specForUpdate } from '../claimSpecs';
-import { invalidInput, parseInput } from '../parse';
+import { invalidInput } from '../../errors/invalidInput';
+import { parseInput } from '../parse';
 import { apiStatus, toDetails, toSummary } from '../serviceViews';
 import { loadService } from './loadService';
 import { callerFrom, type RouteContext } from './RouteContext';
