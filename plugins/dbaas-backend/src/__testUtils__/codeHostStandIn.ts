@@ -132,11 +132,7 @@ export class CodeHostStandIn {
               githubOne[2],
             )}`,
             Number(githubOne[4]),
-            githubOne[3] === 'issues' && githubOne[5] !== undefined
-              ? 'comment'
-              : githubOne[3] === 'pulls' && githubOne[5] === undefined
-              ? 'request'
-              : 'none',
+            githubWhat(githubOne[3], githubOne[5]),
             body,
           ),
         );
@@ -316,14 +312,10 @@ export class CodeHostStandIn {
     }
     if (this.failure) return this.failure;
     const fields = (body ?? {}) as Record<string, unknown>;
-    const state =
-      api === 'github'
-        ? pull.state === 'merged'
-          ? 'closed'
-          : pull.state
-        : pull.state === 'open'
-        ? 'opened'
-        : pull.state;
+    // GitHub says closed for a merged request; GitLab names all three.
+    let state: string = pull.state;
+    if (api === 'github' && pull.state === 'merged') state = 'closed';
+    if (api === 'gitlab' && pull.state === 'open') state = 'opened';
     if (what === 'comment') {
       if (req.method !== 'POST' || typeof fields.body !== 'string') {
         return { status: 422, body: { message: 'Validation Failed' } };
@@ -435,6 +427,16 @@ export class CodeHostStandIn {
       },
     };
   }
+}
+
+/** What a GitHub path below a request is about: the request, its comments, or neither. */
+function githubWhat(
+  collection: string,
+  comments: string | undefined,
+): 'request' | 'comment' | 'none' {
+  if (collection === 'issues' && comments !== undefined) return 'comment';
+  if (collection === 'pulls' && comments === undefined) return 'request';
+  return 'none';
 }
 
 async function branchAt(
