@@ -3,7 +3,27 @@ import {
   type KubeConfig,
   type V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
+import { createHash } from 'node:crypto';
 import { loadCrds, type CrdFile } from './crdFiles';
+
+/** Marks an installed CRD with the digest of the file it came from. */
+const DIGEST = 'test-services.dbaas.io/crd-digest';
+
+function digestOf(crd: V1CustomResourceDefinition): string {
+  return createHash('sha256').update(JSON.stringify(crd)).digest('hex');
+}
+
+function withDigest(
+  crd: V1CustomResourceDefinition,
+): V1CustomResourceDefinition {
+  return {
+    ...crd,
+    metadata: {
+      ...crd.metadata,
+      annotations: { ...crd.metadata?.annotations, [DIGEST]: digestOf(crd) },
+    },
+  };
+}
 
 /**
  * Creates the CRDs (by default: shared/crds and the project's own) and waits until
@@ -17,11 +37,12 @@ export async function installCrds(
 ): Promise<CrdFile[]> {
   const extensions = kc.makeApiClient(ApiextensionsV1Api);
   for (const { crd } of crds) {
+    const body = withDigest(crd);
     try {
-      await extensions.createCustomResourceDefinition({ body: crd });
+      await extensions.createCustomResourceDefinition({ body });
     } catch (error: any) {
       if (error.code !== 409) throw error;
-      await replaceCrd(extensions, crd);
+      await replaceCrd(extensions, body);
     }
   }
   for (const { crd } of crds) {
@@ -46,6 +67,12 @@ async function replaceCrd(
   const name = crd.metadata!.name!;
   for (let attempt = 0; ; attempt++) {
     const current = await extensions.readCustomResourceDefinition({ name });
+    if (
+      current.metadata?.annotations?.[DIGEST] ===
+      crd.metadata?.annotations?.[DIGEST]
+    ) {
+      return;
+    }
     try {
       await extensions.replaceCustomResourceDefinition({
         name,
