@@ -18,7 +18,7 @@ import { GitOpsOutboxStore } from '../database/GitOpsOutboxStore';
 import { TimelineStore } from '../database/TimelineStore';
 import { ensureLocalGitOpsRepository } from '../gitops/ensureLocalGitOpsRepository';
 import { provisionerFromConfig } from './provisionerFromConfig';
-import type { HandOver } from './ServiceProvisioner';
+import type { HandOver, ServiceProvisioner } from './ServiceProvisioner';
 
 jest.setTimeout(120_000);
 
@@ -28,6 +28,29 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 const TOKEN = 'ghp_integration-token';
 const TENANT = 'group:default/payments';
 const spec = specFromSku(skuCatalog, 'pg-shared', 'lagos');
+
+/** Creates a database the way the lifecycle does: recorded, handed over, then waited for. */
+async function createThrough(
+  store: DatabaseServiceStore,
+  provisioner: ServiceProvisioner,
+  name: string,
+) {
+  let handOver: HandOver;
+  const { id } = await store.createService(
+    {
+      tenant: TENANT,
+      organization: 'group:default/acme',
+      name,
+      spec,
+      createdBy: 'user:default/ada',
+    },
+    async (tx, record) => {
+      handOver = await provisioner.apply(record, tx);
+    },
+  );
+  await provisioner.handedOver(handOver);
+  return (await store.getService(id))!;
+}
 
 // git's smart-http server comes with git; without git there is no remote to push to.
 const describeWithGit = gitHttpBackend() ? describe : describe.skip;
@@ -101,23 +124,8 @@ describeWithGit('provisionerFromConfig', () => {
             database: mockServices.database({ knex }),
           }),
         });
-        const create = async (name: string) => {
-          let handOver: HandOver;
-          const created = await store.createService(
-            {
-              tenant: TENANT,
-              organization: 'group:default/acme',
-              name,
-              spec,
-              createdBy: 'user:default/ada',
-            },
-            async (tx, record) => {
-              handOver = await provisioner.apply(record, tx);
-            },
-          );
-          await provisioner.handedOver(handOver);
-          return (await store.getService(created.id))!;
-        };
+        const create = (name: string) =>
+          createThrough(store, provisioner, name);
         const update = async (serviceId: string, size: string) => {
           const current = (await store.getService(serviceId))!;
           let handOver: HandOver;
@@ -283,21 +291,7 @@ describeWithGit('provisionerFromConfig', () => {
       }),
     });
 
-    let handOver: HandOver;
-    const { id } = await store.createService(
-      {
-        tenant: TENANT,
-        organization: 'group:default/acme',
-        name: 'orders',
-        spec,
-        createdBy: 'user:default/ada',
-      },
-      async (tx, record) => {
-        handOver = await provisioner.apply(record, tx);
-      },
-    );
-    await provisioner.handedOver(handOver);
-    const created = (await store.getService(id))!;
+    const created = await createThrough(store, provisioner, 'orders');
 
     // Commit mode: on main directly, no request.
     expect(await git.resolveRef({ fs, gitdir, ref: 'main' })).toBe(
@@ -331,21 +325,7 @@ describeWithGit('provisionerFromConfig', () => {
     });
 
     await provisioner.checkOwnership({ tenant: TENANT, name: 'orders' });
-    let handOver: HandOver;
-    const { id } = await store.createService(
-      {
-        tenant: TENANT,
-        organization: 'group:default/acme',
-        name: 'orders',
-        spec,
-        createdBy: 'user:default/ada',
-      },
-      async (tx, record) => {
-        handOver = await provisioner.apply(record, tx);
-      },
-    );
-    await provisioner.handedOver(handOver);
-
+    const { id } = await createThrough(store, provisioner, 'orders');
     expect((await store.getService(id))?.gitops).toBeUndefined();
     expect(await knex('gitops_outbox').select('path', 'last_error')).toEqual([
       {
