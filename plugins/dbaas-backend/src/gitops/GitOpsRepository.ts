@@ -151,11 +151,7 @@ export class GitOpsRepository {
     } else if (path.isAbsolute(remote)) {
       this.remoteId = path.resolve(remote);
       repoURL = `file://${this.remoteId}`;
-      this.transport = new LocalTransport(
-        this.remoteId,
-        this.gitdir,
-        this.cache,
-      );
+      this.transport = new LocalTransport(this.remoteId, this.gitdir);
     } else {
       throw new Error(
         `The GitOps remote must be an absolute path or an http(s) URL, not ${remote}`,

@@ -38,13 +38,7 @@ async function resolveBranch(
  * person running git can lose a commit to this one.
  */
 export class LocalTransport implements Transport {
-  constructor(
-    private readonly bare: string,
-    private readonly gitdir: string,
-    // The isomorphic-git cache the clone's readers share; the transport reads
-    // only refs, which it never caches.
-    _cache: object,
-  ) {}
+  constructor(private readonly bare: string, private readonly gitdir: string) {}
 
   get objects() {
     return this.bare;
