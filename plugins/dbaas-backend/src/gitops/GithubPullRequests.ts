@@ -62,6 +62,8 @@ export class GithubPullRequests implements PullRequestOpener {
     method: string,
     path: string,
     body?: object,
+    /** The request, as an error names it. */
+    what = `${method} ${path}`,
   ): Promise<Response> {
     const headers = await this.authorization();
     try {
@@ -84,13 +86,7 @@ export class GithubPullRequests implements PullRequestOpener {
     } catch (error) {
       throw new PullRequestError(
         this.hostName,
-        method === 'POST' && path === 'pulls'
-          ? `GitHub did not answer the request for a pull request: ${
-              (error as Error).message
-            }`
-          : `GitHub did not answer ${method} ${path}: ${
-              (error as Error).message
-            }`,
+        `GitHub did not answer ${what}: ${(error as Error).message}`,
       );
     }
   }
@@ -111,12 +107,17 @@ export class GithubPullRequests implements PullRequestOpener {
   }
 
   async open(proposal: PullRequestProposal): Promise<OpenedPullRequest> {
-    const response = await this.call('POST', 'pulls', {
-      title: proposal.title,
-      head: proposal.branch,
-      base: proposal.base,
-      body: proposal.body,
-    });
+    const response = await this.call(
+      'POST',
+      'pulls',
+      {
+        title: proposal.title,
+        head: proposal.branch,
+        base: proposal.base,
+        body: proposal.body,
+      },
+      'the request for a pull request',
+    );
     if (response.status !== 201) {
       throw await PullRequestError.fromResponse(
         this.hostName,

@@ -77,6 +77,8 @@ export class GitlabMergeRequests implements PullRequestOpener {
     method: string,
     path: string,
     body?: object,
+    /** The request, as an error names it. */
+    what = `${method} ${path}`,
   ): Promise<Response> {
     const { integration, repositoryUrl } = this.options;
     const { token } = await this.options.credentials.getCredentials({
@@ -107,25 +109,24 @@ export class GitlabMergeRequests implements PullRequestOpener {
     } catch (error) {
       throw new PullRequestError(
         this.hostName,
-        method === 'POST' && path === 'merge_requests'
-          ? `GitLab did not answer the request for a merge request: ${
-              (error as Error).message
-            }`
-          : `GitLab did not answer ${method} ${path}: ${
-              (error as Error).message
-            }`,
+        `GitLab did not answer ${what}: ${(error as Error).message}`,
       );
     }
   }
 
   async open(proposal: PullRequestProposal): Promise<OpenedPullRequest> {
-    const response = await this.call('POST', 'merge_requests', {
-      source_branch: proposal.branch,
-      target_branch: proposal.base,
-      title: proposal.title,
-      description: proposal.body,
-      remove_source_branch: true,
-    });
+    const response = await this.call(
+      'POST',
+      'merge_requests',
+      {
+        source_branch: proposal.branch,
+        target_branch: proposal.base,
+        title: proposal.title,
+        description: proposal.body,
+        remove_source_branch: true,
+      },
+      'the request for a merge request',
+    );
     if (response.status !== 201) {
       throw await PullRequestError.fromResponse(
         this.hostName,
