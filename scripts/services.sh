@@ -15,7 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib/toolchain.sh"
 source "$here/lib/services-common.sh"
 
-all_services=(postgres prometheus kube kafka connect keycloak)
+all_services=(postgres prometheus kube pops gitserver argocd kafka connect keycloak)
 
 for file in "$here"/services/*.sh; do
   source "$file"
@@ -35,7 +35,7 @@ running() {
   local dir pidfile pid
   dir=$(service_dir "$1")
   [ -f "$dir/env" ] || return 1
-  for pidfile in "$dir"/*.pid "$dir"/data/postmaster.pid; do
+  for pidfile in "$dir"/*.pid "$dir"/*/*.pid "$dir"/data/postmaster.pid; do
     [ -f "$pidfile" ] || continue
     pid=$(head -n 1 "$pidfile")
     kill -0 "$pid" 2>/dev/null || return 1

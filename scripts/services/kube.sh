@@ -186,9 +186,11 @@ kube_certs() {
   ) > "$pki/openssl.log" 2>&1 || { log "openssl failed; see $pki/openssl.log"; return 1; }
 }
 
-kube_start() {
-  local dir bin etcd_port peer_port port etcd_url url token
-  dir=$(service_dir kube)
+# kube_cluster_start DIR NAME: one cluster (etcd and kube-apiserver) with its state in
+# DIR; leaves DIR/kubeconfig (admin client certificate, context NAME), DIR/url and
+# DIR/token (an admin bearer token). Stopped again with kube_cluster_stop DIR.
+kube_cluster_start() {
+  local dir=$1 cluster=$2 bin etcd_port peer_port port etcd_url url token
   bin="$(kube_home)/bin"
   # Left behind by a start that failed half-way; a cluster never outlives a stop.
   rm -rf "$dir/etcd-data" "$dir/pki" "$dir/apiserver-certs"
@@ -209,13 +211,13 @@ kube_start() {
     --listen-peer-urls "http://127.0.0.1:$peer_port" \
     --initial-advertise-peer-urls "http://127.0.0.1:$peer_port" \
     --initial-cluster "dbaas=http://127.0.0.1:$peer_port" \
-    --unsafe-no-fsync || { kube_stop; return 1; }
+    --unsafe-no-fsync || { kube_cluster_stop "$dir"; return 1; }
   kube_wait 60 "$dir/etcd.pid" "$dir/etcd.log" "etcd healthy" kube_etcd_healthy "$etcd_url" ||
-    { kube_stop; return 1; }
+    { kube_cluster_stop "$dir"; return 1; }
 
-  port=$(free_port) || { kube_stop; return 1; }
+  port=$(free_port) || { kube_cluster_stop "$dir"; return 1; }
   while [ "$port" = "$etcd_port" ] || [ "$port" = "$peer_port" ]; do
-    port=$(free_port) || { kube_stop; return 1; }
+    port=$(free_port) || { kube_cluster_stop "$dir"; return 1; }
   done
   url="https://127.0.0.1:$port"
   # The endpoint reconciler refuses a loopback advertise address, and nothing in the
@@ -236,9 +238,9 @@ kube_start() {
     --authorization-mode RBAC \
     --disable-admission-plugins ServiceAccount \
     --service-cluster-ip-range 10.0.0.0/24 \
-    --allow-privileged=true || { kube_stop; return 1; }
+    --allow-privileged=true || { kube_cluster_stop "$dir"; return 1; }
   kube_wait 120 "$dir/apiserver.pid" "$dir/apiserver.log" "kube-apiserver ready" \
-    kube_apiserver_ready "$dir" "$url" || { kube_stop; return 1; }
+    kube_apiserver_ready "$dir" "$url" || { kube_cluster_stop "$dir"; return 1; }
 
   # The kubeconfig embeds the client key: readable by its owner only.
   (umask 077 && : > "$dir/kubeconfig") || return 1
@@ -246,7 +248,7 @@ kube_start() {
 apiVersion: v1
 kind: Config
 clusters:
-- name: dbaas
+- name: $cluster
   cluster:
     server: $url
     certificate-authority-data: $(kube_base64 < "$dir/pki/ca.crt")
@@ -256,22 +258,31 @@ users:
     client-certificate-data: $(kube_base64 < "$dir/pki/admin.crt")
     client-key-data: $(kube_base64 < "$dir/pki/admin.key")
 contexts:
-- name: dbaas
+- name: $cluster
   context:
-    cluster: dbaas
+    cluster: $cluster
     user: dbaas-admin
-current-context: dbaas
+current-context: $cluster
 EOF
-
-  service_export kube DBAAS_KUBECONFIG "$dir/kubeconfig"
-  service_export kube DBAAS_KUBE_API_URL "$url"
-  service_export kube DBAAS_KUBE_TOKEN "$token"
+  printf '%s' "$url" > "$dir/url"
+  printf '%s' "$token" > "$dir/token"
 }
 
-kube_stop() {
-  local dir
-  dir=$(service_dir kube)
+kube_cluster_stop() {
+  local dir=$1
   # The apiserver first: stopped after etcd it would spend its grace period retrying.
   stop_pidfile "$dir/apiserver.pid" 30
   stop_pidfile "$dir/etcd.pid" 30
 }
+
+# The cluster most tests use, and Argo CD's management cluster in the whole loop.
+kube_start() {
+  local dir
+  dir=$(service_dir kube)
+  kube_cluster_start "$dir" dbaas || return 1
+  service_export kube DBAAS_KUBECONFIG "$dir/kubeconfig"
+  service_export kube DBAAS_KUBE_API_URL "$(cat "$dir/url")"
+  service_export kube DBAAS_KUBE_TOKEN "$(cat "$dir/token")"
+}
+
+kube_stop() { kube_cluster_stop "$(service_dir kube)"; }

@@ -3,6 +3,9 @@ export type ServiceName =
   | 'postgres'
   | 'prometheus'
   | 'kube'
+  | 'pops'
+  | 'gitserver'
+  | 'argocd'
   | 'kafka'
   | 'connect'
   | 'keycloak';
@@ -12,6 +15,9 @@ export const serviceMarkers: Record<ServiceName, string> = {
   postgres: 'DBAAS_POSTGRES_URL',
   prometheus: 'DBAAS_PROMETHEUS_URL',
   kube: 'DBAAS_KUBECONFIG',
+  pops: 'DBAAS_POPS',
+  gitserver: 'DBAAS_GIT_URL',
+  argocd: 'DBAAS_ARGOCD_REPO_SERVER',
   kafka: 'DBAAS_KAFKA_BROKERS',
   connect: 'DBAAS_KAFKA_CONNECT_URL',
   keycloak: 'KEYCLOAK_METADATA_URL',
