@@ -47,6 +47,11 @@ export type InformerOptions<T> = {
   kind: string;
   /** Only the objects it selects, e.g. `dbaas.io/service-id` (those with that label). */
   labelSelector?: string;
+  /**
+   * Only the objects of this namespace, which a Role there lets the client
+   * list and watch; every namespace when unset.
+   */
+  namespace?: string;
   /** Gets a child logger naming the kind. */
   logger: InformerLogger;
   /**
@@ -101,7 +106,7 @@ export function objectKey(object: WatchedObject): string {
 }
 
 /**
- * A cache of one kind of object across all namespaces, kept by list + watch,
+ * A cache of one kind of object across all namespaces (or one), kept by list + watch,
  * that calls back on every change: the informer of client-go, small.
  *
  * Supervised, and never throws out of its loop: a failed list or watch
@@ -202,6 +207,7 @@ export class Informer<T extends WatchedObject = KubernetesObject> {
         path ??= await this.options.objects.collectionPath(
           this.options.apiVersion,
           this.options.kind,
+          this.options.namespace,
         );
         if (!path) {
           // Nothing of a kind nobody serves can exist: synced, and empty.
@@ -274,7 +280,11 @@ export class Informer<T extends WatchedObject = KubernetesObject> {
       await this.options.objects.listAll<KubernetesObject>(
         this.options.apiVersion,
         this.options.kind,
-        { labelSelector: this.options.labelSelector, signal },
+        {
+          labelSelector: this.options.labelSelector,
+          namespace: this.options.namespace,
+          signal,
+        },
       );
     this.replace(items as unknown as T[]);
     return resourceVersion;

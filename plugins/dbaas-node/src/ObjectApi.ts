@@ -32,13 +32,14 @@ export class ObjectApi extends KubernetesObjectApi {
   }
 
   /**
-   * The path of the kind's collection across all namespaces, e.g.
-   * `/apis/postgresql.cnpg.io/v1/clusters`; undefined when the apiserver does
-   * not serve the kind (its CRD is not installed).
+   * The path of the kind's collection across all namespaces (or in
+   * `namespace`), e.g. `/apis/postgresql.cnpg.io/v1/clusters`; undefined when
+   * the apiserver does not serve the kind (its CRD is not installed).
    */
   async collectionPath(
     apiVersion: string,
     kind: string,
+    namespace?: string,
   ): Promise<string | undefined> {
     try {
       if (!(await this.resource(apiVersion, kind))) return undefined;
@@ -47,7 +48,10 @@ export class ObjectApi extends KubernetesObjectApi {
       if ((error as { code?: number }).code === 404) return undefined;
       throw error;
     }
-    return this.specUriPath({ apiVersion, kind, metadata: {} }, 'list');
+    return this.specUriPath(
+      { apiVersion, kind, metadata: namespace ? { namespace } : {} },
+      'list',
+    );
   }
 
   /**
