@@ -11,6 +11,7 @@ import {
 } from '@kubernetes/client-node';
 import { REGION_IDS } from '@internal/backstage-plugin-dbaas-common';
 import { describeWithServices } from '../describeWithServices';
+import { findHelm } from '../helm/findHelm';
 import { loadCrds } from '../kube/crdFiles';
 import { installCrds } from '../kube/installCrds';
 import { kubeConfigFrom } from '../kube/kubeConfig';
@@ -19,37 +20,6 @@ import { repoRoot } from '../repoRoot';
 jest.setTimeout(120_000);
 
 const chartDir = path.join(repoRoot, 'charts/serviceclaim-operator');
-
-/**
- * The helm binary: DBAAS_HELM (scripts/test.sh sets it after ensure_helm), else the
- * one ensure_helm built earlier into the cache, else none. Never builds it here: that
- * takes minutes, and belongs to the test command.
- */
-function findHelm(): { helm: string } | { missing: string } {
-  const fromEnv = process.env.DBAAS_HELM;
-  if (fromEnv) {
-    return fs.existsSync(fromEnv)
-      ? { helm: fromEnv }
-      : { missing: `DBAAS_HELM=${fromEnv} does not exist` };
-  }
-  const cached = spawnSync(
-    'bash',
-    [
-      '-c',
-      'source "$1/scripts/lib/toolchain.sh" && source "$1/scripts/lib/helm.sh" && printf %s "$(helm_home)/bin/helm"',
-      'bash',
-      repoRoot,
-    ],
-    { encoding: 'utf8' },
-  ).stdout;
-  if (cached && fs.existsSync(cached)) {
-    return { helm: cached };
-  }
-  return {
-    missing:
-      'helm is not installed: run scripts/test.sh, or `source scripts/lib/toolchain.sh; source scripts/lib/helm.sh; ensure_helm`',
-  };
-}
 
 const found = findHelm();
 
