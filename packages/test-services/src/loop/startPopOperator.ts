@@ -1,0 +1,345 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import yaml from 'js-yaml';
+import {
+  CoreV1Api,
+  KubeConfig,
+  KubernetesObjectApi,
+  PatchStrategy,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
+import { findHelm } from '../helm/findHelm';
+import { loadCrds } from '../kube/crdFiles';
+import { installCrds } from '../kube/installCrds';
+import { repoRoot } from '../repoRoot';
+
+const CHART = 'charts/serviceclaim-operator';
+
+/** What of the chart can run without a kubelet: its CRD and its RBAC. */
+const INSTALLED_KINDS = [
+  'ServiceAccount',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'Role',
+  'RoleBinding',
+];
+
+/** The field manager of what startPopOperator installs. */
+const FIELD_MANAGER = 'pop-operator-install';
+
+/** Options of {@link startPopOperator}. */
+export type PopOperatorOptions = {
+  /** An administrator of the PoP cluster: installs the chart's CRD and RBAC. */
+  kubeConfig: KubeConfig;
+  /** The PoP (region id) the cluster serves: the chart's `pop`. */
+  pop: string;
+  /** The release namespace (the operator's pod's); default `dbaas-system`. */
+  namespace?: string;
+  /** The release name; default `serviceclaim-operator`. */
+  release?: string;
+  /** More chart values, as `--set key=value`. */
+  values?: Record<string, string>;
+  /**
+   * Environment of the operator process beyond what the chart's Deployment
+   * passes (e.g. `CLAIM_LABEL_SELECTOR`, `DRAIN_SECONDS`); wins over the chart's.
+   */
+  env?: Record<string, string>;
+  /** Where the process's stdout and stderr go; default a new file under the temp folder. */
+  logFile?: string;
+};
+
+/** A running operator process of one PoP; see {@link startPopOperator}. */
+export type PopOperator = {
+  pop: string;
+  namespace: string;
+  /** `system:serviceaccount:<namespace>:<name>`, the user the process runs as. */
+  user: string;
+  /** The kubeconfig the process uses: the ServiceAccount's token and the cluster's CA. */
+  kubeConfigFile: string;
+  logFile: string;
+  /** Where `/metrics`, `/healthz` and `/readyz` are served. */
+  metricsUrl: string;
+  /** The process id, while it runs. */
+  readonly pid: number | undefined;
+  /** Resolves once `/readyz` answers 200 (its caches are filled); rejects if the process exits first. */
+  ready(timeoutMs?: number): Promise<void>;
+  /** SIGTERM, as Kubernetes stops a pod: it drains, releases its Lease and exits. */
+  stop(): Promise<void>;
+  /** SIGKILL, as a crashed pod: the Lease stays held until it expires. */
+  kill(): Promise<void>;
+  /** Stops it (SIGTERM) and starts it again with the same identity, port and token. */
+  restart(): Promise<void>;
+};
+
+type Manifest = KubernetesObject & Record<string, any>;
+
+function renderChart(
+  helm: string,
+  release: string,
+  namespace: string,
+  values: Record<string, string>,
+): Manifest[] {
+  const result = spawnSync(
+    helm,
+    [
+      'template',
+      release,
+      path.join(repoRoot, CHART),
+      '--namespace',
+      namespace,
+      ...Object.entries(values).flatMap(([key, value]) => [
+        '--set',
+        `${key}=${value}`,
+      ]),
+    ],
+    { encoding: 'utf8', cwd: repoRoot },
+  );
+  if (result.status !== 0) {
+    throw new Error(`helm template ${CHART} failed:\n${result.stderr}`);
+  }
+  return yaml.loadAll(result.stdout).filter(Boolean) as Manifest[];
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise(resolve => server.close(resolve));
+  return port;
+}
+
+/** The container's environment as the Deployment sets it, with the pod's fields filled in. */
+function chartEnv(
+  deployment: Manifest,
+  pod: { name: string; namespace: string },
+): Record<string, string> {
+  const env: { name: string; value?: string; valueFrom?: any }[] =
+    deployment.spec.template.spec.containers[0].env ?? [];
+  const fieldRefs: Record<string, string> = {
+    'metadata.name': pod.name,
+    'metadata.namespace': pod.namespace,
+  };
+  return Object.fromEntries(
+    env.map(e => {
+      const field = e.valueFrom?.fieldRef?.fieldPath;
+      if (field && fieldRefs[field] !== undefined) {
+        return [e.name, fieldRefs[field]];
+      }
+      if (e.valueFrom) {
+        throw new Error(
+          `The chart passes ${e.name} from ${JSON.stringify(
+            e.valueFrom,
+          )}, which startPopOperator cannot fill in`,
+        );
+      }
+      return [e.name, e.value ?? ''];
+    }),
+  );
+}
+
+/** A kubeconfig for the cluster of `admin` that authenticates with `token` only. */
+function tokenKubeConfig(admin: KubeConfig, user: string, token: string) {
+  const cluster = admin.getCurrentCluster();
+  if (!cluster) throw new Error('The kubeconfig has no current cluster');
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [
+      {
+        name: cluster.name,
+        server: cluster.server,
+        caData:
+          cluster.caData ??
+          (cluster.caFile
+            ? fs.readFileSync(cluster.caFile).toString('base64')
+            : undefined),
+        skipTLSVerify: cluster.skipTLSVerify,
+        tlsServerName: cluster.tlsServerName,
+      },
+    ],
+    users: [{ name: user, token }],
+    contexts: [{ name: 'operator', cluster: cluster.name, user }],
+    currentContext: 'operator',
+  });
+  return kc;
+}
+
+/**
+ * Installs the ServiceClaim operator into a PoP cluster the way its chart says,
+ * as far as a cluster without a kubelet allows, and runs it as its own process
+ * with the chart's ServiceAccount token (not the administrator's credentials):
+ *
+ * 1. `helm template` the chart (`pop` and `values`), install its CRD and apply
+ *    its ServiceAccount, ClusterRole, Role and bindings (the Deployment,
+ *    Service, PodDisruptionBudget and ServiceMonitor need a kubelet);
+ * 2. ask the apiserver for a token of that ServiceAccount (TokenRequest: the
+ *    apiserver signs it, no controller-manager is involved) and write a
+ *    kubeconfig with it and the cluster's CA;
+ * 3. start `operators/serviceclaim-operator/src/main.ts` with the Deployment's
+ *    environment (the pod's name and namespace filled in, a free metrics port),
+ *    stdout and stderr appended to `logFile`.
+ *
+ * Returns at once after the start; `ready()` waits for `/readyz`.
+ */
+export async function startPopOperator(
+  options: PopOperatorOptions,
+): Promise<PopOperator> {
+  const found = findHelm();
+  if ('missing' in found) throw new Error(found.missing);
+  const namespace = options.namespace ?? 'dbaas-system';
+  const release = options.release ?? 'serviceclaim-operator';
+  const manifests = renderChart(found.helm, release, namespace, {
+    pop: options.pop,
+    ...options.values,
+  });
+  const deployment = manifests.find(m => m.kind === 'Deployment');
+  const account = manifests.find(m => m.kind === 'ServiceAccount');
+  if (!deployment || !account) {
+    throw new Error(`${CHART} rendered no Deployment or ServiceAccount`);
+  }
+
+  const admin = options.kubeConfig;
+  await installCrds(
+    admin,
+    loadCrds().filter(({ file }) => file.startsWith(`${CHART}/crds/`)),
+  );
+  const core = admin.makeApiClient(CoreV1Api);
+  await core
+    .createNamespace({ body: { metadata: { name: namespace } } })
+    .catch(error => {
+      if (error.code !== 409) throw error;
+    });
+  const objects = KubernetesObjectApi.makeApiClient(admin);
+  for (const manifest of manifests.filter(m =>
+    INSTALLED_KINDS.includes(m.kind!),
+  )) {
+    await objects.patch(
+      manifest,
+      undefined,
+      undefined,
+      FIELD_MANAGER,
+      true,
+      PatchStrategy.ServerSideApply,
+    );
+  }
+
+  const accountName = account.metadata!.name!;
+  const user = `system:serviceaccount:${namespace}:${accountName}`;
+  const token = await core.createNamespacedServiceAccountToken({
+    name: accountName,
+    namespace,
+    // No audiences: the apiserver's own. A day outlives any test run.
+    body: { spec: { audiences: [], expirationSeconds: 86_400 } },
+  });
+  if (!token.status?.token) {
+    throw new Error(`The apiserver issued no token for ${user}`);
+  }
+  const dir = fs.mkdtempSync(
+    path.join(os.tmpdir(), `pop-operator-${options.pop}-`),
+  );
+  const kubeConfigFile = path.join(dir, 'kubeconfig');
+  fs.writeFileSync(
+    kubeConfigFile,
+    tokenKubeConfig(admin, accountName, token.status.token).exportConfig(),
+    { mode: 0o600 },
+  );
+  const logFile = options.logFile ?? path.join(dir, 'operator.log');
+
+  const port = await freePort();
+  const identity = `${release}-${options.pop}-0`;
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? os.homedir(),
+    TMPDIR: os.tmpdir(),
+    // V8's code cache across starts: loading the operator's modules was most of
+    // its start (3.4 s cold, about 1 s with the cache).
+    NODE_COMPILE_CACHE:
+      process.env.NODE_COMPILE_CACHE ??
+      path.join(os.tmpdir(), 'serviceclaim-operator-compile-cache'),
+    ...chartEnv(deployment, { name: identity, namespace }),
+    METRICS_PORT: String(port),
+    KUBECONFIG: kubeConfigFile,
+    ...options.env,
+  };
+  const operatorDir = path.join(repoRoot, 'operators/serviceclaim-operator');
+  const metricsUrl = `http://127.0.0.1:${port}`;
+
+  let child: ChildProcess | undefined;
+  let exited: Promise<number | null> = Promise.resolve(null);
+  const launch = () => {
+    const log = fs.openSync(logFile, 'a');
+    const started = spawn(
+      process.execPath,
+      ['--require', '@backstage/cli/config/nodeTransform.cjs', 'src/main.ts'],
+      { cwd: operatorDir, env, stdio: ['ignore', log, log] },
+    );
+    fs.closeSync(log);
+    child = started;
+    exited = new Promise(resolve =>
+      started.once('exit', code => resolve(code)),
+    );
+    void exited.then(() => {
+      if (child === started) child = undefined;
+    });
+  };
+  const end = async (signal: NodeJS.Signals) => {
+    const running = child;
+    if (!running) return;
+    running.kill(signal);
+    const done = exited;
+    // The drain deadline plus the Lease's release, then no more waiting.
+    const graceMs = (Number(env.DRAIN_SECONDS) || 0) * 1000 + 10_000;
+    const timedOut = await Promise.race([
+      done.then(() => false),
+      delay(graceMs).then(() => true),
+    ]);
+    if (timedOut) {
+      running.kill('SIGKILL');
+      await done;
+    }
+  };
+  launch();
+
+  const operator: PopOperator = {
+    pop: options.pop,
+    namespace,
+    user,
+    kubeConfigFile,
+    logFile,
+    metricsUrl,
+    get pid() {
+      return child?.pid;
+    },
+    async ready(timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        if (!child) {
+          const tail = fs.readFileSync(logFile, 'utf8').slice(-2000);
+          throw new Error(
+            `The ${options.pop} operator exited before it was ready; its log ends:\n${tail}`,
+          );
+        }
+        const answer = await fetch(`${metricsUrl}/readyz`).catch(
+          () => undefined,
+        );
+        if (answer?.status === 200) return;
+        if (Date.now() > deadline) {
+          throw new Error(
+            `The ${options.pop} operator was not ready within ${timeoutMs} ms; see ${logFile}`,
+          );
+        }
+        await delay(100);
+      }
+    },
+    stop: () => end('SIGTERM'),
+    kill: () => end('SIGKILL'),
+    async restart() {
+      await end('SIGTERM');
+      launch();
+    },
+  };
+  return operator;
+}
