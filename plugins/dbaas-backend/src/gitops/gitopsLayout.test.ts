@@ -1,21 +1,38 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
+import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import {
   claimFilePath,
   skuCatalog,
   tenantNamespace,
 } from '@internal/backstage-plugin-dbaas-common';
-import { CRD_PATH, gitopsLayout } from './gitopsLayout';
+import {
+  describeWithServices,
+  installCrds,
+  kubeConfigFrom,
+  loadCrds,
+} from '@internal/test-services';
+import {
+  CRD_PATH,
+  gitopsLayout,
+  tenantProject,
+  tenantProjectPath,
+} from './gitopsLayout';
 
 const repoURL = 'https://git.example.com/platform/dbaas-gitops.git';
 const layout = gitopsLayout(skuCatalog, { repoURL, branch: 'main' });
 const files = new Map(layout.map(file => [file.path, file.content]));
 
-function load(filePath: string): any {
+function loadAll(filePath: string): any[] {
   const content = files.get(filePath);
   if (content === undefined) throw new Error(`${filePath} is not laid out`);
-  return yaml.load(content);
+  return yaml.loadAll(content);
+}
+
+function load(filePath: string): any {
+  const [document] = loadAll(filePath);
+  return document;
 }
 
 /** Where a kustomization's resource points, as a path from the repository root. */
@@ -30,11 +47,12 @@ describe('gitopsLayout', () => {
       layout.filter(file => file.generated).map(file => file.path),
     ).toEqual([
       CRD_PATH,
-      'argocd/project.yaml',
+      'argocd/bootstrap.yaml',
+      'argocd/platform-project.yaml',
       'argocd/platform-applicationset.yaml',
       'argocd/applicationset.yaml',
     ]);
-    for (const file of layout) {
+    for (const file of [...layout, tenantProject('payments', { repoURL })]) {
       const header = file.content.split('\n').slice(0, 3).join('\n');
       expect({
         path: file.path,
@@ -46,11 +64,17 @@ describe('gitopsLayout', () => {
     }
   });
 
-  it('parses: every YAML file is one valid document', () => {
+  it('parses: every YAML file is one valid document, the bootstrap two', () => {
     const yamlFiles = layout.filter(file => file.path.endsWith('.yaml'));
     expect(yamlFiles.length).toBeGreaterThan(5);
     for (const file of yamlFiles) {
-      expect(yaml.loadAll(file.content)).toHaveLength(1);
+      expect({
+        path: file.path,
+        documents: yaml.loadAll(file.content).length,
+      }).toEqual({
+        path: file.path,
+        documents: file.path === 'argocd/bootstrap.yaml' ? 2 : 1,
+      });
     }
   });
 
@@ -63,13 +87,76 @@ describe('gitopsLayout', () => {
   });
 
   it('only refers to files that are there', () => {
-    for (const kustomization of [
-      'base/kustomization.yaml',
-      'argocd/kustomization.yaml',
+    const kustomization = 'base/kustomization.yaml';
+    for (const resource of load(kustomization).resources) {
+      expect(files.has(resolve(kustomization, resource))).toBe(true);
+    }
+  });
+
+  it('has Argo CD sync argocd/ from a bootstrap applied once, allowed only projects and ApplicationSets', () => {
+    const [project, app] = loadAll('argocd/bootstrap.yaml');
+    expect(project).toMatchObject({
+      kind: 'AppProject',
+      metadata: { name: 'dbaas-argocd', namespace: 'argocd' },
+      spec: {
+        sourceRepos: [repoURL],
+        destinations: [
+          { server: 'https://kubernetes.default.svc', namespace: 'argocd' },
+        ],
+        namespaceResourceWhitelist: [
+          { group: 'argoproj.io', kind: 'AppProject' },
+          { group: 'argoproj.io', kind: 'ApplicationSet' },
+        ],
+      },
+    });
+    // No cluster-scoped kind at all.
+    expect(project.spec.clusterResourceWhitelist).toBeUndefined();
+    expect(app).toMatchObject({
+      kind: 'Application',
+      metadata: { name: 'dbaas-argocd', namespace: 'argocd' },
+      spec: {
+        project: 'dbaas-argocd',
+        source: {
+          repoURL,
+          targetRevision: 'main',
+          path: 'argocd',
+          directory: {
+            recurse: true,
+            exclude: '{bootstrap.yaml,kustomization.yaml}',
+          },
+        },
+        destination: project.spec.destinations[0],
+        syncPolicy: { automated: { prune: true, selfHeal: true } },
+      },
+    });
+    // Deleting it must not take the ApplicationSets (and every claim) along.
+    expect(app.metadata.finalizers).toBeUndefined();
+
+    // What it syncs: every other YAML file under argocd/, each a kind its
+    // project allows, and none of them pruned when its file goes.
+    const synced = layout.filter(
+      file =>
+        file.path.startsWith('argocd/') &&
+        file.path.endsWith('.yaml') &&
+        file.path !== 'argocd/bootstrap.yaml',
+    );
+    expect(synced.map(file => file.path)).toEqual([
+      'argocd/platform-project.yaml',
+      'argocd/platform-applicationset.yaml',
+      'argocd/applicationset.yaml',
+    ]);
+    for (const manifest of [
+      ...synced.map(file => load(file.path)),
+      yaml.load(tenantProject('payments', { repoURL }).content) as any,
     ]) {
-      for (const resource of load(kustomization).resources) {
-        expect(files.has(resolve(kustomization, resource))).toBe(true);
-      }
+      expect(project.spec.namespaceResourceWhitelist).toContainEqual({
+        group: 'argoproj.io',
+        kind: manifest.kind,
+      });
+      expect(manifest.metadata.namespace).toBeUndefined();
+      expect(
+        manifest.metadata.annotations['argocd.argoproj.io/sync-options'],
+      ).toBe('Prune=false');
     }
   });
 
@@ -138,16 +225,78 @@ describe('gitopsLayout', () => {
     }
   });
 
-  it('lets tenant Applications create only ServiceClaims, from this repository', () => {
-    const project = load('argocd/project.yaml');
-    expect(load('argocd/applicationset.yaml').spec.template.spec.project).toBe(
-      project.metadata.name,
-    );
-    expect(project.spec).toMatchObject({
+  it("confines each tenant's Applications to ServiceClaims in its own namespace, from this repository", () => {
+    const project = tenantProject('payments', { repoURL });
+    expect(project).toMatchObject({
+      path: 'argocd/tenants/payments.yaml',
+      generated: true,
+    });
+    expect(tenantProjectPath('payments')).toBe(project.path);
+    const manifest = yaml.load(project.content) as any;
+    // The project the ApplicationSet names for the folder tenants/payments.
+    expect(
+      load('argocd/applicationset.yaml').spec.template.spec.project.replace(
+        '{{ .path.basename }}',
+        'payments',
+      ),
+    ).toBe(manifest.metadata.name);
+    expect(manifest).toMatchObject({
+      kind: 'AppProject',
+      metadata: {
+        name: 'dbaas-tenant-payments',
+        finalizers: ['resources-finalizer.argocd.argoproj.io'],
+      },
+    });
+    expect(manifest.spec).toEqual({
+      description: expect.any(String),
       sourceRepos: [repoURL],
-      destinations: [{ server: '*', namespace: 'tenant-*' }],
-      clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }],
+      destinations: [{ server: '*', namespace: 'tenant-payments' }],
+      clusterResourceWhitelist: [
+        { group: '', kind: 'Namespace', name: 'tenant-payments' },
+      ],
       namespaceResourceWhitelist: [{ group: 'dbaas.io', kind: 'ServiceClaim' }],
+    });
+  });
+
+  it.each([
+    ['tenant-*'],
+    ['Payments'],
+    ['payments\nspec: {}'],
+    ['-payments'],
+    ['a'.repeat(57)],
+  ])('makes no project for the folder %j, which no tenant has', tenant => {
+    expect(() => tenantProject(tenant, { repoURL })).toThrow(
+      /is not a tenant's slug/,
+    );
+  });
+
+  it('retries a failed sync with the newest commit, at least once a minute', () => {
+    const [, bootstrap] = loadAll('argocd/bootstrap.yaml');
+    for (const syncPolicy of [
+      load('argocd/applicationset.yaml').spec.template.spec.syncPolicy,
+      load('argocd/platform-applicationset.yaml').spec.template.spec.syncPolicy,
+      bootstrap.spec.syncPolicy,
+    ]) {
+      expect(syncPolicy.retry).toEqual({
+        limit: -1,
+        refresh: true,
+        backoff: { duration: '5s', factor: 2, maxDuration: '1m' },
+      });
+    }
+  });
+
+  it('lets the platform Applications put anything on a PoP cluster but a ServiceClaim', () => {
+    const project = load('argocd/platform-project.yaml');
+    expect(
+      load('argocd/platform-applicationset.yaml').spec.template.spec.project,
+    ).toBe(project.metadata.name);
+    expect(project.metadata.name).toBe('dbaas-platform');
+    expect(project.spec).toEqual({
+      description: expect.any(String),
+      sourceRepos: [repoURL],
+      destinations: [{ server: '*', namespace: '*' }],
+      clusterResourceWhitelist: [{ group: '*', kind: '*' }],
+      namespaceResourceBlacklist: [{ group: 'dbaas.io', kind: 'ServiceClaim' }],
     });
   });
 
@@ -162,3 +311,90 @@ describe('gitopsLayout', () => {
     );
   });
 });
+
+// Argo CD reads these files as its own CRDs' objects; a field the CRD does not
+// have is dropped by the apiserver without a word (a retry that never
+// refreshes). The apiserver, with Argo CD's CRDs from shared/crds, is the judge.
+describeWithServices(
+  ['kube'],
+  "the generated Argo CD resources, on a kube-apiserver with Argo CD's CRDs",
+  env => {
+    const kc = kubeConfigFrom(env);
+    const objects = kc.makeApiClient(CustomObjectsApi);
+    const core = kc.makeApiClient(CoreV1Api);
+    // The apiserver outlives test runs: every run gets its own namespace.
+    const namespace = `argocd-layout-${Date.now().toString(36)}`;
+    const plurals: Record<string, string> = {};
+
+    beforeAll(async () => {
+      const crds = await installCrds(
+        kc,
+        loadCrds().filter(c => c.crd.spec.group === 'argoproj.io'),
+      );
+      for (const { crd } of crds) {
+        plurals[crd.spec.names.kind] = crd.spec.names.plural;
+      }
+      await core.createNamespace({ body: { metadata: { name: namespace } } });
+    }, 60_000);
+
+    afterAll(async () => {
+      await core.deleteNamespace({ name: namespace }).catch(() => undefined);
+    });
+
+    /** Creates the object as a dry run, refusing any field the CRD lacks. */
+    const dryRun = (manifest: any) =>
+      objects.createNamespacedCustomObject({
+        group: 'argoproj.io',
+        version: 'v1alpha1',
+        namespace,
+        plural: plurals[manifest.kind],
+        body: { ...manifest, metadata: { ...manifest.metadata, namespace } },
+        dryRun: 'All',
+        fieldValidation: 'Strict',
+      });
+
+    const manifests = [
+      ...layout
+        .filter(file => file.path.startsWith('argocd/'))
+        .filter(file => file.path.endsWith('.yaml'))
+        .flatMap(file =>
+          yaml
+            .loadAll(file.content)
+            .map((manifest: any) => [file.path, manifest] as const),
+        ),
+      [
+        tenantProjectPath('payments'),
+        yaml.load(tenantProject('payments', { repoURL }).content),
+      ] as const,
+    ];
+
+    it('has the CRDs of every kind it writes', () => {
+      expect(manifests.map(([, m]: any) => m.kind).sort()).toEqual([
+        'AppProject',
+        'AppProject',
+        'AppProject',
+        'Application',
+        'ApplicationSet',
+        'ApplicationSet',
+      ]);
+      for (const [, manifest] of manifests as any) {
+        expect(plurals[manifest.kind]).toBeDefined();
+      }
+    });
+
+    it.each(manifests.map(([file, m]: any) => [file, m.kind, m] as const))(
+      '%s: the %s is accepted as it is, with no field dropped',
+      async (_file, _kind, manifest) => {
+        const created = await dryRun(manifest);
+        expect(created.spec).toEqual(manifest.spec);
+      },
+    );
+
+    it('would refuse a field Argo CD does not have (the check above can fail)', async () => {
+      const appSet = load('argocd/applicationset.yaml');
+      const misspelt = structuredClone(appSet);
+      misspelt.spec.template.spec.syncPolicy.retry.refreshh = true;
+      await expect(dryRun(misspelt)).rejects.toMatchObject({ code: 400 });
+    });
+  },
+);

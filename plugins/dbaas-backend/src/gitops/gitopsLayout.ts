@@ -1,6 +1,8 @@
 import yaml from 'js-yaml';
+import { InputError } from '@backstage/errors';
 import {
   serviceClaimCrd,
+  TENANT_SLUG_MAX_LENGTH,
   type SkuCatalog,
 } from '@internal/backstage-plugin-dbaas-common';
 
@@ -28,6 +30,53 @@ export const CRD_PATH = 'base/crds/serviceclaims.dbaas.io.yaml';
 export const POP_CLUSTER_LABEL = 'dbaas.io/pop';
 
 /**
+ * Argo CD's own namespace, as its install manifests make it: where its projects,
+ * Applications and ApplicationSets must be for it to read them.
+ */
+export const ARGOCD_NAMESPACE = 'argocd';
+
+/** The cluster Argo CD runs in, by the address Argo CD always knows it by. */
+const IN_CLUSTER = 'https://kubernetes.default.svc';
+
+/** The Argo CD project of a tenant's Applications: `dbaas-tenant-{tenant}`. */
+export const TENANT_PROJECT_PREFIX = 'dbaas-tenant-';
+
+/** Where a tenant's Argo CD project is generated: `argocd/tenants/{tenant}.yaml`. */
+export function tenantProjectPath(tenant: string): string {
+  return `argocd/tenants/${tenant}.yaml`;
+}
+
+/**
+ * Keeps Argo CD from pruning what the portal generates when its file is gone:
+ * an ApplicationSet deleted by mistake would delete its Applications and,
+ * through their finalizer, every database's claim; a tenant's project is
+ * needed for as long as its Applications are.
+ */
+const NEVER_PRUNED = `    argocd.argoproj.io/sync-options: Prune=false`;
+
+/**
+ * Automated sync tries a commit once, and retries keep to the revision they
+ * started with unless `refresh` says otherwise: without it, one commit Argo
+ * CD refuses would be retried forever and the fix committed after it never
+ * synced. The backoff tops out at a minute, so a fix is picked up within a
+ * minute of its commit; on a new PoP, where the CRD may arrive after the
+ * claims, the first retries come within seconds.
+ */
+function retryPolicy(indent: string): string {
+  return [
+    'retry:',
+    '  limit: -1',
+    '  refresh: true',
+    '  backoff:',
+    '    duration: 5s',
+    '    factor: 2',
+    '    maxDuration: 1m',
+  ]
+    .map(line => indent + line)
+    .join('\n');
+}
+
+/**
  * The CRD as the chart ships it (same dump options as the generator in
  * dbaas-common), so the two copies differ only in their header.
  */
@@ -39,16 +88,75 @@ ${yaml.dump(serviceClaimCrd(), { lineWidth: 100, noRefs: true })}`;
 }
 
 /**
+ * The Argo CD project that confines one tenant's Applications (generated, at
+ * {@link tenantProjectPath}): ServiceClaims only, and only into the tenant's
+ * own namespace, so a claim in `tenants/payments/` naming `tenant-checkout`
+ * is refused. `tenant` is the tenant's folder name under `tenants/`.
+ */
+export function tenantProject(
+  tenant: string,
+  options: { repoURL: string },
+): GitOpsFile {
+  if (
+    tenant.length > TENANT_SLUG_MAX_LENGTH ||
+    !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(tenant)
+  ) {
+    throw new InputError(
+      `GitOps path ${JSON.stringify(
+        `tenants/${tenant}/`,
+      )} is not allowed: the folder is not a tenant's slug (a DNS label of at most ${TENANT_SLUG_MAX_LENGTH} characters)`,
+    );
+  }
+  const namespace = `tenant-${tenant}`;
+  return {
+    path: tenantProjectPath(tenant),
+    generated: true,
+    content: `${GENERATED}# The project of tenant ${tenant}'s Applications ({pop}-${tenant}), written with
+# its first database and kept after its last: deleting those Applications needs
+# it. The portal writes tenants/${tenant}/ on the tenant's behalf, so this lets
+# them create nothing but ServiceClaims, and only in namespace ${namespace}.
+apiVersion: argoproj.io/v1alpha1
+kind: AppProject
+metadata:
+  name: ${TENANT_PROJECT_PREFIX}${tenant}
+  annotations:
+    argocd.argoproj.io/sync-wave: '-1'
+${NEVER_PRUNED}
+  # Argo CD deletes the project only once no Application uses it.
+  finalizers:
+    - resources-finalizer.argocd.argoproj.io
+spec:
+  description: Databases of DBaaS tenant ${tenant}, written by the portal
+  sourceRepos:
+    - ${JSON.stringify(options.repoURL)}
+  destinations:
+    - server: '*'
+      namespace: ${namespace}
+  # CreateNamespace=true makes the namespace; no other one may be made.
+  clusterResourceWhitelist:
+    - group: ''
+      kind: Namespace
+      name: ${namespace}
+  namespaceResourceWhitelist:
+    - group: dbaas.io
+      kind: ServiceClaim
+`,
+  };
+}
+
+/**
  * The layout of the GitOps repository (docs/api.md, "Provisioning through GitOps"): the CRD in
  * `base/`, one overlay per PoP of the catalog, `tenants/` for the claims and the
  * Argo CD resources that sync them. `repoURL` is the address Argo CD clones the
  * repository from, which need not be the one the portal pushes to.
  *
  * Generated are the files that must follow the portal: the CRD (its schema is
- * the one the portal validates claims with) and the Argo CD project and
- * ApplicationSets (they list the catalog's PoPs and fence tenants in). The
- * READMEs, the kustomizations of `base/` and `argocd/` and the PoP overlays are
- * seeded: they are where people add patches and resources of their own.
+ * the one the portal validates claims with), the Argo CD projects and
+ * ApplicationSets (they list the catalog's PoPs and fence tenants in) and the
+ * bootstrap that has Argo CD sync `argocd/`. Each tenant's project is
+ * generated too, with its first database ({@link tenantProject}). The READMEs,
+ * the kustomization of `base/` and the PoP overlays are seeded: they are where
+ * people add patches and resources of their own.
  */
 export function gitopsLayout(
   catalog: SkuCatalog,
@@ -86,9 +194,9 @@ The DBaaS portal writes \`tenants/\` and the files it generates; people write th
 | \`base/\` | What every PoP cluster runs: the ServiceClaim CRD (\`base/crds/\`). | the portal generates the CRD; people extend the rest |
 | \`overlays/{pop}/\` | One folder per PoP (${pops.join(
         ', ',
-      )}): \`base/\` plus that PoP's patches. | people (the portal adds a new PoP's) |
+      )}): \`base/\` plus that PoP's patches. ServiceClaims are refused here. | people (the portal adds a new PoP's) |
 | \`tenants/{tenant}/{database}.yaml\` | One ServiceClaim per database, in namespace \`tenant-{tenant}\`. | the portal only |
-| \`argocd/\` | The Argo CD project and ApplicationSets that sync the above. | the portal generates \`project.yaml\` and the ApplicationSets; people the rest, and apply it |
+| \`argocd/\` | The Argo CD projects and ApplicationSets that sync the above, and \`bootstrap.yaml\`, which has Argo CD sync \`argocd/\` itself. | the portal generates them (\`argocd/tenants/{tenant}.yaml\` with a tenant's first database); people the rest |
 
 The files the portal generates say so in their first lines; it rewrites them whenever
 they differ from what it generates, so change the portal rather than them.
@@ -133,6 +241,11 @@ each tenant's folder into namespace \`tenant-{tenant}\` of every PoP cluster, an
 ServiceClaim operator of a PoP builds the databases whose region or replication
 regions name that PoP.
 
+Each tenant's Applications are in the Argo CD project \`dbaas-tenant-{tenant}\`
+(\`argocd/tenants/{tenant}.yaml\`, which the portal commits with the tenant's first
+database): anything but a ServiceClaim, or a claim naming another namespace than
+\`tenant-{tenant}\`, fails to sync.
+
 Deleting a file decommissions its database: Argo CD prunes the ServiceClaim.
 `,
     },
@@ -141,59 +254,124 @@ Deleting a file decommissions its database: Argo CD prunes the ServiceClaim.
       generated: false,
       content: `# Argo CD
 
-One-time setup, on the cluster that runs Argo CD:
+One-time setup, on the cluster that runs Argo CD (in namespace \`${ARGOCD_NAMESPACE}\`, where
+its install manifests put it):
 
 1. Register each PoP cluster with the label \`${POP_CLUSTER_LABEL}: {pop}\`, e.g.
    \`argocd cluster add <context> --name lagos --label ${POP_CLUSTER_LABEL}=lagos\`.
-2. \`kubectl apply -k argocd/\`
+2. \`kubectl apply -f argocd/bootstrap.yaml\`
 
-- \`project.yaml\`: the \`dbaas-tenants\` project. Tenant folders may only hold ServiceClaims,
-  and only into \`tenant-*\` namespaces.
+\`bootstrap.yaml\` holds the \`dbaas-argocd\` project and Application: from then on Argo CD
+syncs this folder (with its subfolders) into its own namespace, so a new PoP, a new
+tenant's project or another repository address reaches Argo CD with the portal's
+commit. Its project lets it create AppProjects and ApplicationSets there and nothing
+else. Nothing syncs \`bootstrap.yaml\` itself (an Application that rewrote its own
+project could lift its own fence): apply it again when the portal rewrites it.
+
+- \`platform-project.yaml\`: the \`dbaas-platform\` project. \`overlays/{pop}\` may hold any kind
+  but ServiceClaims, which only a tenant's folder may hold.
 - \`platform-applicationset.yaml\`: one Application per PoP, \`{pop}-platform\`, syncing
   \`overlays/{pop}\`.
 - \`applicationset.yaml\`: one Application per PoP and tenant, \`{pop}-{tenant}\`, syncing
-  \`tenants/{tenant}\` into namespace \`tenant-{tenant}\`.
+  \`tenants/{tenant}\` into namespace \`tenant-{tenant}\`, in the tenant's project.
+- \`tenants/{tenant}.yaml\`: the \`dbaas-tenant-{tenant}\` project. A tenant's folder may only
+  hold ServiceClaims, and only into its own namespace \`tenant-{tenant}\`. The portal
+  commits it with the tenant's first database and keeps it after the last: deleting the
+  tenant's Applications needs it.
 
-The portal generates these three files and commits its own version whenever they
-differ from it (a new PoP, another repository address). Nothing syncs this folder,
-so apply it again after such a commit.
+The portal generates these files and commits its own version whenever they differ
+from it. A sync Argo CD refuses is retried with the newest commit, at least once a
+minute, so a fix needs nobody to step in. The generated resources are never pruned
+(\`Prune=false\`): deleting an ApplicationSet would delete its Applications and every
+claim with them. Files of your own here are synced too, if they are AppProjects or
+ApplicationSets.
+
+A repository laid out by an older portal also has \`kustomization.yaml\` (the former
+\`kubectl apply -k\` setup; not synced, delete it) and \`project.yaml\`, the shared
+\`dbaas-tenants\` project that let a tenant's folder reach every \`tenant-*\` namespace.
+Once no Application uses it (\`kubectl -n ${ARGOCD_NAMESPACE} get applications -o
+custom-columns=NAME:.metadata.name,PROJECT:.spec.project\`), delete \`project.yaml\`:
+Argo CD prunes the project.
 `,
     },
     {
-      path: 'argocd/kustomization.yaml',
-      generated: false,
-      content: `# Applied once by hand (see README.md). ApplicationSets and projects live in
-# Argo CD's own namespace; change it here if Argo CD runs elsewhere.
-apiVersion: kustomize.config.k8s.io/v1beta1
-kind: Kustomization
-namespace: argocd
-resources:
-  - project.yaml
-  - platform-applicationset.yaml
-  - applicationset.yaml
-`,
-    },
-    {
-      path: 'argocd/project.yaml',
+      path: 'argocd/bootstrap.yaml',
       generated: true,
-      content: `${GENERATED}# The portal writes tenants/ on behalf of tenants, so their Applications may
-# create nothing but ServiceClaims (and the namespaces they go in): a file that
-# slipped in with any other kind fails to sync instead of reaching a cluster.
+      content: `${GENERATED}# Applied once by hand (README.md); it is the one file here nothing syncs.
+# The dbaas-argocd Application syncs this folder into Argo CD's namespace, and
+# its project lets it create only AppProjects and ApplicationSets there.
 apiVersion: argoproj.io/v1alpha1
 kind: AppProject
 metadata:
-  name: dbaas-tenants
+  name: dbaas-argocd
+  namespace: ${ARGOCD_NAMESPACE}
 spec:
-  description: Databases of DBaaS tenants, written by the portal
+  description: The DBaaS projects and ApplicationSets, from the GitOps repository
+  sourceRepos:
+    - ${repoURL}
+  destinations:
+    - server: ${IN_CLUSTER}
+      namespace: ${ARGOCD_NAMESPACE}
+  namespaceResourceWhitelist:
+    - group: argoproj.io
+      kind: AppProject
+    - group: argoproj.io
+      kind: ApplicationSet
+---
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: dbaas-argocd
+  namespace: ${ARGOCD_NAMESPACE}
+  # No resources finalizer: deleting this Application must not delete the
+  # ApplicationSets, and with them every database's claim.
+spec:
+  project: dbaas-argocd
+  source:
+    repoURL: ${repoURL}
+    targetRevision: ${branch}
+    path: argocd
+    directory:
+      recurse: true
+      # README.md is not YAML and never read; kustomization.yaml is an older
+      # portal's setup, not a resource.
+      exclude: '{bootstrap.yaml,kustomization.yaml}'
+  destination:
+    server: ${IN_CLUSTER}
+    namespace: ${ARGOCD_NAMESPACE}
+  syncPolicy:
+    automated:
+      prune: true
+      selfHeal: true
+${retryPolicy('    ')}
+`,
+    },
+    {
+      path: 'argocd/platform-project.yaml',
+      generated: true,
+      content: `${GENERATED}# The project of the {pop}-platform Applications: overlays/{pop} is people's, and
+# may put anything on a PoP cluster (CRDs, operators, their RBAC) but a
+# ServiceClaim. Claims come only from a tenant's folder, in the tenant's project.
+apiVersion: argoproj.io/v1alpha1
+kind: AppProject
+metadata:
+  name: dbaas-platform
+  annotations:
+    argocd.argoproj.io/sync-wave: '-1'
+${NEVER_PRUNED}
+  finalizers:
+    - resources-finalizer.argocd.argoproj.io
+spec:
+  description: What every DBaaS PoP cluster runs, from overlays/{pop}
   sourceRepos:
     - ${repoURL}
   destinations:
     - server: '*'
-      namespace: tenant-*
+      namespace: '*'
   clusterResourceWhitelist:
-    - group: ''
-      kind: Namespace
-  namespaceResourceWhitelist:
+    - group: '*'
+      kind: '*'
+  namespaceResourceBlacklist:
     - group: dbaas.io
       kind: ServiceClaim
 `,
@@ -207,6 +385,8 @@ apiVersion: argoproj.io/v1alpha1
 kind: ApplicationSet
 metadata:
   name: dbaas-platform
+  annotations:
+${NEVER_PRUNED}
 spec:
   goTemplate: true
   goTemplateOptions: ['missingkey=error']
@@ -217,7 +397,7 @@ ${popSelector('        ')}
     metadata:
       name: '${pop}-platform'
     spec:
-      project: default
+      project: dbaas-platform
       source:
         repoURL: ${repoURL}
         targetRevision: ${branch}
@@ -228,6 +408,7 @@ ${popSelector('        ')}
         automated:
           prune: true
           selfHeal: true
+${retryPolicy('        ')}
 `,
     },
     {
@@ -239,11 +420,14 @@ ${popSelector('        ')}
 # the ${POP_CLUSTER_LABEL} label, give each cluster's address, so none is written
 # here and a PoP whose cluster is not registered yet simply gets no Applications.
 # Tenants come from the git directories generator: a folder under tenants/ is a
-# tenant, and appears once the portal commits its first database.
+# tenant, and appears once the portal commits its first database (with the
+# tenant's project, argocd/tenants/{tenant}.yaml).
 apiVersion: argoproj.io/v1alpha1
 kind: ApplicationSet
 metadata:
   name: dbaas-tenants
+  annotations:
+${NEVER_PRUNED}
 spec:
   goTemplate: true
   goTemplateOptions: ['missingkey=error']
@@ -269,7 +453,8 @@ ${popSelector('              ')}
       finalizers:
         - resources-finalizer.argocd.argoproj.io
     spec:
-      project: dbaas-tenants
+      # Each tenant's own project: its folder cannot reach another's namespace.
+      project: '${TENANT_PROJECT_PREFIX}{{ .path.basename }}'
       source:
         repoURL: ${repoURL}
         targetRevision: ${branch}
@@ -285,14 +470,7 @@ ${popSelector('              ')}
           selfHeal: true
         syncOptions:
           - CreateNamespace=true
-        # Automated sync tries a commit once; on a new PoP the CRD may arrive
-        # after the claims, so keep retrying until it has.
-        retry:
-          limit: -1
-          backoff:
-            duration: 30s
-            factor: 2
-            maxDuration: 10m
+${retryPolicy('        ')}
 `,
     },
   ];
