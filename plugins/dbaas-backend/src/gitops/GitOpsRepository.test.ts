@@ -12,7 +12,7 @@ import { commitToBareRepository } from '../status/__testUtils__/commitToBareRepo
 import { BranchExistsError } from './BranchExistsError';
 import { ensureLocalGitOpsRepository } from './ensureLocalGitOpsRepository';
 import { GitOpsRepository } from './GitOpsRepository';
-import { CRD_PATH } from './gitopsLayout';
+import { CRD_PATH, tenantProject } from './gitopsLayout';
 
 jest.setTimeout(120_000);
 
@@ -70,20 +70,101 @@ describe('GitOpsRepository', () => {
       () => false,
     );
 
-  it('commits a claim on top of the branch, starting the branch when there is none', async () => {
+  it("commits a claim on top of the branch, starting the branch when there is none, with its tenant's project", async () => {
     const repo = replica('clone');
     const orders = claim('payments', 'orders');
 
     const result = await repo.commit([orders], 'Add orders', author);
 
     expect(result).toMatchObject({ committed: true, attempts: 1 });
-    expect(result.changed).toEqual([{ path: orders.path, change: 'added' }]);
+    expect(result.changed).toEqual([
+      { path: orders.path, change: 'added' },
+      { path: 'argocd/tenants/payments.yaml', change: 'added' },
+    ]);
     const commits = await history();
     expect(commits.map(c => c.oid)).toEqual([result.sha]);
     expect(commits[0].commit.message).toBe('Add orders\n');
     expect(commits[0].commit.author.name).toBe('DBaaS portal');
-    expect(await filesAt()).toEqual([orders.path]);
+    expect(await filesAt()).toEqual([
+      'argocd/tenants/payments.yaml',
+      orders.path,
+    ]);
     expect(await repo.readFile(orders.path)).toBe(orders.content);
+    expect(await repo.readFile('argocd/tenants/payments.yaml')).toBe(
+      tenantProject('payments', { repoURL: `file://${bare}` }).content,
+    );
+  });
+
+  it("writes a tenant's project when it is missing or differs, and keeps it after the tenant's last database", async () => {
+    const repo = replica('clone');
+    await repo.commit([claim('payments', 'orders')], 'Add orders', author);
+    const project = 'argocd/tenants/payments.yaml';
+    const generated = await repo.readFile(project);
+
+    // The tenant's next database: its project is there already.
+    const ledger = await repo.commit(
+      [claim('payments', 'ledger')],
+      'Add ledger',
+      author,
+    );
+    expect(ledger.changed).toEqual([
+      { path: 'tenants/payments/ledger.yaml', change: 'added' },
+    ]);
+    // Another tenant gets its own.
+    const invoices = await repo.commit(
+      [claim('billing', 'invoices')],
+      'Add invoices',
+      author,
+    );
+    expect(invoices.changed.map(c => c.path)).toEqual([
+      'tenants/billing/invoices.yaml',
+      'argocd/tenants/billing.yaml',
+    ]);
+    expect(await repo.readFile('argocd/tenants/billing.yaml')).toContain(
+      'namespace: tenant-billing\n',
+    );
+
+    // Edited by hand (widened to every tenant's namespace): put back with the
+    // tenant's next change.
+    const files = await readAll();
+    await commitToBareRepository(
+      bare,
+      {
+        ...files,
+        [project]: generated!.replace(
+          'namespace: tenant-payments',
+          'namespace: tenant-*',
+        ),
+      },
+      'Widen by hand',
+    );
+    const scaled = await repo.commit(
+      [{ ...claim('payments', 'orders'), content: 'kind: ServiceClaim\n' }],
+      'Scale orders',
+      author,
+    );
+    expect(scaled.changed).toContainEqual({
+      path: project,
+      change: 'rewritten',
+    });
+    expect(await repo.readFile(project)).toBe(generated);
+
+    // Deletes, down to the tenant's last database, leave the project.
+    const gone = await repo.commit(
+      ['orders', 'ledger'].map(name => ({
+        path: `tenants/payments/${name}.yaml`,
+        content: null,
+      })),
+      'Delete both',
+      author,
+    );
+    expect(gone.changed.map(c => c.path)).toEqual([
+      'tenants/payments/orders.yaml',
+      'tenants/payments/ledger.yaml',
+    ]);
+    const left = await filesAt();
+    expect(left).toContain(project);
+    expect(left.filter(f => f.startsWith('tenants/payments/'))).toEqual([]);
   });
 
   it('lays out an empty repository in a commit of its own that lists the files', async () => {
@@ -163,6 +244,7 @@ describe('GitOpsRepository', () => {
     expect(left.filter(f => f.startsWith('tenants/'))).toEqual([
       'tenants/README.md',
     ]);
+    expect(left).toContain('argocd/tenants/payments.yaml');
   });
 
   it('keeps its clone across restarts, and starts over for another repository', async () => {
@@ -211,11 +293,20 @@ describe('GitOpsRepository', () => {
     // repository, and people edited, added and deleted files.
     const files = await readAll();
     const crd = files[CRD_PATH];
-    const { 'argocd/README.md': _deleted, ...kept } = files;
+    // An older portal's repository had no tenant projects, and a shared one.
+    const {
+      'argocd/README.md': _deleted,
+      'argocd/tenants/payments.yaml': payments,
+      ...kept
+    } = files;
+    expect(payments).toBeDefined();
     await commitToBareRepository(
       bare,
       {
         ...kept,
+        'argocd/project.yaml': '# the shared project\nkind: AppProject\n',
+        'argocd/kustomization.yaml': 'resources: [project.yaml]\n',
+        'tenants/Old Notes/readme.md': 'no tenant has this folder\n',
         [CRD_PATH]: crd.replace(/^ {16}storage:\n(?: {18}.*\n)+/m, ''),
         'overlays/lagos/kustomization.yaml':
           '# lagos, tuned\nresources: [../../base]\n',
@@ -249,10 +340,17 @@ describe('GitOpsRepository', () => {
         'Added, as they were missing:',
         '- overlays/singapore/kustomization.yaml',
         '- argocd/README.md',
+        '- argocd/tenants/payments.yaml',
         '',
       ].join('\n'),
     );
     const after = await readAll();
+    // The tenant's project, as its next claim would have written it; none for
+    // a folder no tenant can have.
+    expect(
+      Object.keys(after).filter(f => f.startsWith('argocd/tenants/')),
+    ).toEqual(['argocd/tenants/payments.yaml']);
+    expect(after['argocd/tenants/payments.yaml']).toBe(payments);
     expect(after[CRD_PATH]).toBe(crd);
     expect(after['argocd/applicationset.yaml']).toContain('- singapore');
     expect(after['argocd/applicationset.yaml']).toMatch(
@@ -269,6 +367,7 @@ describe('GitOpsRepository', () => {
       'base/extra.yaml',
       'base/kustomization.yaml',
       'argocd/project.yaml',
+      'argocd/kustomization.yaml',
       'tenants/README.md',
       'tenants/payments/notes.md',
       'tenants/payments/orders.yaml',
@@ -381,7 +480,10 @@ describe('GitOpsRepository', () => {
     ['C:/tenants/payments/orders.yaml'],
     ['base/kustomization.yaml'],
     ['argocd/applicationset.yaml'],
+    ['argocd/tenants/payments.yaml'],
     ['tenants/orders.yaml'],
+    ['tenants/Payments/orders.yaml'],
+    ['tenants/tenant-*/orders.yaml'],
     ['tenants/payments/.git/config'],
     [''],
   ])('refuses to write %j, before touching the repository', async p => {
@@ -602,9 +704,12 @@ describe('GitOpsRepository', () => {
       expect(await replicas[1].readFile(claims[0].path)).toBe(
         claims[0].content,
       );
-      expect(await replicas[0].readFile('argocd/project.yaml')).toContain(
-        `- "${url}"`,
-      );
+      expect(
+        await replicas[0].readFile('argocd/platform-project.yaml'),
+      ).toContain(`- "${url}"`);
+      expect(
+        await replicas[0].readFile('argocd/tenants/tenant-0.yaml'),
+      ).toContain(`- "${url}"`);
       execFileSync('git', ['--git-dir', bare, 'fsck', '--strict'], {
         stdio: 'pipe',
       });

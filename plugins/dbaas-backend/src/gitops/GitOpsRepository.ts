@@ -15,7 +15,7 @@ import {
   type FileChange,
   type TreeStore,
 } from './editTree';
-import { gitopsLayout, type GitOpsFile } from './gitopsLayout';
+import { gitopsLayout, tenantProject, type GitOpsFile } from './gitopsLayout';
 import { HttpTransport } from './HttpTransport';
 import { isNotFound } from './isNotFound';
 import { LocalTransport } from './LocalTransport';
@@ -118,6 +118,8 @@ export class GitOpsRepository {
   private readonly transport: Transport;
   private readonly trees: TreeStore;
   private readonly layout: GitOpsFile[];
+  /** The address Argo CD clones from, as `argocd/` names it. */
+  private readonly repoURL: string;
   private readonly links: ReturnType<typeof webLinks>;
   private readonly maxAttempts: number;
   private readonly cache = {};
@@ -163,8 +165,9 @@ export class GitOpsRepository {
       cache: this.cache,
     };
     this.links = webLinks(remote, this.branch, options.codeHost);
+    this.repoURL = options.repoURL ?? repoURL;
     this.layout = gitopsLayout(options.catalog, {
-      repoURL: options.repoURL ?? repoURL,
+      repoURL: this.repoURL,
       branch: this.branch,
     });
     const digest = createHash('sha256');
@@ -179,7 +182,14 @@ export class GitOpsRepository {
    * repository has already make no commit. With `newBranch`, the commit starts
    * that branch off the head instead (a proposal), which must not exist yet.
    *
-   * Throws InputError for a path outside `tenants/{tenant}/`, ConflictError
+   * A commit that writes into a tenant's folder also writes the tenant's Argo
+   * CD project (`argocd/tenants/{tenant}.yaml`) when it is missing or differs,
+   * so a tenant's first claim never reaches Argo CD without the project that
+   * confines it. A delete leaves the project: removing the tenant's
+   * Applications needs it.
+   *
+   * Throws InputError for a path outside `tenants/{tenant}/` (or a tenant
+   * folder that is not a tenant's slug), ConflictError
    * when other writers won every attempt, BranchExistsError when `newBranch`
    * exists, ClaimOwnershipError when a change's file belongs to another
    * database than its `owner` (checked on every head the changes are applied to).
@@ -191,6 +201,18 @@ export class GitOpsRepository {
     options?: { newBranch?: string },
   ): Promise<GitOpsCommit> {
     changes.forEach(change => assertClaimPath(change.path));
+    // Made for every change, so a folder no tenant can have is refused too.
+    const projects = new Map(
+      changes.map(change => {
+        const tenant = change.path.split('/')[1];
+        return [tenant, tenantProject(tenant, { repoURL: this.repoURL })];
+      }),
+    );
+    const written = new Set(
+      changes
+        .filter(change => change.content !== null)
+        .map(change => change.path.split('/')[1]),
+    );
     if (options?.newBranch !== undefined) assertBranchName(options.newBranch);
     return this.serialized(async () => {
       const edits = new Map<string, Edit>();
@@ -201,6 +223,14 @@ export class GitOpsRepository {
             change.content === null
               ? null
               : await this.writeBlob(change.content),
+        });
+      }
+      // Only the project's own path is read: a commit that finds it as
+      // generated changes nothing there.
+      for (const tenant of written) {
+        const project = projects.get(tenant)!;
+        edits.set(project.path, {
+          blob: await this.writeBlob(project.content),
         });
       }
       const owned = changes.filter(change => change.owner !== undefined);
@@ -227,7 +257,9 @@ export class GitOpsRepository {
    * Brings the layout up to date in one commit (or, with `newBranch`, one
    * proposal): generated files that differ from this version's are rewritten,
    * seeded files that are missing are added, and the rest is left as people
-   * made it. Makes no commit when there is nothing to do.
+   * made it. Every tenant's folder gets its Argo CD project, as a commit
+   * writing into it would add it (a repository laid out by an older portal
+   * has none). Makes no commit when there is nothing to do.
    */
   async updateLayout(
     author: GitOpsAuthor,
@@ -247,6 +279,8 @@ export class GitOpsRepository {
         (changed, head) => layoutMessage(changed, head),
         author,
         options?.newBranch,
+        undefined,
+        head => this.tenantProjectEdits(head),
       );
     });
   }
@@ -289,25 +323,9 @@ export class GitOpsRepository {
       const files = new Map<string, string>();
       const head = await this.transport.fetch(this.branch);
       if (!head) return files;
-      const read = async (oid: string, filepath?: string) => {
-        try {
-          return (
-            await git.readTree({
-              fs,
-              gitdir: this.transport.objects,
-              oid,
-              ...(filepath ? { filepath } : {}),
-              cache: this.cache,
-            })
-          ).tree;
-        } catch (error) {
-          if (isNotFound(error)) return [];
-          throw error;
-        }
-      };
-      for (const folder of await read(head, 'tenants')) {
+      for (const folder of await this.readTree(head, 'tenants')) {
         if (folder.type !== 'tree') continue;
-        for (const file of await read(folder.oid)) {
+        for (const file of await this.readTree(folder.oid)) {
           if (file.type === 'blob') {
             files.set(`tenants/${folder.path}/${file.path}`, file.oid);
           }
@@ -387,10 +405,15 @@ export class GitOpsRepository {
     newBranch: string | undefined,
     /** Refuses the edits on this head by throwing. */
     check?: (head: string | undefined) => Promise<void>,
+    /** Edits that depend on the head, made with the others. */
+    editsAt?: (head: string | undefined) => Promise<Map<string, Edit>>,
   ): Promise<GitOpsCommit> {
     for (let attempt = 1; ; attempt++) {
       const head = await this.transport.fetch(this.branch);
       await check?.(head);
+      const all = editsAt
+        ? new Map([...edits, ...(await editsAt(head))])
+        : edits;
       if (newBranch !== undefined && !head) {
         throw new ConflictError(
           `The GitOps repository has no branch ${this.branch} to propose ${newBranch} to`,
@@ -407,7 +430,7 @@ export class GitOpsRepository {
           ).commit.tree
         : undefined;
       const changed: FileChange[] = [];
-      const tree = await editTree(this.trees, headTree, edits, '', changed);
+      const tree = await editTree(this.trees, headTree, all, '', changed);
       if (head && tree === headTree) {
         return { sha: head, committed: false, attempts: attempt, changed };
       }
@@ -455,6 +478,45 @@ export class GitOpsRepository {
         }),
       );
     }
+  }
+
+  /** The entries of a tree (a commit's, with `filepath`: the folder there); none when it is missing. */
+  private async readTree(oid: string, filepath?: string) {
+    try {
+      return (
+        await git.readTree({
+          fs,
+          gitdir: this.transport.objects,
+          oid,
+          ...(filepath ? { filepath } : {}),
+          cache: this.cache,
+        })
+      ).tree;
+    } catch (error) {
+      if (isNotFound(error)) return [];
+      throw error;
+    }
+  }
+
+  /** The project of every tenant's folder at the head, as the layout writes them. */
+  private async tenantProjectEdits(
+    head: string | undefined,
+  ): Promise<Map<string, Edit>> {
+    const edits = new Map<string, Edit>();
+    if (!head) return edits;
+    for (const folder of await this.readTree(head, 'tenants')) {
+      if (folder.type !== 'tree') continue;
+      let project: GitOpsFile;
+      try {
+        project = tenantProject(folder.path, { repoURL: this.repoURL });
+      } catch {
+        // A folder people made that no tenant can have: the ApplicationSet's
+        // Application for it finds no project and syncs nothing.
+        continue;
+      }
+      edits.set(project.path, { blob: await this.writeBlob(project.content) });
+    }
+    return edits;
   }
 
   private writeBlob(content: string): Promise<string> {

@@ -158,7 +158,8 @@ describeWithGit(
       for (const [i, w] of writes.entries()) {
         const result = results[i];
         const pull = proposed.find(p => p.url === result.pullRequestUrl)!;
-        // Its own branch, named after the change, one commit on main with its claim only.
+        // Its own branch, named after the change, one commit on main with its
+        // claim and, for a tenant new to main, the tenant's Argo CD project.
         expect(pull.head).toMatch(new RegExp(`^${w.topic}-[0-9a-f]{8}$`));
         expect(pull).toMatchObject({
           api: 'github',
@@ -177,8 +178,13 @@ describeWithGit(
         });
         expect(commit.oid).toBe(result.sha);
         expect(commit.commit.parent).toEqual([main]);
+        const tenant = w.changes[0].path.split('/')[1];
         expect(await filesAt(gitdir, pull.head)).toEqual(
-          [...mainFiles, w.changes[0].path].sort(),
+          [
+            ...mainFiles,
+            w.changes[0].path,
+            `argocd/tenants/${tenant}.yaml`,
+          ].sort(),
         );
         const { blob } = await git.readBlob({
           fs,
