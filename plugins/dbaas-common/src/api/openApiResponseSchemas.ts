@@ -117,6 +117,7 @@ const timelineStep = object<TimelineStep>(
       step: enumOf<TimelineStep['step']>({
         committed: true,
         synced: true,
+        'sync-failed': true,
         provisioning: true,
         active: true,
         failed: true,

@@ -47,11 +47,17 @@ export type ServiceDetails = ServiceSummary & {
   timeline: TimelineStep[];
 };
 
-/** A step of a database's provisioning, as the portal saw it. @public */
+/**
+ * A step of a database's provisioning, as the portal saw it. `sync-failed` is
+ * Argo CD's: it could not sync the claim to the cluster, and says why in
+ * `detail`; it retries, and `synced` follows once it can.
+ * @public
+ */
 export type TimelineStep = {
   step:
     | 'committed'
     | 'synced'
+    | 'sync-failed'
     | 'provisioning'
     | 'active'
     | 'failed'

@@ -137,6 +137,34 @@ describe('DatabaseStatusCard', () => {
     ).toBeInTheDocument();
   });
 
+  it("shows Argo CD's sync error on the timeline with the cluster and why", async () => {
+    const details = serviceDetails({ status: 'pending' });
+    details.timeline = [
+      ...details.timeline.slice(0, 1),
+      {
+        step: 'sync-failed',
+        generation: 1,
+        at: '2025-05-01T10:01:00.000Z',
+        cluster: 'lagos',
+        detail:
+          "namespace tenant-checkout is not permitted in project 'dbaas-tenants'",
+      },
+    ];
+    renderDatabasePage(<DatabaseStatusCard />, {
+      api: { getService: async () => details },
+    });
+
+    const timeline = await screen.findByRole('list', {
+      name: 'Provisioning timeline',
+    });
+    const step = within(timeline)
+      .getByText('Argo CD could not sync it to the cluster (lagos)')
+      .closest('li')!;
+    expect(step).toHaveTextContent(
+      "namespace tenant-checkout is not permitted in project 'dbaas-tenants'",
+    );
+  });
+
   it('shows progress while the database loads', async () => {
     renderDatabasePage(<DatabaseStatusCard />, {
       api: { getService: () => new Promise(() => {}) },

@@ -9,6 +9,7 @@ import { Timestamp } from '../Timestamp';
 const stepLabels: Record<TimelineStep['step'], string> = {
   committed: 'Committed to the GitOps repository',
   synced: 'Synced to the cluster',
+  'sync-failed': 'Argo CD could not sync it to the cluster',
   provisioning: 'Provisioning',
   active: 'Active',
   failed: 'Failed',
@@ -24,7 +25,7 @@ function stepDetail(step: TimelineStep): string | undefined {
 /**
  * The way a database went to the clusters and back, oldest first: one line per
  * step with its time, the generation (config change) it is about, the cluster
- * that reported it and, for failures, the operator's reason.
+ * that reported it and, for failures, the operator's or Argo CD's reason.
  */
 export const ProvisioningTimeline = (props: { steps: TimelineStep[] }) => {
   if (props.steps.length === 0) {
@@ -48,7 +49,10 @@ export const ProvisioningTimeline = (props: { steps: TimelineStep[] }) => {
                 </>
               }
               primaryTypographyProps={{
-                color: step.step === 'failed' ? 'error' : 'textPrimary',
+                color:
+                  step.step === 'failed' || step.step === 'sync-failed'
+                    ? 'error'
+                    : 'textPrimary',
               }}
               secondary={
                 <>
