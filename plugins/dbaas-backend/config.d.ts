@@ -18,6 +18,14 @@ export interface Config {
        */
       localPath?: string;
       /**
+       * The address Argo CD clones the GitOps repository from, written into the
+       * generated `argocd/` files. Defaults to the remote's URL (without
+       * credentials), or `file://` and `localPath`, which Argo CD's repo-server
+       * can read only when it runs on this machine; serve the local repository
+       * (e.g. with git http-backend) and name that address here.
+       */
+      repoURL?: string;
+      /**
        * The GitOps repository Argo CD syncs from, when it is not the local one: an
        * http(s) URL. When Backstage has a GitHub or GitLab integration for its host
        * (`integrations.github`, `integrations.gitlab`), the portal pushes and opens
@@ -57,6 +65,38 @@ export interface Config {
        * Defaults to 10.
        */
       reconcileMinutes?: number;
+      /**
+       * The Argo CD that syncs the repository. With it, the portal asks Argo CD
+       * to refresh the changed tenants' Applications and the tenants'
+       * ApplicationSet after each commit (commit mode), rather than leave the
+       * commit to Argo CD's poll (3 minutes by default), and puts the sync
+       * errors of the tenants' Applications on their databases' timelines
+       * (`sync-failed`). It needs `get`, `list`, `watch` and `patch` on
+       * `applications` and `patch` on `applicationsets` in `namespace`
+       * (docs/api.md, "Provisioning through GitOps"). Without it, or without a
+       * way to its cluster, the portal leaves Argo CD to its poll.
+       */
+      argocd?: {
+        /** The namespace of Argo CD's Applications and ApplicationSets. Defaults to `argocd`. */
+        namespace?: string;
+        /**
+         * The cluster Argo CD runs on (the management cluster). When unset, the
+         * portal's own service account, when it runs in a pod there.
+         */
+        cluster?: {
+          /** The Kubernetes API server's URL. */
+          url: string;
+          /**
+           * A token of a service account with the permissions above.
+           * @visibility secret
+           */
+          serviceAccountToken: string;
+          /** Base64 PEM of the API server's CA, as in a kubeconfig's certificate-authority-data. */
+          caData?: string;
+          /** Skips verifying the API server's certificate; for development only. */
+          skipTLSVerify?: boolean;
+        };
+      };
     };
     /**
      * The API's rate limit. It counts per authenticated caller (a user, or a
@@ -158,7 +198,9 @@ export interface Config {
       /**
        * Watch the ServiceClaims of the clusters in `kubernetes.clusterLocatorMethods`
        * (type `config`, `serviceAccount` auth) and record each claim's progress.
-       * Defaults to true when such clusters are configured.
+       * Defaults to true when such clusters are configured. Where no cluster is
+       * watched, the commit of a claim's removal ends a deleted database, as no
+       * cluster could report it gone.
        */
       watch?: boolean;
     };

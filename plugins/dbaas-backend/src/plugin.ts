@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { startArgoCd } from './argocd/startArgoCd';
 import { startAuditRelay } from './audit/startAuditRelay';
 import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
@@ -112,12 +113,32 @@ export const dbaasPlugin = createBackendPlugin({
           defaultQuota: limits.defaultQuota,
         });
         const audit = new AuditTrail(db, deps.auditor, logger);
+        // Before the provisioner: where no cluster is watched, the commit of a
+        // removal is what ends a database (see startStatusWatch).
+        const { confirmRemovals } = startStatusWatch({
+          config,
+          logger,
+          lifecycle: deps.lifecycle,
+          scheduler: deps.scheduler,
+          recorder: new ClaimStatusRecorder(services),
+          notifier,
+        });
+        const argoCd = startArgoCd({
+          config,
+          logger,
+          lifecycle: deps.lifecycle,
+          db,
+          services,
+          notifier,
+        });
         const configured = await provisionerFromConfig({
           config,
           logger,
           timeline,
           services,
           outbox: await GitOpsOutboxStore.create({ database }),
+          ...(confirmRemovals ? { confirmRemovals } : {}),
+          refresher: argoCd.refresher,
         });
         startGitOpsPublishing({
           configured,
@@ -172,14 +193,6 @@ export const dbaasPlugin = createBackendPlugin({
           }),
         );
         startAuditRelay(deps, db);
-        startStatusWatch({
-          config,
-          logger,
-          lifecycle: deps.lifecycle,
-          scheduler: deps.scheduler,
-          recorder: new ClaimStatusRecorder(services),
-          notifier,
-        });
         // The router authenticates every request itself (see createRouter).
         httpRouter.addAuthPolicy({ path: '/', allow: 'unauthenticated' });
       },

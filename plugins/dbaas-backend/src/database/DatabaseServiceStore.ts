@@ -36,6 +36,7 @@ import type {
   InTransaction,
   ServiceRecord,
   ServiceStore,
+  SyncFailureReport,
   TenantQuota,
 } from './ServiceStore';
 
@@ -409,7 +410,8 @@ export class DatabaseServiceStore implements ServiceStore {
    * recordBackupReports), and a claim gone from the cluster while Deleting is
    * the end of the database (its row is kept, marked deleted, and no longer
    * counts in quotas). A claim speaks for a database only from the namespace
-   * of its tenant, under its name.
+   * of its tenant, under its name. An event without a cluster can only end a
+   * database: where no cluster is watched, the commit of its removal does.
    */
   async recordClusterReport(
     event: ClaimEvent,
@@ -441,18 +443,20 @@ export class DatabaseServiceStore implements ServiceStore {
         await tx('service_instances')
           .where({ id: row.id })
           .update({ deleted_at: at, updated_at: at });
-        await this.timeline.add(tx, { ...base, step: 'deleted' });
+        await this.timeline.add(tx, {
+          ...base,
+          step: 'deleted',
+          ...(event.detail ? { detail: event.detail } : {}),
+        });
         return true;
       }
+      if (event.cluster === undefined) {
+        return false;
+      }
+      const cluster = event.cluster;
       let recorded = false;
       if (
-        !(await this.timeline.has(
-          tx,
-          row.id,
-          'synced',
-          generation,
-          event.cluster,
-        ))
+        !(await this.timeline.has(tx, row.id, 'synced', generation, cluster))
       ) {
         await this.timeline.add(tx, { ...base, step: 'synced' });
         recorded = true;
@@ -485,7 +489,7 @@ export class DatabaseServiceStore implements ServiceStore {
           tx,
           { id: row.id, tenant: row.tenant },
           status.data.backups,
-          { cluster: event.cluster, observedAt: at },
+          { cluster, observedAt: at },
         );
         recorded ||= backups;
       }
@@ -504,6 +508,50 @@ export class DatabaseServiceStore implements ServiceStore {
       .where({ id: event.serviceId })
       .first();
     return row ? toServiceRecord(row) : undefined;
+  }
+
+  async recordSyncFailure(
+    failure: SyncFailureReport,
+  ): Promise<ServiceRecord[]> {
+    const { cluster, message, claims, at } = failure;
+    if (claims?.length === 0) return [];
+    return this.db.transaction(async tx => {
+      const query = tx<RawServiceRow>('service_instances')
+        .where({ tenant: failure.tenant })
+        .whereNull('deleted_at');
+      if (claims) query.whereIn('name', claims);
+      const recorded: ServiceRecord[] = [];
+      for (const row of await query) {
+        if (failure.except?.includes(row.name)) continue;
+        const generation = Number(row.generation);
+        const concerned =
+          claims !== undefined ||
+          !(await this.timeline.has(tx, row.id, 'synced', generation, cluster));
+        if (
+          !concerned ||
+          (await this.timeline.has(
+            tx,
+            row.id,
+            'sync-failed',
+            generation,
+            cluster,
+            message,
+          ))
+        ) {
+          continue;
+        }
+        await this.timeline.add(tx, {
+          serviceId: row.id,
+          step: 'sync-failed',
+          generation,
+          cluster,
+          detail: message,
+          at,
+        });
+        recorded.push(toServiceRecord(row));
+      }
+      return recorded;
+    });
   }
 
   private async liveRow(tx: Knex.Transaction, id: string) {

@@ -38,10 +38,17 @@ export type ServiceRecord = {
   updatedAt: string;
 };
 
-/** What a cluster said about a claim (see status/ClaimWatcher). */
+/**
+ * What a cluster said about a claim (see status/ClaimWatcher); or, where the
+ * portal watches no cluster, a claim's removal committed to the GitOps
+ * repository, which nothing else could confirm (see status/startStatusWatch).
+ */
 export type ClaimEvent = {
-  /** The cluster's name in the `kubernetes` config. */
-  cluster: string;
+  /**
+   * The cluster's name in the `kubernetes` config. Unset only for a removal
+   * confirmed by its commit: no cluster said it.
+   */
+  cluster?: string;
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
   /** The portal's database id, from the claim's `dbaas.io/service-id` label. */
   serviceId: string;
@@ -60,6 +67,25 @@ export type ClaimEvent = {
   status?: ServiceClaimStatus;
   /** When the portal learnt of it. */
   observedAt: Date;
+  /** Why the portal believes it, when no cluster said it: the timeline step's detail. */
+  detail?: string;
+};
+
+/** What Argo CD said it could not sync, for ServiceStore.recordSyncFailure. */
+export type SyncFailureReport = {
+  /** The tenant (catalog group ref) whose Application failed. */
+  tenant: string;
+  /** The PoP the Application syncs to. */
+  cluster: string;
+  message: string;
+  /**
+   * The databases (claim names) Argo CD named. Without, every live database of
+   * the tenant whose latest generation has no `synced` step from `cluster`,
+   * but those in `except` (claims the sync did apply).
+   */
+  claims?: string[];
+  except?: string[];
+  at: Date;
 };
 
 /**
@@ -167,4 +193,11 @@ export interface ServiceStore {
    * anything a user would see changed, else undefined.
    */
   recordClusterReport(event: ClaimEvent): Promise<ServiceRecord | undefined>;
+  /**
+   * Records that Argo CD could not sync a tenant's claims to a cluster (see
+   * argocd/syncFailures): a `sync-failed` step, with the message as its
+   * detail, on the latest generation of each database it concerns, once per
+   * generation, cluster and message. Resolves to the databases that got one.
+   */
+  recordSyncFailure(failure: SyncFailureReport): Promise<ServiceRecord[]>;
 }

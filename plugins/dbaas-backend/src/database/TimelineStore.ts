@@ -59,13 +59,17 @@ export class TimelineStore {
     }));
   }
 
-  /** Whether the step was recorded for the generation (from the cluster, when given). */
+  /**
+   * Whether the step was recorded for the generation (from the cluster, and
+   * with the detail, when given).
+   */
   async has(
     db: Knex | Knex.Transaction,
     serviceId: string,
     step: TimelineStep['step'],
     generation: number,
     cluster?: string,
+    detail?: string,
   ): Promise<boolean> {
     const query = db<RawTimelineRow>('service_timeline').where({
       service_id: serviceId,
@@ -74,6 +78,9 @@ export class TimelineStore {
     });
     if (cluster) {
       query.where({ cluster });
+    }
+    if (detail !== undefined) {
+      query.where({ detail });
     }
     return (await query.first('seq')) !== undefined;
   }

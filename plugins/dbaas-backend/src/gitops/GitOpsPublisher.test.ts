@@ -16,6 +16,7 @@ import { TimelineStore } from '../database/TimelineStore';
 import { GitOpsProvisioner } from '../provisioner/GitOpsProvisioner';
 import type { HandOver } from '../provisioner/ServiceProvisioner';
 import { CommitModeWriter } from './CommitModeWriter';
+import type { ConfirmRemovals } from './ConfirmRemovals';
 import { ensureLocalGitOpsRepository } from './ensureLocalGitOpsRepository';
 import { GitOpsPublisher } from './GitOpsPublisher';
 import { GitOpsReconciler } from './GitOpsReconciler';
@@ -50,7 +51,11 @@ describe.each(databases.eachSupportedId())(
       (await git.log({ fs, gitdir: bare, ref: 'main' })).length;
 
     /** One backend replica: its own clone, its own publisher, the shared database. */
-    async function replica(knex: Knex, name: string) {
+    async function replica(
+      knex: Knex,
+      name: string,
+      options: { confirmRemovals?: ConfirmRemovals } = {},
+    ) {
       const database = mockServices.database({ knex });
       const services = await DatabaseServiceStore.create({ database });
       const outbox = await GitOpsOutboxStore.create({ database });
@@ -66,6 +71,7 @@ describe.each(databases.eachSupportedId())(
         services,
         timeline: await TimelineStore.create({ database }),
         logger,
+        ...options,
       });
       const provisioner = new GitOpsProvisioner(
         outbox,
@@ -122,6 +128,7 @@ describe.each(databases.eachSupportedId())(
         outbox,
         services,
         logger,
+        ...options,
       });
       return {
         services,
@@ -282,6 +289,109 @@ describe.each(databases.eachSupportedId())(
       expect(await claimOf('lost')).toContain(lost.id);
       // Compared again, nothing differs.
       expect(await portal.reconciler.reconcile()).toEqual([]);
+    });
+
+    describe('where no cluster is watched', () => {
+      const removeThrough = (
+        portal: Awaited<ReturnType<typeof replica>>,
+        record: ServiceRecord,
+      ) =>
+        portal.change(
+          inTx => portal.services.markDeleting(record.id, inTx),
+          (tx, r) => portal.provisioner.remove(r, tx),
+        );
+
+      it('ends a database whose removal is committed, and the comparison ends one it missed', async () => {
+        const knex = await databases.init(id);
+        const ended: { id: string; sha: string }[] = [];
+        let failing = true;
+        // Ends them as the status watch's confirmRemovals does.
+        const store = await DatabaseServiceStore.create({
+          database: mockServices.database({ knex }),
+        });
+        const portal = await replica(knex, 'a', {
+          confirmRemovals: async removals => {
+            if (failing) throw new Error('The database went away');
+            for (const { record, sha } of removals) {
+              await store.recordClusterReport({
+                type: 'DELETED',
+                serviceId: record.id,
+                namespace: 'tenant-payments',
+                name: record.name,
+                observedAt: new Date(),
+              });
+              ended.push({ id: record.id, sha });
+            }
+          },
+        });
+        const missed = await portal.create('missed');
+        await removeThrough(portal, missed);
+        expect(portal.logger.error).toHaveBeenCalledWith(
+          expect.stringContaining(`database ${missed.id}`),
+          expect.anything(),
+        );
+        expect(ended).toEqual([]);
+
+        failing = false;
+        const orders = await portal.create('orders');
+        await removeThrough(portal, orders);
+        const sha = (await portal.services.getClaimState(orders.id))!.record
+          .gitops!.commitSha;
+        expect(ended).toEqual([{ id: orders.id, sha }]);
+
+        // The row is left Deleting by the failure above: compared, it ends.
+        await portal.reconciler.reconcile();
+        expect(ended.map(e => e.id)).toEqual([orders.id, missed.id]);
+      });
+
+      it('keeps a database Deleting when its removal is only proposed, and says so', async () => {
+        const knex = await databases.init(id);
+        const database = mockServices.database({ knex });
+        const services = await DatabaseServiceStore.create({ database });
+        const outbox = await GitOpsOutboxStore.create({ database });
+        const timeline = await TimelineStore.create({ database });
+        const confirmRemovals = jest.fn(async () => {});
+        const publisher = new GitOpsPublisher({
+          // A pull request mode writer: it proposes, and cannot see a merge.
+          writer: {
+            batches: false,
+            updateLayout: async () => {},
+            write: async () => ({
+              sha: 'a'.repeat(40),
+              pullRequestUrl: 'https://github.example.com/acme/gitops/pull/7',
+            }),
+          },
+          outbox,
+          services,
+          timeline,
+          logger: mockServices.logger.mock(),
+          confirmRemovals,
+        });
+        const provisioner = new GitOpsProvisioner(outbox, services, publisher, {
+          readFile: async () => undefined,
+        });
+        let handOver: HandOver;
+        const record = await services.createService({
+          tenant: TENANT,
+          organization: 'group:default/acme',
+          name: 'orders',
+          spec,
+          createdBy: 'user:default/ada',
+        });
+        await services.markDeleting(record.id, async (tx, r) => {
+          handOver = await provisioner.remove(r, tx);
+        });
+        await provisioner.handedOver(handOver);
+
+        expect(confirmRemovals).not.toHaveBeenCalled();
+        expect((await services.getService(record.id))?.status).toBe('Deleting');
+        expect((await timeline.list(record.id)).at(-1)).toMatchObject({
+          step: 'committed',
+          detail: expect.stringMatching(
+            /proposed in https:\/\/github\.example\.com\/acme\/gitops\/pull\/7; no cluster confirms removals in this setup and the portal does not see the merge, so the database stays Deleting$/,
+          ),
+        });
+      });
     });
   },
 );

@@ -10,9 +10,10 @@ import type {
   GitOpsOutboxStore,
   PendingClaimChange,
 } from '../database/GitOpsOutboxStore';
-import type { ServiceStore } from '../database/ServiceStore';
+import type { ServiceRecord, ServiceStore } from '../database/ServiceStore';
 import type { TimelineStore } from '../database/TimelineStore';
 import { ClaimOwnershipError } from './claimOwnership';
+import type { ConfirmRemovals } from './ConfirmRemovals';
 import type { GitOpsChange } from './GitOpsRepository';
 import type { GitOpsWriter, GitOpsWritten } from './GitOpsWriter';
 import { PullRequestError } from './PullRequestError';
@@ -32,6 +33,8 @@ type Prepared = {
   topic: string;
   /** Whether the portal knows the database (a reconcile may remove files of ones it never had). */
   known: boolean;
+  /** The database, when this write removes the claim of one being deleted. */
+  deleting?: ServiceRecord;
   /** The proposal of the database's last write, which this write replaces. */
   previousProposal?: string;
 };
@@ -53,6 +56,10 @@ const subjectOf = (message: string) => message.split('\n', 1)[0];
  * meanwhile and its database shows no `committed` step for it. Every write has
  * a deadline, so a git host that stops answering holds no request and no
  * database connection.
+ *
+ * Where no cluster is watched (`confirmRemovals`), a removal committed to the
+ * branch Argo CD syncs ends its database. A removal only proposed does not:
+ * the portal does not see the merge, and the timeline says so.
  */
 export class GitOpsPublisher {
   private readonly holder = randomUUID();
@@ -87,6 +94,15 @@ export class GitOpsPublisher {
       batchSize?: number;
       /** The first and the longest wait before a failed write is tried again. */
       retry?: { baseMs: number; maxMs: number };
+      /** Set where the portal watches no cluster: nothing else confirms a removal. */
+      confirmRemovals?: ConfirmRemovals;
+      /**
+       * Told, once per commit to the branch Argo CD syncs (not a proposal's
+       * branch), the slugs of the tenants whose folders it changed: to ask
+       * Argo CD to refresh rather than wait for its poll. Must not throw or
+       * hold the publisher up.
+       */
+      onCommitted?: (tenants: string[]) => void;
     },
   ) {
     this.timeoutMs = options.timeoutMs ?? 60_000;
@@ -100,6 +116,7 @@ export class GitOpsPublisher {
   start(): void {
     this.timer ??= setInterval(() => this.wake(), this.pollMs);
     this.timer.unref();
+    void this.options.writer.updateLayout();
     this.wake();
   }
 
@@ -218,6 +235,9 @@ export class GitOpsPublisher {
       message: newest.message,
       topic: newest.topic,
       known: state !== undefined,
+      ...(state?.live && state.record.status === 'Deleting'
+        ? { deleting: state.record }
+        : {}),
       ...(state?.record.gitops?.pullRequestUrl
         ? { previousProposal: state.record.gitops.pullRequestUrl }
         : {}),
@@ -285,7 +305,11 @@ export class GitOpsPublisher {
               step: 'committed',
               generation: change.generation,
               detail: pullRequestUrl
-                ? `${detail}, proposed in ${pullRequestUrl}`
+                ? `${detail}, proposed in ${pullRequestUrl}${
+                    p.deleting && this.options.confirmRemovals
+                      ? `; no cluster confirms removals in this setup and the portal does not see the merge, so the database stays Deleting`
+                      : ''
+                  }`
                 : detail,
             });
           }
@@ -297,9 +321,42 @@ export class GitOpsPublisher {
         );
       },
     );
+    if (!pullRequestUrl) {
+      // Paths are tenants/{slug}/{name}.yaml (claimFilePath).
+      this.options.onCommitted?.([
+        ...new Set(prepared.map(p => p.change.path.split('/')[1])),
+      ]);
+    }
     await this.supersede(prepared, pullRequestUrl);
+    // Before the waiters hear: a delete answered after this finds its
+    // database ended, as a page reloaded on the answer should.
+    if (!pullRequestUrl) {
+      await this.confirmRemovals(prepared, sha);
+    }
     for (const p of prepared) {
       for (const change of p.changes) this.settle(change.seq, 'written');
+    }
+  }
+
+  /** Ends the databases this commit removed, where nothing else would. */
+  private async confirmRemovals(prepared: Prepared[], sha: string) {
+    const { confirmRemovals, logger } = this.options;
+    const removals = prepared.flatMap(p =>
+      p.deleting && p.change.content === null
+        ? [{ record: p.deleting, sha }]
+        : [],
+    );
+    if (!confirmRemovals || removals.length === 0) return;
+    try {
+      await confirmRemovals(removals);
+    } catch (error) {
+      // The repository's next comparison (GitOpsReconciler) ends them.
+      logger.error(
+        `Could not record the end of ${removals
+          .map(r => `database ${r.record.id}`)
+          .join(', ')}, whose removal is committed in ${sha}`,
+        toError(error),
+      );
     }
   }
 

@@ -9,6 +9,7 @@ import type {
 } from '../database/GitOpsOutboxStore';
 import type { ServiceStore } from '../database/ServiceStore';
 import { claimServiceId } from './claimOwnership';
+import type { CommittedRemoval, ConfirmRemovals } from './ConfirmRemovals';
 import { GitOpsRepository } from './GitOpsRepository';
 
 const PAGE = 1000;
@@ -29,6 +30,11 @@ const PAGE = 1000;
  * are not the portal's claims (no `dbaas.io/service-id` label) are left as
  * people wrote them. Commit mode only: in pull request mode the branch lags
  * the proposals by design, and a difference is people's to merge.
+ *
+ * Where no cluster is watched (`confirmRemovals`), a database being deleted
+ * whose claim is gone from the branch and has no change waiting is ended
+ * here: its removal is committed, and the publisher's own ending of it did
+ * not happen (a failure, or a delete from before the portal did this).
  */
 export class GitOpsReconciler {
   constructor(
@@ -37,6 +43,8 @@ export class GitOpsReconciler {
       outbox: GitOpsOutboxStore;
       services: ServiceStore;
       logger: LoggerService;
+      /** Set where the portal watches no cluster: nothing else confirms a removal. */
+      confirmRemovals?: ConfirmRemovals;
     },
   ) {}
 
@@ -48,6 +56,7 @@ export class GitOpsReconciler {
     const compared = new Set<string>();
     const repairs: ClaimChange[] = [];
     const unknown: string[] = [];
+    const removed: CommittedRemoval[] = [];
 
     let after: string | undefined;
     for (;;) {
@@ -73,6 +82,8 @@ export class GitOpsReconciler {
               topic: `dbaas/repair/${record.id}`,
               purpose: 'repair',
             });
+          } else if (record.gitops) {
+            removed.push({ record, sha: record.gitops.commitSha });
           }
           continue;
         }
@@ -146,6 +157,13 @@ export class GitOpsReconciler {
           .map(r => `${r.path} (${r.kind})`)
           .join(', ')}`,
       );
+    }
+    if (removed.length > 0 && this.options.confirmRemovals) {
+      // A delete requested since `waiting` was read has its removal waiting
+      // now; one whose removal is no longer waiting has it committed.
+      const stillWaiting = await outbox.pendingServiceIds();
+      const ended = removed.filter(r => !stillWaiting.has(r.record.id));
+      if (ended.length > 0) await this.options.confirmRemovals(ended);
     }
     return repairs;
   }

@@ -12,6 +12,7 @@ import type { ServiceStore } from '../database/ServiceStore';
 import type { TimelineStore } from '../database/TimelineStore';
 import { codeHostFromConfig } from '../gitops/codeHostFromConfig';
 import { CommitModeWriter } from '../gitops/CommitModeWriter';
+import type { ConfirmRemovals } from '../gitops/ConfirmRemovals';
 import { GitOpsPublisher } from '../gitops/GitOpsPublisher';
 import { GitOpsReconciler } from '../gitops/GitOpsReconciler';
 import { GitOpsRepository } from '../gitops/GitOpsRepository';
@@ -46,6 +47,9 @@ export type ConfiguredProvisioner = {
  * (`integrations.github`, `integrations.gitlab`) is reached with the
  * integration's credentials, and pull requests are opened through its API;
  * `dbaas.gitops.remote.token` is only for hosts without one.
+ *
+ * `confirmRemovals` is given where the portal watches no cluster: a removal
+ * committed to the branch then ends its database (GitOpsPublisher).
  */
 export async function provisionerFromConfig(options: {
   config: RootConfigService;
@@ -53,8 +57,19 @@ export async function provisionerFromConfig(options: {
   timeline: TimelineStore;
   services: ServiceStore;
   outbox: GitOpsOutboxStore;
+  confirmRemovals?: ConfirmRemovals;
+  /** Asks Argo CD to refresh after a commit (argocd/ArgoCdRefresher). */
+  refresher?: { refresh(tenants: string[]): void };
 }): Promise<ConfiguredProvisioner> {
-  const { config, logger, timeline, services, outbox } = options;
+  const {
+    config,
+    logger,
+    timeline,
+    services,
+    outbox,
+    confirmRemovals,
+    refresher,
+  } = options;
   const remote = config.getOptionalConfig('dbaas.gitops.remote');
   const localPath = config.getOptionalString('dbaas.gitops.localPath');
   if (!remote && !localPath) {
@@ -106,6 +121,7 @@ export async function provisionerFromConfig(options: {
     workDir,
     catalog: skuCatalog,
     codeHost: codeHost?.kind,
+    repoURL: config.getOptionalString('dbaas.gitops.repoURL'),
   });
 
   let writer: GitOpsWriter;
@@ -132,6 +148,11 @@ export async function provisionerFromConfig(options: {
       AUTHOR,
       logger,
     );
+    if (confirmRemovals) {
+      logger.warn(
+        'No cluster is watched and claims are proposed, not committed: the portal does not see a proposal merged, so a deleted database stays Deleting',
+      );
+    }
     logger.info(
       `Claims are proposed to ${withoutCredentials(url)} as ${
         codeHost.pullRequests.hostName
@@ -140,6 +161,11 @@ export async function provisionerFromConfig(options: {
       }`,
     );
   } else {
+    if (confirmRemovals) {
+      logger.info(
+        'No cluster is watched: a deleted database ends when the removal of its claim is committed',
+      );
+    }
     writer = new CommitModeWriter(repository, AUTHOR, logger);
     logger.info(
       `Claims are committed to ${withoutCredentials(url)}, branch ${
@@ -155,6 +181,13 @@ export async function provisionerFromConfig(options: {
     logger,
     timeoutMs:
       (config.getOptionalNumber('dbaas.gitops.timeoutSeconds') ?? 60) * 1000,
+    ...(confirmRemovals ? { confirmRemovals } : {}),
+    // A proposal reaches the synced branch when people merge it, which the
+    // portal does not learn: there the code host's webhook to Argo CD is the
+    // way (docs/api.md, "Provisioning through GitOps").
+    ...(refresher && mode === 'commit'
+      ? { onCommitted: (tenants: string[]) => refresher.refresh(tenants) }
+      : {}),
   });
   return {
     provisioner: new GitOpsProvisioner(outbox, services, publisher, repository),
@@ -166,6 +199,7 @@ export async function provisionerFromConfig(options: {
             outbox,
             services,
             logger,
+            ...(confirmRemovals ? { confirmRemovals } : {}),
           }),
         }
       : {}),

@@ -19,7 +19,8 @@ export type KubeCluster = {
 /** A configured cluster left out, and why. */
 export type SkippedCluster = { name: string; reason: string };
 
-const IN_CLUSTER_TOKEN_FILE =
+/** Where a pod finds its service account token. */
+export const IN_CLUSTER_TOKEN_FILE =
   '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
 // Backstage's kubernetes plugin accepts the auth provider in either place.

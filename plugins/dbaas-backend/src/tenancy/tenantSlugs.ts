@@ -82,3 +82,17 @@ function slugTaken(tenant: string, slug: string, holder: string | undefined) {
     }; rename the group in the catalog to use the portal`,
   );
 }
+
+/**
+ * The tenant holding a slug, or undefined when none does: for what names a
+ * tenant only by its slug (its GitOps folder, its Argo CD Applications).
+ */
+export async function tenantOfSlug(
+  db: Knex,
+  slug: string,
+): Promise<string | undefined> {
+  const held = await db<RawTenantSlugRow>('tenant_slugs')
+    .where({ slug })
+    .first('tenant');
+  return held?.tenant;
+}
