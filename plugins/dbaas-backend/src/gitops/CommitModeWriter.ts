@@ -10,7 +10,7 @@ import { layoutOnce } from './layoutOnce';
  */
 export class CommitModeWriter implements GitOpsWriter {
   readonly batches = true;
-  private readonly updateLayout: () => Promise<void>;
+  readonly updateLayout: () => Promise<void>;
 
   constructor(
     private readonly repository: GitOpsRepository,

@@ -35,6 +35,13 @@ export interface GitOpsWriter {
    * a proposal is reviewed per database, so it carries one database's.
    */
   readonly batches: boolean;
+  /**
+   * Brings the repository's layout (docs/api.md, "Provisioning through GitOps")
+   * up to date, once per start: before the first write, and at the start, so
+   * Argo CD can be set up from `argocd/` before the first database is ordered.
+   * Never throws: a failure is logged and the next write tries again.
+   */
+  readonly updateLayout: () => Promise<void>;
   write(write: GitOpsWrite): Promise<GitOpsWritten>;
   /**
    * A proposal that a newer write of the same database replaced: closed, if

@@ -22,7 +22,7 @@ import type { OpenedPullRequest, PullRequestOpener } from './PullRequestOpener';
  */
 export class PullRequestModeWriter implements GitOpsWriter {
   readonly batches = false;
-  private readonly updateLayout: () => Promise<void>;
+  readonly updateLayout: () => Promise<void>;
 
   constructor(
     private readonly repository: GitOpsRepository,
