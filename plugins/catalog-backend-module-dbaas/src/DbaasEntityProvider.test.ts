@@ -136,14 +136,30 @@ describe('DbaasEntityProvider', () => {
       );
     });
 
-    it('leaves out databases being deleted', async () => {
-      api.add(database(1), database(2, { status: 'deleting' }));
+    it('keeps databases being deleted, as Deleting, until they are gone', async () => {
+      const going = database(2, { status: 'deleting' });
+      api.add(database(1), going);
       await connect();
 
       await fullRun();
 
-      const mutation = mutations[0];
-      expect(mutation.type === 'full' && names(mutation.entities)).toEqual([
+      const first = mutations[0];
+      const entities = first.type === 'full' ? first.entities : [];
+      expect(names(entities)).toEqual(
+        [entityName(database(1)), entityName(going)].sort(),
+      );
+      const kept = entities.find(
+        e => e.entity.metadata.name === entityName(going),
+      );
+      expect(kept?.entity.metadata.annotations?.['dbaas.io/phase']).toBe(
+        'Deleting',
+      );
+
+      api.databases.delete(going.id);
+      await fullRun();
+
+      const second = mutations[1];
+      expect(second.type === 'full' && names(second.entities)).toEqual([
         entityName(database(1)),
       ]);
     });
@@ -278,8 +294,50 @@ describe('DbaasEntityProvider', () => {
           { entityRef: entityRef(orders), locationKey: 'dbaas:default' },
         ],
       });
-      // The database is gone from the catalog's point of view: no need to ask.
-      expect(reads(orders)).toEqual([]);
+      // Asked once: the API no longer has it.
+      expect(reads(orders)).toHaveLength(1);
+    });
+
+    it('keeps a database whose deletion is accepted, as Deleting, until it is gone', async () => {
+      const orders = database(7, { status: 'deleting' });
+      api.add(orders);
+      await connect([
+        serviceEntity(
+          database(7),
+          `https://portal.example.com/api/dbaas/v1/services/${orders.id}`,
+        ),
+      ]);
+
+      // The delete request's announcement: the database is still there.
+      await publish({
+        id: orders.id,
+        tenant: orders.tenant,
+        action: 'deleted',
+      });
+      await until(() => mutations.length > 0, 'the accepted deletion');
+
+      expect(deltas()[0].removed).toEqual([]);
+      expect(names(deltas()[0].added)).toEqual([entityName(orders)]);
+      expect(
+        deltas()[0].added[0].entity.metadata.annotations?.['dbaas.io/phase'],
+      ).toBe('Deleting');
+
+      // The end of the database (its removal confirmed): the API has it no more.
+      api.databases.delete(orders.id);
+      await publish({
+        id: orders.id,
+        tenant: orders.tenant,
+        action: 'deleted',
+      });
+      await until(() => mutations.length > 1, 'the end of the database');
+
+      expect(deltas()[1]).toEqual({
+        type: 'delta',
+        added: [],
+        removed: [
+          { entityRef: entityRef(orders), locationKey: 'dbaas:default' },
+        ],
+      });
     });
 
     it('removes a database the API no longer knows, whatever the event says', async () => {

@@ -50,11 +50,6 @@ function isServiceChange(
   );
 }
 
-// A database being deleted leaves the catalog when its deletion is accepted
-// (the `deleted` event), for good: deletion cannot be taken back, and the full
-// run must not bring it back while the cluster tears it down.
-const inCatalog = (service: ServiceSummary) => service.status !== 'deleting';
-
 // Events bring each change within seconds; the full run only repairs what they
 // missed (a restart, a lost event), so it need not be frequent.
 const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
@@ -162,9 +157,7 @@ export class DbaasEntityProvider implements EntityProvider {
         listing = await listAllServices(this.deps.client, signal);
       }
       const entities = await Promise.all(
-        listing.services
-          .filter(inCatalog)
-          .map(service => this.deferredEntity(service)),
+        listing.services.map(service => this.deferredEntity(service)),
       );
       if (listing.consistent) {
         await connection.applyMutation({ type: 'full', entities });
@@ -205,9 +198,14 @@ export class DbaasEntityProvider implements EntityProvider {
   }
 
   /**
-   * Applies a batch of changes as one delta: reads each database (a deleted
-   * one is not asked for) and adds its entity, or removes the entities of one
-   * that is gone. Resolves to the changes that failed, with why.
+   * Applies a batch of changes as one delta: reads each database and adds its
+   * entity, or removes the entities of one that is gone. Resolves to the
+   * changes that failed, with why.
+   *
+   * A `deleted` event is read like any other: it is announced when a deletion
+   * is accepted as well as when the database is gone, and a database being
+   * deleted keeps its entity (phase Deleting) until the API no longer serves
+   * it, so that the pages linking to it keep working meanwhile.
    */
   private async applyChanges(
     batch: [string, Action][],
@@ -219,13 +217,10 @@ export class DbaasEntityProvider implements EntityProvider {
     const queue = [...batch];
     const worker = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
-        const [id, action] = next;
+        const [id] = next;
         try {
-          const service =
-            action === 'deleted'
-              ? undefined
-              : await this.deps.client.getService(id);
-          if (service && inCatalog(service)) {
+          const service = await this.deps.client.getService(id);
+          if (service) {
             added.push(await this.deferredEntity(service));
           } else {
             for (const entityRef of await this.entityRefsOf(id)) {
