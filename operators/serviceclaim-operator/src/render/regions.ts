@@ -1,12 +1,9 @@
-import type { ServiceClaimSpec } from '@internal/backstage-plugin-dbaas-common';
+import {
+  claimRegions,
+  type ServiceClaimSpec,
+} from '@internal/backstage-plugin-dbaas-common';
 
-/** The regions a claim runs in, primary first. */
-export function claimRegions(spec: ServiceClaimSpec): string[] {
-  return [
-    spec.region,
-    ...spec.replication.regions.filter(r => r !== spec.region),
-  ];
-}
+export { claimRegions };
 
 /**
  * This PoP's share of a count the claim gives for all its regions (replicas

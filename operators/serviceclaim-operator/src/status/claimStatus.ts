@@ -2,6 +2,7 @@ import {
   serviceClaimStatusSchema,
   type EngineId,
   type ServiceClaimStatus,
+  NOT_IN_THIS_POP,
 } from '@internal/backstage-plugin-dbaas-common';
 import { BACKUP_ANNOTATION, type BackupWiring } from '../render/backup';
 import { NOTES_ANNOTATION } from '../render/common';
@@ -147,7 +148,7 @@ export function claimStatusFrom(
         CONDITION_TYPES.ready,
         CONDITION_TYPES.backupConfigured,
         CONDITION_TYPES.degraded,
-      ].map(type => condition(type, 'Unknown', 'NotInThisPoP', message)),
+      ].map(type => condition(type, 'Unknown', NOT_IN_THIS_POP, message)),
     });
   }
 

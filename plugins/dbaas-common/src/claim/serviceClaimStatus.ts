@@ -20,6 +20,14 @@ export const claimConditionSchema = z.object({
   observedGeneration: z.number().int().min(0).optional(),
 });
 
+/**
+ * The reason of a claim's conditions in a PoP that holds none of its database
+ * (not one of its regions, or one a YugabyteDB universe is run from elsewhere):
+ * that PoP's report says nothing about the database's health.
+ * @public
+ */
+export const NOT_IN_THIS_POP = 'NotInThisPoP';
+
 /** How many of a claim's backups its status lists (the newest). @public */
 export const CLAIM_BACKUPS_REPORTED = 20;
 
