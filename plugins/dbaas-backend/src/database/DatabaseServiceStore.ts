@@ -3,6 +3,7 @@ import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   claimFootprint,
   claimPhaseOf,
+  claimRegions,
   type ClaimFootprint,
   type ListServicesQuery,
   type Page,
@@ -31,6 +32,11 @@ import {
 import { toServiceRecord, type RawServiceRow } from './serviceRows';
 import { recordBackupReports } from './recordBackupReports';
 import { TimelineStore } from './TimelineStore';
+import {
+  ClusterReportStore,
+  combineReports,
+  reportHasShare,
+} from './ClusterReportStore';
 import type {
   ClaimEvent,
   InTransaction,
@@ -80,6 +86,7 @@ export class DatabaseServiceStore implements ServiceStore {
   }
 
   private readonly defaultQuota: TenantQuota;
+  private readonly reports = new ClusterReportStore();
 
   private constructor(
     private readonly db: Knex,
@@ -415,6 +422,7 @@ export class DatabaseServiceStore implements ServiceStore {
    */
   async recordClusterReport(
     event: ClaimEvent,
+    watched: string[] = [],
   ): Promise<ServiceRecord | undefined> {
     const changed = await this.db.transaction(async tx => {
       const row = await tx<RawServiceRow>('service_instances')
@@ -437,7 +445,18 @@ export class DatabaseServiceStore implements ServiceStore {
         at,
       };
       if (event.type === 'DELETED') {
+        if (event.cluster !== undefined) {
+          await this.reports.remove(tx, row.id, event.cluster);
+        }
         if (row.status !== 'Deleting') {
+          return false;
+        }
+        // Gone from this cluster; the database is gone once no cluster
+        // holds its claim any more (a removal its commit confirms ends it).
+        if (
+          event.cluster !== undefined &&
+          (await this.reports.list(tx, row.id)).length > 0
+        ) {
           return false;
         }
         await tx('service_instances')
@@ -465,10 +484,30 @@ export class DatabaseServiceStore implements ServiceStore {
       if (!status.success || !event.status) {
         return recorded;
       }
-      const reported = JSON.stringify(status.data);
-      const phase = status.data.phase;
+      await this.reports.put(
+        tx,
+        row.id,
+        {
+          cluster,
+          phase: status.data.phase,
+          hasShare: reportHasShare(status.data),
+          status: status.data,
+        },
+        at,
+      );
+      const combined = combineReports(
+        await this.reports.list(tx, row.id),
+        claimRegions(JSON.parse(row.spec)).filter(region =>
+          watched.includes(region),
+        ),
+        row.region,
+      );
+      const phase = combined.phase;
       const updates: Partial<RawServiceRow> = {};
-      if (reported !== row.reported_status) {
+      const reported = combined.status
+        ? JSON.stringify(combined.status)
+        : undefined;
+      if (reported && reported !== row.reported_status) {
         updates.reported_status = reported;
       }
       // Deleting is the portal's decision; the cluster cannot take it back.
@@ -476,7 +515,9 @@ export class DatabaseServiceStore implements ServiceStore {
         updates.status = phase;
         const step = stepOfPhase[phase];
         if (step) {
-          const ready = status.data.conditions?.find(c => c.type === 'Ready');
+          const ready = combined.status?.conditions?.find(
+            c => c.type === 'Ready',
+          );
           await this.timeline.add(tx, {
             ...base,
             step,

@@ -190,9 +190,15 @@ export interface ServiceStore {
   /**
    * Records what a cluster reported about a database's claim (see
    * status/ClaimStatusRecorder); resolves to the database as it is now when
-   * anything a user would see changed, else undefined.
+   * anything a user would see changed, else undefined. `watched` are the
+   * clusters the portal watches: a database in several PoPs is Active once
+   * each watched cluster of its regions says so, and gone once every cluster
+   * that had it has reported it gone.
    */
-  recordClusterReport(event: ClaimEvent): Promise<ServiceRecord | undefined>;
+  recordClusterReport(
+    event: ClaimEvent,
+    watched?: string[],
+  ): Promise<ServiceRecord | undefined>;
   /**
    * Records that Argo CD could not sync a tenant's claims to a cluster (see
    * argocd/syncFailures): a `sync-failed` step, with the message as its

@@ -1,5 +1,6 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import {
+  NOT_IN_THIS_POP,
   skuCatalog,
   specFromSku,
 } from '@internal/backstage-plugin-dbaas-common';
@@ -101,6 +102,101 @@ describe.each(databases.eachSupportedId())('ClaimStatusRecorder on %s', id => {
     expect(await store.getUsage('group:default/payments')).toMatchObject({
       instances: 0,
     });
+  });
+
+  it('calls a database in two PoPs Active once both are, and gone once both let it go', async () => {
+    const { store, timeline, recorder } = await setUp();
+    const global = await store.createService({
+      tenant: 'group:default/payments',
+      organization: 'group:default/acme',
+      name: 'ledger',
+      spec: {
+        ...specFromSku(skuCatalog, 'pg-global', 'lagos'),
+        replication: { factor: 3, regions: ['lagos', 'frankfurt'] },
+      },
+      createdBy: 'user:default/ada',
+    });
+    const watched = ['lagos', 'frankfurt', 'singapore'];
+    const report = (
+      cluster: string,
+      type: 'MODIFIED' | 'DELETED',
+      phase?: string,
+    ) =>
+      recorder.record(
+        {
+          cluster,
+          type,
+          serviceId: global.id,
+          namespace: 'tenant-payments',
+          name: 'ledger',
+          portalGeneration: 1,
+          status: (phase
+            ? {
+                phase,
+                conditions: [
+                  { type: 'Ready', status: 'True', message: `${cluster} ok` },
+                ],
+              }
+            : undefined) as ClaimEvent['status'],
+          observedAt: new Date(),
+        },
+        watched,
+      );
+    const status = async () => (await store.getService(global.id))?.status;
+
+    await report('lagos', 'MODIFIED', 'Active');
+    // Frankfurt has not reported: not Active yet.
+    expect(await status()).toBe('Provisioning');
+    // A PoP outside the database's regions says nothing about it.
+    await recorder.record(
+      {
+        cluster: 'singapore',
+        type: 'MODIFIED',
+        serviceId: global.id,
+        namespace: 'tenant-payments',
+        name: 'ledger',
+        portalGeneration: 1,
+        status: {
+          phase: 'Pending',
+          conditions: [
+            { type: 'Ready', status: 'Unknown', reason: NOT_IN_THIS_POP },
+          ],
+        },
+        observedAt: new Date(),
+      },
+      watched,
+    );
+    await report('frankfurt', 'MODIFIED', 'Provisioning');
+    expect(await status()).toBe('Provisioning');
+    await report('frankfurt', 'MODIFIED', 'Active');
+    expect(await status()).toBe('Active');
+    // The primary region's report is the one shown.
+    expect(
+      (await store.getService(global.id))?.reported?.conditions?.[0]?.message,
+    ).toBe('lagos ok');
+    await report('frankfurt', 'MODIFIED', 'Failed');
+    expect(await status()).toBe('Failed');
+    await report('frankfurt', 'MODIFIED', 'Active');
+    expect(await status()).toBe('Active');
+
+    await store.markDeleting(global.id);
+    await report('lagos', 'DELETED');
+    await report('singapore', 'DELETED');
+    expect(await status()).toBe('Deleting');
+    await report('frankfurt', 'DELETED');
+    expect(await store.getService(global.id)).toBeUndefined();
+    expect(
+      (await timeline.list(global.id)).map(s => [s.step, s.cluster]),
+    ).toEqual([
+      ['synced', 'lagos'],
+      ['provisioning', 'lagos'],
+      ['synced', 'singapore'],
+      ['synced', 'frankfurt'],
+      ['active', 'frankfurt'],
+      ['failed', 'frankfurt'],
+      ['active', 'frankfurt'],
+      ['deleted', 'frankfurt'],
+    ]);
   });
 
   it('ignores what is not about a database of the portal', async () => {

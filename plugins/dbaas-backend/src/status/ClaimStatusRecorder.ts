@@ -21,13 +21,17 @@ export class ClaimStatusRecorder {
   constructor(private readonly services: ServiceStore) {}
 
   /**
-   * Records the event; resolves to the database as it is now when anything a user
-   * would see changed, else undefined.
+   * Records the event (`watched`: the clusters the portal watches); resolves
+   * to the database as it is now when anything a user would see changed, else
+   * undefined.
    */
-  async record(event: ClaimEvent): Promise<ServiceRecord | undefined> {
+  async record(
+    event: ClaimEvent,
+    watched?: string[],
+  ): Promise<ServiceRecord | undefined> {
     if (!/^[0-9a-f-]{36}$/.test(event.serviceId)) {
       return undefined;
     }
-    return this.services.recordClusterReport(event);
+    return this.services.recordClusterReport(event, watched);
   }
 }

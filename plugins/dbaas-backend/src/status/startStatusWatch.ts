@@ -35,7 +35,10 @@ export function startStatusWatch(options: {
 }): { confirmRemovals?: ConfirmRemovals } {
   const { config, logger, lifecycle, recorder, notifier } = options;
   const report = async (event: ClaimEvent) => {
-    const changed = await recorder.record(event);
+    const changed = await recorder.record(
+      event,
+      watched.map(cluster => cluster.name),
+    );
     if (changed) {
       await notifier.notify(
         changed,
