@@ -299,6 +299,22 @@ export const skus: Sku[] = [
     },
   },
   {
+    id: 'pg-global',
+    engine: 'postgresql',
+    plan: 'global',
+    displayName: 'PostgreSQL Global',
+    description:
+      'A primary cluster in one region and a replica cluster in each other region, which streams from it',
+    regions: everywhere,
+    defaults: {
+      nodes: 3,
+      vcpuPerNode: 4,
+      memoryGiPerNode: 16,
+      storageGiPerNode: 250,
+      replicationFactor: 3,
+    },
+  },
+  {
     id: 'pg-clustered',
     engine: 'postgresql',
     plan: 'clustered',
