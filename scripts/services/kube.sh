@@ -33,13 +33,13 @@ kube_go() {
   )
 }
 
-# kube_build_apiserver OUT: `go install k8s.io/kubernetes/cmd/kube-apiserver@v...` cannot
+# kube_build_component OUT NAME: `go install k8s.io/kubernetes/cmd/kube-apiserver@v...` cannot
 # work because k8s.io/kubernetes requires its staging modules at v0.0.0 and replaces them
 # with ./staging directories, which a dependency's replaces never apply. A throwaway
 # module that requires k8s.io/kubernetes and replaces each staging module with its
 # published version builds the same code.
-kube_build_apiserver() {
-  local out=$1 work gomod minor staging
+kube_build_component() {
+  local out=$1 component=$2 work gomod minor staging
   work=$(mktemp -d)
   gomod=$(cd "$work" && kube_go mod download -json "k8s.io/kubernetes@v$kube_version" |
     sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p')
@@ -63,7 +63,7 @@ kube_build_apiserver() {
   done
   local rc=0
   (cd "$work" && kube_go build -trimpath -tags=selinux,notest,grpcnotrace \
-    -ldflags="-s -w$ldflags" -o "$out" k8s.io/kubernetes/cmd/kube-apiserver) || rc=$?
+    -ldflags="-s -w$ldflags" -o "$out" "k8s.io/kubernetes/cmd/$component") || rc=$?
   rm -rf "$work"
   return "$rc"
 }
@@ -85,12 +85,12 @@ kube_build_etcd() {
 kube_install() {
   local bin started name
   bin="$(kube_home)/bin"
-  if [ -x "$bin/kube-apiserver" ] && [ -x "$bin/etcd" ]; then
+  if [ -x "$bin/kube-apiserver" ] && [ -x "$bin/etcd" ] && [ -x "$bin/kube-controller-manager" ]; then
     return 0
   fi
   ensure_debian_packages openssl curl
   mkdir -p "$bin"
-  for name in etcd kube-apiserver; do
+  for name in etcd kube-apiserver kube-controller-manager; do
     [ -x "$bin/$name" ] && continue
     log "building $name into $bin (the first build takes several minutes and a few GB)"
     started=$(date +%s)
@@ -99,7 +99,7 @@ kube_install() {
     if [ "$name" = etcd ]; then
       kube_build_etcd "$bin/.$name.partial" || return 1
     else
-      kube_build_apiserver "$bin/.$name.partial" || return 1
+      kube_build_component "$bin/.$name.partial" "$name" || return 1
     fi
     mv "$bin/.$name.partial" "$bin/$name"
     log "built $name in $(($(date +%s) - started))s"
@@ -186,11 +186,13 @@ kube_certs() {
   ) > "$pki/openssl.log" 2>&1 || { log "openssl failed; see $pki/openssl.log"; return 1; }
 }
 
-# kube_cluster_start DIR NAME: one cluster (etcd and kube-apiserver) with its state in
-# DIR; leaves DIR/kubeconfig (admin client certificate, context NAME), DIR/url and
-# DIR/token (an admin bearer token). Stopped again with kube_cluster_stop DIR.
+# kube_cluster_start DIR NAME [CONTROLLERS]: one cluster (etcd and kube-apiserver) with
+# its state in DIR; leaves DIR/kubeconfig (admin client certificate, context NAME),
+# DIR/url and DIR/token (an admin bearer token). CONTROLLERS (e.g.
+# garbagecollector,namespace) also runs those controllers of kube-controller-manager.
+# Stopped again with kube_cluster_stop DIR.
 kube_cluster_start() {
-  local dir=$1 cluster=$2 bin etcd_port peer_port port etcd_url url token
+  local dir=$1 cluster=$2 controllers=${3:-} bin etcd_port peer_port port etcd_url url token
   bin="$(kube_home)/bin"
   # Left behind by a start that failed half-way; a cluster never outlives a stop.
   rm -rf "$dir/etcd-data" "$dir/pki" "$dir/apiserver-certs"
@@ -266,10 +268,19 @@ current-context: $cluster
 EOF
   printf '%s' "$url" > "$dir/url"
   printf '%s' "$token" > "$dir/token"
+
+  if [ -n "$controllers" ]; then
+    # --secure-port 0: it serves nothing; it only acts on the apiserver.
+    kube_daemon "$dir/controller-manager.pid" "$dir/controller-manager.log" \
+      "$bin/kube-controller-manager" --kubeconfig "$dir/kubeconfig" \
+      --controllers "$controllers" --leader-elect=false --secure-port 0 ||
+      { kube_cluster_stop "$dir"; return 1; }
+  fi
 }
 
 kube_cluster_stop() {
   local dir=$1
+  stop_pidfile "$dir/controller-manager.pid" 30
   # The apiserver first: stopped after etcd it would spend its grace period retrying.
   stop_pidfile "$dir/apiserver.pid" 30
   stop_pidfile "$dir/etcd.pid" 30
