@@ -22,8 +22,10 @@ export {
   type StubRequest,
 } from './dbaasApi/StubDbaasApi';
 export { describeWithServices } from './describeWithServices';
+export { findHelm } from './helm/findHelm';
 export { eventually } from './eventually';
 export { loadCrds, sharedDir, type CrdFile } from './kube/crdFiles';
+export { applyManifests } from './kube/applyManifests';
 export { installCrds } from './kube/installCrds';
 export { kubeConfigFrom } from './kube/kubeConfig';
 export {
@@ -37,6 +39,20 @@ export {
   type ScriptedRequest,
 } from './kube/ScriptedApiServer';
 export { startTcpProxy, type TcpProxy } from './kube/startTcpProxy';
+export {
+  EngineOperatorStandIn,
+  STAND_IN_FIELD_MANAGER,
+  STAND_IN_KINDS,
+  standInStatus,
+  type EngineOperatorStandInOptions,
+  type EnginePhase,
+} from './loop/EngineOperatorStandIn';
+export {
+  startPopOperator,
+  type PopOperator,
+  type PopOperatorOptions,
+} from './loop/startPopOperator';
+export { WholeLoop, type LoopPop } from './loop/WholeLoop';
 export { repoRoot } from './repoRoot';
 export { serviceEnv } from './serviceEnv';
 export { serviceMarkers, type ServiceName } from './services';

@@ -1,0 +1,384 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import {
+  describeWithServices,
+  eventually,
+  repoRoot,
+  WholeLoop,
+} from '@internal/test-services';
+import yaml from 'js-yaml';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import type { Server } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { inspect } from 'node:util';
+import request from 'supertest';
+import { startPortalTestBackend } from './__testUtils__/startPortalTestBackend';
+
+// Argo CD, two PoPs and their operators: each hop takes seconds.
+jest.setTimeout(600_000);
+
+type TimelineStep = { step: string; cluster?: string; detail?: string };
+type Service = {
+  id: string;
+  status: string;
+  generation: number;
+  observedGeneration?: number;
+  connection?: { host: string; port: number };
+  timeline: TimelineStep[];
+};
+
+/**
+ * The whole loop with its real parts: the portal commits a claim to a git
+ * repository served over HTTP, Argo CD (application-controller,
+ * applicationset-controller and repo-server, from its release) generates an
+ * Application per PoP and tenant from the layout the portal generated and syncs
+ * the claim to both PoP clusters, each PoP's ServiceClaim operator (its own
+ * process, with its chart's ServiceAccount token) renders its share, and the
+ * portal reads the claim's status back from both. Only the engine operators
+ * are stood in for (EngineOperatorStandIn): no container runtime here.
+ */
+describeWithServices(
+  ['kube', 'pops', 'gitserver', 'argocd'],
+  'the whole loop end to end: portal, git, Argo CD, two PoPs and their operators',
+  env => {
+    const loop = new WholeLoop(env);
+    const run = Date.now().toString(36);
+    const tenant = `loop-${run}`;
+    const tenantRef = `group:default/${tenant}`;
+    const namespace = `tenant-${tenant}`;
+    const developer = 'user:default/ada';
+    const asDeveloper = mockCredentials.user.header(developer);
+    const repository = `gitops-${run}.git`;
+    const gitdir = path.join(env.DBAAS_GIT_ROOT ?? '', repository);
+
+    let root: string;
+    let server: Server;
+    let stop: (() => Promise<void>) | undefined;
+    const hops: string[] = [];
+
+    const api = (method: 'get' | 'post' | 'put' | 'delete', url: string) =>
+      request(server)[method](url).set('Authorization', asDeveloper);
+
+    async function explained<T>(step: () => Promise<T>): Promise<T> {
+      try {
+        return await step();
+      } catch (error) {
+        // eslint-disable-next-line no-console
+        console.error(inspect(error, { depth: 4 }));
+        throw error;
+      }
+    }
+
+    /** Waits for `probe`, recording how long this hop took. */
+    async function hop<T>(
+      what: string,
+      probe: () => Promise<T | undefined>,
+      timeoutMs = 120_000,
+    ): Promise<T> {
+      const started = performance.now();
+      const value = await eventually(what, probe, {
+        timeoutMs,
+        intervalMs: 250,
+      });
+      hops.push(`${what}: ${Math.round(performance.now() - started)} ms`);
+      return value;
+    }
+
+    const show = (file: string) => {
+      try {
+        return execFileSync(
+          'git',
+          [`--git-dir=${gitdir}`, 'show', `main:${file}`],
+          { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+        );
+      } catch {
+        return undefined;
+      }
+    };
+
+    const service = async (id: string) => {
+      const response = await api('get', `/api/dbaas/v1/services/${id}`);
+      return response.status === 200 ? (response.body as Service) : undefined;
+    };
+
+    beforeAll(() => explained(setUp));
+
+    async function setUp() {
+      root = fs.mkdtempSync(path.join(os.tmpdir(), 'dbaas-whole-loop-'));
+      await loop.startPops();
+
+      const org = path.join(root, 'org.yaml');
+      fs.writeFileSync(
+        org,
+        [
+          {
+            apiVersion: 'backstage.io/v1alpha1',
+            kind: 'Group',
+            metadata: { name: `loop-org-${run}` },
+            spec: { type: 'organization', children: [tenant] },
+          },
+          {
+            apiVersion: 'backstage.io/v1alpha1',
+            kind: 'Group',
+            metadata: { name: tenant },
+            spec: { type: 'team', parent: `loop-org-${run}`, children: [] },
+          },
+        ]
+          .map(entity => yaml.dump(entity))
+          .join('---\n'),
+      );
+
+      // The portal's access to Argo CD: the Role docs/api.md gives it.
+      const argocd = await loop.portalArgoCdConfig([
+        {
+          apiVersion: 'v1',
+          kind: 'ServiceAccount',
+          metadata: { name: 'dbaas-portal' },
+        },
+        {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'Role',
+          metadata: { name: 'dbaas-portal' },
+          rules: [
+            {
+              apiGroups: ['argoproj.io'],
+              resources: ['applications'],
+              verbs: ['get', 'list', 'watch', 'patch'],
+            },
+            {
+              apiGroups: ['argoproj.io'],
+              resources: ['applicationsets'],
+              verbs: ['get', 'patch'],
+            },
+            {
+              apiGroups: ['argoproj.io'],
+              resources: ['appprojects'],
+              verbs: ['get'],
+            },
+          ],
+        },
+        {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'RoleBinding',
+          metadata: { name: 'dbaas-portal' },
+          roleRef: {
+            apiGroup: 'rbac.authorization.k8s.io',
+            kind: 'Role',
+            name: 'dbaas-portal',
+          },
+          subjects: [
+            {
+              kind: 'ServiceAccount',
+              name: 'dbaas-portal',
+              namespace: 'argocd',
+            },
+          ],
+        },
+      ]);
+
+      const backend = await startPortalTestBackend({
+        memberships: { [developer]: [tenantRef] },
+        config: {
+          catalog: {
+            rules: [
+              {
+                allow: [
+                  'Component',
+                  'System',
+                  'API',
+                  'Resource',
+                  'Location',
+                  'Group',
+                  'User',
+                  'Domain',
+                  'Template',
+                ],
+              },
+            ],
+            locations: [
+              { type: 'file', target: org },
+              {
+                type: 'file',
+                target: path.join(
+                  repoRoot,
+                  'templates/new-database/template.yaml',
+                ),
+              },
+            ],
+          },
+          permission: { enabled: true },
+          dbaas: {
+            permissions: { platformAdmins: ['group:default/platform'] },
+            gitops: {
+              localPath: gitdir,
+              repoURL: `${env.DBAAS_GIT_URL}/${repository}`,
+              argocd,
+            },
+          },
+          kubernetes: {
+            clusterLocatorMethods: [
+              { type: 'config', clusters: loop.kubernetesClusters() },
+            ],
+          },
+        },
+      });
+      server = backend.server;
+      stop = backend.stop;
+
+      // The platform team's one-time setup, once the portal wrote the layout.
+      await hop('layout committed', async () =>
+        show('argocd/bootstrap.yaml') ? true : undefined,
+      );
+      await loop.bootstrapArgoCd(gitdir);
+      for (const pop of loop.pops) {
+        await hop(
+          `${pop.name}-platform synced`,
+          async () => {
+            const app = await loop.application(`${pop.name}-platform`);
+            return app?.status?.sync?.status === 'Synced' ? app : undefined;
+          },
+          240_000,
+        );
+      }
+      for (const ref of [
+        'template/default/new-database',
+        `group/default/${tenant}`,
+      ]) {
+        await eventually(`${ref} in the catalog`, async () =>
+          (await api('get', `/api/catalog/entities/by-name/${ref}`)).status ===
+          200
+            ? true
+            : undefined,
+        );
+      }
+    }
+
+    afterAll(() =>
+      explained(async () => {
+        await stop?.();
+        await loop.stop();
+        // eslint-disable-next-line no-console
+        console.log(`Whole loop, hop by hop:\n  ${hops.join('\n  ')}`);
+        if (root) fs.rmSync(root, { recursive: true, force: true });
+      }),
+    );
+
+    // eslint-disable-next-line jest/expect-expect
+    it('orders, scales, backs up and decommissions a global PostgreSQL through both PoPs', () =>
+      explained(async () => {
+        const name = 'ledger';
+        const created = await api('post', '/api/dbaas/v1/services').send({
+          name,
+          tenant: tenantRef,
+          engine: 'postgresql',
+          plan: 'global',
+          region: 'lagos',
+          config: { regions: ['lagos', 'frankfurt'] },
+        });
+        expect(created.status).toBe(201);
+        const id = created.body.id as string;
+
+        const file = `tenants/${tenant}/${name}.yaml`;
+        await hop('ledger: committed', async () => show(file));
+        expect(show(`argocd/tenants/${tenant}.yaml`)).toContain(
+          `name: dbaas-tenant-${tenant}`,
+        );
+        for (const pop of loop.pops) {
+          await hop(`ledger: Application ${pop.name}-${tenant}`, () =>
+            loop.application(`${pop.name}-${tenant}`),
+          );
+        }
+        for (const pop of loop.pops) {
+          await hop(`ledger: claim synced to ${pop.name}`, () =>
+            loop.claim(pop.name, namespace, name),
+          );
+        }
+        // Each PoP's operator renders its share: the primary cluster in
+        // lagos, a replica cluster in frankfurt.
+        const cluster = (pop: string) =>
+          loop.list(pop, 'postgresql.cnpg.io/v1', 'Cluster', namespace);
+        for (const pop of loop.pops) {
+          await hop(`ledger: engine resource in ${pop.name}`, async () => {
+            const clusters = await cluster(pop.name);
+            return clusters.length > 0 ? clusters : undefined;
+          });
+        }
+        const active = await hop('ledger: active in the API', async () => {
+          const found = await service(id);
+          return found?.status === 'active' ? found : undefined;
+        });
+        const synced = active.timeline
+          .filter(s => s.step === 'synced')
+          .map(s => s.cluster)
+          .sort();
+        expect(synced).toEqual(['frankfurt', 'lagos']);
+        expect(active.timeline.map(s => s.step)).toEqual(
+          expect.arrayContaining(['committed', 'provisioning', 'active']),
+        );
+        expect(active.connection?.host).toEqual(expect.any(String));
+        await hop('ledger: catalog entity Active', async () => {
+          const response = await api(
+            'get',
+            `/api/catalog/entities/by-name/resource/default/${tenant}.${name}`,
+          );
+          return (response.body as Entity).metadata?.annotations?.[
+            'dbaas.io/phase'
+          ] === 'Active'
+            ? true
+            : undefined;
+        });
+
+        // Scale: a new generation goes the same way round.
+        const scaled = await api(
+          'post',
+          `/api/dbaas/v1/services/${id}/scale`,
+        ).send({ cpu: '8' });
+        expect(scaled.status).toBeLessThan(300);
+        const generation = (await service(id))!.generation;
+        expect(generation).toBe(2);
+        await hop('ledger: generation 2 on both PoPs', async () => {
+          const claims = await Promise.all(
+            loop.pops.map(pop => loop.claim(pop.name, namespace, name)),
+          );
+          return claims.every(c => c?.status?.observedGeneration === 2)
+            ? true
+            : undefined;
+        });
+        await hop('ledger: generation 2 active in the API', async () => {
+          const found = await service(id);
+          return found?.status === 'active' && found.observedGeneration === 2
+            ? true
+            : undefined;
+        });
+
+        // Decommission: the removal is committed, Argo CD prunes the claim
+        // on both PoPs, each operator lets it go, the portal forgets it.
+        const deleted = await api('delete', `/api/dbaas/v1/services/${id}`);
+        expect(deleted.status).toBeLessThan(300);
+        await hop('ledger: removal committed', async () =>
+          show(file) === undefined ? true : undefined,
+        );
+        for (const pop of loop.pops) {
+          await hop(`ledger: claim pruned from ${pop.name}`, async () =>
+            (await loop.claim(pop.name, namespace, name)) ? undefined : true,
+          );
+        }
+        await hop('ledger: gone from the API', async () => {
+          const response = await api('get', `/api/dbaas/v1/services/${id}`);
+          return response.status === 404 ? true : undefined;
+        });
+        await hop('ledger: catalog entity gone', async () => {
+          const response = await api(
+            'get',
+            `/api/catalog/entities/by-name/resource/default/${tenant}.${name}`,
+          );
+          return response.status === 404 ? true : undefined;
+        });
+        for (const pop of loop.pops) {
+          expect(await cluster(pop.name)).toEqual([]);
+        }
+      }));
+  },
+);
