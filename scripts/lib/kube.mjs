@@ -39,7 +39,8 @@ async function apply() {
     const { namespaced } = await client
       .resource(doc.apiVersion, doc.kind)
       .catch(() => ({ namespaced: true }));
-    if (namespaced && !doc.metadata.namespace) doc.metadata.namespace = namespace;
+    if (namespaced && !doc.metadata.namespace)
+      doc.metadata.namespace = namespace;
     await client.patch(
       doc,
       undefined,
@@ -64,10 +65,14 @@ async function token() {
 
 const verbs = { apply, token };
 if (!verbs[verb]) {
-  process.stderr.write('usage: kube.mjs apply|token KUBECONFIG NAMESPACE ...\n');
+  process.stderr.write(
+    'usage: kube.mjs apply|token KUBECONFIG NAMESPACE ...\n',
+  );
   process.exit(2);
 }
 verbs[verb]().catch(error => {
-  process.stderr.write(`kube.mjs ${verb}: ${error.body?.message ?? error.message ?? error}\n`);
+  process.stderr.write(
+    `kube.mjs ${verb}: ${error.body?.message ?? error.message ?? error}\n`,
+  );
   process.exit(1);
 });
