@@ -265,6 +265,76 @@ describeWithServices(
       }),
     );
 
+    it('orders a shared YugabyteDB with the "New database" template', () =>
+      explained(async () => {
+        const name = 'orders';
+        const created = await api('post', '/api/scaffolder/v2/tasks').send({
+          templateRef: 'template:default/new-database',
+          values: {
+            tenant: tenantRef,
+            name,
+            offering: {
+              engine: 'yugabyte',
+              plan: 'shared',
+              region: 'lagos',
+              sku: 'yb-shared',
+            },
+          },
+        });
+        expect(created.status).toBe(201);
+        const taskId = created.body.id as string;
+        await hop('orders: committed', async () =>
+          show(`tenants/${tenant}/${name}.yaml`),
+        );
+        await hop('orders: universe in lagos', async () => {
+          const universes = await loop.list(
+            'lagos',
+            'operator.yugabyte.io/v1alpha1',
+            'YBUniverse',
+            namespace,
+          );
+          return universes.length > 0 ? universes : undefined;
+        });
+        // The template's wait step polls every 5 s and ends with the database.
+        const task = await hop(
+          'orders: template task completed',
+          async () => {
+            const { body } = await api(
+              'get',
+              `/api/scaffolder/v2/tasks/${taskId}`,
+            );
+            return ['completed', 'failed', 'cancelled'].includes(body.status)
+              ? body
+              : undefined;
+          },
+          90_000,
+        );
+        const { body: events } = await api(
+          'get',
+          `/api/scaffolder/v2/tasks/${taskId}/events`,
+        );
+        const log = (events as { body: { message?: string } }[]).map(
+          e => e.body.message,
+        );
+        expect({ status: task.status, log: task.status === 'completed' ? [] : log }).toEqual({
+          status: 'completed',
+          log: [],
+        });
+        const completion = (
+          events as {
+            type: string;
+            body: { output?: { text?: { content: string }[] } };
+          }[]
+        ).find(e => e.type === 'completion');
+        expect(completion?.body.output?.text?.[0]?.content).toContain(
+          `**${name}** of ${tenantRef} is **Active**`,
+        );
+        // Frankfurt runs none of it, says so, and does not hold it up.
+        const there = await loop.claim('frankfurt', namespace, name);
+        expect(there?.status?.phase).toBe('Pending');
+      }),
+    );
+
     // eslint-disable-next-line jest/expect-expect
     it('orders, scales, backs up and decommissions a global PostgreSQL through both PoPs', () =>
       explained(async () => {
