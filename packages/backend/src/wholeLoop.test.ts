@@ -423,6 +423,24 @@ describeWithServices(
             : undefined;
         });
 
+        // A backup on demand: the request rides on the claim to the primary
+        // PoP, whose operator has CloudNativePG take it.
+        const backup = await api(
+          'post',
+          `/api/dbaas/v1/services/${id}/backups`,
+        ).send({ description: 'Before the migration' });
+        expect(backup.status).toBe(201);
+        await hop('ledger: backup completed', async () => {
+          const { body } = await api(
+            'get',
+            `/api/dbaas/v1/services/${id}/backups`,
+          );
+          const found = (
+            body.data as { id: string; status: string }[] | undefined
+          )?.find(b => b.id === backup.body.id);
+          return found?.status === 'completed' ? found : undefined;
+        });
+
         // Decommission: the removal is committed, Argo CD prunes the claim
         // on both PoPs, each operator lets it go, the portal forgets it.
         const deleted = await api('delete', `/api/dbaas/v1/services/${id}`);
