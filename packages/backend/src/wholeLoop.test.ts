@@ -98,6 +98,30 @@ describeWithServices(
       }
     };
 
+    /**
+     * Commits as a person with write access to the repository would, beside
+     * the portal: `files` written (null: deleted), pushed to main.
+     */
+    const commitAsPerson = (message: string, files: Record<string, string | null>) => {
+      const work = fs.mkdtempSync(path.join(root, 'person-'));
+      const git = (...args: string[]) =>
+        execFileSync('git', args, { cwd: work, encoding: 'utf8', stdio: 'pipe' });
+      git('clone', '-q', gitdir, '.');
+      for (const [file, content] of Object.entries(files)) {
+        const at = path.join(work, file);
+        if (content === null) {
+          fs.rmSync(at, { force: true });
+        } else {
+          fs.mkdirSync(path.dirname(at), { recursive: true });
+          fs.writeFileSync(at, content);
+        }
+      }
+      git('add', '-A');
+      git('-c', 'user.name=Mallory', '-c', 'user.email=mallory@example.com', 'commit', '-qm', message);
+      git('push', '-q', 'origin', 'HEAD:main');
+      fs.rmSync(work, { recursive: true, force: true });
+    };
+
     const service = async (id: string) => {
       const response = await api('get', `/api/dbaas/v1/services/${id}`);
       return response.status === 200 ? (response.body as Service) : undefined;
@@ -335,6 +359,94 @@ describeWithServices(
       }),
     );
 
+    it("keeps a tenant's folder to its own claims and namespace, and a fixed commit syncs", () =>
+      explained(async () => {
+        const other = `tenant-loop-other-${run}`;
+        const claim = (name: string, ns: string) =>
+          yaml.dump({
+            apiVersion: 'dbaas.io/v1alpha1',
+            kind: 'ServiceClaim',
+            metadata: { name, namespace: ns },
+            spec: yaml.load(show(`tenants/${tenant}/orders.yaml`)!) && (yaml.load(show(`tenants/${tenant}/orders.yaml`)!) as any).spec,
+          });
+        const overlay = show('overlays/lagos/kustomization.yaml')!;
+        const rogue = {
+          // Another kind in a tenant's folder.
+          [`tenants/${tenant}/rogue.yaml`]: yaml.dump({
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            metadata: { name: 'rogue' },
+            data: { a: '1' },
+          }),
+          // A claim in a tenant's folder naming another tenant's namespace.
+          [`tenants/${tenant}/intruder.yaml`]: claim('intruder', other),
+          // A claim outside tenants/, slipped into a PoP's overlay.
+          'overlays/lagos/smuggled.yaml': claim('smuggled', namespace),
+          'overlays/lagos/kustomization.yaml': `${overlay}  - smuggled.yaml\n`,
+        };
+        commitAsPerson('Slip things past the portal', rogue);
+        // What the code host's push webhook to Argo CD does for a person's
+        // commit (the portal refreshes after its own commits only).
+        await loop.refreshApplication('lagos-platform');
+
+        // A database ordered after it: its Applications cannot sync.
+        const created = await api('post', '/api/dbaas/v1/services').send({
+          name: 'audit',
+          tenant: tenantRef,
+          engine: 'postgresql',
+          plan: 'shared',
+          region: 'lagos',
+        });
+        expect(created.status).toBe(201);
+        const id = created.body.id as string;
+        const failed = await hop(
+          'audit: sync-failed on the timeline',
+          async () => {
+            const found = await service(id);
+            return found?.timeline.find(
+              step => step.step === 'sync-failed' && step.cluster === 'lagos',
+            );
+          },
+          180_000,
+        );
+        // Argo CD's own words, naming both refusals.
+        expect(failed.detail).toContain(
+          `namespace ${other} is not permitted in project`,
+        );
+        expect(failed.detail).toContain('resource :ConfigMap is not permitted');
+        const platform = await hop(
+          'lagos-platform refuses the smuggled claim',
+          async () => {
+            const app = await loop.application('lagos-platform');
+            const message = JSON.stringify(app?.status?.operationState ?? {}) + JSON.stringify(app?.status?.conditions ?? []);
+            return /ServiceClaim/.test(message) && /not permitted|blacklist|denied/i.test(message) ? message : undefined;
+          },
+          180_000,
+        );
+        expect(platform).toContain('smuggled');
+        for (const pop of loop.pops) {
+          expect(await loop.claim(pop.name, other, 'intruder')).toBeUndefined();
+          expect(await loop.claim(pop.name, namespace, 'smuggled')).toBeUndefined();
+          expect(
+            await loop.object(pop.name, 'v1', 'ConfigMap', namespace, 'rogue'),
+          ).toBeUndefined();
+        }
+
+        // The fix, committed by a person: Argo CD's retry moves to it.
+        commitAsPerson('Take it back', {
+          [`tenants/${tenant}/rogue.yaml`]: null,
+          [`tenants/${tenant}/intruder.yaml`]: null,
+          'overlays/lagos/smuggled.yaml': null,
+          'overlays/lagos/kustomization.yaml': overlay,
+        });
+        await hop(
+          'audit: active once the fix is committed',
+          async () => ((await service(id))?.status === 'active' ? true : undefined),
+          240_000,
+        );
+      }),
+    );
+
     // eslint-disable-next-line jest/expect-expect
     it('orders, scales, backs up and decommissions a global PostgreSQL through both PoPs', () =>
       explained(async () => {
@@ -465,7 +577,9 @@ describeWithServices(
           return response.status === 404 ? true : undefined;
         });
         for (const pop of loop.pops) {
-          expect(await cluster(pop.name)).toEqual([]);
+          expect(
+            (await cluster(pop.name)).map(c => c.metadata?.name),
+          ).not.toContain(name);
         }
       }));
   },

@@ -4,6 +4,7 @@ import {
   CustomObjectsApi,
   KubeConfig,
   KubernetesObjectApi,
+  PatchStrategy,
   type KubernetesObject,
 } from '@kubernetes/client-node';
 import { applyManifests } from '../kube/applyManifests';
@@ -156,6 +157,29 @@ export class WholeLoop {
         skipTLSVerify: true,
       },
     };
+  }
+
+  /**
+   * Asks Argo CD to compare an Application with its repository now, as the
+   * code host's push webhook does for a commit the portal did not make.
+   */
+  async refreshApplication(name: string) {
+    await KubernetesObjectApi.makeApiClient(this.management).patch(
+      {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Application',
+        metadata: {
+          name,
+          namespace: ARGOCD_NAMESPACE,
+          annotations: { 'argocd.argoproj.io/refresh': 'normal' },
+        },
+      },
+      undefined,
+      undefined,
+      'dbaas-tests',
+      undefined,
+      PatchStrategy.MergePatch,
+    );
   }
 
   /** An Argo CD Application, or undefined. */
