@@ -204,16 +204,5 @@ export interface Config {
        */
       watch?: boolean;
     };
-    /**
-     * DEVELOPMENT ONLY: a stand-in for Argo CD that applies the local GitOps
-     * repository's tenant ServiceClaims (`dbaas.gitops.localPath`) to the configured
-     * clusters and prunes the ones removed. Never enable it where Argo CD syncs.
-     */
-    gitopsSync?: {
-      /** Whether the stand-in runs. */
-      enabled?: boolean;
-      /** Seconds between two syncs of every configured cluster. */
-      intervalSeconds?: number;
-    };
   };
 }

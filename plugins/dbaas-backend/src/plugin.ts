@@ -119,7 +119,6 @@ export const dbaasPlugin = createBackendPlugin({
           config,
           logger,
           lifecycle: deps.lifecycle,
-          scheduler: deps.scheduler,
           recorder: new ClaimStatusRecorder(services),
           notifier,
         });

@@ -1,14 +1,15 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { mockServices } from '@backstage/backend-test-utils';
 import { CustomObjectsApi, Watch } from '@kubernetes/client-node';
 import {
   SERVICE_CLAIM_API,
+  claimManifest,
+  skuCatalog,
+  specFromSku,
   type ServiceClaimStatus,
 } from '@internal/backstage-plugin-dbaas-common';
 import {
   ScriptedApiServer,
+  applyManifests,
   answerClosedWatch,
   answerList,
   answerStatus,
@@ -19,13 +20,9 @@ import {
   loadCrds,
   startTcpProxy,
 } from '@internal/test-services';
-import { ensureLocalGitOpsRepository } from '../gitops/ensureLocalGitOpsRepository';
-import { claimYaml } from './__testUtils__/claimYaml';
 import { CLAIM_API, kubernetesConfig } from '../__testUtils__/kubernetesConfig';
-import { commitToBareRepository } from './__testUtils__/commitToBareRepository';
 import { ClaimWatcher, type ClaimEvent } from './ClaimWatcher';
 import { clustersFromConfig, kubeConfigFor } from './clustersFromConfig';
-import { syncGitOpsToCluster } from '../dev/gitopsSync';
 
 jest.setTimeout(60_000);
 
@@ -75,11 +72,14 @@ describeWithServices(['kube'], 'ClaimWatcher on a kube-apiserver', env => {
   const logger = mockServices.logger.mock();
   const tenant = `watch-${Date.now().toString(36)}`;
   const namespace = `tenant-${tenant}`;
-  const file = (name: string) => `tenants/${tenant}/${name}.yaml`;
-  const orders = claimYaml({ tenant, name: 'orders', serviceId: 'svc-orders' });
-  const ledger = claimYaml({ tenant, name: 'ledger', serviceId: 'svc-ledger' });
-  let root: string;
-  let gitdir: string;
+  // Claims as the portal commits them: pg-shared databases in Lagos.
+  const committedClaim = (name: string) =>
+    claimManifest({
+      id: `svc-${name}`,
+      tenant: `group:default/${tenant}`,
+      name,
+      spec: specFromSku(skuCatalog, 'pg-shared', 'lagos'),
+    });
 
   // The cluster as an operator would configure it for Backstage's Kubernetes plugin.
   const clusterConfig = (url: string) =>
@@ -103,8 +103,6 @@ describeWithServices(['kube'], 'ClaimWatcher on a kube-apiserver', env => {
       backoff: { initialMs: 100, maxMs: 1_000 },
     });
   };
-  const sync = () =>
-    syncGitOpsToCluster({ repositoryPath: gitdir, kubeConfig: kc, logger });
   const patchStatus = (name: string, status: ServiceClaimStatus) =>
     objects.patchNamespacedCustomObjectStatus({
       ...CLAIM_API,
@@ -118,24 +116,20 @@ describeWithServices(['kube'], 'ClaimWatcher on a kube-apiserver', env => {
       kc,
       loadCrds().filter(c => c.crd.metadata?.name === 'serviceclaims.dbaas.io'),
     );
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'dbaas-claim-watcher-'));
-    gitdir = path.join(root, 'gitops.git');
-    await ensureLocalGitOpsRepository(gitdir);
   });
-
-  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
   it('reports synced claims, their status through to Active, and their deletion', async () => {
     const events = new Events(e => e.namespace === namespace);
     const watcher = watcherFor(env.DBAAS_KUBE_API_URL, events);
     watcher.start();
     try {
-      await commitToBareRepository(
-        gitdir,
-        { [file('orders')]: orders, [file('ledger')]: ledger },
-        'Create orders and ledger',
-      );
-      await sync();
+      // What Argo CD does with the commit: server-side applies the claims
+      // (and the tenant's namespace, which the platform folder holds).
+      await applyManifests(kc, [
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
+        committedClaim('orders'),
+        committedClaim('ledger'),
+      ]);
       for (const serviceId of ['svc-orders', 'svc-ledger']) {
         expect(
           await events.next(
@@ -216,12 +210,12 @@ describeWithServices(['kube'], 'ClaimWatcher on a kube-apiserver', env => {
       }
       report('status patch → onClaim', latencies);
 
-      await commitToBareRepository(
-        gitdir,
-        { [file('orders')]: orders },
-        'Decommission ledger',
-      );
-      await sync();
+      // Argo CD prunes the claim whose file the decommission removed.
+      await objects.deleteNamespacedCustomObject({
+        ...CLAIM_API,
+        namespace,
+        name: 'ledger',
+      });
       expect(
         await events.next('DELETED ledger', e => e.type === 'DELETED'),
       ).toMatchObject({ serviceId: 'svc-ledger', name: 'ledger' });

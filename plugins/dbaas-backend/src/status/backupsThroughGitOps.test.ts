@@ -1,14 +1,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { mockServices } from '@backstage/backend-test-utils';
+import git from 'isomorphic-git';
 import {
   CustomObjectsApi,
   PatchStrategy,
+  loadAllYaml,
   setHeaderOptions,
 } from '@kubernetes/client-node';
 import { CLAIM_ANNOTATIONS } from '@internal/backstage-plugin-dbaas-common';
 import {
+  applyManifests,
   describeWithServices,
   eventually,
   installCrds,
@@ -18,14 +20,14 @@ import {
 import request from 'supertest';
 import { PAYMENTS, startDbaasBackend } from '../__testUtils__/dbaasTestBackend';
 import { CLAIM_API, kubernetesConfig } from '../__testUtils__/kubernetesConfig';
-import { syncGitOpsToCluster } from '../dev/gitopsSync';
 
 jest.setTimeout(60_000);
 
 const ADA = 'user:default/ada';
 
 // The backend's whole path for a manual backup: the API records it and commits
-// the claim with the request, the GitOps sync (Argo CD's stand-in) applies it,
+// the claim with the request, Argo CD applies it (played here by applying the
+// committed file; the whole-loop test runs the real one),
 // the cluster's claim status reports the backup (written here as the operator
 // would; its own tests take it from there), and the backend's status watch
 // records the outcome for the API.
@@ -35,7 +37,6 @@ describeWithServices(['kube'], 'a manual backup through GitOps', env => {
   // The apiserver outlives test runs: every run gets its own database name.
   const name = `inv-${Date.now().toString(36)}`;
   const namespace = 'tenant-payments';
-  const logger = mockServices.logger.mock();
   let root: string;
 
   beforeAll(async () => {
@@ -62,6 +63,14 @@ describeWithServices(['kube'], 'a manual backup through GitOps', env => {
         [method](`/api/dbaas/v1${url}`)
         .set('Authorization', backend.as(ADA))
         .send(body);
+    // The database's claim as last committed, once its commit is not `after`.
+    const committed = (serviceId: string, after?: string) =>
+      eventually('the claim is committed', async () => {
+        const { gitops } = (await api('get', `/services/${serviceId}`)).body;
+        return gitops?.commitSha && gitops.commitSha !== after
+          ? (gitops as { path: string; commitSha: string })
+          : undefined;
+      });
     try {
       const created = await api('post', '/services', {
         name,
@@ -71,13 +80,27 @@ describeWithServices(['kube'], 'a manual backup through GitOps', env => {
         region: 'frankfurt',
       });
       expect(created.status).toBe(201);
+      const creation = await committed(created.body.id);
       const backup = await api('post', `/services/${created.body.id}/backups`, {
         description: 'Before the migration',
       });
       expect(backup.status).toBe(201);
       expect(backup.body.status).toBe('pending');
 
-      await syncGitOpsToCluster({ repositoryPath, kubeConfig: kc, logger });
+      const { path: filepath, commitSha } = await committed(
+        created.body.id,
+        creation.commitSha,
+      );
+      const { blob } = await git.readBlob({
+        fs,
+        gitdir: repositoryPath,
+        oid: commitSha,
+        filepath,
+      });
+      await applyManifests(kc, [
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
+        ...loadAllYaml(Buffer.from(blob).toString('utf8')),
+      ]);
       const claim = (await claims.getNamespacedCustomObject({
         ...CLAIM_API,
         namespace,
