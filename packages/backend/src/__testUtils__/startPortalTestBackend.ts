@@ -42,8 +42,8 @@ type ConfigData = NonNullable<
  * The portal's backend as `src/index.ts` wires it for ordering a database: the
  * catalog with the DBaaS entity provider and the Template kind, the scaffolder with the DBaaS actions,
  * the DBaaS plugin, and the permission backend with the DBaaS policy. Services
- * are the test backend's, except for the real scheduler (the GitOps sync and the
- * catalog module run on it), permissions, HTTP auth and one shared events bus.
+ * are the test backend's, except for the real scheduler (the GitOps reconciler and
+ * the catalog module run on it), permissions, HTTP auth and one shared events bus.
  */
 export async function startPortalTestBackend(options: {
   config: ConfigData;
