@@ -52,7 +52,8 @@ gitserver_stop() {
   stop_pidfile "$(service_dir gitserver)/lighttpd.pid" 10
 }
 
-# gitserver_restart: the same port and repositories, for tests of an outage.
+# gitserver_restart: the same port and repositories, for tests of an outage (they kill
+# the process in lighttpd.pid, then restart it).
 gitserver_restart() {
   local dir
   dir=$(service_dir gitserver)

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { repoRoot } from './repoRoot';
 import { serviceMarkers, type ServiceName } from './services';
 
-function stateDir(): string {
+/** Where scripts/services.sh keeps the state of started services. */
+export function stateDir(): string {
   return (
     process.env.DBAAS_SERVICES_STATE ??
     path.join(process.env.TMPDIR ?? os.tmpdir(), 'dbaas-services')

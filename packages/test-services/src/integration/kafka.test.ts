@@ -1,29 +1,11 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { describeWithServices } from '../describeWithServices';
-import { repoRoot } from '../repoRoot';
+import { restartService } from '../restartService';
 
 jest.setTimeout(300_000);
 
 const total = 10_000;
 const batch = 250;
-
-function restartBroker(): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      path.join(repoRoot, 'scripts/services.sh'),
-      ['restart', 'kafka'],
-      {
-        stdio: ['ignore', 'inherit', 'inherit'],
-      },
-    );
-    child.on('error', reject);
-    child.on('exit', code =>
-      code === 0 ? resolve() : reject(new Error(`restart exited with ${code}`)),
-    );
-  });
-}
 
 describeWithServices(['kafka'], 'Kafka', env => {
   it('delivers 10,000 idempotently produced messages once each across a broker restart', async () => {
@@ -51,7 +33,7 @@ describeWithServices(['kafka'], 'Kafka', env => {
     let restart: Promise<void> | undefined;
     for (let start = 0; start < total; start += batch) {
       if (start === total / 2) {
-        restart = restartBroker();
+        restart = restartService('kafka');
       }
       await producer.send({
         topic,
