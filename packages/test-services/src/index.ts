@@ -54,6 +54,7 @@ export {
 } from './loop/startPopOperator';
 export { WholeLoop, type LoopPop } from './loop/WholeLoop';
 export { repoRoot } from './repoRoot';
+export { restartService } from './restartService';
 export { serviceEnv } from './serviceEnv';
 export { serviceMarkers, type ServiceName } from './services';
 export { withTestPostgres } from './withTestPostgres';

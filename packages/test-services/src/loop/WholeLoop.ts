@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import {
   CoreV1Api,
   CustomObjectsApi,
@@ -11,7 +13,9 @@ import { applyManifests } from '../kube/applyManifests';
 import { loadCrds } from '../kube/crdFiles';
 import { installCrds } from '../kube/installCrds';
 import { kubeConfigFrom } from '../kube/kubeConfig';
+import { stateDir } from '../serviceEnv';
 import { EngineOperatorStandIn } from './EngineOperatorStandIn';
+import { portalArgoCdRole } from './portalArgoCdRole';
 import { startPopOperator, type PopOperator } from './startPopOperator';
 
 /** One PoP cluster of the `pops` service, with what runs against it. */
@@ -31,6 +35,35 @@ const ARGOCD_NAMESPACE = 'argocd';
 
 function isNotFound(error: unknown): boolean {
   return (error as { code?: number }).code === 404;
+}
+
+/**
+ * The base64 PEM of a cluster's CA, so that the portal verifies the PoPs'
+ * and the management cluster's certificates rather than skip verifying them.
+ */
+function caDataOf(kc: KubeConfig): string {
+  const cluster = kc.getCurrentCluster();
+  const caData =
+    cluster?.caData ??
+    (cluster?.caFile
+      ? fs.readFileSync(cluster.caFile).toString('base64')
+      : undefined);
+  if (!caData)
+    throw new Error(`${cluster?.server} has no CA in its kubeconfig`);
+  return caData;
+}
+
+/** The `argocd/bootstrap.yaml` the portal committed to main, or undefined. */
+function committedBootstrap(gitdir: string): string | undefined {
+  try {
+    return execFileSync(
+      'git',
+      [`--git-dir=${gitdir}`, 'show', 'main:argocd/bootstrap.yaml'],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -75,6 +108,14 @@ export class WholeLoop {
     options: {
       env?: Record<string, string>;
       values?: Record<string, string>;
+      /**
+       * Whether to run the engine operators' stand-in too; default true.
+       * Without it claims stay Provisioning until someone plays the engine
+       * operators (`engines:play`), as scripts/start-with-services.sh leaves them.
+       */
+      engineOperators?: boolean;
+      /** A folder for the operators' logs, `operator-{pop}.log`; default a temporary one per PoP. */
+      logDir?: string;
     } = {},
   ) {
     const engineCrds = loadCrds().filter(
@@ -92,9 +133,16 @@ export class WholeLoop {
           ...options.values,
         },
         env: options.env,
+        logFile:
+          options.logDir &&
+          path.join(options.logDir, `operator-${pop.name}.log`),
       });
-      pop.standIn = new EngineOperatorStandIn({ kubeConfig: pop.kubeConfig });
-      await pop.standIn.start();
+      if (options.engineOperators ?? true) {
+        pop.standIn = new EngineOperatorStandIn({
+          kubeConfig: pop.kubeConfig,
+        });
+        await pop.standIn.start();
+      }
     }
     await Promise.all(this.pops.map(pop => pop.operator!.ready(60_000)));
   }
@@ -111,14 +159,18 @@ export class WholeLoop {
    * `kubectl apply -f argocd/bootstrap.yaml` as the portal committed it.
    */
   async bootstrapArgoCd(gitdir: string) {
-    const bootstrap = execFileSync(
-      'git',
-      [`--git-dir=${gitdir}`, 'show', 'main:argocd/bootstrap.yaml'],
-      { encoding: 'utf8' },
-    );
+    const bootstrap = committedBootstrap(gitdir);
+    if (bootstrap === undefined) {
+      throw new Error(`${gitdir} has no argocd/bootstrap.yaml on main yet`);
+    }
     await applyManifests(this.management, bootstrap, {
       namespace: ARGOCD_NAMESPACE,
     });
+  }
+
+  /** Whether the portal has committed its `argocd/` layout to the repository. */
+  layoutCommitted(gitdir: string): boolean {
+    return committedBootstrap(gitdir) !== undefined;
   }
 
   /** The portal's `kubernetes.clusterLocatorMethods` entry for the PoPs. */
@@ -128,15 +180,18 @@ export class WholeLoop {
       url: pop.url,
       authProvider: 'serviceAccount',
       serviceAccountToken: pop.token,
-      skipTLSVerify: true,
+      caData: caDataOf(pop.kubeConfig),
     }));
   }
 
   /**
    * The portal's `dbaas.gitops.argocd`, with a token of a service account
-   * holding the Role docs/api.md gives the portal in Argo CD's namespace.
+   * holding the Role docs/api.md gives the portal in Argo CD's namespace
+   * (by default that Role as the document has it).
    */
-  async portalArgoCdConfig(role: AnyObject[]) {
+  async portalArgoCdConfig(
+    role: AnyObject[] = portalArgoCdRole(ARGOCD_NAMESPACE),
+  ) {
     await applyManifests(this.management, role, {
       namespace: ARGOCD_NAMESPACE,
     });
@@ -154,7 +209,30 @@ export class WholeLoop {
       cluster: {
         url: this.env.DBAAS_KUBE_API_URL,
         serviceAccountToken: token.status!.token,
-        skipTLSVerify: true,
+        caData: caDataOf(this.management),
+      },
+    };
+  }
+
+  /**
+   * The portal's configuration for the loop: the GitOps repository at
+   * `gitdir` (a bare repository under the git server's root, which the portal
+   * creates on its first start) as Argo CD clones it from `repoURL`, the Argo
+   * CD to refresh after each commit, and the PoPs in the Kubernetes plugin.
+   */
+  async portalConfig(options: { gitdir: string; repoURL: string }) {
+    return {
+      dbaas: {
+        gitops: {
+          localPath: options.gitdir,
+          repoURL: options.repoURL,
+          argocd: await this.portalArgoCdConfig(),
+        },
+      },
+      kubernetes: {
+        clusterLocatorMethods: [
+          { type: 'config', clusters: this.kubernetesClusters() },
+        ],
       },
     };
   }
@@ -180,6 +258,15 @@ export class WholeLoop {
       undefined,
       PatchStrategy.MergePatch,
     );
+  }
+
+  /**
+   * The git server goes away (its process killed, as a crashed code host):
+   * Argo CD can fetch nothing until `restartService('gitserver')`.
+   */
+  cutGitServer() {
+    const pidFile = path.join(stateDir(), 'gitserver', 'lighttpd.pid');
+    process.kill(Number(fs.readFileSync(pidFile, 'utf8').trim()), 'SIGKILL');
   }
 
   /** An Argo CD Application, or undefined. */
