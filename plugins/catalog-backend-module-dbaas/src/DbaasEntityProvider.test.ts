@@ -81,9 +81,12 @@ describe('DbaasEntityProvider', () => {
       logger: mockServices.logger.mock(),
       scheduler,
     });
+    // This test's list: a provider of an earlier test may still be finishing
+    // a lookup, and must not write into this one's.
+    const applied = mutations;
     const connection: EntityProviderConnection = {
       applyMutation: async mutation => {
-        mutations.push(mutation);
+        applied.push(mutation);
       },
       refresh: async () => {},
     };
