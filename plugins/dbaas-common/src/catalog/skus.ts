@@ -304,10 +304,10 @@ export const skus: Sku[] = [
     plan: 'global',
     displayName: 'PostgreSQL Global',
     description:
-      'A primary cluster in one region and a replica cluster in each other region, which streams from it',
+      'A primary cluster in one region and a replica cluster in each other region following its WAL archive, two instances in each',
     regions: everywhere,
     defaults: {
-      nodes: 3,
+      nodes: 6,
       vcpuPerNode: 4,
       memoryGiPerNode: 16,
       storageGiPerNode: 250,
