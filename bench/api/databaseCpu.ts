@@ -1,21 +1,5 @@
 import type { Knex } from 'knex';
-import { readFile } from 'node:fs/promises';
-
-/** Clock ticks per second of /proc/<pid>/stat; 100 on Linux everywhere it matters. */
-const TICKS_PER_SECOND = 100;
-
-/** User and system CPU of a process so far, in ticks; undefined when it is gone or unreadable. */
-async function ticksOf(pid: number): Promise<number | undefined> {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    // The fields after the command name, which may hold spaces: state is
-    // field 3, utime 14 and stime 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return undefined;
-  }
-}
+import { cpuTicksOf, TICKS_PER_SECOND } from '../processCpu';
 
 /**
  * The CPU the PostgreSQL server processes spent on the bench database: its
@@ -34,7 +18,7 @@ export function postgresCpu(knex: Knex) {
       );
       const now = new Map<number, number>();
       for (const { pid } of rows as { pid: number }[]) {
-        const ticks = await ticksOf(pid);
+        const ticks = await cpuTicksOf(pid);
         if (ticks !== undefined) {
           now.set(pid, ticks);
         }
