@@ -4,6 +4,7 @@ import {
   describeWithServices,
   eventually,
   repoRoot,
+  restartService,
   WholeLoop,
 } from '@internal/test-services';
 import yaml from 'js-yaml';
@@ -102,10 +103,17 @@ describeWithServices(
      * Commits as a person with write access to the repository would, beside
      * the portal: `files` written (null: deleted), pushed to main.
      */
-    const commitAsPerson = (message: string, files: Record<string, string | null>) => {
+    const commitAsPerson = (
+      message: string,
+      files: Record<string, string | null>,
+    ) => {
       const work = fs.mkdtempSync(path.join(root, 'person-'));
       const git = (...args: string[]) =>
-        execFileSync('git', args, { cwd: work, encoding: 'utf8', stdio: 'pipe' });
+        execFileSync('git', args, {
+          cwd: work,
+          encoding: 'utf8',
+          stdio: 'pipe',
+        });
       git('clone', '-q', gitdir, '.');
       for (const [file, content] of Object.entries(files)) {
         const at = path.join(work, file);
@@ -117,7 +125,15 @@ describeWithServices(
         }
       }
       git('add', '-A');
-      git('-c', 'user.name=Mallory', '-c', 'user.email=mallory@example.com', 'commit', '-qm', message);
+      git(
+        '-c',
+        'user.name=Mallory',
+        '-c',
+        'user.email=mallory@example.com',
+        'commit',
+        '-qm',
+        message,
+      );
       git('push', '-q', 'origin', 'HEAD:main');
       fs.rmSync(work, { recursive: true, force: true });
     };
@@ -155,52 +171,7 @@ describeWithServices(
       );
 
       // The portal's access to Argo CD: the Role docs/api.md gives it.
-      const argocd = await loop.portalArgoCdConfig([
-        {
-          apiVersion: 'v1',
-          kind: 'ServiceAccount',
-          metadata: { name: 'dbaas-portal' },
-        },
-        {
-          apiVersion: 'rbac.authorization.k8s.io/v1',
-          kind: 'Role',
-          metadata: { name: 'dbaas-portal' },
-          rules: [
-            {
-              apiGroups: ['argoproj.io'],
-              resources: ['applications'],
-              verbs: ['get', 'list', 'watch', 'patch'],
-            },
-            {
-              apiGroups: ['argoproj.io'],
-              resources: ['applicationsets'],
-              verbs: ['get', 'patch'],
-            },
-            {
-              apiGroups: ['argoproj.io'],
-              resources: ['appprojects'],
-              verbs: ['get'],
-            },
-          ],
-        },
-        {
-          apiVersion: 'rbac.authorization.k8s.io/v1',
-          kind: 'RoleBinding',
-          metadata: { name: 'dbaas-portal' },
-          roleRef: {
-            apiGroup: 'rbac.authorization.k8s.io',
-            kind: 'Role',
-            name: 'dbaas-portal',
-          },
-          subjects: [
-            {
-              kind: 'ServiceAccount',
-              name: 'dbaas-portal',
-              namespace: 'argocd',
-            },
-          ],
-        },
-      ]);
+      const argocd = await loop.portalArgoCdConfig();
 
       const backend = await startPortalTestBackend({
         memberships: { [developer]: [tenantRef] },
@@ -340,7 +311,10 @@ describeWithServices(
         const log = (events as { body: { message?: string } }[]).map(
           e => e.body.message,
         );
-        expect({ status: task.status, log: task.status === 'completed' ? [] : log }).toEqual({
+        expect({
+          status: task.status,
+          log: task.status === 'completed' ? [] : log,
+        }).toEqual({
           status: 'completed',
           log: [],
         });
@@ -356,8 +330,7 @@ describeWithServices(
         // Frankfurt runs none of it, says so, and does not hold it up.
         const there = await loop.claim('frankfurt', namespace, name);
         expect(there?.status?.phase).toBe('Pending');
-      }),
-    );
+      }));
 
     it("keeps a tenant's folder to its own claims and namespace, and a fixed commit syncs", () =>
       explained(async () => {
@@ -367,7 +340,9 @@ describeWithServices(
             apiVersion: 'dbaas.io/v1alpha1',
             kind: 'ServiceClaim',
             metadata: { name, namespace: ns },
-            spec: yaml.load(show(`tenants/${tenant}/orders.yaml`)!) && (yaml.load(show(`tenants/${tenant}/orders.yaml`)!) as any).spec,
+            spec:
+              yaml.load(show(`tenants/${tenant}/orders.yaml`)!) &&
+              (yaml.load(show(`tenants/${tenant}/orders.yaml`)!) as any).spec,
           });
         const overlay = show('overlays/lagos/kustomization.yaml')!;
         const rogue = {
@@ -418,15 +393,22 @@ describeWithServices(
           'lagos-platform refuses the smuggled claim',
           async () => {
             const app = await loop.application('lagos-platform');
-            const message = JSON.stringify(app?.status?.operationState ?? {}) + JSON.stringify(app?.status?.conditions ?? []);
-            return /ServiceClaim/.test(message) && /not permitted|blacklist|denied/i.test(message) ? message : undefined;
+            const message =
+              JSON.stringify(app?.status?.operationState ?? {}) +
+              JSON.stringify(app?.status?.conditions ?? []);
+            return /ServiceClaim/.test(message) &&
+              /not permitted|blacklist|denied/i.test(message)
+              ? message
+              : undefined;
           },
           180_000,
         );
         expect(platform).toContain('smuggled');
         for (const pop of loop.pops) {
           expect(await loop.claim(pop.name, other, 'intruder')).toBeUndefined();
-          expect(await loop.claim(pop.name, namespace, 'smuggled')).toBeUndefined();
+          expect(
+            await loop.claim(pop.name, namespace, 'smuggled'),
+          ).toBeUndefined();
           expect(
             await loop.object(pop.name, 'v1', 'ConfigMap', namespace, 'rogue'),
           ).toBeUndefined();
@@ -441,11 +423,118 @@ describeWithServices(
         });
         await hop(
           'audit: active once the fix is committed',
-          async () => ((await service(id))?.status === 'active' ? true : undefined),
+          async () =>
+            (await service(id))?.status === 'active' ? true : undefined,
           240_000,
         );
-      }),
-    );
+      }));
+
+    it('converges through a killed operator, a restarted Argo CD and a git outage', () =>
+      explained(async () => {
+        const order = async (name: string) => {
+          const created = await api('post', '/api/dbaas/v1/services').send({
+            name,
+            tenant: tenantRef,
+            engine: 'postgresql',
+            plan: 'shared',
+            region: 'lagos',
+          });
+          expect(created.status).toBe(201);
+          return created.body.id as string;
+        };
+        const active = (what: string, id: string) =>
+          hop(
+            what,
+            async () =>
+              (await service(id))?.status === 'active' ? true : undefined,
+            120_000,
+          );
+        const lagos = loop.pop('lagos');
+
+        // The lagos operator dies while the database is being provisioned
+        // (CloudNativePG still setting it up), which finishes while it is
+        // down; the operator comes back and reports it.
+        await lagos.standIn!.setPhase(`${namespace}/crash`, 'provisioning');
+        const crash = await order('crash');
+        await hop('crash: provisioning on lagos', async () =>
+          (await loop.claim('lagos', namespace, 'crash'))?.status?.phase ===
+          'Provisioning'
+            ? true
+            : undefined,
+        );
+        await lagos.operator!.kill();
+        await lagos.standIn!.setPhase(`${namespace}/crash`, 'healthy');
+        await new Promise(resolve => setTimeout(resolve, 2_000));
+        expect((await service(crash))?.status).toBe('provisioning');
+        await lagos.operator!.restart();
+        await active('crash: active after the operator came back', crash);
+
+        // Argo CD restarts (controllers and repo-server) during a sync.
+        // At once: the portal's refresh and Argo CD's sync are under way.
+        const restart = await order('restart');
+        await restartService('argocd');
+        expect(show(`tenants/${tenant}/restart.yaml`)).toBeDefined();
+        // The portal asks again when Argo CD did not act on its refresh.
+        await hop(
+          'restart: active after Argo CD restarted',
+          async () =>
+            (await service(restart))?.status === 'active' ? true : undefined,
+          120_000,
+        );
+
+        // The git server is gone for 30 s while a database is ordered.
+        loop.cutGitServer();
+        const outage = await order('outage');
+        const cut = await hop(
+          'outage: Argo CD cannot fetch, on the timeline',
+          async () =>
+            (
+              await service(outage)
+            )?.timeline.find(step => step.step === 'sync-failed'),
+          120_000,
+        );
+        expect(cut.detail).toMatch(/git|repository|connection refused|fetch/i);
+        await new Promise(resolve => setTimeout(resolve, 30_000));
+        await restartService('gitserver');
+        // The portal asks Argo CD to look again every 30 s while it shows the
+        // failure; Argo CD alone would wait for its next reconciliation.
+        await hop(
+          'outage: active after the git server came back',
+          async () =>
+            (await service(outage))?.status === 'active' ? true : undefined,
+          90_000,
+        );
+
+        // Nothing lost or duplicated: one claim and one engine cluster each,
+        // on the primary PoP, and one commit adding each claim.
+        for (const name of ['crash', 'restart', 'outage']) {
+          const clusters = (
+            await loop.list(
+              'lagos',
+              'postgresql.cnpg.io/v1',
+              'Cluster',
+              namespace,
+            )
+          ).filter(c => c.metadata?.name === name);
+          expect(clusters).toHaveLength(1);
+          const added = execFileSync(
+            'git',
+            [
+              `--git-dir=${gitdir}`,
+              'log',
+              '--format=%H',
+              '--diff-filter=A',
+              'main',
+              '--',
+              `tenants/${tenant}/${name}.yaml`,
+            ],
+            { encoding: 'utf8' },
+          )
+            .trim()
+            .split('\n');
+          expect(added).toHaveLength(1);
+        }
+      }));
 
     // eslint-disable-next-line jest/expect-expect
     it('orders, scales, backs up and decommissions a global PostgreSQL through both PoPs', () =>

@@ -47,8 +47,13 @@ export class ArgoCdClient {
     this.objects = ObjectApi.fromKubeConfig(kubeConfig);
   }
 
-  /** Asks Argo CD to refresh the tenant's Applications now; resolves to their names. */
-  async refreshTenantApplications(tenant: string): Promise<string[]> {
+  /**
+   * The tenant's Applications, each with the revision Argo CD last compared
+   * it with (`status.sync.revision`; undefined before its first comparison).
+   */
+  async tenantApplications(
+    tenant: string,
+  ): Promise<{ name: string; revision?: string }[]> {
     const { items } = await this.objects.listAll(
       ARGOCD_API_VERSION,
       'Application',
@@ -57,9 +62,11 @@ export class ArgoCdClient {
         labelSelector: `${DBAAS_LABELS.tenant}=${tenant}`,
       },
     );
-    const names = items.map(app => app.metadata!.name!);
-    for (const name of names) await this.refreshApplication(name);
-    return names;
+    return items.map(app => ({
+      name: app.metadata!.name!,
+      revision: (app as { status?: { sync?: { revision?: string } } }).status
+        ?.sync?.revision,
+    }));
   }
 
   /** Asks Argo CD to compare one Application with its source's latest revision now. */

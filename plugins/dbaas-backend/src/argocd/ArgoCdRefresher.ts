@@ -21,12 +21,23 @@ import {
 export class ArgoCdRefresher {
   private readonly inFlight = new Set<Promise<void>>();
 
+  private readonly stopping = new AbortController();
+
   constructor(
     private readonly client: ArgoCdClient,
     private readonly logger: LoggerService,
     /** How long to wait for a new tenant's project before refreshing anyway. */
     private readonly projectWaitMs = 60_000,
+    /** How often, and how many times, a refresh Argo CD did not act on is asked again. */
+    private readonly followUpMs = 30_000,
+    private readonly followUps = 4,
   ) {}
+
+  /** Stops asking again, and resolves once the refreshes in flight are done. */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.settled();
+  }
 
   /** Refreshes, in the background, for one commit that changed these tenants' folders. */
   refresh(tenants: Iterable<string>): void {
@@ -55,7 +66,8 @@ export class ArgoCdRefresher {
         );
         waiting = waiting.filter((_, i) => !present[i]);
         if (waiting.length === 0 || Date.now() >= deadline) break;
-        await sleep(500);
+        await sleep(500, this.stopping.signal);
+        if (this.stopping.signal.aborted) return;
       }
     } catch (error) {
       this.logger.warn(
@@ -97,15 +109,42 @@ export class ArgoCdRefresher {
         toError(error),
       );
     }
-    for (const tenant of tenants) {
-      try {
-        await client.refreshTenantApplications(tenant);
-      } catch (error) {
-        logger.warn(
-          `Could not ask Argo CD to refresh the Applications of tenant ${tenant}; they sync at Argo CD's next poll`,
-          toError(error),
-        );
+    await Promise.all(tenants.map(tenant => this.refreshTenant(tenant)));
+  }
+
+  /**
+   * Refreshes the tenant's Applications, then makes sure Argo CD acted on it:
+   * an Application still on the revision it had before is asked again every
+   * `followUpMs`, up to `followUps` times. A refresh can be lost: an
+   * application-controller that restarts mid-sync finishes the operation it
+   * had begun, on the old revision, and would look again only at its next
+   * reconciliation, 2 to 3 minutes later.
+   */
+  private async refreshTenant(tenant: string): Promise<void> {
+    const { client, logger } = this;
+    try {
+      const before = new Map(
+        (await client.tenantApplications(tenant)).map(app => [
+          app.name,
+          app.revision,
+        ]),
+      );
+      let asked = [...before.keys()];
+      for (let round = 0; asked.length > 0; round++) {
+        for (const name of asked) await client.refreshApplication(name);
+        if (round === this.followUps) break;
+        await sleep(this.followUpMs, this.stopping.signal);
+        if (this.stopping.signal.aborted) return;
+        asked = (await client.tenantApplications(tenant))
+          .filter(app => before.has(app.name))
+          .filter(app => app.revision === before.get(app.name))
+          .map(app => app.name);
       }
+    } catch (error) {
+      logger.warn(
+        `Could not ask Argo CD to refresh the Applications of tenant ${tenant}; they sync at Argo CD's next poll`,
+        toError(error),
+      );
     }
   }
 }

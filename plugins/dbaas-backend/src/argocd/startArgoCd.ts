@@ -54,7 +54,7 @@ export function startArgoCd(options: {
   lifecycle.addStartupHook(() => watcher.start());
   lifecycle.addShutdownHook(async () => {
     await watcher.stop();
-    await refresher.settled();
+    await refresher.stop();
   });
   return { refresher };
 }
