@@ -18,7 +18,6 @@ import {
   WholeLoop,
   type ServiceName,
 } from '@internal/test-services';
-import yaml from 'js-yaml';
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -228,26 +227,10 @@ async function main() {
     // The harness of the whole-loop test: the PoPs' operators and stand-ins,
     // a tenant in the catalog, the portal's Role in Argo CD, the portal.
     await loop.startPops();
-    const org = path.join(root, 'org.yaml');
-    fs.writeFileSync(
-      org,
-      [
-        {
-          apiVersion: 'backstage.io/v1alpha1',
-          kind: 'Group',
-          metadata: { name: `loop-org-${run}` },
-          spec: { type: 'organization', children: [tenant] },
-        },
-        {
-          apiVersion: 'backstage.io/v1alpha1',
-          kind: 'Group',
-          metadata: { name: tenant },
-          spec: { type: 'team', parent: `loop-org-${run}`, children: [] },
-        },
-      ]
-        .map(entity => yaml.dump(entity))
-        .join('---\n'),
-    );
+    const org = loop.writeTenant(root, {
+      organization: `loop-org-${run}`,
+      tenant,
+    });
     // The GitOps repository, Argo CD to refresh (with the Role docs/api.md
     // gives the portal) and the PoPs, as the whole-loop test configures them.
     const loopConfig = await loop.portalConfig({

@@ -149,26 +149,10 @@ describeWithServices(
       root = fs.mkdtempSync(path.join(os.tmpdir(), 'dbaas-whole-loop-'));
       await loop.startPops();
 
-      const org = path.join(root, 'org.yaml');
-      fs.writeFileSync(
-        org,
-        [
-          {
-            apiVersion: 'backstage.io/v1alpha1',
-            kind: 'Group',
-            metadata: { name: `loop-org-${run}` },
-            spec: { type: 'organization', children: [tenant] },
-          },
-          {
-            apiVersion: 'backstage.io/v1alpha1',
-            kind: 'Group',
-            metadata: { name: tenant },
-            spec: { type: 'team', parent: `loop-org-${run}`, children: [] },
-          },
-        ]
-          .map(entity => yaml.dump(entity))
-          .join('---\n'),
-      );
+      const org = loop.writeTenant(root, {
+        organization: `loop-org-${run}`,
+        tenant,
+      });
 
       // The portal's access to Argo CD: the Role docs/api.md gives it.
       const argocd = await loop.portalArgoCdConfig();

@@ -9,6 +9,7 @@ import {
   PatchStrategy,
   type KubernetesObject,
 } from '@kubernetes/client-node';
+import yaml from 'js-yaml';
 import { applyManifests } from '../kube/applyManifests';
 import { loadCrds } from '../kube/crdFiles';
 import { installCrds } from '../kube/installCrds';
@@ -267,6 +268,35 @@ export class WholeLoop {
   cutGitServer() {
     const pidFile = path.join(stateDir(), 'gitserver', 'lighttpd.pid');
     process.kill(Number(fs.readFileSync(pidFile, 'utf8').trim()), 'SIGKILL');
+  }
+
+  /**
+   * Writes a catalog file holding an organization and one tenant (team) in
+   * it, as catalog/org.yaml has them, for the portal's catalog locations;
+   * resolves to its path.
+   */
+  writeTenant(dir: string, names: { organization: string; tenant: string }) {
+    const file = path.join(dir, `${names.tenant}.yaml`);
+    fs.writeFileSync(
+      file,
+      [
+        {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Group',
+          metadata: { name: names.organization },
+          spec: { type: 'organization', children: [names.tenant] },
+        },
+        {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Group',
+          metadata: { name: names.tenant },
+          spec: { type: 'team', parent: names.organization, children: [] },
+        },
+      ]
+        .map(entity => yaml.dump(entity))
+        .join('---\n'),
+    );
+    return file;
   }
 
   /** An Argo CD Application, or undefined. */
