@@ -1,19 +1,10 @@
 import { expect, test } from '@playwright/test';
+import { signInWithKeycloak } from './signInWithKeycloak';
 
 test('a Keycloak user signs in and is their catalog user, team included', async ({
   page,
 }, testInfo) => {
-  const password = process.env.DBAAS_KEYCLOAK_USER_PASSWORD;
-  expect(password, 'the keycloak service must be running').toBeTruthy();
-
-  await page.goto('/');
-  const [popup] = await Promise.all([
-    page.waitForEvent('popup'),
-    page.getByRole('button', { name: 'Sign In' }).click(),
-  ]);
-  await popup.locator('#username').fill('ada');
-  await popup.locator('#password').fill(password!);
-  await popup.locator('#kc-login').click();
+  await signInWithKeycloak(page, 'ada');
 
   await page.goto('/settings');
   await expect(page.getByText('ada@dbaas.example.com')).toBeVisible();
