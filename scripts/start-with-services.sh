@@ -14,9 +14,12 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib/toolchain.sh"
 source "$here/lib/services-common.sh"
+source "$here/lib/helm.sh"
 ensure_toolchain
 ensure_debian_packages git
 ensure_dependencies
+# The PoPs' operators are installed from their chart, which helm renders.
+ensure_helm
 cd "$repo_root"
 
 "$here/services.sh" start
