@@ -8,6 +8,9 @@ export default defineConfig({
   ...baseConfig,
   testDir: 'packages/app/e2e-tests-services',
   outputDir: 'test-results/e2e-services',
+  // Bounded actions: a click or fill waiting for what never comes fails the
+  // test with its locator rather than hanging to the test's timeout.
+  use: { ...baseConfig.use, actionTimeout: 30_000 },
   reporter: [['list']],
   webServer: {
     ...(baseConfig.webServer as object),
