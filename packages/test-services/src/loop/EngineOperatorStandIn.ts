@@ -447,6 +447,15 @@ const aerospikeCluster: PlayedKind = {
     const size = phase === 'healthy' ? count(spec(o).size) : 0;
     const image = String(spec(o).image ?? 'aerospike/aerospike-server');
     return {
+      // A completed reconcile ends with AKO copying the spec into the status
+      // (v4.5.0 internal/controller/cluster/reconciler.go, updateStatus).
+      ...(phase === 'healthy'
+        ? {
+            size: spec(o).size,
+            image: spec(o).image,
+            aerospikeConfig: spec(o).aerospikeConfig,
+          }
+        : {}),
       phase: {
         healthy: 'Completed',
         provisioning: 'InProgress',

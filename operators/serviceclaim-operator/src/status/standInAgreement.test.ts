@@ -1,0 +1,54 @@
+import { standInStatus, type EnginePhase } from '@internal/test-services';
+import {
+  claimCases,
+  claimFrom,
+  contextFor,
+} from '../render/__testUtils__/skuClaims';
+import { renderClaim } from '../render/renderClaim';
+import { claimStatusFrom, engineStatusReaders } from './claimStatus';
+import type { ObservedResource } from './engineStatus';
+
+// The engine operator stand-in (packages/test-services, the whole loop's and
+// scripts/play-engine-operators.sh's) must report each engine the way this
+// operator's status readers understand its operator: a healthy engine reads
+// Active, one being set up Provisioning, a failed one Failed (Vitess and
+// Dragonfly operators have no failed state: it stays Provisioning). When a
+// reader learns a stricter rule of its operator, the stand-in follows here.
+
+const NOW = new Date('2026-03-01T12:00:00Z');
+
+const expected: Record<EnginePhase, string[]> = {
+  healthy: ['Active'],
+  provisioning: ['Provisioning'],
+  failed: ['Failed', 'Provisioning'],
+};
+
+describe('the engine operator stand-in, read by the status readers', () => {
+  const cases = claimCases().flatMap(c =>
+    c.pops.map(pop => [c.id, pop, c] as const),
+  );
+
+  it.each(cases)('%s in %s', (id, pop, c) => {
+    const claim = claimFrom(id, c.spec);
+    const rendered = renderClaim(claim, contextFor(pop));
+    const reader = engineStatusReaders[claim.spec.engine];
+    if (!rendered.some(r => r.kind === reader.kind)) return;
+    const misread: string[] = [];
+    for (const phase of ['healthy', 'provisioning', 'failed'] as const) {
+      const observed: ObservedResource[] = rendered.map(resource => {
+        const object = {
+          ...resource,
+          metadata: { ...resource.metadata, generation: 1, uid: 'u-1' },
+        };
+        const status = standInStatus(object, phase, NOW);
+        return { ...object, ...(status ? { status } : {}) };
+      });
+      const read = claimStatusFrom(claim, observed, NOW);
+      if (!expected[phase].includes(read.phase ?? '')) {
+        const ready = read.conditions?.find(k => k.type === 'Ready');
+        misread.push(`${phase} read as ${read.phase}: ${ready?.message}`);
+      }
+    }
+    expect(misread).toEqual([]);
+  });
+});
