@@ -81,6 +81,9 @@ export function configFromEnv(
       ...(env.DBAAS_STORAGE_CLASS
         ? { storageClass: env.DBAAS_STORAGE_CLASS }
         : {}),
+      ...(env.DBAAS_SCYLLA_STORAGE_CLASS
+        ? { scyllaStorageClass: env.DBAAS_SCYLLA_STORAGE_CLASS }
+        : {}),
     },
     claimSelector: env.CLAIM_LABEL_SELECTOR ?? '',
     metricsPort: intFrom(env, 'METRICS_PORT', 8080),

@@ -30,7 +30,7 @@ function claimOf(engine: EngineId) {
 
 describe('ensureCredentials', () => {
   it.each([
-    ['scylla', ['-credentials', '-admin']],
+    ['scylla', ['-credentials', '-admin', '-manager']],
     ['aerospike', ['-credentials', '-admin']],
     ['yugabyte', ['-credentials']],
     ['vitess', ['-credentials']],

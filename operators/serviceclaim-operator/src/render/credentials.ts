@@ -106,9 +106,39 @@ export function adminSecret(claim: ClaimObject): CredentialsSecret | undefined {
   };
 }
 
+/**
+ * The CQL role Scylla Manager needs to back up a ScyllaDB claim's schema (Scylla
+ * Manager v3.9.1 pkg/service/backup/worker_schema.go: without CQL credentials a
+ * backup of ScyllaDB 2024.2 and later fails). Login only, no grant: it reads
+ * the schema, never the tenant's data. The role Job creates it.
+ */
+export const SCYLLA_MANAGER_USER = 'dbaas_manager';
+
+/**
+ * The Secret with the generated password of the ScyllaDB claim's Scylla Manager
+ * role, `<claim>-manager`; undefined for other engines. The Scylla operator
+ * cannot hand CQL credentials to Scylla Manager, so the platform registers
+ * these with it (docs/engines.md, ScyllaDB).
+ */
+export function scyllaManagerSecret(
+  claim: ClaimObject,
+): CredentialsSecret | undefined {
+  if (claim.spec.engine !== 'scylla') return undefined;
+  return {
+    name: `${claim.metadata.name}-manager`,
+    username: SCYLLA_MANAGER_USER,
+    keys: {
+      username: () => SCYLLA_MANAGER_USER,
+      [PASSWORD_KEY]: (_password, fresh) => fresh,
+    },
+  };
+}
+
 /** Every Secret the operator generates for a claim before applying it. */
 export function generatedSecrets(claim: ClaimObject): CredentialsSecret[] {
-  return [credentialsSecret(claim), adminSecret(claim)].filter(
-    (secret): secret is CredentialsSecret => secret !== undefined,
-  );
+  return [
+    credentialsSecret(claim),
+    adminSecret(claim),
+    scyllaManagerSecret(claim),
+  ].filter((secret): secret is CredentialsSecret => secret !== undefined);
 }

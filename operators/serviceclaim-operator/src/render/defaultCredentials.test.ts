@@ -74,11 +74,13 @@ const retiresDefaultAdministrator: Record<
   yugabyte: ({ claim, resources }) => {
     const universes = ofKind(resources, 'YBUniverse');
     return {
-      'YSQL password from the credentials Secret': universes.every(
+      // YBA reads it in `default` (docs/engines.md, "YugabyteDB"): named
+      // after this claim alone, never another tenant's.
+      'YSQL password from a Secret of this claim alone': universes.every(
         u =>
           u.spec.enableYSQLAuth === true &&
           same(u.spec.ysqlPassword, {
-            secretName: credentialsSecret(claim)!.name,
+            secretName: `${claim.metadata.namespace}.${claim.metadata.name}.ysql`,
           }),
       ),
       // And with it `cassandra`/`cassandra`.
@@ -277,7 +279,7 @@ describe('credentials of rendered claims', () => {
         ),
         'Job',
       )[0];
-    expect(job('2025.1').metadata.name).not.toBe(job('2025.2').metadata.name);
+    expect(job('2025.1').metadata.name).not.toBe(job('2026.1').metadata.name);
     expect(job('2025.1').metadata.name).toBe(job('2025.1').metadata.name);
   });
 });

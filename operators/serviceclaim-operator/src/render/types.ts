@@ -64,4 +64,11 @@ export type RenderContext = {
    * claim names none. Defaults to `standard`.
    */
   storageClass?: string;
+  /**
+   * StorageClass of ScyllaDB members when the claim names none: it must
+   * provision XFS volumes (the Scylla operator's docs use local NVMe through
+   * the ScyllaDB Local CSI Driver). Defaults to `scylladb-local-xfs`, the class
+   * that driver's manifests install.
+   */
+  scyllaStorageClass?: string;
 };

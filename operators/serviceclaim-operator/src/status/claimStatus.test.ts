@@ -127,6 +127,8 @@ const cases: Case[] = [
       },
     },
     provisioning: { cells: { lagos: { gatewayAvailable: 'False' } } },
+    // The Vitess operator's status cannot tell a cluster being built from one
+    // that lost tablets: short of every tablet ready it reads as provisioning.
     degraded: {
       gatewayServiceName: 'vt-sharded-vtgate-ae7df4b6',
       cells: { lagos: { gatewayAvailable: 'True' } },
@@ -140,6 +142,7 @@ const cases: Case[] = [
         },
       },
     },
+    degradedPhase: 'Provisioning',
     connection: {
       host: 'vt-sharded-vtgate-ae7df4b6.tenant-123.svc',
       port: 3306,
@@ -210,13 +213,15 @@ const cases: Case[] = [
   {
     sku: 'aero-strong-5',
     kind: 'AerospikeCluster',
+    // AKO copies the spec it completed (size and more) into the status.
     healthy: {
       phase: 'Completed',
+      size: 5,
       pods: { a: {}, b: {}, c: {}, d: {}, e: {} },
     },
-    provisioning: { phase: 'InProgress' },
-    degraded: { phase: 'Error', pods: { a: {}, b: {} } },
-    failed: { phase: 'Error' },
+    provisioning: { phase: 'InProgress', pods: { a: {} } },
+    degraded: { phase: 'Error', size: 5, pods: { a: {}, b: {} } },
+    failed: { phase: 'Error', pods: { a: {} } },
     connection: {
       host: 'aero-strong-5.tenant-123.svc',
       port: 3000,
@@ -230,10 +235,17 @@ const cases: Case[] = [
     healthy: {
       phase: 'Running',
       currentMongoDBMembers: 3,
+      currentStatefulSetReplicas: 3,
       mongoUri: 'mongodb://...',
     },
     provisioning: { phase: 'Pending', currentMongoDBMembers: 0 },
-    degraded: { phase: 'Running', currentMongoDBMembers: 2 },
+    // The operator keeps the counts of its last Running when it fails later.
+    degraded: {
+      phase: 'Failed',
+      currentMongoDBMembers: 3,
+      currentStatefulSetReplicas: 3,
+      message: 'Error deploying MongoDB ReplicaSet: quota',
+    },
     failed: { phase: 'Failed', currentMongoDBMembers: 0, message: 'no agent' },
     connection: {
       host: 'mongo-flex-rs-svc.tenant-123.svc',
@@ -348,7 +360,11 @@ describe('claimStatusFrom', () => {
     const backup = claimStatusFrom(
       mongo,
       observed(mongo, {
-        MongoDBCommunity: { phase: 'Running', currentMongoDBMembers: 3 },
+        MongoDBCommunity: {
+          phase: 'Running',
+          currentMongoDBMembers: 3,
+          currentStatefulSetReplicas: 3,
+        },
       }),
       NOW,
     ).conditions!.find(c => c.type === 'BackupConfigured');
@@ -381,7 +397,12 @@ describe('claimStatusFrom', () => {
       ScyllaCluster: {
         observedGeneration: 1,
         readyMembers: 3,
-        conditions: [{ type: 'Available', status: 'True' }],
+        // All three, as the Scylla operator always writes them.
+        conditions: [
+          { type: 'Available', status: 'True' },
+          { type: 'Progressing', status: 'False' },
+          { type: 'Degraded', status: 'False' },
+        ],
       },
     }).map(o => ({ ...o, metadata: { ...o.metadata, generation: 2 } }));
     const result = claimStatusFrom(scylla, stale, NOW);

@@ -18,8 +18,8 @@ export const engines: Engine[] = [
     description:
       'Horizontally sharded MySQL with VTGate query routing and online resharding',
     protocol: 'mysql',
-    versions: ['21.0', '22.0'],
-    defaultVersion: '22.0',
+    versions: ['23.0', '24.0'],
+    defaultVersion: '24.0',
   },
   {
     id: 'scylla',
@@ -27,8 +27,8 @@ export const engines: Engine[] = [
     description:
       'Cassandra-compatible wide-column store with a shard-per-core architecture and multi-DC replication',
     protocol: 'cql',
-    versions: ['2025.1', '2025.2'],
-    defaultVersion: '2025.2',
+    versions: ['2025.1', '2026.1'],
+    defaultVersion: '2026.1',
   },
   {
     id: 'dragonfly',
@@ -36,8 +36,8 @@ export const engines: Engine[] = [
     description:
       'Redis- and Memcached-compatible in-memory store with snapshots to object storage',
     protocol: 'redis',
-    versions: ['1.30', '1.31'],
-    defaultVersion: '1.31',
+    versions: ['1.38', '1.39'],
+    defaultVersion: '1.39',
   },
   {
     id: 'aerospike',

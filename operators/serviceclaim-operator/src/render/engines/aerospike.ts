@@ -38,16 +38,31 @@ const RACK_LABEL = 'aerospike.com/rack-id';
  * namespace.
  */
 export const AEROSPIKE_FEATURE_KEY_SECRET = 'dbaas-aerospike-features';
+/**
+ * The platform's Secret, in each tenant namespace and with the same `password`
+ * in every PoP, of the `xdr` user that every cluster of a multi-region claim
+ * has and that XDR logs in to the other regions as. Each PoP generates its own
+ * `<claim>-credentials`, so no per-claim password is the same in two PoPs;
+ * this one is, because the platform puts it there (docs/engines.md, Aerospike).
+ */
+export const AEROSPIKE_XDR_SECRET = 'dbaas-aerospike-xdr';
+/** The user XDR logs in to the other regions' clusters as. */
+export const AEROSPIKE_XDR_USER = 'xdr';
+/**
+ * What `xdr` may do: write the records shipped to it (deletes included). No
+ * reads, no administration.
+ */
+export const AEROSPIKE_XDR_ROLES = ['write'];
 const SECRET_DIR = '/etc/aerospike/secret';
-const CREDENTIALS_DIR = '/etc/aerospike/credentials';
 const ADMIN_CREDENTIALS_DIR = '/etc/aerospike/admin';
+const XDR_CREDENTIALS_DIR = '/etc/aerospike/xdr';
 /**
  * What the tenant's `app` user may do: read and write records and UDFs, manage
  * secondary indexes and UDF modules, truncate. Not `sys-admin` (the cluster's
  * configuration is the operator's) nor `user-admin` (with it `app` could change
  * `admin`'s password and lock the operator out, or mint users the spec does not
- * list). Enough for the exporter's statistics, the backup service's reads and
- * XDR's writes, which log in as `app` too.
+ * list). Enough for the exporter's statistics and the backup service's reads,
+ * which log in as `app` too.
  */
 export const AEROSPIKE_APP_ROLES = [
   'read-write-udf',
@@ -141,8 +156,14 @@ function backupResources(
               },
             },
           ],
-          // Our labels admit it through the claim's NetworkPolicy to the nodes.
-          podSpec: { metadata: { labels: podLabels(claim) } },
+          podSpec: {
+            // Our labels admit it through the claim's NetworkPolicy to the nodes.
+            metadata: { labels: podLabels(claim) },
+            // AKO's default is `aerospike-backup-service`
+            // (api/v1beta1/constant.go, AerospikeBackupServiceKey), which a tenant
+            // namespace does not have; the service calls no Kubernetes API.
+            serviceAccountName: 'default',
+          },
           resources: containerResources({ cpu: '500m', memory: '1Gi' }),
           service: { type: 'ClusterIP' },
         },
@@ -207,11 +228,20 @@ function backupResources(
 function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
   const { spec } = claim;
   const { name, namespace } = claim.metadata;
-  const [primary, ...others] = claimRegions(spec);
+  const regions = claimRegions(spec);
+  const [primary, ...others] = regions;
   const node = spec.resources.node;
   const size = regionShare(spec, node.replicas, ctx.pop);
   const racks = Math.min(spec.topology?.racks ?? 1, size);
   const ns = aerospikeNamespace(claim);
+  const strongConsistency = spec.engineOptions?.strongConsistency ?? false;
+  // AKO's webhook refuses a strong-consistency namespace with more copies than
+  // the cluster has nodes (pkg/validation/validate.go,
+  // validateNamespaceReplicationFactor); a PoP of a global claim may hold fewer
+  // nodes than the claim's factor.
+  const replicationFactor = strongConsistency
+    ? Math.min(spec.replication.factor, size)
+    : spec.replication.factor;
   const credentials = credentialsSecret(claim)!.name;
   const admin = adminSecret(claim)!.name;
   const target = backupTarget(claim, ctx);
@@ -232,9 +262,13 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
       "Backup retention is the bucket lifecycle rule's: the backup service keeps every backup.",
     );
   }
-  if (others.length) {
+  if (replicationFactor < spec.replication.factor) {
     notes.push(
-      "XDR logs in to the other regions with this region's credentials Secret: it must hold the same password in every PoP.",
+      `Replication factor ${replicationFactor}, not ${
+        spec.replication.factor
+      }: a strong-consistency namespace cannot keep more copies than its cluster has nodes (${size} here)${
+        others.length ? '; XDR keeps a copy in each other region' : ''
+      }.`,
     );
   }
   const persistent = (capacity: string, volumeMode: string) => ({
@@ -293,17 +327,36 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
               source: { secret: { secretName: AEROSPIKE_FEATURE_KEY_SECRET } },
             },
             {
-              name: 'credentials',
-              aerospike: { path: CREDENTIALS_DIR },
-              source: { secret: { secretName: credentials } },
-            },
-            {
               name: 'admin-credentials',
               aerospike: { path: ADMIN_CREDENTIALS_DIR },
               source: { secret: { secretName: admin } },
             },
+            ...(others.length
+              ? [
+                  {
+                    name: 'xdr-credentials',
+                    aerospike: { path: XDR_CREDENTIALS_DIR },
+                    source: { secret: { secretName: AEROSPIKE_XDR_SECRET } },
+                  },
+                ]
+              : []),
           ],
         },
+        // Nodes advertise their pod addresses, as the headless Service does:
+        // AKO's default (the host's address and a NodePort Service per pod, with
+        // multiPodPerHost) would send clients and the other regions' XDR to node
+        // ports the claim's NetworkPolicy does not govern.
+        aerospikeNetworkPolicy: {
+          access: 'pod',
+          alternateAccess: 'pod',
+          tlsAccess: 'pod',
+          tlsAlternateAccess: 'pod',
+        },
+        // AKO runs the pods as the ServiceAccount
+        // `aerospike-operator-controller-manager`, a fixed name
+        // (internal/controller/cluster/statefulset.go), bound to its ClusterRole
+        // `aerospike-cluster`: the platform makes both per tenant namespace, a
+        // claim cannot (docs/engines.md, Aerospike, platform prerequisites).
         podSpec: {
           metadata: { labels: podLabels(claim) },
           // Several pods per node, so the shared pool can hold them; spreading is
@@ -346,6 +399,17 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
               secretName: credentials,
               roles: AEROSPIKE_APP_ROLES,
             },
+            // The other regions' XDR, with the platform's password that is the
+            // same in every PoP (a PoP's own Secrets are not).
+            ...(others.length
+              ? [
+                  {
+                    name: AEROSPIKE_XDR_USER,
+                    secretName: AEROSPIKE_XDR_SECRET,
+                    roles: AEROSPIKE_XDR_ROLES,
+                  },
+                ]
+              : []),
           ],
         },
         aerospikeConfig: {
@@ -368,24 +432,23 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
           namespaces: [
             {
               name: ns,
-              'replication-factor': spec.replication.factor,
-              'strong-consistency':
-                spec.engineOptions?.strongConsistency ?? false,
+              'replication-factor': replicationFactor,
+              'strong-consistency': strongConsistency,
               'storage-engine': { type: 'device', devices: [DATA_DEVICE] },
             },
           ],
-          ...(others.length || ctx.pop !== primary
+          ...(others.length
             ? {
                 xdr: {
-                  dcs: claimRegions(spec)
+                  dcs: regions
                     .filter(r => r !== ctx.pop)
                     .map(r => ({
                       name: r,
                       'node-address-ports': [
                         `${remoteServiceHost(name, namespace, r)} 3000`,
                       ],
-                      'auth-user': DATABASE_USER.aerospike,
-                      'auth-password-file': `${CREDENTIALS_DIR}/${PASSWORD_KEY}`,
+                      'auth-user': AEROSPIKE_XDR_USER,
+                      'auth-password-file': `${XDR_CREDENTIALS_DIR}/${PASSWORD_KEY}`,
                       'auth-mode': 'internal',
                       namespaces: [{ name: ns }],
                     })),
@@ -398,9 +461,7 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
     {
       ...(others.length
         ? {
-            [TOPOLOGY_ANNOTATION]: `Cluster ${ctx.pop} of ${claimRegions(
-              spec,
-            ).join(
+            [TOPOLOGY_ANNOTATION]: `Cluster ${ctx.pop} of ${regions.join(
               ', ',
             )}, shipping namespace ${ns} to the others with XDR; backups from ${primary}.`,
           }

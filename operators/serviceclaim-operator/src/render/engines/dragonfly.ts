@@ -1,8 +1,10 @@
+import { toGi } from '@internal/backstage-plugin-dbaas-common';
 import {
   BACKUP_CREDENTIALS_SECRET,
   BACKUP_SECRET_KEYS,
   backupTarget,
   backupWiring,
+  type BackupTarget,
 } from '../backup';
 import {
   TOPOLOGY_ANNOTATION,
@@ -18,6 +20,37 @@ import { engineRelease } from '../images';
 import type { ClaimObject, RenderContext, RenderedResource } from '../types';
 import type { EngineRenderer } from './engineRenderer';
 
+/**
+ * The share of the container's memory limit Dragonfly may fill with data. It is
+ * the share Dragonfly takes when left to size itself (dragonfly v1.39.0
+ * src/server/dfly_main.cc: 0.8 of the available memory), made explicit: left to
+ * itself, Dragonfly reads the node's MemAvailable at start-up, so a busy node
+ * would give a restarted instance less room than the snapshot it reloads.
+ */
+export const DRAGONFLY_MAXMEMORY_SHARE = 0.8;
+
+/** `--maxmemory` in bytes (whole MiB) for a container memory limit such as `16Gi`. */
+export function dragonflyMaxmemoryBytes(memory: string): number {
+  return (
+    Math.floor(toGi(memory) * 1024 * DRAGONFLY_MAXMEMORY_SHARE) * 1024 * 1024
+  );
+}
+
+/**
+ * Where this PoP's instance snapshots to and reloads from. Dragonfly loads the
+ * newest snapshot under its `--dir` when it starts, so the independent
+ * instances of a multi-region claim each get their own prefix (`<prefix>/<pop>`):
+ * with one shared prefix a restart would load another region's data.
+ */
+export function dragonflySnapshotDir(
+  claim: ClaimObject,
+  ctx: RenderContext,
+  s3: BackupTarget,
+): string {
+  const perPoP = claimRegions(claim.spec).length > 1 ? ctx.pop : '';
+  return `s3://${[s3.bucket, s3.prefix, perPoP].filter(Boolean).join('/')}`;
+}
+
 function instancePods(claim: ClaimObject) {
   return {
     app: claim.metadata.name,
@@ -30,7 +63,8 @@ function instancePods(claim: ClaimObject) {
  * operator fails over to. Snapshots go to S3 on the claim's schedule (Dragonfly
  * writes `s3://` directly); without an S3 target they go to a volume of
  * `storage.size` on each pod. Dragonfly has no cross-region replication: every
- * region of a multi-region claim runs its own, independent instance.
+ * region of a multi-region claim runs its own, independent instance, with its
+ * own snapshot prefix.
  */
 function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
   const { spec } = claim;
@@ -71,9 +105,7 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
         { name: 'AWS_REGION', value: s3.region },
       ]
     : [];
-  const snapshotDir = s3
-    ? `s3://${s3.bucket}${s3.prefix ? `/${s3.prefix}` : ''}`
-    : undefined;
+  const snapshotDir = s3 ? dragonflySnapshotDir(claim, ctx, s3) : undefined;
 
   const dragonflyResource = resource(
     claim,
@@ -91,6 +123,9 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
         )}`,
         replicas,
         resources: containerResources(instance),
+        // The operator appends these to its own arguments (dragonfly-operator
+        // v1.6.1 internal/resources/resources.go).
+        args: [`--maxmemory=${dragonflyMaxmemoryBytes(instance.memory)}`],
         podMetadata: { labels: podLabels(claim) },
         ownedObjectsMetadata: { labels: podLabels(claim) },
         nodeSelector: nodeSelector(spec),
@@ -131,7 +166,7 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
         ? {
             [TOPOLOGY_ANNOTATION]: `An independent instance in each of ${regions.join(
               ', ',
-            )}: Dragonfly does not replicate between regions.`,
+            )}: Dragonfly does not replicate between regions; each snapshots under its own region's prefix.`,
           }
         : {}),
       // Each region's instance snapshots itself.

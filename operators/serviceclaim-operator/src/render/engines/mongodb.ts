@@ -18,6 +18,19 @@ import type { EngineRenderer } from './engineRenderer';
 export const MONGODB_DATABASE = 'app';
 const METRICS_PORT = 9216;
 
+/**
+ * The ServiceAccount the community operator runs replica set pods as
+ * (mongodb-kubernetes 1.10.0
+ * mongodb-community-operator/controllers/construct/mongodbstatefulset.go). Its
+ * readiness probe and upgrade hook use it to read the automation config Secret
+ * and patch or delete their own pod. It is a platform prerequisite in every
+ * tenant namespace (docs/engines.md): without it the StatefulSet cannot create
+ * a pod. The claim does not render it, because granting those rights would
+ * need the ServiceClaim operator to hold them (Kubernetes refuses to let it
+ * grant what it does not have), and the chart keeps it from reading Secrets.
+ */
+export const MONGODB_POD_SERVICE_ACCOUNT = 'mongodb-kubernetes-appdb';
+
 /** The community operator labels replica set pods with the name of their Service. */
 function memberPods(claim: ClaimObject) {
   return { app: `${claim.metadata.name}-svc` };
@@ -123,6 +136,9 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
             template: {
               metadata: { labels: podLabels(claim) },
               spec: {
+                // The operator's own choice, spelled out so the prerequisite
+                // shows on the resource.
+                serviceAccountName: MONGODB_POD_SERVICE_ACCOUNT,
                 containers: [
                   { name: 'mongod', resources: containerResources(mongod) },
                 ],

@@ -15,6 +15,7 @@ import { rackAffinity } from '../placement';
 import { claimRegions, regionShare, remoteServiceHost } from '../regions';
 import { containerResources } from '../sizes';
 import { HELPER_IMAGES, engineRelease } from '../images';
+import { scyllaManagerSecret } from '../credentials';
 import type { ClaimObject, RenderContext, RenderedResource } from '../types';
 import type { EngineRenderer } from './engineRenderer';
 import { scyllaRolesJob } from './scyllaRoles';
@@ -22,6 +23,22 @@ import { scyllaRolesJob } from './scyllaRoles';
 const API = 'scylla.scylladb.com/v1';
 const CLUSTER_LABEL = 'scylla/cluster';
 const RACK_LABEL = 'scylla/rack';
+
+/**
+ * The StorageClass of members when neither the claim nor the PoP names one:
+ * the ScyllaDB Local CSI Driver's, which provisions XFS volumes on the local
+ * NVMe disks a NodeConfig prepares (scylla-operator v1.21.1
+ * docs/source/deploy-scylladb/before-you-deploy/configure-nodes.md).
+ */
+export const SCYLLA_STORAGE_CLASS_DEFAULT = 'scylladb-local-xfs';
+
+/**
+ * Keeps a ScyllaCluster away from the Scylla Manager of its Kubernetes
+ * cluster: no registration, no tasks (scylla-operator v1.21.1
+ * pkg/naming/constants.go, pkg/controller/scyllacluster/migrate.go).
+ */
+export const SCYLLA_MANAGER_OPT_OUT =
+  'scylla-operator.scylladb.com/disable-global-scylladb-manager-integration';
 
 /** Racks are `r1`, `r2`, ...; with the datacenter they name the member Services. */
 function rackName(index: number): string {
@@ -62,11 +79,30 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
   const config = `${name}-config`;
   // Roles are cluster-wide: the primary datacenter's Job makes them for all.
   const roles = ctx.pop === primary ? scyllaRolesJob(claim) : undefined;
+  // The Scylla Manager backup task, on the primary datacenter only.
+  const task =
+    target && ctx.pop === primary && spec.backup.schedule
+      ? { target, cron: spec.backup.schedule }
+      : undefined;
   const notes = [
     roles
-      ? `PasswordAuthenticator is on; ScyllaCluster cannot declare roles, so the Job ${roles.metadata.name} creates the app role of the credentials Secret and retires the default superuser over CQL.`
+      ? `PasswordAuthenticator is on; ScyllaCluster cannot declare roles, so the Job ${roles.metadata.name} creates the app role of the credentials Secret and Scylla Manager's role, and retires the default superuser over CQL.`
       : `PasswordAuthenticator is on; the app role is cluster-wide, created by the role Job in ${primary}: this PoP's credentials Secret must hold the same password.`,
   ];
+  if (task) {
+    notes.push(
+      `Scylla Manager backs up only with CQL credentials, which the Scylla operator cannot give it: the platform registers the role in Secret ${
+        scyllaManagerSecret(claim)!.name
+      } with Scylla Manager's cluster ${namespace}/${name}.`,
+    );
+  }
+  if (multiDc) {
+    notes.push(
+      ctx.pop === primary
+        ? "Scylla Manager of this PoP reaches every datacenter's agents: they must share its auth token (auth_token in scylla-manager-agent.yaml of the backup credentials Secret, the same in every PoP)."
+        : `Left out of this PoP's Scylla Manager: the one in ${primary} manages the whole cluster.`,
+    );
+  }
   if (target?.prefix) {
     notes.push(
       `Scylla Manager keeps its own layout in ${target.scheme}:${target.bucket}; the path ${target.prefix} is not used.`,
@@ -121,9 +157,10 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
             members,
             storage: {
               capacity: spec.storage.size,
-              ...(spec.storage.class
-                ? { storageClassName: spec.storage.class }
-                : {}),
+              storageClassName:
+                spec.storage.class ??
+                ctx.scyllaStorageClass ??
+                SCYLLA_STORAGE_CLASS_DEFAULT,
               metadata: { labels: podLabels(claim) },
             },
             resources: containerResources(member),
@@ -141,15 +178,15 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
             ),
           })),
         },
-        ...(target && ctx.pop === primary && spec.backup.schedule
+        ...(task
           ? {
               backups: [
                 {
                   name: 'scheduled',
-                  cron: spec.backup.schedule,
-                  location: [managerLocation(target)],
+                  cron: task.cron,
+                  location: [managerLocation(task.target)],
                   retention: backupsKept(
-                    spec.backup.schedule,
+                    task.cron,
                     spec.backup.retention ?? '14d',
                   ),
                 },
@@ -159,6 +196,11 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
       },
     },
     {
+      // One Scylla Manager per multi-datacenter cluster (scylla-operator
+      // v1.21.1 docs/source/deploy-scylladb/deploy-multi-datacenter-cluster.md).
+      ...(multiDc && ctx.pop !== primary
+        ? { [SCYLLA_MANAGER_OPT_OUT]: 'true' }
+        : {}),
       ...(multiDc
         ? {
             [TOPOLOGY_ANNOTATION]: `Datacenter ${

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { claimCases, claimFrom, contextFor } from '../__testUtils__/skuClaims';
 import { renderClaim } from '../renderClaim';
+import { SCYLLA_MANAGER_USER } from '../credentials';
 import { SCYLLA_DEFAULT_SUPERUSER } from './scyllaRoles';
 
 /**
@@ -119,7 +120,11 @@ describe('the ScyllaDB role Job', () => {
   /** Runs the rendered script with the Secrets' values as the Job would get them. */
   function run(
     state: State,
-    secrets: { adminPassword: string; appPassword: string },
+    secrets: {
+      adminPassword: string;
+      appPassword: string;
+      managerPassword?: string;
+    },
   ) {
     const stateFile = path.join(dir, 'state.json');
     fs.writeFileSync(stateFile, JSON.stringify(state));
@@ -135,6 +140,8 @@ describe('the ScyllaDB role Job', () => {
         ADMIN_PASSWORD: secrets.adminPassword,
         APP_ROLE: 'app',
         APP_PASSWORD: secrets.appPassword,
+        MANAGER_ROLE: SCYLLA_MANAGER_USER,
+        MANAGER_PASSWORD: secrets.managerPassword ?? 'manager-pw-1',
       },
     });
     return {
@@ -166,6 +173,25 @@ describe('the ScyllaDB role Job', () => {
     expect(retired.password).toMatch(/^[0-9a-f]{64}$/);
     // It checked that the default no longer logs in.
     expect(state.refusedLogins).toContain(SCYLLA_DEFAULT_SUPERUSER);
+  });
+
+  // scylla-manager v3.9.1 pkg/service/backup/worker_schema.go: backing up the
+  // schema of ScyllaDB >= 2024.2 needs CQL credentials; docs/source/add-a-cluster.rst:
+  // the Manager's CQL user "should NOT have access to read your data".
+  it('creates the Scylla Manager role: login, no superuser, no grant on data', () => {
+    const { status, state } = run(freshCluster(), {
+      ...secrets,
+      managerPassword: 'mgr-pw',
+    });
+    expect(status).toBe(0);
+    expect(state.roles[SCYLLA_MANAGER_USER]).toEqual({
+      password: 'mgr-pw',
+      login: true,
+      superuser: false,
+    });
+    expect(state.grants.filter(g => g.endsWith(SCYLLA_MANAGER_USER))).toEqual(
+      [],
+    );
   });
 
   it('runs again once the default is retired, logging in as the platform administrator', () => {

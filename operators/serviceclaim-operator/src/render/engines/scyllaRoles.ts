@@ -5,6 +5,7 @@ import {
   PASSWORD_KEY,
   adminSecret,
   credentialsSecret,
+  scyllaManagerSecret,
 } from '../credentials';
 import { engineRelease } from '../images';
 import { containerResources } from '../sizes';
@@ -32,7 +33,12 @@ export const SCYLLA_DEFAULT_SUPERUSER = 'cassandra';
  *    tenant makes and owns its keyspaces (a creator gets every permission on
  *    what it creates) but cannot alter roles, so it cannot lock the platform's
  *    administrator out or bring `cassandra` back.
- * 5. Check the result: the app role logs in, `cassandra`/`cassandra` does not.
+ * 5. Create or update Scylla Manager's role (`dbaas_manager`, password of
+ *    `<claim>-manager`): LOGIN, no superuser, no grant. Scylla Manager needs
+ *    CQL credentials to back up the schema (DESCRIBE SCHEMA WITH INTERNALS)
+ *    and reads only the system keyspaces, which every role may read.
+ * 6. Check the result: the app and Manager roles log in, `cassandra`/`cassandra`
+ *    does not.
  *
  * Passwords come from the environment (the Secrets) and never appear in the
  * rendered Job; they are quoted as CQL string literals.
@@ -51,7 +57,7 @@ refused() {
   return 1
 }
 admin() { cql "$ADMIN_ROLE" "$ADMIN_PASSWORD" "$@"; }
-ADMIN=$(lit "$ADMIN_ROLE") APP=$(lit "$APP_ROLE")
+ADMIN=$(lit "$ADMIN_ROLE") APP=$(lit "$APP_ROLE") MANAGER=$(lit "$MANAGER_ROLE")
 
 tries=0
 until out=$(admin "$probe" 2>&1); do
@@ -94,20 +100,26 @@ fi
 
 retired=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \\n')
 app_password=$(lit "$APP_PASSWORD")
+manager_password=$(lit "$MANAGER_PASSWORD")
 admin "
   ALTER ROLE ${SCYLLA_DEFAULT_SUPERUSER} WITH PASSWORD = $(lit "$retired")
     AND SUPERUSER = false AND LOGIN = false;
   CREATE ROLE IF NOT EXISTS $APP WITH LOGIN = true AND PASSWORD = $app_password;
   ALTER ROLE $APP WITH PASSWORD = $app_password
     AND SUPERUSER = false AND LOGIN = true;
-  GRANT CREATE ON ALL KEYSPACES TO $APP;"
+  GRANT CREATE ON ALL KEYSPACES TO $APP;
+  CREATE ROLE IF NOT EXISTS $MANAGER WITH LOGIN = true
+    AND PASSWORD = $manager_password;
+  ALTER ROLE $MANAGER WITH PASSWORD = $manager_password
+    AND SUPERUSER = false AND LOGIN = true;"
 
 cql "$APP_ROLE" "$APP_PASSWORD" "$probe" >/dev/null
+cql "$MANAGER_ROLE" "$MANAGER_PASSWORD" "$probe" >/dev/null
 if cql ${SCYLLA_DEFAULT_SUPERUSER} ${SCYLLA_DEFAULT_SUPERUSER} "$probe" >/dev/null 2>&1; then
   echo "the default superuser still logs in" >&2
   exit 1
 fi
-echo "role $APP_ROLE ready; ${SCYLLA_DEFAULT_SUPERUSER} retired"
+echo "roles $APP_ROLE and $MANAGER_ROLE ready; ${SCYLLA_DEFAULT_SUPERUSER} retired"
 `;
 
 /**
@@ -121,6 +133,7 @@ export function scyllaRolesJob(claim: ClaimObject): RenderedResource {
   const { name, namespace } = claim.metadata;
   const credentials = credentialsSecret(claim)!.name;
   const admin = adminSecret(claim)!.name;
+  const manager = scyllaManagerSecret(claim)!.name;
   const fromSecret = (secret: string, key: string) => ({
     valueFrom: { secretKeyRef: { name: secret, key } },
   });
@@ -150,6 +163,11 @@ export function scyllaRolesJob(claim: ClaimObject): RenderedResource {
             { name: 'ADMIN_PASSWORD', ...fromSecret(admin, PASSWORD_KEY) },
             { name: 'APP_ROLE', ...fromSecret(credentials, 'username') },
             { name: 'APP_PASSWORD', ...fromSecret(credentials, PASSWORD_KEY) },
+            { name: 'MANAGER_ROLE', ...fromSecret(manager, 'username') },
+            {
+              name: 'MANAGER_PASSWORD',
+              ...fromSecret(manager, PASSWORD_KEY),
+            },
           ],
           resources: containerResources({ cpu: '100m', memory: '256Mi' }),
           securityContext: {

@@ -2,7 +2,6 @@ import {
   BACKUP_CREDENTIALS_SECRET,
   BACKUP_SECRET_KEYS,
   backupTarget,
-  retentionMs,
   type BackupTarget,
   backupWiring,
 } from '../backup';
@@ -32,6 +31,45 @@ const BACKUP_LOCATION = 'object-storage';
 // The platform runs one etcd cluster with members in every PoP and serves it in
 // each PoP under this name (docs/engines.md).
 const GLOBAL_TOPOLOGY = 'vitess-global-topo.dbaas-system.svc:2379';
+
+/**
+ * The Vitess image of a release, in its MySQL 8.0 flavour: vitess/lite tags of
+ * v20 and later come as `<release>` (whatever MySQL the release defaults to)
+ * and `<release>-mysql80`, `-mysql84`, ... (vitessio/vitess
+ * .github/workflows/docker_build_images.yml). The flavour carries mysqld and
+ * Percona XtraBackup beside the Vitess binaries, which the mysqld container
+ * and every vtbackup Pod need (see the images below).
+ */
+export function vitessImage(version: string): string {
+  return `vitess/lite:${engineRelease('vitess', version)}-mysql80`;
+}
+
+/**
+ * How long a scheduled vtbackup Job may run before the Vitess operator deletes
+ * it. Its `jobTimeoutMinute` defaults to 10 (vitess-operator v2.17.0
+ * pkg/apis/planetscale/v2/vitessbackupschedule_types.go), far too short for a
+ * Job that restores the latest backup into a mysqld of its own, catches up on
+ * replication and uploads a new one. The default concurrency policy (Forbid)
+ * already skips runs while one is going, so the timeout only has to catch a
+ * stuck Job.
+ */
+export const VITESS_BACKUP_JOB_TIMEOUT_MINUTES = 24 * 60;
+
+/**
+ * The topology records a federated cell's operator must leave alone: each
+ * operator sees only its own PoP's cells, so pruning (and the cells alias it
+ * would rewrite to its own cells) would delete the other PoPs' records
+ * (vitess-operator v2.17.0 docs/architecture/federation.md, "Topology
+ * Reconciliation"; pkg/operator/vitesstopo/prune_cells.go). Shard cells and
+ * tablets stay pruned: the operator prunes only those of its own cells there.
+ */
+export const FEDERATED_TOPOLOGY_RECONCILIATION = {
+  registerCellsAliases: false,
+  pruneCells: false,
+  pruneKeyspaces: false,
+  pruneSrvKeyspaces: false,
+  pruneShards: false,
+} as const;
 
 /** The Vitess operator's labels on the claim's pods. */
 function clusterPods(claim: ClaimObject, component?: string) {
@@ -83,8 +121,10 @@ function location(target: BackupTarget) {
  * tablets, and `vtgate.replicas` gateways. Global claims federate one
  * VitessCluster per PoP through a shared global topology (the Vitess operator's
  * federation model): every PoP's cluster has its own cell and tablets, and the
- * tablets of all cells together form each shard's replication set. Backups are
- * scheduled from the primary PoP only; every PoP can restore from them.
+ * tablets of all cells together form each shard's replication set. Only the
+ * primary PoP's operator initialises replication and takes the first backup,
+ * and only it schedules backups; every PoP restores from them, and no PoP's
+ * operator prunes topology records it cannot see the whole of.
  */
 function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
   const { spec } = claim;
@@ -99,8 +139,11 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
   const shards = spec.topology?.shards ?? 1;
   const target = backupTarget(claim, ctx);
   const tls = spec.networking?.tls;
-  const image = `vitess/lite:${engineRelease('vitess', spec.version)}`;
+  const image = vitessImage(spec.version);
   const labels = podLabels(claim);
+  // Replication is set up, and the shard's first backup taken, by one operator
+  // only: the primary PoP's (federation.md, "Replication Management").
+  const initializes = ctx.pop === primary;
   const notes: string[] = [];
   if (tls?.enabled && !tls.certificate) {
     notes.push(
@@ -112,6 +155,11 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
       'Vitess has no asynchronous cross-region replica of its own: the other regions get federated cells, as on the global plan.',
     );
   }
+  if (target && spec.backup.retention && ctx.pop === primary) {
+    notes.push(
+      `The Vitess operator keeps every scheduled backup (its vtbackup runs with min_retention_time=0): the ${spec.backup.retention} retention is the backup bucket's lifecycle rule.`,
+    );
+  }
   const credentials = credentialsSecret(claim)!.name;
   const small = { cpu: '250m', memory: '256Mi' };
 
@@ -120,13 +168,20 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
     { apiVersion: API, kind: 'VitessCluster', name, component: 'database' },
     {
       spec: {
+        // One image for all: vtbackup Pods run in the mysqld image with only
+        // the vtbackup binary copied in from the vtbackup image
+        // (vitess-operator v2.17.0 pkg/operator/vttablet/vtbackup_pod.go), so
+        // the mysqld image must carry XtraBackup, which the MySQL project's own
+        // image does not; and vttablet detects the MySQL version from its own
+        // image's mysqld, which must match the mysqld container's
+        // (pkg/apis/planetscale/v2/defaults.go).
         images: {
           vtctld: image,
           vtgate: image,
           vttablet: image,
           vtorc: image,
           vtbackup: image,
-          mysqld: { mysql80Compatible: HELPER_IMAGES.mysqld },
+          mysqld: { mysql80Compatible: image },
           mysqldExporter: HELPER_IMAGES.mysqldExporter,
         },
         globalLockserver: federated
@@ -143,8 +198,35 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
         cells: [
           {
             name: ctx.pop,
+            // Without a lockserver of its own a cell keeps its records in the
+            // global one under /vitess/<cluster>/local/<cell>
+            // (pkg/operator/lockserver/params.go): on the platform's shared
+            // etcd that path would be shared by every tenant's claim of the
+            // same name, so it is namespaced like the global root.
+            ...(federated
+              ? {
+                  lockserver: {
+                    external: {
+                      implementation: 'etcd2',
+                      address: GLOBAL_TOPOLOGY,
+                      rootPath: `/vitess/${namespace}/${name}/local/${ctx.pop}`,
+                    },
+                  },
+                }
+              : {}),
             gateway: {
               replicas: gateways,
+              // vtgate watches the cells of its own VitessCluster only
+              // (pkg/operator/vtgate/deployment.go, cells_to_watch): a
+              // federated gateway must watch every PoP's cell to reach the
+              // primary, which lives in one of them.
+              ...(federated
+                ? {
+                    extraFlags: {
+                      cells_to_watch: claimRegions(spec).join(','),
+                    },
+                  }
+                : {}),
               resources: containerResources(vtgate),
               extraLabels: labels,
               authentication: {
@@ -198,6 +280,13 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
                       name: credentials,
                       key: VITESS_INIT_DB_KEY,
                     },
+                    // With a backup location the initial backup seeds every
+                    // tablet (they wait for a backup to restore), so the other
+                    // PoPs' tablets restore the one the primary PoP takes.
+                    replication: {
+                      initializeMaster: initializes,
+                      initializeBackup: initializes,
+                    },
                     tabletPools: [
                       {
                         cell: ctx.pop,
@@ -241,6 +330,9 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
         ...(target
           ? {
               backup: {
+                // The -mysql80 image carries percona-xtrabackup-80; XtraBackup
+                // lets a tablet keep serving while it backs up, where builtin
+                // stops its mysqld.
                 engine: 'xtrabackup',
                 locations: [location(target)],
                 ...(ctx.pop === primary && spec.backup.schedule
@@ -254,17 +346,15 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
                           resources: containerResources(vttablet),
                           successfulJobsHistoryLimit: 3,
                           failedJobsHistoryLimit: 3,
+                          jobTimeoutMinute: VITESS_BACKUP_JOB_TIMEOUT_MINUTES,
+                          // A strategy's extraFlags reach vtctldclient backups
+                          // only, never vtbackup (vitessbackupschedule_types.go),
+                          // and vtbackup's min_retention_time is fixed at 0,
+                          // keep everything (pkg/controller/vitessshard/
+                          // reconcile_backup_job.go): retention is the
+                          // bucket's lifecycle rule (docs/engines.md).
                           strategies: [
-                            {
-                              name: 'every-shard',
-                              scope: 'Cluster',
-                              extraFlags: {
-                                min_retention_time: `${
-                                  retentionMs(spec.backup.retention ?? '14d') /
-                                  3_600_000
-                                }h`,
-                              },
-                            },
+                            { name: 'every-shard', scope: 'Cluster' },
                           ],
                         },
                       ],
@@ -272,6 +362,9 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
                   : {}),
               },
             }
+          : {}),
+        ...(federated
+          ? { topologyReconciliation: FEDERATED_TOPOLOGY_RECONCILIATION }
           : {}),
         // Changes roll out as soon as they are applied; the default waits for
         // an external approver the platform does not have.
@@ -285,7 +378,9 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
               ctx.pop
             } of a Vitess cluster federated over ${claimRegions(spec).join(
               ', ',
-            )} through the shared topology at ${GLOBAL_TOPOLOGY}; backups are scheduled from ${primary}.`,
+            )} through the shared topology at ${GLOBAL_TOPOLOGY}; ${primary} initialises replication${
+              target ? ', takes the first backup and schedules backups' : ''
+            }.`,
           }
         : {}),
       ...backupWiring(claim, target, { schedules: ctx.pop === primary }),

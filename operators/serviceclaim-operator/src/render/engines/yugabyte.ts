@@ -21,7 +21,6 @@ import {
 import { nodeSelector, preferredAntiAffinity } from '../placement';
 import { claimRegions } from '../regions';
 import { storageGi } from '../sizes';
-import { credentialsSecret } from '../credentials';
 import { engineRelease } from '../images';
 import type { ClaimObject, RenderContext, RenderedResource } from '../types';
 import type { BackupRequestPlan, EngineRenderer } from './engineRenderer';
@@ -36,6 +35,75 @@ function ybaName(claim: ClaimObject, suffix = ''): string {
     0,
     63,
   );
+}
+
+/**
+ * The YugabyteDB Anywhere provider a claim's universe is placed with: one per
+ * tenant namespace, set up by the platform in every PoP's YBA (docs/engines.md,
+ * "YugabyteDB"). Named, because without `providerName` the operator makes an
+ * auto-provider from the local cluster only, which has none of the other PoPs'
+ * regions; per namespace, because a provider zone fixes the namespace its pods
+ * run in (`kubeNamespace`), and the claim's NetworkPolicy and PodMonitor are in
+ * the claim's.
+ */
+export function ybaProviderName(claim: ClaimObject): string {
+  return `dbaas-${claim.metadata.namespace}`;
+}
+
+/**
+ * The Secret the operator reads the YSQL password from. The YBA operator looks
+ * it up in the namespace it watches, or in `default` when it watches all of
+ * them (as it must to see tenants' YBUniverses), never in the YBUniverse's own
+ * (docs/engines.md, "YugabyteDB"). `default` is shared by every tenant, so the
+ * name is the namespace and the claim joined by dots, which neither can hold:
+ * no two claims share it, and it is never cut short (a Secret's name may be
+ * 253 characters long).
+ */
+export function ysqlPasswordSecretName(claim: ClaimObject): string {
+  return `${claim.metadata.namespace}.${claim.metadata.name}.ysql`;
+}
+
+/**
+ * A PoP's zones in its YBA provider region: `<pop>-a`, `<pop>-b`, `<pop>-c`,
+ * which must be the `topology.kubernetes.io/zone` labels of the PoP's nodes
+ * (YBA pins a multi-zone universe's pods to their zone by that label).
+ */
+export const YBA_ZONES_PER_POP = 3;
+
+/** Zone `index` (from 0) of a PoP: `<pop>-a`, `<pop>-b`, ... */
+export function ybaZoneCode(pop: string, index: number): string {
+  return `${pop}-${String.fromCharCode(97 + index)}`;
+}
+
+/** `total` split evenly over `parts`, the first ones taking the rest. */
+function evenSplit(total: number, parts: number): number[] {
+  return Array.from(
+    { length: parts },
+    (_, i) => Math.floor(total / parts) + (i < total % parts ? 1 : 0),
+  );
+}
+
+/**
+ * A placement's regions with their zones and node counts: the nodes split over
+ * the regions, then over each region's zones when the claim is multi-AZ (all
+ * in the first zone otherwise). The YBA operator refuses a region without
+ * zones and a placement whose zone counts do not add up to the cluster's
+ * `numNodes`; zones left with no node are left out.
+ */
+export function ybaPlacementRegions(
+  regions: string[],
+  numNodes: number,
+  multiAZ: boolean,
+): { code: string; zones: { code: string; numNodes: number }[] }[] {
+  const perRegion = evenSplit(numNodes, regions.length);
+  return regions
+    .map((code, r) => ({
+      code,
+      zones: evenSplit(perRegion[r], multiAZ ? YBA_ZONES_PER_POP : 1)
+        .map((nodes, z) => ({ code: ybaZoneCode(code, z), numNodes: nodes }))
+        .filter(zone => zone.numNodes > 0),
+    }))
+    .filter(region => region.zones.length > 0);
 }
 
 /** YBA sizes pods in whole cores and GiB. */
@@ -73,8 +141,9 @@ function storageConfig(target: BackupTarget): Record<string, unknown> {
 
 /**
  * A YBUniverse, rendered in the claim's primary PoP only: YugabyteDB Anywhere
- * places a universe's pods in every region of its placement itself, through a
- * provider whose regions are the PoPs (region codes equal to PoP ids). The global
+ * places a universe's pods in every region of its placement itself, through the
+ * tenant namespace's provider (ybaProviderName), whose regions are the PoPs
+ * (region codes equal to PoP ids) and zones `<pop>-a`... (ybaZoneCode). The global
  * plan is one universe stretched over the claim's regions (synchronous
  * replication, one copy per region at RF 3); xCluster would need two universes
  * and a replication config the operator has no resource for. A dedicated claim
@@ -110,7 +179,7 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
     numVolumes: 1,
     ...(spec.storage.class ? { storageClass: spec.storage.class } : {}),
   };
-  const regionsOf = (codes: string[]) => codes.map(code => ({ code }));
+  const multiAZ = spec.highAvailability.multiAZ;
   let topology: string | undefined;
   if (stretched) {
     topology = `One universe stretched over ${claimRegions(spec).join(
@@ -133,14 +202,19 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
         ybSoftwareVersion: engineRelease('yugabyte', spec.version),
         enableYSQL: true,
         enableYSQLAuth: true,
-        ysqlPassword: { secretName: credentialsSecret(claim)!.name },
+        ysqlPassword: { secretName: ysqlPasswordSecretName(claim) },
         enableYCQL: false,
         enableNodeToNodeEncrypt: tls,
         enableClientToNodeEncrypt: tls,
         enableLoadBalancer: false,
+        providerName: ybaProviderName(claim),
         placementInfo: {
           defaultRegion: primary,
-          regions: regionsOf(stretched ? claimRegions(spec) : [primary]),
+          regions: ybaPlacementRegions(
+            stretched ? claimRegions(spec) : [primary],
+            tserver.replicas,
+            multiAZ,
+          ),
         },
         tserverResourceSpec: ybaSize(tserver),
         masterResourceSpec: ybaSize(master),
@@ -152,7 +226,9 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
                 replicationFactor: others.length,
                 tserverResourceSpec: ybaSize(tserver),
                 tserverVolume: volume,
-                placementInfo: { regions: regionsOf(others) },
+                placementInfo: {
+                  regions: ybaPlacementRegions(others, others.length, false),
+                },
               },
             }
           : {}),

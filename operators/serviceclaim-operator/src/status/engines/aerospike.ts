@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { credentialsSecret, PASSWORD_KEY } from '../../render/credentials';
 import { aerospikeNamespace } from '../../render/engines/aerospike';
 import { MANAGED_BY } from '../../render/common';
@@ -43,27 +44,90 @@ const aerospikeBackups: EngineBackupReader = {
   },
 };
 
-/** The Aerospike operator's AerospikeCluster: phase and the pods it reports. */
+/**
+ * Whether AKO has finished a reconcile of the spec as it is now. AKO keeps no
+ * observedGeneration: at the end of every successful reconcile it copies the
+ * spec into the status (aerospike-kubernetes-operator v4.5.0
+ * internal/controller/cluster/reconciler.go, updateStatus, with
+ * api/v1/aerospikecluster_types.go CopySpecToStatus), so the status's size,
+ * image and aerospikeConfig are those of the last spec it completed.
+ */
+function caughtUp(
+  spec: Record<string, any>,
+  status: Record<string, any>,
+): boolean {
+  // AKO writes the three together; size is enough to tell a status copied
+  // from a spec, and the other two are compared when read.
+  const same = (key: string) =>
+    status[key] === undefined || isDeepStrictEqual(status[key], spec[key]);
+  return status.size === spec.size && same('image') && same('aerospikeConfig');
+}
+
+/**
+ * The Aerospike operator's AerospikeCluster. Its status has a phase
+ * (`InProgress`, `Completed`, `Error`), the pods it has seen and, once a
+ * reconcile has completed, a copy of the spec; no conditions and no error
+ * text (AKO writes the cause as events on the AerospikeCluster).
+ *
+ * Ready only when the phase is `Completed` for the current spec and every node
+ * is reported. `Completed` comes after AKO has waited for every pod to be
+ * running and ready, logged in to every node and set up access control and,
+ * for strong consistency, the roster (reconciler.go, Reconcile). Before the
+ * first completed reconcile (no spec copied into the status yet) the cluster
+ * is provisioning whatever the pods do, and `Error` is a failure; after it,
+ * `InProgress` is an update rolling out and `Error` a degraded cluster.
+ */
 export const aerospikeStatus: EngineStatusReader = {
   kind: 'AerospikeCluster',
   backups: aerospikeBackups,
   health(cluster, claim) {
     const status = statusOf(cluster);
+    const spec = specOf(cluster);
     const pods = Object.keys(status.pods ?? {}).length;
-    const desired: number =
-      specOf(cluster).size ?? claim.spec.resources.node.replicas;
+    const desired: number = spec.size ?? claim.spec.resources.node.replicas;
     const counts = `${pods} of ${desired} nodes reported`;
+    // AKO sets size, image and aerospikeConfig in the status together, at the
+    // end of its first successful reconcile (IsStatusEmpty reads the latter).
+    const completedBefore = status.size !== undefined;
     switch (status.phase) {
       case 'Completed':
-        return { state: 'ready', reason: 'Completed', message: counts };
-      case 'Error':
-        return pods > 0
-          ? { state: 'degraded', reason: 'ReconcileError', message: counts }
-          : { state: 'failed', reason: 'ReconcileError', message: counts };
+        if (!caughtUp(spec, status)) {
+          return {
+            state: completedBefore ? 'updating' : 'provisioning',
+            reason: 'EngineReconciling',
+            message: `The Aerospike operator has not acted on the latest spec yet; ${counts}.`,
+          };
+        }
+        if (pods < desired) {
+          return {
+            state: 'degraded',
+            reason: 'NodesMissing',
+            message: `The Aerospike operator completed with nodes missing: ${counts}.`,
+          };
+        }
+        return {
+          state: 'ready',
+          reason: 'Completed',
+          message: `The Aerospike operator completed the cluster: ${counts}.`,
+        };
+      case 'Error': {
+        const message = `The Aerospike operator reports phase Error (${counts}); the cause is in the AerospikeCluster's events.`;
+        return completedBefore
+          ? { state: 'degraded', reason: 'ReconcileError', message }
+          : { state: 'failed', reason: 'ReconcileError', message };
+      }
       default:
-        return pods > 0
-          ? { state: 'updating', reason: 'InProgress', message: counts }
-          : { state: 'provisioning', reason: 'InProgress', message: counts };
+        return completedBefore
+          ? {
+              state: 'updating',
+              reason: 'InProgress',
+              message: `The Aerospike operator is rolling out a change: ${counts}.`,
+            }
+          : {
+              state: 'provisioning',
+              reason: 'InProgress',
+              message: `The Aerospike operator is creating the cluster: ${counts}.`,
+            };
     }
   },
   backup(_cluster, observed) {

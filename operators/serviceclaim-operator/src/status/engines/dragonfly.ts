@@ -1,8 +1,22 @@
 import { credentialsSecret, PASSWORD_KEY } from '../../render/credentials';
-import type { EngineStatusReader } from '../engineStatus';
+import type { EngineHealth, EngineStatusReader } from '../engineStatus';
 import { DECLARED, specOf, statusOf } from '../engineStatus';
 
-/** The Dragonfly operator's Dragonfly: phase and isRollingUpdate. */
+const ROLLING_UPDATE: EngineHealth = {
+  state: 'updating',
+  reason: 'RollingUpdate',
+  message: 'The Dragonfly operator is rolling out a new version.',
+};
+
+/**
+ * The Dragonfly operator's Dragonfly: `phase` and `isRollingUpdate`, nothing
+ * else (no conditions, no member counts, no error phase). Its phases
+ * (dragonfly-operator v1.6.1 internal/controller/util.go) are
+ * `ResourcesCreated` (StatefulSet and Service made), `Configuring` (electing a
+ * master), `Ready` (a master is serving; `ready` from older operators),
+ * `RollingUpdate`. A reconcile error leaves the phase as it was and is told
+ * only in the operator's log and events, so it cannot be read here.
+ */
 export const dragonflyStatus: EngineStatusReader = {
   kind: 'Dragonfly',
   health(instance) {
@@ -12,21 +26,28 @@ export const dragonflyStatus: EngineStatusReader = {
       case 'Ready':
       case 'ready':
         return status.isRollingUpdate
-          ? {
-              state: 'updating',
-              reason: 'RollingUpdate',
-              message: 'A rolling update is in progress.',
-            }
+          ? ROLLING_UPDATE
           : {
               state: 'ready',
               reason: 'Ready',
-              message: 'The master and its replicas are ready.',
+              message:
+                'The Dragonfly operator reports Ready: the master is elected and serving.',
             };
       case 'RollingUpdate':
+        return ROLLING_UPDATE;
+      case 'Configuring':
         return {
-          state: 'updating',
-          reason: 'RollingUpdate',
-          message: 'A rolling update is in progress.',
+          state: 'provisioning',
+          reason: 'Configuring',
+          message:
+            'The Dragonfly operator is electing a master and configuring replication.',
+        };
+      case 'ResourcesCreated':
+        return {
+          state: 'provisioning',
+          reason: 'ResourcesCreated',
+          message:
+            'The Dragonfly operator created the StatefulSet and Service; no master is elected yet.',
         };
       default:
         return {
@@ -34,7 +55,7 @@ export const dragonflyStatus: EngineStatusReader = {
           reason: phase ? phase.replace(/[^A-Za-z0-9]/g, '') : 'Pending',
           message: phase
             ? `The Dragonfly operator reports ${phase}.`
-            : 'The Dragonfly operator has not reported yet.',
+            : 'The Dragonfly operator has not reported yet (it reports nothing when it cannot create the resources: see its events).',
         };
     }
   },

@@ -3,28 +3,42 @@ import { MONGODB_DATABASE } from '../../render/engines/mongodb';
 import type { EngineStatusReader } from '../engineStatus';
 import { specOf, statusOf } from '../engineStatus';
 
-/** The community operator's MongoDBCommunity: phase, members and message. */
+/**
+ * The community operator's MongoDBCommunity: `phase` (Running, Pending, Failed),
+ * `currentMongoDBMembers`, `currentStatefulSetReplicas` and `message`. The
+ * operator (mongodb-kubernetes 1.10.0
+ * mongodb-community-operator/controllers/replica_set_controller.go) writes
+ * Running only once the StatefulSet is ready and no scaling step is left, with
+ * the member counts; Pending ("ReplicaSet is not yet ready", "Performing
+ * scaling operation") and Failed (invalid spec, TLS, users, StatefulSet errors)
+ * carry its message and keep the counts of the last Running.
+ */
 export const mongodbStatus: EngineStatusReader = {
   kind: 'MongoDBCommunity',
   health(replicaSet, claim) {
     const status = statusOf(replicaSet);
     const desired: number =
       specOf(replicaSet).members ?? claim.spec.resources.mongod.replicas;
-    const current: number = status.currentMongoDBMembers ?? 0;
-    const counts = `${current} of ${desired} members${
+    const members: number = status.currentMongoDBMembers ?? 0;
+    const pods: number = status.currentStatefulSetReplicas ?? 0;
+    const counts = `${Math.min(members, pods)} of ${desired} members${
       status.message ? `: ${status.message}` : ''
     }`;
     switch (status.phase) {
       case 'Running':
-        return current < desired
-          ? { state: 'degraded', reason: 'MembersMissing', message: counts }
+        // Running with other counts than asked: the operator has not yet
+        // acted on a changed spec.members.
+        return members !== desired || pods !== desired
+          ? { state: 'updating', reason: 'Scaling', message: counts }
           : { state: 'ready', reason: 'Running', message: counts };
       case 'Failed':
-        return current > 0
+        return members > 0
           ? { state: 'degraded', reason: 'Failed', message: counts }
           : { state: 'failed', reason: 'Failed', message: counts };
       default:
-        return current > 0
+        // Members are counted from the first Running on: before it, the
+        // replica set is still being created.
+        return members > 0
           ? { state: 'updating', reason: 'Pending', message: counts }
           : { state: 'provisioning', reason: 'Pending', message: counts };
     }

@@ -43,7 +43,19 @@ const yugabyteBackups: EngineBackupReader = {
   },
 };
 
-/** The YugabyteDB Anywhere operator's YBUniverse: universeState and its task actions. */
+/** A universeState as a condition reason: `Error Creating` → `ErrorCreating`. */
+function reasonOf(state: string): string {
+  return state.replace(/[^A-Za-z0-9]/g, '') || 'Unknown';
+}
+
+/**
+ * The YugabyteDB Anywhere operator's YBUniverse: its `universeState` (the
+ * states of yugabyte-db managed/.../operator/OperatorStatusUpdater.java
+ * UniverseState: Creating, Ready, Editing, Deleting, Paused, Pausing, Resuming
+ * and the four `Error ...` states) and its task `actions` (queued, running,
+ * failed). Ready only when the state is Ready and no task is queued, running
+ * or failed: the operator writes Ready when a create or edit task succeeds.
+ */
 export const yugabyteStatus: EngineStatusReader = {
   kind: 'YBUniverse',
   backups: yugabyteBackups,
@@ -56,46 +68,73 @@ export const yugabyteStatus: EngineStatusReader = {
       action_type?: string;
     }[] = Array.isArray(status.actions) ? status.actions : [];
     const failedTask = actions.find(a => a.status === 'failed');
-    const running = actions.some(
+    const running = actions.find(
       a => a.status === 'running' || a.status === 'queued',
     );
-    if (failedTask) {
-      const message = `${failedTask.action_type ?? 'A task'} failed: ${
-        failedTask.message ?? 'no message'
-      }`;
-      return state === 'Creating' || !state
-        ? { state: 'failed', reason: 'TaskFailed', message }
-        : { state: 'degraded', reason: 'TaskFailed', message };
+    const taskSaid = failedTask
+      ? `${failedTask.action_type ?? 'A task'} failed: ${
+          failedTask.message ?? 'no message'
+        }`
+      : undefined;
+    const creating = !state || state === 'Creating';
+    // The universe never came up: YBA gave up creating it (a missing provider
+    // or password Secret, a placement it refuses, a failed create task).
+    if (state === 'Error Creating' || (creating && failedTask)) {
+      return {
+        state: 'failed',
+        reason: failedTask && creating ? 'TaskFailed' : reasonOf(state!),
+        message: `YugabyteDB Anywhere could not create the universe${
+          taskSaid ? `: ${taskSaid}` : ''
+        }.`,
+      };
     }
-    switch (state) {
-      case undefined:
-      case 'Creating':
-        return {
-          state: 'provisioning',
-          reason: 'Creating',
-          message: `The universe is ${
-            state ? 'being created' : 'not reported yet'
-          }.`,
-        };
-      case 'Ready':
-        return running
-          ? {
-              state: 'updating',
-              reason: 'TaskRunning',
-              message: 'A task is running on the universe.',
-            }
-          : {
-              state: 'ready',
-              reason: 'UniverseReady',
-              message: 'The universe is ready.',
-            };
-      default:
-        return {
-          state: 'updating',
-          reason: state.replace(/[^A-Za-z0-9]/g, '') || 'Changing',
-          message: `The universe is ${state}.`,
-        };
+    // The universe exists but an edit, pause or resume failed, or a task did.
+    if (state?.startsWith('Error') || failedTask) {
+      return {
+        state: 'degraded',
+        reason: failedTask ? 'TaskFailed' : reasonOf(state!),
+        message: taskSaid
+          ? `${taskSaid}${state ? ` (universe ${state})` : ''}.`
+          : `The universe is in state ${state}.`,
+      };
     }
+    if (creating) {
+      return {
+        state: 'provisioning',
+        reason: 'Creating',
+        message: `The universe is ${
+          state ? 'being created' : 'not reported yet'
+        }.`,
+      };
+    }
+    if (state === 'Ready') {
+      return running
+        ? {
+            state: 'updating',
+            reason: 'TaskRunning',
+            message: `${running.action_type ?? 'A task'} is ${
+              running.status
+            } on the universe.`,
+          }
+        : {
+            state: 'ready',
+            reason: 'UniverseReady',
+            message: 'The universe is ready.',
+          };
+    }
+    if (state === 'Paused') {
+      return {
+        state: 'degraded',
+        reason: 'Paused',
+        message: 'The universe is paused and takes no connections.',
+      };
+    }
+    // Editing, Pausing, Resuming, Deleting and states this reader does not know.
+    return {
+      state: 'updating',
+      reason: reasonOf(state),
+      message: `The universe is ${state}.`,
+    };
   },
   backup(_universe, observed) {
     const storage = ofKind(observed, 'StorageConfig').map(statusOf)[0];
