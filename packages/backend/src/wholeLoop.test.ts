@@ -314,6 +314,21 @@ describeWithServices(
         // Frankfurt runs none of it, says so, and does not hold it up.
         const there = await loop.claim('frankfurt', namespace, name);
         expect(there?.status?.phase).toBe('Pending');
+        // YugabyteDB Anywhere reads the YSQL password in `default`: lagos's
+        // operator put it there, and the app's Secret has the same one.
+        const password = async (ns: string, secret: string, key: string) => {
+          const found = await loop.object('lagos', 'v1', 'Secret', ns, secret);
+          return Buffer.from(found?.data?.[key] ?? '', 'base64').toString();
+        };
+        const ysql = await password(
+          'default',
+          `${namespace}.${name}.ysql`,
+          'ysqlPassword',
+        );
+        expect(ysql).toMatch(/^[A-Za-z0-9_-]{32}$/);
+        expect(
+          await password(namespace, `${name}-credentials`, 'password'),
+        ).toBe(ysql);
       }));
 
     it("keeps a tenant's folder to its own claims and namespace, and a fixed commit syncs", () =>

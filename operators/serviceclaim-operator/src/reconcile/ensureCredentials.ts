@@ -5,11 +5,13 @@ import {
 } from '@internal/backstage-plugin-dbaas-node';
 import { ownerReference, resourceLabels } from '../render/common';
 import {
+  credentialsSecret,
   generatedSecrets,
   type CredentialsSecret,
 } from '../render/credentials';
 import type { ClaimObject } from '../render/types';
 import { FIELD_MANAGER } from './serverSideApply';
+import { ensureYsqlPasswordCopy } from './ysqlPasswordCopy';
 
 function generated(): string {
   // 32 characters of URL-safe base64: fine in every engine's password syntax.
@@ -32,8 +34,19 @@ export async function ensureCredentials(
   created: Set<string>,
 ): Promise<void> {
   if (created.has(claim.metadata.uid)) return;
+  // YugabyteDB: the password YBA reads from its copy, made first.
+  const ysql =
+    claim.spec.engine === 'yugabyte'
+      ? await ensureYsqlPasswordCopy(objects, claim, generated)
+      : undefined;
+  const credentials = credentialsSecret(claim)?.name;
   for (const secret of generatedSecrets(claim)) {
-    await createOnce(objects, claim, secret);
+    await createOnce(
+      objects,
+      claim,
+      secret,
+      secret.name === credentials ? ysql : undefined,
+    );
   }
   created.add(claim.metadata.uid);
 }
@@ -42,8 +55,8 @@ async function createOnce(
   objects: ObjectApi,
   claim: ClaimObject,
   secret: CredentialsSecret,
+  password: string = generated(),
 ): Promise<void> {
-  const password = generated();
   const stringData = Object.fromEntries(
     Object.entries(secret.keys).map(([key, make]) => [
       key,

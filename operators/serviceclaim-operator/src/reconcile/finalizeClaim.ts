@@ -4,6 +4,7 @@ import { deleteOwnedObjects } from './deleteOwnedObjects';
 import { objectIdentity, objectLabel } from './objectIdentity';
 import type { ReconcileOutcome } from './ReconcileOutcome';
 import { requestFinalBackup } from './requestFinalBackup';
+import { deleteYsqlPasswordCopy } from './ysqlPasswordCopy';
 
 /**
  * Cleans up after a claim being deleted: its final backup first (when its
@@ -56,6 +57,16 @@ export async function finalizeClaim(run: ClaimRun): Promise<ReconcileOutcome> {
     };
   }
 
+  const engine = (run.claim.spec as { engine?: string } | undefined)?.engine;
+  if (engine === 'yugabyte') {
+    // Not owned by the claim (it is in `default`): YBA read it at creation.
+    await run.step(
+      'CleanupFailed',
+      'deleting the YSQL password copy in default',
+      () => deleteYsqlPasswordCopy(run.deps.objects, run.claim),
+      'Deleting',
+    );
+  }
   await removeCleanupFinalizer(run);
   run.logger.info('claim cleaned up; finalizer removed');
   return { action: 'deleted', statusWritten: run.statusWritten };

@@ -82,8 +82,10 @@ function render(helm: string, ...sets: string[]): Manifest[] {
   return yaml.loadAll(result.stdout).filter(Boolean) as Manifest[];
 }
 
-function one(manifests: Manifest[], kind: string): Manifest {
-  const matches = manifests.filter(m => m.kind === kind);
+function one(manifests: Manifest[], kind: string, nameEnding = ''): Manifest {
+  const matches = manifests.filter(
+    m => m.kind === kind && (m.metadata?.name ?? '').endsWith(nameEnding),
+  );
   expect(matches).toHaveLength(1);
   return matches[0];
 }
@@ -243,12 +245,14 @@ describeWithHelm('charts/serviceclaim-operator', helm => {
     let manifests: Manifest[];
     let clusterRole: Manifest;
     let role: Manifest;
+    let ysqlRole: Manifest;
     let allRules: Rule[];
     beforeAll(() => {
       manifests = render(helm);
       clusterRole = one(manifests, 'ClusterRole');
-      role = one(manifests, 'Role');
-      allRules = [...clusterRole.rules, ...role.rules];
+      role = one(manifests, 'Role', '-leader-election');
+      ysqlRole = one(manifests, 'Role', '-ysql-passwords');
+      allRules = [...clusterRole.rules, ...role.rules, ...ysqlRole.rules];
     });
 
     it('uses no wildcard and no non-resource URL', () => {
@@ -262,12 +266,25 @@ describeWithHelm('charts/serviceclaim-operator', helm => {
       }
     });
 
-    it('may only create Secrets, never read them, and has no escalation verb', () => {
-      const table = verbsByResource(allRules);
-      expect(
-        Object.entries(table).filter(([key]) => /secrets/.test(key)),
-      ).toEqual([[expect.stringMatching(/secrets/), ['create']]]);
-      for (const verbs of Object.values(table)) {
+    it('creates Secrets, reads and deletes them only in `default` (YSQL password copies), and has no escalation verb', () => {
+      const secrets = (rules: Rule[]) =>
+        Object.entries(verbsByResource(rules)).filter(([key]) =>
+          /secrets/.test(key),
+        );
+      expect(secrets(clusterRole.rules)).toEqual([
+        ['core/secrets', ['create']],
+      ]);
+      expect(secrets(role.rules)).toEqual([]);
+      // The YBA operator reads a universe's YSQL password in `default`
+      // (src/reconcile/ysqlPasswordCopy.ts): the copy is read back and deleted.
+      expect(ysqlRole.metadata!.namespace).toBe('default');
+      expect(ysqlRole.rules).toEqual([
+        { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'delete'] },
+      ]);
+      const ysqlBinding = one(manifests, 'RoleBinding', '-ysql-passwords');
+      expect(ysqlBinding.metadata!.namespace).toBe('default');
+      expect(ysqlBinding.roleRef.name).toBe(ysqlRole.metadata!.name);
+      for (const verbs of Object.values(verbsByResource(allRules))) {
         expect(verbs).not.toEqual(
           expect.arrayContaining([
             expect.stringMatching(/^(escalate|bind|impersonate)$/),
@@ -319,7 +336,7 @@ describeWithHelm('charts/serviceclaim-operator', helm => {
           verbs: ['create'],
         },
       ]);
-      const binding = one(manifests, 'RoleBinding');
+      const binding = one(manifests, 'RoleBinding', '-leader-election');
       expect(binding.roleRef.name).toBe(role.metadata!.name);
       expect(binding.subjects).toEqual([
         {
@@ -336,8 +353,12 @@ describeWithHelm('charts/serviceclaim-operator', helm => {
         'leaderElection.enabled=false',
         'replicaCount=1',
       );
-      expect(single.map(m => m.kind)).not.toContain('Role');
-      expect(single.map(m => m.kind)).not.toContain('RoleBinding');
+      const names = single.map(m => `${m.kind}/${m.metadata?.name}`);
+      expect(names.filter(n => /leader-election/.test(n))).toEqual([]);
+      expect(names.filter(n => /^Role(Binding)?\//.test(n))).toEqual([
+        expect.stringMatching(/^Role\/.*-ysql-passwords$/),
+        expect.stringMatching(/^RoleBinding\/.*-ysql-passwords$/),
+      ]);
     });
   });
 
@@ -460,8 +481,12 @@ describeWithHelm('charts/serviceclaim-operator on a kube-apiserver', helm => {
     });
 
     afterAll(async () => {
-      for (const manifest of manifests.filter(m =>
-        ['ClusterRole', 'ClusterRoleBinding'].includes(m.kind!),
+      // Cluster-wide, and the YSQL password Role in `default`: not in the
+      // namespace deleted below.
+      for (const manifest of manifests.filter(
+        m =>
+          ['ClusterRole', 'ClusterRoleBinding'].includes(m.kind!) ||
+          m.metadata?.namespace === 'default',
       )) {
         await objects.delete(manifest).catch(() => undefined);
       }
@@ -475,6 +500,8 @@ describeWithHelm('charts/serviceclaim-operator on a kube-apiserver', helm => {
         'Deployment',
         'PodDisruptionBudget',
         'Role',
+        'Role',
+        'RoleBinding',
         'RoleBinding',
         'Service',
         'ServiceAccount',
@@ -621,6 +648,25 @@ describeWithHelm('charts/serviceclaim-operator on a kube-apiserver', helm => {
         ],
         [
           { group: '', resource: 'secrets', verb: 'get', namespace: tenant },
+          false,
+        ],
+        // The YSQL password copies YugabyteDB Anywhere reads.
+        [
+          {
+            group: '',
+            resource: 'secrets',
+            verb: 'get',
+            namespace: 'default',
+          },
+          true,
+        ],
+        [
+          {
+            group: '',
+            resource: 'secrets',
+            verb: 'delete',
+            namespace: tenant,
+          },
           false,
         ],
         [{ group: '', resource: 'secrets', verb: 'list' }, false],

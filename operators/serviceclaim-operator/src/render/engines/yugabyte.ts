@@ -59,7 +59,9 @@ export function ybaProviderName(claim: ClaimObject): string {
  * no two claims share it, and it is never cut short (a Secret's name may be
  * 253 characters long).
  */
-export function ysqlPasswordSecretName(claim: ClaimObject): string {
+export function ysqlPasswordSecretName(claim: {
+  metadata: { namespace: string; name: string };
+}): string {
   return `${claim.metadata.namespace}.${claim.metadata.name}.ysql`;
 }
 
