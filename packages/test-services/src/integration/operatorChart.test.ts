@@ -411,6 +411,17 @@ describeWithHelm('charts/serviceclaim-operator', helm => {
         withPlatform.find((e: any) => e.name === 'DBAAS_PLATFORM_NAMESPACES')
           .value,
       ).toBe('monitoring,dbaas-system');
+      // Storage classes, each only when set: the operator has defaults.
+      const withClasses = one(
+        render(helm, 'storageClass=fast', 'scyllaStorageClass=local-xfs'),
+        'Deployment',
+      ).spec.template.spec.containers[0].env.filter((e: any) =>
+        /STORAGE_CLASS/.test(e.name),
+      );
+      expect(withClasses).toEqual([
+        { name: 'DBAAS_STORAGE_CLASS', value: 'fast' },
+        { name: 'DBAAS_SCYLLA_STORAGE_CLASS', value: 'local-xfs' },
+      ]);
     });
 
     it('probes /healthz and /readyz on the metrics port', () => {
