@@ -421,16 +421,18 @@ const scyllaCluster: PlayedKind = {
   },
 };
 
-// The Dragonfly operator: phase (its lowercase words) and isRollingUpdate.
+// The Dragonfly operator: phase and isRollingUpdate, in the words its
+// controller writes (dragonfly-operator v1.6.1 internal/controller/util.go;
+// the lowercase ones in its type comments are not written any more).
 const dragonfly: PlayedKind = {
   engine: 'dragonfly',
   apiVersion: 'dragonflydb.io/v1alpha1',
   kind: 'Dragonfly',
   status: (_o, phase) => ({
     phase: {
-      healthy: 'ready',
-      provisioning: 'resources-created',
-      failed: 'configuring-replication',
+      healthy: 'Ready',
+      provisioning: 'ResourcesCreated',
+      failed: 'Configuring',
     }[phase],
     isRollingUpdate: false,
   }),
