@@ -88,8 +88,9 @@ function akoWebhookProblems(name: string, spec: any): string[] {
   }
 
   // validateNamingConstraints: a DNS-1035 name, and the longest label value a
-  // pod can get (name, three dashes, the widest rack id, a 3-character revision
-  // placeholder, a 10-character controller-revision hash) within 63.
+  // pod can get (name, three dashes, the widest rack id, the 3 characters AKO
+  // reserves for a rack revision, a 10-character controller-revision hash)
+  // within 63.
   if (!DNS1035_LABEL.test(name)) {
     problems.push(
       `cluster name "${name}" is not a valid Kubernetes service name`,
