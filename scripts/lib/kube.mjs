@@ -14,6 +14,7 @@ import {
   KubeConfig,
   KubernetesObjectApi,
   PatchStrategy,
+  loadYaml,
 } from '@kubernetes/client-node';
 import yaml from 'js-yaml';
 
@@ -23,9 +24,14 @@ kc.loadFromFile(kubeconfig);
 
 async function apply() {
   const client = KubernetesObjectApi.makeApiClient(kc);
+  // Each document read into client-node's model (loadYaml), which patch() serializes
+  // back: a plain object would lose every field the model spells differently (a CRD's
+  // x-kubernetes-*). Split first: loadAllYaml fails on the empty documents kustomize
+  // and hand-written files leave.
   const docs = yaml
     .loadAll(fs.readFileSync(0, 'utf8'))
-    .filter(doc => doc && typeof doc === 'object' && doc.kind);
+    .filter(doc => doc && typeof doc === 'object' && doc.kind)
+    .map(doc => loadYaml(yaml.dump(doc)));
   // CRDs and namespaces first: what follows may be of their kinds or in them.
   const rank = doc =>
     doc.kind === 'CustomResourceDefinition' || doc.kind === 'Namespace' ? 0 : 1;
