@@ -85,6 +85,8 @@ kube_build_etcd() {
 kube_install() {
   local bin started name
   bin="$(kube_home)/bin"
+  # CRDs beyond ../shared/crds that the renders need (scripts/services/cnpg.sh).
+  cnpg_fetch_crds || return 1
   if [ -x "$bin/kube-apiserver" ] && [ -x "$bin/etcd" ] && [ -x "$bin/kube-controller-manager" ]; then
     return 0
   fi

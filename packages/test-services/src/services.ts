@@ -4,6 +4,7 @@ export type ServiceName =
   | 'prometheus'
   | 'kube'
   | 'pops'
+  | 'cnpg'
   | 'gitserver'
   | 'argocd'
   | 'kafka'
@@ -16,6 +17,7 @@ export const serviceMarkers: Record<ServiceName, string> = {
   prometheus: 'DBAAS_PROMETHEUS_URL',
   kube: 'DBAAS_KUBECONFIG',
   pops: 'DBAAS_POPS',
+  cnpg: 'DBAAS_CNPG_KUBECONFIG',
   gitserver: 'DBAAS_GIT_URL',
   argocd: 'DBAAS_ARGOCD_REPO_SERVER',
   kafka: 'DBAAS_KAFKA_BROKERS',

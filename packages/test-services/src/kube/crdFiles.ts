@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import {
@@ -11,6 +12,23 @@ import { repoRoot } from '../repoRoot';
 export function sharedDir(): string {
   return process.env.DBAAS_SHARED_DIR ?? path.resolve(repoRoot, '../shared');
 }
+
+/**
+ * CRDs the renders need that shared/crds lacks, which the service scripts take from
+ * their release's Go module (scripts/services/cnpg.sh, cnpg_fetch_crds).
+ */
+function fetchedCrdsDir(): string {
+  const cache =
+    process.env.DBAAS_CACHE_DIR ??
+    path.join(
+      process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'),
+      'dbaas-portal',
+    );
+  return path.join(cache, 'services', 'crds');
+}
+
+/** The fetched CRDs a render needs; missing ones are a setup error, said plainly. */
+const FETCHED_CRDS = ['barmancloud.cnpg.io_objectstores.yaml'];
 
 function yamlFilesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -32,7 +50,8 @@ export type CrdFile = {
 
 /**
  * Every CRD the project must install: the engine and platform operators' upstream CRDs
- * in shared/crds, and the project's own under charts/{chart}/crds.
+ * in shared/crds and those the service scripts fetched (the Barman Cloud plugin's
+ * ObjectStore), and the project's own under charts/{chart}/crds.
  */
 export function loadCrds(): CrdFile[] {
   const chartsDir = path.join(repoRoot, 'charts');
@@ -47,7 +66,15 @@ export function loadCrds(): CrdFile[] {
       `The upstream CRDs are not at ${upstream}: put shared/ beside the repository or set DBAAS_SHARED_DIR`,
     );
   }
-  return [...yamlFilesUnder(upstream), ...own].flatMap(file => {
+  const fetched = yamlFilesUnder(fetchedCrdsDir());
+  for (const name of FETCHED_CRDS) {
+    if (!fetched.some(file => path.basename(file) === name)) {
+      throw new Error(
+        `The CRD ${name} is not under ${fetchedCrdsDir()}: scripts/services.sh install kube fetches it`,
+      );
+    }
+  }
+  return [...yamlFilesUnder(upstream), ...fetched, ...own].flatMap(file => {
     const text = fs.readFileSync(file, 'utf8');
     const typed = loadAllYaml(text);
     return yaml
