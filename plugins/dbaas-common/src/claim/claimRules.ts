@@ -147,6 +147,31 @@ export function claimRuleIssues(
       }
       break;
     }
+    case 'postgresql': {
+      // One CloudNativePG cluster per region; every region but the primary's
+      // runs a replica cluster that follows the primary's WAL archive
+      // (operators/serviceclaim-operator/src/render/engines/postgresql.ts).
+      // (A shared claim in more regions has the plan's own message, below.)
+      const regions =
+        spec.plan === 'shared' ? 1 : spec.replication.regions.length;
+      if (regions > 1 && !spec.backup.enabled) {
+        add(
+          ['backup', 'enabled'],
+          "PostgreSQL in more than one region needs backups on: the other regions follow the primary's WAL archive",
+        );
+      }
+      // The primary region takes the larger share of the instances; with one
+      // more instance than regions it has a standby to fail over to.
+      if (regions > 1 && replicas('instance') < regions + 1) {
+        add(
+          ['resources', 'instance', 'replicas'],
+          `PostgreSQL in ${regions} regions needs at least ${
+            regions + 1
+          } instances: one in each region and a standby beside the primary`,
+        );
+      }
+      break;
+    }
     default:
       break;
   }

@@ -119,6 +119,24 @@ describe('serviceClaimSpecSchema', () => {
       'engineOptions.strongConsistency: Aerospike strong consistency needs a replication factor of at least 2 and at least 3 nodes',
     ],
     [
+      'a PostgreSQL primary region without a standby',
+      'pg-global',
+      (s: ServiceClaimSpec) => {
+        s.replication.regions = ['frankfurt', 'lagos', 'johannesburg'];
+        s.resources.instance.replicas = 3;
+      },
+      'resources.instance.replicas: PostgreSQL in 3 regions needs at least 4 instances: one in each region and a standby beside the primary',
+    ],
+    [
+      'PostgreSQL in two regions without backups',
+      'pg-ha',
+      (s: ServiceClaimSpec) => {
+        s.replication.regions = ['frankfurt', 'lagos'];
+        s.backup = { enabled: false };
+      },
+      "backup.enabled: PostgreSQL in more than one region needs backups on: the other regions follow the primary's WAL archive",
+    ],
+    [
       'a MongoDB claim that is neither a replica set nor sharded',
       'mongo-flex-rs',
       (s: ServiceClaimSpec) => {
