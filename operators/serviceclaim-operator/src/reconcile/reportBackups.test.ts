@@ -55,7 +55,11 @@ describeWithServices(['kube'], 'reportBackups on a kube-apiserver', env => {
             'cnpg.io/scheduled-backup': 'billing-backup',
           },
         },
-        spec: { cluster: { name: 'billing' }, method: 'barmanObjectStore' },
+        spec: {
+          cluster: { name: 'billing' },
+          method: 'plugin',
+          pluginConfiguration: { name: 'barman-cloud.cloudnative-pg.io' },
+        },
       },
     });
     await custom.patchNamespacedCustomObjectStatus(

@@ -35,8 +35,9 @@ const RELEASES: Record<EngineId, Record<string, string>> = {
   },
   aerospike: { '7.2': '7.2.0.6', '8.0': '8.0.0.8' },
   mongodb: { '7.0': '7.0.21', '8.0': '8.0.10' },
-  // CloudNativePG publishes a moving tag per major version, rebuilt with fixes.
-  postgresql: { '16': '16', '17': '17' },
+  // The minor releases CloudNativePG v1.30.0 tests (.github/pg_versions.json); the
+  // renderer adds the image flavour (engines/postgresql.ts).
+  postgresql: { '16': '16.14', '17': '17.10' },
 };
 
 /** The exact release of a catalog version; the version itself when not pinned. */

@@ -38,7 +38,11 @@ describe('renderBackupRequest', () => {
         labels: { [BACKUP_ID_LABEL]: BACKUP_ID },
         ownerReferences: [{ uid: claim.metadata.uid, kind: 'ServiceClaim' }],
       },
-      spec: { cluster: { name: 'orders' }, method: 'barmanObjectStore' },
+      spec: {
+        cluster: { name: 'orders' },
+        method: 'plugin',
+        pluginConfiguration: { name: 'barman-cloud.cloudnative-pg.io' },
+      },
     });
   });
 

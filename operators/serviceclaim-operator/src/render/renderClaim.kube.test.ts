@@ -33,6 +33,7 @@ const GROUPS = [
   'asdb.aerospike.com',
   'mongodbcommunity.mongodb.com',
   'postgresql.cnpg.io',
+  'barmancloud.cnpg.io',
   'monitoring.coreos.com',
 ];
 

@@ -203,9 +203,18 @@ describe('renderClaim', () => {
     const cluster = only(replica, 'Cluster').spec;
     expect(cluster.instances).toBe(1);
     expect(cluster.replica).toEqual({ enabled: true, source: 'origin' });
-    expect(cluster.externalClusters[0].barmanObjectStore).toMatchObject({
+    // Through the Barman Cloud plugin: the primary's server in the claim's store,
+    // and the replica's own WAL under its own server name.
+    expect(cluster.externalClusters[0].plugin).toEqual({
+      name: 'barman-cloud.cloudnative-pg.io',
+      parameters: {
+        barmanObjectName: 'pg-ha-store',
+        serverName: 'pg-ha-lagos',
+      },
+    });
+    expect(cluster.plugins[0].parameters.serverName).toBe('pg-ha-frankfurt');
+    expect(only(replica, 'ObjectStore').spec.configuration).toMatchObject({
       destinationPath: 's3://dbaas-backups/tenant-123/pg-ha',
-      serverName: 'pg-ha-lagos',
     });
     expect(replica.map(r => r.kind)).not.toContain('ScheduledBackup');
     expect(
@@ -301,8 +310,7 @@ describe('renderClaim', () => {
         contextFor('johannesburg'),
       );
     expect(
-      only(render('pg-ha', 'gs://bucket/pg'), 'Cluster').spec.backup
-        .barmanObjectStore,
+      only(render('pg-ha', 'gs://bucket/pg'), 'ObjectStore').spec.configuration,
     ).toMatchObject({
       destinationPath: 'gs://bucket/pg',
       googleCredentials: {
@@ -313,8 +321,8 @@ describe('renderClaim', () => {
       },
     });
     expect(
-      only(render('pg-ha', 'azure://acct/backups/pg'), 'Cluster').spec.backup
-        .barmanObjectStore.destinationPath,
+      only(render('pg-ha', 'azure://acct/backups/pg'), 'ObjectStore').spec
+        .configuration.destinationPath,
     ).toBe('https://acct.blob.core.windows.net/backups/pg');
     const vitess = only(
       render('vt-dedicated', 's3://b/p?region=eu-west-1'),
@@ -356,7 +364,11 @@ describe('renderClaim', () => {
     ).toMatchObject({
       kind: 'Backup',
       metadata: { name: 'pg-ha-final' },
-      spec: { cluster: { name: 'pg-ha' }, method: 'barmanObjectStore' },
+      spec: {
+        cluster: { name: 'pg-ha' },
+        method: 'plugin',
+        pluginConfiguration: { name: 'barman-cloud.cloudnative-pg.io' },
+      },
     });
     expect(
       renderFinalBackup(

@@ -63,7 +63,6 @@ const cases: Case[] = [
       readyInstances: 3,
       writeService: 'pg-ha-rw',
       conditions: [{ type: 'ContinuousArchiving', status: 'True' }],
-      lastSuccessfulBackup: '2026-03-01T06:00:00Z',
     },
     provisioning: { phase: 'Setting up primary', readyInstances: 0 },
     degraded: { phase: 'Failing over', readyInstances: 2 },

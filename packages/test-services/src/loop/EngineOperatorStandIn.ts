@@ -120,7 +120,10 @@ const cnpgCluster: PlayedKind = {
       { length: instances },
       (_, i) => `${name}-${i + 1}`,
     );
-    const archiving = spec(o).backup?.barmanObjectStore;
+    // WAL archiving through the Barman Cloud plugin (the renderer's only way).
+    const archiving = (spec(o).plugins ?? []).some(
+      (plugin: { isWALArchiver?: boolean }) => plugin.isWALArchiver,
+    );
     return {
       phase: {
         healthy: 'Cluster in healthy state',
@@ -182,7 +185,7 @@ const cnpgBackup: PlayedKind = {
   kind: 'Backup',
   status(o, phase, now) {
     const base = {
-      method: spec(o).method ?? 'barmanObjectStore',
+      method: spec(o).method ?? 'plugin',
       startedAt: now,
     };
     if (phase === 'provisioning') return { ...base, phase: 'running' };

@@ -30,6 +30,25 @@ import type { BackupRequestPlan, EngineRenderer } from './engineRenderer';
 const API = 'postgresql.cnpg.io/v1';
 /** The external cluster a replica cluster recovers and follows from. */
 const ORIGIN = 'origin';
+/**
+ * Backups and WAL archiving go through the Barman Cloud plugin (CNPG-i): the
+ * in-tree `barmanObjectStore` is deprecated since CloudNativePG 1.26 and removed
+ * in 1.31 (the admission warning of internal/webhook/v1/cluster_webhook.go at
+ * v1.30.0). The plugin's `ObjectStore` holds the destination; the Cluster, its
+ * Backups and its replica sources name it.
+ */
+export const BARMAN_CLOUD_PLUGIN = 'barman-cloud.cloudnative-pg.io';
+const OBJECT_STORE_API = 'barmancloud.cnpg.io/v1';
+/** The plugin's sidecar in every instance pod: archives WAL, takes base backups. */
+const SIDECAR_SIZE = { cpu: '500m', memory: '512Mi' };
+/**
+ * PostgreSQL 16 and 17 as CloudNativePG v1.30.0 tests them (.github/pg_versions.json),
+ * in the `standard` flavour on Debian trixie: the `system` images (barman-cloud
+ * inside) are deprecated with the in-tree backups, and the bare major tags are
+ * the old bullseye system images. Initdb's locale is C, so moving a cluster to
+ * another distribution's glibc changes no collation.
+ */
+const IMAGE_FLAVOUR = 'standard-trixie';
 
 /** CloudNativePG's labels on the claim's PostgreSQL pods (not its job pods). */
 function instancePods(claim: ClaimObject): Record<string, string> {
@@ -39,8 +58,26 @@ function instancePods(claim: ClaimObject): Record<string, string> {
   };
 }
 
-/** The barman-cloud object store of a target, with the credentials by convention. */
-function objectStore(target: BackupTarget, serverName: string) {
+/** The claim's ObjectStore: one per PoP, shared by its archive and its replica source. */
+function objectStoreName(claim: ClaimObject): string {
+  return `${claim.metadata.name}-store`;
+}
+
+/** The Backup spec of a base backup taken through the plugin. */
+function pluginBackupSpec(claim: ClaimObject) {
+  return {
+    cluster: { name: claim.metadata.name },
+    method: 'plugin',
+    pluginConfiguration: { name: BARMAN_CLOUD_PLUGIN },
+  };
+}
+
+/**
+ * The barman-cloud configuration of a target, with the credentials by convention.
+ * No serverName: the plugin refuses one here and takes it from the Cluster's
+ * plugin parameters instead (ObjectStoreSpec in api/v1 at plugin v0.14.0).
+ */
+function objectStoreConfiguration(target: BackupTarget) {
   const ref = (key: string) => ({ name: BACKUP_CREDENTIALS_SECRET, key });
   const credentials = (() => {
     switch (target.scheme) {
@@ -68,7 +105,6 @@ function objectStore(target: BackupTarget, serverName: string) {
   return {
     destinationPath:
       target.scheme === 'azure' ? azureBlobUrl(target) : target.url,
-    serverName,
     ...credentials,
     wal: { compression: 'gzip' },
     data: { compression: 'gzip' },
@@ -123,7 +159,7 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
         imageName: `ghcr.io/cloudnative-pg/postgresql:${engineRelease(
           'postgresql',
           spec.version,
-        )}`,
+        )}-${IMAGE_FLAVOUR}`,
         inheritedMetadata: { labels: podLabels(claim) },
         resources: containerResources(instance),
         storage: {
@@ -174,18 +210,30 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
               externalClusters: [
                 {
                   name: ORIGIN,
-                  barmanObjectStore: objectStore(target!, serverName(primary)),
+                  plugin: {
+                    name: BARMAN_CLOUD_PLUGIN,
+                    parameters: {
+                      barmanObjectName: objectStoreName(claim),
+                      serverName: serverName(primary),
+                    },
+                  },
                 },
               ],
             }),
+        // Every PoP archives its own WAL under its own server name: a replica
+        // cluster's designated primary too, so it can be promoted with its history.
         ...(target
           ? {
-              backup: {
-                barmanObjectStore: objectStore(target, serverName(ctx.pop)),
-                retentionPolicy: `${retentionDays(
-                  spec.backup.retention ?? '14d',
-                )}d`,
-              },
+              plugins: [
+                {
+                  name: BARMAN_CLOUD_PLUGIN,
+                  isWALArchiver: true,
+                  parameters: {
+                    barmanObjectName: objectStoreName(claim),
+                    serverName: serverName(ctx.pop),
+                  },
+                },
+              ],
             }
           : {}),
       },
@@ -198,6 +246,30 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
   );
 
   const resources = [cluster];
+  if (target) {
+    resources.push(
+      resource(
+        claim,
+        {
+          apiVersion: OBJECT_STORE_API,
+          kind: 'ObjectStore',
+          name: objectStoreName(claim),
+          component: 'backup',
+        },
+        {
+          spec: {
+            configuration: objectStoreConfiguration(target),
+            retentionPolicy: `${retentionDays(
+              spec.backup.retention ?? '14d',
+            )}d`,
+            instanceSidecarConfiguration: {
+              resources: containerResources(SIDECAR_SIZE),
+            },
+          },
+        },
+      ),
+    );
+  }
   if (target && isPrimary && spec.backup.schedule) {
     resources.push(
       resource(
@@ -212,8 +284,7 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
           spec: {
             // CloudNativePG's cron has a leading seconds field.
             schedule: cronWithSeconds(spec.backup.schedule),
-            cluster: { name },
-            method: 'barmanObjectStore',
+            ...pluginBackupSpec(claim),
             backupOwnerReference: 'self',
             immediate: true,
           },
@@ -240,12 +311,7 @@ function finalBackup(
       name: `${claim.metadata.name}-final`,
       component: 'backup',
     },
-    {
-      spec: {
-        cluster: { name: claim.metadata.name },
-        method: 'barmanObjectStore',
-      },
-    },
+    { spec: pluginBackupSpec(claim) },
   );
 }
 
@@ -274,12 +340,7 @@ function backupRequest(
       name: `${claim.metadata.name}-${backupId}`,
       component: 'backup',
     },
-    {
-      spec: {
-        cluster: { name: claim.metadata.name },
-        method: 'barmanObjectStore',
-      },
-    },
+    { spec: pluginBackupSpec(claim) },
   );
   backup.metadata.labels[BACKUP_ID_LABEL] = backupId;
   return { kind: 'create', resource: backup };

@@ -1,6 +1,7 @@
 import type { ClaimBackupReport } from '@internal/backstage-plugin-dbaas-common';
 import { BACKUP_ID_LABEL } from '../../render/backup';
 import { MANAGED_BY } from '../../render/common';
+import { BARMAN_CLOUD_PLUGIN } from '../../render/engines/postgresql';
 import type {
   BackupHealth,
   EngineBackupReader,
@@ -96,6 +97,26 @@ const postgresqlBackups: EngineBackupReader = {
   },
 };
 
+/**
+ * This PoP's recovery window in the claim's ObjectStore: the server the
+ * Cluster archives as (its WAL archiver's serverName parameter).
+ */
+function recoveryWindow(
+  cluster: ObservedResource,
+  observed: ObservedResource[],
+): { lastSuccessfulBackupTime?: string; lastFailedBackupTime?: string } {
+  const archiver = (specOf(cluster).plugins ?? []).find(
+    (plugin: { name?: string; isWALArchiver?: boolean }) =>
+      plugin.name === BARMAN_CLOUD_PLUGIN && plugin.isWALArchiver,
+  );
+  const storeName = archiver?.parameters?.barmanObjectName;
+  const serverName = archiver?.parameters?.serverName ?? cluster.metadata?.name;
+  const store = ofKind(observed, 'ObjectStore').find(
+    o => o.metadata?.name === storeName,
+  );
+  return store ? statusOf(store).serverRecoveryWindow?.[serverName] ?? {} : {};
+}
+
 /** CloudNativePG's Cluster: phase, readyInstances and its conditions. */
 export const postgresqlStatus: EngineStatusReader = {
   kind: 'Cluster',
@@ -152,11 +173,23 @@ export const postgresqlStatus: EngineStatusReader = {
       return failing('LastBackupFailed', lastBackup.message);
     }
     if (scheduleError) return failing('ScheduleFailing', scheduleError);
-    if (status.lastSuccessfulBackup) {
+    // Backups through the Barman Cloud plugin leave the Cluster's
+    // lastSuccessfulBackup unset (api/v1/cluster_types.go at v1.30.0); the
+    // plugin keeps each server's times in its ObjectStore's status.
+    const window = recoveryWindow(cluster, observed);
+    const lastSuccess = window.lastSuccessfulBackupTime;
+    const lastFailure = window.lastFailedBackupTime;
+    if (lastFailure && (!lastSuccess || lastFailure > lastSuccess)) {
+      return failing(
+        'LastBackupFailed',
+        `The last base backup failed at ${lastFailure}.`,
+      );
+    }
+    if (lastSuccess) {
       return {
         status: 'True',
         reason: 'BackupSucceeded',
-        message: `WAL is archived; last backup at ${status.lastSuccessfulBackup}.`,
+        message: `WAL is archived; last backup at ${lastSuccess}.`,
       };
     }
     if (archiving?.status === 'True') {
@@ -175,14 +208,23 @@ export const postgresqlStatus: EngineStatusReader = {
   backups: postgresqlBackups,
   connection(cluster, claim) {
     const { name, namespace } = claim.metadata;
-    const service: string = statusOf(cluster).writeService ?? `${name}-rw`;
+    // A replica cluster takes no writes: its -rw Service leads to its designated
+    // primary, a standby. It is reached for reads on -r (every instance), as
+    // the primary's app user, whose Secret is in the primary's PoP only (the
+    // role comes through the WAL; CloudNativePG makes no <claim>-app here).
+    const replica = Boolean(specOf(cluster).replica?.enabled);
+    const service: string = replica
+      ? `${name}-r`
+      : statusOf(cluster).writeService ?? `${name}-rw`;
     return {
       host: `${service}.${namespace}.svc`,
       port: 5432,
       database: 'app',
       username: 'app',
       // CloudNativePG's own Secret for the application user.
-      passwordSecretRef: { name: `${name}-app`, key: 'password' },
+      ...(replica
+        ? {}
+        : { passwordSecretRef: { name: `${name}-app`, key: 'password' } }),
     };
   },
 };
