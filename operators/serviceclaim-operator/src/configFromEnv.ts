@@ -84,6 +84,7 @@ export function configFromEnv(
       ...(env.DBAAS_SCYLLA_STORAGE_CLASS
         ? { scyllaStorageClass: env.DBAAS_SCYLLA_STORAGE_CLASS }
         : {}),
+      ...(env.DBAAS_TLS_ISSUER ? { tlsIssuer: env.DBAAS_TLS_ISSUER } : {}),
     },
     claimSelector: env.CLAIM_LABEL_SELECTOR ?? '',
     metricsPort: intFrom(env, 'METRICS_PORT', 8080),

@@ -17,6 +17,7 @@ export {
   DRAGONFLY_MEMORY_TIERS,
   type EngineRoles,
 } from './claim/engineRoles';
+export { engineTls, type EngineTls } from './claim/engineTls';
 export { specFromSku } from './claim/specFromSku';
 export {
   claimSpecForRequest,

@@ -28,6 +28,7 @@ export const MANAGED_KINDS: ManagedKind[] = [
   { apiVersion: 'postgresql.cnpg.io/v1', kind: 'ScheduledBackup' },
   { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Backup' },
   { apiVersion: 'barmancloud.cnpg.io/v1', kind: 'ObjectStore' },
+  { apiVersion: 'cert-manager.io/v1', kind: 'Certificate' },
   { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
   { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor' },
   { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor' },

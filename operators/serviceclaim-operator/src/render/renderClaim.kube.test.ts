@@ -34,6 +34,7 @@ const GROUPS = [
   'mongodbcommunity.mongodb.com',
   'postgresql.cnpg.io',
   'barmancloud.cnpg.io',
+  'cert-manager.io',
   'monitoring.coreos.com',
 ];
 

@@ -71,4 +71,10 @@ export type RenderContext = {
    * that driver's manifests install.
    */
   scyllaStorageClass?: string;
+  /**
+   * The cert-manager ClusterIssuer that signs the server certificates of claims
+   * asking for TLS on engines that serve a Secret's certificate (render/tls.ts).
+   * Without it such claims must name their own Secret.
+   */
+  tlsIssuer?: string;
 };

@@ -126,6 +126,8 @@ const renderedKinds = [
   'postgresql.cnpg.io/clusters',
   'postgresql.cnpg.io/scheduledbackups',
   'postgresql.cnpg.io/backups',
+  'barmancloud.cnpg.io/objectstores',
+  'cert-manager.io/certificates',
   'networking.k8s.io/networkpolicies',
   'monitoring.coreos.com/servicemonitors',
   'monitoring.coreos.com/podmonitors',
@@ -421,6 +423,19 @@ describeWithHelm('charts/serviceclaim-operator', helm => {
       expect(withClasses).toEqual([
         { name: 'DBAAS_STORAGE_CLASS', value: 'fast' },
         { name: 'DBAAS_SCYLLA_STORAGE_CLASS', value: 'local-xfs' },
+      ]);
+      // The certificate issuer, only when set: without it TLS claims on the
+      // engines that serve a Secret must name their own.
+      const issuer = (...values: string[]) =>
+        one(
+          render(helm, ...values),
+          'Deployment',
+        ).spec.template.spec.containers[0].env.filter(
+          (e: any) => e.name === 'DBAAS_TLS_ISSUER',
+        );
+      expect(issuer()).toEqual([]);
+      expect(issuer('tlsIssuer=dbaas-ca')).toEqual([
+        { name: 'DBAAS_TLS_ISSUER', value: 'dbaas-ca' },
       ]);
     });
 

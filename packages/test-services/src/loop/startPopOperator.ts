@@ -193,6 +193,9 @@ export async function startPopOperator(
   const release = options.release ?? 'serviceclaim-operator';
   const manifests = renderChart(found.helm, release, namespace, {
     pop: options.pop,
+    // As a platform would set it: claims asking for TLS on the engines that
+    // serve a Secret get a Certificate (no cert-manager runs here to issue it).
+    tlsIssuer: 'dbaas-ca',
     ...options.values,
   });
   const deployment = manifests.find(m => m.kind === 'Deployment');

@@ -1,5 +1,6 @@
 import type { SkuCatalog } from '../catalog/schema';
 import { DRAGONFLY_MEMORY_TIERS, engineRoles } from './engineRoles';
+import { engineTls } from './engineTls';
 import { toGi } from './quantity';
 import type { ServiceClaimSpec } from './serviceClaimSpec';
 
@@ -68,6 +69,11 @@ export function claimRuleIssues(
       ['replication', 'regions'],
       `Must include the primary region ${spec.region}`,
     );
+  }
+
+  const tls = engineTls[spec.engine];
+  if (tls.kind === 'unavailable' && spec.networking?.tls.enabled) {
+    add(['networking', 'tls', 'enabled'], tls.reason);
   }
 
   switch (spec.engine) {

@@ -137,6 +137,14 @@ describe('serviceClaimSpecSchema', () => {
       "backup.enabled: PostgreSQL in more than one region needs backups on: the other regions follow the primary's WAL archive",
     ],
     [
+      'TLS on an engine offered without it',
+      'aero-strong-3',
+      (s: ServiceClaimSpec) => {
+        s.networking = { tls: { enabled: true }, allowedCIDRs: [] };
+      },
+      'networking.tls.enabled: Aerospike is offered without TLS: its operator needs per-node TLS names and a client certificate of its own, which the platform does not issue yet',
+    ],
+    [
       'a MongoDB claim that is neither a replica set nor sharded',
       'mongo-flex-rs',
       (s: ServiceClaimSpec) => {

@@ -1,10 +1,11 @@
 import type { RegionId, SkuCatalog } from '../catalog/schema';
 import type { ServiceClaimSpec } from './serviceClaimSpec';
+import { engineTls } from './engineTls';
 
 /**
  * The spec a claim on a SKU starts from in the given primary region: the SKU's default
  * size mapped onto the engine's roles, the plan's availability, scheduled backups, TLS
- * and metrics on. Global SKUs replicate to the next regions the SKU is stocked in.
+ * (where the engine offers it, engineTls) and metrics on. Global SKUs replicate to the next regions the SKU is stocked in.
  * Throws if the SKU does not exist; a region it is not stocked in is left for
  * validation to report.
  * @public
@@ -99,6 +100,9 @@ export function specFromSku(
       logs: { enabled: true, retention: '30d' },
     },
     highAvailability: { multiAZ: plan.multiAZ },
-    networking: { tls: { enabled: true }, allowedCIDRs: [] },
+    networking: {
+      tls: { enabled: engineTls[sku.engine].kind !== 'unavailable' },
+      allowedCIDRs: [],
+    },
   };
 }

@@ -77,6 +77,7 @@ export function reconcileOnKube(env: Record<string, string>, suite: string) {
       pop: TEST_POP,
       platformNamespaces: ['monitoring'],
       backupDestinationDefault: 's3://dbaas-backups-frankfurt',
+      tlsIssuer: 'dbaas-ca',
     },
     logger: silentLogger,
     finalBackupPollMs: 1_000,

@@ -54,6 +54,7 @@ export function contextFor(pop: string): RenderContext {
     platformNamespaces: TEST_PLATFORM_NAMESPACES,
     // One bucket for every PoP, so a replica region finds the primary's archive.
     backupDestinationDefault: 's3://dbaas-backups',
+    tlsIssuer: 'dbaas-ca',
   };
 }
 

@@ -247,11 +247,7 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
   const target = backupTarget(claim, ctx);
   const storageClass = spec.storage.class ?? ctx.storageClass ?? 'standard';
   const notes: string[] = [];
-  if (spec.networking?.tls?.enabled) {
-    notes.push(
-      'TLS is not configured: Aerospike TLS needs a CA and per-node names the claim does not carry; the NetworkPolicy limits who connects.',
-    );
-  }
+  // No TLS: a claim cannot ask for it (engineTls in dbaas-common says why).
   if (target && target.scheme === 'azure') {
     notes.push(
       `Azure targets are not wired for the backup service: ${target.url}.`,

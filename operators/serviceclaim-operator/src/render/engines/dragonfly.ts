@@ -13,10 +13,11 @@ import {
   resource,
 } from '../common';
 import { nodeSelector, topologySpread } from '../placement';
-import { claimRegions, regionShare } from '../regions';
+import { claimRegions, regionShare, remoteServiceHost } from '../regions';
 import { containerResources } from '../sizes';
 import { PASSWORD_KEY, credentialsSecret } from '../credentials';
 import { engineRelease } from '../images';
+import { serverCertificate } from '../tls';
 import type { ClaimObject, RenderContext, RenderedResource } from '../types';
 import type { EngineRenderer } from './engineRenderer';
 
@@ -74,7 +75,6 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
   const replicas = regionShare(spec, instance.replicas, ctx.pop);
   const target = backupTarget(claim, ctx);
   const s3 = target?.scheme === 's3' ? target : undefined;
-  const tls = spec.networking?.tls;
   const notes: string[] = [];
   if (target && !s3) {
     notes.push(
@@ -86,11 +86,14 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
       "Backups are enabled but there is no destination: snapshots stay on the pods' volumes.",
     );
   }
-  if (tls?.enabled && !tls.certificate) {
-    notes.push(
-      'Dragonfly serves TLS only with a certificate: set networking.tls.certificate.',
-    );
-  }
+  // The operator's Service is named after the resource; other PoPs reach it
+  // through the inter-PoP zone.
+  const namespace = claim.metadata.namespace;
+  const certificate = serverCertificate(claim, ctx, [
+    `${name}.${namespace}.svc`,
+    `${name}.${namespace}.svc.cluster.local`,
+    remoteServiceHost(name, namespace, ctx.pop),
+  ]);
   const env = s3
     ? [
         ...(
@@ -137,8 +140,8 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
             key: PASSWORD_KEY,
           },
         },
-        ...(tls?.enabled && tls.certificate
-          ? { tlsSecretRef: { name: tls.certificate } }
+        ...(certificate.secretName
+          ? { tlsSecretRef: { name: certificate.secretName } }
           : {}),
         ...(env.length ? { env } : {}),
         ...(spec.backup.enabled
@@ -177,7 +180,7 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
       ...notesAnnotation(notes),
     },
   );
-  return [dragonflyResource];
+  return [dragonflyResource, ...certificate.resources];
 }
 
 /** DragonflyDB on the Dragonfly operator. */

@@ -11,6 +11,7 @@ import { claimRegions } from '../regions';
 import { containerResources } from '../sizes';
 import { DATABASE_USER, PASSWORD_KEY, credentialsSecret } from '../credentials';
 import { engineRelease } from '../images';
+import { serverCertificate } from '../tls';
 import type { ClaimObject, RenderContext, RenderedResource } from '../types';
 import type { EngineRenderer } from './engineRenderer';
 
@@ -60,7 +61,6 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
   const shards =
     spec.topology?.mode === 'sharded' ? spec.topology.shards ?? 1 : 1;
   const credentials = credentialsSecret(claim)!.name;
-  const tls = spec.networking?.tls;
   const notes: string[] = [];
   if (shards > 1) {
     notes.push(
@@ -79,11 +79,14 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
       'MongoDBCommunity has no backup resource: scheduled backups are not configured.',
     );
   }
-  if (tls?.enabled && !tls.certificate) {
-    notes.push(
-      'MongoDB serves TLS only with a certificate: set networking.tls.certificate.',
-    );
-  }
+  // Every member is reached by its pod's name under the headless Service.
+  const service = `${name}-svc`;
+  const namespace = claim.metadata.namespace;
+  const certificate = serverCertificate(claim, ctx, [
+    `${service}.${namespace}.svc`,
+    `*.${service}.${namespace}.svc`,
+    `*.${service}.${namespace}.svc.cluster.local`,
+  ]);
 
   const replicaSet = resource(
     claim,
@@ -101,12 +104,12 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
         featureCompatibilityVersion: spec.version,
         security: {
           authentication: { modes: ['SCRAM'] },
-          ...(tls?.enabled && tls.certificate
+          ...(certificate.secretName
             ? {
                 tls: {
                   enabled: true,
-                  certificateKeySecretRef: { name: tls.certificate },
-                  caCertificateSecretRef: { name: tls.certificate },
+                  certificateKeySecretRef: { name: certificate.secretName },
+                  caCertificateSecretRef: { name: certificate.secretName },
                 },
               }
             : {}),
@@ -176,7 +179,7 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
       ...notesAnnotation(notes),
     },
   );
-  return [replicaSet];
+  return [replicaSet, ...certificate.resources];
 }
 
 /** MongoDB on MongoDB Controllers for Kubernetes (community operator). */

@@ -12,7 +12,7 @@ import {
   resource,
 } from '../common';
 import { nodeAffinity, topologySpread } from '../placement';
-import { claimRegions, regionShare } from '../regions';
+import { claimRegions, regionShare, remoteServiceHost } from '../regions';
 import { containerResources } from '../sizes';
 import {
   VITESS_INIT_DB_KEY,
@@ -20,6 +20,7 @@ import {
   credentialsSecret,
 } from '../credentials';
 import { HELPER_IMAGES, engineRelease } from '../images';
+import { serverCertificate } from '../tls';
 import type { ClaimObject, RenderContext, RenderedResource } from '../types';
 import type { EngineRenderer } from './engineRenderer';
 
@@ -138,18 +139,19 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
   const tablets = regionShare(spec, vttablet.replicas, ctx.pop);
   const shards = spec.topology?.shards ?? 1;
   const target = backupTarget(claim, ctx);
-  const tls = spec.networking?.tls;
   const image = vitessImage(spec.version);
   const labels = podLabels(claim);
   // Replication is set up, and the shard's first backup taken, by one operator
   // only: the primary PoP's (federation.md, "Replication Management").
   const initializes = ctx.pop === primary;
   const notes: string[] = [];
-  if (tls?.enabled && !tls.certificate) {
-    notes.push(
-      'vtgate serves TLS only with a certificate: set networking.tls.certificate.',
-    );
-  }
+  // vtgate's Service name carries a hash the operator makes: any name of the
+  // tenant's namespace, here and through the inter-PoP zone.
+  const certificate = serverCertificate(claim, ctx, [
+    `*.${namespace}.svc`,
+    `*.${namespace}.svc.cluster.local`,
+    remoteServiceHost(`*`, namespace, ctx.pop),
+  ]);
   if (spec.plan === 'dedicated' && federated) {
     notes.push(
       'Vitess has no asynchronous cross-region replica of its own: the other regions get federated cells, as on the global plan.',
@@ -239,12 +241,18 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
               },
               affinity: { nodeAffinity: nodeAffinity(spec) },
               ...topologySpread(spec, clusterPods(claim, 'vtgate'), gateways),
-              ...(tls?.enabled && tls.certificate
+              ...(certificate.secretName
                 ? {
                     secureTransport: {
                       tls: {
-                        certSecret: { name: tls.certificate, key: 'tls.crt' },
-                        keySecret: { name: tls.certificate, key: 'tls.key' },
+                        certSecret: {
+                          name: certificate.secretName,
+                          key: 'tls.crt',
+                        },
+                        keySecret: {
+                          name: certificate.secretName,
+                          key: 'tls.key',
+                        },
                       },
                     },
                   }
@@ -388,7 +396,7 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
     },
   );
 
-  return [cluster];
+  return [cluster, ...certificate.resources];
 }
 
 /** Vitess (MySQL) on the Vitess operator. */

@@ -1,0 +1,51 @@
+import {
+  serviceClaimSpecSchema,
+  skuCatalog,
+  specFromSku,
+} from '@internal/backstage-plugin-dbaas-common';
+import { claimFrom, contextFor } from './__testUtils__/skuClaims';
+import { renderClaim } from './renderClaim';
+import { TlsUnavailableError } from './tls';
+
+function claimOn(sku: string, tls: { enabled: boolean; certificate?: string }) {
+  const spec = specFromSku(skuCatalog, sku, 'frankfurt');
+  spec.networking = { tls, allowedCIDRs: [] };
+  return claimFrom(sku, spec);
+}
+
+const kinds = (sku: string, tls: { enabled: boolean; certificate?: string }) =>
+  renderClaim(claimOn(sku, tls), contextFor('frankfurt')).map(r => r.kind);
+
+describe('TLS on the engines that serve a Secret', () => {
+  it.each(['vt-dedicated', 'mongo-flex-rs', 'dfly-mem-16g'])(
+    '%s: a cert-manager Certificate from the PoP issuer, the claim Secret, or nothing',
+    sku => {
+      expect(kinds(sku, { enabled: true })).toContain('Certificate');
+      expect(kinds(sku, { enabled: true, certificate: 'own' })).not.toContain(
+        'Certificate',
+      );
+      expect(kinds(sku, { enabled: false })).not.toContain('Certificate');
+    },
+  );
+
+  it('refuses TLS in a PoP that issues no certificates rather than serve plaintext', () => {
+    const claim = claimOn('mongo-flex-rs', { enabled: true });
+    const ctx = { ...contextFor('frankfurt'), tlsIssuer: undefined };
+    expect(() => renderClaim(claim, ctx)).toThrow(TlsUnavailableError);
+    expect(() => renderClaim(claim, ctx)).toThrow(
+      'TLS is on but PoP frankfurt issues no certificates',
+    );
+    // A Secret of the claim's own still serves.
+    const own = claimOn('mongo-flex-rs', { enabled: true, certificate: 'own' });
+    expect(renderClaim(own, ctx).map(r => r.kind)).toContain(
+      'MongoDBCommunity',
+    );
+  });
+
+  it('lets no Aerospike claim ask for TLS: its operator needs what the platform does not issue', () => {
+    const spec = specFromSku(skuCatalog, 'aero-strong-3', 'frankfurt');
+    expect(spec.networking?.tls.enabled).toBe(false);
+    spec.networking = { tls: { enabled: true }, allowedCIDRs: [] };
+    expect(serviceClaimSpecSchema.safeParse(spec).success).toBe(false);
+  });
+});
