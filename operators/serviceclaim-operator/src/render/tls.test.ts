@@ -47,5 +47,13 @@ describe('TLS on the engines that serve a Secret', () => {
     expect(spec.networking?.tls.enabled).toBe(false);
     spec.networking = { tls: { enabled: true }, allowedCIDRs: [] };
     expect(serviceClaimSpecSchema.safeParse(spec).success).toBe(false);
+    // One committed before the rule runs without TLS, and says so.
+    const [cluster] = renderClaim(
+      claimFrom('aero-strong-3', spec),
+      contextFor('frankfurt'),
+    );
+    expect(cluster.metadata.annotations?.['dbaas.io/render-notes']).toMatch(
+      /^TLS is not served: Aerospike is offered without TLS/,
+    );
   });
 });

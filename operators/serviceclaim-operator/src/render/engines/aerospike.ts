@@ -1,3 +1,4 @@
+import { engineTls } from '@internal/backstage-plugin-dbaas-common';
 import {
   BACKUP_CREDENTIALS_SECRET,
   BACKUP_SECRET_KEYS,
@@ -247,7 +248,15 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
   const target = backupTarget(claim, ctx);
   const storageClass = spec.storage.class ?? ctx.storageClass ?? 'standard';
   const notes: string[] = [];
-  // No TLS: a claim cannot ask for it (engineTls in dbaas-common says why).
+  // No TLS: a claim cannot ask for it (engineTls in dbaas-common says why);
+  // one committed before that rule runs, and is told.
+  if (spec.networking?.tls?.enabled) {
+    notes.push(
+      `TLS is not served: ${
+        (engineTls.aerospike as { reason: string }).reason
+      }.`,
+    );
+  }
   if (target && target.scheme === 'azure') {
     notes.push(
       `Azure targets are not wired for the backup service: ${target.url}.`,
