@@ -10,7 +10,10 @@ export * from './catalog/skuQuery';
 export { formatZodError } from './validation/formatZodError';
 export * from './claim/quantity';
 export * from './claim/serviceClaimSpec';
-export { serviceClaimSpecSchema } from './claim/serviceClaimSpecSchema';
+export {
+  serviceClaimSpecSchema,
+  runnableClaimSpecSchema,
+} from './claim/serviceClaimSpecSchema';
 export { claimRuleIssues, type ClaimIssue } from './claim/claimRules';
 export {
   engineRoles,

@@ -1,5 +1,5 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { serviceClaimSpecSchema } from '@internal/backstage-plugin-dbaas-common';
+import { runnableClaimSpecSchema } from '@internal/backstage-plugin-dbaas-common';
 import type { ClaimRun } from './ClaimRun';
 import { deleteInBackground } from './deleteInBackground';
 import { listAllPages } from './listAllPages';
@@ -15,7 +15,7 @@ function claimKinds(run: ClaimRun): Map<string, ManagedKind> {
   const kinds = new Map(
     run.deps.managedKinds().map(kind => [kindKey(kind), kind] as const),
   );
-  const parsed = serviceClaimSpecSchema.safeParse(run.claim.spec);
+  const parsed = runnableClaimSpecSchema.safeParse(run.claim.spec);
   if (parsed.success) {
     try {
       for (const resource of run.deps.render(

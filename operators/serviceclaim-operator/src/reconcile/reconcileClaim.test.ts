@@ -1,5 +1,6 @@
 import {
   formatZodError,
+  runnableClaimSpecSchema,
   serviceClaimSpecSchema,
 } from '@internal/backstage-plugin-dbaas-common';
 import { describeWithServices, eventually } from '@internal/test-services';
@@ -142,24 +143,24 @@ describeWithServices(['kube'], 'reconcileClaim on a kube-apiserver', env => {
     expect(conditionOf(claim)?.observedGeneration).toBe(2);
   });
 
-  it('reports a spec the CRD accepts but the rules refuse as InvalidSpec, exactly, once', async () => {
-    const body = claimBody(namespace, 'even', {
+  it('reports a spec the CRD accepts but the render cannot take as InvalidSpec, exactly, once', async () => {
+    const body = claimBody(namespace, 'astray', {
       sku: 'yb-dedicated',
       edit: spec => {
-        spec.replication.factor = 2;
+        spec.replication.regions = ['lagos'];
       },
     });
-    const expected = serviceClaimSpecSchema.safeParse(body.spec);
+    const expected = runnableClaimSpecSchema.safeParse(body.spec);
     expect(expected.success).toBe(false);
     const message = formatZodError(expected.error!);
-    expect(message).toContain(
-      'replication.factor: YugabyteDB needs an odd replication factor',
+    expect(message).toBe(
+      `replication.regions: Must include the primary region ${TEST_POP}`,
     );
     await createClaim(body);
 
-    const outcome = await reconcileClaim(deps, `${namespace}/even`);
+    const outcome = await reconcileClaim(deps, `${namespace}/astray`);
     expect(outcome).toEqual({ action: 'invalid', statusWritten: true });
-    const claim = await getClaim('even');
+    const claim = await getClaim('astray');
     expect(claim.status?.phase).toBe('Failed');
     expect(conditionOf(claim)).toMatchObject({
       status: 'False',
@@ -170,27 +171,53 @@ describeWithServices(['kube'], 'reconcileClaim on a kube-apiserver', env => {
     // Nothing applied, nothing to clean up: no finalizer.
     expect(claim.metadata.finalizers).toBeUndefined();
     expect(
-      await read('ybuniverses', 'even', {
+      await read('ybuniverses', 'astray', {
         group: 'operator.yugabyte.io',
         version: 'v1alpha1',
       }),
     ).toBeUndefined();
     // No requeue and no rewrite: an invalid claim waits for its next edit.
-    expect(await reconcileClaim(deps, `${namespace}/even`)).toEqual({
+    expect(await reconcileClaim(deps, `${namespace}/astray`)).toEqual({
       action: 'invalid',
       statusWritten: false,
     });
 
     // Fixed: the claim is taken on (finalizer, apply) and InvalidSpec goes,
     // whatever the YugabyteDB operator's schema then says of the universe.
-    await patchSpec('even', {
-      replication: { factor: 3, regions: [TEST_POP] },
-    });
-    await reconcileClaim(deps, `${namespace}/even`).catch(() => undefined);
-    const fixed = await getClaim('even');
+    await patchSpec('astray', { replication: { regions: [TEST_POP] } });
+    await reconcileClaim(deps, `${namespace}/astray`).catch(() => undefined);
+    const fixed = await getClaim('astray');
     expect(fixed.metadata.finalizers).toEqual([FINALIZER]);
     expect(conditionOf(fixed)?.reason).not.toBe('InvalidSpec');
     expect(conditionOf(fixed)?.observedGeneration).toBe(2);
+  });
+
+  it("keeps running a claim that today's offer or rules would refuse: a retired version, an old rule", async () => {
+    // Vitess 22.0 left the catalog, and the claim predates a rule the portal
+    // now applies: the portal refuses its next change, the operator runs it.
+    const body = claimBody(namespace, 'legacy', {
+      sku: 'vt-dedicated',
+      edit: spec => {
+        spec.version = '22.0';
+        spec.storage.size = '50Gi';
+      },
+    });
+    expect(
+      formatZodError(serviceClaimSpecSchema.safeParse(body.spec).error!),
+    ).toBe(
+      'storage.size: Must be between 100Gi and 10Ti; version: Vitess (MySQL) is offered in versions 23.0, 24.0',
+    );
+    await createClaim(body);
+    expect(await reconcileClaim(deps, `${namespace}/legacy`)).toEqual({
+      action: 'applied',
+      statusWritten: true,
+    });
+    const cluster: any = await read('vitessclusters', 'legacy', {
+      group: 'planetscale.com',
+      version: 'v2',
+    });
+    // Its pinned release, as images.ts keeps it.
+    expect(cluster.spec.images.vtgate).toMatch(/:v22\.0\.1-mysql80$/);
   });
 
   it('reports an apply the apiserver refuses on the claim, and throws for backoff', async () => {

@@ -1,6 +1,6 @@
 import {
   formatZodError,
-  serviceClaimSpecSchema,
+  runnableClaimSpecSchema,
 } from '@internal/backstage-plugin-dbaas-common';
 import {
   describeError,
@@ -35,7 +35,7 @@ async function render(
 
 /** Validate, render, apply, prune, write the status. */
 async function reconcileLiveClaim(run: ClaimRun): Promise<ReconcileOutcome> {
-  const parsed = serviceClaimSpecSchema.safeParse(run.claim.spec);
+  const parsed = runnableClaimSpecSchema.safeParse(run.claim.spec);
   if (!parsed.success) {
     const message = formatZodError(parsed.error);
     // Not an error to retry: nothing changes until the claim is edited, and

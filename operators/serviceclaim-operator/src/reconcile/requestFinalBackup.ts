@@ -1,7 +1,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import {
   formatZodError,
-  serviceClaimSpecSchema,
+  runnableClaimSpecSchema,
 } from '@internal/backstage-plugin-dbaas-common';
 import { describeError } from '@internal/backstage-plugin-dbaas-node';
 import type { RenderedResource } from '../render/types';
@@ -30,7 +30,7 @@ export async function requestFinalBackup(
   const { deps } = run;
   const spec = run.claim.spec as { backup?: { enabled?: boolean } };
   if (!spec?.backup?.enabled) return undefined;
-  const parsed = serviceClaimSpecSchema.safeParse(run.claim.spec);
+  const parsed = runnableClaimSpecSchema.safeParse(run.claim.spec);
   if (!parsed.success) {
     return run.fail(
       'Deleting',

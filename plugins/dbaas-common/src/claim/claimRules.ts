@@ -16,14 +16,26 @@ const isPowerOfTwo = (n: number) => n > 0 && (n & (n - 1)) === 0;
  * The rules a well-shaped spec must also follow: storage bounds, the engine's own
  * constraints, the plan's, and what the service catalog offers. Every message names
  * the rule, so an API answer or a form error tells the user what to change.
+ *
+ * `scope: 'runnable'` keeps only the rules without which a claim cannot be
+ * rendered at all (its engine's roles, its primary among its regions, MongoDB's
+ * mode). The operator applies those alone: a claim committed under earlier rules
+ * or a catalog that has since retired its version keeps running; the portal
+ * refuses its next change until it follows today's rules.
  * @public
  */
 export function claimRuleIssues(
   spec: ServiceClaimSpec,
   catalog: SkuCatalog,
+  scope: 'all' | 'runnable' = 'all',
 ): ClaimIssue[] {
   const issues: ClaimIssue[] = [];
-  const add = (path: ClaimIssue['path'], message: string) =>
+  // A rule of what is offered today.
+  const add = (path: ClaimIssue['path'], message: string) => {
+    if (scope === 'all') issues.push({ path, message });
+  };
+  // A rule the render needs.
+  const need = (path: ClaimIssue['path'], message: string) =>
     issues.push({ path, message });
   const engine = catalog.engines.find(e => e.id === spec.engine)!;
   const rf = spec.replication.factor;
@@ -46,7 +58,7 @@ export function claimRuleIssues(
   const roles = engineRoles[spec.engine];
   for (const role of Object.keys(spec.resources)) {
     if (![...roles.required, ...roles.optional].includes(role)) {
-      add(
+      need(
         ['resources', role],
         `${engine.displayName} has no role "${role}" (its roles: ${[
           ...roles.required,
@@ -57,7 +69,7 @@ export function claimRuleIssues(
   }
   for (const role of roles.required) {
     if (!spec.resources[role]) {
-      add(
+      need(
         ['resources', role],
         `${engine.displayName} needs the ${role} role sized`,
       );
@@ -65,7 +77,7 @@ export function claimRuleIssues(
   }
 
   if (!spec.replication.regions.includes(spec.region)) {
-    add(
+    need(
       ['replication', 'regions'],
       `Must include the primary region ${spec.region}`,
     );
@@ -136,7 +148,7 @@ export function claimRuleIssues(
     case 'mongodb': {
       const mode = spec.topology?.mode;
       if (!mode) {
-        add(
+        need(
           ['topology', 'mode'],
           'MongoDB runs as a replicaset or a sharded cluster: choose one',
         );

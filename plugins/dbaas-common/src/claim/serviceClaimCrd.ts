@@ -44,7 +44,8 @@ function toStructural(schema: JsonSchema): JsonSchema {
 /**
  * The ServiceClaim CRD, generated from the same zod schemas the API validates with.
  * The rules that span fields (engine and plan rules) are not expressible here; the
- * operator applies serviceClaimSpecSchema and reports a violation as a condition.
+ * operator applies the rules its render needs (runnableClaimSpecSchema) and reports
+ * a violation as a condition.
  * @public
  */
 export function serviceClaimCrd() {
