@@ -54,3 +54,14 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- define "serviceclaim-operator.image" -}}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
 {{- end }}
+
+{{/*
+popPodCidrs as DBAAS_POP_POD_CIDRS reads it: pop=cidr,cidr;pop=cidr (sorted by PoP).
+*/}}
+{{- define "serviceclaim-operator.popPodCidrs" -}}
+{{- $entries := list -}}
+{{- range $pop, $cidrs := . -}}
+{{- $entries = append $entries (printf "%s=%s" $pop (join "," $cidrs)) -}}
+{{- end -}}
+{{- join ";" $entries -}}
+{{- end }}

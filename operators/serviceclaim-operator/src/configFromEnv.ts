@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { KubeConfig } from '@kubernetes/client-node';
+import { cidrSchema } from '@internal/backstage-plugin-dbaas-common';
 import type { LogLevel } from './logger';
 import type { RenderContext } from './render/types';
 
@@ -46,6 +47,32 @@ function intFrom(
 }
 
 /**
+ * `DBAAS_POP_POD_CIDRS`: `lagos=10.1.0.0/16,10.9.0.0/16;frankfurt=10.2.0.0/16`,
+ * the pod CIDRs of each PoP (the chart writes it from its popPodCidrs map).
+ */
+export function popPodCidrsFrom(raw: string): Record<string, string[]> {
+  const result: Record<string, string[]> = {};
+  for (const entry of raw
+    .split(';')
+    .map(e => e.trim())
+    .filter(Boolean)) {
+    const [pop, cidrs = ''] = entry.split('=').map(part => part.trim());
+    const list = cidrs
+      .split(',')
+      .map(c => c.trim())
+      .filter(Boolean);
+    const bad = list.filter(cidr => !cidrSchema.safeParse(cidr).success);
+    if (!/^[a-z0-9-]+$/.test(pop) || !list.length || bad.length) {
+      throw new Error(
+        `DBAAS_POP_POD_CIDRS must read pop=cidr[,cidr][;pop=cidr...], not "${entry}"`,
+      );
+    }
+    result[pop] = list;
+  }
+  return result;
+}
+
+/**
  * The configuration from environment variables (README.md lists them).
  * Throws naming the variable when one is missing or malformed.
  */
@@ -85,6 +112,9 @@ export function configFromEnv(
         ? { scyllaStorageClass: env.DBAAS_SCYLLA_STORAGE_CLASS }
         : {}),
       ...(env.DBAAS_TLS_ISSUER ? { tlsIssuer: env.DBAAS_TLS_ISSUER } : {}),
+      ...(env.DBAAS_POP_POD_CIDRS
+        ? { popPodCidrs: popPodCidrsFrom(env.DBAAS_POP_POD_CIDRS) }
+        : {}),
     },
     claimSelector: env.CLAIM_LABEL_SELECTOR ?? '',
     metricsPort: intFrom(env, 'METRICS_PORT', 8080),

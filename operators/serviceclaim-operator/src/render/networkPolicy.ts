@@ -1,5 +1,6 @@
 import { DBAAS_LABELS } from '@internal/backstage-plugin-dbaas-common';
-import { resource } from './common';
+import { notesAnnotation, resource } from './common';
+import { claimRegions } from './regions';
 import type { EngineRenderer } from './engines/engineRenderer';
 import type { ClaimObject, RenderContext, RenderedResource } from './types';
 
@@ -10,6 +11,9 @@ import type { ClaimObject, RenderContext, RenderedResource } from './types';
  * platform namespaces on any port (engine operators, monitoring), and from the
  * claim's allowedCIDRs on the client ports only. Everything else is dropped, so
  * another tenant's pods in the same cluster cannot reach the database.
+ *
+ * A multi-region claim's members in its other PoPs are admitted from those
+ * PoPs' pod CIDRs on the engine's peer ports (engines' `peerPorts`).
  *
  * Where only some pods serve clients (Vitess: vtgate, while every tablet runs
  * a mysqld on the same port with the engine's own passwordless replication
@@ -63,10 +67,36 @@ export function networkPolicy(
   if (fromClients && !clientPods) {
     ingress.push(fromClients);
   }
+  // The claim's members in its other PoPs, by those PoPs' pod CIDRs on the
+  // engine's peer ports. A NetworkPolicy cannot select another cluster's pods:
+  // any pod of those PoPs reaches these ports, so isolation between tenants
+  // across PoPs rests on the engine's own authentication and TLS.
+  const notes: string[] = [];
+  const peers = claimRegions(claim.spec).filter(pop => pop !== ctx.pop);
+  if (engine.peerPorts?.length && peers.length) {
+    const known = peers.filter(pop => ctx.popPodCidrs?.[pop]?.length);
+    const unknown = peers.filter(pop => !known.includes(pop));
+    if (known.length) {
+      ingress.push({
+        from: known.flatMap(pop =>
+          ctx.popPodCidrs![pop].map(cidr => ({ ipBlock: { cidr } })),
+        ),
+        ports: engine.peerPorts.map(port => ({ protocol: 'TCP', port })),
+      });
+    }
+    if (unknown.length) {
+      notes.push(
+        `Members in ${unknown.join(
+          ', ',
+        )} cannot reach this PoP: their pod CIDRs are not configured (the operator's popPodCidrs).`,
+      );
+    }
+  }
   const policy = (
     name: string,
     matchLabels: Record<string, string>,
     rules: Record<string, unknown>[],
+    annotations?: Record<string, string>,
   ) =>
     resource(
       claim,
@@ -83,9 +113,15 @@ export function networkPolicy(
           ingress: rules,
         },
       },
+      annotations,
     );
   return [
-    policy(`${claim.metadata.name}-access`, pods, ingress),
+    policy(
+      `${claim.metadata.name}-access`,
+      pods,
+      ingress,
+      notesAnnotation(notes),
+    ),
     ...(fromClients && clientPods
       ? [policy(`${claim.metadata.name}-clients`, clientPods, [fromClients])]
       : []),

@@ -122,9 +122,14 @@ describe('renderClaim', () => {
         const policies: any[] = resources.filter(
           r => r.kind === 'NetworkPolicy',
         );
+        // (Other ipBlocks are the claim's other PoPs, on its peer ports.)
         const fromCidrs = policies
           .flatMap(policy => policy.spec.ingress)
-          .find((rule: any) => rule.from.some((peer: any) => peer.ipBlock));
+          .find((rule: any) =>
+            rule.from.some(
+              (peer: any) => peer.ipBlock?.cidr === '10.20.0.0/16',
+            ),
+          );
         expect(fromCidrs.from).toEqual([{ ipBlock: { cidr: '10.20.0.0/16' } }]);
         expect(fromCidrs.ports.length).toBeGreaterThan(0);
         const endpoint = only(resources, 'PodMonitor').spec

@@ -77,4 +77,10 @@ export type RenderContext = {
    * Without it such claims must name their own Secret.
    */
   tlsIssuer?: string;
+  /**
+   * The pod CIDRs of each PoP, by PoP: where the members of a multi-region
+   * claim in other PoPs connect from, admitted on the engine's peer ports
+   * (render/networkPolicy.ts). Without a PoP's CIDRs its members are dropped.
+   */
+  popPodCidrs?: Record<string, string[]>;
 };

@@ -437,6 +437,21 @@ describeWithHelm('charts/serviceclaim-operator', helm => {
       expect(issuer('tlsIssuer=dbaas-ca')).toEqual([
         { name: 'DBAAS_TLS_ISSUER', value: 'dbaas-ca' },
       ]);
+      // The PoPs' pod CIDRs, as the operator parses them (configFromEnv).
+      const cidrs = one(
+        render(
+          helm,
+          'popPodCidrs.lagos[0]=10.1.0.0/16',
+          'popPodCidrs.frankfurt[0]=10.2.0.0/16',
+          'popPodCidrs.frankfurt[1]=10.3.0.0/16',
+        ),
+        'Deployment',
+      ).spec.template.spec.containers[0].env.find(
+        (e: any) => e.name === 'DBAAS_POP_POD_CIDRS',
+      );
+      expect(cidrs.value).toBe(
+        'frankfurt=10.2.0.0/16,10.3.0.0/16;lagos=10.1.0.0/16',
+      );
     });
 
     it('probes /healthz and /readyz on the metrics port', () => {

@@ -53,7 +53,8 @@ export const retentionSchema = z
   .string()
   .regex(/^[1-9][0-9]*(d|h)$/, 'must be a duration such as 14d or 36h');
 
-const cidrSchema = z
+/** An IPv4 CIDR, e.g. `10.0.0.0/8`. @public */
+export const cidrSchema = z
   .string()
   .regex(
     /^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\/(3[0-2]|[12]?[0-9])$/,

@@ -55,8 +55,18 @@ export function contextFor(pop: string): RenderContext {
     // One bucket for every PoP, so a replica region finds the primary's archive.
     backupDestinationDefault: 's3://dbaas-backups',
     tlsIssuer: 'dbaas-ca',
+    popPodCidrs: TEST_POP_POD_CIDRS,
   };
 }
+
+/** The pod CIDRs of the test PoPs (a platform's, as the chart's popPodCidrs). */
+export const TEST_POP_POD_CIDRS: Record<string, string[]> = {
+  lagos: ['10.11.0.0/16'],
+  johannesburg: ['10.12.0.0/16'],
+  frankfurt: ['10.13.0.0/16', '10.113.0.0/16'],
+  ashburn: ['10.14.0.0/16'],
+  singapore: ['10.15.0.0/16'],
+};
 
 /** One claim the tests render, in each PoP it runs in. */
 export type ClaimCase = {

@@ -516,6 +516,8 @@ export const aerospike: EngineRenderer = {
   backupRequest,
   podSelector: claim => ({ [CR_LABEL]: claim.metadata.name }),
   clientPorts: [3000],
+  // XDR ships records to the other regions' nodes on their service port.
+  peerPorts: [3000],
   metrics: {
     selector: claim => ({ [CR_LABEL]: claim.metadata.name }),
     port: 9145,

@@ -72,5 +72,11 @@ export type EngineRenderer = {
   clientPodSelector?(claim: ClaimObject): Record<string, string>;
   /** Ports clients connect to: the only ones open to allowedCIDRs. */
   clientPorts: number[];
+  /**
+   * Ports the claim's members in other PoPs connect to (replication, gossip,
+   * XDR), opened to those PoPs' pod CIDRs; none where no engine traffic
+   * crosses PoPs (each region runs alone, or follows an object store).
+   */
+  peerPorts?: number[];
   metrics: EngineMetrics;
 };

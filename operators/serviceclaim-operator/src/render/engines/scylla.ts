@@ -238,6 +238,9 @@ export const scylla: EngineRenderer = {
   render,
   podSelector: claim => ({ [CLUSTER_LABEL]: claim.metadata.name }),
   clientPorts: [9042, 9142],
+  // Datacenters gossip and stream on 7000 (7001 with internode TLS); Scylla
+  // Manager in the primary PoP reaches every node's CQL and agent.
+  peerPorts: [7000, 7001, 9042, 10001],
   metrics: {
     selector: claim => ({
       [CLUSTER_LABEL]: claim.metadata.name,

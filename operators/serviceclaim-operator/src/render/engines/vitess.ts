@@ -407,6 +407,9 @@ export const vitess: EngineRenderer = {
   // with the upstream init script's passwordless vt_repl@'%'.
   clientPodSelector: claim => clusterPods(claim, 'vtgate'),
   clientPorts: [3306],
+  // Federated cells: replicas replicate from the primary's mysqld, vtgates
+  // and the operator's tablet RPC reach tablets in every cell (vttablet gRPC).
+  peerPorts: [3306, 15999],
   metrics: {
     selector: claim => clusterPods(claim, 'vtgate'),
     port: 15000,

@@ -346,6 +346,9 @@ export const yugabyte: EngineRenderer = {
   backupRequest,
   podSelector: claim => ({ [DBAAS_LABELS.serviceName]: claim.metadata.name }),
   clientPorts: [5433],
+  // Masters (7100 RPC, 7000 web) and tservers (9100 RPC, 9000 web) of one
+  // universe over every PoP of the claim.
+  peerPorts: [7000, 7100, 9000, 9100],
   metrics: {
     selector: claim => ({
       [DBAAS_LABELS.serviceName]: claim.metadata.name,
