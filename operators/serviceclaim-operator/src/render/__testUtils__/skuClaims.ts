@@ -47,6 +47,15 @@ export function claimFrom(
   };
 }
 
+/** The pod CIDRs of the test PoPs (a platform's, as the chart's popPodCidrs). */
+export const TEST_POP_POD_CIDRS: Record<string, string[]> = {
+  lagos: ['10.11.0.0/16'],
+  johannesburg: ['10.12.0.0/16'],
+  frankfurt: ['10.13.0.0/16', '10.113.0.0/16'],
+  ashburn: ['10.14.0.0/16'],
+  singapore: ['10.15.0.0/16'],
+};
+
 /** The context of the operator in `pop`. */
 export function contextFor(pop: string): RenderContext {
   return {
@@ -58,15 +67,6 @@ export function contextFor(pop: string): RenderContext {
     popPodCidrs: TEST_POP_POD_CIDRS,
   };
 }
-
-/** The pod CIDRs of the test PoPs (a platform's, as the chart's popPodCidrs). */
-export const TEST_POP_POD_CIDRS: Record<string, string[]> = {
-  lagos: ['10.11.0.0/16'],
-  johannesburg: ['10.12.0.0/16'],
-  frankfurt: ['10.13.0.0/16', '10.113.0.0/16'],
-  ashburn: ['10.14.0.0/16'],
-  singapore: ['10.15.0.0/16'],
-};
 
 /** One claim the tests render, in each PoP it runs in. */
 export type ClaimCase = {
