@@ -6,6 +6,7 @@
 
 export * from './catalog/schema';
 export { skuCatalog } from './catalog/skuCatalog';
+export * from './catalog/backupCapabilities';
 export * from './catalog/skuQuery';
 export { formatZodError } from './validation/formatZodError';
 export * from './claim/quantity';
