@@ -1,6 +1,10 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import {
+  engineBackups,
+  type BackupCapability,
+} from '@internal/backstage-plugin-dbaas-common';
+import {
   PAYMENTS,
   startDbaasBackend,
 } from '../../__testUtils__/dbaasTestBackend';
@@ -10,6 +14,9 @@ jest.setTimeout(60_000);
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 const ADA = 'user:default/ada';
 const HOUR = 3_600_000;
+
+const reasonOf = (capability: BackupCapability) =>
+  capability.available ? '' : capability.reason;
 
 describe('backups and restores', () => {
   async function setUp() {
@@ -79,21 +86,56 @@ describe('backups and restores', () => {
     }
   });
 
-  it('restores to a point in time inside the retention window only', async () => {
-    const { backend, api, service, completedBackup } = await setUp();
+  it('refuses a manual backup the engine cannot take, with the reason, and records nothing', async () => {
+    const { backend, api, knex } = await setUp();
+    try {
+      const { body: mongo, status } = await api('post', '/services', {
+        tenant: PAYMENTS,
+        name: 'sessions',
+        engine: 'mongodb',
+        plan: 'dedicated',
+        region: 'lagos',
+        sku: 'mongo-flex-rs',
+      });
+      expect(status).toBe(201);
+      const before = await knex('service_backups').count({ n: '*' });
+      const refused = await api('post', `/services/${mongo.id}/backups`, {});
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.message).toBe(
+        `Database sessions cannot be backed up now: ${reasonOf(
+          engineBackups.mongodb.manual,
+        )}`,
+      );
+      expect(await knex('service_backups').count({ n: '*' })).toEqual(before);
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('checks the moment against the retention window, then refuses the restore no engine performs yet', async () => {
+    const { backend, api, service, completedBackup, knex } = await setUp();
     try {
       const backupId = await completedBackup(48);
       const restore = (body: object) =>
         api('post', `/services/${service.id}/restore`, body);
 
+      // A well-formed request in the window: refused with the reason, and
+      // nothing recorded that would wait forever (engineBackups).
       const inWindow = new Date(Date.now() - 24 * HOUR).toISOString();
-      const accepted = await restore({ backupId, pointInTime: inWindow });
-      expect(accepted.status).toBe(202);
-      expect(accepted.body).toMatchObject({
-        backupId,
-        pointInTime: inWindow,
-        status: 'pending',
+      const refused = await restore({ backupId, pointInTime: inWindow });
+      expect(refused.status).toBe(409);
+      expect(refused.body.error).toMatchObject({
+        code: 'CONFLICT',
+        message: `Database ${service.name} cannot be restored: ${reasonOf(
+          engineBackups.postgresql.pointInTime,
+        )}`,
       });
+      const toItsEnd = await restore({ backupId });
+      expect(toItsEnd.status).toBe(409);
+      expect(toItsEnd.body.error.message).toMatch(/Restores are not built yet/);
+      expect(
+        Number((await knex('service_restores').count({ n: '*' }))[0].n),
+      ).toBe(0);
 
       const beforeBackup = new Date(Date.now() - 72 * HOUR).toISOString();
       const tooEarly = await restore({ backupId, pointInTime: beforeBackup });

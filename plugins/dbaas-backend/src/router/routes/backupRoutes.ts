@@ -2,6 +2,7 @@ import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   createBackupRequestSchema,
   dbaasBackupManagePermission,
+  engineBackups,
   restoreRequestSchema,
   type Backup,
 } from '@internal/backstage-plugin-dbaas-common';
@@ -60,6 +61,12 @@ export function addBackupRoutes(router: Router, ctx: RouteContext) {
         `Database ${record.name} is being deleted; its final backup is already requested`,
       );
     }
+    const manual = engineBackups[record.spec.engine].manual;
+    if (!manual.available) {
+      throw new ConflictError(
+        `Database ${record.name} cannot be backed up now: ${manual.reason}`,
+      );
+    }
     const backup = await ctx.lifecycle.requestBackup({ req, caller }, record, {
       type: body.type,
       description: body.description,
@@ -111,6 +118,17 @@ export function addBackupRoutes(router: Router, ctx: RouteContext) {
           },
         ]);
       }
+    }
+    // Checked after the request itself, so a wrong backup or moment is named
+    // first; then what the engine behind the database cannot do.
+    const capability =
+      engineBackups[record.spec.engine][
+        body.pointInTime ? 'pointInTime' : 'restore'
+      ];
+    if (!capability.available) {
+      throw new ConflictError(
+        `Database ${record.name} cannot be restored: ${capability.reason}`,
+      );
     }
     const restore = await ctx.lifecycle.requestRestore(
       { req, caller },
