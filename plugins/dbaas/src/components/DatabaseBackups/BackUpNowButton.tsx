@@ -15,13 +15,16 @@ import { apiErrorMessage } from '../../utils/apiErrorMessage';
 const MAX_DESCRIPTION = 500;
 
 /**
- * Asks for a manual backup, with an optional description of why. A refusal
+ * Asks for a manual backup, with an optional description of why; disabled,
+ * with the reason beneath, where the engine cannot take one. A refusal
  * (no permission, a database being deleted, the tenant's backup quota) stays
  * in the dialog with the API's own words.
  */
 export const BackUpNowButton = (props: {
   serviceId: string;
   onCreated: (backup: Backup) => void;
+  /** Why the engine cannot take a backup now (engineBackups): shown, button disabled. */
+  unavailable?: string;
 }) => {
   const dbaasApi = useApi(dbaasApiRef);
   const [open, setOpen] = useState(false);
@@ -56,9 +59,25 @@ export const BackUpNowButton = (props: {
 
   return (
     <>
-      <Button variant="contained" color="primary" onClick={() => setOpen(true)}>
+      <Button
+        variant="contained"
+        color="primary"
+        onClick={() => setOpen(true)}
+        disabled={props.unavailable !== undefined}
+        aria-describedby={props.unavailable ? `${id}-unavailable` : undefined}
+      >
         Back up now
       </Button>
+      {props.unavailable && (
+        <Typography
+          id={`${id}-unavailable`}
+          variant="caption"
+          color="textSecondary"
+          display="block"
+        >
+          {props.unavailable}
+        </Typography>
+      )}
       <Dialog
         open={open}
         onClose={close}

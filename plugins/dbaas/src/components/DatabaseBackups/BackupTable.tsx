@@ -36,6 +36,8 @@ function duration(backup: Backup) {
 export const BackupTable = (props: {
   backups: Backup[];
   onRestore: (backup: Backup & { completedAt: string }) => void;
+  /** Why no backup can be restored (engineBackups); the buttons are then disabled. */
+  restoreUnavailable?: string;
 }) => {
   const [page, setPage] = useState(0);
   const [rowsPerPage, setRowsPerPage] = useState(20);
@@ -128,6 +130,8 @@ export const BackupTable = (props: {
                       aria-label={`Restore from the backup of ${timeFormat.format(
                         new Date(completedAt),
                       )}`}
+                      disabled={props.restoreUnavailable !== undefined}
+                      title={props.restoreUnavailable}
                       onClick={() =>
                         props.onRestore({ ...backup, completedAt })
                       }

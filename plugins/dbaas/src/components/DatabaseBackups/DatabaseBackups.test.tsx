@@ -1,5 +1,9 @@
 import { signalApiRef } from '@backstage/plugin-signals-react';
-import type { Backup, Restore } from '@internal/backstage-plugin-dbaas-common';
+import {
+  engineBackups,
+  type Backup,
+  type Restore,
+} from '@internal/backstage-plugin-dbaas-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { DbaasApi } from '../../api/DbaasApi';
@@ -13,6 +17,27 @@ import {
 } from '../DatabaseEntity/__testUtils__/databaseFixtures';
 import { DatabaseBackups } from './DatabaseBackups';
 import { toDateTimeLocal } from './dateTimeLocal';
+
+// The restore dialog is built for when an engine restores; no engine does yet
+// (engineBackups), so its tests turn restores on for PostgreSQL.
+const mockRestores = { on: false };
+jest.mock('@internal/backstage-plugin-dbaas-common', () => {
+  const actual = jest.requireActual('@internal/backstage-plugin-dbaas-common');
+  const restoring = {
+    ...actual.engineBackups,
+    postgresql: {
+      ...actual.engineBackups.postgresql,
+      restore: { available: true, how: 'a test' },
+      pointInTime: { available: true, how: 'a test' },
+    },
+  };
+  return {
+    ...actual,
+    get engineBackups() {
+      return mockRestores.on ? restoring : actual.engineBackups;
+    },
+  };
+});
 
 const HOUR_MS = 3_600_000;
 const hoursAgo = (hours: number) =>
@@ -221,10 +246,34 @@ describe('DatabaseBackups', () => {
     },
   );
 
+  it('offers no restore and no manual backup an engine cannot do, and says why', async () => {
+    renderBackups({
+      getService: async () => serviceDetails({ engine: 'mongodb' }),
+      listBackups: async () => [backup()],
+    });
+    const reason = (engineBackups.mongodb.manual as { reason: string }).reason;
+    expect(await screen.findByText(reason)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Back up now' })).toBeDisabled();
+    expect(
+      screen.getByText(
+        (engineBackups.mongodb.restore as { reason: string }).reason,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: /^Restore from the backup of/ }),
+    ).toBeDisabled();
+  });
+
   describe('restore', () => {
     const completed = backup({
       startedAt: hoursAgo(2.5),
       completedAt: hoursAgo(2),
+    });
+    beforeEach(() => {
+      mockRestores.on = true;
+    });
+    afterEach(() => {
+      mockRestores.on = false;
     });
 
     async function openRestore(restoreService: DbaasApi['restoreService']) {

@@ -1,6 +1,11 @@
 import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import type { Backup } from '@internal/backstage-plugin-dbaas-common';
+import {
+  engineBackups,
+  type Backup,
+  type BackupCapability,
+} from '@internal/backstage-plugin-dbaas-common';
+import Typography from '@material-ui/core/Typography';
 import Grid from '@material-ui/core/Grid';
 import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
@@ -41,6 +46,11 @@ const Loaded = (props: { serviceId: string }) => {
       ]
     : created;
   const retention = service.value?.config.backup.retention ?? DEFAULT_RETENTION;
+  // What the engine behind the database really does with backups.
+  const capabilities = service.value && engineBackups[service.value.engine];
+  const unavailable = (capability?: BackupCapability) =>
+    capability && !capability.available ? capability.reason : undefined;
+  const restoreUnavailable = unavailable(capabilities?.restore);
 
   return (
     <InfoCard
@@ -49,6 +59,7 @@ const Loaded = (props: { serviceId: string }) => {
         <BackUpNowButton
           serviceId={serviceId}
           onCreated={backup => setCreated(list => [backup, ...list])}
+          unavailable={unavailable(capabilities?.manual)}
         />
       }
     >
@@ -66,8 +77,17 @@ const Loaded = (props: { serviceId: string }) => {
           error={listed.error}
         />
       )}
+      {restoreUnavailable && (
+        <Typography variant="body2" color="textSecondary">
+          {restoreUnavailable}
+        </Typography>
+      )}
       {(listed.value || created.length > 0) && (
-        <BackupTable backups={backups} onRestore={setRestoring} />
+        <BackupTable
+          backups={backups}
+          onRestore={setRestoring}
+          restoreUnavailable={restoreUnavailable}
+        />
       )}
       {restoring && (
         <RestoreDialog
