@@ -20,18 +20,27 @@ const actions = new Map<string, TemplateAction<any, any, any>>(
 );
 
 const location = yaml.load(readFileSync(templatesLocation, 'utf8')) as any;
-const templates = (location.spec.targets as string[]).map(target => {
-  const file = resolve(dirname(templatesLocation), target);
-  return [target, yaml.load(readFileSync(file, 'utf8')) as any] as const;
-});
+const read = (target: string) =>
+  yaml.load(
+    readFileSync(resolve(dirname(templatesLocation), target), 'utf8'),
+  ) as any;
+const registered = (location.spec.targets as string[]).map(
+  target => [target, read(target)] as const,
+);
+// Kept valid for when restores exist, but not registered: no engine restores
+// yet (engineBackups), and a template may not promise what nothing does.
+const WITHHELD = ['./restore-database/template.yaml'];
+const templates = [
+  ...registered,
+  ...WITHHELD.map(target => [target, read(target)] as const),
+];
 
 describe('templates/', () => {
-  it('lists the five DBaaS templates', () => {
-    expect(templates.map(([, t]) => t.metadata.name).sort()).toEqual([
+  it('registers the four DBaaS templates whose promises the platform keeps', () => {
+    expect(registered.map(([, t]) => t.metadata.name).sort()).toEqual([
       'change-backup-schedule',
       'decommission-database',
       'new-database',
-      'restore-database',
       'scale-database',
     ]);
   });
