@@ -89,6 +89,8 @@ describe('dbaasOpenApiDocument', () => {
       '401',
       '403',
       '404',
+      // What the engine behind the database cannot do (engineBackups).
+      '409',
       '429',
       '500',
     ]);

@@ -182,7 +182,8 @@ const operations: Operation[] = [
     operationId: 'createBackup',
     tag: 'Backups',
     summary: 'Take a backup now',
-    description: "Counts against the tenant's backup quota.",
+    description:
+      "Counts against the tenant's backup quota. 409 with the reason where the database's engine cannot take one now (the backup capability table, `engineBackups`).",
     parameters: ['ServiceId'],
     body: 'CreateBackupRequest',
     success: {
@@ -205,7 +206,7 @@ const operations: Operation[] = [
     tag: 'Backups',
     summary: 'Restore a database from a backup',
     description:
-      "The backup must be completed and within the retention window; `pointInTime` must lie between the backup's end and now.",
+      "The backup must be completed and within the retention window; `pointInTime` must lie between the backup's end and now. No engine restores yet: a valid request is answered 409 with the reason (the backup capability table, `engineBackups`).",
     parameters: ['ServiceId'],
     body: 'RestoreRequest',
     success: {
@@ -213,7 +214,13 @@ const operations: Operation[] = [
       description: 'The restore, requested',
       schema: 'Restore',
     },
-    errors: ['INVALID_REQUEST', 'FORBIDDEN', 'NOT_FOUND', 'QUOTA_EXCEEDED'],
+    errors: [
+      'INVALID_REQUEST',
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'CONFLICT',
+      'QUOTA_EXCEEDED',
+    ],
   },
   {
     method: 'get',
