@@ -1,7 +1,8 @@
-import type {
-  Backup,
-  Restore,
-  ServiceClaimSpec,
+import {
+  engineBackups,
+  type Backup,
+  type Restore,
+  type ServiceClaimSpec,
 } from '@internal/backstage-plugin-dbaas-common';
 import type { Request } from 'express';
 import type { Knex } from 'knex';
@@ -129,7 +130,11 @@ export class DatabaseLifecycle {
     record: ServiceRecord,
   ): Promise<{ record: ServiceRecord; finalBackup: boolean }> {
     const { services, backups, audit, provisioner } = this.deps;
-    const finalBackup = record.spec.backup.enabled;
+    // Only where the engine takes one (engineBackups): the delete route has
+    // asked the caller to accept that none will exist otherwise.
+    const finalBackup =
+      record.spec.backup.enabled &&
+      engineBackups[record.spec.engine].final.available;
     let handOver: HandOver;
     const marked = await audit.record<ServiceRecord>(
       req,

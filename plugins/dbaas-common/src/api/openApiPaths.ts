@@ -130,14 +130,21 @@ const operations: Operation[] = [
     tag: 'Services',
     summary: 'Delete a database',
     description:
-      'When backups are on, a final backup is taken before the database goes away.',
+      "When backups are on, a final backup is taken before the database goes away, where the engine can take one (PostgreSQL). Elsewhere the delete is refused (409, with the engine's reason) unless `confirmNoFinalBackup=true` accepts that none will exist.",
     parameters: ['ServiceId'],
+    query: 'DeleteServiceQuery',
     success: {
       status: 202,
       description: 'Deletion requested',
       schema: 'ServiceChangeResponse',
     },
-    errors: ['FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'QUOTA_EXCEEDED'],
+    errors: [
+      'INVALID_REQUEST',
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'CONFLICT',
+      'QUOTA_EXCEEDED',
+    ],
   },
   {
     method: 'post',

@@ -24,6 +24,7 @@ import {
   createServiceRequestSchema,
   entityRefSchema,
   grantRoleRequestSchema,
+  deleteServiceQuerySchema,
   listServicesQuerySchema,
   metricsQuerySchema,
   restoreRequestSchema,
@@ -135,6 +136,7 @@ const components = {
 const queries = {
   SkuQuery: skuQuerySchema,
   ListServicesQuery: listServicesQuerySchema,
+  DeleteServiceQuery: deleteServiceQuerySchema,
   MetricsQuery: metricsQuerySchema,
   AuditLogQuery: auditLogQuerySchema,
 } satisfies Record<string, z.ZodObject>;

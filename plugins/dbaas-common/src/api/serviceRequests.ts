@@ -107,6 +107,26 @@ export const listServicesQuerySchema = z
 /** @public */
 export type ListServicesQuery = z.infer<typeof listServicesQuerySchema>;
 
+/**
+ * `DELETE /services/{id}` query. Where backups are on but the database's engine
+ * cannot take a final backup (engineBackups), the delete must say it accepts
+ * that none will exist.
+ * @public
+ */
+export const deleteServiceQuerySchema = z
+  .object({
+    confirmNoFinalBackup: z
+      .enum(['true', 'false'])
+      .optional()
+      .describe(
+        '`true`: delete although the engine can take no final backup (the reason is in the 409 otherwise)',
+      ),
+  })
+  .strict();
+
+/** @public */
+export type DeleteServiceQuery = z.infer<typeof deleteServiceQuerySchema>;
+
 /** `POST /services/{id}/backups`. @public */
 export const createBackupRequestSchema = z
   .object({

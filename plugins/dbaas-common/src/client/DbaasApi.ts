@@ -81,10 +81,14 @@ export interface DbaasApi {
     request: ScaleServiceRequest,
     options?: DbaasRequestOptions,
   ): Promise<ServiceChangeResponse>;
-  /** Decommissions a database, after a final backup when backups are on. */
+  /**
+   * Decommissions a database, after a final backup when backups are on and the
+   * engine takes one; where it cannot, only with `confirmNoFinalBackup`.
+   */
   deleteService(
     id: string,
     options?: DbaasRequestOptions,
+    query?: { confirmNoFinalBackup?: boolean },
   ): Promise<ServiceChangeResponse>;
   /** A database's backups, newest first. */
   listBackups(

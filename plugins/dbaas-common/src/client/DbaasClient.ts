@@ -194,11 +194,22 @@ export class DbaasClient implements DbaasApi {
     );
   }
 
+  /**
+   * `confirmNoFinalBackup`: delete although the engine can take no final
+   * backup (the API refuses otherwise, with the reason).
+   */
   deleteService(
     id: string,
     options?: DbaasRequestOptions,
+    query: { confirmNoFinalBackup?: boolean } = {},
   ): Promise<ServiceChangeResponse> {
-    return this.request('DELETE', route`/v1/services/${id}`, options);
+    return this.request(
+      'DELETE',
+      `${route`/v1/services/${id}`}${queryString({
+        confirmNoFinalBackup: query.confirmNoFinalBackup ? 'true' : undefined,
+      })}`,
+      options,
+    );
   }
 
   async listBackups(

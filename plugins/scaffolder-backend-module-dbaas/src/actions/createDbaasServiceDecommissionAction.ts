@@ -1,5 +1,6 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { engineBackups } from '@internal/backstage-plugin-dbaas-common';
 import { explainApiErrors } from '../client/explainApiErrors';
 import type { DbaasActionDeps } from './DbaasActionDeps';
 import { examples } from './createDbaasServiceDecommissionAction.examples';
@@ -11,8 +12,10 @@ import {
 
 /**
  * `dbaas:service:decommission`: deletes a database through the DBaaS API
- * (`DELETE /v1/services/{id}`, after a final backup when backups are on), on
- * behalf of the user who runs the template, once its name is typed again.
+ * (`DELETE /v1/services/{id}`, after a final backup when backups are on and the
+ * engine takes one), on behalf of the user who runs the template, once its
+ * name is typed again, and, where the engine takes no final backup, once the
+ * user has accepted that none will exist.
  * @public
  */
 export function createDbaasServiceDecommissionAction(deps: DbaasActionDeps) {
@@ -33,6 +36,13 @@ export function createDbaasServiceDecommissionAction(deps: DbaasActionDeps) {
               description:
                 'The database name typed again, so that no other database goes by mistake',
             }),
+          confirmNoFinalBackup: z =>
+            z
+              .boolean({
+                description:
+                  'Accept that no final backup will exist where the engine cannot take one (only PostgreSQL can); without it such a decommission stops with the reason',
+              })
+              .optional(),
         },
         output: serviceChangeOutput,
       },
@@ -47,7 +57,21 @@ export function createDbaasServiceDecommissionAction(deps: DbaasActionDeps) {
                 `confirmName: type the database name, ${service.name}, to decommission it`,
               );
             }
-            return () => client.deleteService(service.id, options);
+            // Checked here too, so a dry run says it before anything is sent.
+            const final = engineBackups[service.engine].final;
+            if (
+              !final.available &&
+              service.config.backup.enabled &&
+              !ctx.input.confirmNoFinalBackup
+            ) {
+              throw new InputError(
+                `confirmNoFinalBackup: ${service.name} can take no final backup (${final.reason}); accept that none will exist to decommission it`,
+              );
+            }
+            return () =>
+              client.deleteService(service.id, options, {
+                confirmNoFinalBackup: ctx.input.confirmNoFinalBackup,
+              });
           },
         ),
     }),

@@ -2,7 +2,12 @@ import type { AuthService } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
-import type { Backup, DbaasApi } from '@internal/backstage-plugin-dbaas-common';
+import {
+  skuCatalog,
+  specFromSku,
+  type Backup,
+  type DbaasApi,
+} from '@internal/backstage-plugin-dbaas-common';
 import {
   StubDbaasApi,
   apiError,
@@ -282,6 +287,37 @@ describe('the dbaas:service actions', () => {
         expect.objectContaining({ method: 'DELETE', path }),
       ]);
       expect(outputs().status).toBe('deleting');
+    });
+
+    it('decommissions a database whose engine takes no final backup only once that is accepted', async () => {
+      const sessions = serviceDetails({
+        status: 'active',
+        engine: 'mongodb',
+        name: 'sessions',
+        config: specFromSku(skuCatalog, 'mongo-flex-rs', 'lagos'),
+      });
+      const sessionsPath = `/v1/services/${sessions.id}`;
+      api
+        .on('GET', '/v1/services', { body: { data: [sessions] } })
+        .on('GET', sessionsPath, { body: sessions })
+        .on('DELETE', sessionsPath, {
+          status: 202,
+          body: { id: sessions.id, status: 'deleting', generation: 1 },
+        });
+      const input = {
+        ...byName,
+        name: sessions.name,
+        confirmName: sessions.name,
+      };
+      await expect(run(input).done).rejects.toThrow(
+        /^confirmNoFinalBackup: .* can take no final backup \(MongoDB Community has no backup resource/,
+      );
+      expect(api.writes()).toEqual([]);
+
+      await run({ ...input, confirmNoFinalBackup: true }).done;
+      const [deleted] = api.writes();
+      expect(deleted).toMatchObject({ method: 'DELETE', path: sessionsPath });
+      expect(deleted.query.get('confirmNoFinalBackup')).toBe('true');
     });
   });
 });

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { engineBackups } from '@internal/backstage-plugin-dbaas-common';
 import {
   CHECKOUT,
   PAYMENTS,
@@ -238,6 +239,40 @@ describe('the /v1/services API', () => {
       .delete(`/api/dbaas/v1/services/${created.id}`)
       .set('Authorization', backend.as(ADA));
     expect(again.status).toBe(409);
+  });
+
+  it('deletes a database whose engine takes no final backup only once that is accepted, and promises none', async () => {
+    const { body: created } = await create({
+      name: 'sessions',
+      tenant: PAYMENTS,
+      engine: 'mongodb',
+      plan: 'dedicated',
+      region: 'lagos',
+      sku: 'mongo-flex-rs',
+    });
+    const remove = (query = '') =>
+      request(backend.server)
+        .delete(`/api/dbaas/v1/services/${created.id}${query}`)
+        .set('Authorization', backend.as(ADA));
+
+    const refused = await remove();
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toBe(
+      `Database sessions can take no final backup (${
+        (engineBackups.mongodb.final as { reason: string }).reason
+      }); delete it with confirmNoFinalBackup=true to accept that none will exist`,
+    );
+    expect((await remove('?confirmNoFinalBackup=yes')).status).toBe(400);
+
+    const deleted = await remove('?confirmNoFinalBackup=true');
+    expect(deleted.status).toBe(202);
+    expect(deleted.body.message).toBe(
+      'Deletion requested; the engine can take no final backup, so none is taken',
+    );
+    const backups = await request(backend.server)
+      .get(`/api/dbaas/v1/services/${created.id}/backups`)
+      .set('Authorization', backend.as(ADA));
+    expect(backups.body.data).toEqual([]);
   });
 
   it('answers an unknown database, route or id with 404 in the API\u2019s shape', async () => {

@@ -1,4 +1,4 @@
-import { NotAllowedError } from '@backstage/errors';
+import { ConflictError, NotAllowedError } from '@backstage/errors';
 import {
   createServiceRequestSchema,
   dbaasServiceCreatePermission,
@@ -6,6 +6,8 @@ import {
   dbaasServiceReadPermission,
   dbaasServiceUpdatePermission,
   engineRoles,
+  deleteServiceQuerySchema,
+  engineBackups,
   listServicesQuerySchema,
   scaleServiceRequestSchema,
   updateServiceRequestSchema,
@@ -171,25 +173,35 @@ export function addServiceRoutes(router: Router, ctx: RouteContext) {
 
   router.delete('/v1/services/:id', async (req, res) => {
     const caller = callerFrom(req, res);
+    const query = parseInput(deleteServiceQuerySchema, req.query, 'query');
     const record = await loadService(
       ctx,
       caller,
       req.params.id,
       dbaasServiceDeletePermission,
     );
+    // Backups on, but the engine takes no final backup: the caller must say
+    // they accept that none will exist.
+    const final = engineBackups[record.spec.engine].final;
+    if (
+      record.spec.backup.enabled &&
+      !final.available &&
+      query.confirmNoFinalBackup !== 'true'
+    ) {
+      throw new ConflictError(
+        `Database ${record.name} can take no final backup (${final.reason}); delete it with confirmNoFinalBackup=true to accept that none will exist`,
+      );
+    }
     const { record: deleting, finalBackup } = await ctx.lifecycle.delete(
       { req, caller },
       record,
     );
-    res
-      .status(202)
-      .json(
-        changeResponse(
-          deleting,
-          finalBackup
-            ? 'Deletion requested; a final backup is taken first'
-            : 'Deletion requested; backups are off, so no final backup is taken',
-        ),
-      );
+    let message = 'Deletion requested; a final backup is taken first';
+    if (!finalBackup) {
+      message = record.spec.backup.enabled
+        ? 'Deletion requested; the engine can take no final backup, so none is taken'
+        : 'Deletion requested; backups are off, so no final backup is taken';
+    }
+    res.status(202).json(changeResponse(deleting, message));
   });
 }
