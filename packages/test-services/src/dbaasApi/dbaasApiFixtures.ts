@@ -1,6 +1,7 @@
-import type {
-  ServiceDetails,
-  TenantQuotaUsage,
+import {
+  engineBackups,
+  type ServiceDetails,
+  type TenantQuotaUsage,
 } from '@internal/backstage-plugin-dbaas-common';
 import type { StubAnswer, StubDbaasApi } from './StubDbaasApi';
 
@@ -56,6 +57,7 @@ export function serviceDetails(
     conditions: [],
     createdBy: 'user:default/mock',
     timeline: [],
+    backups: engineBackups[overrides.engine ?? 'postgresql'],
     ...overrides,
   };
 }

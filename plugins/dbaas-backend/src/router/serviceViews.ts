@@ -1,4 +1,5 @@
 import {
+  engineBackups,
   serviceStatusOf,
   type ServiceDetails,
   type ServiceSummary,
@@ -42,5 +43,6 @@ export function toDetails(
     createdBy: record.createdBy,
     ...(record.gitops ? { gitops: record.gitops } : {}),
     timeline,
+    backups: engineBackups[record.spec.engine],
   };
 }

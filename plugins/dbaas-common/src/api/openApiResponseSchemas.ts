@@ -131,6 +131,17 @@ const timelineStep = object<TimelineStep>(
   'A step of a database on its way to the clusters and back.',
 );
 
+const backupCapability: JsonSchema = {
+  oneOf: [
+    object<{ available: true; how: string }>({
+      required: { available: { const: true }, how: string },
+    }),
+    object<{ available: false; reason: string }>({
+      required: { available: { const: false }, reason: string },
+    }),
+  ],
+};
+
 const serviceDetails = {
   description:
     'A database with its desired configuration and what the cluster reported.',
@@ -155,6 +166,18 @@ const serviceDetails = {
           ...arrayOf(timelineStep),
           description: 'The way to the clusters and back, oldest first.',
         },
+        backups: object<ServiceDetails['backups']>(
+          {
+            required: {
+              scheduled: backupCapability,
+              manual: backupCapability,
+              final: backupCapability,
+              restore: backupCapability,
+              pointInTime: backupCapability,
+            },
+          },
+          "What the platform does with the database's backups, by its engine: what does each, or why it is not done (then the API refuses it with 409 and that reason).",
+        ),
       },
       optional: {
         observedGeneration: {

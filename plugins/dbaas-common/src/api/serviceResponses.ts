@@ -1,3 +1,4 @@
+import type { BackupCapabilities } from '../catalog/backupCapabilities';
 import type { EngineId, PlanId, RegionId } from '../catalog/schema';
 import type { ClaimFootprint } from '../claim/claimFootprint';
 import type { ServiceClaimSpec } from '../claim/serviceClaimSpec';
@@ -45,6 +46,8 @@ export type ServiceDetails = ServiceSummary & {
   };
   /** The way to the clusters and back, oldest first. */
   timeline: TimelineStep[];
+  /** What the platform does with this database's backups (its engine's engineBackups). */
+  backups: BackupCapabilities;
 };
 
 /**

@@ -1,6 +1,5 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { engineBackups } from '@internal/backstage-plugin-dbaas-common';
 import { explainApiErrors } from '../client/explainApiErrors';
 import type { DbaasActionDeps } from './DbaasActionDeps';
 import { examples } from './createDbaasServiceDecommissionAction.examples';
@@ -58,7 +57,7 @@ export function createDbaasServiceDecommissionAction(deps: DbaasActionDeps) {
               );
             }
             // Checked here too, so a dry run says it before anything is sent.
-            const final = engineBackups[service.engine].final;
+            const final = service.backups.final;
             if (
               !final.available &&
               service.config.backup.enabled &&

@@ -18,27 +18,6 @@ import {
 import { DatabaseBackups } from './DatabaseBackups';
 import { toDateTimeLocal } from './dateTimeLocal';
 
-// The restore dialog is built for when an engine restores; no engine does yet
-// (engineBackups), so its tests turn restores on for PostgreSQL.
-const mockRestores = { on: false };
-jest.mock('@internal/backstage-plugin-dbaas-common', () => {
-  const actual = jest.requireActual('@internal/backstage-plugin-dbaas-common');
-  const restoring = {
-    ...actual.engineBackups,
-    postgresql: {
-      ...actual.engineBackups.postgresql,
-      restore: { available: true, how: 'a test' },
-      pointInTime: { available: true, how: 'a test' },
-    },
-  };
-  return {
-    ...actual,
-    get engineBackups() {
-      return mockRestores.on ? restoring : actual.engineBackups;
-    },
-  };
-});
-
 const HOUR_MS = 3_600_000;
 const hoursAgo = (hours: number) =>
   new Date(Date.now() - hours * HOUR_MS).toISOString();
@@ -264,21 +243,34 @@ describe('DatabaseBackups', () => {
     ).toBeDisabled();
   });
 
+  // The restore dialog is built for when an engine restores; no engine does
+  // yet (engineBackups), so these tests are of a database whose API says it can.
   describe('restore', () => {
     const completed = backup({
       startedAt: hoursAgo(2.5),
       completedAt: hoursAgo(2),
     });
-    beforeEach(() => {
-      mockRestores.on = true;
-    });
-    afterEach(() => {
-      mockRestores.on = false;
+    const restoring = (details = serviceDetails()) => ({
+      ...details,
+      backups: {
+        ...details.backups,
+        restore: { available: true as const, how: 'a test' },
+        pointInTime: { available: true as const, how: 'a test' },
+      },
     });
 
     async function openRestore(restoreService: DbaasApi['restoreService']) {
-      renderBackups({ listBackups: async () => [completed], restoreService });
+      renderBackups({
+        getService: async () => restoring(),
+        listBackups: async () => [completed],
+        restoreService,
+      });
       await screen.findByRole('table', { name: 'Backups' });
+      await waitFor(() =>
+        expect(
+          screen.getByRole('button', { name: /^Restore from the backup of/ }),
+        ).toBeEnabled(),
+      );
       await userEvent.click(
         screen.getByRole('button', { name: /^Restore from the backup of/ }),
       );
@@ -364,7 +356,7 @@ describe('DatabaseBackups', () => {
     });
 
     it('says a backup older than the retention can no longer be restored', async () => {
-      const details = serviceDetails();
+      const details = restoring();
       details.config.backup = { enabled: true, retention: '1d' };
       renderBackups({
         getService: async () => details,

@@ -1,9 +1,8 @@
 import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import {
-  engineBackups,
-  type Backup,
-  type BackupCapability,
+import type {
+  Backup,
+  BackupCapability,
 } from '@internal/backstage-plugin-dbaas-common';
 import Typography from '@material-ui/core/Typography';
 import Grid from '@material-ui/core/Grid';
@@ -46,8 +45,9 @@ const Loaded = (props: { serviceId: string }) => {
       ]
     : created;
   const retention = service.value?.config.backup.retention ?? DEFAULT_RETENTION;
-  // What the engine behind the database really does with backups.
-  const capabilities = service.value && engineBackups[service.value.engine];
+  // What the engine behind the database really does with backups (the API's
+  // engineBackups for it).
+  const capabilities = service.value?.backups;
   const unavailable = (capability?: BackupCapability) =>
     capability && !capability.available ? capability.reason : undefined;
   const restoreUnavailable = unavailable(capabilities?.restore);

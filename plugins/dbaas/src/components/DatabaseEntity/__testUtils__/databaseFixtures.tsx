@@ -12,6 +12,7 @@ import type { SignalApi } from '@backstage/plugin-signals-react';
 import {
   DBAAS_ANNOTATIONS,
   DBAAS_SIGNAL_CHANNEL,
+  engineBackups,
   type ServiceChangedEvent,
   type ServiceDetails,
 } from '@internal/backstage-plugin-dbaas-common';
@@ -119,6 +120,7 @@ export function serviceDetails(
         cluster: 'frankfurt',
       },
     ],
+    backups: engineBackups[overrides.engine ?? 'postgresql'],
     ...overrides,
   };
 }
