@@ -1,4 +1,7 @@
-import { CLAIM_ANNOTATIONS } from '@internal/backstage-plugin-dbaas-common';
+import {
+  CLAIM_ANNOTATIONS,
+  retentionMs,
+} from '@internal/backstage-plugin-dbaas-common';
 import type { ClaimObject, RenderContext } from './types';
 
 /**
@@ -103,11 +106,8 @@ export function retentionDays(retention: string): number {
   return retention.endsWith('h') ? Math.ceil(amount / 24) : amount;
 }
 
-/** A claim retention in milliseconds. */
-export function retentionMs(retention: string): number {
-  const amount = Number(retention.slice(0, -1));
-  return amount * (retention.endsWith('h') ? 3_600_000 : 86_400_000);
-}
+// A claim retention in milliseconds: the one definition is dbaas-common's.
+export { retentionMs };
 
 /**
  * How many scheduled backups a retention keeps, for tools that count backups

@@ -28,7 +28,10 @@ export interface BackupStore {
     report: Pick<Backup, 'status'> &
       Partial<Pick<Backup, 'sizeBytes' | 'startedAt' | 'completedAt'>>,
   ): Promise<void>;
-  /** How many backups count against the tenant's quota (requested ones that did not fail). */
+  /**
+   * How many backups count against the tenant's quota: requested ones that did
+   * not fail and are within their database's retention.
+   */
   countBackups(tenant: string): Promise<number>;
   /** countBackups of each tenant, in their order, in one statement. */
   countBackupsOf(tenants: string[]): Promise<number[]>;

@@ -1,4 +1,9 @@
-import type { Backup, Restore } from '@internal/backstage-plugin-dbaas-common';
+import {
+  DEFAULT_BACKUP_RETENTION,
+  retentionMs,
+  type Backup,
+  type Restore,
+} from '@internal/backstage-plugin-dbaas-common';
 import { randomUUID } from 'node:crypto';
 import type { DatabaseService } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
@@ -168,16 +173,8 @@ export class DatabaseBackupStore implements BackupStore {
     if (tenants.length === 0) {
       return [];
     }
-    const rows: { tenant: string; count: number | string }[] = await whereAnyOf(
-      this.counted(this.db),
-      'tenant',
-      tenants,
-    )
-      .groupBy('tenant')
-      .select('tenant')
-      .count({ count: '*' });
-    const counts = new Map(rows.map(row => [row.tenant, Number(row.count)]));
-    return tenants.map(tenant => counts.get(tenant) ?? 0);
+    const kept = await this.kept(this.db, tenants);
+    return tenants.map(tenant => kept.filter(t => t === tenant).length);
   }
 
   async createRestore(
@@ -214,21 +211,57 @@ export class DatabaseBackupStore implements BackupStore {
   }
 
   /**
-   * The backups the quota counts: those people asked for that did not fail.
-   * Scheduled backups are the engine's, kept by the claim's retention; the
-   * portal learns when they are taken but not when the engine expires them,
-   * so counting them would fill the quota with backups long gone.
+   * The backups the quota counts, one tenant per entry: those people asked for
+   * that did not fail and have not outlived their database's backup retention
+   * (the engines delete them then: CloudNativePG's retention policy, YBA's
+   * timeBeforeDelete). Scheduled backups are the engine's, kept by the same
+   * retention; the portal learns when they are taken but not when the engine
+   * expires them, so counting them would fill the quota with backups long
+   * gone. A deleted database's row is gone: its backups age by the default
+   * retention.
    */
-  private counted(db: Knex | Knex.Transaction) {
-    return db('service_backups')
-      .whereNot({ status: 'failed' })
-      .whereNot({ type: 'scheduled' });
+  private async kept(
+    db: Knex | Knex.Transaction,
+    tenants: string[],
+  ): Promise<string[]> {
+    const rows: {
+      tenant: string;
+      status: Backup['status'];
+      completed_at: Date | string | null;
+      spec: string | Record<string, any> | null;
+    }[] = await whereAnyOf(
+      db('service_backups')
+        .leftJoin(
+          'service_instances',
+          'service_instances.id',
+          'service_backups.service_id',
+        )
+        .whereNot('service_backups.status', 'failed')
+        .whereNot('service_backups.type', 'scheduled'),
+      'service_backups.tenant',
+      tenants,
+    ).select(
+      'service_backups.tenant as tenant',
+      'service_backups.status as status',
+      'service_backups.completed_at as completed_at',
+      'service_instances.spec as spec',
+    );
+    const now = Date.now();
+    return rows
+      .filter(row => {
+        if (row.status !== 'completed' || !row.completed_at) return true;
+        const spec =
+          typeof row.spec === 'string' ? JSON.parse(row.spec) : row.spec;
+        const retention: string =
+          spec?.backup?.retention ?? DEFAULT_BACKUP_RETENTION;
+        return (
+          new Date(row.completed_at).getTime() + retentionMs(retention) > now
+        );
+      })
+      .map(row => row.tenant);
   }
 
   private async count(db: Knex | Knex.Transaction, tenant: string) {
-    const [{ count }] = await this.counted(db)
-      .where({ tenant })
-      .count({ count: '*' });
-    return Number(count);
+    return (await this.kept(db, [tenant])).length;
   }
 }

@@ -53,6 +53,18 @@ export const retentionSchema = z
   .string()
   .regex(/^[1-9][0-9]*(d|h)$/, 'must be a duration such as 14d or 36h');
 
+/** A retention (retentionSchema, e.g. `14d`, `36h`) in milliseconds. @public */
+export function retentionMs(retention: string): number {
+  const amount = Number(retention.slice(0, -1));
+  return amount * (retention.endsWith('h') ? 3_600_000 : 86_400_000);
+}
+
+/**
+ * How long a database's backups are kept when its claim does not say: what the
+ * API's restore checks and the backup quota assume. @public
+ */
+export const DEFAULT_BACKUP_RETENTION = '7d';
+
 /** An IPv4 CIDR, e.g. `10.0.0.0/8`. @public */
 export const cidrSchema = z
   .string()

@@ -86,6 +86,42 @@ describe('backups and restores', () => {
     }
   });
 
+  it("frees the backup quota as backups outlive their database's retention", async () => {
+    const { backend, api, service, knex } = await setUp();
+    try {
+      // Room for the one backup taken in setUp's database and one more.
+      const [used] = await knex('service_backups').count({ n: '*' });
+      await knex('tenant_quotas')
+        .insert({
+          tenant: PAYMENTS,
+          max_instances: 100,
+          max_storage_gi: 100_000,
+          max_cpu: 1_000,
+          max_memory_gi: 4_000,
+          max_backups: Number(used.n) + 1,
+        })
+        .onConflict('tenant')
+        .merge(['max_backups']);
+      const take = () => api('post', `/services/${service.id}/backups`, {});
+      const first = await take();
+      expect(first.status).toBe(201);
+      expect((await take()).status).toBe(429);
+
+      // Completed 8 days ago, past the database's 7d retention: the engine
+      // has deleted it, and it no longer counts.
+      await knex('service_backups')
+        .where({ id: first.body.id })
+        .update({
+          status: 'completed',
+          completed_at: new Date(Date.now() - 8 * 24 * HOUR),
+        });
+      expect((await take()).status).toBe(201);
+      expect((await take()).status).toBe(429);
+    } finally {
+      await backend.stop();
+    }
+  });
+
   it('refuses a manual backup the engine cannot take, with the reason, and records nothing', async () => {
     const { backend, api, knex } = await setUp();
     try {

@@ -1,9 +1,11 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
+  DEFAULT_BACKUP_RETENTION,
   createBackupRequestSchema,
   dbaasBackupManagePermission,
   engineBackups,
   restoreRequestSchema,
+  retentionMs,
   type Backup,
 } from '@internal/backstage-plugin-dbaas-common';
 import type { Router } from 'express';
@@ -13,19 +15,13 @@ import { parseInput } from '../parse';
 import { loadService } from './loadService';
 import { callerFrom, type RouteContext } from './RouteContext';
 
-const HOUR_MS = 3_600_000;
-
-/** A retention such as `14d` or `36h` in milliseconds. */
-const retentionMs = (retention: string) =>
-  Number(retention.slice(0, -1)) * (retention.endsWith('d') ? 24 : 1) * HOUR_MS;
-
 /**
  * Which moments a backup can restore to: from the end of the backup (replaying
  * the log from there) until now, and never before the retention window, whose
  * older backups and logs are gone.
  */
 function restoreWindow(record: ServiceRecord, backup: Backup, now: Date) {
-  const retention = record.spec.backup.retention ?? '7d';
+  const retention = record.spec.backup.retention ?? DEFAULT_BACKUP_RETENTION;
   const oldest = new Date(now.getTime() - retentionMs(retention));
   const end = new Date(backup.completedAt!);
   return {
