@@ -217,8 +217,8 @@ export class DatabaseBackupStore implements BackupStore {
    * timeBeforeDelete). Scheduled backups are the engine's, kept by the same
    * retention; the portal learns when they are taken but not when the engine
    * expires them, so counting them would fill the quota with backups long
-   * gone. A deleted database's row is gone: its backups age by the default
-   * retention.
+   * gone. A deleted database keeps its (soft-deleted) row, so its backups age
+   * by its own retention; without a row, by the default one.
    */
   private async kept(
     db: Knex | Knex.Transaction,
