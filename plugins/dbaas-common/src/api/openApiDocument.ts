@@ -78,6 +78,14 @@ export function dbaasOpenApiDocument(): JsonSchema {
             'The database id. Anything but a UUID answers 404, as does a database the caller may not see.',
           schema: { type: 'string', format: 'uuid' },
         },
+        RestoreId: {
+          name: 'restoreId',
+          in: 'path',
+          required: true,
+          description:
+            'The restore id. Anything but a UUID answers 404, as does a restore of another database.',
+          schema: { type: 'string', format: 'uuid' },
+        },
         OrganizationId: {
           name: 'id',
           in: 'path',

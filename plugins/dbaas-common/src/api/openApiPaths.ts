@@ -3,7 +3,7 @@ import { errorResponseName } from './openApiErrorResponses';
 import { schemaRef, type JsonSchema } from './openApiRef';
 import type { QueryName, ZodComponentName } from './openApiZodSchemas';
 
-type PathParameter = 'ServiceId' | 'OrganizationId' | 'Principal';
+type PathParameter = 'ServiceId' | 'RestoreId' | 'OrganizationId' | 'Principal';
 
 type Operation = {
   method: 'get' | 'post' | 'put' | 'delete';
@@ -211,14 +211,14 @@ const operations: Operation[] = [
     path: '/v1/services/{id}/restore',
     operationId: 'restoreService',
     tag: 'Backups',
-    summary: 'Restore a database from a backup',
+    summary: 'Restore a backup into a new database',
     description:
-      "The backup must be completed and within the retention window; `pointInTime` must lie between the backup's end and now. No engine restores yet: a valid request is answered 409 with the reason (the backup capability table, `engineBackups`).",
+      "Makes a new database of the same tenant, engine, plan and region from the backup, through the same path as `POST /services` (permission to create databases in the tenant, quota, audit, GitOps); the source keeps running. The backup must be completed and within the retention window; `pointInTime` must lie between the backup's end and the last five minutes (WAL not yet archived), and PostgreSQL must find a commit after it in the archive. 409 with the reason where the engine cannot restore (the backup capability table, `engineBackups`).",
     parameters: ['ServiceId'],
     body: 'RestoreRequest',
     success: {
       status: 202,
-      description: 'The restore, requested',
+      description: 'The restore, requested; follow it on the new database',
       schema: 'Restore',
     },
     errors: [
@@ -228,6 +228,36 @@ const operations: Operation[] = [
       'CONFLICT',
       'QUOTA_EXCEEDED',
     ],
+  },
+  {
+    method: 'get',
+    path: '/v1/services/{id}/restores',
+    operationId: 'listRestores',
+    tag: 'Backups',
+    summary: "List the restores of a database's backups",
+    description:
+      'Each names the new database the backup was restored into and how far it got.',
+    parameters: ['ServiceId'],
+    success: {
+      status: 200,
+      description: 'The restores',
+      schema: 'RestoreList',
+    },
+    errors: ['NOT_FOUND'],
+  },
+  {
+    method: 'get',
+    path: '/v1/services/{id}/restores/{restoreId}',
+    operationId: 'getRestore',
+    tag: 'Backups',
+    summary: 'Get one restore of a database\u2019s backups',
+    parameters: ['ServiceId', 'RestoreId'],
+    success: {
+      status: 200,
+      description: 'The restore',
+      schema: 'Restore',
+    },
+    errors: ['NOT_FOUND'],
   },
   {
     method: 'get',

@@ -184,6 +184,10 @@ const serviceDetails = {
           ...integer,
           description: 'The generation the cluster last acted on.',
         },
+        restoredFrom: {
+          ...schemaRef('Restore'),
+          description: 'The restore this database was made by, when it was.',
+        },
         gitops: object<NonNullable<ServiceDetails['gitops']>>(
           {
             required: { path: string, commitSha: string },
@@ -246,12 +250,26 @@ const restore = object<Restore>(
       restoreId: uuid,
       serviceId: uuid,
       backupId: uuid,
-      status: jobStatus,
+      status: {
+        ...jobStatus,
+        description:
+          '`pending` until the new database is committed, `running` while it comes up from the backup, `completed` once it was ready, `failed` when it failed or was deleted first.',
+      },
+      createdBy: actor,
       createdAt: timestamp,
     },
-    optional: { pointInTime: timestamp },
+    optional: {
+      pointInTime: timestamp,
+      targetServiceId: {
+        ...uuid,
+        description:
+          'The new database the backup is restored into; absent only on restores requested before restores were built.',
+      },
+      targetName: string,
+      message: string,
+    },
   },
-  'A restore, acted on asynchronously.',
+  'A restore: a new database made from a backup of another, acted on asynchronously.',
 );
 
 const timeSeries = object<ServiceMetrics['metrics']['cpu']>({
@@ -426,6 +444,10 @@ export const openApiResponseSchemas: Record<string, JsonSchema> = {
     'Backups of a database, newest first.',
   ),
   Restore: restore,
+  RestoreList: listOf(
+    schemaRef('Restore'),
+    'Restores of the database\u2019s backups, newest first.',
+  ),
   ServiceMetrics: serviceMetrics,
   Organization: organization,
   OrganizationList: listOf(

@@ -143,6 +143,8 @@ export const restoreRequestSchema = z
     pointInTime: z.iso
       .datetime({ offset: true, message: 'must be an ISO 8601 timestamp' })
       .optional(),
+    /** The new database's name; `<source>-restored-<time>` when not given. */
+    targetName: serviceNameSchema.optional(),
   })
   .strict();
 

@@ -48,6 +48,8 @@ export type ServiceDetails = ServiceSummary & {
   timeline: TimelineStep[];
   /** What the platform does with this database's backups (its engine's engineBackups). */
   backups: BackupCapabilities;
+  /** The restore this database was made by, when it was. */
+  restoredFrom?: Restore;
 };
 
 /**
@@ -103,13 +105,32 @@ export type Backup = {
   createdAt: string;
 };
 
-/** A restore request. @public */
+/**
+ * A restore: a new database made from a backup of another (the engine
+ * operators restore into a new cluster, never over a running one). @public
+ */
 export type Restore = {
   restoreId: string;
+  /** The database whose backup is restored. */
   serviceId: string;
   backupId: string;
+  /** The moment restored to, when not the backup's end. */
   pointInTime?: string;
+  /**
+   * The new database, and its name. Absent only on restores requested before
+   * restores were built, which made none.
+   */
+  targetServiceId?: string;
+  targetName?: string;
+  /**
+   * `pending` until the new database's claim is committed, `running` while it
+   * comes up from the backup, `completed` once it was ready, `failed` when it
+   * failed or was deleted before.
+   */
   status: 'pending' | 'running' | 'completed' | 'failed';
+  /** Why it failed, for people. */
+  message?: string;
+  createdBy: string;
   createdAt: string;
 };
 

@@ -31,7 +31,7 @@ export type BackupCapabilities = {
 };
 
 const NO_RESTORE =
-  'Restores are not built yet: the operator renders no restore for any engine, so the portal offers none';
+  'Restores are not built yet for this engine: the operator renders no restore for it, so the portal offers none';
 
 const notYet = (reason: string): BackupCapability => ({
   available: false,
@@ -53,10 +53,14 @@ export const engineBackups: Record<EngineId, BackupCapabilities> = {
       available: true,
       how: 'a CloudNativePG Backup, awaited before the resources are deleted',
     },
-    restore: notYet(NO_RESTORE),
-    pointInTime: notYet(
-      'Point-in-time restores are not built yet, although the WAL archive would cover them',
-    ),
+    restore: {
+      available: true,
+      how: "a new CloudNativePG Cluster bootstrapped from the backup in the source's Barman archive, stopped at the backup's end",
+    },
+    pointInTime: {
+      available: true,
+      how: 'a new CloudNativePG Cluster bootstrapped from the backup, replaying the archived WAL up to the moment (to the second; PostgreSQL needs a commit after it in the archive)',
+    },
   },
   yugabyte: {
     scheduled: {

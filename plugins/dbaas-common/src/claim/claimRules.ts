@@ -1,3 +1,4 @@
+import { engineBackups } from '../catalog/backupCapabilities';
 import type { SkuCatalog } from '../catalog/schema';
 import { DRAGONFLY_MEMORY_TIERS, engineRoles } from './engineRoles';
 import { engineTls } from './engineTls';
@@ -19,7 +20,7 @@ const isPowerOfTwo = (n: number) => n > 0 && (n & (n - 1)) === 0;
  *
  * `scope: 'runnable'` keeps only the rules without which a claim cannot be
  * rendered at all (its engine's roles, its primary among its regions, MongoDB's
- * mode). The operator applies those alone: a claim committed under earlier rules
+ * mode, a restore its engine can do). The operator applies those alone: a claim committed under earlier rules
  * or a catalog that has since retired its version keeps running; the portal
  * refuses its next change until it follows today's rules.
  * @public
@@ -237,6 +238,16 @@ export function claimRuleIssues(
       break;
     default:
       break;
+  }
+
+  // The operator renders a restore only where the engine has one: a claim
+  // that asks for another would come up as an empty database.
+  if (spec.restore) {
+    const kind = spec.restore.pointInTime ? 'pointInTime' : 'restore';
+    const capability = engineBackups[spec.engine][kind];
+    if (!capability.available) {
+      need(['restore'], capability.reason);
+    }
   }
 
   if (

@@ -65,6 +65,14 @@ export function retentionMs(retention: string): number {
  */
 export const DEFAULT_BACKUP_RETENTION = '7d';
 
+/** Where backups go: an object storage URL such as `s3://bucket/path`. @public */
+export const backupDestinationSchema = z
+  .string()
+  .regex(
+    /^(s3|gs|azure):\/\/[^\s]+$/,
+    'must be an object storage URL such as s3://bucket/path',
+  );
+
 /** An IPv4 CIDR, e.g. `10.0.0.0/8`. @public */
 export const cidrSchema = z
   .string()
@@ -133,15 +141,36 @@ export const serviceClaimSpecShape = z
         enabled: z.boolean(),
         schedule: cronScheduleSchema.optional(),
         retention: retentionSchema.optional(),
-        destination: z
-          .string()
-          .regex(
-            /^(s3|gs|azure):\/\/[^\s]+$/,
-            'must be an object storage URL such as s3://bucket/path',
-          )
-          .optional(),
+        destination: backupDestinationSchema.optional(),
       })
       .strict(),
+    /**
+     * Where the database's data comes from when it is a restore: a backup of
+     * another database of the same tenant (so the same namespace), replayed to
+     * a moment when one is given. Set when the database is ordered and never
+     * changed: it records where the data came from.
+     */
+    restore: z
+      .object({
+        /** The claim whose backup this database starts from. */
+        source: z
+          .string()
+          .max(63)
+          .regex(
+            /^[a-z]([-a-z0-9]*[a-z0-9])?$/,
+            'must be the name of a ServiceClaim',
+          ),
+        /** Where the source's backups are, when its claim named a destination. */
+        destination: backupDestinationSchema.optional(),
+        /** The engine's own id of the backup (Barman's backup ID on PostgreSQL). */
+        backup: z.string().min(1).max(128),
+        /** Replay the source's log up to this moment; without it, stop at the backup's end. */
+        pointInTime: z.iso
+          .datetime({ offset: true, message: 'must be an RFC 3339 timestamp' })
+          .optional(),
+      })
+      .strict()
+      .optional(),
     observability: z
       .object({
         metrics: z

@@ -43,6 +43,12 @@ export const claimBackupReportSchema = z.object({
   type: z.enum(['scheduled', 'manual', 'final']),
   phase: z.enum(['pending', 'running', 'completed', 'failed']),
   backupId: z.string().min(1).max(64).optional(),
+  /**
+   * The engine's own id of a completed backup, what a restore names
+   * (Barman's backup ID on PostgreSQL); the archive keeps it after the
+   * backup object is gone.
+   */
+  engineBackupId: z.string().min(1).max(128).optional(),
   /** RFC 3339 times as the engine's operator wrote them. */
   startedAt: z.string().min(1).optional(),
   completedAt: z.string().min(1).optional(),

@@ -101,12 +101,20 @@ export interface DbaasApi {
     description?: string,
     options?: DbaasRequestOptions,
   ): Promise<Backup>;
-  /** Restores a database from one of its backups, optionally to a point in time. */
+  /**
+   * Restores one of a database's backups into a new database, optionally to
+   * a point in time.
+   */
   restoreService(
     serviceId: string,
     request: RestoreRequest,
     options?: DbaasRequestOptions,
   ): Promise<Restore>;
+  /** The restores of a database's backups, newest first. */
+  listRestores(
+    serviceId: string,
+    options?: DbaasRequestOptions,
+  ): Promise<Restore[]>;
   /** CPU, memory, disk, connections and QPS series of a database. */
   getMetrics(
     serviceId: string,

@@ -250,6 +250,18 @@ export class DbaasClient implements DbaasApi {
     );
   }
 
+  async listRestores(
+    serviceId: string,
+    options?: DbaasRequestOptions,
+  ): Promise<Restore[]> {
+    const body = await this.request<{ data: Restore[] }>(
+      'GET',
+      route`/v1/services/${serviceId}/restores`,
+      options,
+    );
+    return body.data;
+  }
+
   getMetrics(
     serviceId: string,
     range: MetricsRange = {},
