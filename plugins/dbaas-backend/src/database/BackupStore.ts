@@ -22,12 +22,11 @@ export interface BackupStore {
   ): Promise<Backup>;
   listBackups(serviceId: string): Promise<Backup[]>;
   getBackup(serviceId: string, backupId: string): Promise<Backup | undefined>;
-  /** What the cluster reports about a backup (the provisioner's side). */
-  updateBackup(
-    backupId: string,
-    report: Pick<Backup, 'status'> &
-      Partial<Pick<Backup, 'sizeBytes' | 'startedAt' | 'completedAt'>>,
-  ): Promise<void>;
+  /**
+   * The engine's own id of a completed backup (what a restore names), once a
+   * cluster reported it.
+   */
+  engineBackupIdOf(backupId: string): Promise<string | undefined>;
   /**
    * How many backups count against the tenant's quota: requested ones that did
    * not fail and are within their database's retention.
@@ -35,13 +34,43 @@ export interface BackupStore {
   countBackups(tenant: string): Promise<number>;
   /** countBackups of each tenant, in their order, in one statement. */
   countBackupsOf(tenants: string[]): Promise<number[]>;
+  /**
+   * Records the restore of a backup into a new database, in the transaction
+   * that records the new database (DatabaseLifecycle.restore).
+   */
   createRestore(
+    tx: Knex.Transaction,
     input: {
       serviceId: string;
       backupId: string;
       pointInTime?: string;
+      targetServiceId: string;
       createdBy: string;
     },
-    inTransaction?: InTransaction<Restore>,
-  ): Promise<Restore>;
+  ): Promise<RestoreRecord>;
+  /** The restores of a database's backups, newest first. */
+  listRestores(serviceId: string): Promise<RestoreRecord[]>;
+  getRestore(
+    serviceId: string,
+    restoreId: string,
+  ): Promise<RestoreRecord | undefined>;
+  /** The restore a database was made by, if it was. */
+  restoreInto(targetServiceId: string): Promise<RestoreRecord | undefined>;
 }
+
+/**
+ * A restore as recorded. How far it got is its new database's business
+ * (router/restoreViews), except for restores that made none.
+ */
+export type RestoreRecord = {
+  id: string;
+  serviceId: string;
+  backupId: string;
+  pointInTime?: string;
+  /** Absent on restores requested before restores were built. */
+  targetServiceId?: string;
+  status: Restore['status'];
+  message?: string;
+  createdBy: string;
+  createdAt: string;
+};

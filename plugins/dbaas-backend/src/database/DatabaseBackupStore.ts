@@ -9,7 +9,7 @@ import type { DatabaseService } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
 import { migratedClient } from './migrations';
 import { QuotaExceededError } from './QuotaExceededError';
-import type { BackupStore } from './BackupStore';
+import type { BackupStore, RestoreRecord } from './BackupStore';
 import { lockQuota } from './quotas';
 import { toIso } from './serviceRows';
 import type { InTransaction, TenantQuota } from './ServiceStore';
@@ -28,6 +28,8 @@ export type RawBackupRow = {
   completed_at: Date | string | null;
   /** The engine's backup object, once a cluster reported one. */
   engine_backup_name: string | null;
+  /** The engine's own id of the backup, once a cluster reported it. */
+  engine_backup_id?: string | null;
   status_message: string | null;
   created_by: string;
   created_at: Date | string;
@@ -38,10 +40,28 @@ type RawRestoreRow = {
   service_id: string;
   backup_id: string;
   point_in_time: Date | string | null;
+  target_service_id: string | null;
   status: Restore['status'];
+  status_message: string | null;
   created_by: string;
   created_at: Date | string;
 };
+
+function toRestore(row: RawRestoreRow): RestoreRecord {
+  return {
+    id: row.id,
+    serviceId: row.service_id,
+    backupId: row.backup_id,
+    ...(row.point_in_time ? { pointInTime: toIso(row.point_in_time) } : {}),
+    ...(row.target_service_id
+      ? { targetServiceId: row.target_service_id }
+      : {}),
+    status: row.status,
+    ...(row.status_message ? { message: row.status_message } : {}),
+    createdBy: row.created_by,
+    createdAt: toIso(row.created_at),
+  };
+}
 
 function toBackup(row: RawBackupRow): Backup {
   return {
@@ -146,25 +166,6 @@ export class DatabaseBackupStore implements BackupStore {
     return row ? toBackup(row) : undefined;
   }
 
-  async updateBackup(
-    backupId: string,
-    report: Pick<Backup, 'status'> &
-      Partial<Pick<Backup, 'sizeBytes' | 'startedAt' | 'completedAt'>>,
-  ): Promise<void> {
-    await this.db<RawBackupRow>('service_backups')
-      .where({ id: backupId })
-      .update({
-        status: report.status,
-        ...(report.sizeBytes !== undefined
-          ? { size_bytes: report.sizeBytes }
-          : {}),
-        ...(report.startedAt ? { started_at: new Date(report.startedAt) } : {}),
-        ...(report.completedAt
-          ? { completed_at: new Date(report.completedAt) }
-          : {}),
-      });
-  }
-
   async countBackups(tenant: string): Promise<number> {
     return this.count(this.db, tenant);
   }
@@ -177,37 +178,66 @@ export class DatabaseBackupStore implements BackupStore {
     return tenants.map(tenant => kept.filter(t => t === tenant).length);
   }
 
+  async engineBackupIdOf(backupId: string): Promise<string | undefined> {
+    const row = await this.db<RawBackupRow>('service_backups')
+      .where({ id: backupId })
+      .first('engine_backup_id');
+    return row?.engine_backup_id ?? undefined;
+  }
+
   async createRestore(
+    tx: Knex.Transaction,
     input: {
       serviceId: string;
       backupId: string;
       pointInTime?: string;
+      targetServiceId: string;
       createdBy: string;
     },
-    inTransaction: InTransaction<Restore> = noop,
-  ): Promise<Restore> {
-    return this.db.transaction(async tx => {
-      const row: RawRestoreRow = {
-        id: randomUUID(),
-        service_id: input.serviceId,
-        backup_id: input.backupId,
-        point_in_time: input.pointInTime ? new Date(input.pointInTime) : null,
-        status: 'pending',
-        created_by: input.createdBy,
-        created_at: new Date(),
-      };
-      await tx<RawRestoreRow>('service_restores').insert(row);
-      const restore: Restore = {
-        restoreId: row.id,
-        serviceId: row.service_id,
-        backupId: row.backup_id,
-        ...(row.point_in_time ? { pointInTime: toIso(row.point_in_time) } : {}),
-        status: row.status,
-        createdAt: toIso(row.created_at),
-      };
-      await inTransaction(tx, restore);
-      return restore;
-    });
+  ): Promise<RestoreRecord> {
+    const row: RawRestoreRow = {
+      id: randomUUID(),
+      service_id: input.serviceId,
+      backup_id: input.backupId,
+      point_in_time: input.pointInTime ? new Date(input.pointInTime) : null,
+      target_service_id: input.targetServiceId,
+      // How far it got is its new database's; see router/restoreViews.
+      status: 'pending',
+      status_message: null,
+      created_by: input.createdBy,
+      created_at: new Date(),
+    };
+    await tx<RawRestoreRow>('service_restores').insert(row);
+    return toRestore(row);
+  }
+
+  async listRestores(serviceId: string): Promise<RestoreRecord[]> {
+    const rows = await this.db<RawRestoreRow>('service_restores')
+      .where({ service_id: serviceId })
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'asc' },
+      ]);
+    return rows.map(toRestore);
+  }
+
+  async getRestore(
+    serviceId: string,
+    restoreId: string,
+  ): Promise<RestoreRecord | undefined> {
+    const row = await this.db<RawRestoreRow>('service_restores')
+      .where({ id: restoreId, service_id: serviceId })
+      .first();
+    return row ? toRestore(row) : undefined;
+  }
+
+  async restoreInto(
+    targetServiceId: string,
+  ): Promise<RestoreRecord | undefined> {
+    const row = await this.db<RawRestoreRow>('service_restores')
+      .where({ target_service_id: targetServiceId })
+      .first();
+    return row ? toRestore(row) : undefined;
   }
 
   /**

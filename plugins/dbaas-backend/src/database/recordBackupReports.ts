@@ -75,6 +75,7 @@ export async function recordBackupReports(
           started_at: startedAt ?? null,
           completed_at: completedAt ?? null,
           engine_backup_name: report.name,
+          engine_backup_id: report.engineBackupId ?? null,
           status_message: report.message ?? null,
           // The engine's schedule in the cluster that reported it took it.
           created_by: `schedule:${context.cluster}`,
@@ -92,6 +93,12 @@ export async function recordBackupReports(
       updates.engine_backup_name = report.name;
     }
     if (row.status !== report.phase) updates.status = report.phase;
+    if (
+      report.engineBackupId &&
+      row.engine_backup_id !== report.engineBackupId
+    ) {
+      updates.engine_backup_id = report.engineBackupId;
+    }
     if (startedAt && !sameTime(row.started_at, startedAt)) {
       updates.started_at = startedAt;
     }

@@ -1,13 +1,12 @@
 import {
   engineBackups,
   type Backup,
-  type Restore,
   type ServiceClaimSpec,
 } from '@internal/backstage-plugin-dbaas-common';
 import type { Request } from 'express';
 import type { Knex } from 'knex';
-import type { AuditTrail } from '../audit/AuditTrail';
-import type { BackupStore } from '../database/BackupStore';
+import type { AuditSubject, AuditTrail } from '../audit/AuditTrail';
+import type { BackupStore, RestoreRecord } from '../database/BackupStore';
 import type { ServiceRecord, ServiceStore } from '../database/ServiceStore';
 import type { ServiceChangeNotifier } from '../notify/ServiceChangeNotifier';
 import type {
@@ -42,7 +41,7 @@ export class DatabaseLifecycle {
 
   /** Orders a new database; resolves to it as it is once handed over. */
   async create(
-    { req, caller }: Asker,
+    asker: Asker,
     input: {
       tenant: string;
       organization: string;
@@ -50,23 +49,98 @@ export class DatabaseLifecycle {
       spec: ServiceClaimSpec;
     },
   ): Promise<ServiceRecord> {
+    return this.order(asker, input, {
+      action: 'service.create',
+      details: created => ({
+        name: created.name,
+        engine: input.spec.engine,
+        plan: input.spec.plan,
+        region: input.spec.region,
+      }),
+    });
+  }
+
+  /**
+   * Restores a backup into a new database of the source's tenant, ordered
+   * like any new one (the tenant's quota, the claim's place, GitOps); its
+   * claim's `spec.restore` names the backup, and the restore's record, in the
+   * same transaction, links the two databases.
+   */
+  async restore(
+    asker: Asker,
+    source: ServiceRecord,
+    input: {
+      name: string;
+      spec: ServiceClaimSpec;
+      backup: Backup;
+      pointInTime?: string;
+    },
+  ): Promise<{ record: ServiceRecord; restore: RestoreRecord }> {
+    const { backups } = this.deps;
+    let restore: RestoreRecord | undefined;
+    const record = await this.order(
+      asker,
+      {
+        tenant: source.tenant,
+        organization: source.organization,
+        name: input.name,
+        spec: input.spec,
+      },
+      {
+        action: 'service.restore',
+        details: created => ({
+          name: created.name,
+          sourceId: source.id,
+          sourceName: source.name,
+          backupId: input.backup.id,
+          pointInTime: input.pointInTime ?? null,
+          engine: input.spec.engine,
+          plan: input.spec.plan,
+          region: input.spec.region,
+        }),
+      },
+      async (tx, created) => {
+        restore = await backups.createRestore(tx, {
+          serviceId: source.id,
+          backupId: input.backup.id,
+          pointInTime: input.pointInTime,
+          targetServiceId: created.id,
+          createdBy: asker.caller.actor,
+        });
+      },
+    );
+    return { record, restore: restore! };
+  }
+
+  /**
+   * A new database: its record, its audit event, anything else of the same
+   * change (`alsoRecord`) and its hand-over in one transaction.
+   */
+  private async order(
+    { req, caller }: Asker,
+    input: {
+      tenant: string;
+      organization: string;
+      name: string;
+      spec: ServiceClaimSpec;
+    },
+    subject: Pick<AuditSubject<ServiceRecord>, 'action' | 'details'>,
+    alsoRecord?: (
+      tx: Knex.Transaction,
+      created: ServiceRecord,
+    ) => Promise<void>,
+  ): Promise<ServiceRecord> {
     const { db, services, audit, provisioner } = this.deps;
     let handOver: HandOver;
     const recorded = await audit.record<ServiceRecord>(
       req,
       caller,
       {
-        action: 'service.create',
+        ...subject,
         tenant: input.tenant,
         organization: input.organization,
         resourceType: 'database',
         resourceId: created => created.id,
-        details: created => ({
-          name: created.name,
-          engine: input.spec.engine,
-          plan: input.spec.plan,
-          region: input.spec.region,
-        }),
       },
       async recordAudit => {
         // Whose name the claim's place is, before its file is read.
@@ -75,6 +149,7 @@ export class DatabaseLifecycle {
         return services.createService(
           { ...input, createdBy: caller.actor },
           async (tx, inserted) => {
+            await alsoRecord?.(tx, inserted);
             await recordAudit(tx, inserted);
             handOver = await provisioner.apply(inserted, tx);
           },
@@ -211,47 +286,6 @@ export class DatabaseLifecycle {
     );
     await provisioner.handedOver(handOver);
     return backup;
-  }
-
-  /** A restore of a completed backup (at a point in time, when given). */
-  async requestRestore(
-    { req, caller }: Asker,
-    record: ServiceRecord,
-    input: { backup: Backup; pointInTime?: string },
-  ): Promise<Restore> {
-    const { backups, audit, provisioner } = this.deps;
-    let handOver: HandOver;
-    const restore = await audit.record<Restore>(
-      req,
-      caller,
-      {
-        action: 'service.restore',
-        tenant: record.tenant,
-        organization: record.organization,
-        resourceType: 'database',
-        resourceId: record.id,
-        details: created => ({
-          restoreId: created.restoreId,
-          backupId: input.backup.id,
-          pointInTime: created.pointInTime ?? null,
-        }),
-      },
-      recordAudit =>
-        backups.createRestore(
-          {
-            serviceId: record.id,
-            backupId: input.backup.id,
-            pointInTime: input.pointInTime,
-            createdBy: caller.actor,
-          },
-          async (tx, created) => {
-            await recordAudit(tx, created);
-            handOver = await provisioner.requestRestore(record, created, tx);
-          },
-        ),
-    );
-    await provisioner.handedOver(handOver);
-    return restore;
   }
 
   /**

@@ -96,12 +96,6 @@ export class GitOpsProvisioner implements ServiceProvisioner {
     });
   }
 
-  // Restores are recorded and stay pending: nothing hands them to the
-  // clusters yet (docs/engines.md in the operator).
-  async requestRestore(): Promise<HandOver> {
-    return undefined;
-  }
-
   async handedOver(handOver: HandOver): Promise<void> {
     if (handOver) await this.publisher.handedOver(handOver.seq);
   }

@@ -1,4 +1,4 @@
-import type { Backup, Restore } from '@internal/backstage-plugin-dbaas-common';
+import type { Backup } from '@internal/backstage-plugin-dbaas-common';
 import type { Knex } from 'knex';
 import type { ServiceRecord } from '../database/ServiceStore';
 
@@ -37,11 +37,6 @@ export interface ServiceProvisioner {
     backup: Backup,
     tx: Knex.Transaction,
   ): Promise<HandOver>;
-  requestRestore(
-    claim: ServiceRecord,
-    restore: Restore,
-    tx: Knex.Transaction,
-  ): Promise<HandOver>;
   /** After the transaction committed: waits a little for the hand-over's work. */
   handedOver(handOver: HandOver): Promise<void>;
 }
@@ -59,9 +54,6 @@ export class RecordOnlyProvisioner implements ServiceProvisioner {
     return undefined;
   }
   async requestBackup(): Promise<HandOver> {
-    return undefined;
-  }
-  async requestRestore(): Promise<HandOver> {
     return undefined;
   }
   async handedOver(): Promise<void> {}

@@ -1,6 +1,7 @@
 import {
   claimSpecForChange,
   claimSpecForRequest,
+  serviceClaimSpecSchema,
   type ClaimSpecResult,
   type CreateServiceRequest,
   type SkuCatalog,
@@ -26,6 +27,45 @@ export function specForCreate(
   request: CreateServiceRequest,
 ): ServiceClaimSpec {
   return specOrThrow(claimSpecForRequest(catalog, request));
+}
+
+/**
+ * The spec of a database restored from a backup of `source`: the source's
+ * configuration as it is now, with the backup named. Checked with every rule
+ * of today's offer, like any new database: a source on a version since
+ * retired cannot be restored as it is, and the answer says why.
+ */
+export function specForRestore(
+  source: { name: string; spec: ServiceClaimSpec },
+  restore: { backup: string; pointInTime?: string },
+): ServiceClaimSpec {
+  const { restore: _ignored, ...config } = source.spec;
+  const spec: ServiceClaimSpec = {
+    ...config,
+    restore: {
+      source: source.name,
+      ...(source.spec.backup.destination
+        ? { destination: source.spec.backup.destination }
+        : {}),
+      backup: restore.backup,
+      ...(restore.pointInTime ? { pointInTime: restore.pointInTime } : {}),
+    },
+  };
+  const result = serviceClaimSpecSchema.safeParse(spec);
+  if (!result.success) {
+    throw invalidInput(
+      'restore request',
+      result.error.issues.map(issue => ({
+        path: ['backupId'],
+        message: `The database would be made with ${
+          source.name
+        }'s configuration, which breaks a rule at ${issue.path.join('.')}: ${
+          issue.message
+        }`,
+      })),
+    );
+  }
+  return result.data;
 }
 
 /**

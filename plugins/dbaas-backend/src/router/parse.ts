@@ -64,12 +64,17 @@ function forbiddenKeyPath(
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A database id from the path. Anything but a UUID cannot name one. */
-export function parseServiceId(id: string): string {
+/** An id from the path. Anything but a UUID cannot name one: 404. */
+export function parseUuid(id: string, what: string): string {
   if (!uuid.test(id)) {
-    throw new NotFoundError(`There is no database ${id}`);
+    throw new NotFoundError(`There is no ${what} ${id}`);
   }
   return id.toLowerCase();
+}
+
+/** A database id from the path. */
+export function parseServiceId(id: string): string {
+  return parseUuid(id, 'database');
 }
 
 /** An organization from the path: a group ref, or a group name in the default namespace. */

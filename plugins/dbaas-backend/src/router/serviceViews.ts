@@ -1,6 +1,7 @@
 import {
   engineBackups,
   serviceStatusOf,
+  type Restore,
   type ServiceDetails,
   type ServiceSummary,
   type TimelineStep,
@@ -29,6 +30,8 @@ export function toSummary(record: ServiceRecord): ServiceSummary {
 export function toDetails(
   record: ServiceRecord,
   timeline: TimelineStep[],
+  /** The restore the database was made by, when it was. */
+  restoredFrom?: Restore,
 ): ServiceDetails {
   return {
     ...toSummary(record),
@@ -44,5 +47,6 @@ export function toDetails(
     ...(record.gitops ? { gitops: record.gitops } : {}),
     timeline,
     backups: engineBackups[record.spec.engine],
+    ...(restoredFrom ? { restoredFrom } : {}),
   };
 }

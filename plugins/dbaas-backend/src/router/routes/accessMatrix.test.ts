@@ -147,6 +147,13 @@ describe.each(databases.eachSupportedId())(
             hidden: 'not-found',
           },
           {
+            name: 'restores',
+            method: 'get',
+            path: `/services/${id}/restores`,
+            mutates: false,
+            hidden: 'not-found',
+          },
+          {
             name: 'metrics',
             method: 'get',
             path: `/services/${id}/metrics`,

@@ -1,4 +1,5 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
+import type { Knex } from 'knex';
 import request from 'supertest';
 import {
   engineBackups,
@@ -14,6 +15,12 @@ jest.setTimeout(60_000);
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 const ADA = 'user:default/ada';
 const HOUR = 3_600_000;
+
+/** The engine's own id of a backup, as the cluster reports it. */
+const reportEngineId = (knex: Knex, backupId: string, engineId: string) =>
+  knex('service_backups')
+    .where({ id: backupId })
+    .update({ engine_backup_id: engineId });
 
 const reasonOf = (capability: BackupCapability) =>
   capability.available ? '' : capability.reason;
@@ -148,43 +155,223 @@ describe('backups and restores', () => {
     }
   });
 
-  it('checks the moment against the retention window, then refuses the restore no engine performs yet', async () => {
+  it('restores a backup into a new database of the same tenant, plan and region, with audit', async () => {
     const { backend, api, service, completedBackup, knex } = await setUp();
     try {
       const backupId = await completedBackup(48);
-      const restore = (body: object) =>
-        api('post', `/services/${service.id}/restore`, body);
+      await reportEngineId(knex, backupId, '20261130T101500');
 
-      // A well-formed request in the window: refused with the reason, and
-      // nothing recorded that would wait forever (engineBackups).
-      const inWindow = new Date(Date.now() - 24 * HOUR).toISOString();
-      const refused = await restore({ backupId, pointInTime: inWindow });
-      expect(refused.status).toBe(409);
-      expect(refused.body.error).toMatchObject({
-        code: 'CONFLICT',
-        message: `Database ${service.name} cannot be restored: ${reasonOf(
-          engineBackups.postgresql.pointInTime,
-        )}`,
+      const restored = await api('post', `/services/${service.id}/restore`, {
+        backupId,
+        targetName: 'ledger-copy',
       });
-      const toItsEnd = await restore({ backupId });
-      expect(toItsEnd.status).toBe(409);
-      expect(toItsEnd.body.error.message).toMatch(/Restores are not built yet/);
+      expect(restored.status).toBe(202);
+      expect(restored.body).toEqual({
+        restoreId: expect.any(String),
+        serviceId: service.id,
+        backupId,
+        targetServiceId: expect.any(String),
+        targetName: 'ledger-copy',
+        status: 'pending',
+        createdBy: ADA,
+        createdAt: expect.any(String),
+      });
+      const targetId = restored.body.targetServiceId;
+      expect(restored.headers.location).toBe(`services/${targetId}`);
+
+      // The new database: the source's configuration, its backup named.
+      const target = await api('get', `/services/${targetId}`);
+      expect(target.body).toMatchObject({
+        name: 'ledger-copy',
+        tenant: PAYMENTS,
+        engine: 'postgresql',
+        plan: 'dedicated',
+        region: 'lagos',
+        restoredFrom: {
+          restoreId: restored.body.restoreId,
+          serviceId: service.id,
+          targetServiceId: targetId,
+          status: 'pending',
+        },
+      });
+      expect(target.body.config.restore).toEqual({
+        source: 'ledger',
+        backup: '20261130T101500',
+      });
+      expect(target.body.config.backup).toEqual(service.config.backup);
+
+      // The source lists it, and shows it by id; the source keeps running.
+      const listed = await api('get', `/services/${service.id}/restores`);
+      expect(listed.body.data).toEqual([restored.body]);
+      const one = await api(
+        'get',
+        `/services/${service.id}/restores/${restored.body.restoreId}`,
+      );
+      expect(one.body).toEqual(restored.body);
+      expect((await api('get', `/services/${service.id}`)).body.status).toBe(
+        'pending',
+      );
+
+      const audit = await knex('audit_events').where({
+        action: 'service.restore',
+      });
+      expect(audit).toHaveLength(1);
+      expect(audit[0]).toMatchObject({
+        resource_id: targetId,
+        actor: ADA,
+        outcome: 'succeeded',
+      });
+      expect(JSON.parse(audit[0].details)).toMatchObject({
+        name: 'ledger-copy',
+        sourceId: service.id,
+        backupId,
+        pointInTime: null,
+      });
+
+      // Without a name, one is made from the source's and the time.
+      const unnamed = await api('post', `/services/${service.id}/restore`, {
+        backupId,
+      });
+      expect(unnamed.status).toBe(202);
+      expect(unnamed.body.targetName).toMatch(/^ledger-r[0-9]{12}$/);
+      // A name taken in the tenant: 409, and no second restore recorded.
+      const taken = await api('post', `/services/${service.id}/restore`, {
+        backupId,
+        targetName: 'ledger-copy',
+      });
+      expect(taken.status).toBe(409);
+      expect(await knex('service_restores').count({ n: '*' })).toEqual([
+        { n: 2 },
+      ]);
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('follows the restore through its new database', async () => {
+    const { backend, api, service, completedBackup, knex } = await setUp();
+    try {
+      const backupId = await completedBackup(2);
+      await reportEngineId(knex, backupId, '20261202T080000');
+      const restore = async (targetName: string) => {
+        const { body } = await api('post', `/services/${service.id}/restore`, {
+          backupId,
+          targetName,
+        });
+        return body;
+      };
+      const statusOf = async (restoreId: string) =>
+        (await api('get', `/services/${service.id}/restores/${restoreId}`))
+          .body;
+
+      const ok = await restore('ledger-ok');
+      await knex('service_instances')
+        .where({ id: ok.targetServiceId })
+        .update({ status: 'Provisioning' });
+      expect((await statusOf(ok.restoreId)).status).toBe('running');
+      await knex('service_instances')
+        .where({ id: ok.targetServiceId })
+        .update({ status: 'Active' });
+      await knex('service_timeline').insert({
+        service_id: ok.targetServiceId,
+        step: 'active',
+        generation: 1,
+        cluster: 'lagos',
+        detail: null,
+        at: new Date(),
+      });
+      expect((await statusOf(ok.restoreId)).status).toBe('completed');
+      // Done is done: what happens to the database later is its own story.
+      await knex('service_instances')
+        .where({ id: ok.targetServiceId })
+        .update({ status: 'Failed' });
+      expect((await statusOf(ok.restoreId)).status).toBe('completed');
+
+      const bad = await restore('ledger-bad');
+      await knex('service_instances')
+        .where({ id: bad.targetServiceId })
+        .update({
+          status: 'Failed',
+          reported_status: JSON.stringify({
+            phase: 'Failed',
+            conditions: [
+              {
+                type: 'Ready',
+                status: 'False',
+                reason: 'ClusterFailed',
+                message:
+                  'recovery ended before configured recovery target was reached',
+              },
+            ],
+          }),
+        });
+      expect(await statusOf(bad.restoreId)).toMatchObject({
+        status: 'failed',
+        message: 'recovery ended before configured recovery target was reached',
+      });
+
+      const gone = await restore('ledger-gone');
+      await knex('service_instances')
+        .where({ id: gone.targetServiceId })
+        .update({ deleted_at: new Date() });
+      expect(await statusOf(gone.restoreId)).toMatchObject({
+        status: 'failed',
+        message: 'The new database was deleted before it was ready',
+      });
+
+      // A restore is found only under the database whose backup it restored.
+      const other = await api(
+        'get',
+        `/services/${ok.targetServiceId}/restores/${ok.restoreId}`,
+      );
+      expect(other.status).toBe(404);
       expect(
-        Number((await knex('service_restores').count({ n: '*' }))[0].n),
-      ).toBe(0);
+        (await api('get', `/services/${service.id}/restores/not-a-uuid`))
+          .status,
+      ).toBe(404);
+    } finally {
+      await backend.stop();
+    }
+  });
 
-      const beforeBackup = new Date(Date.now() - 72 * HOUR).toISOString();
-      const tooEarly = await restore({ backupId, pointInTime: beforeBackup });
-      expect(tooEarly.status).toBe(400);
-      expect(tooEarly.body.error.details.field).toBe('pointInTime');
-      expect(tooEarly.body.error.details.constraint).toMatch(
-        /^Must be between .* \(the backup's end, within the 7d retention\) and .* \(now\)$/,
-      );
+  it('restores to a point in time the backup and the archive cover, and names the window otherwise', async () => {
+    const { backend, api, service, completedBackup, knex } = await setUp();
+    try {
+      const backupId = await completedBackup(48);
+      await reportEngineId(knex, backupId, '20261130T101500');
+      const restore = (body: object) =>
+        api('post', `/services/${service.id}/restore`, { backupId, ...body });
 
-      const future = new Date(Date.now() + HOUR).toISOString();
-      expect((await restore({ backupId, pointInTime: future })).status).toBe(
-        400,
+      const inWindow = new Date(Date.now() - 24 * HOUR);
+      const accepted = await restore({
+        pointInTime: inWindow.toISOString(),
+        targetName: 'ledger-yesterday',
+      });
+      expect(accepted.status).toBe(202);
+      expect(accepted.body.pointInTime).toBe(inWindow.toISOString());
+      const target = await api(
+        'get',
+        `/services/${accepted.body.targetServiceId}`,
       );
+      expect(target.body.config.restore).toEqual({
+        source: 'ledger',
+        backup: '20261130T101500',
+        pointInTime: inWindow.toISOString(),
+      });
+
+      const before = await knex('service_instances').count({ n: '*' });
+      const window =
+        /^Must be between .* \(the backup's end, within the 7d retention\) and .* \(five minutes ago: newer WAL may not be archived yet\)$/;
+      for (const moment of [
+        new Date(Date.now() - 72 * HOUR), // before the backup ended
+        new Date(Date.now() - 60_000), // not archived yet
+        new Date(Date.now() + HOUR), // the future
+      ]) {
+        const refused = await restore({ pointInTime: moment.toISOString() });
+        expect(refused.status).toBe(400);
+        expect(refused.body.error.details.field).toBe('pointInTime');
+        expect(refused.body.error.details.constraint).toMatch(window);
+      }
 
       const expired = await completedBackup(24 * 8);
       const old = await restore({ backupId: expired });
@@ -193,6 +380,86 @@ describe('backups and restores', () => {
         field: 'backupId',
         constraint: expect.stringContaining('before the 7d retention window'),
       });
+      expect(await knex('service_instances').count({ n: '*' })).toEqual(before);
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('refuses, with the reason, a restore the engine cannot do or a backup it cannot name', async () => {
+    const { backend, api, service, completedBackup, knex } = await setUp();
+    try {
+      // No engine id reported yet (a backup completed before restores were built).
+      const unnamed = await completedBackup(3);
+      const refused = await api('post', `/services/${service.id}/restore`, {
+        backupId: unnamed,
+      });
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.message).toMatch(
+        /has not reported the engine's id of it/,
+      );
+
+      // An engine without restores: 409 naming why, nothing recorded.
+      const { body: yb } = await api('post', '/services', {
+        name: 'accounts',
+        tenant: PAYMENTS,
+        engine: 'yugabyte',
+        plan: 'dedicated',
+        region: 'lagos',
+      });
+      const [ybBackup] = await knex('service_backups')
+        .insert({
+          id: '6f1c2b3a-0d4e-4f5a-8b6c-7d8e9f0a1b2c',
+          service_id: yb.id,
+          tenant: PAYMENTS,
+          type: 'scheduled',
+          status: 'completed',
+          completed_at: new Date(Date.now() - HOUR),
+          engine_backup_name: 'accounts-nightly',
+          engine_backup_id: 'accounts-nightly',
+          created_by: 'schedule:lagos',
+          created_at: new Date(Date.now() - 2 * HOUR),
+        })
+        .returning('id');
+      const ybRefused = await api('post', `/services/${yb.id}/restore`, {
+        backupId: ybBackup.id ?? ybBackup,
+      });
+      expect(ybRefused.status).toBe(409);
+      expect(ybRefused.body.error.message).toBe(
+        `Database accounts cannot be restored: ${reasonOf(
+          engineBackups.yugabyte.restore,
+        )}`,
+      );
+      expect(await knex('service_restores').count({ n: '*' })).toEqual([
+        { n: 0 },
+      ]);
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('counts the restored database against the tenant\u2019s quota', async () => {
+    const { backend, api, service, completedBackup, knex } = await setUp();
+    try {
+      const backupId = await completedBackup(2);
+      await reportEngineId(knex, backupId, '20261202T080000');
+      await knex('tenant_quotas')
+        .where({ tenant: PAYMENTS })
+        .update({ max_instances: 1 });
+      const over = await api('post', `/services/${service.id}/restore`, {
+        backupId,
+      });
+      expect(over.status).toBe(429);
+      expect(over.body.error).toMatchObject({
+        code: 'QUOTA_EXCEEDED',
+        message: 'group:default/payments would use 2 of its 1 databases',
+      });
+      expect(await knex('service_restores').count({ n: '*' })).toEqual([
+        { n: 0 },
+      ]);
+      expect(
+        await knex('audit_events').where({ action: 'service.restore' }),
+      ).toEqual([expect.objectContaining({ outcome: 'failed' })]);
     } finally {
       await backend.stop();
     }

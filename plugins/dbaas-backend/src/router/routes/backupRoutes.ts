@@ -1,8 +1,13 @@
-import { ConflictError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import {
   DEFAULT_BACKUP_RETENTION,
   createBackupRequestSchema,
   dbaasBackupManagePermission,
+  dbaasServiceCreatePermission,
   engineBackups,
   restoreRequestSchema,
   retentionMs,
@@ -11,14 +16,22 @@ import {
 import type { Router } from 'express';
 import type { ServiceRecord } from '../../database/ServiceStore';
 import { invalidInput } from '../../errors/invalidInput';
-import { parseInput } from '../parse';
+import { specForRestore } from '../claimSpecs';
+import { parseInput, parseUuid } from '../parse';
+import { restoreView } from '../restoreViews';
 import { loadService } from './loadService';
 import { callerFrom, type RouteContext } from './RouteContext';
 
 /**
+ * WAL younger than this may not be in the archive yet: CloudNativePG's
+ * default `archive_timeout` switches to a new segment every five minutes.
+ */
+const ARCHIVE_LAG_MS = 5 * 60_000;
+
+/**
  * Which moments a backup can restore to: from the end of the backup (replaying
- * the log from there) until now, and never before the retention window, whose
- * older backups and logs are gone.
+ * the log from there) until what the archive surely holds, and never before
+ * the retention window, whose older backups and logs are gone.
  */
 function restoreWindow(record: ServiceRecord, backup: Backup, now: Date) {
   const retention = record.spec.backup.retention ?? DEFAULT_BACKUP_RETENTION;
@@ -27,9 +40,17 @@ function restoreWindow(record: ServiceRecord, backup: Backup, now: Date) {
   return {
     retention,
     from: end > oldest ? end : oldest,
-    to: now,
+    to: new Date(now.getTime() - ARCHIVE_LAG_MS),
     expired: end < oldest,
   };
+}
+
+/** A name for a restored database: the source's, and when (UTC, to the minute). */
+function restoredName(source: string, now: Date): string {
+  const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 12);
+  // Database names are at most 40 characters.
+  const prefix = source.slice(0, 40 - stamp.length - 2).replace(/-+$/, '');
+  return `${prefix}-r${stamp}`;
 }
 
 /** `/v1/services/{id}/backups` and `/v1/services/{id}/restore`. */
@@ -93,7 +114,8 @@ export function addBackupRoutes(router: Router, ctx: RouteContext) {
         },
       ]);
     }
-    const window = restoreWindow(record, backup, new Date());
+    const now = new Date();
+    const window = restoreWindow(record, backup, now);
     if (window.expired) {
       throw invalidInput('restore request', [
         {
@@ -102,35 +124,86 @@ export function addBackupRoutes(router: Router, ctx: RouteContext) {
         },
       ]);
     }
-    if (body.pointInTime) {
-      const at = new Date(body.pointInTime);
-      if (at < window.from || at > window.to) {
-        throw invalidInput('restore request', [
-          {
-            path: ['pointInTime'],
-            message: `Must be between ${window.from.toISOString()} (the backup's end, within the ${
-              window.retention
-            } retention) and ${window.to.toISOString()} (now)`,
-          },
-        ]);
-      }
+    const pointInTime = body.pointInTime
+      ? new Date(body.pointInTime)
+      : undefined;
+    if (pointInTime && (pointInTime < window.from || pointInTime > window.to)) {
+      throw invalidInput('restore request', [
+        {
+          path: ['pointInTime'],
+          message: `Must be between ${window.from.toISOString()} (the backup's end, within the ${
+            window.retention
+          } retention) and ${window.to.toISOString()} (five minutes ago: newer WAL may not be archived yet)`,
+        },
+      ]);
     }
     // Checked after the request itself, so a wrong backup or moment is named
     // first; then what the engine behind the database cannot do.
     const capability =
       engineBackups[record.spec.engine][
-        body.pointInTime ? 'pointInTime' : 'restore'
+        pointInTime ? 'pointInTime' : 'restore'
       ];
     if (!capability.available) {
       throw new ConflictError(
         `Database ${record.name} cannot be restored: ${capability.reason}`,
       );
     }
-    const restore = await ctx.lifecycle.requestRestore(
+    // The new database is the tenant's: whoever restores must be allowed to
+    // make one there.
+    if (
+      !(await ctx.access.canOnService(
+        dbaasServiceCreatePermission,
+        caller.credentials,
+        { organization: record.organization, tenants: [record.tenant] },
+      ))
+    ) {
+      throw new NotAllowedError(
+        `${caller.actor} may not create databases in ${record.tenant}, which a restore does`,
+      );
+    }
+    const engineBackupId = await ctx.backups.engineBackupIdOf(backup.id);
+    if (!engineBackupId) {
+      throw new ConflictError(
+        `Backup ${backup.id} cannot be restored: the cluster has not reported the engine's id of it (a backup completed before restores were built is reported again only while it is among the claim's recent backups)`,
+      );
+    }
+    const spec = specForRestore(record, {
+      backup: engineBackupId,
+      pointInTime: pointInTime?.toISOString(),
+    });
+    const { record: created, restore } = await ctx.lifecycle.restore(
       { req, caller },
       record,
-      { backup, pointInTime: body.pointInTime },
+      {
+        name: body.targetName ?? restoredName(record.name, now),
+        spec,
+        backup,
+        pointInTime: pointInTime?.toISOString(),
+      },
     );
-    res.status(202).json(restore);
+    res
+      .status(202)
+      .location(`services/${created.id}`)
+      .json(await restoreView(ctx, restore));
+  });
+
+  router.get('/v1/services/:id/restores', async (req, res) => {
+    const record = await loadService(ctx, callerFrom(req, res), req.params.id);
+    const restores = await ctx.backups.listRestores(record.id);
+    res.json({
+      data: await Promise.all(restores.map(r => restoreView(ctx, r))),
+    });
+  });
+
+  router.get('/v1/services/:id/restores/:restoreId', async (req, res) => {
+    const record = await loadService(ctx, callerFrom(req, res), req.params.id);
+    const restoreId = parseUuid(req.params.restoreId, 'restore');
+    const restore = await ctx.backups.getRestore(record.id, restoreId);
+    if (!restore) {
+      throw new NotFoundError(
+        `Database ${record.name} has no restore ${restoreId}`,
+      );
+    }
+    res.json(await restoreView(ctx, restore));
   });
 }

@@ -21,6 +21,7 @@ import type { ServiceRecord } from '../../database/ServiceStore';
 import { describeChange, specForCreate, specForUpdate } from '../claimSpecs';
 import { invalidInput } from '../../errors/invalidInput';
 import { parseInput } from '../parse';
+import { restoreView } from '../restoreViews';
 import { apiStatus, toDetails, toSummary } from '../serviceViews';
 import { loadService } from './loadService';
 import { callerFrom, type RouteContext } from './RouteContext';
@@ -102,7 +103,14 @@ export function addServiceRoutes(router: Router, ctx: RouteContext) {
 
   router.get('/v1/services/:id', async (req, res) => {
     const record = await loadService(ctx, callerFrom(req, res), req.params.id);
-    res.json(toDetails(record, await ctx.timeline.list(record.id)));
+    const restore = await ctx.backups.restoreInto(record.id);
+    res.json(
+      toDetails(
+        record,
+        await ctx.timeline.list(record.id),
+        restore ? await restoreView(ctx, restore) : undefined,
+      ),
+    );
   });
 
   /** PUT and scale: a config change, checked as a transition and against the quota. */
