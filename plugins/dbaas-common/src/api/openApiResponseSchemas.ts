@@ -1,3 +1,4 @@
+import type { BackupCapabilities } from '../catalog/backupCapabilities';
 import type { Sku } from '../catalog/schema';
 import type { CatalogSku, CatalogSkuList } from '../catalog/skuQuery';
 import { API_ERROR_STATUS, type ApiErrorBody } from './apiError';
@@ -142,6 +143,19 @@ const backupCapability: JsonSchema = {
   ],
 };
 
+const backupCapabilities = object<BackupCapabilities>(
+  {
+    required: {
+      scheduled: backupCapability,
+      manual: backupCapability,
+      final: backupCapability,
+      restore: backupCapability,
+      pointInTime: backupCapability,
+    },
+  },
+  "What the platform does with the engine's backups: what does each, or why it is not done (then the API refuses it with 409 and that reason).",
+);
+
 const serviceDetails = {
   description:
     'A database with its desired configuration and what the cluster reported.',
@@ -166,18 +180,7 @@ const serviceDetails = {
           ...arrayOf(timelineStep),
           description: 'The way to the clusters and back, oldest first.',
         },
-        backups: object<ServiceDetails['backups']>(
-          {
-            required: {
-              scheduled: backupCapability,
-              manual: backupCapability,
-              final: backupCapability,
-              restore: backupCapability,
-              pointInTime: backupCapability,
-            },
-          },
-          "What the platform does with the database's backups, by its engine: what does each, or why it is not done (then the API refuses it with 409 and that reason).",
-        ),
+        backups: backupCapabilities,
       },
       optional: {
         observedGeneration: {
@@ -374,7 +377,12 @@ const catalogSku = {
   allOf: [
     schemaRef('Sku'),
     object<Omit<CatalogSku, keyof Sku>>({
-      required: { engineName: string, planName: string, slaPercent: number },
+      required: {
+        engineName: string,
+        planName: string,
+        slaPercent: number,
+        backups: backupCapabilities,
+      },
     }),
   ],
 };

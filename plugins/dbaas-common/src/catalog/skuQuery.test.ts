@@ -1,4 +1,5 @@
 import { describeSku, skuQuerySchema } from './skuQuery';
+import { engineBackups } from './backupCapabilities';
 import { skuCatalog } from './skuCatalog';
 import { formatZodError } from '../validation/formatZodError';
 
@@ -10,6 +11,16 @@ describe('describeSku', () => {
       engineName: 'ScyllaDB',
       planName: 'Global',
       slaPercent: 99.95,
+    });
+  });
+
+  it("says what the platform does with the engine's backups, before anyone orders", () => {
+    const pg = skuCatalog.skus.find(s => s.engine === 'postgresql')!;
+    const mongo = skuCatalog.skus.find(s => s.engine === 'mongodb')!;
+    expect(describeSku(skuCatalog, pg).backups).toBe(engineBackups.postgresql);
+    expect(describeSku(skuCatalog, mongo).backups.scheduled).toEqual({
+      available: false,
+      reason: expect.stringContaining('MongoDB Community has no backup'),
     });
   });
 

@@ -6,6 +6,7 @@ import {
   type SkuCatalog,
   type Sku,
 } from './schema';
+import { engineBackups, type BackupCapabilities } from './backupCapabilities';
 
 /**
  * Query of `GET /api/dbaas/v1/catalog/skus`. Strict, so a misspelt filter is
@@ -28,6 +29,8 @@ export type CatalogSku = Sku & {
   engineName: string;
   planName: string;
   slaPercent: number;
+  /** What the platform does with the engine's backups (engineBackups). */
+  backups: BackupCapabilities;
 };
 
 /** Response body of `GET /api/dbaas/v1/catalog/skus`. @public */
@@ -53,5 +56,6 @@ export function describeSku(catalog: SkuCatalog, sku: Sku): CatalogSku {
     engineName: engine.displayName,
     planName: plan.displayName,
     slaPercent: plan.slaPercent,
+    backups: engineBackups[sku.engine],
   };
 }
