@@ -1,10 +1,13 @@
 import {
   engineBackups,
+  runnableClaimSpecSchema,
   skuCatalog,
   type EngineId,
+  type ServiceClaimSpec,
 } from '@internal/backstage-plugin-dbaas-common';
 import { claimCases, claimFrom, contextFor } from './__testUtils__/skuClaims';
 import { engineRenderers } from './renderClaim';
+import type { ClaimObject } from './types';
 
 // engineBackups (plugins/dbaas-common) is what the API and the portal promise;
 // the renderers are what the operator does. One cannot change without the
@@ -57,10 +60,61 @@ describe('the backup capability table against the renderers', () => {
     },
   );
 
-  it('restores nothing yet, and promises none', () => {
-    for (const engine of engines) {
-      expect(engineBackups[engine].restore.available).toBe(false);
-      expect(engineBackups[engine].pointInTime.available).toBe(false);
-    }
+  // A restore is in the claim's spec: an engine renders one when the claim
+  // asking for it renders otherwise than the same claim without it. The
+  // operator refuses the claim beforehand where the table says unavailable
+  // (claimRuleIssues, runnable scope), so a renderer that ignores it never
+  // brings up an empty database in its place.
+  describe.each(engines)('%s: restores', engine => {
+    const c = firstCase(engine);
+    const ctx = contextFor(c.pops[0]);
+    const withRestore = (restore?: ServiceClaimSpec['restore']) => {
+      const spec = structuredClone(c.spec);
+      if (restore) spec.restore = restore;
+      return claimFrom(c.id, spec);
+    };
+    const backup = { source: 'orders', backup: '20260301T060000' };
+    const pointInTime = { ...backup, pointInTime: '2026-03-01T12:30:00Z' };
+    const rendered = (claim: ClaimObject) =>
+      JSON.stringify(engineRenderers[engine].render(claim, ctx));
+    const plain = rendered(withRestore());
+
+    it('from a backup, promised only where one is rendered', () => {
+      expect(runnableClaimSpecSchema.safeParse(c.spec).success).toBe(true);
+      const restored = rendered(withRestore(backup)) !== plain;
+      expect(restored).toBe(engineBackups[engine].restore.available);
+      expect(
+        runnableClaimSpecSchema.safeParse(withRestore(backup).spec).success,
+      ).toBe(restored);
+    });
+
+    it('to a point in time, promised only where the time is rendered', () => {
+      const toBackup = rendered(withRestore(backup));
+      const toTime = rendered(withRestore(pointInTime));
+      const replayed = toTime !== plain && toTime !== toBackup;
+      expect(replayed).toBe(engineBackups[engine].pointInTime.available);
+      expect(
+        runnableClaimSpecSchema.safeParse(withRestore(pointInTime).spec)
+          .success,
+      ).toBe(replayed);
+    });
+
+    it('says why where it is unavailable', () => {
+      for (const kind of ['restore', 'pointInTime'] as const) {
+        const capability = engineBackups[engine][kind];
+        expect(
+          capability.available ? capability.how : capability.reason,
+        ).toMatch(/\w/);
+      }
+    });
+  });
+
+  it('restores PostgreSQL only', () => {
+    expect(
+      engines.filter(engine => engineBackups[engine].restore.available),
+    ).toEqual(['postgresql']);
+    expect(
+      engines.filter(engine => engineBackups[engine].pointInTime.available),
+    ).toEqual(['postgresql']);
   });
 });

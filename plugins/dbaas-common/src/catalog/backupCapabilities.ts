@@ -59,7 +59,7 @@ export const engineBackups: Record<EngineId, BackupCapabilities> = {
     },
     pointInTime: {
       available: true,
-      how: 'a new CloudNativePG Cluster bootstrapped from the backup, replaying the archived WAL up to the moment (to the second; PostgreSQL needs a commit after it in the archive)',
+      how: 'a new CloudNativePG Cluster bootstrapped from the backup, replaying the archived WAL up to the moment (PostgreSQL needs a commit after it in the archive)',
     },
   },
   yugabyte: {

@@ -125,8 +125,39 @@ function planVariant(engine: EngineId, plan: PlanId): ServiceClaimSpec {
 }
 
 /**
- * Every SKU in the first region it is offered in, and every plan of every
- * engine no SKU is on: each engine on each plan at least once.
+ * PostgreSQL restores, the only engine that renders them: a backup restored to
+ * its end in one region, and a point in time (in another offset than UTC)
+ * from a source that named its own destination, in a global claim whose other
+ * regions follow the restored primary.
+ */
+function restoreCases() {
+  const restored = (
+    id: string,
+    skuId: string,
+    restore: NonNullable<ServiceClaimSpec['restore']>,
+  ) => {
+    const sku = skuCatalog.skus.find(s => s.id === skuId)!;
+    const spec = skuSpec(sku.id, sku.regions[0]);
+    spec.restore = restore;
+    return { id, engine: sku.engine, plan: sku.plan, spec };
+  };
+  return [
+    restored('pg-restored', 'pg-ha', {
+      source: 'orders',
+      backup: '20260301T060000',
+    }),
+    restored('pg-restored-pit', 'pg-global', {
+      source: 'orders',
+      destination: 's3://tenant-backups/orders?region=eu-west-1',
+      backup: '20260301T060000',
+      pointInTime: '2026-03-01T13:30:00.1234567+01:00',
+    }),
+  ];
+}
+
+/**
+ * Every SKU in the first region it is offered in, every plan of every engine
+ * no SKU is on (each engine on each plan at least once), and the restores.
  */
 export function claimCases(): ClaimCase[] {
   const skuCases = skuCatalog.skus.map(sku => {
@@ -143,7 +174,7 @@ export function claimCases(): ClaimCase[] {
       spec: planVariant(engine, plan),
     })),
   );
-  return [...skuCases, ...variants].map(c => ({
+  return [...skuCases, ...variants, ...restoreCases()].map(c => ({
     ...c,
     pops: c.spec.replication.regions.slice(0, 2) as RegionId[],
   }));

@@ -263,6 +263,213 @@ describeWithServices(
       },
     );
 
+    // Restores of another claim's backup ("orders", which need not exist
+    // here: nothing is read from its archive until the Job runs). The
+    // recovery Job is as far as CloudNativePG goes without a kubelet; what the
+    // archive then holds is PostgreSQL's business.
+    type RestoreCase = {
+      name: string;
+      sku: string;
+      restore: NonNullable<ServiceClaimSpec['restore']>;
+      recoveryTarget: Record<string, unknown>;
+      message: RegExp;
+    };
+    const restores: RestoreCase[] = [
+      {
+        name: 'restored',
+        sku: 'pg-ha',
+        restore: { source: 'orders', backup: '20260301T060000' },
+        recoveryTarget: { backupID: '20260301T060000', targetImmediate: true },
+        message:
+          /^Restoring from backup 20260301T060000 of orders: Setting up primary/,
+      },
+      {
+        name: 'restored-pit',
+        sku: 'pg-shared',
+        restore: {
+          source: 'orders',
+          destination: 's3://tenant-backups/orders',
+          backup: '20260301T060000',
+          pointInTime: '2026-03-01T13:30:00.25+01:00',
+        },
+        recoveryTarget: {
+          backupID: '20260301T060000',
+          targetTime: '2026-03-01T12:30:00.25Z',
+        },
+        message:
+          /^Restoring from backup 20260301T060000 of orders to 2026-03-01T13:30:00.25\+01:00: Setting up primary/,
+      },
+    ];
+
+    it.each(restores)(
+      "restores $name from the source's archive: admitted with no warning, up to the full-recovery Job, through the plugin",
+      async c => {
+        const body = claimBody(namespace, c.name, {
+          sku: c.sku,
+          edit: spec => {
+            spec.restore = c.restore;
+          },
+        });
+        await kube.createClaim(body);
+        await reconcileClaim(deps, `${namespace}/${c.name}`);
+
+        const stored = await kube.getClaim(c.name);
+        const rendered = renderClaim(
+          { ...stored, spec: body.spec },
+          deps.context,
+        ).filter(r => r.apiVersion.split('/')[0] in PLURALS);
+        expect(rendered.map(r => `${r.kind}/${r.metadata.name}`)).toEqual(
+          expect.arrayContaining([
+            `Cluster/${c.name}`,
+            `ObjectStore/${c.name}-restore-source`,
+            `ObjectStore/${c.name}-store`,
+          ]),
+        );
+        const warnings = await Promise.all(
+          rendered.map(async resource => ({
+            object: `${resource.kind}/${resource.metadata.name}`,
+            warnings: await dryRunWarnings(kc, resource),
+          })),
+        );
+        expect(warnings).toEqual(
+          rendered.map(resource => ({
+            object: `${resource.kind}/${resource.metadata.name}`,
+            warnings: [],
+          })),
+        );
+
+        // Both ObjectStores are the claim's, as the operator applied them.
+        for (const store of [`${c.name}-restore-source`, `${c.name}-store`]) {
+          const object: any = await kube.read('objectstores', store, {
+            group: 'barmancloud.cnpg.io',
+            version: 'v1',
+          });
+          expect(object?.metadata.ownerReferences).toEqual([
+            expect.objectContaining({ uid: stored.metadata.uid }),
+          ]);
+          expect(object?.metadata.labels).toMatchObject({
+            'app.kubernetes.io/managed-by': 'serviceclaim-operator',
+            'app.kubernetes.io/instance': c.name,
+          });
+        }
+
+        const cluster: any = await eventually(
+          'CloudNativePG sets up the primary from the backup',
+          async () => {
+            const found: any = await kube.read('clusters', c.name);
+            return found?.status?.phase === 'Setting up primary'
+              ? found
+              : undefined;
+          },
+        );
+        expect(cluster.spec.bootstrap.recovery).toMatchObject({
+          source: 'restore-source',
+          database: 'app',
+          owner: 'app',
+          recoveryTarget: c.recoveryTarget,
+        });
+        // The plugin answered CloudNativePG's calls, with no error.
+        expect(
+          (cluster.status.pluginStatus ?? []).map((p: any) => p.name),
+        ).toEqual(['barman-cloud.cloudnative-pg.io']);
+        expect(cluster.status.phaseReason).toBe(
+          `Creating primary instance ${c.name}-1`,
+        );
+
+        // CloudNativePG's recovery Job for the first instance
+        // (pkg/specs/jobs.go: jobRoleFullRecovery), with the plugin's
+        // sidecar, sized by the restore-source ObjectStore (the plugin's
+        // collectSidecarResourcesForRecoveryJob), to read the source's archive.
+        const jobName = `${c.name}-1-full-recovery`;
+        const job = await eventually(`Job ${jobName}`, () =>
+          batch
+            .readNamespacedJob({ namespace, name: jobName })
+            .catch(() => undefined),
+        );
+        const main = job.spec!.template.spec!.containers[0];
+        expect(main.command).toEqual(
+          expect.arrayContaining(['instance', 'restore']),
+        );
+        const sidecar = pluginSidecar(job);
+        expect(
+          sidecar && { image: sidecar.image, resources: sidecar.resources },
+        ).toEqual({
+          image: 'ghcr.io/cloudnative-pg/plugin-barman-cloud-sidecar:v0.14.0',
+          resources: {
+            requests: { cpu: '500m', memory: '512Mi' },
+            limits: { cpu: '500m', memory: '512Mi' },
+          },
+        });
+        // And no initdb: nothing starts empty.
+        expect(
+          await batch
+            .readNamespacedJob({ namespace, name: `${c.name}-1-initdb` })
+            .catch(() => undefined),
+        ).toBeUndefined();
+
+        // The plugin gives the instances the source's archive to read, beside
+        // the claim's own, with the same credentials.
+        const role = await eventually(`Role ${c.name}-barman-cloud`, () =>
+          rbac
+            .readNamespacedRole({ namespace, name: `${c.name}-barman-cloud` })
+            .catch(() => undefined),
+        );
+        expect(role.rules?.flatMap(r => r.resourceNames ?? []).sort()).toEqual(
+          [
+            `${c.name}-restore-source`,
+            `${c.name}-restore-source`,
+            `${c.name}-store`,
+            `${c.name}-store`,
+            'dbaas-backup-credentials',
+          ].sort(),
+        );
+        // CloudNativePG makes the app user's Secret for a recovery naming
+        // its owner, as for initdb.
+        const secrets = (await core.listNamespacedSecret({ namespace })).items
+          .map(s => s.metadata!.name!)
+          .filter(n => n.startsWith(`${c.name}-`));
+        expect(secrets).toContain(`${c.name}-app`);
+        expect(secrets).not.toContain(`${c.name}-superuser`);
+
+        await reconcileClaim(deps, `${namespace}/${c.name}`);
+        const claim = await kube.getClaim(c.name);
+        expect(claim.status?.phase).toBe('Provisioning');
+        expect(kube.conditionOf(claim)).toMatchObject({
+          status: 'False',
+          reason: 'Restoring',
+          message: expect.stringMatching(c.message),
+        });
+      },
+    );
+
+    it('fails a restore whose source archive is unknown rather than bring up an empty database', async () => {
+      await kube.createClaim(
+        claimBody(namespace, 'restore-nowhere', {
+          sku: 'pg-shared',
+          edit: spec => {
+            spec.restore = { source: 'orders', backup: '20260301T060000' };
+          },
+        }),
+      );
+      const noDefault = {
+        ...deps,
+        context: { ...deps.context, backupDestinationDefault: undefined },
+      };
+      await expect(
+        reconcileClaim(noDefault, `${namespace}/restore-nowhere`),
+      ).rejects.toThrow(/Cannot restore from orders/);
+      const claim = await kube.getClaim('restore-nowhere');
+      expect(claim.status?.phase).toBe('Failed');
+      expect(kube.conditionOf(claim)).toMatchObject({
+        status: 'False',
+        reason: 'RenderFailed',
+        message: expect.stringMatching(
+          /^Cannot restore from orders: its backup destination is unknown/,
+        ),
+      });
+      expect(await kube.read('clusters', 'restore-nowhere')).toBeUndefined();
+    });
+
     it("refuses, through CloudNativePG's webhook, a claim edited to downgrade, and the claim says why", async () => {
       await kube.createClaim(
         claimBody(namespace, 'downgrade', { sku: 'pg-ha' }),

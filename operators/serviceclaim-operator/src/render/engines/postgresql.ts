@@ -30,6 +30,8 @@ import type { BackupRequestPlan, EngineRenderer } from './engineRenderer';
 const API = 'postgresql.cnpg.io/v1';
 /** The external cluster a replica cluster recovers and follows from. */
 const ORIGIN = 'origin';
+/** The external cluster a restored database recovers from: the source's archive. */
+export const RESTORE_SOURCE = 'restore-source';
 /**
  * Backups and WAL archiving go through the Barman Cloud plugin (CNPG-i): the
  * in-tree `barmanObjectStore` is deprecated since CloudNativePG 1.26 and removed
@@ -61,6 +63,92 @@ function instancePods(claim: ClaimObject): Record<string, string> {
 /** The claim's ObjectStore: one per PoP, shared by its archive and its replica source. */
 function objectStoreName(claim: ClaimObject): string {
   return `${claim.metadata.name}-store`;
+}
+
+/**
+ * The ObjectStore of a restored claim describing its source's archive, which
+ * the new cluster only reads (its own archive is `<claim>-store`).
+ */
+export function restoreStoreName(claim: ClaimObject): string {
+  return `${claim.metadata.name}-restore-source`;
+}
+
+/**
+ * Thrown where a claim restores from a source whose archive the operator
+ * cannot locate; the claim reads Failed (RenderFailed) rather than come up as
+ * an empty database.
+ */
+export class RestoreSourceUnavailableError extends Error {}
+
+/** What a claim restores from, as its spec says it. */
+type Restore = NonNullable<ClaimObject['spec']['restore']>;
+
+/**
+ * Where the source's backups are: its target as the source claim itself
+ * computes it (backupTarget), from the destination it named or the PoP
+ * default `<root>/<namespace>/<source>`. The restored database is in the
+ * source's primary region, so this PoP's default is the one the source used.
+ */
+function restoreSourceTarget(
+  claim: ClaimObject,
+  ctx: RenderContext,
+  restore: Restore,
+): BackupTarget {
+  if (restore.source === claim.metadata.name) {
+    // Its own archive, `<claim>-<region>` under the same default path, would
+    // be the source's: CloudNativePG refuses to archive into a non-empty one.
+    throw new RestoreSourceUnavailableError(
+      `Cannot restore from ${restore.source} into a database of the same name: its backups would be archived over the source's; choose another name`,
+    );
+  }
+  const source: ClaimObject = {
+    ...claim,
+    metadata: { ...claim.metadata, name: restore.source },
+    spec: {
+      ...claim.spec,
+      backup: {
+        enabled: true,
+        ...(restore.destination ? { destination: restore.destination } : {}),
+      },
+    },
+  };
+  const target = backupTarget(source, ctx);
+  if (target) return target;
+  throw new RestoreSourceUnavailableError(
+    restore.destination
+      ? `Cannot restore from ${restore.source}: its backup destination ${restore.destination} (spec.restore.destination) is not one the operator can read (s3://bucket/path, gs://bucket/path or azure://account/container/path)`
+      : `Cannot restore from ${restore.source}: its backup destination is unknown, as spec.restore.destination is unset and PoP ${ctx.pop} has no default backup destination (the operator's backupDestinationDefault)`,
+  );
+}
+
+/**
+ * A point in time as CloudNativePG's recoveryTarget.targetTime takes it. The
+ * claim's is RFC 3339 with any offset and any number of fractional digits;
+ * the webhook (types.ParseTargetTime at CloudNativePG v1.30.0) and the
+ * instance manager (pgTime.ConvertToPostgresFormat) read Go's RFC 3339, and
+ * PostgreSQL keeps microseconds. Given in UTC, to the microsecond.
+ */
+export function recoveryTargetTime(pointInTime: string): string {
+  const match =
+    /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/.exec(
+      pointInTime,
+    );
+  const seconds = match && new Date(`${match[1]}${match[3]}`);
+  if (!match || !seconds || Number.isNaN(seconds.getTime())) {
+    // The claim's schema lets none through.
+    throw new Error(
+      `spec.restore.pointInTime ${pointInTime} is not an RFC 3339 timestamp`,
+    );
+  }
+  const fraction = match[2] ? `.${match[2].slice(0, 6)}` : '';
+  return `${seconds.toISOString().slice(0, 19)}${fraction}Z`;
+}
+
+/** What the restore says of itself, on the restored cluster. */
+function restoreSummary(restore: Restore): string {
+  return `Restored from backup ${restore.backup} of ${restore.source}${
+    restore.pointInTime ? ` to ${recoveryTargetTime(restore.pointInTime)}` : ''
+  }.`;
 }
 
 /** The Backup spec of a base backup taken through the plugin. */
@@ -112,6 +200,32 @@ function objectStoreConfiguration(target: BackupTarget) {
 }
 
 /**
+ * How the claim's Cluster here comes to have its data: an empty `app`
+ * database (initdb), a restore of the source's backup (recovery from its
+ * archive, stopped at the backup's end or replayed to the point in time), or
+ * for a replica cluster the primary's archive it then follows.
+ */
+function bootstrap(isPrimary: boolean, restore: Restore | undefined) {
+  if (!isPrimary) return { recovery: { source: ORIGIN } };
+  if (!restore) return { initdb: { database: 'app', owner: 'app' } };
+  return {
+    recovery: {
+      source: RESTORE_SOURCE,
+      // The source's `app` and its owner, as every claim's are.
+      database: 'app',
+      owner: 'app',
+      recoveryTarget: {
+        // Always the backup named, never one Barman would choose by time.
+        backupID: restore.backup,
+        ...(restore.pointInTime
+          ? { targetTime: recoveryTargetTime(restore.pointInTime) }
+          : { targetImmediate: true }),
+      },
+    },
+  };
+}
+
+/**
  * A CloudNativePG Cluster per region. The primary region runs the primary
  * cluster (its instances are the HA set: one primary, the rest hot standbys with
  * quorum-synchronous commit from three instances). Every other region of the
@@ -134,6 +248,10 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
     // A replica cluster here would have nothing to follow.
     return [];
   }
+  // A restore is the primary's bootstrap: replica clusters follow the new
+  // primary's own archive as for any claim.
+  const restore = isPrimary ? spec.restore : undefined;
+  const restoreTarget = restore && restoreSourceTarget(claim, ctx, restore);
   if (spec.backup.enabled && !target) {
     notes.push(
       'Backups are enabled but there is no destination: set spec.backup.destination or the PoP default.',
@@ -147,6 +265,9 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
     topology = `Primary cluster; replica clusters in ${others.join(
       ', ',
     )} follow its WAL archive.`;
+  }
+  if (restore) {
+    topology = [restoreSummary(restore), topology].filter(Boolean).join(' ');
   }
 
   const cluster = resource(
@@ -200,9 +321,25 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
         // change of default never opens it. The tenant's user is `app`, with
         // the password CloudNativePG generates into `<claim>-app`.
         enableSuperuserAccess: false,
-        bootstrap: isPrimary
-          ? { initdb: { database: 'app', owner: 'app' } }
-          : { recovery: { source: ORIGIN } },
+        bootstrap: bootstrap(isPrimary, restore),
+        ...(restore
+          ? {
+              // The source archived as `<source>-<its primary region>`, and
+              // the restored database is in that region.
+              externalClusters: [
+                {
+                  name: RESTORE_SOURCE,
+                  plugin: {
+                    name: BARMAN_CLOUD_PLUGIN,
+                    parameters: {
+                      barmanObjectName: restoreStoreName(claim),
+                      serverName: `${restore.source}-${spec.region}`,
+                    },
+                  },
+                },
+              ],
+            }
+          : {}),
         ...(isPrimary
           ? {}
           : {
@@ -246,6 +383,30 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
   );
 
   const resources = [cluster];
+  if (restoreTarget) {
+    resources.push(
+      resource(
+        claim,
+        {
+          apiVersion: OBJECT_STORE_API,
+          kind: 'ObjectStore',
+          name: restoreStoreName(claim),
+          component: 'restore',
+        },
+        {
+          spec: {
+            // Read only, by this cluster's recovery: no retentionPolicy, the
+            // source's own ObjectStore keeps its retention.
+            configuration: objectStoreConfiguration(restoreTarget),
+            // The plugin sizes the recovery Job's sidecar from this store.
+            instanceSidecarConfiguration: {
+              resources: containerResources(SIDECAR_SIZE),
+            },
+          },
+        },
+      ),
+    );
+  }
   if (target) {
     resources.push(
       resource(

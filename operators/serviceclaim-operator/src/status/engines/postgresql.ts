@@ -1,7 +1,10 @@
 import type { ClaimBackupReport } from '@internal/backstage-plugin-dbaas-common';
 import { BACKUP_ID_LABEL } from '../../render/backup';
 import { MANAGED_BY } from '../../render/common';
-import { BARMAN_CLOUD_PLUGIN } from '../../render/engines/postgresql';
+import {
+  BARMAN_CLOUD_PLUGIN,
+  RESTORE_SOURCE,
+} from '../../render/engines/postgresql';
 import type {
   BackupHealth,
   EngineBackupReader,
@@ -55,6 +58,20 @@ function backupType(
 }
 
 /**
+ * Barman's id of a completed backup (`status.backupId`), what a restore
+ * names in `recoveryTarget.backupID`; left out when it is not one the claim's
+ * status can hold.
+ */
+function engineBackupId(
+  status: Record<string, any>,
+): Pick<ClaimBackupReport, 'engineBackupId'> {
+  const id = status.backupId;
+  return typeof id === 'string' && id.length > 0 && id.length <= 128
+    ? { engineBackupId: id }
+    : {};
+}
+
+/**
  * The claim's CloudNativePG Backups: those its ScheduledBackup makes (labelled
  * with the cluster and the schedule) and those this operator asks for. Barman
  * reports no size, so none is given.
@@ -88,6 +105,7 @@ const postgresqlBackups: EngineBackupReader = {
         ...(phase === 'completed' && status.stoppedAt
           ? { completedAt: String(status.stoppedAt) }
           : {}),
+        ...(phase === 'completed' ? engineBackupId(status) : {}),
         ...(phase === 'failed' && status.error
           ? { message: String(status.error).slice(0, 1024) }
           : {}),
@@ -138,6 +156,21 @@ export const postgresqlStatus: EngineStatusReader = {
     }
     if (FAILED.includes(phase)) {
       return { state: 'failed', reason: 'ClusterFailed', message: detail };
+    }
+    // CloudNativePG is in "Setting up primary" only while it bootstraps the
+    // first instance: for a cluster bootstrapped from the restore's source
+    // (a restored claim's primary, not its replica clusters), the recovery.
+    const restore = claim.spec.restore;
+    const restoring =
+      specOf(cluster).bootstrap?.recovery?.source === RESTORE_SOURCE;
+    if (phase === SETTING_UP && restore && restoring) {
+      return {
+        state: 'provisioning',
+        reason: 'Restoring',
+        message: `Restoring from backup ${restore.backup} of ${restore.source}${
+          restore.pointInTime ? ` to ${restore.pointInTime}` : ''
+        }: ${detail}`,
+      };
     }
     if (ready === 0 || phase === SETTING_UP) {
       return { state: 'provisioning', reason: 'SettingUp', message: detail };
