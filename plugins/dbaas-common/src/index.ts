@@ -38,6 +38,7 @@ export * from './api/serviceConfig';
 export * from './api/serviceRequests';
 export * from './api/serviceResponses';
 export * from './api/serviceStatus';
+export * from './api/restoreRules';
 export * from './tenancy/roles';
 export * from './permissions';
 export * from './gitops/claimLocation';

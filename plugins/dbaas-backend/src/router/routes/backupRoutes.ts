@@ -4,54 +4,21 @@ import {
   NotFoundError,
 } from '@backstage/errors';
 import {
-  DEFAULT_BACKUP_RETENTION,
   createBackupRequestSchema,
   dbaasBackupManagePermission,
   dbaasServiceCreatePermission,
   engineBackups,
   restoreRequestSchema,
-  retentionMs,
-  type Backup,
+  restoreWindow,
+  restoredServiceName,
 } from '@internal/backstage-plugin-dbaas-common';
 import type { Router } from 'express';
-import type { ServiceRecord } from '../../database/ServiceStore';
 import { invalidInput } from '../../errors/invalidInput';
 import { specForRestore } from '../claimSpecs';
 import { parseInput, parseUuid } from '../parse';
 import { restoreView } from '../restoreViews';
 import { loadService } from './loadService';
 import { callerFrom, type RouteContext } from './RouteContext';
-
-/**
- * WAL younger than this may not be in the archive yet: CloudNativePG's
- * default `archive_timeout` switches to a new segment every five minutes.
- */
-const ARCHIVE_LAG_MS = 5 * 60_000;
-
-/**
- * Which moments a backup can restore to: from the end of the backup (replaying
- * the log from there) until what the archive surely holds, and never before
- * the retention window, whose older backups and logs are gone.
- */
-function restoreWindow(record: ServiceRecord, backup: Backup, now: Date) {
-  const retention = record.spec.backup.retention ?? DEFAULT_BACKUP_RETENTION;
-  const oldest = new Date(now.getTime() - retentionMs(retention));
-  const end = new Date(backup.completedAt!);
-  return {
-    retention,
-    from: end > oldest ? end : oldest,
-    to: new Date(now.getTime() - ARCHIVE_LAG_MS),
-    expired: end < oldest,
-  };
-}
-
-/** A name for a restored database: the source's, and when (UTC, to the minute). */
-function restoredName(source: string, now: Date): string {
-  const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 12);
-  // Database names are at most 40 characters.
-  const prefix = source.slice(0, 40 - stamp.length - 2).replace(/-+$/, '');
-  return `${prefix}-r${stamp}`;
-}
 
 /** `/v1/services/{id}/backups` and `/v1/services/{id}/restore`. */
 export function addBackupRoutes(router: Router, ctx: RouteContext) {
@@ -115,7 +82,11 @@ export function addBackupRoutes(router: Router, ctx: RouteContext) {
       ]);
     }
     const now = new Date();
-    const window = restoreWindow(record, backup, now);
+    const window = restoreWindow(
+      backup.completedAt,
+      record.spec.backup.retention,
+      now,
+    );
     if (window.expired) {
       throw invalidInput('restore request', [
         {
@@ -175,7 +146,7 @@ export function addBackupRoutes(router: Router, ctx: RouteContext) {
       { req, caller },
       record,
       {
-        name: body.targetName ?? restoredName(record.name, now),
+        name: body.targetName ?? restoredServiceName(record.name, now),
         spec,
         backup,
         pointInTime: pointInTime?.toISOString(),
