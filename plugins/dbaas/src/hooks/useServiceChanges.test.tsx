@@ -41,6 +41,23 @@ describe('useServiceChanges', () => {
     expect(bus.listeners.get(DBAAS_SIGNAL_CHANNEL)?.size).toBe(0);
   });
 
+  it('counts the changes of any of several databases', () => {
+    const bus = signalBus();
+    const wrapper = ({ children }: { children: ReactNode }) => (
+      <TestApiProvider apis={[[signalApiRef, bus.api]]}>
+        {children}
+      </TestApiProvider>
+    );
+    const { result } = renderHook(() => useServiceChanges(['a', 'c']), {
+      wrapper,
+    });
+
+    bus.send(DBAAS_SIGNAL_CHANNEL, { id: 'a', status: 'active' });
+    bus.send(DBAAS_SIGNAL_CHANNEL, { id: 'b', status: 'active' });
+    bus.send(DBAAS_SIGNAL_CHANNEL, { id: 'c', status: 'provisioning' });
+    expect(result.current).toBe(2);
+  });
+
   it('stays at 0 without the Signals plugin', () => {
     const wrapper = ({ children }: { children: ReactNode }) => (
       <TestApiProvider apis={[]}>{children}</TestApiProvider>

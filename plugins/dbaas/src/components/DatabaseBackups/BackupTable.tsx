@@ -36,8 +36,12 @@ function duration(backup: Backup) {
 export const BackupTable = (props: {
   backups: Backup[];
   onRestore: (backup: Backup & { completedAt: string }) => void;
-  /** Why no backup can be restored (engineBackups); the buttons are then disabled. */
+  /** The restore buttons are disabled: the database is not loaded yet, or cannot restore. */
+  restoreDisabled?: boolean;
+  /** Why no backup can be restored (engineBackups). */
   restoreUnavailable?: string;
+  /** The id of the element showing restoreUnavailable, which describes the buttons. */
+  restoreUnavailableId?: string;
 }) => {
   const [page, setPage] = useState(0);
   const [rowsPerPage, setRowsPerPage] = useState(20);
@@ -127,11 +131,16 @@ export const BackupTable = (props: {
                     <Button
                       size="small"
                       variant="outlined"
-                      aria-label={`Restore from the backup of ${timeFormat.format(
+                      aria-label={`Restore the backup of ${timeFormat.format(
                         new Date(completedAt),
-                      )}`}
-                      disabled={props.restoreUnavailable !== undefined}
+                      )} into a new database`}
+                      disabled={props.restoreDisabled}
                       title={props.restoreUnavailable}
+                      aria-describedby={
+                        props.restoreUnavailable
+                          ? props.restoreUnavailableId
+                          : undefined
+                      }
                       onClick={() =>
                         props.onRestore({ ...backup, completedAt })
                       }

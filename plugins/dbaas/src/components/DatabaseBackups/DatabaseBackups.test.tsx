@@ -39,7 +39,11 @@ function backup(overrides: Partial<Backup> = {}): Backup {
 
 function renderBackups(api: Partial<DbaasApi>, apis: readonly any[] = []) {
   return renderDatabasePage(<DatabaseBackups />, {
-    api: { getService: async () => serviceDetails(), ...api },
+    api: {
+      getService: async () => serviceDetails(),
+      listRestores: async () => [],
+      ...api,
+    },
     apis,
   });
 }
@@ -226,56 +230,73 @@ describe('DatabaseBackups', () => {
   );
 
   it('offers no restore and no manual backup an engine cannot do, and says why', async () => {
+    const listRestores = jest.fn(async () => []);
     renderBackups({
       getService: async () => serviceDetails({ engine: 'mongodb' }),
       listBackups: async () => [backup()],
+      listRestores,
     });
     const reason = (engineBackups.mongodb.manual as { reason: string }).reason;
     expect(await screen.findByText(reason)).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Back up now' })).toBeDisabled();
+    const restoreReason = (engineBackups.mongodb.restore as { reason: string })
+      .reason;
+    expect(screen.getByText(restoreReason)).toBeVisible();
+    const restoreButton = screen.getByRole('button', {
+      name: /^Restore the backup of/,
+    });
+    expect(restoreButton).toBeDisabled();
+    // Read out with the button, not only shown somewhere above it.
+    expect(restoreButton).toHaveAccessibleDescription(restoreReason);
+    // Nothing to list where the engine has never restored.
+    await waitFor(() => expect(listRestores).toHaveBeenCalled());
     expect(
-      screen.getByText(
-        (engineBackups.mongodb.restore as { reason: string }).reason,
-      ),
-    ).toBeInTheDocument();
-    expect(
-      screen.getByRole('button', { name: /^Restore from the backup of/ }),
-    ).toBeDisabled();
+      screen.queryByRole('heading', { name: 'Restores' }),
+    ).not.toBeInTheDocument();
   });
 
-  // The restore dialog is built for when an engine restores; no engine does
-  // yet (engineBackups), so these tests are of a database whose API says it can.
-  describe('restore', () => {
+  describe('restore into a new database', () => {
     const completed = backup({
       startedAt: hoursAgo(2.5),
       completedAt: hoursAgo(2),
     });
-    const restoring = (details = serviceDetails()) => ({
-      ...details,
-      backups: {
-        ...details.backups,
-        restore: { available: true as const, how: 'a test' },
-        pointInTime: { available: true as const, how: 'a test' },
-      },
+    const restoreButton = () =>
+      screen.getByRole('button', { name: /^Restore the backup of/ });
+
+    /** The API's answer to a restore request, as the backend makes it. */
+    const accepted = (
+      request: Parameters<DbaasApi['restoreService']>[1],
+    ): Restore => ({
+      restoreId: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+      serviceId: SERVICE_ID,
+      backupId: request.backupId,
+      ...(request.pointInTime ? { pointInTime: request.pointInTime } : {}),
+      targetServiceId: '1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a',
+      targetName: request.targetName,
+      status: 'pending',
+      createdBy: 'user:default/guest',
+      createdAt: new Date().toISOString(),
     });
 
-    async function openRestore(restoreService: DbaasApi['restoreService']) {
+    async function openRestore(
+      restoreService: DbaasApi['restoreService'],
+      details = serviceDetails(),
+    ) {
       renderBackups({
-        getService: async () => restoring(),
+        getService: async () => details,
         listBackups: async () => [completed],
         restoreService,
       });
       await screen.findByRole('table', { name: 'Backups' });
-      await waitFor(() =>
-        expect(
-          screen.getByRole('button', { name: /^Restore from the backup of/ }),
-        ).toBeEnabled(),
-      );
-      await userEvent.click(
-        screen.getByRole('button', { name: /^Restore from the backup of/ }),
-      );
-      return screen.getByRole('dialog');
+      await waitFor(() => expect(restoreButton()).toBeEnabled());
+      await userEvent.click(restoreButton());
+      return screen.getByRole('dialog', {
+        name: /^Restore the backup of .* into a new database$/,
+      });
     }
+
+    const nameField = (dialog: HTMLElement) =>
+      within(dialog).getByRole('textbox', { name: /New database name/ });
 
     async function choosePointInTime(dialog: HTMLElement, at: Date) {
       await userEvent.click(
@@ -286,18 +307,55 @@ describe('DatabaseBackups', () => {
       await userEvent.type(input, toDateTimeLocal(at));
     }
 
-    it('refuses a time outside the window and sends the chosen time otherwise', async () => {
+    it('says the source keeps running and the new database counts against the quota', async () => {
+      const dialog = await openRestore(jest.fn());
+
+      expect(dialog).toHaveTextContent(
+        'The backup is restored into a new database of the checkout team, with the engine, plan and region of orders. orders keeps running as it is. The new database counts against the team\u2019s quota like any other.',
+      );
+    });
+
+    it('restores the end of the backup into a database of the suggested name, and links to it', async () => {
       const restoreService = jest.fn(
-        async (): Promise<Restore> => ({
-          restoreId: 'r-1',
-          serviceId: SERVICE_ID,
-          backupId: completed.id,
-          pointInTime: hoursAgo(1),
-          status: 'pending',
-          createdAt: new Date().toISOString(),
-        }),
+        async (
+          _id: string,
+          request: Parameters<DbaasApi['restoreService']>[1],
+        ) => accepted(request),
       );
       const dialog = await openRestore(restoreService);
+      const suggested = (nameField(dialog) as HTMLInputElement).value;
+      expect(suggested).toMatch(/^orders-r\d{12}$/);
+
+      await userEvent.click(
+        within(dialog).getByRole('button', { name: 'Restore' }),
+      );
+
+      expect(restoreService).toHaveBeenCalledWith(SERVICE_ID, {
+        backupId: completed.id,
+        targetName: suggested,
+      });
+      const status = await within(dialog).findByRole('status');
+      expect(status).toHaveTextContent(
+        `Restore requested: the new database ${suggested} is provisioning from the backup. Its page shows its progress; orders keeps running as it is.`,
+      );
+      expect(
+        within(status).getByRole('link', { name: suggested }),
+      ).toHaveAttribute(
+        'href',
+        `/catalog/default/resource/checkout.${suggested}`,
+      );
+    });
+
+    it('sends the name and point in time chosen, refusing a time outside the window first', async () => {
+      const restoreService = jest.fn(
+        async (
+          _id: string,
+          request: Parameters<DbaasApi['restoreService']>[1],
+        ) => accepted(request),
+      );
+      const dialog = await openRestore(restoreService);
+      await userEvent.clear(nameField(dialog));
+      await userEvent.type(nameField(dialog), 'orders-before-v2');
 
       // Before the backup ended: the log cannot be replayed backwards.
       await choosePointInTime(dialog, new Date(Date.now() - 3 * HOUR_MS));
@@ -308,8 +366,8 @@ describe('DatabaseBackups', () => {
         /^Choose a time between/,
       );
 
-      // In the future.
-      await choosePointInTime(dialog, new Date(Date.now() + HOUR_MS));
+      // Within the last five minutes: that log may not be archived yet.
+      await choosePointInTime(dialog, new Date(Date.now() - 60_000));
       await userEvent.click(
         within(dialog).getByRole('button', { name: 'Restore' }),
       );
@@ -327,15 +385,73 @@ describe('DatabaseBackups', () => {
 
       expect(restoreService).toHaveBeenCalledWith(SERVICE_ID, {
         backupId: completed.id,
+        targetName: 'orders-before-v2',
         pointInTime: chosen.toISOString(),
       });
-      expect(await within(dialog).findByRole('status')).toHaveTextContent(
-        /^Restore r-1 is pending/,
+      const status = await within(dialog).findByRole('status');
+      expect(status).toHaveTextContent(
+        /^Restore requested: the new database orders-before-v2 is provisioning from the backup up to /,
+      );
+      expect(
+        within(status).getByRole('link', { name: 'orders-before-v2' }),
+      ).toHaveAttribute(
+        'href',
+        '/catalog/default/resource/checkout.orders-before-v2',
       );
     });
 
-    it('limits the picker to the minutes from the backup\u2019s end until now', async () => {
+    it.each([
+      ['', 'Give the new database a name'],
+      [
+        'Orders_2',
+        'The name must be lower-case letters, digits and dashes, starting with a letter',
+      ],
+      ['a'.repeat(41), 'The name must be at most 40 characters'],
+      [
+        'orders',
+        'orders is the database restored from; the new one needs a name of its own',
+      ],
+    ])('refuses the name "%s" before sending', async (name, problem) => {
+      const restoreService = jest.fn();
+      const dialog = await openRestore(restoreService);
+
+      await userEvent.clear(nameField(dialog));
+      if (name) await userEvent.type(nameField(dialog), name);
+
+      expect(nameField(dialog)).toBeInvalid();
+      expect(nameField(dialog)).toHaveAccessibleDescription(problem);
+      expect(
+        within(dialog).getByRole('button', { name: 'Restore' }),
+      ).toBeDisabled();
+    });
+
+    it('offers no point in time where the engine cannot replay its log, and says why', async () => {
+      const details = serviceDetails();
+      details.backups = {
+        ...details.backups,
+        pointInTime: {
+          available: false,
+          reason: 'The engine keeps no log to replay',
+        },
+      };
+      const dialog = await openRestore(jest.fn(), details);
+
+      expect(
+        within(dialog).queryByRole('radio', {
+          name: 'A point in time after it',
+        }),
+      ).not.toBeInTheDocument();
+      expect(dialog).toHaveTextContent(
+        'No point in time: The engine keeps no log to replay',
+      );
+      expect(
+        within(dialog).getByRole('radio', { name: 'The end of the backup' }),
+      ).toBeChecked();
+    });
+
+    it('limits the picker to the minutes from the backup\u2019s end until five minutes ago', async () => {
       const minute = 60_000;
+      const lag = 5 * minute;
       const before = Date.now();
       const dialog = await openRestore(jest.fn());
       await userEvent.click(
@@ -349,14 +465,14 @@ describe('DatabaseBackups', () => {
         toDateTimeLocal(new Date(Math.ceil(end / minute) * minute)),
       );
       // "Now" is whichever minute the dialog last rendered in.
-      const nowMinutes = [before, Date.now()].map(t =>
-        toDateTimeLocal(new Date(Math.floor(t / minute) * minute)),
+      const maxMinutes = [before, Date.now()].map(t =>
+        toDateTimeLocal(new Date(Math.floor((t - lag) / minute) * minute)),
       );
-      expect(nowMinutes).toContain(input.getAttribute('max'));
+      expect(maxMinutes).toContain(input.getAttribute('max'));
     });
 
     it('says a backup older than the retention can no longer be restored', async () => {
-      const details = restoring();
+      const details = serviceDetails();
       details.config.backup = { enabled: true, retention: '1d' };
       renderBackups({
         getService: async () => details,
@@ -365,9 +481,7 @@ describe('DatabaseBackups', () => {
         ],
       });
       await screen.findByText(/kept for 1 day\./);
-      await userEvent.click(
-        screen.getByRole('button', { name: /^Restore from the backup of/ }),
-      );
+      await userEvent.click(restoreButton());
       const dialog = screen.getByRole('dialog');
 
       expect(dialog).toHaveTextContent(
@@ -378,46 +492,207 @@ describe('DatabaseBackups', () => {
       ).not.toBeInTheDocument();
     });
 
-    it('restores to the end of the backup by default', async () => {
-      const restoreService = jest.fn(
-        async (): Promise<Restore> => ({
-          restoreId: 'r-2',
-          serviceId: SERVICE_ID,
-          backupId: completed.id,
-          status: 'pending',
-          createdAt: new Date().toISOString(),
-        }),
-      );
-      const dialog = await openRestore(restoreService);
-
-      await userEvent.click(
-        within(dialog).getByRole('button', { name: 'Restore' }),
-      );
-
-      expect(restoreService).toHaveBeenCalledWith(SERVICE_ID, {
-        backupId: completed.id,
-      });
-      expect(await within(dialog).findByRole('status')).toHaveTextContent(
-        'Restore r-2 is pending.',
-      );
-    });
-
-    it('shows the API’s message when it refuses the restore', async () => {
-      const error = await apiError(
+    it.each([
+      [
         400,
         'INVALID_REQUEST',
-        'Invalid restore request: pointInTime Must be between 2025-05-01T02:04:12.000Z and 2025-05-08T10:00:00.000Z (now)',
+        'Invalid restore request: pointInTime: Must be between 2025-05-01T02:04:12.000Z and 2025-05-08T09:55:00.000Z (five minutes ago: newer WAL may not be archived yet)',
+      ],
+      [
+        409,
+        'CONFLICT',
+        'group:default/checkout already has a database orders-r1',
+      ],
+      [
+        429,
+        'QUOTA_EXCEEDED',
+        'Tenant group:default/checkout has used all of its 10 databases',
+      ],
+    ])(
+      'shows the API\u2019s refusal of the restore (%s)',
+      async (status, code, message) => {
+        const error = await apiError(status, code, message);
+        const dialog = await openRestore(async () => {
+          throw error;
+        });
+
+        await userEvent.click(
+          within(dialog).getByRole('button', { name: 'Restore' }),
+        );
+
+        expect(await within(dialog).findByRole('alert')).toHaveTextContent(
+          message,
+        );
+        expect(within(dialog).queryByRole('status')).not.toBeInTheDocument();
+      },
+    );
+  });
+
+  describe('the restores', () => {
+    const restore = (overrides: Partial<Restore> = {}): Restore => ({
+      restoreId: 'c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f',
+      serviceId: SERVICE_ID,
+      backupId: backup().id,
+      targetServiceId: '1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a',
+      targetName: 'orders-before-v2',
+      status: 'completed',
+      createdBy: 'user:default/alice',
+      createdAt: '2025-05-03T09:00:00.000Z',
+      ...overrides,
+    });
+    const restoreRows = () =>
+      within(screen.getByRole('table', { name: 'Restores' }))
+        .getAllByRole('row')
+        .slice(1);
+
+    it('lists each new database with its backup, moment, status and who asked', async () => {
+      const listRestores = jest.fn(async () => [
+        restore({
+          restoreId: 'r-2',
+          targetServiceId: '2d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a',
+          targetName: 'orders-incident-42',
+          pointInTime: '2025-05-02T08:30:00.000Z',
+          status: 'failed',
+          message: 'PostgreSQL found no commit after 2025-05-02T08:30:00Z',
+          createdBy: 'user:default/bob',
+        }),
+        restore(),
+      ]);
+      renderBackups({ listBackups: async () => [backup()], listRestores });
+
+      await screen.findByRole('table', { name: 'Restores' });
+      expect(listRestores).toHaveBeenCalledWith(SERVICE_ID);
+      const [failed, done] = restoreRows();
+      expect(
+        within(failed).getByRole('link', { name: 'orders-incident-42' }),
+      ).toHaveAttribute(
+        'href',
+        '/catalog/default/resource/checkout.orders-incident-42',
       );
-      const dialog = await openRestore(async () => {
-        throw error;
+      expect(failed).toHaveTextContent('failed');
+      expect(failed).toHaveTextContent(
+        'PostgreSQL found no commit after 2025-05-02T08:30:00Z',
+      );
+      expect(failed).toHaveTextContent('by user:default/bob');
+      expect(
+        [...failed.querySelectorAll('time')].map(t =>
+          t.getAttribute('dateTime'),
+        ),
+      ).toEqual([
+        backup().completedAt,
+        '2025-05-02T08:30:00.000Z',
+        '2025-05-03T09:00:00.000Z',
+      ]);
+      expect(failed).toHaveTextContent(backup().id);
+
+      expect(
+        within(done).getByRole('link', { name: 'orders-before-v2' }),
+      ).toHaveAttribute(
+        'href',
+        '/catalog/default/resource/checkout.orders-before-v2',
+      );
+      expect(done).toHaveTextContent('The backup\u2019s end');
+      expect(done).toHaveTextContent('completed');
+      expect(done).toHaveTextContent('by user:default/alice');
+    });
+
+    it('says when nothing was restored yet', async () => {
+      renderBackups({ listBackups: async () => [backup()] });
+
+      expect(
+        await screen.findByText(
+          'No backup of this database has been restored yet.',
+        ),
+      ).toBeInTheDocument();
+    });
+
+    it('shows what the API said when the restores cannot be read', async () => {
+      const error = await apiError(
+        404,
+        'NOT_FOUND',
+        'No database 6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f',
+      );
+      renderBackups({
+        listBackups: async () => [backup()],
+        listRestores: async () => {
+          throw error;
+        },
       });
 
+      expect(
+        await screen.findByText(/Could not load the restores/),
+      ).toBeInTheDocument();
+      expect(
+        screen.getByText('No database 6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f'),
+      ).toBeInTheDocument();
+    });
+
+    it('lists a restore asked for on the page at once', async () => {
+      const completed = backup({
+        startedAt: hoursAgo(2.5),
+        completedAt: hoursAgo(2),
+      });
+      renderBackups({
+        listBackups: async () => [completed],
+        restoreService: async (_id, request) =>
+          restore({
+            restoreId: 'r-new',
+            backupId: request.backupId,
+            targetName: request.targetName,
+            status: 'pending',
+            createdAt: new Date().toISOString(),
+          }),
+      });
+      await screen.findByText(
+        'No backup of this database has been restored yet.',
+      );
+      const button = screen.getByRole('button', {
+        name: /^Restore the backup of/,
+      });
+      await waitFor(() => expect(button).toBeEnabled());
+      await userEvent.click(button);
+      const dialog = screen.getByRole('dialog');
+      const name = within(dialog).getByRole('textbox', {
+        name: /New database name/,
+      });
+      await userEvent.clear(name);
+      await userEvent.type(name, 'orders-copy');
       await userEvent.click(
         within(dialog).getByRole('button', { name: 'Restore' }),
       );
+      await userEvent.click(
+        await within(dialog).findByRole('button', { name: 'Close' }),
+      );
 
-      expect(await within(dialog).findByRole('alert')).toHaveTextContent(
-        'Invalid restore request: pointInTime Must be between 2025-05-01T02:04:12.000Z and 2025-05-08T10:00:00.000Z (now)',
+      const [row] = restoreRows();
+      expect(
+        within(row).getByRole('link', { name: 'orders-copy' }),
+      ).toBeInTheDocument();
+      expect(row).toHaveTextContent('pending');
+    });
+
+    it('reloads when the new database changes', async () => {
+      const bus = signalBus();
+      const target = '1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a';
+      const listRestores = jest
+        .fn()
+        .mockResolvedValueOnce([restore({ status: 'running' })])
+        .mockResolvedValue([restore({ status: 'completed' })]);
+      renderBackups({ listBackups: async () => [backup()], listRestores }, [
+        [signalApiRef, bus.api],
+      ]);
+      await screen.findByRole('table', { name: 'Restores' });
+      expect(restoreRows()[0]).toHaveTextContent('running');
+
+      await bus.announce({
+        id: target,
+        tenant: 'group:default/checkout',
+        action: 'updated',
+        status: 'active',
+      });
+
+      await waitFor(() =>
+        expect(restoreRows()[0]).toHaveTextContent('completed'),
       );
     });
   });

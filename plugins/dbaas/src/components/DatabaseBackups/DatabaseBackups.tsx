@@ -3,10 +3,11 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import type {
   Backup,
   BackupCapability,
+  Restore,
 } from '@internal/backstage-plugin-dbaas-common';
 import Typography from '@material-ui/core/Typography';
 import Grid from '@material-ui/core/Grid';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { dbaasApiRef } from '../../api/DbaasApi';
 import { useServiceChanges } from '../../hooks/useServiceChanges';
@@ -20,9 +21,19 @@ import { BackUpNowButton } from './BackUpNowButton';
 import { BackupSchedule } from './BackupSchedule';
 import { BackupTable } from './BackupTable';
 import { RestoreDialog } from './RestoreDialog';
-import { DEFAULT_RETENTION } from './retentionMs';
+import { RestoreTable } from './RestoreTable';
 
 type CompletedBackup = Backup & { completedAt: string };
+
+/** The list with what this page added first, until the list has them too. */
+function withAdded<T>(
+  added: T[],
+  listed: T[] | undefined,
+  same: (a: T, b: T) => boolean,
+): T[] {
+  if (!listed) return added;
+  return [...added.filter(a => !listed.some(l => same(a, l))), ...listed];
+}
 
 const Loaded = (props: { serviceId: string }) => {
   const { serviceId } = props;
@@ -37,89 +48,143 @@ const Loaded = (props: { serviceId: string }) => {
   // once the list has one, the listed copy (with its newer status) wins.
   const [created, setCreated] = useState<Backup[]>([]);
   const [restoring, setRestoring] = useState<CompletedBackup>();
+  // A restore goes as far as its new database: the list reloads when one of
+  // them changes, as well as the source.
+  const [requested, setRequested] = useState<Restore[]>([]);
+  const [targetIds, setTargetIds] = useState<string[]>([]);
+  const restoreChanges = useServiceChanges([
+    serviceId,
+    ...targetIds,
+    ...requested.flatMap(r => (r.targetServiceId ? [r.targetServiceId] : [])),
+  ]);
+  const restoresListed = useAsyncRetry(async () => {
+    const list = await dbaasApi.listRestores(serviceId);
+    setTargetIds(
+      list.flatMap(r => (r.targetServiceId ? [r.targetServiceId] : [])),
+    );
+    return list;
+  }, [dbaasApi, serviceId, restoreChanges]);
+  const reasonId = useId();
 
-  const backups = listed.value
-    ? [
-        ...created.filter(c => !listed.value!.some(b => b.id === c.id)),
-        ...listed.value,
-      ]
-    : created;
-  const retention = service.value?.config.backup.retention ?? DEFAULT_RETENTION;
+  const backups = withAdded(created, listed.value, (a, b) => a.id === b.id);
+  const restores = withAdded(
+    requested,
+    restoresListed.value,
+    (a, b) => a.restoreId === b.restoreId,
+  );
   // What the engine behind the database really does with backups (the API's
   // engineBackups for it).
   const capabilities = service.value?.backups;
   const unavailable = (capability?: BackupCapability) =>
     capability && !capability.available ? capability.reason : undefined;
   const restoreUnavailable = unavailable(capabilities?.restore);
+  // An engine that cannot restore has no restores to list, unless from before.
+  const showRestores =
+    capabilities?.restore.available ||
+    restores.length > 0 ||
+    restoresListed.error !== undefined;
 
   return (
-    <InfoCard
-      title="Backups"
-      action={
-        <BackUpNowButton
-          serviceId={serviceId}
-          onCreated={backup => setCreated(list => [backup, ...list])}
-          unavailable={unavailable(capabilities?.manual)}
-        />
-      }
-    >
-      {service.error && (
-        <ApiErrorPanel
-          title="Could not load the backup schedule"
-          error={service.error}
-        />
+    <>
+      <Grid item xs={12}>
+        <InfoCard
+          title="Backups"
+          action={
+            <BackUpNowButton
+              serviceId={serviceId}
+              onCreated={backup => setCreated(list => [backup, ...list])}
+              unavailable={unavailable(capabilities?.manual)}
+            />
+          }
+        >
+          {service.error && (
+            <ApiErrorPanel
+              title="Could not load the backup schedule"
+              error={service.error}
+            />
+          )}
+          {service.value && (
+            <BackupSchedule backup={service.value.config.backup} />
+          )}
+          {listed.loading && !listed.value && <Progress />}
+          {listed.error && (
+            <ApiErrorPanel
+              title="Could not load the backups"
+              error={listed.error}
+            />
+          )}
+          {restoreUnavailable && (
+            <Typography id={reasonId} variant="body2" color="textSecondary">
+              {restoreUnavailable}
+            </Typography>
+          )}
+          {(listed.value || created.length > 0) && (
+            <BackupTable
+              backups={backups}
+              onRestore={setRestoring}
+              // The dialog needs the database: its name, retention and engine.
+              restoreDisabled={
+                !service.value || restoreUnavailable !== undefined
+              }
+              restoreUnavailable={restoreUnavailable}
+              restoreUnavailableId={reasonId}
+            />
+          )}
+          {restoring && service.value && (
+            <RestoreDialog
+              service={service.value}
+              backup={restoring}
+              onClose={() => setRestoring(undefined)}
+              onRestored={restore => setRequested(list => [restore, ...list])}
+            />
+          )}
+        </InfoCard>
+      </Grid>
+      {showRestores && (
+        <Grid item xs={12}>
+          <InfoCard title="Restores">
+            {restoresListed.loading && !restoresListed.value && <Progress />}
+            {restoresListed.error && (
+              <ApiErrorPanel
+                title="Could not load the restores"
+                error={restoresListed.error}
+              />
+            )}
+            {(restoresListed.value || requested.length > 0) &&
+              service.value && (
+                <RestoreTable
+                  restores={restores}
+                  tenant={service.value.tenant}
+                  backups={backups}
+                />
+              )}
+          </InfoCard>
+        </Grid>
       )}
-      {service.value && <BackupSchedule backup={service.value.config.backup} />}
-      {listed.loading && !listed.value && <Progress />}
-      {listed.error && (
-        <ApiErrorPanel
-          title="Could not load the backups"
-          error={listed.error}
-        />
-      )}
-      {restoreUnavailable && (
-        <Typography variant="body2" color="textSecondary">
-          {restoreUnavailable}
-        </Typography>
-      )}
-      {(listed.value || created.length > 0) && (
-        <BackupTable
-          backups={backups}
-          onRestore={setRestoring}
-          restoreUnavailable={restoreUnavailable}
-        />
-      )}
-      {restoring && (
-        <RestoreDialog
-          serviceId={serviceId}
-          backup={restoring}
-          retention={retention}
-          onClose={() => setRestoring(undefined)}
-        />
-      )}
-    </InfoCard>
+    </>
   );
 };
 
 /**
  * The Backups tab of a database: its schedule and retention, its backups with
- * their size and duration, a manual backup, and restores from a completed
- * backup to its end or a point in time. Reloads when the backend announces a
- * change of the database.
+ * their size and duration, a manual backup, restores of a completed backup
+ * into a new database (to the backup's end or a point in time), and the
+ * restores made so far. Reloads when the backend announces a change of the
+ * database or of a database restored from it.
  */
 export const DatabaseBackups = () => {
   const serviceId = useDatabaseServiceId();
   return (
     <Grid container spacing={3}>
-      <Grid item xs={12}>
-        {serviceId ? (
-          <Loaded serviceId={serviceId} />
-        ) : (
+      {serviceId ? (
+        <Loaded serviceId={serviceId} />
+      ) : (
+        <Grid item xs={12}>
           <InfoCard title="Backups">
             <MissingServiceId />
           </InfoCard>
-        )}
-      </Grid>
+        </Grid>
+      )}
     </Grid>
   );
 };

@@ -1,7 +1,5 @@
 import { DEFAULT_BACKUP_RETENTION } from '@internal/backstage-plugin-dbaas-common';
 
-export { retentionMs } from '@internal/backstage-plugin-dbaas-common';
-
 /**
  * How long backups are kept when a database does not say: the backend's
  * restore check uses the same default (docs/api.md, "Backups and restores").

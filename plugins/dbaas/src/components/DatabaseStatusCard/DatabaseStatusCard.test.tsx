@@ -43,6 +43,9 @@ describe('DatabaseStatusCard', () => {
     expect(
       screen.queryByRole('link', { name: /pull request/ }),
     ).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('rowheader', { name: 'Restored from' }),
+    ).not.toBeInTheDocument();
 
     const timeline = screen.getByRole('list', {
       name: 'Provisioning timeline',
@@ -59,6 +62,67 @@ describe('DatabaseStatusCard', () => {
       'Provisioning (frankfurt)',
       'Active (frankfurt)',
     ]);
+  });
+
+  describe('of a database restored from a backup', () => {
+    const SOURCE_ID = '0a0b0c0d-1e1f-4a2b-8c3d-4e5f6a7b8c9d';
+    const BACKUP_ID = '0b6c1d7e-2f3a-4b5c-8d9e-1f2a3b4c5d6e';
+    const AT = '2025-04-30T08:30:00.000Z';
+    const restored = (details = serviceDetails({ name: 'orders-before-v2' })) =>
+      serviceDetails({
+        ...details,
+        config: {
+          ...details.config,
+          restore: {
+            source: 'orders',
+            backup: '20250430T021000',
+            pointInTime: AT,
+          },
+        },
+      });
+
+    it('says which database, backup and moment it was restored from, and links the source', async () => {
+      const details = restored();
+      details.restoredFrom = {
+        restoreId: 'c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f',
+        serviceId: SOURCE_ID,
+        backupId: BACKUP_ID,
+        pointInTime: AT,
+        targetServiceId: SERVICE_ID,
+        targetName: 'orders-before-v2',
+        status: 'running',
+        createdBy: 'user:default/guest',
+        createdAt: '2025-05-01T10:00:00.000Z',
+      };
+      renderDatabasePage(<DatabaseStatusCard />, {
+        api: { getService: async () => details },
+      });
+
+      await screen.findByRole('rowheader', { name: 'Restored from' });
+      const row = rowOf('Restored from');
+      expect(row).toHaveTextContent(
+        new RegExp(`^Restored fromorders — backup ${BACKUP_ID} at .*2025`),
+      );
+      expect(row.querySelector('time')).toHaveAttribute('dateTime', AT);
+      expect(within(row).getByRole('link', { name: 'orders' })).toHaveAttribute(
+        'href',
+        '/catalog/default/resource/checkout.orders',
+      );
+    });
+
+    it('reads its origin from the claim when the API has no restore record', async () => {
+      const details = restored();
+      details.config.restore = { source: 'orders', backup: '20250430T021000' };
+      renderDatabasePage(<DatabaseStatusCard />, {
+        api: { getService: async () => details },
+      });
+
+      await screen.findByRole('rowheader', { name: 'Restored from' });
+      expect(rowOf('Restored from')).toHaveTextContent(
+        'Restored fromorders — backup 20250430T021000',
+      );
+      expect(rowOf('Restored from').querySelector('time')).toBeNull();
+    });
   });
 
   it('links the pull request a change waits in for review', async () => {

@@ -17,6 +17,7 @@ import { PhaseStatus } from '../PhaseStatus';
 import { describeGeneration } from './describeGeneration';
 import { FailureReasons } from './FailureReasons';
 import { ProvisioningTimeline } from './ProvisioningTimeline';
+import { RestoredFrom } from './RestoredFrom';
 
 function planText(service: ServiceDetails): string {
   const plan = skuCatalog.plans.find(p => p.id === service.plan);
@@ -73,6 +74,11 @@ const StatusDetails = (props: { service: ServiceDetails }) => {
           <DetailRow label="Phase">
             <PhaseStatus status={service.status} />
           </DetailRow>
+          {(service.restoredFrom || service.config.restore) && (
+            <DetailRow label="Restored from">
+              <RestoredFrom service={service} />
+            </DetailRow>
+          )}
           <DetailRow label="Generation">
             {describeGeneration(service)}
           </DetailRow>
@@ -106,10 +112,11 @@ const Loaded = (props: { serviceId: string }) => {
 };
 
 /**
- * The overview card of a database: where it is in its life (phase, whether the
- * cluster has caught up with the latest change, why it failed), what it runs
- * on, where its claim lives in the GitOps repository, and its provisioning
- * timeline. Updates itself when the backend announces a change.
+ * The overview card of a database: where it is in its life (phase, the backup
+ * it was restored from, whether the cluster has caught up with the latest
+ * change, why it failed), what it runs on, where its claim lives in the GitOps
+ * repository, and its provisioning timeline. Updates itself when the backend
+ * announces a change.
  */
 export const DatabaseStatusCard = () => {
   const serviceId = useDatabaseServiceId();

@@ -1,0 +1,1 @@
+export { DatabaseLink } from './DatabaseLink';
