@@ -24,25 +24,61 @@ const read = (target: string) =>
   yaml.load(
     readFileSync(resolve(dirname(templatesLocation), target), 'utf8'),
   ) as any;
-const registered = (location.spec.targets as string[]).map(
+const templates = (location.spec.targets as string[]).map(
   target => [target, read(target)] as const,
 );
-// Kept valid for when restores exist, but not registered: no engine restores
-// yet (engineBackups), and a template may not promise what nothing does.
-const WITHHELD = ['./restore-database/template.yaml'];
-const templates = [
-  ...registered,
-  ...WITHHELD.map(target => [target, read(target)] as const),
-];
+
+/** Every `steps.<id>.output.<name>` a part of a template reads. */
+const outputsRead = (part: unknown) =>
+  [...JSON.stringify(part).matchAll(/steps\.([\w-]+)\.output\.(\w+)/g)].map(
+    ([, step, output]) => ({ step, output }),
+  );
 
 describe('templates/', () => {
-  it('registers the four DBaaS templates whose promises the platform keeps', () => {
-    expect(registered.map(([, t]) => t.metadata.name).sort()).toEqual([
+  it('registers the DBaaS templates, restores into a new database among them', () => {
+    expect(templates.map(([, t]) => t.metadata.name).sort()).toEqual([
       'change-backup-schedule',
       'decommission-database',
       'new-database',
+      'restore-database',
       'scale-database',
     ]);
+  });
+
+  it('restores into a new database the form names, and links to it', () => {
+    const template = templates.find(
+      ([, t]) => t.metadata.name === 'restore-database',
+    )?.[1];
+    expect(template?.metadata.name).toBe('restore-database');
+    const fields = Object.assign(
+      {},
+      ...template.spec.parameters.map((page: any) => page.properties),
+    );
+    expect(Object.keys(fields)).toEqual([
+      'tenant',
+      'name',
+      'backupId',
+      'pointInTime',
+      'targetName',
+    ]);
+    // The new name follows the rule of every database name.
+    expect(fields.targetName).toMatchObject({
+      pattern: fields.name.pattern,
+      maxLength: fields.name.maxLength,
+    });
+    const [step] = template.spec.steps;
+    expect(step.input).toMatchObject({
+      restore: {
+        backupId: '${{ parameters.backupId }}',
+        pointInTime: '${{ parameters.pointInTime }}',
+      },
+      targetName: '${{ parameters.targetName }}',
+    });
+    expect(template.spec.output.links[0]).toEqual({
+      title: 'Open the new database',
+      icon: 'catalog',
+      entityRef: '${{ steps.restore.output.targetEntityRef }}',
+    });
   });
 
   describe.each(templates)('%s', (_target, template) => {
@@ -72,6 +108,21 @@ describe('templates/', () => {
             known: known.includes(input),
           }).toEqual({ step: step.id, input, known: true });
         }
+      }
+    });
+
+    it('reads only outputs its steps declare', () => {
+      const steps = new Map<string, any>(
+        template.spec.steps.map((step: any) => [step.id, step]),
+      );
+      for (const { step, output } of outputsRead(template.spec)) {
+        const schema = actions.get(steps.get(step)?.action)?.schema
+          ?.output as any;
+        expect({
+          step,
+          output,
+          declared: Object.keys(schema?.properties ?? {}).includes(output),
+        }).toEqual({ step, output, declared: true });
       }
     });
 

@@ -5,7 +5,6 @@ import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   skuCatalog,
   specFromSku,
-  type Backup,
   type DbaasApi,
 } from '@internal/backstage-plugin-dbaas-common';
 import {
@@ -15,21 +14,10 @@ import {
 } from '@internal/test-services';
 import { createDbaasServiceConfigureAction } from './createDbaasServiceConfigureAction';
 import { createDbaasServiceDecommissionAction } from './createDbaasServiceDecommissionAction';
-import { createDbaasServiceRestoreAction } from './createDbaasServiceRestoreAction';
 import { createDbaasServiceScaleAction } from './createDbaasServiceScaleAction';
 
 const orders = serviceDetails({ status: 'active' });
 const path = `/v1/services/${orders.id}`;
-
-const backup = (id: string, completedAt: string): Backup => ({
-  id,
-  serviceId: orders.id,
-  type: 'scheduled',
-  status: 'completed',
-  createdBy: 'system',
-  createdAt: completedAt,
-  completedAt,
-});
 
 describe('the dbaas:service actions', () => {
   let api: StubDbaasApi;
@@ -180,80 +168,6 @@ describe('the dbaas:service actions', () => {
         serviceId: orders.id,
         entityRef: 'resource:default/payments.orders',
       });
-    });
-  });
-
-  describe('dbaas:service:restore', () => {
-    const run = runner(createDbaasServiceRestoreAction);
-
-    it('restores to a point in time from the last backup that ended before it', async () => {
-      api
-        .on('GET', `${path}/backups`, {
-          body: {
-            data: [
-              backup(
-                '7d7e0c4e-1b1a-4c0a-9a55-0c1d9c6b2a01',
-                '2026-11-23T02:10:00Z',
-              ),
-              backup(
-                '7d7e0c4e-1b1a-4c0a-9a55-0c1d9c6b2a02',
-                '2026-11-24T02:10:00Z',
-              ),
-              backup(
-                '7d7e0c4e-1b1a-4c0a-9a55-0c1d9c6b2a03',
-                '2026-11-25T02:10:00Z',
-              ),
-            ],
-          },
-        })
-        .on('POST', `${path}/restore`, request => ({
-          status: 202,
-          body: {
-            restoreId: 'f0e1d2c3-0000-4000-8000-000000000001',
-            serviceId: orders.id,
-            backupId: request.body.backupId,
-            pointInTime: request.body.pointInTime,
-            status: 'pending',
-            createdAt: '2026-11-25T09:00:00Z',
-          },
-        }));
-      const { done, outputs } = run({
-        ...byName,
-        restore: { pointInTime: '2026-11-24T08:30:00Z' },
-      });
-      await done;
-
-      expect(api.writes()[0].body).toEqual({
-        backupId: '7d7e0c4e-1b1a-4c0a-9a55-0c1d9c6b2a02',
-        pointInTime: '2026-11-24T08:30:00Z',
-      });
-      expect(outputs()).toMatchObject({
-        status: 'pending',
-        restoreId: 'f0e1d2c3-0000-4000-8000-000000000001',
-        backupId: '7d7e0c4e-1b1a-4c0a-9a55-0c1d9c6b2a02',
-      });
-    });
-
-    it('refuses a point in time before every backup', async () => {
-      api.on('GET', `${path}/backups`, {
-        body: {
-          data: [
-            backup(
-              '7d7e0c4e-1b1a-4c0a-9a55-0c1d9c6b2a01',
-              '2026-11-23T02:10:00Z',
-            ),
-          ],
-        },
-      });
-      const { done } = run({
-        ...byName,
-        restore: { pointInTime: '2026-11-01T00:00:00Z' },
-      });
-
-      await expect(done).rejects.toThrow(
-        'pointInTime: no completed backup ended at or before 2026-11-01T00:00:00Z',
-      );
-      expect(api.writes()).toEqual([]);
     });
   });
 

@@ -68,6 +68,9 @@ export type ChangeResult = {
   generation?: number;
   restoreId?: string;
   backupId?: string;
+  /** The new database a restore makes. */
+  targetServiceId?: string;
+  targetName?: string;
 };
 
 type ServiceTarget = { serviceId?: string; tenant?: string; name?: string };
@@ -104,7 +107,7 @@ export function parsed<T>(
  * sends nothing; a retried task sends it once (the checkpoint).
  */
 export async function changeService<TInput extends ServiceTarget>(
-  // Any outputs: each action declares serviceChangeOutput, restore two more.
+  // Any outputs: each action declares serviceChangeOutput, restore more.
   ctx: ActionContext<TInput, any>,
   deps: DbaasActionDeps,
   operation: 'config' | 'scale' | 'restore' | 'decommission',
@@ -132,8 +135,24 @@ export async function changeService<TInput extends ServiceTarget>(
   const result = await ctx.checkpoint<ChangeResult>({
     key: `dbaas.service.${operation}.${id}.${ctx.step?.id ?? ''}`,
     fn: async () => {
-      const { status, message, generation, restoreId, backupId } = await send();
-      return defined({ status, message, generation, restoreId, backupId });
+      const {
+        status,
+        message,
+        generation,
+        restoreId,
+        backupId,
+        targetServiceId,
+        targetName,
+      } = await send();
+      return defined({
+        status,
+        message,
+        generation,
+        restoreId,
+        backupId,
+        targetServiceId,
+        targetName,
+      });
     },
   });
   ctx.logger.info(
@@ -146,4 +165,14 @@ export async function changeService<TInput extends ServiceTarget>(
   }
   if (result.restoreId) ctx.output('restoreId', result.restoreId);
   if (result.backupId) ctx.output('backupId', result.backupId);
+  if (result.targetServiceId) {
+    ctx.output('targetServiceId', result.targetServiceId);
+  }
+  if (result.targetName) {
+    ctx.output('targetName', result.targetName);
+    ctx.output(
+      'targetEntityRef',
+      databaseEntityRef(service.tenant, result.targetName),
+    );
+  }
 }
