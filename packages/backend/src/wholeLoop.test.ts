@@ -28,6 +28,7 @@ type Service = {
   observedGeneration?: number;
   connection?: { host: string; port: number };
   timeline: TimelineStep[];
+  restoredFrom?: { serviceId: string };
 };
 
 /**
@@ -536,7 +537,7 @@ describeWithServices(
       }));
 
     // eslint-disable-next-line jest/expect-expect
-    it('orders, scales, backs up and decommissions a global PostgreSQL through both PoPs', () =>
+    it('orders, scales, backs up, restores and decommissions a global PostgreSQL through both PoPs', () =>
       explained(async () => {
         const name = 'ledger';
         const created = await api('post', '/api/dbaas/v1/services').send({
@@ -600,11 +601,13 @@ describeWithServices(
             : undefined;
         });
 
-        // Scale: a new generation goes the same way round.
+        // Scale: a new generation goes the same way round. (To 5 CPUs of
+        // six instances: the restore below doubles that within the
+        // tenant's default quota of 64.)
         const scaled = await api(
           'post',
           `/api/dbaas/v1/services/${id}/scale`,
-        ).send({ cpu: '8' });
+        ).send({ cpu: '5' });
         expect(scaled.status).toBeLessThan(300);
         const generation = (await service(id))!.generation;
         expect(generation).toBe(2);
@@ -640,6 +643,45 @@ describeWithServices(
           )?.find(b => b.id === backup.body.id);
           return found?.status === 'completed' ? found : undefined;
         });
+
+        // Restore: the backup into a new database, which goes the same way
+        // round; lagos's operator bootstraps its Cluster from the backup in
+        // ledger's archive, named by the id CloudNativePG reported.
+        const restored = await api(
+          'post',
+          `/api/dbaas/v1/services/${id}/restore`,
+        ).send({ backupId: backup.body.id, targetName: 'ledger-copy' });
+        expect(restored.status).toBe(202);
+        const copyId = restored.body.targetServiceId as string;
+        const recovering = await hop(
+          'ledger-copy: Cluster recovering in lagos',
+          async () =>
+            (
+              await cluster('lagos')
+            ).find(c => c.metadata?.name === 'ledger-copy'),
+        );
+        expect(recovering.spec.bootstrap).toEqual({
+          recovery: {
+            source: 'restore-source',
+            database: 'app',
+            owner: 'app',
+            recoveryTarget: {
+              backupID: expect.stringMatching(/^[0-9]{8}T[0-9]{6}$/),
+              targetImmediate: true,
+            },
+          },
+        });
+        await hop('ledger-copy: restore completed', async () => {
+          const { body } = await api(
+            'get',
+            `/api/dbaas/v1/services/${id}/restores/${restored.body.restoreId}`,
+          );
+          return body.status === 'completed' ? body : undefined;
+        });
+        const copy = (await service(copyId))!;
+        expect(copy.status).toBe('active');
+        expect(copy.restoredFrom?.serviceId).toBe(id);
+        await api('delete', `/api/dbaas/v1/services/${copyId}`);
 
         // Decommission: the removal is committed, Argo CD prunes the claim
         // on both PoPs, each operator lets it go, the portal forgets it.
