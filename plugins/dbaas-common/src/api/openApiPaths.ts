@@ -247,6 +247,38 @@ const operations: Operation[] = [
   },
   {
     method: 'get',
+    path: '/v1/services/{id}/drills',
+    operationId: 'listRestoreDrills',
+    tag: 'Backups',
+    summary: "List a database's restore drills",
+    description:
+      'Each restores the latest restorable backup into a scratch database and records how long it took to be ready (RTO) and how old the backup was (RPO).',
+    parameters: ['ServiceId'],
+    success: {
+      status: 200,
+      description: 'The drills',
+      schema: 'RestoreDrillList',
+    },
+    errors: ['NOT_FOUND'],
+  },
+  {
+    method: 'post',
+    path: '/v1/services/{id}/drills',
+    operationId: 'runRestoreDrill',
+    tag: 'Backups',
+    summary: 'Run a restore drill now',
+    description:
+      "Restores the latest restorable backup into a scratch database, which counts against the platform's drill budget, not the tenant's quota. 409 while one runs, when the engine cannot restore (the reason), or when the platform's budget of running drills is used up.",
+    parameters: ['ServiceId'],
+    success: {
+      status: 202,
+      description: 'The drill, running',
+      schema: 'RestoreDrill',
+    },
+    errors: ['FORBIDDEN', 'NOT_FOUND', 'CONFLICT'],
+  },
+  {
+    method: 'get',
     path: '/v1/services/{id}/restores/{restoreId}',
     operationId: 'getRestore',
     tag: 'Backups',

@@ -9,6 +9,7 @@ import type {
   Organization,
   Page,
   Restore,
+  RestoreDrill,
   RoleGrant,
   ServiceChangeResponse,
   ServiceDetails,
@@ -275,6 +276,40 @@ const restore = object<Restore>(
   'A restore: a new database made from a backup of another, acted on asynchronously.',
 );
 
+const restoreDrill = object<RestoreDrill>(
+  {
+    required: {
+      id: uuid,
+      serviceId: uuid,
+      status: enumOf<RestoreDrill['status']>({
+        running: true,
+        passed: true,
+        failed: true,
+      }),
+      startedAt: timestamp,
+      requestedBy: actor,
+    },
+    optional: {
+      backupId: uuid,
+      restoreId: uuid,
+      scratchName: string,
+      finishedAt: timestamp,
+      rtoSeconds: {
+        ...integer,
+        description:
+          "Recovery time: from the drill's start until the scratch database was ready.",
+      },
+      rpoSeconds: {
+        ...integer,
+        description:
+          'Recovery point: how old the restored backup was when the drill started.',
+      },
+      message: string,
+    },
+  },
+  "A restore drill: the database's latest restorable backup restored into a scratch database, deleted once it was ready or failed.",
+);
+
 const timeSeries = object<ServiceMetrics['metrics']['cpu']>({
   required: { timestamps: arrayOf(timestamp), values: arrayOf(number) },
 });
@@ -452,6 +487,11 @@ export const openApiResponseSchemas: Record<string, JsonSchema> = {
     'Backups of a database, newest first.',
   ),
   Restore: restore,
+  RestoreDrill: restoreDrill,
+  RestoreDrillList: listOf(
+    schemaRef('RestoreDrill'),
+    'Restore drills of the database, newest first.',
+  ),
   RestoreList: listOf(
     schemaRef('Restore'),
     'Restores of the database\u2019s backups, newest first.',

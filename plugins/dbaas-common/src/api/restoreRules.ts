@@ -52,13 +52,18 @@ const MAX_NAME = 40;
 /**
  * The name of a database restored without one: the source's, then `-r` and
  * the minute in UTC (`orders-r202612021030`), the source cut so the whole
- * stays a valid database name. The API gives it; the portal suggests it.
+ * stays a valid database name. The API gives it; the portal suggests it. A
+ * restore drill's scratch database is marked `-d` instead.
  * @public
  */
-export function restoredServiceName(source: string, now: Date): string {
+export function restoredServiceName(
+  source: string,
+  now: Date,
+  kind: 'restore' | 'drill' = 'restore',
+): string {
   const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 12);
   const prefix = source
     .slice(0, MAX_NAME - stamp.length - 2)
     .replace(/-+$/, '');
-  return `${prefix}-r${stamp}`;
+  return `${prefix}-${kind === 'drill' ? 'd' : 'r'}${stamp}`;
 }

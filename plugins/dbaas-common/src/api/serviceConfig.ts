@@ -49,6 +49,7 @@ export const serviceConfigSchema = z
         schedule: cronScheduleSchema.optional(),
         retention: retentionSchema.optional(),
         destination: specShape.backup.shape.destination,
+        drills: z.boolean().optional(),
       })
       .strict()
       .optional(),

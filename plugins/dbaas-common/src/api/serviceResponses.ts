@@ -134,6 +134,32 @@ export type Restore = {
   createdAt: string;
 };
 
+/**
+ * A restore drill: the database's latest restorable backup restored into a
+ * scratch database, which is deleted once it was ready (or failed). @public
+ */
+export type RestoreDrill = {
+  id: string;
+  serviceId: string;
+  /** `running` until the scratch database was ready (`passed`) or not (`failed`). */
+  status: 'running' | 'passed' | 'failed';
+  /** The backup restored; absent when there was none to restore. */
+  backupId?: string;
+  /** The restore into the scratch database, and that database's name. */
+  restoreId?: string;
+  scratchName?: string;
+  startedAt: string;
+  finishedAt?: string;
+  /** Recovery time: from the drill's start until the scratch database was ready. */
+  rtoSeconds?: number;
+  /** Recovery point: how old the restored backup was when the drill started. */
+  rpoSeconds?: number;
+  /** Why it failed, for people. */
+  message?: string;
+  /** Who asked for it: a user, or the portal's schedule. */
+  requestedBy: string;
+};
+
 /** Time series of a database (`GET /services/{id}/metrics`). @public */
 export type ServiceMetrics = {
   metrics: Record<

@@ -73,6 +73,18 @@ export const backupDestinationSchema = z
     'must be an object storage URL such as s3://bucket/path',
   );
 
+/**
+ * Whether the portal runs restore drills of a database: as its spec says, else
+ * on for every plan but shared.
+ * @public
+ */
+export function restoreDrillsOn(spec: {
+  plan: string;
+  backup: { drills?: boolean };
+}): boolean {
+  return spec.backup.drills ?? spec.plan !== 'shared';
+}
+
 /** An IPv4 CIDR, e.g. `10.0.0.0/8`. @public */
 export const cidrSchema = z
   .string()
@@ -142,6 +154,13 @@ export const serviceClaimSpecShape = z
         schedule: cronScheduleSchema.optional(),
         retention: retentionSchema.optional(),
         destination: backupDestinationSchema.optional(),
+        /**
+         * Restore drills: the portal restores the latest backup into a
+         * scratch database now and then and records how long it took. When
+         * unset, on for every plan but shared (restoreDrillsOn). The operator
+         * renders nothing of it.
+         */
+        drills: z.boolean().optional(),
       })
       .strict(),
     /**

@@ -11,6 +11,7 @@ import type {
   Organization,
   Page,
   Restore,
+  RestoreDrill,
   ServiceChangeResponse,
   ServiceDetails,
   ServiceMetrics,
@@ -115,6 +116,16 @@ export interface DbaasApi {
     serviceId: string,
     options?: DbaasRequestOptions,
   ): Promise<Restore[]>;
+  /** The restore drills of a database, newest first. */
+  listRestoreDrills(
+    serviceId: string,
+    options?: DbaasRequestOptions,
+  ): Promise<RestoreDrill[]>;
+  /** Runs a restore drill of a database now. */
+  runRestoreDrill(
+    serviceId: string,
+    options?: DbaasRequestOptions,
+  ): Promise<RestoreDrill>;
   /** CPU, memory, disk, connections and QPS series of a database. */
   getMetrics(
     serviceId: string,

@@ -12,6 +12,7 @@ import type {
   Organization,
   Page,
   Restore,
+  RestoreDrill,
   ServiceChangeResponse,
   ServiceDetails,
   ServiceMetrics,
@@ -260,6 +261,30 @@ export class DbaasClient implements DbaasApi {
       options,
     );
     return body.data;
+  }
+
+  async listRestoreDrills(
+    serviceId: string,
+    options?: DbaasRequestOptions,
+  ): Promise<RestoreDrill[]> {
+    const body = await this.request<{ data: RestoreDrill[] }>(
+      'GET',
+      route`/v1/services/${serviceId}/drills`,
+      options,
+    );
+    return body.data;
+  }
+
+  runRestoreDrill(
+    serviceId: string,
+    options?: DbaasRequestOptions,
+  ): Promise<RestoreDrill> {
+    return this.request(
+      'POST',
+      route`/v1/services/${serviceId}/drills`,
+      options,
+      {},
+    );
   }
 
   getMetrics(
