@@ -104,6 +104,25 @@ export interface Config {
      * names, in the database, so all backend replicas share it; requests over it
      * are answered 429 QUOTA_EXCEEDED with Retry-After.
      */
+    /**
+     * Restore drills: each database whose drills are on (its
+     * `config.backup.drills`, by default every plan but shared) has its latest
+     * restorable backup restored into a scratch database now and then, and the
+     * time it took recorded. Scratch databases count against this budget, not
+     * their tenant's quota.
+     */
+    restoreDrills?: {
+      /** Run drills on the schedule; a drill asked for through the API runs either way. Defaults to true. */
+      enabled?: boolean;
+      /** Days between two drills of a database. Defaults to 7. */
+      intervalDays?: number;
+      /** Minutes a scratch database may take to be ready before its drill fails. Defaults to 120. */
+      timeoutMinutes?: number;
+      /** Drills running at once over the whole platform. Defaults to 2. */
+      maxRunning?: number;
+      /** Seconds between two passes of the schedule. Defaults to 300. */
+      checkEverySeconds?: number;
+    };
     rateLimit?: {
       /** Requests a caller may make per minute. Defaults to 100. */
       requestsPerMinute?: number;

@@ -5,6 +5,9 @@ import {
 import { startArgoCd } from './argocd/startArgoCd';
 import { startAuditRelay } from './audit/startAuditRelay';
 import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { RestoreDrillStore } from './database/RestoreDrillStore';
+import { startRestoreDrills } from './drills/startRestoreDrills';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
@@ -57,6 +60,7 @@ export const dbaasPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         logger: coreServices.logger,
         metrics: metricsServiceRef,
+        notifications: notificationService,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
@@ -158,6 +162,27 @@ export const dbaasPlugin = createBackendPlugin({
             logger,
           }),
         );
+        const lifecycle = new DatabaseLifecycle({
+          db,
+          services,
+          backups,
+          audit,
+          provisioner: configured.provisioner,
+          notifier,
+        });
+        const drills = await startRestoreDrills({
+          config,
+          logger,
+          scheduler: deps.scheduler,
+          auth: deps.auth,
+          metrics: deps.metrics,
+          notifications: deps.notifications,
+          services,
+          backups,
+          drills: await RestoreDrillStore.create({ database }),
+          timeline,
+          lifecycle,
+        });
         httpRouter.use(
           await createRouter({
             skuCatalogStore,
@@ -173,15 +198,9 @@ export const dbaasPlugin = createBackendPlugin({
               directory,
               access,
               audit,
-              lifecycle: new DatabaseLifecycle({
-                db,
-                services,
-                backups,
-                audit,
-                provisioner: configured.provisioner,
-                notifier,
-              }),
+              lifecycle,
               timeline,
+              drills,
               metricsSource: PrometheusMetricsSource.fromConfig(config),
               rateLimiter: await DatabaseRateLimiter.create({
                 database,

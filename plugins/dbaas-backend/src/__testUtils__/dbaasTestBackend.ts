@@ -1,3 +1,8 @@
+import {
+  coreServices,
+  createServiceFactory,
+  type SchedulerService,
+} from '@backstage/backend-plugin-api';
 import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
 import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
 import {
@@ -70,6 +75,11 @@ export async function startDbaasBackend(options?: {
   groups?: Entity[];
   /** Users besides MEMBERSHIPS, with the groups they belong to. */
   memberships?: Record<string, string[]>;
+  /**
+   * A scheduler whose tasks the test runs itself (`triggerTask`); by default
+   * scheduled tasks never run.
+   */
+  scheduler?: SchedulerService;
 }): Promise<{
   server: Server;
   stop: () => Promise<void>;
@@ -97,6 +107,15 @@ export async function startDbaasBackend(options?: {
       }),
       ...(options?.knex
         ? [mockServices.database.factory({ knex: options.knex })]
+        : []),
+      ...(options?.scheduler
+        ? [
+            createServiceFactory({
+              service: coreServices.scheduler,
+              deps: {},
+              factory: () => options.scheduler!,
+            }),
+          ]
         : []),
       mockServices.rootConfig.factory({
         data: {

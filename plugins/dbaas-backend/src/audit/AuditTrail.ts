@@ -34,7 +34,7 @@ export class AuditTrail {
   ) {}
 
   async record<T>(
-    req: Request,
+    req: Request | undefined,
     caller: Caller,
     subject: AuditSubject<T>,
     mutation: (inTransaction: InTransaction<T>) => Promise<T>,

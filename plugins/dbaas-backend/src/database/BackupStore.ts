@@ -28,6 +28,14 @@ export interface BackupStore {
    */
   engineBackupIdOf(backupId: string): Promise<string | undefined>;
   /**
+   * The database's latest completed backup that ended at `since` or later
+   * and whose engine id is known: what a restore drill restores.
+   */
+  latestRestorable(
+    serviceId: string,
+    since: Date,
+  ): Promise<{ backup: Backup; engineBackupId: string } | undefined>;
+  /**
    * How many backups count against the tenant's quota: requested ones that did
    * not fail and are within their database's retention.
    */

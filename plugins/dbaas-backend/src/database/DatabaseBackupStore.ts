@@ -185,6 +185,21 @@ export class DatabaseBackupStore implements BackupStore {
     return row?.engine_backup_id ?? undefined;
   }
 
+  async latestRestorable(
+    serviceId: string,
+    since: Date,
+  ): Promise<{ backup: Backup; engineBackupId: string } | undefined> {
+    const row = await this.db<RawBackupRow>('service_backups')
+      .where({ service_id: serviceId, status: 'completed' })
+      .whereNotNull('engine_backup_id')
+      .where('completed_at', '>=', since)
+      .orderBy('completed_at', 'desc')
+      .first();
+    return row?.engine_backup_id
+      ? { backup: toBackup(row), engineBackupId: row.engine_backup_id }
+      : undefined;
+  }
+
   async createRestore(
     tx: Knex.Transaction,
     input: {

@@ -103,6 +103,7 @@ export class DatabaseServiceStore implements ServiceStore {
       name: string;
       spec: ServiceRecord['spec'];
       createdBy: string;
+      drill?: boolean;
     },
     inTransaction: InTransaction<ServiceRecord> = noop,
   ): Promise<ServiceRecord> {
@@ -126,8 +127,10 @@ export class DatabaseServiceStore implements ServiceStore {
         if (taken) {
           throw nameTaken();
         }
-        const usage = await usageOf(tx, input.tenant);
-        assertWithinQuota(input.tenant, quota, usage, footprint);
+        if (!input.drill) {
+          const usage = await usageOf(tx, input.tenant);
+          assertWithinQuota(input.tenant, quota, usage, footprint);
+        }
 
         const now = new Date();
         const row: RawServiceRow = {
@@ -146,6 +149,7 @@ export class DatabaseServiceStore implements ServiceStore {
           cpu: footprint.cpu,
           memory_gi: footprint.memoryGi,
           generation: 1,
+          drill: Boolean(input.drill),
           created_by: input.createdBy,
           created_at: now,
           updated_at: now,

@@ -33,6 +33,11 @@ export type ServiceRecord = {
   generation: number;
   /** The latest manual backup requested through the claim (its backup id). */
   backupRequest?: string;
+  /**
+   * A restore drill's scratch database: it counts against the platform's
+   * drill budget, not its tenant's quota (drills/RestoreDrills).
+   */
+  drill?: true;
   createdBy: string;
   createdAt: string;
   updatedAt: string;
@@ -102,6 +107,7 @@ export interface ServiceStore {
   /**
    * Records a new database as Pending. Throws QuotaExceededError when the tenant's
    * quota would be exceeded, ConflictError when the name is taken in the tenant.
+   * A drill's scratch database is not held to the quota.
    */
   createService(
     input: {
@@ -110,6 +116,7 @@ export interface ServiceStore {
       name: string;
       spec: ServiceClaimSpec;
       createdBy: string;
+      drill?: boolean;
     },
     inTransaction?: InTransaction<ServiceRecord>,
   ): Promise<ServiceRecord>;

@@ -91,7 +91,7 @@ export async function usageOf(
   tenant: string,
 ): Promise<ClaimFootprint> {
   const [row] = await db('service_instances')
-    .where({ tenant })
+    .where({ tenant, drill: false })
     .whereNull('deleted_at')
     .select(footprintColumns(db));
   return toFootprint(row);
@@ -117,6 +117,8 @@ export async function quotaUsageOf(
     whereAnyOf(db<RawQuotaRow>('tenant_quotas'), 'tenant', tenants),
     whereAnyOf(db('service_instances'), 'tenant', tenants)
       .whereNull('deleted_at')
+      // Drills' scratch databases are the platform's (RestoreDrills).
+      .where({ drill: false })
       .groupBy('tenant')
       .select('tenant', ...footprintColumns(db)),
   ]);

@@ -16,8 +16,11 @@ import type {
 import type { Caller } from '../router/requestContext';
 import { checkTenantSlug } from '../tenancy/tenantSlugs';
 
-/** Who asks, and the request they asked in (for the audit trail). */
-export type Asker = { req: Request; caller: Caller };
+/**
+ * Who asks, and the request they asked in (for the audit trail); no request
+ * when the portal acts on its own (a restore drill).
+ */
+export type Asker = { req?: Request; caller: Caller };
 
 /**
  * The choreography of every change of a database, in one place: check what
@@ -74,6 +77,8 @@ export class DatabaseLifecycle {
       spec: ServiceClaimSpec;
       backup: Backup;
       pointInTime?: string;
+      /** A restore drill's scratch database: outside the tenant's quota. */
+      drill?: boolean;
     },
   ): Promise<{ record: ServiceRecord; restore: RestoreRecord }> {
     const { backups } = this.deps;
@@ -85,6 +90,7 @@ export class DatabaseLifecycle {
         organization: source.organization,
         name: input.name,
         spec: input.spec,
+        ...(input.drill ? { drill: true } : {}),
       },
       {
         action: 'service.restore',
@@ -94,6 +100,7 @@ export class DatabaseLifecycle {
           sourceName: source.name,
           backupId: input.backup.id,
           pointInTime: input.pointInTime ?? null,
+          drill: Boolean(input.drill),
           engine: input.spec.engine,
           plan: input.spec.plan,
           region: input.spec.region,
@@ -123,6 +130,7 @@ export class DatabaseLifecycle {
       organization: string;
       name: string;
       spec: ServiceClaimSpec;
+      drill?: boolean;
     },
     subject: Pick<AuditSubject<ServiceRecord>, 'action' | 'details'>,
     alsoRecord?: (

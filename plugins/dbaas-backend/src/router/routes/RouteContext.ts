@@ -7,6 +7,7 @@ import type { ServiceStore } from '../../database/ServiceStore';
 import type { ServiceMetricsSource } from '../../metrics/ServiceMetricsSource';
 import type { DbaasAccess } from '../../permissions/DbaasAccess';
 import type { DatabaseLifecycle } from '../../lifecycle/DatabaseLifecycle';
+import type { RestoreDrills } from '../../drills/RestoreDrills';
 import type { RateLimiter } from '../../rateLimit/RateLimiter';
 import type { TenantDirectory } from '../../tenancy/TenantDirectory';
 import type { AuditTrail } from '../../audit/AuditTrail';
@@ -26,6 +27,7 @@ export type RouteContext = {
   audit: AuditTrail;
   lifecycle: DatabaseLifecycle;
   timeline: TimelineStore;
+  drills: RestoreDrills;
   rateLimiter: RateLimiter;
   /** Absent when no Prometheus is configured. */
   metricsSource?: ServiceMetricsSource;

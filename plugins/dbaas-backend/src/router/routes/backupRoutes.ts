@@ -166,6 +166,22 @@ export function addBackupRoutes(router: Router, ctx: RouteContext) {
     });
   });
 
+  router.get('/v1/services/:id/drills', async (req, res) => {
+    const record = await loadService(ctx, callerFrom(req, res), req.params.id);
+    res.json({ data: await ctx.drills.list(record.id) });
+  });
+
+  router.post('/v1/services/:id/drills', async (req, res) => {
+    const caller = callerFrom(req, res);
+    const record = await loadService(
+      ctx,
+      caller,
+      req.params.id,
+      dbaasBackupManagePermission,
+    );
+    res.status(202).json(await ctx.drills.runNow(record, caller));
+  });
+
   router.get('/v1/services/:id/restores/:restoreId', async (req, res) => {
     const record = await loadService(ctx, callerFrom(req, res), req.params.id);
     const restoreId = parseUuid(req.params.restoreId, 'restore');
