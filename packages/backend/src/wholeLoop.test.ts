@@ -191,6 +191,8 @@ describeWithServices(
           permission: { enabled: true },
           dbaas: {
             permissions: { platformAdmins: ['group:default/platform'] },
+            // Drills on the real scheduler, a pass every two seconds.
+            restoreDrills: { checkEverySeconds: 2 },
             gitops: {
               localPath: gitdir,
               repoURL: `${env.DBAAS_GIT_URL}/${repository}`,
@@ -682,6 +684,32 @@ describeWithServices(
         expect(copy.status).toBe('active');
         expect(copy.restoredFrom?.serviceId).toBe(id);
         await api('delete', `/api/dbaas/v1/services/${copyId}`);
+
+        // A restore drill on the schedule (ledger is Active, global, and has
+        // a restorable backup): a scratch database restored from it in lagos
+        // alone, ready, measured, and deleted again.
+        const drill = await hop('ledger: restore drill passed', async () => {
+          const { body } = await api(
+            'get',
+            `/api/dbaas/v1/services/${id}/drills`,
+          );
+          const latest = body.data?.[0];
+          return latest?.status === 'passed' ? latest : undefined;
+        });
+        expect(drill).toMatchObject({
+          requestedBy: 'dbaas:restore-drills',
+          backupId: backup.body.id,
+          rtoSeconds: expect.any(Number),
+          rpoSeconds: expect.any(Number),
+        });
+        await hop('ledger: drill scratch database pruned', async () => {
+          const scratch = await loop.claim(
+            'lagos',
+            namespace,
+            drill.scratchName,
+          );
+          return scratch ? undefined : true;
+        });
 
         // Decommission: the removal is committed, Argo CD prunes the claim
         // on both PoPs, each operator lets it go, the portal forgets it.
