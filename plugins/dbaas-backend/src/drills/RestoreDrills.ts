@@ -37,6 +37,8 @@ export interface DrillReporter {
 }
 
 const PAGE = 500;
+/** The least time between two drills of a database asked for by people. */
+const MANUAL_GAP_MS = 3_600_000;
 
 /**
  * Restore drills: now and then, each database whose drills are on
@@ -86,6 +88,18 @@ export class RestoreDrills {
     if (source.drill) {
       throw new ConflictError(
         `Database ${source.name} is a restore drill's scratch database`,
+      );
+    }
+    // Scratch databases are outside the tenant's quota: one drill an hour per
+    // database keeps a tenant from holding the platform's budget.
+    const last = (await this.deps.drills.latestStarts([source.id])).get(
+      source.id,
+    );
+    if (last && this.now().getTime() - last.getTime() < MANUAL_GAP_MS) {
+      throw new ConflictError(
+        `Database ${
+          source.name
+        } had a restore drill at ${last.toISOString()}; the next may start an hour after it`,
       );
     }
     const running = await this.deps.drills.running();

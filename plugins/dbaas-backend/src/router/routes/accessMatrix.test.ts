@@ -154,6 +154,21 @@ describe.each(databases.eachSupportedId())(
             hidden: 'not-found',
           },
           {
+            name: 'drills',
+            method: 'get',
+            path: `/services/${id}/drills`,
+            mutates: false,
+            hidden: 'not-found',
+          },
+          {
+            name: 'drill now',
+            method: 'post',
+            path: `/services/${id}/drills`,
+            body: {},
+            mutates: true,
+            hidden: 'not-found',
+          },
+          {
             name: 'metrics',
             method: 'get',
             path: `/services/${id}/metrics`,
@@ -232,6 +247,7 @@ describe.each(databases.eachSupportedId())(
                 'tenant_quotas',
                 'service_backups',
                 'service_restores',
+                'service_restore_drills',
                 'role_grants',
               ].map(async table => [
                 table,
