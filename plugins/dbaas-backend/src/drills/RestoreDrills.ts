@@ -122,6 +122,12 @@ export class RestoreDrills {
     return Promise.all(drills.map(drill => this.view(drill)));
   }
 
+  /** The restores a database's drills made (their scratch databases'). */
+  async restoresOf(serviceId: string): Promise<Set<string>> {
+    const drills = await this.deps.drills.list(serviceId);
+    return new Set(drills.flatMap(drill => drill.restoreId ?? []));
+  }
+
   /** One pass of the schedule: follow running drills, then start due ones. */
   async tick(): Promise<void> {
     for (const drill of await this.deps.drills.running()) {

@@ -160,7 +160,12 @@ export function addBackupRoutes(router: Router, ctx: RouteContext) {
 
   router.get('/v1/services/:id/restores', async (req, res) => {
     const record = await loadService(ctx, callerFrom(req, res), req.params.id);
-    const restores = await ctx.backups.listRestores(record.id);
+    // Restore drills' restores are the drills' (GET .../drills), not the
+    // team's: their scratch databases come and go every week.
+    const drilled = await ctx.drills.restoresOf(record.id);
+    const restores = (await ctx.backups.listRestores(record.id)).filter(
+      restore => !drilled.has(restore.id),
+    );
     res.json({
       data: await Promise.all(restores.map(r => restoreView(ctx, r))),
     });

@@ -116,6 +116,10 @@ describe('restore drills', () => {
         backup: { enabled: false, drills: false },
         restore: { source: 'ledger', backup: '20261202T060000' },
       });
+      // Not among the team's restores: the drill's.
+      expect(
+        (await api('get', `/services/${ledger.id}/restores`)).body.data,
+      ).toEqual([]);
       const quotas = await api('get', '/organizations/acme/quotas');
       const payments = quotas.body.data.find(
         (q: { tenant: string }) => q.tenant === PAYMENTS,
