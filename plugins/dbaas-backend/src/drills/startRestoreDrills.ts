@@ -7,6 +7,7 @@ import type {
 import type { MetricsService } from '@backstage/backend-plugin-api/alpha';
 import { toError } from '@backstage/errors';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
+import { RESTORE_DRILL_SCHEDULE_ACTOR } from '@internal/backstage-plugin-dbaas-common';
 import type { BackupStore } from '../database/BackupStore';
 import type { RestoreDrillStore } from '../database/RestoreDrillStore';
 import type { ServiceStore } from '../database/ServiceStore';
@@ -14,9 +15,6 @@ import type { TimelineStore } from '../database/TimelineStore';
 import type { DatabaseLifecycle } from '../lifecycle/DatabaseLifecycle';
 import { NotifyingDrillReporter } from './DrillReporter';
 import { RestoreDrills, type DrillPolicy } from './RestoreDrills';
-
-/** Who drills on the schedule are recorded as, in the audit trail and the API. */
-export const DRILL_SCHEDULE_ACTOR = 'dbaas:restore-drills';
 
 /** `dbaas.restoreDrills`, with its defaults. */
 export function drillPolicyFromConfig(
@@ -72,7 +70,7 @@ export async function startRestoreDrills(deps: {
     reporter: new NotifyingDrillReporter(deps),
     policy,
     scheduleCaller: {
-      actor: DRILL_SCHEDULE_ACTOR,
+      actor: RESTORE_DRILL_SCHEDULE_ACTOR,
       credentials: await deps.auth.getOwnServiceCredentials(),
       requestId: 'restore-drills',
     },

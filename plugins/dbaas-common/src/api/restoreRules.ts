@@ -67,3 +67,10 @@ export function restoredServiceName(
     .replace(/-+$/, '');
   return `${prefix}-${kind === 'drill' ? 'd' : 'r'}${stamp}`;
 }
+
+/**
+ * Who restore drills on the portal's schedule are recorded as (their
+ * `requestedBy`, and the actor of their audit events).
+ * @public
+ */
+export const RESTORE_DRILL_SCHEDULE_ACTOR = 'dbaas:restore-drills';
