@@ -3,8 +3,9 @@ import {
   engineBackups,
   type Backup,
   type Restore,
+  type RestoreDrill,
 } from '@internal/backstage-plugin-dbaas-common';
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { DbaasApi } from '../../api/DbaasApi';
 import {
@@ -17,6 +18,7 @@ import {
 } from '../DatabaseEntity/__testUtils__/databaseFixtures';
 import { DatabaseBackups } from './DatabaseBackups';
 import { toDateTimeLocal } from './dateTimeLocal';
+import { DRILL_POLL_MS } from './RestoreDrills';
 
 const HOUR_MS = 3_600_000;
 const hoursAgo = (hours: number) =>
@@ -42,6 +44,7 @@ function renderBackups(api: Partial<DbaasApi>, apis: readonly any[] = []) {
     api: {
       getService: async () => serviceDetails(),
       listRestores: async () => [],
+      listRestoreDrills: async () => [],
       ...api,
     },
     apis,
@@ -694,6 +697,300 @@ describe('DatabaseBackups', () => {
       await waitFor(() =>
         expect(restoreRows()[0]).toHaveTextContent('completed'),
       );
+    });
+  });
+
+  describe('restore drills', () => {
+    const drill = (overrides: Partial<RestoreDrill> = {}): RestoreDrill => ({
+      id: 'd1e2f3a4-b5c6-4d7e-8f9a-0b1c2d3e4f5a',
+      serviceId: SERVICE_ID,
+      status: 'passed',
+      backupId: backup().id,
+      restoreId: 'e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a5b',
+      scratchName: 'orders-d202505030900',
+      startedAt: '2025-05-03T09:00:00.000Z',
+      finishedAt: '2025-05-03T09:12:34.000Z',
+      rtoSeconds: 754,
+      rpoSeconds: 7 * 3600 + 3 * 60,
+      requestedBy: 'dbaas:restore-drills',
+      ...overrides,
+    });
+    const drillRows = () =>
+      within(screen.getByRole('table', { name: 'Restore drills' }))
+        .getAllByRole('row')
+        .slice(1);
+    const drillsSwitch = () =>
+      screen.getByRole('switch', { name: 'Scheduled restore drills' });
+    const runButton = () =>
+      screen.getByRole('button', { name: 'Run a drill now' });
+    /** The API's answer to a config change, as the backend makes it. */
+    const changeAccepted = async () => ({
+      id: SERVICE_ID,
+      status: 'active' as const,
+      generation: 3,
+      message: 'Requested: backup.drills',
+    });
+
+    it('lists the drills with their RTO and RPO in words, and says what a drill is', async () => {
+      const listRestoreDrills = jest.fn(async () => [
+        drill({
+          id: 'drill-2',
+          status: 'failed',
+          startedAt: '2025-05-10T09:00:00.000Z',
+          finishedAt: '2025-05-10T11:00:00.000Z',
+          rtoSeconds: undefined,
+          rpoSeconds: 45,
+          scratchName: 'orders-d202505100900',
+          message: 'The scratch database was not ready within 120 minutes',
+          requestedBy: 'user:default/alice',
+        }),
+        drill(),
+      ]);
+      renderBackups({ listBackups: async () => [backup()], listRestoreDrills });
+
+      await screen.findByRole('table', { name: 'Restore drills' });
+      expect(listRestoreDrills).toHaveBeenCalledWith(SERVICE_ID);
+      const [failed, passed] = drillRows();
+      expect(failed).toHaveTextContent('failed');
+      expect(failed).toHaveTextContent(
+        'The scratch database was not ready within 120 minutes',
+      );
+      expect(failed).toHaveTextContent('45 s');
+      expect(failed).toHaveTextContent('orders-d202505100900');
+      expect(failed).toHaveTextContent('user:default/alice');
+
+      expect(passed).toHaveTextContent('passed');
+      expect(passed).toHaveTextContent('12 min 34 s');
+      expect(passed).toHaveTextContent('7 h 3 min');
+      expect(passed).toHaveTextContent('orders-d202505030900');
+      expect(passed).toHaveTextContent('The schedule');
+      expect(passed).toHaveTextContent(backup().id);
+      // Started, then the restored backup by the time it ended.
+      expect(
+        [...passed.querySelectorAll('time')].map(t =>
+          t.getAttribute('dateTime'),
+        ),
+      ).toEqual(['2025-05-03T09:00:00.000Z', backup().completedAt]);
+
+      expect(
+        screen.getByText(/restores the latest restorable backup/),
+      ).toHaveTextContent(
+        'Scratch databases count against the platform’s drill budget, not the team’s quota. A failed drill notifies the team that owns the database.',
+      );
+    });
+
+    it('says when the database has not been drilled yet', async () => {
+      renderBackups({ listBackups: async () => [] });
+
+      expect(
+        await screen.findByText('This database has not been drilled yet.'),
+      ).toBeInTheDocument();
+    });
+
+    it('runs a drill now and lists it at once as running', async () => {
+      const runRestoreDrill = jest.fn(async () =>
+        drill({
+          id: 'drill-new',
+          status: 'running',
+          startedAt: new Date().toISOString(),
+          finishedAt: undefined,
+          rtoSeconds: undefined,
+          scratchName: 'orders-d202505120830',
+          requestedBy: 'user:default/guest',
+        }),
+      );
+      renderBackups({
+        listBackups: async () => [backup()],
+        listRestoreDrills: async () => [drill()],
+        runRestoreDrill,
+      });
+      await screen.findByRole('table', { name: 'Restore drills' });
+
+      await userEvent.click(runButton());
+
+      expect(runRestoreDrill).toHaveBeenCalledWith(SERVICE_ID);
+      await waitFor(() => expect(drillRows()).toHaveLength(2));
+      const [running, passed] = drillRows();
+      expect(running).toHaveTextContent('running');
+      expect(running).toHaveTextContent('orders-d202505120830');
+      expect(running).toHaveTextContent('user:default/guest');
+      expect(passed).toHaveTextContent('passed');
+    });
+
+    it.each([
+      {
+        status: 409,
+        code: 'CONFLICT',
+        message:
+          'The platform runs at most 2 restore drills at once; try again once one has finished',
+      },
+      {
+        status: 409,
+        code: 'CONFLICT',
+        message: 'A restore drill of database orders is running already',
+      },
+      {
+        status: 403,
+        code: 'FORBIDDEN',
+        message:
+          'user:default/guest may not manage backups of group:default/checkout',
+      },
+    ])(
+      'shows the API’s refusal of a drill ($status: $message)',
+      async ({ status, code, message }) => {
+        const error = await apiError(status, code, message);
+        renderBackups({
+          listBackups: async () => [],
+          runRestoreDrill: async () => {
+            throw error;
+          },
+        });
+        await screen.findByText('This database has not been drilled yet.');
+
+        await userEvent.click(runButton());
+
+        expect(await screen.findByRole('alert')).toHaveTextContent(message);
+        expect(
+          screen.getByText('This database has not been drilled yet.'),
+        ).toBeInTheDocument();
+      },
+    );
+
+    it('offers no drill where the engine cannot restore, and says why', async () => {
+      const runRestoreDrill = jest.fn();
+      renderBackups({
+        getService: async () => serviceDetails({ engine: 'mongodb' }),
+        listBackups: async () => [backup()],
+        runRestoreDrill,
+      });
+      const reason = (engineBackups.mongodb.restore as { reason: string })
+        .reason;
+
+      await waitFor(() => expect(runButton()).toBeDisabled());
+      expect(screen.getByText(`Cannot be drilled: ${reason}`)).toBeVisible();
+      expect(runButton()).toHaveAccessibleDescription(
+        `Cannot be drilled: ${reason}`,
+      );
+      // Nothing to turn on where nothing can be drilled.
+      expect(
+        screen.queryByRole('switch', { name: 'Scheduled restore drills' }),
+      ).not.toBeInTheDocument();
+      expect(runRestoreDrill).not.toHaveBeenCalled();
+    });
+
+    it('turns scheduled drills off through the config and shows them off', async () => {
+      const before = serviceDetails();
+      const after = serviceDetails({ generation: 3, observedGeneration: 2 });
+      after.config.backup = { ...after.config.backup, drills: false };
+      const getService = jest
+        .fn()
+        .mockResolvedValueOnce(before)
+        .mockResolvedValue(after);
+      const updateService = jest.fn(changeAccepted);
+      renderBackups({
+        getService,
+        listBackups: async () => [],
+        updateService,
+      });
+      await waitFor(() => expect(drillsSwitch()).toBeChecked());
+      expect(drillsSwitch()).toHaveAccessibleDescription(
+        'Scheduled drills are on: databases of the clustered plan, like those of every plan but shared, are drilled unless their drills are turned off.',
+      );
+
+      await userEvent.click(drillsSwitch());
+
+      expect(updateService).toHaveBeenCalledWith(SERVICE_ID, {
+        config: { backup: { drills: false } },
+      });
+      await waitFor(() => expect(getService).toHaveBeenCalledTimes(2));
+      expect(drillsSwitch()).not.toBeChecked();
+      expect(drillsSwitch()).toHaveAccessibleDescription(
+        'Scheduled drills are off for this database.',
+      );
+    });
+
+    it('shows drills off by default on the shared plan, and turns them on', async () => {
+      const shared = serviceDetails({ plan: 'shared' });
+      shared.config = { ...shared.config, plan: 'shared' };
+      const updateService = jest.fn(changeAccepted);
+      renderBackups({
+        getService: async () => shared,
+        listBackups: async () => [],
+        updateService,
+      });
+
+      await screen.findByRole('switch', { name: 'Scheduled restore drills' });
+      expect(drillsSwitch()).not.toBeChecked();
+      expect(drillsSwitch()).toHaveAccessibleDescription(
+        'Scheduled drills are off: databases of the shared plan are not drilled unless their drills are turned on.',
+      );
+      // A drill now runs whatever the schedule says.
+      expect(runButton()).toBeEnabled();
+
+      await userEvent.click(drillsSwitch());
+
+      expect(updateService).toHaveBeenCalledWith(SERVICE_ID, {
+        config: { backup: { drills: true } },
+      });
+      // Until the details of the new generation are loaded, as the API said.
+      await waitFor(() => expect(drillsSwitch()).toBeChecked());
+      expect(drillsSwitch()).toHaveAccessibleDescription(
+        'Scheduled drills are on for this database.',
+      );
+    });
+
+    it('shows the API’s refusal of the change and keeps the switch as it was', async () => {
+      const error = await apiError(
+        403,
+        'FORBIDDEN',
+        'user:default/guest may not change databases of group:default/checkout',
+      );
+      renderBackups({
+        listBackups: async () => [],
+        updateService: async () => {
+          throw error;
+        },
+      });
+      await waitFor(() => expect(drillsSwitch()).toBeChecked());
+
+      await userEvent.click(drillsSwitch());
+
+      expect(await screen.findByRole('alert')).toHaveTextContent(
+        'user:default/guest may not change databases of group:default/checkout',
+      );
+      expect(drillsSwitch()).toBeChecked();
+    });
+
+    describe('while a drill runs', () => {
+      beforeEach(() => jest.useFakeTimers());
+      afterEach(() => jest.useRealTimers());
+
+      it('lists the drills again every few seconds until it has ended', async () => {
+        const listRestoreDrills = jest
+          .fn()
+          .mockResolvedValueOnce([
+            drill({
+              status: 'running',
+              finishedAt: undefined,
+              rtoSeconds: undefined,
+            }),
+          ])
+          .mockResolvedValue([drill()]);
+        renderBackups({ listBackups: async () => [], listRestoreDrills });
+        await screen.findByRole('table', { name: 'Restore drills' });
+        expect(drillRows()[0]).toHaveTextContent('running');
+        expect(listRestoreDrills).toHaveBeenCalledTimes(1);
+
+        await act(() => jest.advanceTimersByTimeAsync(DRILL_POLL_MS));
+
+        expect(listRestoreDrills).toHaveBeenCalledTimes(2);
+        expect(drillRows()[0]).toHaveTextContent('passed');
+        expect(drillRows()[0]).toHaveTextContent('12 min 34 s');
+
+        // Nothing runs: no more polling.
+        await act(() => jest.advanceTimersByTimeAsync(5 * DRILL_POLL_MS));
+        expect(listRestoreDrills).toHaveBeenCalledTimes(2);
+      });
     });
   });
 

@@ -21,19 +21,11 @@ import { BackUpNowButton } from './BackUpNowButton';
 import { BackupSchedule } from './BackupSchedule';
 import { BackupTable } from './BackupTable';
 import { RestoreDialog } from './RestoreDialog';
+import { RestoreDrills } from './RestoreDrills';
 import { RestoreTable } from './RestoreTable';
+import { withAdded } from './withAdded';
 
 type CompletedBackup = Backup & { completedAt: string };
-
-/** The list with what this page added first, until the list has them too. */
-function withAdded<T>(
-  added: T[],
-  listed: T[] | undefined,
-  same: (a: T, b: T) => boolean,
-): T[] {
-  if (!listed) return added;
-  return [...added.filter(a => !listed.some(l => same(a, l))), ...listed];
-}
 
 const Loaded = (props: { serviceId: string }) => {
   const { serviceId } = props;
@@ -161,6 +153,14 @@ const Loaded = (props: { serviceId: string }) => {
           </InfoCard>
         </Grid>
       )}
+      <Grid item xs={12}>
+        <RestoreDrills
+          serviceId={serviceId}
+          service={service.value}
+          onServiceChanged={service.retry}
+          backups={backups}
+        />
+      </Grid>
     </>
   );
 };
@@ -168,9 +168,10 @@ const Loaded = (props: { serviceId: string }) => {
 /**
  * The Backups tab of a database: its schedule and retention, its backups with
  * their size and duration, a manual backup, restores of a completed backup
- * into a new database (to the backup's end or a point in time), and the
- * restores made so far. Reloads when the backend announces a change of the
- * database or of a database restored from it.
+ * into a new database (to the backup's end or a point in time), the restores
+ * made so far, and its restore drills (on or off, one now, their RTO and RPO).
+ * Reloads when the backend announces a change of the database or of a
+ * database restored from it, and every few seconds while a drill runs.
  */
 export const DatabaseBackups = () => {
   const serviceId = useDatabaseServiceId();

@@ -5,33 +5,12 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import type { ReactNode } from 'react';
 import { DatabaseLink } from '../DatabaseLink';
 import { Timestamp } from '../Timestamp';
+import { BackupCell } from './BackupCell';
+import { Caption } from './Caption';
 
 const dash = '—';
-
-const Caption = (props: { children: ReactNode }) => (
-  <Typography variant="caption" color="textSecondary" display="block">
-    {props.children}
-  </Typography>
-);
-
-/** The backup by the time it ended, which is how the backups table shows it. */
-const BackupCell = (props: { backupId: string; backups: Backup[] }) => {
-  const backup = props.backups.find(b => b.id === props.backupId);
-  return backup?.completedAt ? (
-    <>
-      <Timestamp at={backup.completedAt} />
-      <Caption>
-        <code>{props.backupId}</code>
-      </Caption>
-    </>
-  ) : (
-    // Past the retention the backup is no longer listed: its id is all there is.
-    <code>{props.backupId}</code>
-  );
-};
 
 /**
  * The restores of a database's backups, newest first: the new database each
