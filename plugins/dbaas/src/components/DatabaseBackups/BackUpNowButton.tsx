@@ -10,6 +10,7 @@ import Typography from '@material-ui/core/Typography';
 import { useId, useState, type FormEvent } from 'react';
 import { dbaasApiRef } from '../../api/DbaasApi';
 import { apiErrorMessage } from '../../utils/apiErrorMessage';
+import { ActionButton } from './ActionButton';
 
 // The API's limit on a backup's description (createBackupRequestSchema).
 const MAX_DESCRIPTION = 500;
@@ -59,25 +60,12 @@ export const BackUpNowButton = (props: {
 
   return (
     <>
-      <Button
-        variant="contained"
-        color="primary"
+      <ActionButton
         onClick={() => setOpen(true)}
-        disabled={props.unavailable !== undefined}
-        aria-describedby={props.unavailable ? `${id}-unavailable` : undefined}
+        unavailable={props.unavailable}
       >
         Back up now
-      </Button>
-      {props.unavailable && (
-        <Typography
-          id={`${id}-unavailable`}
-          variant="caption"
-          color="textSecondary"
-          display="block"
-        >
-          {props.unavailable}
-        </Typography>
-      )}
+      </ActionButton>
       <Dialog
         open={open}
         onClose={close}

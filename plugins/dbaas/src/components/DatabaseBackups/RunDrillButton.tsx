@@ -1,10 +1,10 @@
 import { useApi } from '@backstage/frontend-plugin-api';
 import type { RestoreDrill } from '@internal/backstage-plugin-dbaas-common';
-import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { dbaasApiRef } from '../../api/DbaasApi';
 import { apiErrorMessage } from '../../utils/apiErrorMessage';
+import { ActionButton } from './ActionButton';
 
 /**
  * Runs a restore drill of the database now, whether its scheduled drills are
@@ -21,7 +21,6 @@ export const RunDrillButton = (props: {
   const dbaasApi = useApi(dbaasApiRef);
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<string>();
-  const id = useId();
 
   const run = async () => {
     setRunning(true);
@@ -37,25 +36,14 @@ export const RunDrillButton = (props: {
 
   return (
     <>
-      <Button
-        variant="contained"
-        color="primary"
+      <ActionButton
         onClick={run}
-        disabled={props.unavailable !== undefined || running}
-        aria-describedby={props.unavailable ? `${id}-unavailable` : undefined}
+        unavailable={props.unavailable}
+        reasonPrefix="Cannot be drilled: "
+        busy={running}
       >
         Run a drill now
-      </Button>
-      {props.unavailable && (
-        <Typography
-          id={`${id}-unavailable`}
-          variant="caption"
-          color="textSecondary"
-          display="block"
-        >
-          Cannot be drilled: {props.unavailable}
-        </Typography>
-      )}
+      </ActionButton>
       {error && (
         <Typography role="alert" color="error" variant="body2">
           {error}
