@@ -1,13 +1,15 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { expectAccessible } from '../e2e-tests/expectAccessible';
 import { signInWithKeycloak } from './signInWithKeycloak';
 
 // The whole loop of scripts/start-with-services.sh (docs/local-services.md, "The
 // whole loop for a person"): the portal commits the claim, Argo CD syncs it to
 // both PoPs, lagos's ServiceClaim operator renders it. Argo CD looks at the
 // repository again within seconds, the template's wait step holds the task for
-// its minute, and the decommission waits for Argo CD to prune on both PoPs.
+// its minute, a backup and its restore each go the same way round, and the
+// decommission waits for Argo CD to prune on both PoPs.
 test.setTimeout(600_000);
 
 const repoRoot = path.resolve(__dirname, '../../..');
@@ -19,12 +21,42 @@ async function screenshot(page: Page, testInfo: TestInfo, name: string) {
   });
 }
 
-/** The Phase row of the database page's status card. */
-function phase(page: Page) {
+/** The row of the database page's status card headed `label`. */
+function statusRow(page: Page, label: string) {
   return page
     .getByRole('table', { name: 'Database status' })
     .getByRole('row')
-    .filter({ has: page.getByRole('rowheader', { name: 'Phase' }) });
+    .filter({ has: page.getByRole('rowheader', { name: label }) });
+}
+
+/** The Phase row of the database page's status card. */
+function phase(page: Page) {
+  return statusRow(page, 'Phase');
+}
+
+/**
+ * Orders the decommission of Payments' database `name` through its template,
+ * as the portal offers, and waits for the task to say it is requested.
+ */
+async function decommission(page: Page, name: string) {
+  const nav = page.getByRole('navigation', { name: 'sidebar nav' });
+  await nav.getByRole('link', { name: 'Create' }).click();
+  await page
+    .locator('.MuiCard-root')
+    .filter({ hasText: 'Decommission a database' })
+    .getByRole('button', { name: 'Choose' })
+    .click();
+  await expect(page.getByLabel('Tenant')).toHaveValue('Payments');
+  await page
+    .getByRole('textbox', { name: 'Database name', exact: true })
+    .fill(name);
+  await page.getByLabel('Type the database name again').fill(name);
+  await page.getByRole('button', { name: 'Review' }).click();
+  await page.getByRole('button', { name: 'Create' }).click();
+  await expect(page).toHaveURL(/\/create\/tasks\//);
+  await expect(page.getByRole('heading', { name: 'Requested' })).toBeVisible({
+    timeout: 60_000,
+  });
 }
 
 /** Logs how long `step` took since `start`, for the figures in the report. */
@@ -63,7 +95,7 @@ function playEngineOperators() {
   };
 }
 
-test('ada orders a database that goes through Argo CD and the PoPs to Active, and decommissions it', async ({
+test('ada orders a database that goes through Argo CD and the PoPs to Active, restores its backup into a new one, and decommissions both', async ({
   page,
 }, testInfo) => {
   // A name of this run: the services and their databases outlive it.
@@ -140,29 +172,90 @@ test('ada orders a database that goes through Argo CD and the PoPs to Active, an
     await expect(resource('frankfurt', 'Cluster')).toHaveCount(0);
     await screenshot(page, testInfo, '3-kubernetes');
 
-    // Decommission it through its template, as the portal offers: a final
-    // backup, the removal committed, Argo CD prunes the claim on both PoPs,
-    // each operator lets it go, and the database leaves the list.
-    await nav.getByRole('link', { name: 'Create' }).click();
-    await page
-      .locator('.MuiCard-root')
-      .filter({ hasText: 'Decommission a database' })
-      .getByRole('button', { name: 'Choose' })
+    // Back it up now: the request rides on the claim to lagos, whose operator
+    // has CloudNativePG take it; the stand-in completes it with the id a
+    // restore names, and the Backups tab follows without a reload.
+    await page.getByRole('link', { name: 'Backups', exact: true }).click();
+    await page.getByRole('button', { name: 'Back up now' }).click();
+    const backUpNow = page.getByRole('dialog');
+    await backUpNow.getByLabel(/Description/).fill('before the restore drill');
+    await backUpNow.getByRole('button', { name: 'Start backup' }).click();
+    const backedUp = Date.now();
+    const backupRow = page
+      .getByRole('table', { name: 'Backups' })
+      .getByRole('row')
+      .filter({ hasText: 'before the restore drill' });
+    await expect(backupRow).toContainText('completed', { timeout: 120_000 });
+    took('back up → completed', backedUp);
+    await screenshot(page, testInfo, '4-backup-completed');
+
+    // Restore it into a new database. Its name must not contain the
+    // original's: the lists below are filtered by name.
+    const copy = `copy-${name.slice('loop-'.length)}`;
+    await backupRow
+      .getByRole('button', {
+        name: /^Restore the backup of .* into a new database$/,
+      })
       .click();
-    await expect(page.getByLabel('Tenant')).toHaveValue('Payments');
-    await page
-      .getByRole('textbox', { name: 'Database name', exact: true })
-      .fill(name);
-    await page.getByLabel('Type the database name again').fill(name);
-    await page.getByRole('button', { name: 'Review' }).click();
-    await page.getByRole('button', { name: 'Create' }).click();
-    const decommissioned = Date.now();
-    await expect(page).toHaveURL(/\/create\/tasks\//);
-    await expect(page.getByRole('heading', { name: 'Requested' })).toBeVisible({
-      timeout: 60_000,
+    const restoreDialog = page.getByRole('dialog');
+    await restoreDialog.getByLabel('New database name').fill(copy);
+    await expect(
+      restoreDialog.getByRole('radio', { name: 'The end of the backup' }),
+    ).toBeChecked();
+    await screenshot(page, testInfo, '5-restore-dialog');
+    await expectAccessible(page, 'the restore dialog');
+    await restoreDialog
+      .getByRole('button', { name: 'Restore', exact: true })
+      .click();
+    const restored = Date.now();
+    await expect(restoreDialog.getByRole('status')).toContainText(
+      `Restore requested: the new database ${copy} is provisioning`,
+    );
+    await screenshot(page, testInfo, '6-restore-requested');
+
+    // The new database's page, from the dialog's link. Its catalog entity
+    // follows the restore by a moment: until then its page says it is not
+    // found, and a person would reload it.
+    await restoreDialog.getByRole('link', { name: copy }).click();
+    await expect(async () => {
+      if (!(await phase(page).isVisible())) await page.reload();
+      await expect(phase(page)).toBeVisible({ timeout: 5_000 });
+    }).toPass({ timeout: 60_000 });
+    await expect(page.getByText(`tenants/payments/${copy}.yaml`)).toBeVisible();
+    const source = statusRow(page, 'Restored from').getByRole('link', {
+      name,
+      exact: true,
     });
-    // Gone once the list, opened again, no longer has it: either the list
-    // with its search box or, as here where it was the team's only database,
+    await expect(source).toBeVisible();
+    await screenshot(page, testInfo, '7-restored');
+    // It goes the same way round as the order, the stand-in playing
+    // CloudNativePG's recovered Cluster, and the page follows by itself.
+    await expect(phase(page)).toContainText('Active', { timeout: 120_000 });
+    took('restore → Active', restored);
+    await screenshot(page, testInfo, '8-restored-active');
+
+    // Back on the source, its Restores list has the restore done: done once
+    // the new database was Active.
+    await source.click();
+    await page.getByRole('link', { name: 'Backups', exact: true }).click();
+    await expect(
+      page
+        .getByRole('table', { name: 'Restores' })
+        .getByRole('row')
+        .filter({ hasText: copy }),
+    ).toContainText('completed');
+    await screenshot(page, testInfo, '9-source-restores');
+
+    // Decommission both through their template: each takes a final backup,
+    // its removal is committed, Argo CD prunes its claim on both PoPs, each
+    // operator lets it go, and it leaves the list. The copy goes too, so that
+    // runs on a long-lived stack do not fill Payments' quota with copies.
+    const decommissioned = Date.now();
+    await decommission(page, copy);
+    await decommission(page, name);
+    const copyRow = page.getByRole('row').filter({ hasText: copy });
+    // Gone once the list, opened again, no longer has them: either the list
+    // with its search box or, where they were the team's only databases,
     // the page that says there are none.
     await expect(async () => {
       await nav.getByRole('link', { name: 'Databases' }).click();
@@ -172,9 +265,10 @@ test('ada orders a database that goes through Argo CD and the PoPs to Active, an
           .or(page.getByRole('heading', { name: 'No databases yet' })),
       ).toBeVisible({ timeout: 10_000 });
       await expect(row).toHaveCount(0, { timeout: 1_000 });
+      await expect(copyRow).toHaveCount(0, { timeout: 1_000 });
     }).toPass({ timeout: 180_000 });
-    took('decommission → gone', decommissioned);
-    await screenshot(page, testInfo, '4-decommissioned');
+    took('decommission → both gone', decommissioned);
+    await screenshot(page, testInfo, '10-decommissioned');
   } finally {
     await player.stop(testInfo);
   }
