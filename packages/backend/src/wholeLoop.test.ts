@@ -193,6 +193,11 @@ describeWithServices(
             permissions: { platformAdmins: ['group:default/platform'] },
             // Drills on the real scheduler, a pass every two seconds.
             restoreDrills: { checkEverySeconds: 2 },
+            // Every test orders into the one tenant, and the restore below
+            // copies a global database scaled to 48 CPUs.
+            quotas: {
+              default: { instances: 50, cpu: 512, memoryGi: 2048 },
+            },
             gitops: {
               localPath: gitdir,
               repoURL: `${env.DBAAS_GIT_URL}/${repository}`,
@@ -603,13 +608,11 @@ describeWithServices(
             : undefined;
         });
 
-        // Scale: a new generation goes the same way round. (To 5 CPUs of
-        // six instances: the restore below doubles that within the
-        // tenant's default quota of 64.)
+        // Scale: a new generation goes the same way round.
         const scaled = await api(
           'post',
           `/api/dbaas/v1/services/${id}/scale`,
-        ).send({ cpu: '5' });
+        ).send({ cpu: '8' });
         expect(scaled.status).toBeLessThan(300);
         const generation = (await service(id))!.generation;
         expect(generation).toBe(2);
