@@ -16,5 +16,9 @@ export default defineConfig({
     ...(baseConfig.webServer as object),
     command: './scripts/start-with-services.sh',
     env: {},
+    // SIGTERM, not Playwright's default SIGKILL: the script's EXIT trap then
+    // drains the PoPs' operators and removes their config layer, which holds
+    // tokens.
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 30_000 },
   },
 });

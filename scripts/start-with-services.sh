@@ -48,8 +48,8 @@ rm -f "$loop_config"
     --dir "$loop_dir" --config "$loop_config") > "$loop_dir/loop.log" 2>&1 &
 loop_pid=$!
 # SIGTERM: the loop drains and stops each operator before it exits. The config layer
-# holds tokens: it goes with them.
-trap 'kill -TERM "$loop_pid" 2>/dev/null && wait "$loop_pid" 2>/dev/null; rm -f "$loop_config"' EXIT
+# holds tokens: it goes first, before a slow drain can be cut short by a SIGKILL.
+trap 'rm -f "$loop_config"; kill -TERM "$loop_pid" 2>/dev/null && wait "$loop_pid" 2>/dev/null' EXIT
 log "starting the PoPs' ServiceClaim operators (log: $loop_dir/loop.log)"
 for ((i = 0; i < 180; i++)); do
   [ -f "$loop_config" ] && break
