@@ -6,7 +6,6 @@ import {
 } from '@backstage/core-components';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { useEntityRefLink } from '@backstage/plugin-catalog-react';
 import type {
   Organization,
   ServiceSummary,
@@ -63,7 +62,6 @@ export const DatabasesTable = (props: {
 }) => {
   const { organizations, refreshKey } = props;
   const dbaasApi = useApi(dbaasApiRef);
-  const entityLink = useEntityRefLink();
   const [search, setSearch] = useState('');
   const [view, setView] = useState<View>({
     filters: {},
@@ -114,10 +112,9 @@ export const DatabasesTable = (props: {
       ),
     );
     return databaseColumns({
-      entityLink,
       tenantTitle: ref => titles.get(ref.toLowerCase()) ?? tenantName(ref),
     });
-  }, [entityLink, organizations]);
+  }, [organizations]);
 
   // Memoized: a material-table renders every row again on any new prop, and
   // the page re-renders while a load starts and ends, before any row changes.

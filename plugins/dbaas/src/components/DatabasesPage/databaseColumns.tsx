@@ -1,10 +1,9 @@
-import { Link, type TableColumn } from '@backstage/core-components';
-import type { CompoundEntityRef } from '@backstage/catalog-model';
+import type { TableColumn } from '@backstage/core-components';
 import {
   skuCatalog,
-  serviceEntityName,
   type ServiceSummary,
 } from '@internal/backstage-plugin-dbaas-common';
+import { DatabaseLink } from '../DatabaseLink';
 import { formatAge } from './formatAge';
 import { PhaseStatus } from '../PhaseStatus';
 
@@ -19,8 +18,6 @@ const regionNames = displayNames(skuCatalog.regions);
  * column sorts on its own: that would reorder one page of many only.
  */
 export function databaseColumns(options: {
-  /** The catalog page of an entity (`useEntityRefLink`). */
-  entityLink: (ref: CompoundEntityRef) => string;
   /** A tenant's title, from the organizations; its group ref otherwise. */
   tenantTitle: (tenantRef: string) => string;
 }): TableColumn<ServiceSummary>[] {
@@ -32,14 +29,7 @@ export function databaseColumns(options: {
       // Names are dash-separated words: wrapped at a dash they read as two.
       cellStyle: { whiteSpace: 'nowrap' },
       render: service => (
-        <Link
-          to={options.entityLink({
-            kind: 'resource',
-            ...serviceEntityName(service.tenant, service.name),
-          })}
-        >
-          {service.name}
-        </Link>
+        <DatabaseLink tenant={service.tenant} name={service.name} />
       ),
     },
     {
