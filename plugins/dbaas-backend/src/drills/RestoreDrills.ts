@@ -19,6 +19,7 @@ import type { ServiceRecord, ServiceStore } from '../database/ServiceStore';
 import type { TimelineStore } from '../database/TimelineStore';
 import type { DatabaseLifecycle } from '../lifecycle/DatabaseLifecycle';
 import type { Caller } from '../router/requestContext';
+import { restoredSpec } from '../router/claimSpecs';
 import { restoreView } from '../router/restoreViews';
 
 /** What the platform allows drills (`dbaas.restoreDrills`). */
@@ -340,17 +341,10 @@ export function scratchSpec(
   source: ServiceRecord,
   engineBackupId: string,
 ): ServiceClaimSpec {
-  const { restore: _previous, ...config } = source.spec;
+  const spec = restoredSpec(source, { backup: engineBackupId });
   return runnableClaimSpecSchema.parse({
-    ...config,
-    replication: { ...config.replication, regions: [config.region] },
+    ...spec,
+    replication: { ...spec.replication, regions: [spec.region] },
     backup: { enabled: false, drills: false },
-    restore: {
-      source: source.name,
-      ...(config.backup.destination
-        ? { destination: config.backup.destination }
-        : {}),
-      backup: engineBackupId,
-    },
   });
 }

@@ -30,6 +30,30 @@ export function specForCreate(
 }
 
 /**
+ * The source's configuration as it is now, its backup named as the new
+ * database's `restore` (a restore of a restored database names its own
+ * source, not the first one's). Not checked: see specForRestore, and a
+ * restore drill's scratchSpec.
+ */
+export function restoredSpec(
+  source: { name: string; spec: ServiceClaimSpec },
+  restore: { backup: string; pointInTime?: string },
+): ServiceClaimSpec {
+  const { restore: _previous, ...config } = source.spec;
+  return {
+    ...config,
+    restore: {
+      source: source.name,
+      ...(config.backup.destination
+        ? { destination: config.backup.destination }
+        : {}),
+      backup: restore.backup,
+      ...(restore.pointInTime ? { pointInTime: restore.pointInTime } : {}),
+    },
+  };
+}
+
+/**
  * The spec of a database restored from a backup of `source`: the source's
  * configuration as it is now, with the backup named. Checked with every rule
  * of today's offer, like any new database: a source on a version since
@@ -39,18 +63,7 @@ export function specForRestore(
   source: { name: string; spec: ServiceClaimSpec },
   restore: { backup: string; pointInTime?: string },
 ): ServiceClaimSpec {
-  const { restore: _ignored, ...config } = source.spec;
-  const spec: ServiceClaimSpec = {
-    ...config,
-    restore: {
-      source: source.name,
-      ...(source.spec.backup.destination
-        ? { destination: source.spec.backup.destination }
-        : {}),
-      backup: restore.backup,
-      ...(restore.pointInTime ? { pointInTime: restore.pointInTime } : {}),
-    },
-  };
+  const spec = restoredSpec(source, restore);
   const result = serviceClaimSpecSchema.safeParse(spec);
   if (!result.success) {
     throw invalidInput(
