@@ -61,7 +61,7 @@ describe('ensureCredentials', () => {
     ['aerospike', ['-credentials', '-admin']],
     ['yugabyte', ['.ysql', '-credentials']],
     ['vitess', ['-credentials']],
-    ['mongodb', ['-credentials']],
+    ['mongodb', ['-credentials', '-system-users']],
     ['dragonfly', ['-credentials']],
     ['postgresql', []],
   ] as const)(

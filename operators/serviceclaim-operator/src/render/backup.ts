@@ -20,6 +20,11 @@ export const BACKUP_SECRET_KEYS = {
   gcsCredentialsJson: 'GCS_CREDENTIALS_JSON',
   azureSasToken: 'AZURE_STORAGE_SAS_TOKEN',
   azureStorageKey: 'AZURE_STORAGE_KEY',
+  /** GCS service account and Azure account as Percona Backup for MongoDB reads them. */
+  gcsClientEmail: 'GCS_CLIENT_EMAIL',
+  gcsPrivateKey: 'GCS_PRIVATE_KEY',
+  azureStorageAccountName: 'AZURE_STORAGE_ACCOUNT_NAME',
+  azureStorageAccountKey: 'AZURE_STORAGE_ACCOUNT_KEY',
   /** Scylla Manager Agent's configuration with the storage provider's keys. */
   scyllaAgentConfig: 'scylla-manager-agent.yaml',
 } as const;
@@ -178,4 +183,53 @@ export function backupWiring(
     return here.schedules ? 'scheduled' : 'primary-region';
   })();
   return { [BACKUP_ANNOTATION]: wiring };
+}
+
+/**
+ * Thrown where a claim restores from a source whose archive the operator
+ * cannot locate; the claim reads Failed (RenderFailed) rather than come up as
+ * an empty database.
+ */
+export class RestoreSourceUnavailableError extends Error {}
+
+/** What a claim restores from, as its spec says it. */
+export type Restore = NonNullable<ClaimObject['spec']['restore']>;
+
+/**
+ * Where the source's backups are: its target as the source claim itself
+ * computes it (backupTarget), from the destination it named or the PoP
+ * default `<root>/<namespace>/<source>`. The restored database is in the
+ * source's primary region, so this PoP's default is the one the source used.
+ */
+export function restoreSourceTarget(
+  claim: ClaimObject,
+  ctx: RenderContext,
+  restore: Restore,
+): BackupTarget {
+  if (restore.source === claim.metadata.name) {
+    // Its own backups would go under the same default path as the source's:
+    // CloudNativePG refuses to archive into a non-empty place, and PBM would
+    // list the source's backups as its own.
+    throw new RestoreSourceUnavailableError(
+      `Cannot restore from ${restore.source} into a database of the same name: its backups would be archived over the source's; choose another name`,
+    );
+  }
+  const source: ClaimObject = {
+    ...claim,
+    metadata: { ...claim.metadata, name: restore.source },
+    spec: {
+      ...claim.spec,
+      backup: {
+        enabled: true,
+        ...(restore.destination ? { destination: restore.destination } : {}),
+      },
+    },
+  };
+  const target = backupTarget(source, ctx);
+  if (target) return target;
+  throw new RestoreSourceUnavailableError(
+    restore.destination
+      ? `Cannot restore from ${restore.source}: its backup destination ${restore.destination} (spec.restore.destination) is not one the operator can read (s3://bucket/path, gs://bucket/path or azure://account/container/path)`
+      : `Cannot restore from ${restore.source}: its backup destination is unknown, as spec.restore.destination is unset and PoP ${ctx.pop} has no default backup destination (the operator's backupDestinationDefault)`,
+  );
 }

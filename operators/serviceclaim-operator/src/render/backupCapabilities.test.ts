@@ -109,12 +109,14 @@ describe('the backup capability table against the renderers', () => {
     });
   });
 
-  it('restores PostgreSQL only', () => {
+  it('restores MongoDB and PostgreSQL only', () => {
     expect(
-      engines.filter(engine => engineBackups[engine].restore.available),
-    ).toEqual(['postgresql']);
+      engines.filter(engine => engineBackups[engine].restore.available).sort(),
+    ).toEqual(['mongodb', 'postgresql']);
     expect(
-      engines.filter(engine => engineBackups[engine].pointInTime.available),
-    ).toEqual(['postgresql']);
+      engines
+        .filter(engine => engineBackups[engine].pointInTime.available)
+        .sort(),
+    ).toEqual(['mongodb', 'postgresql']);
   });
 });

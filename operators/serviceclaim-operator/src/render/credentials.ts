@@ -67,11 +67,6 @@ export function credentialsSecret(
     // The VitessCluster CRD takes the tablets' init script from a Secret only.
     keys[VITESS_INIT_DB_KEY] = () => VITESS_INIT_DB_SQL;
   }
-  if (engine === 'mongodb') {
-    // Basic auth of the agent's Prometheus endpoint.
-    keys.metricsUsername = () => 'prometheus';
-    keys.metricsPassword = (_password, fresh) => fresh;
-  }
   return { name: `${claim.metadata.name}-credentials`, username, keys };
 }
 
@@ -134,11 +129,43 @@ export function scyllaManagerSecret(
   };
 }
 
+/**
+ * The Percona operator's system users (backup agent, cluster and user
+ * administration, monitoring) under the keys it reads
+ * (pkg/controller/perconaservermongodb/secrets.go, fillSecretData at v1.22.0),
+ * as `<claim>-system-users`. Made here rather than left to the operator, which
+ * would create it without an owner: it then goes with the claim. Never the
+ * tenant's; undefined for other engines.
+ */
+export function mongodbSystemUsersSecret(
+  claim: ClaimObject,
+): CredentialsSecret | undefined {
+  if (claim.spec.engine !== 'mongodb') return undefined;
+  const users: Record<string, string> = {
+    BACKUP: 'backup',
+    DATABASE_ADMIN: 'databaseAdmin',
+    CLUSTER_ADMIN: 'clusterAdmin',
+    CLUSTER_MONITOR: 'clusterMonitor',
+    USER_ADMIN: 'userAdmin',
+  };
+  const keys: CredentialsSecret['keys'] = {};
+  for (const [role, user] of Object.entries(users)) {
+    keys[`MONGODB_${role}_USER`] = () => user;
+    keys[`MONGODB_${role}_PASSWORD`] = (_password, fresh) => fresh;
+  }
+  return {
+    name: `${claim.metadata.name}-system-users`,
+    username: users.CLUSTER_ADMIN,
+    keys,
+  };
+}
+
 /** Every Secret the operator generates for a claim before applying it. */
 export function generatedSecrets(claim: ClaimObject): CredentialsSecret[] {
   return [
     credentialsSecret(claim),
     adminSecret(claim),
     scyllaManagerSecret(claim),
+    mongodbSystemUsersSecret(claim),
   ].filter((secret): secret is CredentialsSecret => secret !== undefined);
 }

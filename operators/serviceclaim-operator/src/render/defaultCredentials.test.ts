@@ -10,6 +10,7 @@ import {
   PASSWORD_KEY,
   adminSecret,
   credentialsSecret,
+  mongodbSystemUsersSecret,
 } from './credentials';
 import { AEROSPIKE_APP_ROLES } from './engines/aerospike';
 import { SCYLLA_DEFAULT_SUPERUSER } from './engines/scyllaRoles';
@@ -104,12 +105,9 @@ const retiresDefaultAdministrator: Record<
     ),
   }),
   mongodb: ({ claim, resources }) => {
-    const sets = ofKind(resources, 'MongoDBCommunity');
+    const clusters = ofKind(resources, 'PerconaServerMongoDB');
     return {
-      SCRAM: sets.every(r =>
-        same(r.spec.security.authentication.modes, ['SCRAM']),
-      ),
-      'one user, in its own database, password from the Secret': sets.every(
+      'one user, in its own database, password from the Secret': clusters.every(
         r =>
           r.spec.users.length === 1 &&
           r.spec.users[0].name === DATABASE_USER.mongodb &&
@@ -119,6 +117,15 @@ const retiresDefaultAdministrator: Record<
           }) &&
           r.spec.users[0].roles.every(
             (role: any) => role.db === r.spec.users[0].db,
+          ),
+      ),
+      // The operator's system users get generated passwords of their own,
+      // in a Secret that goes with the claim (never the operator's defaults).
+      'system users from a generated Secret': clusters.every(
+        r =>
+          r.spec.secrets.users === mongodbSystemUsersSecret(claim)!.name &&
+          Object.keys(mongodbSystemUsersSecret(claim)!.keys).includes(
+            'MONGODB_USER_ADMIN_PASSWORD',
           ),
       ),
     };

@@ -34,7 +34,9 @@ const RELEASES: Record<EngineId, Record<string, string>> = {
     '1.39': 'v1.39.0',
   },
   aerospike: { '7.2': '7.2.0.6', '8.0': '8.0.0.8' },
-  mongodb: { '7.0': '7.0.21', '8.0': '8.0.10' },
+  // Percona Server for MongoDB, as the Percona operator v1.22.0 releases it
+  // (e2e-tests/release_versions).
+  mongodb: { '7.0': '7.0.30-16', '8.0': '8.0.19-7' },
   // The minor releases CloudNativePG v1.30.0 tests (.github/pg_versions.json); the
   // renderer adds the image flavour (engines/postgresql.ts).
   postgresql: { '16': '16.14', '17': '17.10' },
@@ -53,4 +55,8 @@ export const HELPER_IMAGES = {
   // Scylla operator v1.21 supports Scylla Manager 3.7 - 3.9; the agent must
   // match the platform's Scylla Manager server.
   scyllaManagerAgent: '3.9.1',
+  // Percona Backup for MongoDB as the Percona operator v1.22.0 releases it
+  // (e2e-tests/release_versions).
+  perconaBackupMongodb: 'percona/percona-backup-mongodb:2.12.0',
+  mongodbExporter: 'percona/mongodb_exporter:0.48.0',
 } as const;

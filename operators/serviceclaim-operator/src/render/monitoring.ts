@@ -12,18 +12,28 @@ const SERVICE_ID_SERIES_LABEL = 'dbaas_io_service_id';
  * native series map to one name (commits and rollbacks both count as queries),
  * which would otherwise collide as duplicates within a scrape.
  */
-function renamings(regex: string, target: string): Record<string, unknown>[] {
+function renamings(
+  regex: string,
+  target: string,
+  where?: { label: string; value: string },
+): Record<string, unknown>[] {
+  // With `where`, only the series whose label has that value: Prometheus joins
+  // the source labels with ';' before matching.
+  const match = where
+    ? {
+        sourceLabels: ['__name__', where.label],
+        regex: `(${regex});${where.value}`,
+      }
+    : { sourceLabels: ['__name__'], regex: `(${regex})` };
   return [
     {
-      sourceLabels: ['__name__'],
-      regex: `(${regex})`,
+      ...match,
       targetLabel: 'dbaas_source',
       replacement: '$1',
       action: 'replace',
     },
     {
-      sourceLabels: ['__name__'],
-      regex: `(${regex})`,
+      ...match,
       targetLabel: '__name__',
       replacement: target,
       action: 'replace',
@@ -85,7 +95,11 @@ export function podMonitor(
                   },
             ],
             metricRelabelings: [
-              ...renamings(metrics.connections, 'dbaas_connections'),
+              ...renamings(
+                metrics.connections,
+                'dbaas_connections',
+                metrics.connectionsWhere,
+              ),
               ...renamings(metrics.queries, 'dbaas_queries_total'),
             ],
           },

@@ -31,7 +31,7 @@ const GROUPS = [
   'scylla.scylladb.com',
   'dragonflydb.io',
   'asdb.aerospike.com',
-  'mongodbcommunity.mongodb.com',
+  'psmdb.percona.com',
   'postgresql.cnpg.io',
   'barmancloud.cnpg.io',
   'cert-manager.io',
@@ -184,7 +184,7 @@ describeWithServices(
           claimFrom(id, spec, { namespace: namespaceOf(pop) }),
         );
         const rendered = renderClaim(claim, contextFor(pop));
-        // Only a MongoDB replica set stays out of a claim's other regions.
+        // Only a MongoDB cluster stays out of a claim's other regions.
         expect(rendered.length > 0).toBe(
           spec.engine !== 'mongodb' || pop === spec.region,
         );

@@ -11,7 +11,7 @@ import {
 } from '@internal/backstage-plugin-dbaas-common';
 import { claimCases, claimFrom, contextFor } from './__testUtils__/skuClaims';
 import { BACKUP_ANNOTATION } from './backup';
-import { NOTES_ANNOTATION, TOPOLOGY_ANNOTATION } from './common';
+import { TOPOLOGY_ANNOTATION } from './common';
 import { renderClaim, renderFinalBackup } from './renderClaim';
 import type { RenderedResource } from './types';
 
@@ -288,19 +288,28 @@ describe('renderClaim', () => {
     expect(elsewhere.map(r => r.kind)).toEqual(['NetworkPolicy', 'PodMonitor']);
   });
 
-  it('says what a sharded MongoDB claim gets instead of shards', () => {
-    const [replicaSet] = renderClaim(
+  it('shards a sharded MongoDB claim: a replica set per shard behind mongos', () => {
+    const [cluster] = renderClaim(
       claimFrom('mongo-flex-sharded', skuSpec('mongo-flex-sharded', 'lagos')),
       contextFor('lagos'),
     );
-    expect(replicaSet.spec).toMatchObject({ type: 'ReplicaSet', members: 3 });
-    const claimTemplate = (replicaSet.spec as any).statefulSet.spec
-      .volumeClaimTemplates[0];
-    // Two shards' worth of data on each member.
-    expect(claimTemplate.spec.resources.requests.storage).toBe('1000Gi');
-    expect(replicaSet.metadata.annotations?.[NOTES_ANNOTATION]).toMatch(
-      /replica sets only/,
-    );
+    const spec = cluster.spec as any;
+    expect(cluster.kind).toBe('PerconaServerMongoDB');
+    expect(
+      spec.replsets.map((r: any) => [
+        r.name,
+        r.size,
+        r.volumeSpec.persistentVolumeClaim.resources.requests.storage,
+      ]),
+    ).toEqual([
+      ['rs0', 3, '500Gi'],
+      ['rs1', 3, '500Gi'],
+    ]);
+    expect(spec.sharding).toMatchObject({
+      enabled: true,
+      configsvrReplSet: { size: 3 },
+    });
+    expect(spec.sharding.mongos.size).toBeGreaterThanOrEqual(2);
   });
 
   it('wires each destination scheme into the engine, or says it cannot', () => {

@@ -38,7 +38,7 @@ describe('TLS on the engines that serve a Secret', () => {
     // A Secret of the claim's own still serves.
     const own = claimOn('mongo-flex-rs', { enabled: true, certificate: 'own' });
     expect(renderClaim(own, ctx).map(r => r.kind)).toContain(
-      'MongoDBCommunity',
+      'PerconaServerMongoDB',
     );
   });
 

@@ -135,16 +135,25 @@ export const engineBackups: Record<EngineId, BackupCapabilities> = {
     pointInTime: notYet(NO_RESTORE),
   },
   mongodb: {
-    scheduled: notYet(
-      'MongoDB Community has no backup resource: the platform takes no backups of it',
-    ),
-    manual: notYet(
-      'MongoDB Community has no backup resource: the platform takes no backups of it',
-    ),
-    final: notYet(
-      'MongoDB Community has no backup resource: no final backup can be taken',
-    ),
-    restore: notYet(NO_RESTORE),
-    pointInTime: notYet(NO_RESTORE),
+    scheduled: {
+      available: true,
+      how: 'a Percona Backup for MongoDB task of the Percona operator, on the claim schedule, with the oplog archived every five minutes',
+    },
+    manual: {
+      available: true,
+      how: 'a PerconaServerMongoDBBackup, followed to its completion',
+    },
+    final: {
+      available: true,
+      how: 'a PerconaServerMongoDBBackup, awaited before the resources are deleted',
+    },
+    restore: {
+      available: true,
+      how: "a new Percona cluster into which the backup's app database is restored from the source's storage",
+    },
+    pointInTime: {
+      available: true,
+      how: "a new Percona cluster restored from the backup, replaying the source's archived oplog up to the second",
+    },
   },
 };

@@ -17,6 +17,11 @@ export type EngineMetrics = {
   };
   /** Anchored regex of the native gauge(s) that become `dbaas_connections`. */
   connections: string;
+  /**
+   * Only the series of `connections` whose label has this value, for
+   * exporters that put open and available connections in one series name.
+   */
+  connectionsWhere?: { label: string; value: string };
   /** Anchored regex of the native counter(s) that become `dbaas_queries_total`. */
   queries: string;
 };

@@ -1,103 +1,232 @@
+import {
+  skuCatalog,
+  specFromSku,
+  type ServiceClaimSpec,
+} from '@internal/backstage-plugin-dbaas-common';
 import { claimCases, claimFrom, contextFor } from '../__testUtils__/skuClaims';
+import { RestoreSourceUnavailableError } from '../backup';
 import { renderClaim } from '../renderClaim';
-import type { ClaimObject } from '../types';
-import { MONGODB_POD_SERVICE_ACCOUNT, mongodb } from './mongodb';
+import type { ClaimObject, RenderedResource } from '../types';
+import {
+  BACKUP_STORAGE,
+  PERCONA_CR_VERSION,
+  dataReplsets,
+  mongodb,
+  pitrDate,
+  systemUsersSecret,
+} from './mongodb';
 
-// The rules below are those of MongoDB Controllers for Kubernetes 1.10.0
-// (mongodb/mongodb-kubernetes 41e81d7ebccf), community operator, read in
-// mongodb-community-operator/ there. The sharded SKU (mongo-flex-sharded) moves to
-// the Percona operator in the backups issue; until then it renders a replica set
-// too and is held to the same rules.
+// The rules below are the Percona Operator for MongoDB's at v1.22.0
+// (percona/percona-server-mongodb-operator 5856026fef87), read in
+// pkg/apis/psmdb/v1/psmdb_defaults.go (CheckNSetDefaults), the restore's
+// CheckFields (perconaservermongodbrestore_types.go) and pkg/naming. The real
+// operator reconciles every render in mongodb.psmdb.test.ts.
 
 const mongoCases = claimCases().filter(c => c.engine === 'mongodb');
 
-function replicaSetOf(claim: ClaimObject) {
-  const resource = renderClaim(claim, contextFor(claim.spec.region)).find(
-    r => r.kind === 'MongoDBCommunity',
-  );
-  if (!resource) throw new Error(`${claim.metadata.name}: no MongoDBCommunity`);
+function rendered(claim: ClaimObject): RenderedResource[] {
+  return renderClaim(claim, contextFor(claim.spec.region));
+}
+
+function clusterOf(claim: ClaimObject) {
+  const resource = rendered(claim).find(r => r.kind === 'PerconaServerMongoDB');
+  if (!resource) throw new Error(`${claim.metadata.name}: no cluster`);
   return resource.spec as any;
 }
 
-// api/v1/mongodbcommunity_types.go ConvertAuthModeToAuthMechanism.
-const AUTH_MECHANISMS: Record<string, string> = {
-  SCRAM: 'SCRAM-SHA-256',
-  'SCRAM-SHA-256': 'SCRAM-SHA-256',
-  'SCRAM-SHA-1': 'SCRAM-SHA-1',
-  X509: 'MONGODB-X509',
-};
-
 describe.each(mongoCases.map(c => [c.id, c] as const))(
-  'MongoDBCommunity of %s',
+  'PerconaServerMongoDB of %s',
   (_id, c) => {
     const claim = claimFrom(c.id, c.spec);
-    const spec = replicaSetOf(claim);
+    const spec = clusterOf(claim);
+    const sharded = c.spec.topology?.mode === 'sharded';
 
-    // controllers/validation/validation.go validateAuthModeSpec: known modes,
-    // none twice, and the agent's mode among them (the only one when one).
-    it('names known authentication modes once each (validation.go validateAuthModeSpec)', () => {
-      const modes: string[] = spec.security.authentication.modes;
-      const mechanisms = modes.map(m => AUTH_MECHANISMS[m]);
-      expect(mechanisms.every(Boolean)).toBe(true);
-      expect(new Set(mechanisms).size).toBe(modes.length);
-      const agentMode = spec.security.authentication.agentMode;
-      expect(modes.length === 1 || agentMode !== undefined).toBe(true);
-      expect(agentMode === undefined || modes.includes(agentMode)).toBe(true);
+    it('is written for the operator release it is tested on, with its image pinned', () => {
+      expect(spec.crVersion).toBe(PERCONA_CR_VERSION);
+      expect(spec.image).toMatch(
+        /^percona\/percona-server-mongodb:\d+\.\d+\.\d+-\d+$/,
+      );
+      // No version service call can change the image under the claim.
+      expect(spec.upgradeOptions.apply).toBe('disabled');
     });
 
-    // validation.go validateUsers: a SCRAM user needs its password Secret's name
-    // and key and a SCRAM credentials Secret name, and no two users may share
-    // that Secret or their connection string Secret.
-    it('gives every SCRAM user what the operator requires (validation.go validateUsers)', () => {
-      for (const user of spec.users) {
-        expect(user.db).not.toBe('$external');
-        expect(user.passwordSecretRef?.name).toBeTruthy();
-        expect(user.passwordSecretRef?.key).toBeTruthy();
-        expect(user.scramCredentialsSecretName).toBeTruthy();
+    // CheckNSetDefaults: at least one replica set, a volume per replica set,
+    // cluster name + replica set name at most 50 characters.
+    it('gives every replica set a volume and a name the operator accepts (psmdb_defaults.go)', () => {
+      const replsets = [
+        ...spec.replsets,
+        ...(spec.sharding.enabled ? [spec.sharding.configsvrReplSet] : []),
+      ];
+      expect(spec.replsets.length).toBeGreaterThan(0);
+      for (const replset of replsets) {
+        expect(
+          replset.volumeSpec.persistentVolumeClaim.resources.requests.storage,
+        ).toBeTruthy();
       }
-      const scram = spec.users.map((u: any) => u.scramCredentialsSecretName);
-      expect(new Set(scram).size).toBe(scram.length);
-    });
-
-    // validation.go validateArbiterSpec and validateStatefulSet.
-    it('leaves members to spec.members (validation.go validateArbiterSpec, validateStatefulSet)', () => {
-      expect(spec.arbiters ?? 0).toBeLessThan(spec.members);
-      expect(spec.statefulSet?.spec?.replicas ?? spec.members).toBe(
-        spec.members,
+      for (const replset of spec.replsets) {
+        // A database name is at most 40 characters (serviceNameSchema).
+        expect(`${'x'.repeat(40)}${replset.name}`.length).toBeLessThanOrEqual(
+          50,
+        );
+      }
+      expect(spec.replsets.map((r: any) => r.name)).toEqual(
+        dataReplsets(claim),
       );
     });
 
-    // controllers/construct/mongodbstatefulset.go: pods run as
-    // mongodb-kubernetes-appdb; the override merges by name
-    // (pkg/util/merge/merge_podtemplate_spec.go), so a different name here
-    // would need its own ServiceAccount and Role.
-    it('runs its pods as the ServiceAccount the platform provides (mongodbstatefulset.go)', () => {
-      expect(spec.statefulSet.spec.template.spec.serviceAccountName).toBe(
-        MONGODB_POD_SERVICE_ACCOUNT,
-      );
-      expect(MONGODB_POD_SERVICE_ACCOUNT).toBe('mongodb-kubernetes-appdb');
+    // ReplsetSpec.checkSafeDefaults: an odd size of at least three, unless
+    // unsafeFlags.replsetSize; mongos at least two unless unsafeFlags.mongosSize;
+    // TLS disabled only with unsafeFlags.tls.
+    it('says so where it asks for what the operator deems unsafe (checkSafeDefaults)', () => {
+      const unsafeSize = (n: number) => n < 2 || n % 2 === 0;
+      const sizes = [
+        ...spec.replsets.map((r: any) => r.size),
+        ...(spec.sharding.enabled ? [spec.sharding.configsvrReplSet.size] : []),
+      ];
+      if (sizes.some(unsafeSize)) {
+        expect(spec.unsafeFlags.replsetSize).toBe(true);
+      }
+      if (spec.sharding.enabled && spec.sharding.mongos.size < 2) {
+        expect(spec.unsafeFlags.mongosSize).toBe(true);
+      }
+      if (spec.tls.mode === 'disabled') {
+        expect(spec.unsafeFlags.tls).toBe(true);
+      }
     });
 
-    // mongodbstatefulset.go: the container is `mongod` and the single data
-    // volume claim `data-volume` (api/v1 DataVolumeName); overrides merge by
-    // these names, other names would add a container or a second volume.
-    it('sizes the containers and volume the operator makes, by their names (mongodbstatefulset.go)', () => {
-      const template = spec.statefulSet.spec.template.spec;
-      expect(template.containers.map((x: any) => x.name)).toEqual(['mongod']);
-      expect(
-        spec.statefulSet.spec.volumeClaimTemplates.map(
-          (v: any) => v.metadata.name,
-        ),
-      ).toEqual(['data-volume']);
+    it('shards as the claim asks: mongos and config servers only when sharded', () => {
+      expect(spec.sharding.enabled).toBe(sharded);
+      if (sharded) {
+        expect(spec.replsets).toHaveLength(c.spec.topology!.shards!);
+        expect(spec.sharding.configsvrReplSet.size).toBe(3);
+        expect(spec.sharding.mongos.size).toBeGreaterThanOrEqual(2);
+      }
     });
 
-    // api/v1/mongodbcommunity_types.go ServiceName: `<name>-svc` unless
-    // statefulSet.spec.serviceName says otherwise; the pods carry `app: <service>`.
-    it('selects the pods by the label the operator gives them (mongodbcommunity_types.go ServiceName)', () => {
-      expect(spec.statefulSet.spec.serviceName).toBeUndefined();
+    it('creates the tenant user from the claim credentials, in its own database', () => {
+      expect(spec.users).toEqual([
+        expect.objectContaining({
+          name: 'app',
+          db: 'app',
+          passwordSecretRef: { name: `${c.id}-credentials`, key: 'password' },
+        }),
+      ]);
+      expect(spec.secrets.users).toBe(systemUsersSecret(claim));
+    });
+
+    // CheckNSetDefaults: exactly one main storage; every task named.
+    it('backs up to one main storage on the claim schedule, with the oplog for PITR', () => {
+      if (!c.spec.backup.enabled) return;
+      const storages = Object.entries(spec.backup.storages);
+      expect(storages.filter(([, s]: any) => s.main)).toHaveLength(1);
+      expect(spec.backup.tasks).toEqual([
+        expect.objectContaining({
+          name: 'daily',
+          enabled: true,
+          schedule: c.spec.backup.schedule,
+          storageName: BACKUP_STORAGE,
+          type: 'logical',
+        }),
+      ]);
+      expect(spec.backup.pitr.enabled).toBe(true);
+      expect(spec.backup.tasks[0].retention.count).toBeGreaterThan(0);
+    });
+
+    // pkg/naming/labels.go ClusterLabels, MongodLabels, MongosLabels.
+    it('selects pods by the labels the operator gives them (naming/labels.go)', () => {
       expect(mongodb.podSelector(claim)).toEqual({
-        app: `${claim.metadata.name}-svc`,
+        'app.kubernetes.io/name': 'percona-server-mongodb',
+        'app.kubernetes.io/instance': c.id,
       });
+      expect(mongodb.clientPodSelector!(claim)).toEqual({
+        ...mongodb.podSelector(claim),
+        'app.kubernetes.io/component': sharded ? 'mongos' : 'mongod',
+      });
+    });
+
+    it('runs the exporter beside every data member, as the cluster monitor user', () => {
+      for (const replset of spec.replsets) {
+        const [sidecar] = replset.sidecars;
+        expect(sidecar.ports).toEqual([
+          { name: 'metrics', containerPort: 9216 },
+        ]);
+        expect(
+          sidecar.env.map((e: any) => e.valueFrom.secretKeyRef.key),
+        ).toEqual([
+          'MONGODB_CLUSTER_MONITOR_USER',
+          'MONGODB_CLUSTER_MONITOR_PASSWORD',
+        ]);
+      }
     });
   },
 );
+
+describe('MongoDB backups and restores', () => {
+  const spec = (edit: (s: ServiceClaimSpec) => void = () => undefined) => {
+    const s = specFromSku(skuCatalog, 'mongo-flex-rs', 'lagos');
+    edit(s);
+    return s;
+  };
+
+  it('takes final and manual backups as PerconaServerMongoDBBackups of the cluster', () => {
+    const claim = claimFrom('orders', spec());
+    const ctx = contextFor('lagos');
+    const final = mongodb.finalBackup!(claim, ctx)!;
+    expect(final.kind).toBe('PerconaServerMongoDBBackup');
+    expect(final.metadata.name).toBe('orders-final');
+    expect(final.spec).toEqual({
+      clusterName: 'orders',
+      storageName: BACKUP_STORAGE,
+      type: 'logical',
+      compressionType: 'gzip',
+    });
+    const id = '0b4a1f52-5f8e-4c1e-9a43-0a4d9e1c2b3a';
+    const plan = mongodb.backupRequest!(claim, ctx, id);
+    expect(plan.kind).toBe('create');
+    if (plan.kind === 'create') {
+      expect(plan.resource.metadata.labels['dbaas.io/backup-id']).toBe(id);
+    }
+  });
+
+  it('restores the tenant database alone from the source storage, to a point in time', () => {
+    const claim = claimFrom(
+      'orders-copy',
+      spec(s => {
+        s.restore = {
+          source: 'orders',
+          backup: '2026-12-03T02:00:21Z',
+          pointInTime: '2026-12-03T04:15:30.250+01:00',
+        };
+      }),
+    );
+    const restore = rendered(claim).find(
+      r => r.kind === 'PerconaServerMongoDBRestore',
+    )!;
+    const root = contextFor('lagos').backupDestinationDefault;
+    expect(restore.metadata.name).toBe('orders-copy-restore');
+    // perconaservermongodbrestore_types.go CheckFields: clusterName; a
+    // backupSource with a destination in its storage's scheme and a storage.
+    expect(restore.spec).toMatchObject({
+      clusterName: 'orders-copy',
+      backupSource: {
+        type: 'logical',
+        destination: `${root}/${claim.metadata.namespace}/orders/2026-12-03T02:00:21Z`,
+      },
+      selective: { namespaces: ['app.*'], withUsersAndRoles: false },
+      pitr: { type: 'date', date: '2026-12-03 03:15:30' },
+    });
+    const source = (restore.spec as any).backupSource;
+    expect(source.s3 ?? source.gcs ?? source.azure).toBeDefined();
+    expect(pitrDate('2026-12-03T03:15:30Z')).toBe('2026-12-03 03:15:30');
+  });
+
+  it('refuses a restore into a database named like its source', () => {
+    const claim = claimFrom(
+      'orders',
+      spec(s => {
+        s.restore = { source: 'orders', backup: '2026-12-03T02:00:21Z' };
+      }),
+    );
+    expect(() => rendered(claim)).toThrow(RestoreSourceUnavailableError);
+  });
+});

@@ -9,10 +9,8 @@ import { claimFrom, contextFor } from '../__testUtils__/skuClaims';
 import { TOPOLOGY_ANNOTATION } from '../common';
 import { renderClaim } from '../renderClaim';
 import type { RenderContext, RenderedResource } from '../types';
-import {
-  RestoreSourceUnavailableError,
-  recoveryTargetTime,
-} from './postgresql';
+import { RestoreSourceUnavailableError } from '../backup';
+import { recoveryTargetTime } from './postgresql';
 
 type Restore = NonNullable<ServiceClaimSpec['restore']>;
 

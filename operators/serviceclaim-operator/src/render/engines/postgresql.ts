@@ -8,6 +8,8 @@ import {
   type BackupTarget,
   BACKUP_ID_LABEL,
   backupWiring,
+  restoreSourceTarget,
+  type Restore,
 } from '../backup';
 import {
   TOPOLOGY_ANNOTATION,
@@ -71,54 +73,6 @@ function objectStoreName(claim: ClaimObject): string {
  */
 export function restoreStoreName(claim: ClaimObject): string {
   return `${claim.metadata.name}-restore-source`;
-}
-
-/**
- * Thrown where a claim restores from a source whose archive the operator
- * cannot locate; the claim reads Failed (RenderFailed) rather than come up as
- * an empty database.
- */
-export class RestoreSourceUnavailableError extends Error {}
-
-/** What a claim restores from, as its spec says it. */
-type Restore = NonNullable<ClaimObject['spec']['restore']>;
-
-/**
- * Where the source's backups are: its target as the source claim itself
- * computes it (backupTarget), from the destination it named or the PoP
- * default `<root>/<namespace>/<source>`. The restored database is in the
- * source's primary region, so this PoP's default is the one the source used.
- */
-function restoreSourceTarget(
-  claim: ClaimObject,
-  ctx: RenderContext,
-  restore: Restore,
-): BackupTarget {
-  if (restore.source === claim.metadata.name) {
-    // Its own archive, `<claim>-<region>` under the same default path, would
-    // be the source's: CloudNativePG refuses to archive into a non-empty one.
-    throw new RestoreSourceUnavailableError(
-      `Cannot restore from ${restore.source} into a database of the same name: its backups would be archived over the source's; choose another name`,
-    );
-  }
-  const source: ClaimObject = {
-    ...claim,
-    metadata: { ...claim.metadata, name: restore.source },
-    spec: {
-      ...claim.spec,
-      backup: {
-        enabled: true,
-        ...(restore.destination ? { destination: restore.destination } : {}),
-      },
-    },
-  };
-  const target = backupTarget(source, ctx);
-  if (target) return target;
-  throw new RestoreSourceUnavailableError(
-    restore.destination
-      ? `Cannot restore from ${restore.source}: its backup destination ${restore.destination} (spec.restore.destination) is not one the operator can read (s3://bucket/path, gs://bucket/path or azure://account/container/path)`
-      : `Cannot restore from ${restore.source}: its backup destination is unknown, as spec.restore.destination is unset and PoP ${ctx.pop} has no default backup destination (the operator's backupDestinationDefault)`,
-  );
 }
 
 /**
