@@ -17,7 +17,7 @@ const kinds = (sku: string, tls: { enabled: boolean; certificate?: string }) =>
   renderClaim(claimOn(sku, tls), contextFor('frankfurt')).map(r => r.kind);
 
 describe('TLS on the engines that serve a Secret', () => {
-  it.each(['vt-dedicated', 'mongo-flex-rs', 'dfly-mem-16g'])(
+  it.each(['vt-dedicated', 'dfly-mem-16g'])(
     '%s: a cert-manager Certificate from the PoP issuer, the claim Secret, or nothing',
     sku => {
       expect(kinds(sku, { enabled: true })).toContain('Certificate');
@@ -27,6 +27,42 @@ describe('TLS on the engines that serve a Secret', () => {
       expect(kinds(sku, { enabled: false })).not.toContain('Certificate');
     },
   );
+
+  // The Percona operator asks cert-manager itself, for every name of the
+  // cluster, when told the issuer (pkg/psmdb/tls/certmanager.go issuerName).
+  it('mongo-flex-rs: the PoP issuer handed to the Percona operator, the claim Secret, or TLS off', () => {
+    const tlsOf = (tls: { enabled: boolean; certificate?: string }) => {
+      const rendered = renderClaim(
+        claimOn('mongo-flex-rs', tls),
+        contextFor('frankfurt'),
+      );
+      expect(rendered.map(r => r.kind)).not.toContain('Certificate');
+      const spec = rendered[0].spec as any;
+      return { tls: spec.tls, ssl: spec.secrets.ssl, unsafe: spec.unsafeFlags };
+    };
+    expect(tlsOf({ enabled: true })).toEqual({
+      tls: {
+        mode: 'requireTLS',
+        issuerConf: {
+          group: 'cert-manager.io',
+          kind: 'ClusterIssuer',
+          name: contextFor('frankfurt').tlsIssuer,
+        },
+      },
+      ssl: undefined,
+      unsafe: {},
+    });
+    expect(tlsOf({ enabled: true, certificate: 'own' })).toEqual({
+      tls: { mode: 'requireTLS' },
+      ssl: 'own',
+      unsafe: {},
+    });
+    expect(tlsOf({ enabled: false })).toEqual({
+      tls: { mode: 'disabled' },
+      ssl: undefined,
+      unsafe: { tls: true },
+    });
+  });
 
   it('refuses TLS in a PoP that issues no certificates rather than serve plaintext', () => {
     const claim = claimOn('mongo-flex-rs', { enabled: true });

@@ -13,6 +13,46 @@ export function issuedSecretName(claim: ClaimObject): string {
 export class TlsUnavailableError extends Error {}
 
 /**
+ * Where a claim's server certificate comes from: nowhere (TLS off), the
+ * Secret the claim names, or the PoP's ClusterIssuer. A claim asking for TLS
+ * where neither is given is refused with the reason. For engine operators
+ * that ask cert-manager themselves (the Percona operator's tls.issuerConf),
+ * the issuer is all they need; the others get serverCertificate below.
+ */
+export function certificateSource(
+  claim: ClaimObject,
+  ctx: RenderContext,
+):
+  | { kind: 'off' }
+  | { kind: 'secret'; secretName: string }
+  | {
+      kind: 'issuer';
+      issuerRef: { group: string; kind: string; name: string };
+    } {
+  const tls = claim.spec.networking?.tls;
+  if (engineTls[claim.spec.engine].kind !== 'certificate') {
+    throw new Error(
+      `${claim.spec.engine} does not serve a Secret's certificate`,
+    );
+  }
+  if (!tls?.enabled) return { kind: 'off' };
+  if (tls.certificate) return { kind: 'secret', secretName: tls.certificate };
+  if (!ctx.tlsIssuer) {
+    throw new TlsUnavailableError(
+      `TLS is on but PoP ${ctx.pop} issues no certificates (the operator's tlsIssuer is unset): name a Secret in networking.tls.certificate, or turn TLS off`,
+    );
+  }
+  return {
+    kind: 'issuer',
+    issuerRef: {
+      group: 'cert-manager.io',
+      kind: 'ClusterIssuer',
+      name: ctx.tlsIssuer,
+    },
+  };
+}
+
+/**
  * The server certificate of a claim on an engine that serves a Secret's
  * certificate (engineTls `certificate`: Vitess' vtgate, MongoDB, Dragonfly):
  *
@@ -34,18 +74,10 @@ export function serverCertificate(
   ctx: RenderContext,
   dnsNames: string[],
 ): { secretName?: string; resources: RenderedResource[] } {
-  const tls = claim.spec.networking?.tls;
-  if (engineTls[claim.spec.engine].kind !== 'certificate') {
-    throw new Error(
-      `${claim.spec.engine} does not serve a Secret's certificate`,
-    );
-  }
-  if (!tls?.enabled) return { resources: [] };
-  if (tls.certificate) return { secretName: tls.certificate, resources: [] };
-  if (!ctx.tlsIssuer) {
-    throw new TlsUnavailableError(
-      `TLS is on but PoP ${ctx.pop} issues no certificates (the operator's tlsIssuer is unset): name a Secret in networking.tls.certificate, or turn TLS off`,
-    );
+  const source = certificateSource(claim, ctx);
+  if (source.kind === 'off') return { resources: [] };
+  if (source.kind === 'secret') {
+    return { secretName: source.secretName, resources: [] };
   }
   const secretName = issuedSecretName(claim);
   const certificate = resource(
@@ -62,11 +94,7 @@ export function serverCertificate(
         // The Secret carries the claim's labels, so it is found as the
         // claim's, and goes when the claim goes.
         secretTemplate: { labels: resourceLabels(claim, 'tls') },
-        issuerRef: {
-          group: 'cert-manager.io',
-          kind: 'ClusterIssuer',
-          name: ctx.tlsIssuer,
-        },
+        issuerRef: source.issuerRef,
         dnsNames,
         // cert-manager's defaults, said: 90 days, renewed a third before.
         duration: '2160h',

@@ -26,7 +26,7 @@ import {
   mongodbSystemUsersSecret,
 } from '../credentials';
 import { HELPER_IMAGES, engineRelease } from '../images';
-import { serverCertificate } from '../tls';
+import { certificateSource } from '../tls';
 import type { ClaimObject, RenderContext, RenderedResource } from '../types';
 import type { BackupRequestPlan, EngineRenderer } from './engineRenderer';
 
@@ -337,7 +337,7 @@ function restoreOf(
  */
 function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
   const { spec } = claim;
-  const { name, namespace } = claim.metadata;
+  const { name } = claim.metadata;
   const [primary, ...others] = claimRegions(spec);
   if (ctx.pop !== primary) return [];
   const sharded = isSharded(claim);
@@ -352,17 +352,12 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
       )}.`,
     );
   }
-  const groups = [...replsets, ...(sharded ? [CONFIG_REPLSET, 'mongos'] : [])];
-  const certificate = serverCertificate(
-    claim,
-    ctx,
-    groups.flatMap(group => [
-      `${name}-${group}.${namespace}.svc`,
-      `*.${name}-${group}.${namespace}.svc`,
-      `*.${name}-${group}.${namespace}.svc.cluster.local`,
-    ]),
-  );
-  const tls = certificate.secretName !== undefined;
+  // TLS: from the Secret the claim names, or from the PoP's ClusterIssuer
+  // through the operator itself (tls.issuerConf: it makes the Certificates
+  // for every replica set, config server and router name, owned by the
+  // cluster, and waits for them before it starts a member).
+  const certificate = certificateSource(claim, ctx);
+  const tls = certificate.kind !== 'off';
   const target = backupTarget(claim, ctx);
   const storage = gi(toGi(spec.storage.size));
   // Routers and config servers as the claim sizes them; claims written
@@ -404,10 +399,17 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
           ...(sharded && routers.replicas < 2 ? { mongosSize: true } : {}),
           ...(tls ? {} : { tls: true }),
         },
-        tls: { mode: tls ? 'requireTLS' : 'disabled' },
+        tls: {
+          mode: tls ? 'requireTLS' : 'disabled',
+          ...(certificate.kind === 'issuer'
+            ? { issuerConf: certificate.issuerRef }
+            : {}),
+        },
         secrets: {
           users: systemUsersSecret(claim),
-          ...(tls ? { ssl: certificate.secretName } : {}),
+          ...(certificate.kind === 'secret'
+            ? { ssl: certificate.secretName }
+            : {}),
         },
         users: [
           {
@@ -476,7 +478,7 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
     },
   );
   const restore = spec.restore && restoreOf(claim, ctx, spec.restore);
-  return [cluster, ...(restore ? [restore] : []), ...certificate.resources];
+  return [cluster, ...(restore ? [restore] : [])];
 }
 
 /** A PBM backup of the claim's cluster to its storage. */
