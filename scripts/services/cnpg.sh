@@ -30,24 +30,6 @@ cnpg_module() {
   printf '%s/go/pkg/mod/github.com/cloudnative-pg/%s' "$DBAAS_SERVICES_CACHE" "$1"
 }
 
-# cnpg_build OUT MODULE VERSION PACKAGE: `go install MODULE/PACKAGE@VERSION` asks the
-# proxy for the module's version list, which it answers empty; a throwaway module that
-# requires the exact version builds the same code.
-cnpg_build() {
-  local out=$1 module=$2 version=$3 package=$4 work rc=0
-  work=$(mktemp -d)
-  printf 'module dbaas.local/%s-build\n\ngo 1.26.4\n\nrequire %s v%s\n' \
-    "$(basename "$module")" "$module" "$version" > "$work/go.mod"
-  printf '//go:build tools\n\npackage tools\n\nimport _ "%s/%s"\n' "$module" "$package" > "$work/tools.go"
-  (
-    cd "$work" &&
-      kube_go mod tidy &&
-      kube_go build -trimpath -ldflags="-s -w" -o "$out" "$module/$package"
-  ) || rc=$?
-  rm -rf "$work"
-  return "$rc"
-}
-
 # cnpg_fetch_crds: the plugin's ObjectStore CRD, which PostgreSQL claims render and
 # ../shared/crds lacks, from the plugin's release in the Go module cache into
 # $DBAAS_SERVICES_CACHE/crds/, where the tests' CRD list (packages/test-services,
@@ -68,29 +50,14 @@ cnpg_fetch_crds() {
 }
 
 cnpg_install() {
-  local bin started
+  local bin
   kube_install || return 1
   ensure_debian_packages openssl curl util-linux
   bin="$(cnpg_home)/bin"
-  mkdir -p "$bin"
-  if [ ! -x "$bin/manager" ]; then
-    log "building CloudNativePG $cnpg_version into $bin (about 2 minutes the first time)"
-    started=$(date +%s)
-    rm -f "$bin/.manager.partial"
-    cnpg_build "$bin/.manager.partial" github.com/cloudnative-pg/cloudnative-pg "$cnpg_version" cmd/manager ||
-      return 1
-    mv "$bin/.manager.partial" "$bin/manager"
-    log "built CloudNativePG in $(($(date +%s) - started))s"
-  fi
-  if [ ! -x "$bin/barman-cloud" ]; then
-    log "building the Barman Cloud plugin $cnpg_barman_cloud_version into $bin"
-    started=$(date +%s)
-    rm -f "$bin/.barman-cloud.partial"
-    cnpg_build "$bin/.barman-cloud.partial" github.com/cloudnative-pg/plugin-barman-cloud \
-      "$cnpg_barman_cloud_version" cmd/manager || return 1
-    mv "$bin/.barman-cloud.partial" "$bin/barman-cloud"
-    log "built the Barman Cloud plugin in $(($(date +%s) - started))s"
-  fi
+  kube_build_release "$bin/manager" "CloudNativePG $cnpg_version" \
+    github.com/cloudnative-pg/cloudnative-pg "$cnpg_version" cmd/manager || return 1
+  kube_build_release "$bin/barman-cloud" "the Barman Cloud plugin $cnpg_barman_cloud_version" \
+    github.com/cloudnative-pg/plugin-barman-cloud "$cnpg_barman_cloud_version" cmd/manager
 }
 
 # cnpg_self_signed DIR NAME SUBJECT_ALT_NAMES USAGE: a self-signed certificate and key

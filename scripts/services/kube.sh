@@ -33,6 +33,35 @@ kube_go() {
   )
 }
 
+# kube_build_release BIN LABEL MODULE VERSION PACKAGE: builds the command MODULE/PACKAGE
+# of release VERSION into BIN, unless BIN is there. `go install MODULE/PACKAGE@vVERSION`
+# asks the proxy for the module's version list, which it answers empty for the engine
+# operators (CloudNativePG, Percona); a throwaway module that requires the exact version
+# builds the same code. Built beside BIN and renamed, so an interrupted build never
+# looks installed. The release's own replace directives do not apply here (Argo CD's
+# are needed, so argocd.sh writes its own module); check a new release's before using it.
+kube_build_release() {
+  local bin=$1 label=$2 module=$3 version=$4 package=$5 work started rc=0
+  [ -x "$bin" ] && return 0
+  log "building $label into $(dirname "$bin") (a few minutes the first time)"
+  started=$(date +%s)
+  mkdir -p "$(dirname "$bin")"
+  rm -f "$bin.partial"
+  work=$(mktemp -d)
+  printf 'module dbaas.local/%s-build\n\ngo 1.26.4\n\nrequire %s v%s\n' \
+    "$(basename "$module")" "$module" "$version" > "$work/go.mod"
+  printf '//go:build tools\n\npackage tools\n\nimport _ "%s/%s"\n' "$module" "$package" > "$work/tools.go"
+  (
+    cd "$work" &&
+      kube_go mod tidy &&
+      kube_go build -trimpath -ldflags="-s -w" -o "$bin.partial" "$module/$package"
+  ) || rc=$?
+  rm -rf "$work"
+  [ "$rc" -eq 0 ] || { rm -f "$bin.partial"; return "$rc"; }
+  mv "$bin.partial" "$bin"
+  log "built $label in $(($(date +%s) - started))s"
+}
+
 # kube_build_component OUT NAME: `go install k8s.io/kubernetes/cmd/kube-apiserver@v...` cannot
 # work because k8s.io/kubernetes requires its staging modules at v0.0.0 and replaces them
 # with ./staging directories, which a dependency's replaces never apply. A throwaway

@@ -43,7 +43,7 @@ describe('kubernetes.customResources in app-config.yaml', () => {
         'scylla.scylladb.com/scyllaclusters',
         'dragonflydb.io/dragonflies',
         'asdb.aerospike.com/aerospikeclusters',
-        'mongodbcommunity.mongodb.com/mongodbcommunity',
+        'psmdb.percona.com/perconaservermongodbs',
         'postgresql.cnpg.io/clusters',
       ]),
     );

@@ -5,6 +5,7 @@ export type ServiceName =
   | 'kube'
   | 'pops'
   | 'cnpg'
+  | 'psmdb'
   | 'gitserver'
   | 'argocd'
   | 'kafka'
@@ -18,6 +19,7 @@ export const serviceMarkers: Record<ServiceName, string> = {
   kube: 'DBAAS_KUBECONFIG',
   pops: 'DBAAS_POPS',
   cnpg: 'DBAAS_CNPG_KUBECONFIG',
+  psmdb: 'DBAAS_PSMDB_KUBECONFIG',
   gitserver: 'DBAAS_GIT_URL',
   argocd: 'DBAAS_ARGOCD_REPO_SERVER',
   kafka: 'DBAAS_KAFKA_BROKERS',

@@ -33,4 +33,32 @@ describe('MANAGED_KINDS', () => {
       [...new Set(rendered.map(kindKey))].filter(k => !managed.has(k)),
     ).toEqual([]);
   });
+
+  it('holds every kind a MongoDB claim renders, its restore, its backups and its final backup included', () => {
+    const managed = new Set(MANAGED_KINDS.map(kindKey));
+    const rendered = claimCases()
+      .filter(c => c.engine === 'mongodb')
+      .flatMap(c =>
+        c.pops.flatMap(pop => {
+          const claim = claimFrom(c.id, {
+            ...c.spec,
+            restore: { source: 'orders', backup: '2026-03-01T02:00:00Z' },
+          });
+          const final = renderFinalBackup(claim, contextFor(pop));
+          return [
+            ...renderClaim(claim, contextFor(pop)),
+            ...(final ? [final] : []),
+          ];
+        }),
+      );
+    const kinds = [...new Set(rendered.map(kindKey))];
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        'psmdb.percona.com/v1/PerconaServerMongoDB',
+        'psmdb.percona.com/v1/PerconaServerMongoDBRestore',
+        'psmdb.percona.com/v1/PerconaServerMongoDBBackup',
+      ]),
+    );
+    expect(kinds.filter(k => !managed.has(k))).toEqual([]);
+  });
 });

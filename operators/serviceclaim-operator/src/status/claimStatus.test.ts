@@ -230,24 +230,41 @@ const cases: Case[] = [
   },
   {
     sku: 'mongo-flex-rs',
-    kind: 'MongoDBCommunity',
+    kind: 'PerconaServerMongoDB',
+    // Percona's condition log keeps a `ready` entry once the cluster was ready.
     healthy: {
-      phase: 'Running',
-      currentMongoDBMembers: 3,
-      currentStatefulSetReplicas: 3,
-      mongoUri: 'mongodb://...',
+      state: 'ready',
+      size: 3,
+      ready: 3,
+      replsets: { rs0: { size: 3, ready: 3, status: 'ready' } },
+      conditions: [{ type: 'ready', status: 'True' }],
     },
-    provisioning: { phase: 'Pending', currentMongoDBMembers: 0 },
-    // The operator keeps the counts of its last Running when it fails later.
+    provisioning: {
+      state: 'initializing',
+      size: 3,
+      ready: 0,
+      replsets: { rs0: { size: 3, ready: 0, status: 'initializing' } },
+    },
+    // A reconcile error keeps the counts of the last successful status write.
     degraded: {
-      phase: 'Failed',
-      currentMongoDBMembers: 3,
-      currentStatefulSetReplicas: 3,
-      message: 'Error deploying MongoDB ReplicaSet: quota',
+      state: 'error',
+      message: 'Error: reconcile users: quota exceeded',
+      size: 3,
+      ready: 2,
+      replsets: { rs0: { size: 3, ready: 2, status: 'initializing' } },
+      conditions: [
+        { type: 'ready', status: 'True' },
+        { type: 'error', status: 'True', reason: 'ErrorReconcile' },
+      ],
     },
-    failed: { phase: 'Failed', currentMongoDBMembers: 0, message: 'no agent' },
+    failed: {
+      state: 'error',
+      message: 'Error: handleReplsetInit: no mongod containers',
+      size: 3,
+      ready: 0,
+    },
     connection: {
-      host: 'mongo-flex-rs-svc.tenant-123.svc',
+      host: 'mongo-flex-rs-rs0.tenant-123.svc',
       port: 27017,
       secret: 'mongo-flex-rs-credentials',
       key: 'password',
@@ -355,15 +372,17 @@ describe('claimStatusFrom', () => {
   });
 
   it('reports backups as what the render wired when the engine cannot say', () => {
-    const mongo = claimOn('mongo-flex-rs');
+    // The Dragonfly operator snapshots to S3 only.
+    const dragonfly = claimOn('dfly-mem-16g');
+    dragonfly.spec.backup = {
+      ...dragonfly.spec.backup,
+      enabled: true,
+      destination: 'gs://dbaas-backups/dfly',
+    };
     const backup = claimStatusFrom(
-      mongo,
-      observed(mongo, {
-        MongoDBCommunity: {
-          phase: 'Running',
-          currentMongoDBMembers: 3,
-          currentStatefulSetReplicas: 3,
-        },
+      dragonfly,
+      observed(dragonfly, {
+        Dragonfly: { phase: 'Ready', isRollingUpdate: false },
       }),
       NOW,
     ).conditions!.find(c => c.type === 'BackupConfigured');

@@ -53,8 +53,9 @@ function currentHealth(
   reader: EngineStatusReader,
   resource: ObservedResource,
   claim: ClaimObject,
+  observed: ObservedResource[],
 ): EngineHealth {
-  const health = reader.health(resource, claim);
+  const health = reader.health(resource, claim, observed);
   const seen = statusOf(resource).observedGeneration;
   const generation = resource.metadata?.generation;
   if (
@@ -152,7 +153,7 @@ export function claimStatusFrom(
     });
   }
 
-  const health = currentHealth(reader, resource, claim);
+  const health = currentHealth(reader, resource, claim, observed);
   const serving = ['ready', 'updating', 'degraded'].includes(health.state);
   const troubled = health.state === 'degraded' || health.state === 'failed';
   const backup = backupHealth(reader, resource, observed, claim);

@@ -68,8 +68,16 @@ export type EngineBackupReader = {
 export type EngineStatusReader = {
   /** The kind of the engine's own resource (YBUniverse, Cluster, ...). */
   kind: string;
-  /** Health from the engine resource's own status. */
-  health(resource: ObservedResource, claim: ClaimObject): EngineHealth;
+  /**
+   * Health from the engine resource's own status and, for engines whose
+   * progress is in other objects the claim renders (a restore), those among
+   * `observed`: everything read back in this PoP, the resource included.
+   */
+  health(
+    resource: ObservedResource,
+    claim: ClaimObject,
+    observed?: ObservedResource[],
+  ): EngineHealth;
   /**
    * Backup health when this PoP schedules the backups, from the engine resource
    * and its backup resources among `observed`.

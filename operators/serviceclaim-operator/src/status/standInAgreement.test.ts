@@ -1,3 +1,4 @@
+import { engineBackups } from '@internal/backstage-plugin-dbaas-common';
 import { standInStatus, type EnginePhase } from '@internal/test-services';
 import {
   claimCases,
@@ -24,7 +25,19 @@ const expected: Record<EnginePhase, string[]> = {
 };
 
 describe('the engine operator stand-in, read by the status readers', () => {
-  const cases = claimCases().flatMap(c =>
+  // Restored claims too, where the engine restores: its restore's progress is
+  // read with the cluster's.
+  const restored = claimCases()
+    .filter(c => !c.spec.restore && engineBackups[c.engine].restore.available)
+    .map(c => ({
+      ...c,
+      id: `${c.id}-restored`,
+      spec: {
+        ...c.spec,
+        restore: { source: c.id, backup: '2026-03-01T02:00:00Z' },
+      },
+    }));
+  const cases = [...claimCases(), ...restored].flatMap(c =>
     c.pops.map(pop => [c.id, pop, c] as const),
   );
 

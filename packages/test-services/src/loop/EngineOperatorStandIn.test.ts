@@ -61,7 +61,7 @@ const specAdditions: Record<string, Record<string, unknown>> = {
     ],
   },
   AerospikeCluster: { size: 2 },
-  MongoDBCommunity: { members: 3 },
+  PerconaServerMongoDB: { replsets: [{ name: 'rs0', size: 3 }] },
 };
 
 /** Times differ between two renderings; everything else must not. */
@@ -240,6 +240,28 @@ describeWithServices(['kube'], 'the engine operator stand-in', env => {
         'pg-moving-final',
       );
       return backup.status?.phase === 'completed';
+    });
+    // Percona's too, with PBM's name for it, which a restore names.
+    await create(
+      'psmdb.percona.com/v1',
+      'PerconaServerMongoDBBackup',
+      'mongo-moving-final',
+    );
+    const percona = await eventually(
+      'a ready PerconaServerMongoDBBackup',
+      async () => {
+        const backup = await read(
+          'psmdb.percona.com/v1',
+          'PerconaServerMongoDBBackup',
+          'mongo-moving-final',
+        );
+        return backup.status?.state === 'ready' ? backup : undefined;
+      },
+    );
+    expect(percona.status).toMatchObject({
+      pbmName: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      start: expect.any(String),
+      completed: expect.any(String),
     });
   });
 });

@@ -516,37 +516,165 @@ const aerospikeBackup: PlayedKind = {
   }),
 };
 
-// MongoDB Controllers for Kubernetes (community): phase, members and message.
-const mongodbCommunity: PlayedKind = {
+// The Percona Operator for MongoDB v1.22.0: the cluster's state with pod
+// counts per replica set and for the routers, and its condition log
+// (pkg/controller/perconaservermongodb/status.go updateStatus); each backup's
+// and restore's state with PBM's name for it
+// (pkg/controller/perconaservermongodbbackup/backup.go Status,
+// perconaservermongodbrestore/logical.go).
+const psmdb = 'psmdb.percona.com/v1';
+const STAND_IN_FAILURE = 'the engine operator stand-in was told to fail';
+const perconaServerMongoDB: PlayedKind = {
   engine: 'mongodb',
-  apiVersion: 'mongodbcommunity.mongodb.com/v1',
-  kind: 'MongoDBCommunity',
-  status(o, phase) {
+  apiVersion: psmdb,
+  kind: 'PerconaServerMongoDB',
+  status(o, phase, now) {
     const { name, namespace } = o.metadata;
-    const desired = count(spec(o).members);
-    const members = phase === 'healthy' ? desired : 0;
-    // The operator writes the URI of the replica set it is building from the start.
-    const hosts = Array.from(
-      { length: desired },
-      (_, i) => `${name}-${i}.${name}-svc.${namespace}.svc.cluster.local:27017`,
-    );
+    const log = (...types: string[]) =>
+      types.map(type => ({ type, status: 'True', lastTransitionTime: now }));
+    if (phase === 'failed') {
+      // A reconcile that failed before any status was counted.
+      return {
+        state: 'error',
+        message: `Error: ${STAND_IN_FAILURE}`,
+        size: 0,
+        ready: 0,
+        conditions: [
+          ...log('initializing'),
+          condition('error', 'True', 'ErrorReconcile', STAND_IN_FAILURE, now),
+        ],
+      };
+    }
+    const healthy = phase === 'healthy';
+    const sharding = spec(o).sharding ?? {};
+    const sharded = Boolean(sharding.enabled);
+    const groups = [
+      ...((spec(o).replsets ?? []) as { name: string; size?: number }[]).map(
+        rs => ({ name: rs.name, size: count(rs.size, 3), shard: sharded }),
+      ),
+      ...(sharded
+        ? [
+            {
+              name: 'cfg',
+              size: count(sharding.configsvrReplSet?.size, 3),
+              shard: false,
+            },
+          ]
+        : []),
+    ];
+    // Percona counts the router pods it finds: none until it starts them.
+    const routers = healthy ? count(sharding.mongos?.size, 2) : 0;
+    const size =
+      groups.reduce((n, g) => n + g.size, 0) + (sharded ? routers : 0);
+    const backups = Boolean(spec(o).backup?.enabled);
+    const backupImage: string | undefined = spec(o).backup?.image;
     return {
-      phase: { healthy: 'Running', provisioning: 'Pending', failed: 'Failed' }[
-        phase
-      ],
-      currentMongoDBMembers: members,
-      currentStatefulSetReplicas: members,
-      ...(spec(o).version ? { version: spec(o).version } : {}),
-      mongoUri: `mongodb://${hosts.join(',')}`,
-      ...(phase === 'healthy'
-        ? {}
-        : {
-            message:
-              phase === 'failed'
-                ? 'the engine operator stand-in was told to fail'
-                : 'ReplicaSet is not yet ready, retrying in 10 seconds',
-          }),
+      state: healthy ? 'ready' : 'initializing',
+      ...(spec(o).image ? { mongoImage: spec(o).image } : {}),
+      size,
+      ready: healthy ? size : 0,
+      replsets: Object.fromEntries(
+        groups.map(g => [
+          g.name,
+          {
+            size: g.size,
+            ready: healthy ? g.size : 0,
+            status: healthy ? 'ready' : 'initializing',
+            ...(healthy
+              ? {
+                  initialized: true,
+                  ...(g.shard ? { added_as_shard: true } : {}),
+                }
+              : {}),
+          },
+        ]),
+      ),
+      ...(sharded
+        ? {
+            mongos: {
+              size: routers,
+              ready: routers,
+              status: healthy ? 'ready' : 'initializing',
+            },
+          }
+        : {}),
+      ...(healthy
+        ? {
+            host: `${name}-${
+              sharded ? 'mongos' : groups[0]?.name ?? 'rs0'
+            }.${namespace}.svc.cluster.local`,
+          }
+        : {}),
+      // Percona asks the backup agent its version, and hashes PBM's config.
+      ...(healthy && backups
+        ? {
+            ...(backupImage
+              ? {
+                  backupImage,
+                  backupVersion: backupImage.split(':')[1] ?? 'unknown',
+                }
+              : {}),
+            backupConfigHash: uuidOf(o, 'pbm'),
+          }
+        : {}),
+      conditions: healthy
+        ? [
+            ...log('initializing', 'ready'),
+            ...(backups
+              ? [
+                  {
+                    type: 'PBMReady',
+                    status: 'True',
+                    reason: 'PBMConfigurationIsUpToDate',
+                    lastTransitionTime: now,
+                  },
+                ]
+              : []),
+          ]
+        : log('initializing'),
+      observedGeneration: generation(o),
     };
+  },
+};
+const perconaBackup: PlayedKind = {
+  engine: 'mongodb',
+  apiVersion: psmdb,
+  kind: 'PerconaServerMongoDBBackup',
+  status(o, phase, now) {
+    // PBM names a backup after the time it is requested.
+    const base = {
+      type: spec(o).type ?? 'logical',
+      ...(spec(o).storageName ? { storageName: spec(o).storageName } : {}),
+      pbmName: now,
+      start: now,
+      lastTransition: now,
+    };
+    if (phase === 'provisioning') return { ...base, state: 'running' };
+    if (phase === 'failed') {
+      return {
+        ...base,
+        state: 'error',
+        error: `${STAND_IN_FAILURE} this backup`,
+      };
+    }
+    return { ...base, state: 'ready', completed: now, size: '1.50MB' };
+  },
+};
+const perconaRestore: PlayedKind = {
+  engine: 'mongodb',
+  apiVersion: psmdb,
+  kind: 'PerconaServerMongoDBRestore',
+  status(_o, phase, now) {
+    const base = { pbmName: now, lastTransition: now };
+    if (phase === 'provisioning') return { ...base, state: 'running' };
+    if (phase === 'failed') {
+      return {
+        ...base,
+        state: 'error',
+        error: `${STAND_IN_FAILURE} this restore`,
+      };
+    }
+    return { ...base, state: 'ready', completed: now };
   },
 };
 
@@ -565,7 +693,9 @@ const PLAYED_KINDS: PlayedKind[] = [
   aerospikeCluster,
   aerospikeBackupService,
   aerospikeBackup,
-  mongodbCommunity,
+  perconaServerMongoDB,
+  perconaBackup,
+  perconaRestore,
 ];
 
 /** The kinds whose status the stand-in writes, by engine. */
@@ -616,16 +746,18 @@ function stderrLogger(fields: InformerLogFields = {}): InformerLogger {
 
 /**
  * A STAND-IN for the engine operators (CloudNativePG, YugabyteDB Anywhere,
- * Vitess, Scylla, Dragonfly, Aerospike, MongoDB Community), which cannot run
+ * Vitess, Scylla, Dragonfly, Aerospike, Percona Operator for MongoDB), which cannot run
  * where there is no container runtime. It does not run databases: it watches
  * the engine resources the ServiceClaim operator renders, in every namespace of
  * one PoP cluster, and writes each one's `status` subresource the way that
  * engine's operator reports it (following the status schema of the engine's
  * CRD in shared/crds), so that the ServiceClaim operator's status mapping sees
  * a healthy cluster, one being set up, or a failed one. It also completes
- * on-demand backups (CloudNativePG's `Backup` reaches `completed`), which is
- * what a claim's deletion waits for when it takes a final backup. It adds no
- * finalizers, so a deleted engine resource goes at once.
+ * on-demand backups (CloudNativePG's `Backup` reaches `completed`, Percona's
+ * `PerconaServerMongoDBBackup` `ready`), which is what a claim's deletion
+ * waits for when it takes a final backup, and a restored MongoDB claim's
+ * `PerconaServerMongoDBRestore`. It adds no finalizers, so a deleted engine
+ * resource goes at once.
  *
  * The status is server-side applied to the status subresource with its own
  * field manager, so a field it stops reporting is removed.

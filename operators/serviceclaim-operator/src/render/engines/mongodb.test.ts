@@ -83,24 +83,24 @@ describe.each(mongoCases.map(c => [c.id, c] as const))(
         ...spec.replsets.map((r: any) => r.size),
         ...(spec.sharding.enabled ? [spec.sharding.configsvrReplSet.size] : []),
       ];
-      if (sizes.some(unsafeSize)) {
-        expect(spec.unsafeFlags.replsetSize).toBe(true);
-      }
-      if (spec.sharding.enabled && spec.sharding.mongos.size < 2) {
-        expect(spec.unsafeFlags.mongosSize).toBe(true);
-      }
-      if (spec.tls.mode === 'disabled') {
-        expect(spec.unsafeFlags.tls).toBe(true);
-      }
+      const routers = spec.sharding.enabled ? spec.sharding.mongos.size : 2;
+      // Each flag where the operator wants it, and none where it does not.
+      expect(spec.unsafeFlags).toEqual({
+        ...(sizes.some(unsafeSize) ? { replsetSize: true } : {}),
+        ...(routers < 2 ? { mongosSize: true } : {}),
+        ...(spec.tls.mode === 'disabled' ? { tls: true } : {}),
+      });
     });
 
     it('shards as the claim asks: mongos and config servers only when sharded', () => {
       expect(spec.sharding.enabled).toBe(sharded);
-      if (sharded) {
-        expect(spec.replsets).toHaveLength(c.spec.topology!.shards!);
-        expect(spec.sharding.configsvrReplSet.size).toBe(3);
-        expect(spec.sharding.mongos.size).toBeGreaterThanOrEqual(2);
-      }
+      expect(spec.replsets).toHaveLength(
+        sharded ? c.spec.topology!.shards! : 1,
+      );
+      expect(spec.sharding.configsvrReplSet?.size).toBe(
+        sharded ? 3 : undefined,
+      );
+      expect((spec.sharding.mongos?.size ?? 0) >= 2).toBe(sharded);
     });
 
     it('creates the tenant user from the claim credentials, in its own database', () => {
@@ -182,10 +182,10 @@ describe('MongoDB backups and restores', () => {
     });
     const id = '0b4a1f52-5f8e-4c1e-9a43-0a4d9e1c2b3a';
     const plan = mongodb.backupRequest!(claim, ctx, id);
-    expect(plan.kind).toBe('create');
-    if (plan.kind === 'create') {
-      expect(plan.resource.metadata.labels['dbaas.io/backup-id']).toBe(id);
-    }
+    expect(plan).toMatchObject({
+      kind: 'create',
+      resource: { metadata: { labels: { 'dbaas.io/backup-id': id } } },
+    });
   });
 
   it('restores the tenant database alone from the source storage, to a point in time', () => {

@@ -195,7 +195,7 @@ function exporterSidecar(claim: ClaimObject, tls: boolean) {
  * docs/engines.md.
  */
 export function pbmStorage(target: BackupTarget) {
-  const credentialsSecret = BACKUP_CREDENTIALS_SECRET;
+  const secret = BACKUP_CREDENTIALS_SECRET;
   switch (target.scheme) {
     case 's3':
       return {
@@ -204,7 +204,7 @@ export function pbmStorage(target: BackupTarget) {
           bucket: target.bucket,
           ...(target.prefix ? { prefix: target.prefix } : {}),
           region: target.region,
-          credentialsSecret,
+          credentialsSecret: secret,
         },
       };
     case 'gs':
@@ -213,7 +213,7 @@ export function pbmStorage(target: BackupTarget) {
         gcs: {
           bucket: target.bucket,
           ...(target.prefix ? { prefix: target.prefix } : {}),
-          credentialsSecret,
+          credentialsSecret: secret,
         },
       };
     default:
@@ -223,7 +223,7 @@ export function pbmStorage(target: BackupTarget) {
           container: target.bucket,
           ...(target.prefix ? { prefix: target.prefix } : {}),
           endpointUrl: azureBlobUrl({ ...target, prefix: '' }),
-          credentialsSecret,
+          credentialsSecret: secret,
         },
       };
   }
