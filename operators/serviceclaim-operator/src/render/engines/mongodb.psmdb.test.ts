@@ -233,7 +233,7 @@ describeWithServices(
       },
     );
 
-    it('takes a requested backup as a PerconaServerMongoDBBackup that Percona accepts, reported pending', async () => {
+    it('takes a requested backup as a PerconaServerMongoDBBackup of the cluster, reported pending', async () => {
       const backupId = '7d3f9a52-1c2e-4b8a-9f10-2a3b4c5d6e7f';
       const body = claimBody(namespace, 'backedup', { sku: 'mongo-flex-rs' });
       await kube.createClaim({
