@@ -16,11 +16,11 @@ describe('describeSku', () => {
 
   it("says what the platform does with the engine's backups, before anyone orders", () => {
     const pg = skuCatalog.skus.find(s => s.engine === 'postgresql')!;
-    const mongo = skuCatalog.skus.find(s => s.engine === 'mongodb')!;
+    const dragonfly = skuCatalog.skus.find(s => s.engine === 'dragonfly')!;
     expect(describeSku(skuCatalog, pg).backups).toBe(engineBackups.postgresql);
-    expect(describeSku(skuCatalog, mongo).backups.scheduled).toEqual({
+    expect(describeSku(skuCatalog, dragonfly).backups.final).toEqual({
       available: false,
-      reason: expect.stringContaining('MongoDB Community has no backup'),
+      reason: expect.stringContaining('no final snapshot can be taken'),
     });
   });
 

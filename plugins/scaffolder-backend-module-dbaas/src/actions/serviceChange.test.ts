@@ -206,9 +206,9 @@ describe('the dbaas:service actions', () => {
     it('decommissions a database whose engine takes no final backup only once that is accepted', async () => {
       const sessions = serviceDetails({
         status: 'active',
-        engine: 'mongodb',
+        engine: 'dragonfly',
         name: 'sessions',
-        config: specFromSku(skuCatalog, 'mongo-flex-rs', 'lagos'),
+        config: specFromSku(skuCatalog, 'dfly-mem-16g', 'lagos'),
       });
       const sessionsPath = `/v1/services/${sessions.id}`;
       api
@@ -224,7 +224,7 @@ describe('the dbaas:service actions', () => {
         confirmName: sessions.name,
       };
       await expect(run(input).done).rejects.toThrow(
-        /^confirmNoFinalBackup: .* can take no final backup \(MongoDB Community has no backup resource/,
+        /^confirmNoFinalBackup: .* can take no final backup \(Dragonfly snapshots only on its cron/,
       );
       expect(api.writes()).toEqual([]);
 
