@@ -1,5 +1,6 @@
 import {
   CLAIM_ANNOTATIONS,
+  DBAAS_LABELS,
   retentionMs,
 } from '@internal/backstage-plugin-dbaas-common';
 import type { ClaimObject, RenderContext } from './types';
@@ -57,26 +58,44 @@ export function backupTarget(
   claim: ClaimObject,
   ctx: RenderContext,
 ): BackupTarget | undefined {
+  return targetOf(claim, ctx, claim.metadata.labels?.[DBAAS_LABELS.serviceId]);
+}
+
+/**
+ * Every database's backups have a folder of their own, `<name>-<database id>`,
+ * under the destination its claim names or else under the PoP's default
+ * destination and its namespace. So a database deleted and made again under
+ * the same name, or restored next to its source, never shares a place with
+ * another (CloudNativePG refuses to archive into a non-empty one; PBM would
+ * list the other's backups as its own), and a deleted database's backups stay
+ * where a restore finds them. A claim without an id (applied by hand) gets
+ * `<name>`.
+ */
+function targetOf(
+  claim: ClaimObject,
+  ctx: RenderContext,
+  databaseId: string | undefined,
+): BackupTarget | undefined {
   const { backup } = claim.spec;
   if (!backup.enabled) return undefined;
-  const root = ctx.backupDestinationDefault?.replace(/\/+$/, '');
-  const destination =
+  const defaultRoot = ctx.backupDestinationDefault?.replace(/\/+$/, '');
+  const root =
     backup.destination ??
-    (root
-      ? `${root}/${claim.metadata.namespace}/${claim.metadata.name}`
-      : undefined);
-  if (!destination) return undefined;
+    (defaultRoot ? `${defaultRoot}/${claim.metadata.namespace}` : undefined);
+  if (!root) return undefined;
   const match = /^(s3|gs|azure):\/\/([^?]+)(\?region=([a-z0-9-]+))?$/.exec(
-    destination,
+    root,
   );
   if (!match) return undefined;
   const scheme = match[1] as BackupTarget['scheme'];
-  const parts = match[2].split('/').filter(Boolean);
+  const folder = `${claim.metadata.name}${databaseId ? `-${databaseId}` : ''}`;
+  const parts = [...match[2].split('/').filter(Boolean), folder];
   const url = `${scheme}://${parts.join('/')}`;
   const region = match[4] ?? DEFAULT_S3_REGION;
   if (scheme === 'azure') {
     const [account, container, ...rest] = parts;
-    if (!container) return undefined;
+    // The folder is never the container: an Azure root names one.
+    if (rest.length === 0) return undefined;
     return {
       url,
       scheme,
@@ -87,6 +106,7 @@ export function backupTarget(
     };
   }
   const [bucket, ...rest] = parts;
+  if (rest.length === 0) return undefined;
   return { url, scheme, bucket, prefix: rest.join('/'), region };
 }
 
@@ -197,23 +217,16 @@ export type Restore = NonNullable<ClaimObject['spec']['restore']>;
 
 /**
  * Where the source's backups are: its target as the source claim itself
- * computes it (backupTarget), from the destination it named or the PoP
- * default `<root>/<namespace>/<source>`. The restored database is in the
+ * computes it (backupTarget), under the destination it named or the PoP
+ * default, in its folder `<source>-<source id>`. The restored database is in the
  * source's primary region, so this PoP's default is the one the source used.
+ * Works as well for a source deleted since: its backups stay in its place.
  */
 export function restoreSourceTarget(
   claim: ClaimObject,
   ctx: RenderContext,
   restore: Restore,
 ): BackupTarget {
-  if (restore.source === claim.metadata.name) {
-    // Its own backups would go under the same default path as the source's:
-    // CloudNativePG refuses to archive into a non-empty place, and PBM would
-    // list the source's backups as its own.
-    throw new RestoreSourceUnavailableError(
-      `Cannot restore from ${restore.source} into a database of the same name: its backups would be archived over the source's; choose another name`,
-    );
-  }
   const source: ClaimObject = {
     ...claim,
     metadata: { ...claim.metadata, name: restore.source },
@@ -225,11 +238,19 @@ export function restoreSourceTarget(
       },
     },
   };
-  const target = backupTarget(source, ctx);
-  if (target) return target;
-  throw new RestoreSourceUnavailableError(
-    restore.destination
-      ? `Cannot restore from ${restore.source}: its backup destination ${restore.destination} (spec.restore.destination) is not one the operator can read (s3://bucket/path, gs://bucket/path or azure://account/container/path)`
-      : `Cannot restore from ${restore.source}: its backup destination is unknown, as spec.restore.destination is unset and PoP ${ctx.pop} has no default backup destination (the operator's backupDestinationDefault)`,
-  );
+  const target = targetOf(source, ctx, restore.sourceId);
+  if (target && target.url === backupTarget(claim, ctx)?.url) {
+    // Only where neither claim carries an id (claims applied by hand).
+    throw new RestoreSourceUnavailableError(
+      `Cannot restore from ${restore.source} into ${claim.metadata.name}: its backups would go to the same place as the source's (${target.url}); choose another name`,
+    );
+  }
+  if (!target) {
+    throw new RestoreSourceUnavailableError(
+      restore.destination
+        ? `Cannot restore from ${restore.source}: its backup destination ${restore.destination} (spec.restore.destination) is not one the operator can read (s3://bucket/path, gs://bucket/path or azure://account/container/path)`
+        : `Cannot restore from ${restore.source}: its backup destination is unknown, as spec.restore.destination is unset and PoP ${ctx.pop} has no default backup destination (the operator's backupDestinationDefault)`,
+    );
+  }
+  return target;
 }

@@ -219,7 +219,7 @@ describe('renderClaim', () => {
     });
     expect(cluster.plugins[0].parameters.serverName).toBe('pg-ha-frankfurt');
     expect(only(replica, 'ObjectStore').spec.configuration).toMatchObject({
-      destinationPath: 's3://dbaas-backups/tenant-123/pg-ha',
+      destinationPath: 's3://dbaas-backups/tenant-123/pg-ha-svc-pg-ha',
     });
     expect(replica.map(r => r.kind)).not.toContain('ScheduledBackup');
     expect(
@@ -326,7 +326,7 @@ describe('renderClaim', () => {
     expect(
       only(render('pg-ha', 'gs://bucket/pg'), 'ObjectStore').spec.configuration,
     ).toMatchObject({
-      destinationPath: 'gs://bucket/pg',
+      destinationPath: 'gs://bucket/pg/pg-ha-svc-pg-ha',
       googleCredentials: {
         applicationCredentials: {
           name: 'dbaas-backup-credentials',
@@ -337,7 +337,7 @@ describe('renderClaim', () => {
     expect(
       only(render('pg-ha', 'azure://acct/backups/pg'), 'ObjectStore').spec
         .configuration.destinationPath,
-    ).toBe('https://acct.blob.core.windows.net/backups/pg');
+    ).toBe('https://acct.blob.core.windows.net/backups/pg/pg-ha-svc-pg-ha');
     const vitess = only(
       render('vt-dedicated', 's3://b/p?region=eu-west-1'),
       'VitessCluster',
@@ -345,7 +345,7 @@ describe('renderClaim', () => {
     expect(vitess.spec.backup.locations[0].s3).toMatchObject({
       bucket: 'b',
       region: 'eu-west-1',
-      keyPrefix: 'p',
+      keyPrefix: 'p/vt-dedicated-svc-vt-dedicated',
     });
     const dragonfly = only(
       render('dfly-mem-64g', 'gs://bucket/df'),

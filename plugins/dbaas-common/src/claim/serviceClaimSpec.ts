@@ -65,7 +65,11 @@ export function retentionMs(retention: string): number {
  */
 export const DEFAULT_BACKUP_RETENTION = '7d';
 
-/** Where backups go: an object storage URL such as `s3://bucket/path`. @public */
+/**
+ * Where backups go: an object storage URL such as `s3://bucket/path`, under
+ * which each database's backups get a folder of their own (`<name>-<id>`).
+ * @public
+ */
 export const backupDestinationSchema = z
   .string()
   .regex(
@@ -179,9 +183,27 @@ export const serviceClaimSpecShape = z
             /^[a-z]([-a-z0-9]*[a-z0-9])?$/,
             'must be the name of a ServiceClaim',
           ),
+        /**
+         * The source's database id (its claim's `dbaas.io/service-id`): each
+         * database's backups have a place of its own under the PoP's default
+         * destination, `<namespace>/<name>-<id>`, so a database deleted and
+         * made again under the same name never shares one. Without it, the
+         * place of a source claim that carried no id, `<namespace>/<name>`.
+         */
+        sourceId: z
+          .string()
+          .max(63)
+          .regex(
+            /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+            'must be a database id (a label value)',
+          )
+          .optional(),
         /** Where the source's backups are, when its claim named a destination. */
         destination: backupDestinationSchema.optional(),
-        /** The engine's own id of the backup (Barman's backup ID on PostgreSQL). */
+        /**
+         * The engine's own id of the backup (Barman's backup ID on PostgreSQL,
+         * PBM's backup name on MongoDB).
+         */
         backup: z.string().min(1).max(128),
         /** Replay the source's log up to this moment; without it, stop at the backup's end. */
         pointInTime: z.iso

@@ -112,7 +112,9 @@ describe('Dragonfly snapshots', () => {
     const dirs = regions.map(pop => dragonflyIn(claim, pop).snapshot.dir);
     expect(new Set(dirs).size).toBe(regions.length);
     regions.forEach((pop, i) => {
-      expect(dirs[i]).toBe(`s3://dbaas-backups/tenant-123/${global.id}/${pop}`);
+      expect(dirs[i]).toBe(
+        `s3://dbaas-backups/tenant-123/${global.id}-svc-${global.id}/${pop}`,
+      );
     });
   });
 
@@ -123,7 +125,7 @@ describe('Dragonfly snapshots', () => {
     if (!single) throw new Error('no one-region Dragonfly case with backups');
     const claim = claimFrom(single.id, single.spec);
     expect(dragonflyIn(claim, single.spec.region).snapshot.dir).toBe(
-      `s3://dbaas-backups/tenant-123/${single.id}`,
+      `s3://dbaas-backups/tenant-123/${single.id}-svc-${single.id}`,
     );
   });
 });

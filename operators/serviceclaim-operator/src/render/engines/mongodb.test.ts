@@ -220,13 +220,32 @@ describe('MongoDB backups and restores', () => {
     expect(pitrDate('2026-12-03T03:15:30Z')).toBe('2026-12-03 03:15:30');
   });
 
-  it('refuses a restore into a database named like its source', () => {
+  it('restores under the source name from the deleted source folder, and refuses the one place of two claims without ids', () => {
     const claim = claimFrom(
+      'orders',
+      spec(s => {
+        s.restore = {
+          source: 'orders',
+          sourceId: 'svc-old',
+          backup: '2026-12-03T02:00:21Z',
+        };
+      }),
+    );
+    const restore = rendered(claim).find(
+      r => r.kind === 'PerconaServerMongoDBRestore',
+    )!;
+    expect((restore.spec as any).backupSource.destination).toBe(
+      `${contextFor('lagos').backupDestinationDefault}/${
+        claim.metadata.namespace
+      }/orders-svc-old/2026-12-03T02:00:21Z`,
+    );
+    const byHand = claimFrom(
       'orders',
       spec(s => {
         s.restore = { source: 'orders', backup: '2026-12-03T02:00:21Z' };
       }),
     );
-    expect(() => rendered(claim)).toThrow(RestoreSourceUnavailableError);
+    delete byHand.metadata.labels!['dbaas.io/service-id'];
+    expect(() => rendered(byHand)).toThrow(RestoreSourceUnavailableError);
   });
 });

@@ -76,8 +76,9 @@ describe('PostgreSQL restores', () => {
       'Restored from backup 20260301T060000 of orders.',
     );
 
-    // The source's destination as the source computes it (the PoP default
-    // `<root>/<namespace>/<source>`), with the credentials by convention and
+    // The source's destination as the source computes it (its folder under
+    // the PoP default `<root>/<namespace>`: `<source>` for a source with no
+    // id, `<source>-<id>` otherwise, below), with the credentials by convention and
     // no retention: the archive is the source's to prune.
     const source = byName(rendered, 'ObjectStore', 'copy-restore-source');
     expect(source.metadata.labels).toMatchObject({
@@ -109,7 +110,7 @@ describe('PostgreSQL restores', () => {
     });
     const own = byName(rendered, 'ObjectStore', 'copy-store');
     expect(own.spec.configuration.destinationPath).toBe(
-      's3://dbaas-backups/tenant-123/copy',
+      's3://dbaas-backups/tenant-123/copy-svc-copy',
     );
     expect(own.spec.retentionPolicy).toBe('14d');
     expect(rendered.map(r => r.kind)).toContain('ScheduledBackup');
@@ -136,7 +137,7 @@ describe('PostgreSQL restores', () => {
     expect(
       byName(rendered, 'ObjectStore', 'copy-restore-source').spec.configuration,
     ).toMatchObject({
-      destinationPath: 'gs://tenant-backups/orders',
+      destinationPath: 'gs://tenant-backups/orders/orders',
       googleCredentials: {
         applicationCredentials: {
           name: 'dbaas-backup-credentials',
@@ -185,7 +186,7 @@ describe('PostgreSQL restores', () => {
     expect(
       byName(named, 'ObjectStore', 'copy-restore-source').spec.configuration
         .destinationPath,
-    ).toBe('s3://tenant/orders');
+    ).toBe('s3://tenant/orders/orders');
     expect(byName(named, 'ObjectStore', 'copy-store')).toBeUndefined();
   });
 
@@ -196,11 +197,28 @@ describe('PostgreSQL restores', () => {
         contextFor('lagos'),
       ),
     ).toThrow(/spec\.restore\.destination\) is not one the operator can read/);
+    // Under the source's own name (the source deleted since): each has its
+    // own folder, by its id.
     const spec = specFromSku(skuCatalog, 'pg-ha', 'lagos');
-    spec.restore = { ...BACKUP, source: 'copy' };
-    expect(() =>
-      renderClaim(claimFrom('copy', spec), contextFor('lagos')),
-    ).toThrow(RestoreSourceUnavailableError);
+    spec.restore = { ...BACKUP, source: 'copy', sourceId: 'svc-old' };
+    const again = renderClaim(claimFrom('copy', spec), contextFor('lagos'));
+    expect(
+      byName(again, 'ObjectStore', 'copy-restore-source').spec.configuration
+        .destinationPath,
+    ).toBe('s3://dbaas-backups/tenant-123/copy-svc-old');
+    expect(
+      byName(again, 'ObjectStore', 'copy-store').spec.configuration
+        .destinationPath,
+    ).toBe('s3://dbaas-backups/tenant-123/copy-svc-copy');
+    // Claims applied by hand, with no ids: the one place both would use.
+    const byHand = claimFrom('copy', {
+      ...spec,
+      restore: { ...BACKUP, source: 'copy' },
+    });
+    delete byHand.metadata.labels!['dbaas.io/service-id'];
+    expect(() => renderClaim(byHand, contextFor('lagos'))).toThrow(
+      RestoreSourceUnavailableError,
+    );
   });
 
   it('restores with backups off, reading the source archive through the plugin alone', () => {
