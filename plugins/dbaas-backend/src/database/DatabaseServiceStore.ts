@@ -172,10 +172,10 @@ export class DatabaseServiceStore implements ServiceStore {
   async getService(
     id: string,
     filter?: AccessFilter,
+    options: { includeDeleted?: boolean } = {},
   ): Promise<ServiceRecord | undefined> {
-    const query = this.db<RawServiceRow>('service_instances')
-      .where({ id })
-      .whereNull('deleted_at');
+    const query = this.db<RawServiceRow>('service_instances').where({ id });
+    if (!options.includeDeleted) query.whereNull('deleted_at');
     await applyAccessFilter(this.db, query, filter);
     const row = await query.first();
     return row ? toServiceRecord(row) : undefined;
@@ -185,8 +185,13 @@ export class DatabaseServiceStore implements ServiceStore {
     query: ListServicesQuery,
     filter?: AccessFilter,
   ): Promise<Page<ServiceRecord>> {
-    const base =
-      this.db<RawServiceRow>('service_instances').whereNull('deleted_at');
+    const deleted = query.deleted === 'true';
+    const base = this.db<RawServiceRow>('service_instances');
+    if (deleted) {
+      base.whereNotNull('deleted_at');
+    } else {
+      base.whereNull('deleted_at');
+    }
     for (const column of ['engine', 'plan', 'region', 'tenant'] as const) {
       if (query[column]) {
         base.where(column, query[column]);
@@ -200,6 +205,7 @@ export class DatabaseServiceStore implements ServiceStore {
     }
     await applyAccessFilter(this.db, base, filter);
     const unfiltered =
+      !deleted &&
       !filter &&
       !(['engine', 'plan', 'region', 'tenant', 'status', 'q'] as const).some(
         key => query[key],
@@ -215,7 +221,7 @@ export class DatabaseServiceStore implements ServiceStore {
         .clone()
         .select('*', total.clone().as('list_total'))
         .orderBy([
-          { column: 'created_at', order: 'desc' },
+          { column: deleted ? 'deleted_at' : 'created_at', order: 'desc' },
           { column: 'id', order: 'asc' },
         ])
         .offset((query.page - 1) * query.limit)

@@ -41,6 +41,8 @@ export type ServiceRecord = {
   createdBy: string;
   createdAt: string;
   updatedAt: string;
+  /** When it was deleted; only deleted databases have it. */
+  deletedAt?: string;
 };
 
 /**
@@ -120,10 +122,14 @@ export interface ServiceStore {
     },
     inTransaction?: InTransaction<ServiceRecord>,
   ): Promise<ServiceRecord>;
-  /** A live database the filter lets through, or undefined. */
+  /**
+   * A live database the filter lets through, or undefined; with
+   * `includeDeleted`, a deleted one too (for its backups and restores).
+   */
   getService(
     id: string,
     filter?: AccessFilter,
+    options?: { includeDeleted?: boolean },
   ): Promise<ServiceRecord | undefined>;
   listServices(
     query: ListServicesQuery,

@@ -68,5 +68,6 @@ export function toServiceRecord(row: RawServiceRow): ServiceRecord {
     createdBy: row.created_by,
     createdAt: toIso(row.created_at),
     updatedAt: toIso(row.updated_at),
+    ...(row.deleted_at ? { deletedAt: toIso(row.deleted_at) } : {}),
   };
 }

@@ -36,7 +36,7 @@ export function specForCreate(
  * restore drill's scratchSpec.
  */
 export function restoredSpec(
-  source: { name: string; spec: ServiceClaimSpec },
+  source: { id: string; name: string; spec: ServiceClaimSpec },
   restore: { backup: string; pointInTime?: string },
 ): ServiceClaimSpec {
   const { restore: _previous, ...config } = source.spec;
@@ -44,6 +44,9 @@ export function restoredSpec(
     ...config,
     restore: {
       source: source.name,
+      // Its backups' folder is named by its id (a database of the same name
+      // made later has another).
+      sourceId: source.id,
       ...(config.backup.destination
         ? { destination: config.backup.destination }
         : {}),
@@ -60,7 +63,7 @@ export function restoredSpec(
  * retired cannot be restored as it is, and the answer says why.
  */
 export function specForRestore(
-  source: { name: string; spec: ServiceClaimSpec },
+  source: { id: string; name: string; spec: ServiceClaimSpec },
   restore: { backup: string; pointInTime?: string },
 ): ServiceClaimSpec {
   const spec = restoredSpec(source, restore);

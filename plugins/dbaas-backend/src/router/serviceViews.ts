@@ -24,6 +24,7 @@ export function toSummary(record: ServiceRecord): ServiceSummary {
     status: apiStatus(record),
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
+    ...(record.deletedAt ? { deletedAt: record.deletedAt } : {}),
   };
 }
 

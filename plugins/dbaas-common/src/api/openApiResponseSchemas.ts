@@ -108,7 +108,7 @@ const serviceSummary = object<ServiceSummary>(
       createdAt: timestamp,
       updatedAt: timestamp,
     },
-    optional: { sku: string },
+    optional: { sku: string, deletedAt: timestamp },
   },
   'A database, as lists show it.',
 );

@@ -4,9 +4,10 @@ import {
 } from '../claim/serviceClaimSpec';
 
 /**
- * How far behind now a point-in-time restore must stay: WAL younger than this
- * may not be in the archive yet (CloudNativePG's default `archive_timeout`
- * switches to a new segment every five minutes).
+ * How far behind now a point-in-time restore must stay: WAL or oplog younger
+ * than this may not be saved yet (CloudNativePG's default `archive_timeout`
+ * switches to a new segment every five minutes; the MongoDB render has PBM
+ * save an oplog slice every five minutes).
  * @public
  */
 export const RESTORE_ARCHIVE_LAG_MS = 5 * 60_000;
@@ -34,13 +35,17 @@ export function restoreWindow(
   completedAt: string,
   retention: string | undefined,
   now: Date,
+  /** When the database was deleted: its log ends there. */
+  deletedAt?: string,
 ): RestoreWindow {
   const kept = retention ?? DEFAULT_BACKUP_RETENTION;
   const oldest = new Date(now.getTime() - retentionMs(kept));
   const end = new Date(completedAt);
+  const archived = now.getTime() - RESTORE_ARCHIVE_LAG_MS;
+  const gone = deletedAt ? new Date(deletedAt).getTime() : Infinity;
   return {
     from: end > oldest ? end : oldest,
-    to: new Date(now.getTime() - RESTORE_ARCHIVE_LAG_MS),
+    to: new Date(Math.min(archived, gone)),
     expired: end < oldest,
     retention: kept,
   };

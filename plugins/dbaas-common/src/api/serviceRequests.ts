@@ -101,6 +101,11 @@ export const listServicesQuerySchema = z
     tenant: tenantRefSchema.optional(),
     /** Substring of the name. */
     q: z.string().min(1).max(40).optional(),
+    /**
+     * `true` lists deleted databases instead, newest deletion first: their
+     * backups stay restorable for their retention.
+     */
+    deleted: z.enum(['true', 'false']).optional(),
   })
   .strict();
 

@@ -20,6 +20,8 @@ export type ServiceSummary = {
   status: ServiceStatus;
   createdAt: string;
   updatedAt: string;
+  /** When it was deleted (lists with `deleted=true`); its backups outlive it. */
+  deletedAt?: string;
 };
 
 /** A database with its desired config and what the cluster reported (`GET /services/{id}`). @public */

@@ -22,8 +22,18 @@ import { callerFrom, type RouteContext } from './RouteContext';
 
 /** `/v1/services/{id}/backups` and `/v1/services/{id}/restore`. */
 export function addBackupRoutes(router: Router, ctx: RouteContext) {
+  // A deleted database's backups and restores outlive it: listed, and
+  // restorable into a new database, for their retention.
+  const includeDeleted = { includeDeleted: true };
+
   router.get('/v1/services/:id/backups', async (req, res) => {
-    const record = await loadService(ctx, callerFrom(req, res), req.params.id);
+    const record = await loadService(
+      ctx,
+      callerFrom(req, res),
+      req.params.id,
+      undefined,
+      includeDeleted,
+    );
     res.json({ data: await ctx.backups.listBackups(record.id) });
   });
 
@@ -66,6 +76,7 @@ export function addBackupRoutes(router: Router, ctx: RouteContext) {
       caller,
       req.params.id,
       dbaasBackupManagePermission,
+      includeDeleted,
     );
     const backup = await ctx.backups.getBackup(record.id, body.backupId);
     if (!backup) {
@@ -86,6 +97,7 @@ export function addBackupRoutes(router: Router, ctx: RouteContext) {
       backup.completedAt,
       record.spec.backup.retention,
       now,
+      record.deletedAt,
     );
     if (window.expired) {
       throw invalidInput('restore request', [
@@ -104,7 +116,11 @@ export function addBackupRoutes(router: Router, ctx: RouteContext) {
           path: ['pointInTime'],
           message: `Must be between ${window.from.toISOString()} (the backup's end, within the ${
             window.retention
-          } retention) and ${window.to.toISOString()} (five minutes ago: newer WAL may not be archived yet)`,
+          } retention) and ${window.to.toISOString()} (${
+            record.deletedAt
+              ? 'when the database was deleted'
+              : 'five minutes ago: a newer log may not be saved yet'
+          })`,
         },
       ]);
     }
@@ -159,7 +175,13 @@ export function addBackupRoutes(router: Router, ctx: RouteContext) {
   });
 
   router.get('/v1/services/:id/restores', async (req, res) => {
-    const record = await loadService(ctx, callerFrom(req, res), req.params.id);
+    const record = await loadService(
+      ctx,
+      callerFrom(req, res),
+      req.params.id,
+      undefined,
+      includeDeleted,
+    );
     // Restore drills' restores are the drills' (GET .../drills), not the
     // team's: their scratch databases come and go every week.
     const drilled = await ctx.drills.restoresOf(record.id);
@@ -188,7 +210,13 @@ export function addBackupRoutes(router: Router, ctx: RouteContext) {
   });
 
   router.get('/v1/services/:id/restores/:restoreId', async (req, res) => {
-    const record = await loadService(ctx, callerFrom(req, res), req.params.id);
+    const record = await loadService(
+      ctx,
+      callerFrom(req, res),
+      req.params.id,
+      undefined,
+      includeDeleted,
+    );
     const restoreId = parseUuid(req.params.restoreId, 'restore');
     const restore = await ctx.backups.getRestore(record.id, restoreId);
     if (!restore) {

@@ -15,6 +15,8 @@ export async function loadService(
   caller: Caller,
   rawId: string,
   permission: ResourcePermission = dbaasServiceReadPermission,
+  /** Deleted databases too: their backups and restores outlive them. */
+  options: { includeDeleted?: boolean } = {},
 ): Promise<ServiceRecord> {
   const id = parseServiceId(rawId);
   const readFilter = await ctx.access
@@ -25,7 +27,7 @@ export async function loadService(
       }
       throw error;
     });
-  const record = await ctx.services.getService(id, readFilter);
+  const record = await ctx.services.getService(id, readFilter, options);
   if (!record) {
     throw new NotFoundError(`There is no database ${id}`);
   }
