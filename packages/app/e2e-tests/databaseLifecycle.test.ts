@@ -156,10 +156,11 @@ test('a developer sees on the Backups tab why a Vitess database cannot be backed
 
   // The tab says why, in the engine's own terms, instead of offering what the
   // platform cannot do: the Vitess operator backs up on its schedule only,
-  // and no engine but PostgreSQL restores yet. A Restore button shows only on
-  // a completed backup, and no backup completes here (no cluster; and only
-  // PostgreSQL's backups report completion at all), so the tab's own
-  // statement is where a person reads the restore reason.
+  // and Vitess does not restore yet (only MongoDB and PostgreSQL do). A
+  // Restore button shows only on a completed backup, and no backup completes
+  // here (no cluster; and only MongoDB's and PostgreSQL's backups report
+  // completion at all), so the tab's own statement is where a person reads
+  // the restore reason.
   await page.getByRole('link', { name: 'Backups', exact: true }).click();
   const backUpNow = page.getByRole('button', { name: 'Back up now' });
   await expect(backUpNow).toBeDisabled();

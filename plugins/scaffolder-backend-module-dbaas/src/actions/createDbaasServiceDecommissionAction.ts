@@ -39,7 +39,7 @@ export function createDbaasServiceDecommissionAction(deps: DbaasActionDeps) {
             z
               .boolean({
                 description:
-                  'Accept that no final backup will exist where the engine cannot take one (only PostgreSQL can); without it such a decommission stops with the reason',
+                  'Accept that no final backup will exist where the engine cannot take one (PostgreSQL and MongoDB can); without it such a decommission stops with the reason',
               })
               .optional(),
         },

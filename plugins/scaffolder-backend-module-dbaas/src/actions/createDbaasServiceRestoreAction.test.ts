@@ -170,9 +170,9 @@ describe('dbaas:service:restore', () => {
   it('says why an engine cannot restore, in a dry run too', async () => {
     const sessions = serviceDetails({
       status: 'active',
-      engine: 'mongodb',
+      engine: 'vitess',
       name: 'sessions',
-      config: specFromSku(skuCatalog, 'mongo-flex-rs', 'lagos'),
+      config: specFromSku(skuCatalog, 'vt-dedicated', 'lagos'),
     });
     const sessionsPath = `/v1/services/${sessions.id}`;
     api
@@ -180,6 +180,7 @@ describe('dbaas:service:restore', () => {
       .on('GET', sessionsPath, { body: sessions })
       .on('GET', `${sessionsPath}/backups`, { body: { data: backups } });
     const input = { ...byName, name: 'sessions' };
+    expect(sessions.backups.restore.available).toBe(false);
     const reason = (sessions.backups.restore as { reason: string }).reason;
 
     for (const extra of [{}, { isDryRun: true }]) {

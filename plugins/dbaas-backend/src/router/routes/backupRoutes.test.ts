@@ -132,21 +132,22 @@ describe('backups and restores', () => {
   it('refuses a manual backup the engine cannot take, with the reason, and records nothing', async () => {
     const { backend, api, knex } = await setUp();
     try {
-      const { body: mongo, status } = await api('post', '/services', {
+      const { body: vitess, status } = await api('post', '/services', {
         tenant: PAYMENTS,
         name: 'sessions',
-        engine: 'mongodb',
+        engine: 'vitess',
         plan: 'dedicated',
         region: 'lagos',
-        sku: 'mongo-flex-rs',
+        sku: 'vt-dedicated',
       });
       expect(status).toBe(201);
+      expect(engineBackups.vitess.manual.available).toBe(false);
       const before = await knex('service_backups').count({ n: '*' });
-      const refused = await api('post', `/services/${mongo.id}/backups`, {});
+      const refused = await api('post', `/services/${vitess.id}/backups`, {});
       expect(refused.status).toBe(409);
       expect(refused.body.error.message).toBe(
         `Database sessions cannot be backed up now: ${reasonOf(
-          engineBackups.mongodb.manual,
+          engineBackups.vitess.manual,
         )}`,
       );
       expect(await knex('service_backups').count({ n: '*' })).toEqual(before);
@@ -196,6 +197,7 @@ describe('backups and restores', () => {
       });
       expect(target.body.config.restore).toEqual({
         source: 'ledger',
+        sourceId: service.id,
         backup: '20261130T101500',
       });
       expect(target.body.config.backup).toEqual(service.config.backup);
@@ -243,6 +245,86 @@ describe('backups and restores', () => {
       expect(await knex('service_restores').count({ n: '*' })).toEqual([
         { n: 2 },
       ]);
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it("restores a deleted database's backup, under its old name, up to when it was deleted", async () => {
+    const { backend, api, service, completedBackup, knex } = await setUp();
+    try {
+      const backupId = await completedBackup(48);
+      await reportEngineId(knex, backupId, '20261130T101500');
+      // Deleted an hour ago, as the cluster confirms it.
+      const deletedAt = new Date(Date.now() - HOUR);
+      await knex('service_instances')
+        .where({ id: service.id })
+        .update({ status: 'Deleting', deleted_at: deletedAt });
+      expect((await api('get', `/services/${service.id}`)).status).toBe(404);
+
+      // Listed among the deleted, with its backups.
+      const deleted = await api('get', '/services?deleted=true');
+      expect(deleted.body.data).toEqual([
+        expect.objectContaining({
+          id: service.id,
+          name: 'ledger',
+          deletedAt: deletedAt.toISOString(),
+        }),
+      ]);
+      expect(
+        (await api('get', '/services')).body.data.map((s: any) => s.id),
+      ).not.toContain(service.id);
+      const backups = await api('get', `/services/${service.id}/backups`);
+      expect(backups.body.data.map((b: any) => b.id)).toEqual([backupId]);
+      // Another tenant's member sees none of it, and cannot restore it.
+      const kwame = (method: 'get' | 'post', path: string, body?: object) => {
+        const req = request(backend.server)
+          [method](`/api/dbaas/v1${path}`)
+          .set('Authorization', backend.as('user:default/kwame'));
+        return body ? req.send(body) : req;
+      };
+      expect((await kwame('get', '/services?deleted=true')).body.data).toEqual(
+        [],
+      );
+      expect(
+        (await kwame('get', `/services/${service.id}/backups`)).status,
+      ).toBe(404);
+      expect(
+        (
+          await kwame('post', `/services/${service.id}/restore`, {
+            backupId,
+            targetName: 'stolen',
+          })
+        ).status,
+      ).toBe(404);
+
+      // Its log ends when it was deleted.
+      const late = await api('post', `/services/${service.id}/restore`, {
+        backupId,
+        pointInTime: new Date(Date.now() - 30 * 60_000).toISOString(),
+      });
+      expect(late.status).toBe(400);
+      expect(late.body.error.message).toMatch(/when the database was deleted/);
+
+      // Its name is free again: the restore may take it, and the new
+      // database's backups get a folder of their own (by its id).
+      const restored = await api('post', `/services/${service.id}/restore`, {
+        backupId,
+        targetName: 'ledger',
+        pointInTime: new Date(deletedAt.getTime() - HOUR).toISOString(),
+      });
+      expect(restored.status).toBe(202);
+      const target = await api(
+        'get',
+        `/services/${restored.body.targetServiceId}`,
+      );
+      expect(target.body).toMatchObject({ name: 'ledger', status: 'pending' });
+      expect(target.body.config.restore).toMatchObject({
+        source: 'ledger',
+        sourceId: service.id,
+        backup: '20261130T101500',
+      });
+      expect(target.body.id).not.toBe(service.id);
     } finally {
       await backend.stop();
     }
@@ -355,13 +437,14 @@ describe('backups and restores', () => {
       );
       expect(target.body.config.restore).toEqual({
         source: 'ledger',
+        sourceId: service.id,
         backup: '20261130T101500',
         pointInTime: inWindow.toISOString(),
       });
 
       const before = await knex('service_instances').count({ n: '*' });
       const window =
-        /^Must be between .* \(the backup's end, within the 7d retention\) and .* \(five minutes ago: newer WAL may not be archived yet\)$/;
+        /^Must be between .* \(the backup's end, within the 7d retention\) and .* \(five minutes ago: a newer log may not be saved yet\)$/;
       for (const moment of [
         new Date(Date.now() - 72 * HOUR), // before the backup ended
         new Date(Date.now() - 60_000), // not archived yet

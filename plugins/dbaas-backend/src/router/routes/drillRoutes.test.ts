@@ -230,12 +230,14 @@ describe('restore drills', () => {
         'The platform runs at most 1 restore drills at once; try again once one has finished',
       );
 
-      const sessions = await order('sessions', 'mongodb');
+      const sessions = await order('sessions', 'vitess');
+      expect(sessions.id).toEqual(expect.any(String));
+      expect(engineBackups.vitess.restore.available).toBe(false);
       const refused = await api('post', `/services/${sessions.id}/drills`);
       expect(refused.status).toBe(409);
       expect(refused.body.error.message).toBe(
         `Database sessions cannot be drilled: ${reasonOf(
-          engineBackups.mongodb.restore,
+          engineBackups.vitess.restore,
         )}`,
       );
     } finally {

@@ -242,14 +242,16 @@ describe('the /v1/services API', () => {
   });
 
   it('deletes a database whose engine takes no final backup only once that is accepted, and promises none', async () => {
-    const { body: created } = await create({
+    const { body: created, status } = await create({
       name: 'sessions',
       tenant: PAYMENTS,
-      engine: 'mongodb',
+      engine: 'vitess',
       plan: 'dedicated',
       region: 'lagos',
-      sku: 'mongo-flex-rs',
+      sku: 'vt-dedicated',
     });
+    expect(status).toBe(201);
+    expect(engineBackups.vitess.final.available).toBe(false);
     const remove = (query = '') =>
       request(backend.server)
         .delete(`/api/dbaas/v1/services/${created.id}${query}`)
@@ -259,7 +261,7 @@ describe('the /v1/services API', () => {
     expect(refused.status).toBe(409);
     expect(refused.body.error.message).toBe(
       `Database sessions can take no final backup (${
-        (engineBackups.mongodb.final as { reason: string }).reason
+        (engineBackups.vitess.final as { reason: string }).reason
       }); delete it with confirmNoFinalBackup=true to accept that none will exist`,
     );
     expect((await remove('?confirmNoFinalBackup=yes')).status).toBe(400);

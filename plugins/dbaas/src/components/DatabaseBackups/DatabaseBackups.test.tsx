@@ -235,15 +235,17 @@ describe('DatabaseBackups', () => {
   it('offers no restore and no manual backup an engine cannot do, and says why', async () => {
     const listRestores = jest.fn(async () => []);
     renderBackups({
-      getService: async () => serviceDetails({ engine: 'mongodb' }),
+      getService: async () => serviceDetails({ engine: 'dragonfly' }),
       listBackups: async () => [backup()],
       listRestores,
     });
-    const reason = (engineBackups.mongodb.manual as { reason: string }).reason;
+    const reason = (engineBackups.dragonfly.manual as { reason: string })
+      .reason;
     expect(await screen.findByText(reason)).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Back up now' })).toBeDisabled();
-    const restoreReason = (engineBackups.mongodb.restore as { reason: string })
-      .reason;
+    const restoreReason = (
+      engineBackups.dragonfly.restore as { reason: string }
+    ).reason;
     expect(screen.getByText(restoreReason)).toBeVisible();
     const restoreButton = screen.getByRole('button', {
       name: /^Restore the backup of/,
@@ -859,11 +861,11 @@ describe('DatabaseBackups', () => {
     it('offers no drill where the engine cannot restore, and says why', async () => {
       const runRestoreDrill = jest.fn();
       renderBackups({
-        getService: async () => serviceDetails({ engine: 'mongodb' }),
+        getService: async () => serviceDetails({ engine: 'dragonfly' }),
         listBackups: async () => [backup()],
         runRestoreDrill,
       });
-      const reason = (engineBackups.mongodb.restore as { reason: string })
+      const reason = (engineBackups.dragonfly.restore as { reason: string })
         .reason;
 
       await waitFor(() => expect(runButton()).toBeDisabled());
