@@ -117,13 +117,14 @@ export const dbaasPlugin = createBackendPlugin({
           defaultQuota: limits.defaultQuota,
         });
         const audit = new AuditTrail(db, deps.auditor, logger);
+        const recorder = new ClaimStatusRecorder(services, backups);
         // Before the provisioner: where no cluster is watched, the commit of a
         // removal is what ends a database (see startStatusWatch).
         const { confirmRemovals } = startStatusWatch({
           config,
           logger,
           lifecycle: deps.lifecycle,
-          recorder: new ClaimStatusRecorder(services),
+          recorder,
           notifier,
         });
         const argoCd = startArgoCd({
@@ -143,6 +144,7 @@ export const dbaasPlugin = createBackendPlugin({
           ...(confirmRemovals ? { confirmRemovals } : {}),
           refresher: argoCd.refresher,
         });
+        recorder.commitPrimaryBackupsWith(configured.provisioner);
         startGitOpsPublishing({
           configured,
           config,

@@ -33,7 +33,10 @@ export * from './claim/serviceClaimStatus';
 export { serviceClaimCrd, SERVICE_CLAIM_API } from './claim/serviceClaimCrd';
 export * from './api/apiError';
 export { claimFootprint, type ClaimFootprint } from './claim/claimFootprint';
-export { claimRegions } from './claim/claimRegions';
+export {
+  claimRegions,
+  replicasStartFromPrimaryBackup,
+} from './claim/claimRegions';
 export * from './api/serviceConfig';
 export * from './api/serviceRequests';
 export * from './api/serviceResponses';

@@ -1,6 +1,8 @@
 import {
+  CLAIM_ANNOTATIONS,
   DBAAS_LABELS,
   SERVICE_CLAIM_API,
+  replicasStartFromPrimaryBackup,
   skuCatalog,
   specFromSku,
   type RegionId,
@@ -33,6 +35,14 @@ export function claimBody(
         [DBAAS_LABELS.serviceName]: name,
         ...options.labels,
       },
+      // As the portal commits it once the primary's first backup completed.
+      ...(replicasStartFromPrimaryBackup(spec)
+        ? {
+            annotations: {
+              [CLAIM_ANNOTATIONS.primaryBackup]: '20261201T020000',
+            },
+          }
+        : {}),
     },
     spec,
   };

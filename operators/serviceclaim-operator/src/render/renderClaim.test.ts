@@ -195,6 +195,24 @@ describe('renderClaim', () => {
     });
   });
 
+  it("starts a second PostgreSQL region only once the primary's first backup is committed", () => {
+    const claim = claimFrom(
+      'pg-ha',
+      skuSpec('pg-ha', 'lagos', spec => {
+        spec.replication.regions = ['lagos', 'frankfurt'];
+      }),
+    );
+    delete claim.metadata.annotations!['dbaas.io/primary-backup'];
+    // The primary is made at once; the replica region waits, with its
+    // policy and monitor in place, rather than recover from an empty archive.
+    expect(renderClaim(claim, contextFor('lagos')).map(r => r.kind)).toContain(
+      'Cluster',
+    );
+    expect(
+      renderClaim(claim, contextFor('frankfurt')).map(r => r.kind),
+    ).toEqual(['NetworkPolicy', 'PodMonitor']);
+  });
+
   it('gives a second PostgreSQL region a replica cluster fed from the primary archive', () => {
     const claim = claimFrom(
       'pg-ha',

@@ -406,6 +406,40 @@ export class DatabaseServiceStore implements ServiceStore {
     id: string,
     backupId: string,
   ): Promise<ServiceRecord> {
+    return this.setClaimColumns(tx, id, { backup_request: backupId });
+  }
+
+  async setPrimaryBackup(
+    id: string,
+    engineBackupId: string,
+    inTransaction?: InTransaction<ServiceRecord>,
+  ): Promise<ServiceRecord | undefined> {
+    return this.db.transaction(async tx => {
+      const row = await tx<RawServiceRow>('service_instances')
+        .where({ id })
+        .first('primary_backup', 'status', 'deleted_at');
+      if (
+        !row ||
+        row.primary_backup ||
+        row.deleted_at !== null ||
+        row.status === 'Deleting'
+      ) {
+        return undefined;
+      }
+      const record = await this.setClaimColumns(tx, id, {
+        primary_backup: engineBackupId,
+      });
+      await inTransaction?.(tx, record);
+      return record;
+    });
+  }
+
+  /** Sets what the claim's annotations are written from, on a live database. */
+  private async setClaimColumns(
+    tx: Knex.Transaction,
+    id: string,
+    columns: Pick<Partial<RawServiceRow>, 'backup_request' | 'primary_backup'>,
+  ): Promise<ServiceRecord> {
     // The claim as it is now, not as the request found it: a change committed
     // meanwhile must not be written back to its previous spec.
     const query = tx<RawServiceRow>('service_instances').where({ id }).first();
@@ -415,10 +449,8 @@ export class DatabaseServiceStore implements ServiceStore {
     if (!row || row.deleted_at !== null) {
       throw new NotFoundError(`There is no database ${id}`);
     }
-    await tx<RawServiceRow>('service_instances')
-      .where({ id })
-      .update({ backup_request: backupId });
-    return toServiceRecord({ ...row, backup_request: backupId });
+    await tx<RawServiceRow>('service_instances').where({ id }).update(columns);
+    return toServiceRecord({ ...row, ...columns });
   }
 
   /**

@@ -34,6 +34,11 @@ export type ServiceRecord = {
   /** The latest manual backup requested through the claim (its backup id). */
   backupRequest?: string;
   /**
+   * The primary's first completed backup (engine id), committed in the claim
+   * for the replica regions of a multi-region PostgreSQL database.
+   */
+  primaryBackup?: string;
+  /**
    * A restore drill's scratch database: it counts against the platform's
    * drill budget, not its tenant's quota (drills/RestoreDrills).
    */
@@ -200,6 +205,16 @@ export interface ServiceStore {
     id: string,
     backupId: string,
   ): Promise<ServiceRecord>;
+  /**
+   * Records the primary's first completed backup (its engine id) that the
+   * replica regions start from, once: resolves to the database as it is then,
+   * or undefined when it has one already or is deleted or being deleted.
+   */
+  setPrimaryBackup(
+    id: string,
+    engineBackupId: string,
+    inTransaction?: InTransaction<ServiceRecord>,
+  ): Promise<ServiceRecord | undefined>;
   /**
    * Records what a cluster reported about a database's claim (see
    * status/ClaimStatusRecorder); resolves to the database as it is now when

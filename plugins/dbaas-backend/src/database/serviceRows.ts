@@ -17,6 +17,7 @@ export type RawServiceRow = {
   gitops_commit_url?: string | null;
   gitops_pull_request_url?: string | null;
   backup_request?: string | null;
+  primary_backup?: string | null;
   /** A restore drill's scratch database (SQLite answers 0 or 1). */
   drill?: boolean | number;
   storage_gi: number;
@@ -64,6 +65,7 @@ export function toServiceRecord(row: RawServiceRow): ServiceRecord {
     },
     generation: Number(row.generation),
     ...(row.backup_request ? { backupRequest: row.backup_request } : {}),
+    ...(row.primary_backup ? { primaryBackup: row.primary_backup } : {}),
     ...(row.drill ? { drill: true } : {}),
     createdBy: row.created_by,
     createdAt: toIso(row.created_at),

@@ -96,6 +96,18 @@ export class GitOpsProvisioner implements ServiceProvisioner {
     });
   }
 
+  async commitPrimaryBackup(
+    claim: ServiceRecord,
+    tx: Knex.Transaction,
+  ): Promise<HandOver> {
+    return this.record(tx, claim, {
+      kind: 'backup',
+      message: `Start the replica regions of database ${claim.name} of ${claim.tenant} from the primary's backup ${claim.primaryBackup}`,
+      step: 'primary-backup',
+      purpose: "replica regions started from the primary's backup",
+    });
+  }
+
   async handedOver(handOver: HandOver): Promise<void> {
     if (handOver) await this.publisher.handedOver(handOver.seq);
   }

@@ -37,6 +37,14 @@ export interface ServiceProvisioner {
     backup: Backup,
     tx: Knex.Transaction,
   ): Promise<HandOver>;
+  /**
+   * The claim with its primary's first completed backup recorded (which the
+   * replica regions of a multi-region database start from), to commit.
+   */
+  commitPrimaryBackup(
+    claim: ServiceRecord,
+    tx: Knex.Transaction,
+  ): Promise<HandOver>;
   /** After the transaction committed: waits a little for the hand-over's work. */
   handedOver(handOver: HandOver): Promise<void>;
 }
@@ -54,6 +62,9 @@ export class RecordOnlyProvisioner implements ServiceProvisioner {
     return undefined;
   }
   async requestBackup(): Promise<HandOver> {
+    return undefined;
+  }
+  async commitPrimaryBackup(): Promise<HandOver> {
     return undefined;
   }
   async handedOver(): Promise<void> {}

@@ -1,9 +1,11 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import {
   NOT_IN_THIS_POP,
+  replicasStartFromPrimaryBackup,
   skuCatalog,
   specFromSku,
 } from '@internal/backstage-plugin-dbaas-common';
+import { RecordOnlyProvisioner } from '../provisioner/ServiceProvisioner';
 import { withTestPostgres } from '@internal/test-services';
 import { ClaimStatusRecorder, type ClaimEvent } from './ClaimStatusRecorder';
 import { DatabaseBackupStore } from '../database/DatabaseBackupStore';
@@ -11,6 +13,7 @@ import {
   DatabaseServiceStore,
   DEFAULT_TENANT_QUOTA,
 } from '../database/DatabaseServiceStore';
+import type { ServiceRecord } from '../database/ServiceStore';
 import { TimelineStore } from '../database/TimelineStore';
 
 jest.setTimeout(60_000);
@@ -197,6 +200,129 @@ describe.each(databases.eachSupportedId())('ClaimStatusRecorder on %s', id => {
       ['active', 'frankfurt'],
       ['deleted', 'frankfurt'],
     ]);
+  });
+
+  it("commits the primary's first completed backup for the replica regions of a global PostgreSQL database, once", async () => {
+    const { store, backups } = await setUp();
+    const committed: { name: string; primaryBackup?: string }[] = [];
+    const recorder = new ClaimStatusRecorder(store, backups);
+    recorder.commitPrimaryBackupsWith(
+      Object.assign(new RecordOnlyProvisioner(), {
+        commitPrimaryBackup: async (claim: ServiceRecord) => {
+          committed.push({
+            name: claim.name,
+            primaryBackup: claim.primaryBackup,
+          });
+          return undefined;
+        },
+      }),
+    );
+    const global = await store.createService({
+      tenant: 'group:default/payments',
+      organization: 'group:default/acme',
+      name: 'ledger',
+      spec: {
+        ...specFromSku(skuCatalog, 'pg-global', 'lagos'),
+        replication: { factor: 3, regions: ['lagos', 'frankfurt'] },
+      },
+      createdBy: 'user:default/ada',
+    });
+    const report = (backup: object) =>
+      recorder.record(
+        {
+          cluster: 'lagos',
+          type: 'MODIFIED',
+          serviceId: global.id,
+          namespace: 'tenant-payments',
+          name: 'ledger',
+          portalGeneration: 1,
+          status: {
+            phase: 'Provisioning',
+            backups: [backup],
+          } as ClaimEvent['status'],
+          observedAt: new Date(),
+        },
+        ['lagos', 'frankfurt'],
+      );
+    const scheduled = {
+      name: 'ledger-backup-20260301020000',
+      type: 'scheduled',
+      startedAt: '2026-03-01T02:00:01Z',
+    };
+    // Running: nothing to start from yet.
+    await report({ ...scheduled, phase: 'running' });
+    expect(committed).toEqual([]);
+    await report({
+      ...scheduled,
+      phase: 'completed',
+      completedAt: '2026-03-01T02:04:30Z',
+      engineBackupId: '20260301T020001',
+    });
+    expect(committed).toEqual([
+      { name: 'ledger', primaryBackup: '20260301T020001' },
+    ]);
+    expect((await store.getService(global.id))?.primaryBackup).toBe(
+      '20260301T020001',
+    );
+    // Later backups change nothing: the replicas started from the first.
+    await report({
+      name: 'ledger-backup-20260301080000',
+      type: 'scheduled',
+      phase: 'completed',
+      startedAt: '2026-03-01T08:00:01Z',
+      completedAt: '2026-03-01T08:04:30Z',
+      engineBackupId: '20260301T080001',
+    });
+    expect(committed).toHaveLength(1);
+  });
+
+  it('commits nothing for a database in one region, or of an engine whose regions do not start from backups', async () => {
+    const { store, backups, record } = await setUp();
+    const commits: string[] = [];
+    const recorder = new ClaimStatusRecorder(store, backups);
+    recorder.commitPrimaryBackupsWith(
+      Object.assign(new RecordOnlyProvisioner(), {
+        commitPrimaryBackup: async (claim: ServiceRecord) => {
+          commits.push(claim.name);
+          return undefined;
+        },
+      }),
+    );
+    // `orders` is one region of PostgreSQL; MongoDB's regions never start
+    // from the primary's backups.
+    expect(replicasStartFromPrimaryBackup(record.spec)).toBe(false);
+    expect(
+      replicasStartFromPrimaryBackup({
+        ...specFromSku(skuCatalog, 'mongo-flex-rs', 'lagos'),
+        replication: { factor: 3, regions: ['lagos', 'frankfurt'] },
+      }),
+    ).toBe(false);
+    expect(
+      await recorder.record({
+        cluster: 'lagos',
+        type: 'MODIFIED',
+        serviceId: record.id,
+        namespace: 'tenant-payments',
+        name: 'orders',
+        portalGeneration: 1,
+        status: {
+          phase: 'Active',
+          backups: [
+            {
+              name: 'orders-backup-20260301020000',
+              type: 'scheduled',
+              phase: 'completed',
+              startedAt: '2026-03-01T02:00:01Z',
+              completedAt: '2026-03-01T02:04:30Z',
+              engineBackupId: '20260301T020001',
+            },
+          ],
+        } as ClaimEvent['status'],
+        observedAt: new Date(),
+      }),
+    ).toBeDefined();
+    expect(commits).toEqual([]);
+    expect((await store.getService(record.id))?.primaryBackup).toBeUndefined();
   });
 
   it('ignores what is not about a database of the portal', async () => {

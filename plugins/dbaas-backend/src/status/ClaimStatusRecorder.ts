@@ -1,8 +1,11 @@
+import { replicasStartFromPrimaryBackup } from '@internal/backstage-plugin-dbaas-common';
+import type { BackupStore } from '../database/BackupStore';
 import type {
   ClaimEvent,
   ServiceRecord,
   ServiceStore,
 } from '../database/ServiceStore';
+import type { ServiceProvisioner } from '../provisioner/ServiceProvisioner';
 
 export type { ClaimEvent };
 
@@ -18,7 +21,21 @@ export type { ClaimEvent };
  * host, backups, its deletion) is ignored.
  */
 export class ClaimStatusRecorder {
-  constructor(private readonly services: ServiceStore) {}
+  private provisioner?: ServiceProvisioner;
+
+  constructor(
+    private readonly services: ServiceStore,
+    private readonly backups?: Pick<BackupStore, 'latestRestorable'>,
+  ) {}
+
+  /**
+   * Where the primary's first backup of a multi-region database is committed
+   * (replicasStartFromPrimaryBackup); set once the provisioner exists, which
+   * itself needs the status watch.
+   */
+  commitPrimaryBackupsWith(provisioner: ServiceProvisioner): void {
+    this.provisioner = provisioner;
+  }
 
   /**
    * Records the event (`watched`: the clusters the portal watches); resolves
@@ -32,6 +49,39 @@ export class ClaimStatusRecorder {
     if (!/^[0-9a-f-]{36}$/.test(event.serviceId)) {
       return undefined;
     }
-    return this.services.recordClusterReport(event, watched);
+    const changed = await this.services.recordClusterReport(event, watched);
+    if (changed) await this.startReplicas(changed);
+    return changed;
+  }
+
+  /**
+   * Once the primary of a database whose other regions start from its
+   * backups has a completed one, commits it in the claim (once): the
+   * operators of those regions wait for it before they make their replicas.
+   */
+  private async startReplicas(record: ServiceRecord): Promise<void> {
+    const { provisioner, backups } = this;
+    if (
+      !provisioner ||
+      !backups ||
+      record.primaryBackup ||
+      record.status === 'Deleting' ||
+      !replicasStartFromPrimaryBackup(record.spec)
+    ) {
+      return;
+    }
+    const latest = await backups.latestRestorable(record.id, new Date(0));
+    if (!latest) return;
+    let handOver: Awaited<
+      ReturnType<ServiceProvisioner['commitPrimaryBackup']>
+    >;
+    await this.services.setPrimaryBackup(
+      record.id,
+      latest.engineBackupId,
+      async (tx, recorded) => {
+        handOver = await provisioner.commitPrimaryBackup(recorded, tx);
+      },
+    );
+    await provisioner.handedOver(handOver);
   }
 }

@@ -14,3 +14,17 @@ export function claimRegions(
     ...spec.replication.regions.filter(r => r !== spec.region),
   ];
 }
+
+/**
+ * Whether the claim's other regions start from its primary's backups: a
+ * PostgreSQL replica cluster recovers from the primary's WAL archive, which
+ * holds nothing until the primary's first base backup completes. The portal
+ * commits that backup in the claim (CLAIM_ANNOTATIONS.primaryBackup) once
+ * the primary reports it; the operators of the other regions wait for it.
+ * @public
+ */
+export function replicasStartFromPrimaryBackup(
+  spec: Pick<ServiceClaimSpec, 'engine' | 'region' | 'replication'>,
+): boolean {
+  return spec.engine === 'postgresql' && claimRegions(spec).length > 1;
+}

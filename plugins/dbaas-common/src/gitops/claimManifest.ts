@@ -23,6 +23,8 @@ export type ClaimManifestInput = {
    * written without it would read as no request.
    */
   backupRequest?: string;
+  /** The primary's first completed backup, for replica regions (CLAIM_ANNOTATIONS). */
+  primaryBackup?: string;
   spec: ServiceClaimSpec;
 };
 
@@ -45,6 +47,12 @@ export const CLAIM_ANNOTATIONS = {
   generation: 'dbaas.io/generation',
   /** The portal's id of the latest manual backup requested of the database. */
   backupRequest: 'dbaas.io/backup-request',
+  /**
+   * The primary's first completed backup (the engine's id of it), once the
+   * portal saw one: the replica regions of a PostgreSQL database start from
+   * the primary's archive, which holds nothing before it.
+   */
+  primaryBackup: 'dbaas.io/primary-backup',
 } as const;
 
 const HEADER =
@@ -128,6 +136,9 @@ export function claimManifest(
           : {}),
         ...(record.backupRequest
           ? { [CLAIM_ANNOTATIONS.backupRequest]: record.backupRequest }
+          : {}),
+        ...(record.primaryBackup
+          ? { [CLAIM_ANNOTATIONS.primaryBackup]: record.primaryBackup }
           : {}),
       },
     },

@@ -1,5 +1,7 @@
 import {
+  CLAIM_ANNOTATIONS,
   ENGINE_IDS,
+  replicasStartFromPrimaryBackup,
   PLAN_IDS,
   claimManifest,
   skuCatalog,
@@ -18,6 +20,9 @@ export const TEST_TENANT = 'group:default/123';
 export const TEST_PLATFORM_NAMESPACES = ['dbaas-system', 'monitoring'];
 
 const TEST_UID = '6f1c2a3e-0000-4000-8000-000000000123';
+
+/** The primary's first backup of the test claims whose replicas need one. */
+export const TEST_PRIMARY_BACKUP = '20261201T020000';
 
 /**
  * A claim as the portal commits it (claimManifest) and the cluster returns it
@@ -40,6 +45,15 @@ export function claimFrom(
     ...manifest,
     metadata: {
       ...manifest.metadata,
+      // As the portal commits it once the primary's first backup completed.
+      ...(replicasStartFromPrimaryBackup(spec)
+        ? {
+            annotations: {
+              ...manifest.metadata.annotations,
+              [CLAIM_ANNOTATIONS.primaryBackup]: TEST_PRIMARY_BACKUP,
+            },
+          }
+        : {}),
       namespace: options.namespace ?? manifest.metadata.namespace,
       uid: options.uid ?? TEST_UID,
       generation: 3,

@@ -1,3 +1,4 @@
+import { CLAIM_ANNOTATIONS } from '@internal/backstage-plugin-dbaas-common';
 import {
   BACKUP_CREDENTIALS_SECRET,
   BACKUP_SECRET_KEYS,
@@ -6,8 +7,9 @@ import {
   cronWithSeconds,
   retentionDays,
   type BackupTarget,
-  BACKUP_ID_LABEL,
   backupWiring,
+  finalBackupObject,
+  requestedBackupObject,
   restoreSourceTarget,
   type Restore,
 } from '../backup';
@@ -53,6 +55,15 @@ const SIDECAR_SIZE = { cpu: '500m', memory: '512Mi' };
  * another distribution's glibc changes no collation.
  */
 const IMAGE_FLAVOUR = 'standard-trixie';
+
+/**
+ * The primary's first completed backup as the portal committed it in the
+ * claim (CLAIM_ANNOTATIONS.primaryBackup): the replica regions start from
+ * the primary's archive once it holds one.
+ */
+export function primaryBackupOf(claim: ClaimObject): string | undefined {
+  return claim.metadata.annotations?.[CLAIM_ANNOTATIONS.primaryBackup];
+}
 
 /** CloudNativePG's labels on the claim's PostgreSQL pods (not its job pods). */
 function instancePods(claim: ClaimObject): Record<string, string> {
@@ -200,6 +211,12 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
   const notes: string[] = [];
   if (!isPrimary && !target) {
     // A replica cluster here would have nothing to follow.
+    return [];
+  }
+  if (!isPrimary && !primaryBackupOf(claim)) {
+    // Its recovery would find no base backup in the primary's archive yet,
+    // fail, and CloudNativePG would call the cluster unrecoverable: it waits
+    // until the portal commits the primary's first completed backup.
     return [];
   }
   // A restore is the primary's bootstrap: replica clusters follow the new
@@ -415,19 +432,7 @@ function finalBackup(
   claim: ClaimObject,
   ctx: RenderContext,
 ): RenderedResource | undefined {
-  if (ctx.pop !== claim.spec.region || !backupTarget(claim, ctx)) {
-    return undefined;
-  }
-  return resource(
-    claim,
-    {
-      apiVersion: API,
-      kind: 'Backup',
-      name: `${claim.metadata.name}-final`,
-      component: 'backup',
-    },
-    { spec: pluginBackupSpec(claim) },
-  );
+  return finalBackupObject(claim, ctx, name => backupObject(claim, name));
 }
 
 /**
@@ -440,25 +445,18 @@ function backupRequest(
   ctx: RenderContext,
   backupId: string,
 ): BackupRequestPlan {
-  if (!backupTarget(claim, ctx)) {
-    return {
-      kind: 'unavailable',
-      reason:
-        'There is no backup destination: set spec.backup.destination, or the PoP default.',
-    };
-  }
-  const backup = resource(
+  return requestedBackupObject(claim, ctx, backupId, name =>
+    backupObject(claim, name),
+  );
+}
+
+/** A Backup of the claim's cluster through the plugin. */
+function backupObject(claim: ClaimObject, name: string): RenderedResource {
+  return resource(
     claim,
-    {
-      apiVersion: API,
-      kind: 'Backup',
-      name: `${claim.metadata.name}-${backupId}`,
-      component: 'backup',
-    },
+    { apiVersion: API, kind: 'Backup', name, component: 'backup' },
     { spec: pluginBackupSpec(claim) },
   );
-  backup.metadata.labels[BACKUP_ID_LABEL] = backupId;
-  return { kind: 'create', resource: backup };
 }
 
 /** PostgreSQL on CloudNativePG. */
