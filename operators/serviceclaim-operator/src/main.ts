@@ -8,7 +8,7 @@ import {
 } from './render/renderClaim';
 import { runOperator } from './runOperator';
 import { claimBackups } from './status/claimBackups';
-import { claimStatusFrom } from './status/claimStatus';
+import { claimStatusFrom, relatedSources } from './status/claimStatus';
 
 /**
  * The operator's entry point: configuration from the environment, the real
@@ -32,6 +32,7 @@ async function main(): Promise<void> {
     render: renderClaim,
     renderFinalBackup,
     statusFrom: claimStatusFrom,
+    related: relatedSources,
     backups: claimBackups,
     renderBackupRequest,
   });

@@ -33,7 +33,10 @@ export type OperatorParts = Pick<
   'render' | 'renderFinalBackup' | 'statusFrom'
 > &
   Partial<
-    Pick<ReconcileDeps, 'backups' | 'renderBackupRequest' | 'objects' | 'now'>
+    Pick<
+      ReconcileDeps,
+      'related' | 'backups' | 'renderBackupRequest' | 'objects' | 'now'
+    >
   > & {
     logger?: Logger;
     managedKinds?: ManagedKind[];
@@ -123,6 +126,7 @@ export async function runOperator(
     render: parts.render,
     renderFinalBackup: parts.renderFinalBackup,
     statusFrom: parts.statusFrom,
+    related: parts.related,
     backups: parts.backups,
     renderBackupRequest: parts.renderBackupRequest,
     context: config.context,

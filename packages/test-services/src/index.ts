@@ -43,6 +43,7 @@ export {
   EngineOperatorStandIn,
   STAND_IN_FIELD_MANAGER,
   STAND_IN_KINDS,
+  standInObjects,
   standInStatus,
   type EngineOperatorStandInOptions,
   type EnginePhase,

@@ -10,6 +10,7 @@ import type {
   RenderedResource,
 } from '../render/types';
 import type { ClaimBackupReader } from '../status/claimBackups';
+import type { ObjectSource } from '../status/engineStatus';
 import type { ClaimApi } from './ClaimApi';
 import type { ManagedKind } from './managedKinds';
 
@@ -27,11 +28,18 @@ export type ReconcileDeps = {
     claim: ClaimObject,
     ctx: RenderContext,
   ) => RenderedResource | undefined;
+  /** The claim's status from what was observed, and what it said `before`. */
   statusFrom: (
     claim: ClaimObject,
     observed: KubernetesObject[],
     now: Date,
+    before?: ServiceClaimStatus,
   ) => ServiceClaimStatus;
+  /**
+   * Objects the engine's operator makes that `statusFrom` reads beside the
+   * applied ones; without it, none are read.
+   */
+  related?: (claim: ClaimObject) => ObjectSource[];
   /** The claim's backups for `status.backups`; without it none are reported. */
   backups?: ClaimBackupReader;
   /** What to do about the manual backup the claim's annotation requests. */
@@ -49,4 +57,9 @@ export type ReconcileDeps = {
   finalBackupPollMs?: number;
   /** How often a deletion looks again at resources still going; default 5 s. */
   deletionPollMs?: number;
+  /**
+   * How often a claim whose status reads related objects (which nothing
+   * watches) is looked at again while it is Provisioning or degraded; default 30 s.
+   */
+  relatedPollMs?: number;
 };

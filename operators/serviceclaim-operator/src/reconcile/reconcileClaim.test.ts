@@ -3,7 +3,12 @@ import {
   runnableClaimSpecSchema,
   serviceClaimSpecSchema,
 } from '@internal/backstage-plugin-dbaas-common';
-import { describeWithServices, eventually } from '@internal/test-services';
+import { AppsV1Api } from '@kubernetes/client-node';
+import {
+  describeWithServices,
+  eventually,
+  kubeConfigFrom,
+} from '@internal/test-services';
 import { TEST_POP, claimBody } from '../__testUtils__/claimBody';
 import { renderClaim } from '../render/renderClaim';
 import {
@@ -33,6 +38,8 @@ describeWithServices(['kube'], 'reconcileClaim on a kube-apiserver', env => {
     patchSpec,
     conditionOf,
   } = reconcileOnKube(env, 'reconcile');
+  const apps = kubeConfigFrom(env).makeApiClient(AppsV1Api);
+  const dragonflyApi = { group: 'dragonflydb.io', version: 'v1alpha1' };
 
   it('applies a claim once; reconciling it again changes nothing', async () => {
     await createClaim(claimBody(namespace, 'orders'));
@@ -115,6 +122,100 @@ describeWithServices(['kube'], 'reconcileClaim on a kube-apiserver', env => {
       passwordSecretRef: { name: 'payroll-app' },
     });
     expect(JSON.stringify(active.status)).not.toMatch(/password"\s*:/i);
+  });
+
+  it("takes a Dragonfly claim to Active only once the Dragonfly operator's StatefulSet has every pod ready", async () => {
+    const name = 'sessions';
+    await createClaim(claimBody(namespace, name, { sku: 'dfly-mem-64g' }));
+    // The Dragonfly's status and its StatefulSet change without the claim's
+    // objects telling: the claim is looked at again while it is on its way.
+    const poll = { requeueAfterMs: deps.relatedPollMs };
+    expect(await reconcileClaim(deps, `${namespace}/${name}`)).toEqual({
+      action: 'applied',
+      statusWritten: true,
+      ...poll,
+    });
+    const instance = (await read('dragonflies', name, dragonflyApi)) as any;
+    const replicas: number = instance.spec.replicas;
+    expect(replicas).toBeGreaterThan(1);
+
+    // What the Dragonfly operator reports once the first pod is master, and
+    // makes (internal/resources/resources.go@v1.6.1): the StatefulSet
+    // named after the Dragonfly, one pod of it ready.
+    await custom.patchNamespacedCustomObjectStatus(
+      {
+        ...dragonflyApi,
+        plural: 'dragonflies',
+        namespace,
+        name,
+        body: { status: { phase: 'Ready' } },
+      },
+      mergePatch,
+    );
+    const selector = {
+      app: name,
+      'app.kubernetes.io/name': 'dragonfly',
+      'app.kubernetes.io/part-of': 'dragonfly',
+    };
+    const set = await apps.createNamespacedStatefulSet({
+      namespace,
+      body: {
+        metadata: { name, labels: selector },
+        spec: {
+          replicas,
+          serviceName: name,
+          selector: { matchLabels: selector },
+          template: {
+            metadata: { labels: selector },
+            spec: { containers: [{ name: 'dragonfly', image: 'dragonfly' }] },
+          },
+        },
+      },
+    });
+    const counted = (ready: number) =>
+      apps.patchNamespacedStatefulSetStatus(
+        {
+          namespace,
+          name,
+          body: {
+            status: {
+              observedGeneration: set.metadata!.generation,
+              replicas,
+              readyReplicas: ready,
+            },
+          },
+        },
+        mergePatch,
+      );
+    const reconciled = async () => ({
+      outcome: await reconcileClaim(deps, `${namespace}/${name}`),
+      claim: await getClaim(name),
+    });
+
+    await counted(1);
+    const building = await reconciled();
+    expect(building.outcome).toMatchObject(poll);
+    expect(building.claim.status?.phase).toBe('Provisioning');
+    expect(conditionOf(building.claim)?.message).toBe(
+      `The master serves; 1 of ${replicas} pods ready.`,
+    );
+
+    await counted(replicas);
+    const active = await reconciled();
+    expect(active.outcome).toEqual({ action: 'applied', statusWritten: true });
+    expect(active.claim.status?.phase).toBe('Active');
+    expect(conditionOf(active.claim, 'Degraded')?.status).toBe('False');
+
+    // A pod lost after it served: Active, degraded, with the counts.
+    await counted(replicas - 1);
+    const degraded = await reconciled();
+    expect(degraded.outcome).toMatchObject(poll);
+    expect(degraded.claim.status?.phase).toBe('Active');
+    expect(conditionOf(degraded.claim, 'Degraded')).toMatchObject({
+      status: 'True',
+      reason: 'PodsNotReady',
+      message: `The master serves; ${replicas - 1} of ${replicas} pods ready.`,
+    });
   });
 
   it('follows an edit: applies the new spec, prunes what is no longer rendered, records the generation', async () => {

@@ -50,8 +50,8 @@ async function reconcileLiveClaim(run: ClaimRun): Promise<ReconcileOutcome> {
   const rendered = await render(run, view);
   const applied = await applyClaim(run, view, rendered);
   await pruneClaim(run, rendered);
-  await writeClaimStatus(run, view, applied);
-  return { action: 'applied', statusWritten: run.statusWritten };
+  const next = await writeClaimStatus(run, view, applied);
+  return { action: 'applied', statusWritten: run.statusWritten, ...next };
 }
 
 /**

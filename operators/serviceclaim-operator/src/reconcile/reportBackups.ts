@@ -1,4 +1,3 @@
-import type { KubernetesObject } from '@kubernetes/client-node';
 import {
   CLAIM_ANNOTATIONS,
   CLAIM_BACKUPS_REPORTED,
@@ -12,8 +11,8 @@ import type { Logger } from '../logger';
 import { requestedBackupId } from '../render/backup';
 import type { BackupRequestPlan } from '../render/engines/engineRenderer';
 import type { ClaimObject } from '../render/types';
-import { listAllPages } from './listAllPages';
 import { objectLabel } from './objectIdentity';
+import { readSources } from './readSources';
 import type { ReconcileDeps } from './ReconcileDeps';
 import { serverSideApply } from './serverSideApply';
 
@@ -38,20 +37,11 @@ export async function readBackups(
   const reader = deps.backups;
   if (!reader) return undefined;
   try {
-    const objects: KubernetesObject[] = [];
-    for (const source of reader.sources(view)) {
-      if (
-        !(await deps.objects.collectionPath(source.apiVersion, source.kind))
-      ) {
-        continue;
-      }
-      objects.push(
-        ...(await listAllPages(deps.objects, source, {
-          namespace: view.metadata.namespace!,
-          labelSelector: source.labelSelector,
-        })),
-      );
-    }
+    const objects = await readSources(
+      deps.objects,
+      view.metadata.namespace,
+      reader.sources(view),
+    );
     return reader.reports(view, objects);
   } catch (error) {
     context.logger.warn("could not read the claim's backups", {

@@ -1,18 +1,52 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
+import type { ServiceClaimStatus } from '@internal/backstage-plugin-dbaas-common';
 import type { ClaimObject } from '../render/types';
+import { CONDITION_TYPES } from '../status/conditions';
 import type { ClaimRun } from './ClaimRun';
+import { readSources } from './readSources';
 import { reportBackups } from './reportBackups';
 
 /**
- * Writes the status the applied objects tell (`statusFrom`), with the claim's
- * backups and the generation it reflects, when it differs from the claim's.
+ * Whether the claim is being set up or short of members: states whose end may
+ * show only in objects nothing watches.
+ */
+function onTheWay(status: ServiceClaimStatus): boolean {
+  const degraded = status.conditions?.find(
+    c => c.type === CONDITION_TYPES.degraded,
+  );
+  return (
+    status.phase === 'Provisioning' ||
+    (status.phase === 'Active' && degraded?.status === 'True')
+  );
+}
+
+/**
+ * Writes the status the applied objects and the engine's related objects tell
+ * (`statusFrom`, with the status the claim had), with the claim's backups and
+ * the generation it reflects, when it differs from the claim's. Returns when
+ * to look again: related objects are read, not watched (the Dragonfly
+ * operator's StatefulSet counts its ready pods, and the Dragonfly's own status
+ * does not change when they do), so while the claim is Provisioning or
+ * degraded it is looked at again after `relatedPollMs`, not at the next resync.
+ *
+ * A failure to read the related objects is thrown, for the queue to retry:
+ * a status from half the picture would tell a serving database as not there.
  */
 export async function writeClaimStatus(
   run: ClaimRun,
   view: ClaimObject,
   applied: KubernetesObject[],
-): Promise<void> {
-  const status = run.deps.statusFrom(view, applied, run.now);
+): Promise<{ requeueAfterMs?: number }> {
+  const sources = run.deps.related?.(view) ?? [];
+  const related = sources.length
+    ? await readSources(run.deps.objects, view.metadata.namespace, sources)
+    : [];
+  const status = run.deps.statusFrom(
+    view,
+    [...applied, ...related],
+    run.now,
+    run.claim.status,
+  );
   const backups = await reportBackups(run.deps, view, {
     reported: run.claim.status?.backups,
     logger: run.logger,
@@ -22,4 +56,7 @@ export async function writeClaimStatus(
     observedGeneration: run.claim.metadata.generation,
     ...(backups?.length ? { backups } : {}),
   });
+  return sources.length && onTheWay(status)
+    ? { requeueAfterMs: run.deps.relatedPollMs ?? 30_000 }
+    : {};
 }

@@ -3,7 +3,8 @@ import {
   DBAAS_LABELS,
   retentionMs,
 } from '@internal/backstage-plugin-dbaas-common';
-import type { ClaimObject, RenderContext } from './types';
+import type { BackupRequestPlan } from './engines/engineRenderer';
+import type { ClaimObject, RenderContext, RenderedResource } from './types';
 
 /**
  * The Secret, in the tenant's namespace, holding the object-storage credentials
@@ -253,4 +254,42 @@ export function restoreSourceTarget(
     );
   }
   return target;
+}
+
+/**
+ * The final backup of engines that take one as an object of their own: made
+ * where the claim's primary runs, when it has somewhere to go.
+ */
+export function finalBackupObject(
+  claim: ClaimObject,
+  ctx: RenderContext,
+  make: (name: string) => RenderedResource,
+): RenderedResource | undefined {
+  if (ctx.pop !== claim.spec.region || !backupTarget(claim, ctx)) {
+    return undefined;
+  }
+  return make(`${claim.metadata.name}-final`);
+}
+
+/**
+ * The on-demand backup object for the portal's backup `backupId`, labelled
+ * with it so its outcome is reported under that id; unavailable, saying why,
+ * when there is nowhere to put it.
+ */
+export function requestedBackupObject(
+  claim: ClaimObject,
+  ctx: RenderContext,
+  backupId: string,
+  make: (name: string) => RenderedResource,
+): BackupRequestPlan {
+  if (!backupTarget(claim, ctx)) {
+    return {
+      kind: 'unavailable',
+      reason:
+        'There is no backup destination: set spec.backup.destination, or the PoP default.',
+    };
+  }
+  const backup = make(`${claim.metadata.name}-${backupId}`);
+  backup.metadata.labels[BACKUP_ID_LABEL] = backupId;
+  return { kind: 'create', resource: backup };
 }

@@ -5,11 +5,11 @@ import {
 } from '@internal/backstage-plugin-dbaas-common';
 import type { ClaimObject } from '../render/types';
 import { engineStatusReaders } from './claimStatus';
-import type { BackupSource, ObservedResource } from './engineStatus';
+import type { ObjectSource, ObservedResource } from './engineStatus';
 
 /** Where a claim's backup objects are and how they read as `status.backups`. */
 export type ClaimBackupReader = {
-  sources(claim: ClaimObject): BackupSource[];
+  sources(claim: ClaimObject): ObjectSource[];
   reports(claim: ClaimObject, objects: ObservedResource[]): ClaimBackupReport[];
 };
 

@@ -45,12 +45,53 @@ type Case = {
   /** Undefined where the engine's operator reports no failure. */
   failed?: Record<string, unknown>;
   /**
-   * The phase `degraded` gives, when not Active: the Dragonfly operator has no
-   * degraded state, and reconfiguring replication reads as not ready yet.
+   * The phase `degraded` gives, when not Active: the VitessCluster status
+   * cannot tell a cluster being built from one that lost a tablet.
    */
   degradedPhase?: 'Provisioning';
+  /** Objects the engine's operator makes that the reader reads, per state. */
+  related?: (claim: ClaimObject, state: State) => ObservedResource[];
   connection: { host: string; port: number; secret: string; key: string };
 };
+
+type State = 'healthy' | 'provisioning' | 'degraded' | 'failed';
+
+/** What the claim said before it read degraded: it was serving. */
+const SERVING: ServiceClaimStatus = {
+  phase: 'Active',
+  conditions: [
+    {
+      type: 'Ready',
+      status: 'True',
+      reason: 'Ready',
+      message: '',
+      lastTransitionTime: NOW.toISOString(),
+    },
+  ],
+};
+
+/** The StatefulSet the Dragonfly operator makes, with `ready` of its pods ready. */
+function dragonflyPods(claim: ClaimObject, state: State): ObservedResource[] {
+  const replicas = (
+    renderClaim(claim, contextFor(claim.spec.region)).find(
+      r => r.kind === 'Dragonfly',
+    )!.spec as { replicas: number }
+  ).replicas;
+  const ready = { healthy: replicas, provisioning: 0, degraded: 1, failed: 0 };
+  return [
+    {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: claim.metadata.name, generation: 1 },
+      spec: { replicas },
+      status: {
+        observedGeneration: 1,
+        replicas,
+        readyReplicas: ready[state],
+      },
+    },
+  ];
+}
 
 const CNPG_HEALTHY = 'Cluster in healthy state';
 
@@ -200,8 +241,9 @@ const cases: Case[] = [
     kind: 'Dragonfly',
     healthy: { phase: 'Ready' },
     provisioning: { phase: 'ResourcesCreated' },
-    degraded: { phase: 'Configuring' },
-    degradedPhase: 'Provisioning',
+    // Ready comes with the master; the StatefulSet tells the pods missing.
+    degraded: { phase: 'Ready' },
+    related: dragonflyPods,
     connection: {
       host: 'dfly-mem-64g.tenant-123.svc',
       port: 6379,
@@ -275,11 +317,20 @@ const cases: Case[] = [
 describe('claimStatusFrom', () => {
   describe.each(cases.map(c => [c.kind, c] as const))('%s', (_kind, c) => {
     const claim = claimOn(c.sku);
-    const status = (engine: Record<string, unknown>) =>
-      claimStatusFrom(claim, observed(claim, { [c.kind]: engine }), NOW);
+    // Degraded is of a claim that was serving; the others from the start.
+    const status = (state: State) =>
+      claimStatusFrom(
+        claim,
+        [
+          ...observed(claim, { [c.kind]: c[state] }),
+          ...(c.related?.(claim, state) ?? []),
+        ],
+        NOW,
+        state === 'degraded' ? SERVING : undefined,
+      );
 
     it('is Active and Ready when the engine says it is healthy', () => {
-      const healthy = status(c.healthy);
+      const healthy = status('healthy');
       expect(healthy.phase).toBe('Active');
       expect(conditions(healthy)).toMatchObject({
         Ready: 'True',
@@ -298,7 +349,7 @@ describe('claimStatusFrom', () => {
     });
 
     it('is Provisioning and not Ready while the engine builds the cluster', () => {
-      const provisioning = status(c.provisioning);
+      const provisioning = status('provisioning');
       expect(provisioning.phase).toBe('Provisioning');
       expect(conditions(provisioning)).toMatchObject({
         Ready: 'False',
@@ -307,7 +358,7 @@ describe('claimStatusFrom', () => {
     });
 
     it('is Degraded while the engine serves with members missing', () => {
-      const degraded = status(c.degraded);
+      const degraded = status('degraded');
       expect(degraded.phase).toBe(c.degradedPhase ?? 'Active');
       expect(conditions(degraded)).toMatchObject(
         c.degradedPhase === 'Provisioning'
@@ -317,7 +368,7 @@ describe('claimStatusFrom', () => {
     });
 
     it('is Failed only when the engine says it cannot go on', () => {
-      const worst = status(c.failed ?? c.degraded);
+      const worst = status(c.failed ? 'failed' : 'degraded');
       expect(worst.phase).toBe(
         c.failed ? 'Failed' : c.degradedPhase ?? 'Active',
       );
@@ -327,8 +378,8 @@ describe('claimStatusFrom', () => {
     });
 
     it('writes conditions for the claim generation, valid for the portal, without a password', () => {
-      for (const engine of [c.healthy, c.provisioning, c.degraded]) {
-        const result = status(engine);
+      for (const state of ['healthy', 'provisioning', 'degraded'] as const) {
+        const result = status(state);
         expect(serviceClaimStatusSchema.safeParse(result).success).toBe(true);
         expect(result.observedGeneration).toBe(3);
         expect(result.conditions?.map(x => x.type)).toEqual([
@@ -442,6 +493,25 @@ describe('claimStatusFrom', () => {
     expect(result.phase).toBe('Pending');
     expect(result.connection).toBeUndefined();
     expect(result.conditions?.every(c => c.status === 'Unknown')).toBe(true);
+  });
+
+  it("reads a replica region waiting for the primary's first backup as Provisioning, with a share", () => {
+    const pg = claimFrom('pg-global', {
+      ...specFromSku(skuCatalog, 'pg-global', 'lagos'),
+      replication: { factor: 2, regions: ['lagos', 'frankfurt'] },
+    });
+    delete pg.metadata.annotations!['dbaas.io/primary-backup'];
+    const here = renderClaim(pg, contextFor('frankfurt'));
+    expect(here.map(r => r.kind)).not.toContain('Cluster');
+    const result = claimStatusFrom(pg, here, NOW);
+    expect(result.phase).toBe('Provisioning');
+    expect(result.conditions?.find(c => c.type === 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'WaitingForPrimaryBackup',
+      message: expect.stringMatching(
+        /^Waiting for the first completed backup of the primary in lagos/,
+      ),
+    });
   });
 
   it('gives no connection until the engine reports where it listens', () => {

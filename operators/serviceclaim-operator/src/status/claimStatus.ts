@@ -12,6 +12,7 @@ import type {
   BackupHealth,
   EngineHealth,
   EngineStatusReader,
+  ObjectSource,
   ObservedResource,
 } from './engineStatus';
 import { statusOf } from './engineStatus';
@@ -54,8 +55,9 @@ function currentHealth(
   resource: ObservedResource,
   claim: ClaimObject,
   observed: ObservedResource[],
+  before: ServiceClaimStatus | undefined,
 ): EngineHealth {
-  const health = reader.health(resource, claim, observed);
+  const health = reader.health(resource, claim, observed, before);
   const seen = statusOf(resource).observedGeneration;
   const generation = resource.metadata?.generation;
   if (
@@ -116,8 +118,18 @@ function backupHealth(
 }
 
 /**
- * The claim's status from the engine resources read back in this PoP: phase,
- * the Ready, BackupConfigured and Degraded conditions for the claim's current
+ * Where the objects are that the claim's engine operator makes and its status
+ * reader needs beside the applied ones (none for most engines).
+ */
+export function relatedSources(claim: ClaimObject): ObjectSource[] {
+  return engineStatusReaders[claim.spec.engine].related?.(claim) ?? [];
+}
+
+/**
+ * The claim's status from the engine resources read back in this PoP and the
+ * objects {@link relatedSources} names (with the claim's status as last
+ * written, `before`, for engines that need it): phase, the Ready,
+ * BackupConfigured and Degraded conditions for the claim's current
  * generation, and where to connect (never a password: the Secret holding it is
  * named instead). Validated against serviceClaimStatusSchema, so what the
  * operator writes is what the portal reads.
@@ -130,6 +142,7 @@ export function claimStatusFrom(
   claim: ClaimObject,
   observed: ObservedResource[],
   now: Date,
+  before?: ServiceClaimStatus,
 ): ServiceClaimStatus {
   const reader = engineStatusReaders[claim.spec.engine];
   const resource = observed.find(o => o.kind === reader.kind);
@@ -140,6 +153,33 @@ export function claimStatusFrom(
     message: string,
   ) => claimCondition(claim, now, type, status, reason, message);
 
+  const waiting = resource ? undefined : reader.absent?.(claim);
+  if (waiting) {
+    return serviceClaimStatusSchema.parse({
+      phase: PHASES[waiting.state],
+      observedGeneration: claim.metadata.generation,
+      conditions: [
+        condition(
+          CONDITION_TYPES.ready,
+          'False',
+          waiting.reason,
+          waiting.message,
+        ),
+        condition(
+          CONDITION_TYPES.backupConfigured,
+          'Unknown',
+          waiting.reason,
+          waiting.message,
+        ),
+        condition(
+          CONDITION_TYPES.degraded,
+          'False',
+          waiting.reason,
+          waiting.message,
+        ),
+      ],
+    });
+  }
   if (!resource) {
     const message = `There is no ${reader.kind} for the claim in this PoP; the claim's primary region is ${claim.spec.region}.`;
     return serviceClaimStatusSchema.parse({
@@ -153,7 +193,7 @@ export function claimStatusFrom(
     });
   }
 
-  const health = currentHealth(reader, resource, claim, observed);
+  const health = currentHealth(reader, resource, claim, observed, before);
   const serving = ['ready', 'updating', 'degraded'].includes(health.state);
   const troubled = health.state === 'degraded' || health.state === 'failed';
   const backup = backupHealth(reader, resource, observed, claim);

@@ -2,7 +2,10 @@ import type {
   ClaimBackupReport,
   ServiceClaimStatus,
 } from '@internal/backstage-plugin-dbaas-common';
+import { BACKUP_ID_LABEL } from '../render/backup';
+import { MANAGED_BY } from '../render/common';
 import type { ClaimObject } from '../render/types';
+import { CONDITION_TYPES } from './conditions';
 
 /**
  * An engine resource as read back from the cluster (the object server-side
@@ -43,8 +46,11 @@ export type BackupHealth = {
 
 export type Connection = NonNullable<ServiceClaimStatus['connection']>;
 
-/** Objects of one kind in the claim's namespace, by label selector. */
-export type BackupSource = {
+/**
+ * Objects of one kind in the claim's namespace, by label selector: an engine's
+ * backups, or what its operator makes that the status reads.
+ */
+export type ObjectSource = {
   apiVersion: string;
   kind: string;
   labelSelector: string;
@@ -56,7 +62,7 @@ export type BackupSource = {
  */
 export type EngineBackupReader = {
   /** Where the claim's backup objects are; read on every reconcile. */
-  sources(claim: ClaimObject): BackupSource[];
+  sources(claim: ClaimObject): ObjectSource[];
   /**
    * The claim's backups among `objects`, in any order; objects that are not
    * the claim's backups (made by hand, of another cluster) are left out.
@@ -70,14 +76,30 @@ export type EngineStatusReader = {
   kind: string;
   /**
    * Health from the engine resource's own status and, for engines whose
-   * progress is in other objects the claim renders (a restore), those among
-   * `observed`: everything read back in this PoP, the resource included.
+   * progress is in other objects (a restore the claim renders, what
+   * {@link EngineStatusReader.related} names), those among `observed`:
+   * everything read back in this PoP, the resource included. `before` is the
+   * claim's status as last written, for engines whose own status cannot tell
+   * a database being built from one that lost members (see {@link wasServing}).
    */
   health(
     resource: ObservedResource,
     claim: ClaimObject,
     observed?: ObservedResource[],
+    before?: ServiceClaimStatus,
   ): EngineHealth;
+  /**
+   * Objects the engine's operator makes for its resource that `health` reads
+   * (they are neither rendered nor owned by the claim, so nothing else reads
+   * them); read on every reconcile and passed in `observed`.
+   */
+  related?(claim: ClaimObject): ObjectSource[];
+  /**
+   * Where this PoP holds no engine resource for the claim on purpose, for a
+   * while (a replica region waiting for the primary's first backup): how
+   * that reads. Undefined otherwise: the PoP has no share of the claim.
+   */
+  absent?(claim: ClaimObject): EngineHealth | undefined;
   /**
    * Backup health when this PoP schedules the backups, from the engine resource
    * and its backup resources among `observed`.
@@ -134,3 +156,44 @@ export const DECLARED: BackupHealth = {
   message:
     'The backup schedule is in the engine resource; its operator reports no backup status.',
 };
+
+/**
+ * Whether the claim's status as last written said it takes connections
+ * (Ready=True: ready, updating or degraded). The claim keeps it across
+ * restarts of the operator, so it tells a database that lost members from one
+ * still being built where the engine's own status cannot.
+ */
+export function wasServing(before: ServiceClaimStatus | undefined): boolean {
+  return (
+    before?.conditions?.some(
+      c => c.type === CONDITION_TYPES.ready && c.status === 'True',
+    ) ?? false
+  );
+}
+
+/**
+ * What a backup object this operator made for the claim is: a manual backup
+ * (by the portal's backup id on it) or the claim's final one; undefined for
+ * objects it did not make.
+ */
+export function requestedBackupType(
+  backup: ObservedResource,
+  claim: { metadata: { name: string } },
+): Pick<ClaimBackupReport, 'type' | 'backupId'> | undefined {
+  const labels = backup.metadata?.labels ?? {};
+  if (labels['app.kubernetes.io/managed-by'] !== MANAGED_BY) return undefined;
+  if (labels[BACKUP_ID_LABEL]) {
+    return { type: 'manual', backupId: labels[BACKUP_ID_LABEL] };
+  }
+  if (backup.metadata?.name === `${claim.metadata.name}-final`) {
+    return { type: 'final' };
+  }
+  return undefined;
+}
+
+/** The label selector of the backup objects this operator makes for the claim. */
+export function requestedBackupsSelector(claim: {
+  metadata: { name: string };
+}): string {
+  return `app.kubernetes.io/managed-by=${MANAGED_BY},app.kubernetes.io/instance=${claim.metadata.name}`;
+}

@@ -1,5 +1,9 @@
 import { engineBackups } from '@internal/backstage-plugin-dbaas-common';
-import { standInStatus, type EnginePhase } from '@internal/test-services';
+import {
+  standInObjects,
+  standInStatus,
+  type EnginePhase,
+} from '@internal/test-services';
 import {
   claimCases,
   claimFrom,
@@ -48,13 +52,18 @@ describe('the engine operator stand-in, read by the status readers', () => {
     if (!rendered.some(r => r.kind === reader.kind)) return;
     const misread: string[] = [];
     for (const phase of ['healthy', 'provisioning', 'failed'] as const) {
-      const observed: ObservedResource[] = rendered.map(resource => {
+      // Each engine resource with its status, and what the stand-in makes
+      // for it as the engine's operator would (the Dragonfly StatefulSet).
+      const observed: ObservedResource[] = rendered.flatMap(resource => {
         const object = {
           ...resource,
           metadata: { ...resource.metadata, generation: 1, uid: 'u-1' },
         };
         const status = standInStatus(object, phase, NOW);
-        return { ...object, ...(status ? { status } : {}) };
+        return [
+          { ...object, ...(status ? { status } : {}) },
+          ...standInObjects(object, phase),
+        ];
       });
       const read = claimStatusFrom(claim, observed, NOW);
       if (!expected[phase].includes(read.phase ?? '')) {

@@ -303,6 +303,8 @@ describeWithHelm('charts/serviceclaim-operator', helm => {
         'dbaas.io/serviceclaims/status': ['patch', 'update'],
         'dbaas.io/serviceclaims/finalizers': ['update'],
         ...Object.fromEntries(renderedKinds.map(kind => [kind, engineVerbs])),
+        // Read for the status: the Dragonfly operator's StatefulSets.
+        'apps/statefulsets': ['list'],
         'core/secrets': ['create'],
       });
     });
@@ -708,6 +710,25 @@ describeWithHelm('charts/serviceclaim-operator on a kube-apiserver', helm => {
             group: '',
             resource: 'secrets',
             verb: 'delete',
+            namespace: tenant,
+          },
+          false,
+        ],
+        // The Dragonfly operator's StatefulSets: listed for the status only.
+        [
+          {
+            group: 'apps',
+            resource: 'statefulsets',
+            verb: 'list',
+            namespace: tenant,
+          },
+          true,
+        ],
+        [
+          {
+            group: 'apps',
+            resource: 'statefulsets',
+            verb: 'patch',
             namespace: tenant,
           },
           false,

@@ -1,4 +1,5 @@
 import {
+  AppsV1Api,
   CoreV1Api,
   CustomObjectsApi,
   type KubernetesObject,
@@ -60,6 +61,7 @@ const specAdditions: Record<string, Record<string, unknown>> = {
       },
     ],
   },
+  Dragonfly: { replicas: 3 },
   AerospikeCluster: { size: 2 },
   PerconaServerMongoDB: { replsets: [{ name: 'rs0', size: 3 }] },
 };
@@ -76,6 +78,7 @@ function withoutTimes(value: unknown): unknown {
 describeWithServices(['kube'], 'the engine operator stand-in', env => {
   const kc = kubeConfigFrom(env);
   const core = kc.makeApiClient(CoreV1Api);
+  const apps = kc.makeApiClient(AppsV1Api);
   const custom = kc.makeApiClient(CustomObjectsApi);
   const namespace = `engine-stand-in-${Date.now().toString(36)}`;
   const crds = loadCrds();
@@ -193,6 +196,52 @@ describeWithServices(['kube'], 'the engine operator stand-in', env => {
         Date.now() - startedAt
       } ms (${standIn.statusWrites} writes)`,
     );
+  });
+
+  it("makes the Dragonfly operator's StatefulSet, counted for the phase, before the Dragonfly's status", async () => {
+    const name = 'dfly-moving';
+    await standIn.setPhase(`${namespace}/${name}`, 'provisioning');
+    const created = await create('dragonflydb.io/v1alpha1', 'Dragonfly', name);
+    // Found as the ServiceClaim operator looks for it (dragonflyStatus.related).
+    const statefulSet = async () =>
+      (
+        await apps.listNamespacedStatefulSet({
+          namespace,
+          labelSelector: `app=${name},app.kubernetes.io/part-of=dragonfly`,
+        })
+      ).items.find(s => s.metadata?.name === name);
+    const dragonflyPhase = async () =>
+      (await read('dragonflydb.io/v1alpha1', 'Dragonfly', name)).status?.phase;
+
+    await eventually('a provisioning Dragonfly', async () =>
+      (await dragonflyPhase()) === 'ResourcesCreated' ? true : undefined,
+    );
+    const provisioning = await statefulSet();
+    expect(provisioning?.spec?.replicas).toBe(3);
+    expect(provisioning?.status).toMatchObject({
+      replicas: 1,
+      observedGeneration: provisioning?.metadata?.generation,
+    });
+    // The apiserver drops a zero count (omitempty), as it stores the
+    // StatefulSet controller's.
+    expect(provisioning?.status?.readyReplicas ?? 0).toBe(0);
+    expect(provisioning?.metadata?.ownerReferences).toEqual([
+      expect.objectContaining({
+        kind: 'Dragonfly',
+        name,
+        uid: created.metadata?.uid,
+      }),
+    ]);
+
+    await standIn.setPhase(`${namespace}/${name}`, 'healthy');
+    await eventually('a Ready Dragonfly', async () =>
+      (await dragonflyPhase()) === 'Ready' ? true : undefined,
+    );
+    // Written before the Dragonfly's phase: a reconcile it starts sees it.
+    expect((await statefulSet())?.status).toMatchObject({
+      replicas: 3,
+      readyReplicas: 3,
+    });
   });
 
   it('reports a cluster the way its operator does, and moves it on when told', async () => {

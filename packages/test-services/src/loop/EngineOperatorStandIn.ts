@@ -45,12 +45,26 @@ type EngineObject = KubernetesObject & {
 
 type Status = Record<string, unknown>;
 
+/** An object an engine operator makes for its resource, with the status it gets. */
+type MadeObject = KubernetesObject & {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace: string };
+  status: Status;
+};
+
 /** A kind an engine operator owns the status of, and how it reports it. */
 type PlayedKind = {
   engine: EngineId;
   apiVersion: string;
   kind: string;
   status(object: EngineObject, phase: EnginePhase, now: string): Status;
+  /**
+   * What the engine's operator makes for the object that the ServiceClaim
+   * operator's status readers read, with the status Kubernetes would give it
+   * (its `observedGeneration` is filled in when written).
+   */
+  made?(object: EngineObject, phase: EnginePhase): MadeObject[];
 };
 
 /** Options of {@link EngineOperatorStandIn}. */
@@ -426,11 +440,15 @@ const scyllaCluster: PlayedKind = {
 
 // The Dragonfly operator: phase and isRollingUpdate, in the words its
 // controller writes (dragonfly-operator v1.6.1 internal/controller/util.go;
-// the lowercase ones in its type comments are not written any more).
+// the lowercase ones in its type comments are not written any more), and the
+// StatefulSet it makes, named after the Dragonfly, with its labels
+// (internal/resources/resources.go GenerateDragonflyResources,
+// generateResourceLabels), counted as the StatefulSet controller would: every
+// pod made and ready when healthy, the first pod made and not ready otherwise.
+const DRAGONFLY = { apiVersion: 'dragonflydb.io/v1alpha1', kind: 'Dragonfly' };
 const dragonfly: PlayedKind = {
   engine: 'dragonfly',
-  apiVersion: 'dragonflydb.io/v1alpha1',
-  kind: 'Dragonfly',
+  ...DRAGONFLY,
   status: (_o, phase) => ({
     phase: {
       healthy: 'Ready',
@@ -439,6 +457,67 @@ const dragonfly: PlayedKind = {
     }[phase],
     isRollingUpdate: false,
   }),
+  made(o, phase) {
+    const { name, namespace, uid } = o.metadata;
+    const replicas = count(spec(o).replicas, 1);
+    const selector = {
+      app: name,
+      'app.kubernetes.io/part-of': 'dragonfly',
+      'app.kubernetes.io/name': 'dragonfly',
+    };
+    const made = phase === 'healthy' ? replicas : Math.min(1, replicas);
+    const ready = phase === 'healthy' ? replicas : 0;
+    return [
+      {
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        metadata: {
+          name,
+          namespace,
+          labels: {
+            ...spec(o).ownedObjectsMetadata?.labels,
+            ...selector,
+            'app.kubernetes.io/instance': name,
+            'app.kubernetes.io/component': 'dragonfly',
+            'app.kubernetes.io/managed-by': 'dragonfly-operator',
+          },
+          // As the operator sets it: no controller, so the garbage collector
+          // removes it with the Dragonfly.
+          ...(uid
+            ? {
+                ownerReferences: [{ ...DRAGONFLY, name, uid }],
+              }
+            : {}),
+        },
+        spec: {
+          replicas,
+          serviceName: name,
+          selector: { matchLabels: selector },
+          updateStrategy: { type: 'OnDelete' },
+          template: {
+            metadata: { labels: selector },
+            spec: {
+              containers: [
+                {
+                  name: 'dragonfly',
+                  image:
+                    spec(o).image ??
+                    'docker.dragonflydb.io/dragonflydb/dragonfly',
+                },
+              ],
+            },
+          },
+        },
+        status: {
+          replicas: made,
+          readyReplicas: ready,
+          availableReplicas: ready,
+          currentReplicas: made,
+          updatedReplicas: made,
+        },
+      },
+    ];
+  },
 };
 
 // The Aerospike operator: phase and one entry per pod it runs; the backup
@@ -729,6 +808,25 @@ export function standInStatus(
   return played?.status(object as EngineObject, phase, timestamp(now));
 }
 
+/**
+ * The objects the stand-in makes for `object` (one of {@link STAND_IN_KINDS})
+ * in `phase`, as its engine's operator would, status included: what the
+ * ServiceClaim operator's status readers read beside the engine resource.
+ */
+export function standInObjects(
+  object: KubernetesObject,
+  phase: EnginePhase,
+): KubernetesObject[] {
+  const played = PLAYED_KINDS.find(
+    k => k.apiVersion === object.apiVersion && k.kind === object.kind,
+  );
+  return (played?.made?.(object as EngineObject, phase) ?? []).map(made => ({
+    ...made,
+    metadata: { ...made.metadata, generation: 1 },
+    status: { ...made.status, observedGeneration: 1 },
+  }));
+}
+
 /** Logs warnings and errors to stderr, the rest nowhere. */
 function stderrLogger(fields: InformerLogFields = {}): InformerLogger {
   const say = (level: string) => (message: string, more?: InformerLogFields) =>
@@ -757,7 +855,9 @@ function stderrLogger(fields: InformerLogFields = {}): InformerLogger {
  * `PerconaServerMongoDBBackup` `ready`), which is what a claim's deletion
  * waits for when it takes a final backup, and a restored MongoDB claim's
  * `PerconaServerMongoDBRestore`. It adds no finalizers, so a deleted engine
- * resource goes at once.
+ * resource goes at once. Where the status readers also read what an engine
+ * operator makes (the Dragonfly operator's StatefulSet), it makes that too,
+ * with the status its controller would have, before the resource's status.
  *
  * The status is server-side applied to the status subresource with its own
  * field manager, so a field it stops reporting is removed.
@@ -888,9 +988,14 @@ export class EngineOperatorStandIn {
       // A newer generation or phase was queued meanwhile: that write wins.
       if (this.written.get(id) !== version) return;
       try {
+        // First what the operator makes, so that the reconcile the
+        // resource's status starts finds it.
+        for (const made of played.made?.(object, phase) ?? []) {
+          await this.applyMade(made);
+        }
         await this.applyStatus(
           played,
-          object,
+          object.metadata,
           played.status(object, phase, timestamp(new Date())),
         );
         this.writes += 1;
@@ -912,26 +1017,41 @@ export class EngineOperatorStandIn {
     }
   }
 
+  /** Applies a made object, then its status for the generation it has. */
+  private async applyMade({ status, ...made }: MadeObject): Promise<void> {
+    const applied = await this.objects.patch(
+      made,
+      undefined,
+      undefined,
+      STAND_IN_FIELD_MANAGER,
+      true,
+      PatchStrategy.ServerSideApply,
+    );
+    await this.applyStatus(made, made.metadata, {
+      ...status,
+      observedGeneration: applied.metadata?.generation ?? 1,
+    });
+  }
+
   private async applyStatus(
-    played: PlayedKind,
-    object: EngineObject,
+    kind: { apiVersion: string; kind: string },
+    object: { name: string; namespace: string },
     status: Status,
   ): Promise<void> {
-    const [group, version] = played.apiVersion.split('/');
+    // The custom objects client builds /apis/<group>/<version>/... paths,
+    // which serve the status of any kind outside the core group.
+    const [group, version] = kind.apiVersion.split('/');
     await this.api.patchNamespacedCustomObjectStatus(
       {
         group,
         version,
-        plural: await this.pluralOf(played),
-        namespace: object.metadata.namespace,
-        name: object.metadata.name,
+        plural: await this.pluralOf(kind),
+        namespace: object.namespace,
+        name: object.name,
         body: {
-          apiVersion: played.apiVersion,
-          kind: played.kind,
-          metadata: {
-            name: object.metadata.name,
-            namespace: object.metadata.namespace,
-          },
+          apiVersion: kind.apiVersion,
+          kind: kind.kind,
+          metadata: { name: object.name, namespace: object.namespace },
           status,
         },
         fieldManager: STAND_IN_FIELD_MANAGER,
@@ -941,12 +1061,15 @@ export class EngineOperatorStandIn {
     );
   }
 
-  private pluralOf(played: PlayedKind): Promise<string> {
-    const key = `${played.apiVersion}/${played.kind}`;
+  private pluralOf(kind: {
+    apiVersion: string;
+    kind: string;
+  }): Promise<string> {
+    const key = `${kind.apiVersion}/${kind.kind}`;
     let plural = this.plurals.get(key);
     if (!plural) {
       plural = this.objects
-        .collectionPath(played.apiVersion, played.kind)
+        .collectionPath(kind.apiVersion, kind.kind)
         .then(path => {
           if (!path) throw new Error(`${key} is not served`);
           return path.split('/').pop()!;

@@ -226,6 +226,44 @@ describeWithServices(
       expect(finalBackup.status?.phase).toBe('completed');
     });
 
+    it("takes a Dragonfly to Active once the StatefulSet its operator makes has every pod ready, read with the chart's RBAC", async () => {
+      const name = `dfly-${run}`;
+      await standIn!.setPhase(`${tenant}/${name}`, 'provisioning');
+      await custom.createNamespacedCustomObject({
+        ...claimApi,
+        namespace: tenant,
+        body: claim(name, 'dfly-mem-16g'),
+      });
+      const reached = (phase: string, ready: RegExp) =>
+        eventually(`${phase}: ${ready}`, async () => {
+          const read = await readClaim(name);
+          const said = read?.status?.conditions?.find(c => c.type === 'Ready');
+          return read?.status?.phase === phase &&
+            ready.test(said?.message ?? '')
+            ? read
+            : undefined;
+        });
+      // The stand-in's StatefulSet, as the chart's RBAC lets the operator list it.
+      await reached('Provisioning', /0 of 1 pods ready/);
+      const healthyAt = Date.now();
+      await standIn!.setPhase(`${tenant}/${name}`, 'healthy');
+      const active = await reached('Active', /all 1 pods are ready/);
+      expect(
+        active.status?.conditions?.find(c => c.type === 'Degraded')?.status,
+      ).toBe('False');
+      console.info(
+        `${name}: StatefulSet and Dragonfly ready → Active ${
+          Date.now() - healthyAt
+        } ms`,
+      );
+      await custom.deleteNamespacedCustomObject({
+        ...claimApi,
+        namespace: tenant,
+        name,
+      });
+      await eventually(`${name} gone`, async () => !(await readClaim(name)));
+    });
+
     it('reports Provisioning while the engine sets up, and Failed when it fails', async () => {
       const name = `pg-held-${run}`;
       await standIn!.setPhase(`${tenant}/${name}`, 'provisioning');

@@ -21,7 +21,7 @@ import {
   renderFinalBackup,
 } from '../../render/renderClaim';
 import { claimBackups } from '../../status/claimBackups';
-import { claimStatusFrom } from '../../status/claimStatus';
+import { claimStatusFrom, relatedSources } from '../../status/claimStatus';
 import { ClaimApi, type StoredClaim } from '../ClaimApi';
 import { MANAGED_KINDS, MANAGED_SELECTOR } from '../managedKinds';
 import type { ReconcileDeps } from '../ReconcileDeps';
@@ -71,6 +71,7 @@ export function reconcileOnKube(env: Record<string, string>, suite: string) {
     render: (claim, ctx) => parts.render(claim, ctx),
     renderFinalBackup: (claim, ctx) => parts.finalBackup?.(claim, ctx),
     statusFrom: claimStatusFrom,
+    related: relatedSources,
     backups: claimBackups,
     renderBackupRequest,
     context: {
@@ -82,6 +83,7 @@ export function reconcileOnKube(env: Record<string, string>, suite: string) {
     logger: silentLogger,
     finalBackupPollMs: 1_000,
     deletionPollMs: 500,
+    relatedPollMs: 2_000,
   };
 
   beforeAll(async () => {

@@ -1,6 +1,7 @@
 import {
   BACKUP_CREDENTIALS_SECRET,
-  BACKUP_ID_LABEL,
+  finalBackupObject,
+  requestedBackupObject,
   azureBlobUrl,
   backupTarget,
   backupWiring,
@@ -507,10 +508,7 @@ function finalBackup(
   claim: ClaimObject,
   ctx: RenderContext,
 ): RenderedResource | undefined {
-  if (ctx.pop !== claim.spec.region || !backupTarget(claim, ctx)) {
-    return undefined;
-  }
-  return backupObject(claim, `${claim.metadata.name}-final`);
+  return finalBackupObject(claim, ctx, name => backupObject(claim, name));
 }
 
 /** The portal's manual backup, labelled with its id. */
@@ -519,16 +517,9 @@ function backupRequest(
   ctx: RenderContext,
   backupId: string,
 ): BackupRequestPlan {
-  if (!backupTarget(claim, ctx)) {
-    return {
-      kind: 'unavailable',
-      reason:
-        'There is no backup destination: set spec.backup.destination, or the PoP default.',
-    };
-  }
-  const backup = backupObject(claim, `${claim.metadata.name}-${backupId}`);
-  backup.metadata.labels[BACKUP_ID_LABEL] = backupId;
-  return { kind: 'create', resource: backup };
+  return requestedBackupObject(claim, ctx, backupId, name =>
+    backupObject(claim, name),
+  );
 }
 
 /** MongoDB on the Percona Operator for MongoDB. */

@@ -1,6 +1,4 @@
 import type { ClaimBackupReport } from '@internal/backstage-plugin-dbaas-common';
-import { BACKUP_ID_LABEL } from '../../render/backup';
-import { MANAGED_BY } from '../../render/common';
 import { credentialsSecret, PASSWORD_KEY } from '../../render/credentials';
 import {
   MONGODB_DATABASE,
@@ -15,7 +13,14 @@ import type {
   EngineStatusReader,
   ObservedResource,
 } from '../engineStatus';
-import { conditionOf, ofKind, specOf, statusOf } from '../engineStatus';
+import {
+  conditionOf,
+  ofKind,
+  requestedBackupType,
+  requestedBackupsSelector,
+  specOf,
+  statusOf,
+} from '../engineStatus';
 
 // Everything below is read from the Percona Operator for MongoDB v1.22.0:
 // pkg/apis/psmdb/v1/psmdb_types.go (PerconaServerMongoDBStatus, AppState),
@@ -374,14 +379,7 @@ function backupType(
   if (labels[CLUSTER_LABEL] === claim.metadata.name && labels[ANCESTOR_LABEL]) {
     return { type: 'scheduled' };
   }
-  if (labels['app.kubernetes.io/managed-by'] !== MANAGED_BY) return undefined;
-  if (labels[BACKUP_ID_LABEL]) {
-    return { type: 'manual', backupId: labels[BACKUP_ID_LABEL] };
-  }
-  if (backup.metadata?.name === `${claim.metadata.name}-final`) {
-    return { type: 'final' };
-  }
-  return undefined;
+  return requestedBackupType(backup, claim);
 }
 
 /**
@@ -400,7 +398,7 @@ const mongodbBackups: EngineBackupReader = {
     {
       apiVersion: API,
       kind: BACKUP_KIND,
-      labelSelector: `app.kubernetes.io/managed-by=${MANAGED_BY},app.kubernetes.io/instance=${claim.metadata.name}`,
+      labelSelector: requestedBackupsSelector(claim),
     },
   ],
   reports(objects, claim) {

@@ -1,9 +1,11 @@
-import type { ClaimBackupReport } from '@internal/backstage-plugin-dbaas-common';
-import { BACKUP_ID_LABEL } from '../../render/backup';
-import { MANAGED_BY } from '../../render/common';
+import {
+  replicasStartFromPrimaryBackup,
+  type ClaimBackupReport,
+} from '@internal/backstage-plugin-dbaas-common';
 import {
   BARMAN_CLOUD_PLUGIN,
   RESTORE_SOURCE,
+  primaryBackupOf,
 } from '../../render/engines/postgresql';
 import type {
   BackupHealth,
@@ -11,7 +13,14 @@ import type {
   EngineStatusReader,
   ObservedResource,
 } from '../engineStatus';
-import { conditionOf, ofKind, specOf, statusOf } from '../engineStatus';
+import {
+  conditionOf,
+  ofKind,
+  requestedBackupType,
+  requestedBackupsSelector,
+  specOf,
+  statusOf,
+} from '../engineStatus';
 
 const HEALTHY = 'Cluster in healthy state';
 const SETTING_UP = 'Setting up primary';
@@ -45,16 +54,10 @@ function backupType(
   backup: ObservedResource,
   claim: { metadata: { name: string } },
 ): Pick<ClaimBackupReport, 'type' | 'backupId'> | undefined {
-  const labels = backup.metadata?.labels ?? {};
-  if (labels['cnpg.io/scheduled-backup']) return { type: 'scheduled' };
-  if (labels['app.kubernetes.io/managed-by'] !== MANAGED_BY) return undefined;
-  if (labels[BACKUP_ID_LABEL]) {
-    return { type: 'manual', backupId: labels[BACKUP_ID_LABEL] };
+  if (backup.metadata?.labels?.['cnpg.io/scheduled-backup']) {
+    return { type: 'scheduled' };
   }
-  if (backup.metadata?.name === `${claim.metadata.name}-final`) {
-    return { type: 'final' };
-  }
-  return undefined;
+  return requestedBackupType(backup, claim);
 }
 
 /**
@@ -86,7 +89,7 @@ const postgresqlBackups: EngineBackupReader = {
     {
       apiVersion: API,
       kind: 'Backup',
-      labelSelector: `app.kubernetes.io/managed-by=${MANAGED_BY},app.kubernetes.io/instance=${claim.metadata.name}`,
+      labelSelector: requestedBackupsSelector(claim),
     },
   ],
   reports(objects, claim) {
@@ -138,6 +141,19 @@ function recoveryWindow(
 /** CloudNativePG's Cluster: phase, readyInstances and its conditions. */
 export const postgresqlStatus: EngineStatusReader = {
   kind: 'Cluster',
+  // A replica region renders its Cluster once the primary's first backup is
+  // committed in the claim (render/engines/postgresql.ts); the primary's own
+  // Cluster is always applied before the status is read.
+  absent(claim) {
+    if (!replicasStartFromPrimaryBackup(claim.spec) || primaryBackupOf(claim)) {
+      return undefined;
+    }
+    return {
+      state: 'provisioning',
+      reason: 'WaitingForPrimaryBackup',
+      message: `Waiting for the first completed backup of the primary in ${claim.spec.region}: this region's replica cluster starts from the primary's archive, which holds nothing before it.`,
+    };
+  },
   health(cluster, claim) {
     const status = statusOf(cluster);
     const phase: string | undefined = status.phase;

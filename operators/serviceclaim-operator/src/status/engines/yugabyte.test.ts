@@ -74,14 +74,58 @@ describe('yugabyteStatus.health', () => {
     ).toMatchObject({ state: 'failed', reason: 'TaskFailed' });
   });
 
-  it.each([
-    ['Error Updating', 'ErrorUpdating'],
-    ['Error Pausing', 'ErrorPausing'],
-    ['Error Resuming', 'ErrorResuming'],
-  ])('is degraded when a change to the universe fails: %s', (state, r) => {
-    expect(health({ universeState: state })).toMatchObject({
+  it('is degraded when an edit of the created universe fails', () => {
+    expect(health({ universeState: 'Error Updating' })).toMatchObject({
       state: 'degraded',
-      reason: r,
+      reason: 'ErrorUpdating',
+    });
+  });
+
+  // The renders never set spec.paused: a pause was made by hand, and the
+  // universe stays down until someone resumes it (PauseKubernetesUniverse.java
+  // writes Pausing, then Paused or Error Pausing; ResumeKubernetesUniverse.java
+  // Resuming, then Ready or Error Resuming).
+  it.each([
+    ['Pausing', 'Pausing', 'being paused'],
+    ['Paused', 'Paused', 'takes no connections until it is resumed'],
+    ['Error Pausing', 'ErrorPausing', 'failed to pause'],
+    ['Error Resuming', 'ErrorResuming', 'failed to resume'],
+  ])(
+    'fails, not Active, while paused by hand: %s',
+    (universeState, reason, said) => {
+      expect(health({ universeState })).toMatchObject({
+        state: 'failed',
+        reason,
+        message: expect.stringContaining(said),
+      });
+    },
+  );
+
+  it("tells YBA's message when the pause or resume task failed", () => {
+    expect(
+      health({
+        universeState: 'Error Resuming',
+        actions: [
+          {
+            action_type: 'ResumeKubernetesUniverse',
+            status: 'failed',
+            message: 'pods did not start',
+          },
+        ],
+      }),
+    ).toMatchObject({
+      state: 'failed',
+      reason: 'ErrorResuming',
+      message: expect.stringContaining(
+        'ResumeKubernetesUniverse failed: pods did not start',
+      ),
+    });
+  });
+
+  it('is provisioning while a paused universe is resumed', () => {
+    expect(health({ universeState: 'Resuming' })).toMatchObject({
+      state: 'provisioning',
+      reason: 'Resuming',
     });
   });
 
@@ -125,6 +169,6 @@ describe('yugabyteStatus.health', () => {
     expect(health({}).state).toBe('provisioning');
     expect(health({ universeState: 'Creating' }).state).toBe('provisioning');
     expect(health({ universeState: 'Editing' }).state).toBe('updating');
-    expect(health({ universeState: 'Paused' }).state).toBe('degraded');
+    expect(health({ universeState: 'Deleting' }).state).toBe('updating');
   });
 });

@@ -48,6 +48,26 @@ function reasonOf(state: string): string {
   return state.replace(/[^A-Za-z0-9]/g, '') || 'Unknown';
 }
 
+/** The states of a universe paused by hand (spec.paused), in words. */
+const PAUSE_STATES = new Map([
+  [
+    'Pausing',
+    'The universe is being paused (spec.paused, set outside the portal): YugabyteDB Anywhere scales its pods to none',
+  ],
+  [
+    'Paused',
+    'The universe is paused (spec.paused, set outside the portal): it takes no connections until it is resumed',
+  ],
+  [
+    'Error Pausing',
+    'YugabyteDB Anywhere failed to pause the universe (spec.paused, set outside the portal): some of its pods may be stopped',
+  ],
+  [
+    'Error Resuming',
+    'YugabyteDB Anywhere failed to resume the paused universe: it may take no connections',
+  ],
+]);
+
 /**
  * The YugabyteDB Anywhere operator's YBUniverse: its `universeState` (the
  * states of yugabyte-db managed/.../operator/OperatorStatusUpdater.java
@@ -88,7 +108,34 @@ export const yugabyteStatus: EngineStatusReader = {
         }.`,
       };
     }
-    // The universe exists but an edit, pause or resume failed, or a task did.
+    // Someone paused the universe outside the portal. The renders never set
+    // spec.paused ("A paused universe will have its statefulsets scaled to 0
+    // pods", every other action ignored until it is resumed: the YBUniverse
+    // CRD, yugabyte/charts 2026.1), and server-side apply leaves a field it
+    // does not own as it is, so the universe stays paused until someone sets
+    // it back. YBA writes Pausing, then Paused or Error Pausing, and on a
+    // resume Resuming, then Ready or Error Resuming (yugabyte-db
+    // managed/.../commissioner/tasks/upgrade/PauseKubernetesUniverse.java,
+    // ResumeKubernetesUniverse.java). As for a paused Percona cluster
+    // (./mongodb.ts): no connections and no way back by itself, so failed,
+    // for someone to act on, not Active.
+    const pause = state ? PAUSE_STATES.get(state) : undefined;
+    if (pause) {
+      return {
+        state: 'failed',
+        reason: reasonOf(state!),
+        message: `${pause}${taskSaid ? ` (${taskSaid})` : ''}.`,
+      };
+    }
+    if (state === 'Resuming') {
+      return {
+        state: 'provisioning',
+        reason: 'Resuming',
+        message:
+          'The universe is being resumed (spec.paused set back to false); it takes connections once YugabyteDB Anywhere reports it Ready.',
+      };
+    }
+    // The universe exists but an edit failed, or a task did.
     if (state?.startsWith('Error') || failedTask) {
       return {
         state: 'degraded',
@@ -122,14 +169,7 @@ export const yugabyteStatus: EngineStatusReader = {
             message: 'The universe is ready.',
           };
     }
-    if (state === 'Paused') {
-      return {
-        state: 'degraded',
-        reason: 'Paused',
-        message: 'The universe is paused and takes no connections.',
-      };
-    }
-    // Editing, Pausing, Resuming, Deleting and states this reader does not know.
+    // Editing, Deleting and states this reader does not know.
     return {
       state: 'updating',
       reason: reasonOf(state),
