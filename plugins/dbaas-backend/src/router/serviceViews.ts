@@ -1,4 +1,5 @@
 import {
+  DEFAULT_BACKUP_RETENTION,
   engineBackups,
   serviceStatusOf,
   type Restore,
@@ -24,7 +25,13 @@ export function toSummary(record: ServiceRecord): ServiceSummary {
     status: apiStatus(record),
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
-    ...(record.deletedAt ? { deletedAt: record.deletedAt } : {}),
+    ...(record.deletedAt
+      ? {
+          deletedAt: record.deletedAt,
+          backupRetention:
+            record.spec.backup.retention ?? DEFAULT_BACKUP_RETENTION,
+        }
+      : {}),
   };
 }
 

@@ -108,7 +108,7 @@ const serviceSummary = object<ServiceSummary>(
       createdAt: timestamp,
       updatedAt: timestamp,
     },
-    optional: { sku: string, deletedAt: timestamp },
+    optional: { sku: string, deletedAt: timestamp, backupRetention: string },
   },
   'A database, as lists show it.',
 );

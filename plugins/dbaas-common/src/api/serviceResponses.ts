@@ -22,6 +22,11 @@ export type ServiceSummary = {
   updatedAt: string;
   /** When it was deleted (lists with `deleted=true`); its backups outlive it. */
   deletedAt?: string;
+  /**
+   * A deleted database's backup retention (`config.backup.retention`, or the
+   * default): how long its backups stay restorable.
+   */
+  backupRetention?: string;
 };
 
 /** A database with its desired config and what the cluster reported (`GET /services/{id}`). @public */

@@ -269,6 +269,7 @@ describe('backups and restores', () => {
           id: service.id,
           name: 'ledger',
           deletedAt: deletedAt.toISOString(),
+          backupRetention: '7d',
         }),
       ]);
       expect(

@@ -42,13 +42,17 @@ export const BackupTable = (props: {
   restoreUnavailable?: string;
   /** The id of the element showing restoreUnavailable, which describes the buttons. */
   restoreUnavailableId?: string;
+  /** What an empty list says; a live database has no backups "yet". */
+  emptyText?: string;
 }) => {
   const [page, setPage] = useState(0);
   const [rowsPerPage, setRowsPerPage] = useState(20);
   const { backups } = props;
   if (backups.length === 0) {
     return (
-      <Typography variant="body2">This database has no backups yet.</Typography>
+      <Typography variant="body2">
+        {props.emptyText ?? 'This database has no backups yet.'}
+      </Typography>
     );
   }
   // A shorter list (after a reload) must not leave the table on an empty page.

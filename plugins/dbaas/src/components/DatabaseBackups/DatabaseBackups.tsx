@@ -124,7 +124,9 @@ const Loaded = (props: { serviceId: string }) => {
           )}
           {restoring && service.value && (
             <RestoreDialog
-              service={service.value}
+              source={service.value}
+              pointInTime={service.value.backups.pointInTime}
+              retention={service.value.config.backup.retention}
               backup={restoring}
               onClose={() => setRestoring(undefined)}
               onRestored={restore => setRequested(list => [restore, ...list])}

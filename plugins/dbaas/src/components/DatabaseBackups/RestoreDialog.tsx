@@ -5,8 +5,9 @@ import {
   restoredServiceName,
   serviceNameSchema,
   type Backup,
+  type BackupCapability,
   type Restore,
-  type ServiceDetails,
+  type ServiceSummary,
 } from '@internal/backstage-plugin-dbaas-common';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
@@ -44,11 +45,21 @@ const zone = new Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 type CompletedBackup = Backup & { completedAt: string };
 
+/**
+ * The database a backup is restored from: a live one, or a deleted one, whose
+ * backups outlive it.
+ */
+export type RestoreSource = Pick<
+  ServiceSummary,
+  'id' | 'name' | 'tenant' | 'deletedAt'
+>;
+
 /** What is wrong with a name for the new database, by the API's own rule. */
-function nameProblem(name: string, source: string): string | undefined {
+function nameProblem(name: string, source: RestoreSource): string | undefined {
   if (!name) return 'Give the new database a name';
-  if (name === source) {
-    return `${source} is the database restored from; the new one needs a name of its own`;
+  // A deleted database's name is free again: its restore may take it back.
+  if (name === source.name && !source.deletedAt) {
+    return `${source.name} is the database restored from; the new one needs a name of its own`;
   }
   const parsed = serviceNameSchema.safeParse(name);
   if (parsed.success) return undefined;
@@ -61,23 +72,35 @@ function nameProblem(name: string, source: string): string | undefined {
 /**
  * Restores one of a database's completed backups into a new database of the
  * same tenant, engine, plan and region, to the end of the backup or, where the
- * engine replays its log, to a moment after it; the source keeps running. The
- * picker only offers moments inside the restore window and refuses others
- * before sending; the API checks again, and what it says is shown as it is.
+ * engine replays its log, to a moment after it (for a deleted database, until
+ * it was deleted); a live source keeps running. The picker only offers
+ * moments inside the restore window and refuses others before sending; the
+ * API checks again, and what it says is shown as it is.
  */
 export const RestoreDialog = (props: {
-  service: ServiceDetails;
+  source: RestoreSource;
+  /** Whether the source's engine can restore to a moment after a backup (engineBackups). */
+  pointInTime: BackupCapability;
+  /** How long the source's backups are kept; the default when not given. */
+  retention?: string;
   backup: CompletedBackup;
   onClose: () => void;
   /** The restore the API accepted, for the page to list at once. */
   onRestored?: (restore: Restore) => void;
 }) => {
-  const { service, backup, onClose, onRestored } = props;
-  const retention = service.config.backup.retention ?? DEFAULT_RETENTION;
-  const pointInTimeCapability = service.backups.pointInTime;
+  const {
+    source,
+    pointInTime: pointInTimeCapability,
+    backup,
+    onClose,
+    onRestored,
+  } = props;
+  const retention = props.retention ?? DEFAULT_RETENTION;
+  const deleted = source.deletedAt !== undefined;
   const dbaasApi = useApi(dbaasApiRef);
+  // Bringing a deleted database back under its own name is the usual wish.
   const [name, setName] = useState(() =>
-    restoredServiceName(service.name, new Date()),
+    deleted ? source.name : restoredServiceName(source.name, new Date()),
   );
   const [mode, setMode] = useState<'end' | 'point'>('end');
   const [pointInTime, setPointInTime] = useState('');
@@ -86,12 +109,19 @@ export const RestoreDialog = (props: {
   const [restore, setRestore] = useState<Restore & { targetName: string }>();
   const id = useId();
 
-  const range = restoreWindow(backup.completedAt, retention, new Date());
+  const windowNow = () =>
+    restoreWindow(backup.completedAt, retention, new Date(), source.deletedAt);
+  const range = windowNow();
   const min = ceilToMinute(range.from);
   const max = floorToMinute(range.to);
-  const team = parseEntityRef(service.tenant).name;
+  // A deleted database's log ends when it was deleted, unless that was less
+  // than the archive lag ago.
+  const endsAtDeletion =
+    source.deletedAt !== undefined &&
+    range.to.getTime() === Date.parse(source.deletedAt);
+  const team = parseEntityRef(source.tenant).name;
   const trimmedName = name.trim();
-  const problem = nameProblem(trimmedName, service.name);
+  const problem = nameProblem(trimmedName, source);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -102,7 +132,7 @@ export const RestoreDialog = (props: {
       at = fromDateTimeLocal(pointInTime);
       // Checked against the window as it is now, not as it was when the
       // dialog opened: the end of the window moves with the clock.
-      const current = restoreWindow(backup.completedAt, retention, new Date());
+      const current = windowNow();
       if (!at || at < current.from || at > current.to) {
         // In whole minutes, as the picker offers them.
         setError(
@@ -115,7 +145,7 @@ export const RestoreDialog = (props: {
     }
     setSubmitting(true);
     try {
-      const requested = await dbaasApi.restoreService(service.id, {
+      const requested = await dbaasApi.restoreService(source.id, {
         backupId: backup.id,
         targetName: trimmedName,
         ...(at ? { pointInTime: at.toISOString() } : {}),
@@ -150,8 +180,9 @@ export const RestoreDialog = (props: {
         />
         {min > max && (
           <FormHelperText>
-            A point in time after this backup can be chosen five minutes after
-            it ended, once the log since is archived.
+            {endsAtDeletion
+              ? `${source.name} was deleted within a minute of this backup's end: only its end can be restored.`
+              : 'A point in time after this backup can be chosen five minutes after it ended, once the log since is archived.'}
           </FormHelperText>
         )}
       </>
@@ -163,7 +194,7 @@ export const RestoreDialog = (props: {
       return (
         <Typography role="status">
           Restore requested: the new database{' '}
-          <DatabaseLink tenant={service.tenant} name={restore.targetName} /> is
+          <DatabaseLink tenant={source.tenant} name={restore.targetName} /> is
           provisioning from the backup
           {restore.pointInTime ? (
             <>
@@ -171,7 +202,8 @@ export const RestoreDialog = (props: {
               up to <Timestamp at={restore.pointInTime} />
             </>
           ) : null}
-          . Its page shows its progress; {service.name} keeps running as it is.
+          . Its page shows its progress
+          {deleted ? '.' : `; ${source.name} keeps running as it is.`}
         </Typography>
       );
     }
@@ -187,9 +219,11 @@ export const RestoreDialog = (props: {
       <>
         <Typography variant="body2" paragraph>
           The backup is restored into a new database of the {team} team, with
-          the engine, plan and region of {service.name}. {service.name} keeps
-          running as it is. The new database counts against the team’s quota
-          like any other.
+          the engine, plan and region of {source.name}.{' '}
+          {deleted
+            ? `It may take the name ${source.name} had.`
+            : `${source.name} keeps running as it is.`}{' '}
+          The new database counts against the team’s quota like any other.
         </Typography>
         <TextField
           id={`${id}-name`}
@@ -235,9 +269,11 @@ export const RestoreDialog = (props: {
               min,
             )} (the backup's end, within the ${describeRetention(
               retention,
-            )} retention) and ${timeFormat.format(
-              max,
-            )} (five minutes ago: the newest log may not be archived yet)`}
+            )} retention) and ${timeFormat.format(max)} (${
+              endsAtDeletion
+                ? `when ${source.name} was deleted`
+                : 'five minutes ago: the newest log may not be archived yet'
+            })`}
             fullWidth
             margin="normal"
           />

@@ -1,1 +1,2 @@
 export { DatabaseBackups } from './DatabaseBackups';
+export { DeletedDatabaseBackups } from './DeletedDatabaseBackups';

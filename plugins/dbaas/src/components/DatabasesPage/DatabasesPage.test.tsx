@@ -7,6 +7,8 @@ import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { signalApiRef, type SignalApi } from '@backstage/plugin-signals-react';
 import {
   DBAAS_SIGNAL_CHANNEL,
+  engineBackups,
+  type Backup,
   type ListServicesQuery,
   type Organization,
   type Page,
@@ -18,6 +20,7 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { dbaasApiRef, type DbaasApi } from '../../api/DbaasApi';
 import { rootRouteRef } from '../../routes';
+import { toDateTimeLocal } from '../DatabaseBackups/dateTimeLocal';
 import { DatabasesPage } from './DatabasesPage';
 
 const organizations: Organization[] = [
@@ -65,7 +68,10 @@ function database(
   };
 }
 
-/** `GET /services` over a list, as the backend answers it: filtered, then one page. */
+/**
+ * `GET /services` over a list, as the backend answers it: the live databases,
+ * or with `deleted=true` the deleted ones, filtered, then one page.
+ */
 function servicesOf(list: () => ServiceSummary[]) {
   return jest.fn(
     async (
@@ -74,6 +80,7 @@ function servicesOf(list: () => ServiceSummary[]) {
       const { page = 1, limit = 20 } = query;
       const matching = list().filter(
         s =>
+          (query.deleted === 'true') === (s.deletedAt !== undefined) &&
           (!query.engine || s.engine === query.engine) &&
           (!query.plan || s.plan === query.plan) &&
           (!query.region || s.region === query.region) &&
@@ -143,8 +150,13 @@ function renderPage(apis: Partial<DbaasApi>, signals = signalBus()) {
   );
 }
 
-const lastQuery = (listServices: jest.Mock) =>
-  listServices.mock.calls[listServices.mock.calls.length - 1][0];
+/** The queries of the databases table, not of the recently deleted ones. */
+const liveQueries = (listServices: jest.Mock) =>
+  listServices.mock.calls
+    .map(([query]) => query)
+    .filter(query => query?.deleted === undefined);
+
+const lastQuery = (listServices: jest.Mock) => liveQueries(listServices).pop();
 
 describe('DatabasesPage', () => {
   it('lists the databases with tenant, engine, plan, region, phase and age, each linked to its catalog page', async () => {
@@ -270,8 +282,8 @@ describe('DatabasesPage', () => {
       ).not.toBeInTheDocument(),
     );
     expect(screen.getByRole('link', { name: 'payments' })).toBeInTheDocument();
-    const searches = listServices.mock.calls
-      .map(([query]) => query?.q)
+    const searches = liveQueries(listServices)
+      .map(query => query?.q)
       .filter(Boolean);
     expect(searches).toEqual(['pay']);
     expect(lastQuery(listServices)).toEqual({ q: 'pay', page: 1, limit: 20 });
@@ -382,7 +394,8 @@ describe('DatabasesPage', () => {
       'Too many requests: 100 a minute, try again in 12 seconds',
     );
     await renderPage({
-      listServices: async () => {
+      listServices: async query => {
+        if (query?.deleted) return servicesOf(() => [])(query);
         throw error;
       },
     });
@@ -445,7 +458,7 @@ describe('DatabasesPage', () => {
       'tr',
     )!;
     expect(within(row).getByText('Provisioning')).toBeInTheDocument();
-    const callsBefore = listServices.mock.calls.length;
+    const callsBefore = liveQueries(listServices).length;
 
     status = 'active';
     used = 2;
@@ -471,7 +484,262 @@ describe('DatabasesPage', () => {
       ).toHaveAttribute('aria-valuetext', '2 of 10'),
     );
     // The page shown reloads once, not the whole list.
-    expect(listServices.mock.calls.length).toBe(callsBefore + 1);
+    expect(liveQueries(listServices).length).toBe(callsBefore + 1);
     expect(lastQuery(listServices)).toEqual({ page: 1, limit: 20 });
+  });
+
+  describe('recently deleted databases', () => {
+    const minute = 60_000;
+    const ledgerId = '00000000-0000-4000-8000-00000000ffff';
+    const ledger = (overrides: Partial<ServiceSummary> = {}) =>
+      database(3, {
+        id: ledgerId,
+        name: 'ledger',
+        deletedAt: new Date(Date.now() - hour).toISOString(),
+        ...overrides,
+      });
+    const completed: Backup = {
+      id: '0b6c1d7e-2f3a-4b5c-8d9e-1f2a3b4c5d6e',
+      serviceId: ledgerId,
+      type: 'final',
+      status: 'completed',
+      createdAt: new Date(Date.now() - 3.5 * hour).toISOString(),
+      startedAt: new Date(Date.now() - 3.5 * hour).toISOString(),
+      completedAt: new Date(Date.now() - 3 * hour).toISOString(),
+      createdBy: 'system',
+    };
+    const accepted = (
+      request: Parameters<DbaasApi['restoreService']>[1],
+    ): ReturnType<DbaasApi['restoreService']> =>
+      Promise.resolve({
+        restoreId: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+        serviceId: ledgerId,
+        backupId: request.backupId,
+        ...(request.pointInTime ? { pointInTime: request.pointInTime } : {}),
+        targetServiceId: '1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a',
+        targetName: request.targetName,
+        status: 'pending',
+        createdBy: 'user:default/guest',
+        createdAt: new Date().toISOString(),
+      });
+    const deletedQueries = (listServices: jest.Mock) =>
+      listServices.mock.calls
+        .map(([query]) => query)
+        .filter(query => query?.deleted === 'true');
+
+    /** Opens the backups of a deleted database, then the restore of its backup. */
+    async function openRestore(name: string) {
+      await userEvent.click(
+        await screen.findByRole('button', { name: `Backups of ${name}` }),
+      );
+      const backups = screen.getByRole('dialog', {
+        name: new RegExp(`^Backups of ${name}, deleted `),
+      });
+      const restore = await within(backups).findByRole('button', {
+        name: /^Restore the backup of/,
+      });
+      await userEvent.click(restore);
+      return screen.getByRole('dialog', {
+        name: /^Restore the backup of .* into a new database$/,
+      });
+    }
+
+    it('lists them below the databases with their tenant, engine and when they were deleted', async () => {
+      const deleted = ledger();
+      const listServices = servicesOf(() => [
+        database(0, { name: 'orders' }),
+        deleted,
+      ]);
+      await renderPage({ listServices });
+
+      expect(
+        await screen.findByText('Recently deleted (1)'),
+      ).toBeInTheDocument();
+      const row = screen.getByText('ledger').closest('tr')!;
+      expect(within(row).getByText('Payments')).toBeInTheDocument();
+      expect(within(row).getByText('PostgreSQL')).toBeInTheDocument();
+      expect(row.querySelector('time')).toHaveAttribute(
+        'dateTime',
+        deleted.deletedAt,
+      );
+      // Its catalog page went with it.
+      expect(
+        screen.queryByRole('link', { name: 'ledger' }),
+      ).not.toBeInTheDocument();
+      expect(screen.getByText('Databases (1)')).toBeInTheDocument();
+      expect(deletedQueries(listServices)).toEqual([
+        { deleted: 'true', page: 1, limit: 5 },
+      ]);
+    });
+
+    it('shows nothing of them when there are none', async () => {
+      const listServices = servicesOf(() => [database(0, { name: 'orders' })]);
+      await renderPage({ listServices });
+      await screen.findByRole('link', { name: 'orders' });
+      await waitFor(() => expect(deletedQueries(listServices)).toHaveLength(1));
+      await act(async () => {});
+
+      expect(screen.queryByText(/Recently deleted/)).not.toBeInTheDocument();
+      expect(
+        screen.queryByRole('button', { name: /^Backups of/ }),
+      ).not.toBeInTheDocument();
+      expect(
+        screen.queryByText(/Could not load your recently deleted/),
+      ).not.toBeInTheDocument();
+    });
+
+    it('pages through them on the server, also when no database is left', async () => {
+      const all = Array.from({ length: 7 }, (_, i) =>
+        database(i, {
+          name: `gone-${i}`,
+          deletedAt: new Date(Date.now() - i * minute).toISOString(),
+        }),
+      );
+      const listServices = servicesOf(() => all);
+      await renderPage({ listServices });
+
+      expect(
+        await screen.findByText('Recently deleted (7)'),
+      ).toBeInTheDocument();
+      expect(screen.getByText('No databases yet')).toBeInTheDocument();
+      expect(screen.getAllByText(/^gone-/)).toHaveLength(5);
+
+      await userEvent.click(screen.getByRole('button', { name: 'Next Page' }));
+
+      expect(await screen.findByText('gone-5')).toBeInTheDocument();
+      expect(screen.queryByText('gone-0')).not.toBeInTheDocument();
+      expect(deletedQueries(listServices).pop()).toEqual({
+        deleted: 'true',
+        page: 2,
+        limit: 5,
+      });
+    });
+
+    it('restores a backup into a new database, by default of the deleted one’s name, and links to it', async () => {
+      const listBackups = jest.fn(async () => [completed]);
+      const restoreService = jest.fn(
+        (_id: string, request: Parameters<DbaasApi['restoreService']>[1]) =>
+          accepted(request),
+      );
+      await renderPage({
+        listServices: servicesOf(() => [ledger()]),
+        listBackups,
+        restoreService,
+      });
+
+      const dialog = await openRestore('ledger');
+      expect(listBackups).toHaveBeenCalledWith(ledgerId);
+      expect(
+        within(dialog).getByRole('textbox', { name: /New database name/ }),
+      ).toHaveValue('ledger');
+      await userEvent.click(
+        within(dialog).getByRole('button', { name: 'Restore' }),
+      );
+
+      expect(restoreService).toHaveBeenCalledWith(ledgerId, {
+        backupId: completed.id,
+        targetName: 'ledger',
+      });
+      const status = await within(dialog).findByRole('status');
+      expect(status).toHaveTextContent(
+        'Restore requested: the new database ledger is provisioning from the backup. Its page shows its progress.',
+      );
+      expect(
+        within(status).getByRole('link', { name: 'ledger' }),
+      ).toHaveAttribute('href', '/catalog/default/resource/payments.ledger');
+    });
+
+    it('refuses a point in time after the deletion, and sends one before it', async () => {
+      const deleted = ledger();
+      const restoreService = jest.fn(
+        (_id: string, request: Parameters<DbaasApi['restoreService']>[1]) =>
+          accepted(request),
+      );
+      await renderPage({
+        listServices: servicesOf(() => [deleted]),
+        listBackups: async () => [completed],
+        restoreService,
+      });
+      const dialog = await openRestore('ledger');
+      await userEvent.click(
+        within(dialog).getByRole('radio', { name: 'A point in time after it' }),
+      );
+      const input = within(dialog).getByLabelText(/Point in time/);
+      // The log ends at the deletion, an hour before the usual five minutes ago.
+      const deletedAt = Date.parse(deleted.deletedAt!);
+      expect(input).toHaveAttribute(
+        'max',
+        toDateTimeLocal(new Date(Math.floor(deletedAt / minute) * minute)),
+      );
+      expect(dialog).toHaveTextContent('(when ledger was deleted)');
+
+      const after = new Date(deletedAt + 30 * minute);
+      await userEvent.clear(input);
+      await userEvent.type(input, toDateTimeLocal(after));
+      await userEvent.click(
+        within(dialog).getByRole('button', { name: 'Restore' }),
+      );
+      expect(within(dialog).getByRole('alert')).toHaveTextContent(
+        /^Choose a time between/,
+      );
+      expect(restoreService).not.toHaveBeenCalled();
+
+      const before = new Date(deletedAt - 30 * minute);
+      before.setSeconds(0, 0);
+      await userEvent.clear(input);
+      await userEvent.type(input, toDateTimeLocal(before));
+      await userEvent.click(
+        within(dialog).getByRole('button', { name: 'Restore' }),
+      );
+      expect(restoreService).toHaveBeenCalledWith(ledgerId, {
+        backupId: completed.id,
+        targetName: 'ledger',
+        pointInTime: before.toISOString(),
+      });
+    });
+
+    it('offers no restore where the engine cannot, and says why', async () => {
+      const restoreService = jest.fn();
+      await renderPage({
+        listServices: servicesOf(() => [ledger({ engine: 'dragonfly' })]),
+        listBackups: async () => [completed],
+        restoreService,
+      });
+
+      await userEvent.click(
+        await screen.findByRole('button', { name: 'Backups of ledger' }),
+      );
+      const dialog = screen.getByRole('dialog', { name: /^Backups of ledger/ });
+      const restore = await within(dialog).findByRole('button', {
+        name: /^Restore the backup of/,
+      });
+      const reason = (engineBackups.dragonfly.restore as { reason: string })
+        .reason;
+      expect(restore).toBeDisabled();
+      expect(restore).toHaveAccessibleDescription(reason);
+      expect(within(dialog).getByText(reason)).toBeVisible();
+      expect(restoreService).not.toHaveBeenCalled();
+    });
+
+    it('shows what the API said when the backups cannot be read', async () => {
+      const error = await apiError(503, 'The backup store is not answering');
+      await renderPage({
+        listServices: servicesOf(() => [ledger()]),
+        listBackups: async () => {
+          throw error;
+        },
+      });
+
+      await userEvent.click(
+        await screen.findByRole('button', { name: 'Backups of ledger' }),
+      );
+      const dialog = screen.getByRole('dialog', { name: /^Backups of ledger/ });
+      expect(
+        await within(dialog).findByText('The backup store is not answering'),
+      ).toBeVisible();
+      expect(
+        within(dialog).getByText(/Could not load the backups/),
+      ).toBeInTheDocument();
+    });
   });
 });

@@ -17,6 +17,7 @@ import { apiErrorMessage } from '../../utils/apiErrorMessage';
 import { TenantQuotaBars } from '../TenantQuotaBars';
 import { DatabasesTable } from './DatabasesTable';
 import { NewDatabaseButton } from './NewDatabaseButton';
+import { RecentlyDeleted } from './RecentlyDeleted';
 import { SkuCatalogButton } from './SkuCatalogButton';
 
 /**
@@ -29,9 +30,10 @@ const LIVE_RELOAD_DEBOUNCE_MS = 500;
 const NO_ORGANIZATIONS: Organization[] = [];
 
 /**
- * The Databases home: each tenant's quota usage, then the databases of the
- * user's tenants. Both follow the backend's change announcements (Signals),
- * so a new phase shows without a reload.
+ * The Databases home: each tenant's quota usage, the databases of the user's
+ * tenants, then those recently deleted, whose backups can still be restored.
+ * All follow the backend's change announcements (Signals), so a new phase
+ * shows without a reload.
  */
 export const DatabasesPage = () => {
   const dbaasApi = useApi(dbaasApiRef);
@@ -74,11 +76,16 @@ export const DatabasesPage = () => {
         </Box>
         <SupportButton>
           The databases of your teams, newest first, with each team's quota.
-          Names lead to a database's page in the catalog.
+          Names lead to a database's page in the catalog. Below them, the
+          recently deleted ones, whose backups can still be restored.
         </SupportButton>
       </ContentHeader>
       <Box mb={3}>{quotas}</Box>
       <DatabasesTable
+        organizations={organizations.value ?? NO_ORGANIZATIONS}
+        refreshKey={refreshKey}
+      />
+      <RecentlyDeleted
         organizations={organizations.value ?? NO_ORGANIZATIONS}
         refreshKey={refreshKey}
       />

@@ -4,7 +4,6 @@ import {
   Table,
   WarningPanel,
 } from '@backstage/core-components';
-import { parseEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/frontend-plugin-api';
 import type {
   Organization,
@@ -21,6 +20,7 @@ import { databaseColumns } from './databaseColumns';
 import { DatabaseFilters, type ServiceFilters } from './DatabaseFilters';
 import { NewDatabaseButton } from './NewDatabaseButton';
 import { SkuCatalogButton } from './SkuCatalogButton';
+import { tenantTitles } from './tenantTitles';
 import { ReloadProgress } from '../ReloadProgress';
 import { useDelayedFlag } from '../../hooks/useDelayedFlag';
 
@@ -40,14 +40,6 @@ type View = {
   /** Zero-based, as the table counts. */
   page: number;
   pageSize: number;
-};
-
-const tenantName = (ref: string) => {
-  try {
-    return parseEntityRef(ref).name;
-  } catch {
-    return ref;
-  }
 };
 
 /**
@@ -105,16 +97,10 @@ export const DatabasesTable = (props: {
 
   const showLoading = useDelayedFlag(loading, RELOAD_PROGRESS_DELAY_MS);
 
-  const columns = useMemo(() => {
-    const titles = new Map(
-      organizations.flatMap(org =>
-        org.tenants.map(t => [t.id.toLowerCase(), t.title] as const),
-      ),
-    );
-    return databaseColumns({
-      tenantTitle: ref => titles.get(ref.toLowerCase()) ?? tenantName(ref),
-    });
-  }, [organizations]);
+  const columns = useMemo(
+    () => databaseColumns({ tenantTitle: tenantTitles(organizations) }),
+    [organizations],
+  );
 
   // Memoized: a material-table renders every row again on any new prop, and
   // the page re-renders while a load starts and ends, before any row changes.

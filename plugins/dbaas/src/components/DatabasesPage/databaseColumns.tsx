@@ -13,16 +13,18 @@ const engineNames = displayNames(skuCatalog.engines);
 const planNames = displayNames(skuCatalog.plans);
 const regionNames = displayNames(skuCatalog.regions);
 
-/**
- * The columns of the databases table. The API pages, newest first, so no
- * column sorts on its own: that would reorder one page of many only.
- */
-export function databaseColumns(options: {
+type ColumnOptions = {
   /** A tenant's title, from the organizations; its group ref otherwise. */
   tenantTitle: (tenantRef: string) => string;
-}): TableColumn<ServiceSummary>[] {
-  return [
-    {
+};
+
+/**
+ * Each column of the databases table by its key, for a table of databases
+ * that shows some of them (the recently deleted ones).
+ */
+export function databaseColumnsByKey(options: ColumnOptions) {
+  return {
+    name: {
       title: 'Name',
       field: 'name',
       highlight: true,
@@ -32,32 +34,32 @@ export function databaseColumns(options: {
         <DatabaseLink tenant={service.tenant} name={service.name} />
       ),
     },
-    {
+    tenant: {
       title: 'Tenant',
       field: 'tenant',
       render: service => options.tenantTitle(service.tenant),
     },
-    {
+    engine: {
       title: 'Engine',
       field: 'engine',
       render: service => engineNames.get(service.engine) ?? service.engine,
     },
-    {
+    plan: {
       title: 'Plan',
       field: 'plan',
       render: service => planNames.get(service.plan) ?? service.plan,
     },
-    {
+    region: {
       title: 'Region',
       field: 'region',
       render: service => regionNames.get(service.region) ?? service.region,
     },
-    {
+    phase: {
       title: 'Phase',
       field: 'status',
       render: service => <PhaseStatus status={service.status} />,
     },
-    {
+    age: {
       title: 'Age',
       field: 'createdAt',
       render: service => (
@@ -66,5 +68,24 @@ export function databaseColumns(options: {
         </time>
       ),
     },
+  } satisfies Record<string, TableColumn<ServiceSummary>>;
+}
+
+/**
+ * The columns of the databases table. The API pages, newest first, so no
+ * column sorts on its own: that would reorder one page of many only.
+ */
+export function databaseColumns(
+  options: ColumnOptions,
+): TableColumn<ServiceSummary>[] {
+  const column = databaseColumnsByKey(options);
+  return [
+    column.name,
+    column.tenant,
+    column.engine,
+    column.plan,
+    column.region,
+    column.phase,
+    column.age,
   ];
 }
