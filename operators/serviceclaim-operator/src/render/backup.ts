@@ -3,7 +3,7 @@ import {
   DBAAS_LABELS,
   retentionMs,
 } from '@internal/backstage-plugin-dbaas-common';
-import type { BackupRequestPlan } from './engines/engineRenderer';
+import type { EngineRenderer } from './engines/engineRenderer';
 import type { ClaimObject, RenderContext, RenderedResource } from './types';
 
 /**
@@ -257,39 +257,33 @@ export function restoreSourceTarget(
 }
 
 /**
- * The final backup of engines that take one as an object of their own: made
- * where the claim's primary runs, when it has somewhere to go.
+ * The final and manual backups of an engine whose on-demand backup is an
+ * object of its own (`make(claim, name)`) that reports its completion: the
+ * final one `<claim>-final` where the claim's primary runs, a manual one
+ * `<claim>-<backup id>` labelled with the portal's id so its outcome is
+ * reported under it. Neither when there is nowhere to put it.
  */
-export function finalBackupObject(
-  claim: ClaimObject,
-  ctx: RenderContext,
-  make: (name: string) => RenderedResource,
-): RenderedResource | undefined {
-  if (ctx.pop !== claim.spec.region || !backupTarget(claim, ctx)) {
-    return undefined;
-  }
-  return make(`${claim.metadata.name}-final`);
-}
-
-/**
- * The on-demand backup object for the portal's backup `backupId`, labelled
- * with it so its outcome is reported under that id; unavailable, saying why,
- * when there is nowhere to put it.
- */
-export function requestedBackupObject(
-  claim: ClaimObject,
-  ctx: RenderContext,
-  backupId: string,
-  make: (name: string) => RenderedResource,
-): BackupRequestPlan {
-  if (!backupTarget(claim, ctx)) {
-    return {
-      kind: 'unavailable',
-      reason:
-        'There is no backup destination: set spec.backup.destination, or the PoP default.',
-    };
-  }
-  const backup = make(`${claim.metadata.name}-${backupId}`);
-  backup.metadata.labels[BACKUP_ID_LABEL] = backupId;
-  return { kind: 'create', resource: backup };
+export function onDemandBackups(
+  make: (claim: ClaimObject, name: string) => RenderedResource,
+): Required<Pick<EngineRenderer, 'finalBackup' | 'backupRequest'>> {
+  return {
+    finalBackup(claim, ctx) {
+      if (ctx.pop !== claim.spec.region || !backupTarget(claim, ctx)) {
+        return undefined;
+      }
+      return make(claim, `${claim.metadata.name}-final`);
+    },
+    backupRequest(claim, ctx, backupId) {
+      if (!backupTarget(claim, ctx)) {
+        return {
+          kind: 'unavailable',
+          reason:
+            'There is no backup destination: set spec.backup.destination, or the PoP default.',
+        };
+      }
+      const backup = make(claim, `${claim.metadata.name}-${backupId}`);
+      backup.metadata.labels[BACKUP_ID_LABEL] = backupId;
+      return { kind: 'create', resource: backup };
+    },
+  };
 }

@@ -1,7 +1,6 @@
 import {
   BACKUP_CREDENTIALS_SECRET,
-  finalBackupObject,
-  requestedBackupObject,
+  onDemandBackups,
   azureBlobUrl,
   backupTarget,
   backupWiring,
@@ -29,7 +28,7 @@ import {
 import { HELPER_IMAGES, engineRelease } from '../images';
 import { certificateSource } from '../tls';
 import type { ClaimObject, RenderContext, RenderedResource } from '../types';
-import type { BackupRequestPlan, EngineRenderer } from './engineRenderer';
+import type { EngineRenderer } from './engineRenderer';
 
 /**
  * MongoDB runs on the Percona Operator for MongoDB v1.22.0 (Apache-2.0): replica
@@ -482,7 +481,7 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
   return [cluster, ...(restore ? [restore] : [])];
 }
 
-/** A PBM backup of the claim's cluster to its storage. */
+/** A PBM backup of the claim's cluster to its storage (final and manual ones). */
 function backupObject(claim: ClaimObject, name: string): RenderedResource {
   return resource(
     claim,
@@ -503,30 +502,10 @@ function backupObject(claim: ClaimObject, name: string): RenderedResource {
   );
 }
 
-/** A backup before the claim's resources go, where its cluster runs. */
-function finalBackup(
-  claim: ClaimObject,
-  ctx: RenderContext,
-): RenderedResource | undefined {
-  return finalBackupObject(claim, ctx, name => backupObject(claim, name));
-}
-
-/** The portal's manual backup, labelled with its id. */
-function backupRequest(
-  claim: ClaimObject,
-  ctx: RenderContext,
-  backupId: string,
-): BackupRequestPlan {
-  return requestedBackupObject(claim, ctx, backupId, name =>
-    backupObject(claim, name),
-  );
-}
-
 /** MongoDB on the Percona Operator for MongoDB. */
 export const mongodb: EngineRenderer = {
   render,
-  finalBackup,
-  backupRequest,
+  ...onDemandBackups(backupObject),
   runsHere: (claim, ctx) => ctx.pop === claim.spec.region,
   podSelector: clusterPods,
   clientPodSelector: clientPods,

@@ -8,8 +8,7 @@ import {
   retentionDays,
   type BackupTarget,
   backupWiring,
-  finalBackupObject,
-  requestedBackupObject,
+  onDemandBackups,
   restoreSourceTarget,
   type Restore,
 } from '../backup';
@@ -29,7 +28,7 @@ import { claimRegions, regionShare } from '../regions';
 import { containerResources } from '../sizes';
 import { engineRelease } from '../images';
 import type { ClaimObject, RenderContext, RenderedResource } from '../types';
-import type { BackupRequestPlan, EngineRenderer } from './engineRenderer';
+import type { EngineRenderer } from './engineRenderer';
 
 const API = 'postgresql.cnpg.io/v1';
 /** The external cluster a replica cluster recovers and follows from. */
@@ -427,30 +426,11 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
   return resources;
 }
 
-/** A Backup of the primary cluster, to the same object store as its schedule. */
-function finalBackup(
-  claim: ClaimObject,
-  ctx: RenderContext,
-): RenderedResource | undefined {
-  return finalBackupObject(claim, ctx, name => backupObject(claim, name));
-}
-
 /**
- * A Backup of the primary cluster for a backup the portal requested, labelled
- * with its id; it is kept when the operator prunes (it records data taken,
- * not desired state) and goes with the claim.
+ * A Backup of the claim's cluster through the plugin, to the same object
+ * store as its schedule: the final one, and those the portal requests (kept
+ * when the operator prunes: they record data taken, not desired state).
  */
-function backupRequest(
-  claim: ClaimObject,
-  ctx: RenderContext,
-  backupId: string,
-): BackupRequestPlan {
-  return requestedBackupObject(claim, ctx, backupId, name =>
-    backupObject(claim, name),
-  );
-}
-
-/** A Backup of the claim's cluster through the plugin. */
 function backupObject(claim: ClaimObject, name: string): RenderedResource {
   return resource(
     claim,
@@ -462,8 +442,7 @@ function backupObject(claim: ClaimObject, name: string): RenderedResource {
 /** PostgreSQL on CloudNativePG. */
 export const postgresql: EngineRenderer = {
   render,
-  finalBackup,
-  backupRequest,
+  ...onDemandBackups(backupObject),
   // A replica cluster needs the primary's WAL archive to follow.
   runsHere: (claim, ctx) =>
     ctx.pop === claim.spec.region || backupTarget(claim, ctx) !== undefined,
