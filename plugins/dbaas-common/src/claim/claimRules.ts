@@ -1,3 +1,4 @@
+import { claimRegions } from './claimRegions';
 import { engineBackups } from '../catalog/backupCapabilities';
 import type { SkuCatalog } from '../catalog/schema';
 import { DRAGONFLY_MEMORY_TIERS, engineRoles } from './engineRoles';
@@ -162,6 +163,15 @@ export function claimRuleIssues(
         add(
           ['resources', 'mongod', 'replicas'],
           'A MongoDB replica set needs an odd number of members to elect a primary',
+        );
+      }
+      // The cluster runs in the primary region alone
+      // (operators/serviceclaim-operator/src/render/engines/mongodb.ts): a
+      // second region would be promised and never run.
+      if (claimRegions(spec).length > 1) {
+        add(
+          ['replication', 'regions'],
+          "MongoDB runs in one region: the Percona operator's cross-region replication needs each region's members reachable from the others, which the platform does not provide yet",
         );
       }
       break;

@@ -161,6 +161,14 @@ describe('serviceClaimSpecSchema', () => {
       'topology.shards: A sharded MongoDB cluster needs at least 2 shards',
     ],
     [
+      'MongoDB in a second region, which would never run there',
+      'mongo-flex-rs',
+      (s: ServiceClaimSpec) => {
+        s.replication.regions = [s.region, 'lagos'];
+      },
+      "replication.regions: MongoDB runs in one region: the Percona operator's cross-region replication needs each region's members reachable from the others, which the platform does not provide yet",
+    ],
+    [
       'a version the engine does not offer',
       'pg-ha',
       (s: ServiceClaimSpec) => {
