@@ -51,6 +51,8 @@ type MadeObject = KubernetesObject & {
   kind: string;
   metadata: { name: string; namespace: string };
   status: Status;
+  /** Kinds whose status schema has no `observedGeneration` (CloudNativePG's Backup) say so. */
+  noObservedGeneration?: true;
 };
 
 /** A kind an engine operator owns the status of, and how it reports it. */
@@ -226,14 +228,74 @@ const cnpgScheduledBackup: PlayedKind = {
   engine: 'postgresql',
   apiVersion: cnpg,
   kind: 'ScheduledBackup',
-  status: (_o, phase, now) =>
+  status: (o, phase, now) =>
     phase === 'failed'
       ? {
           lastCheckTime: now,
           error: 'the engine operator stand-in was told to fail',
         }
-      : { lastCheckTime: now },
+      : {
+          lastCheckTime: now,
+          ...(spec(o).immediate ? { lastScheduleTime: createdAt(o) } : {}),
+        },
+  // `immediate: true`: CloudNativePG takes a backup as soon as the schedule
+  // exists (internal/controller/scheduledbackup_controller.go), a Backup
+  // `<schedule>-<yyyyMMddHHmmss>` labelled with the cluster and the schedule
+  // and owned by the schedule (backupOwnerReference: self). Played completed
+  // at once, with times and Barman's id taken from when the schedule was
+  // made, so every write gives the same backup.
+  made(o, phase) {
+    if (phase !== 'healthy' || !spec(o).immediate) return [];
+    const { name, namespace, uid } = o.metadata;
+    const {
+      schedule: _schedule,
+      immediate: _immediate,
+      backupOwnerReference: _owner,
+      suspend: _suspend,
+      ...backupSpec
+    } = spec(o);
+    const started = createdAt(o);
+    const stamp = started.replace(/[-:TZ]/g, '').slice(0, 14);
+    return [
+      {
+        apiVersion: cnpg,
+        kind: 'Backup',
+        metadata: {
+          name: `${name}-${stamp}`,
+          namespace,
+          labels: {
+            'cnpg.io/cluster': backupSpec.cluster?.name ?? name,
+            'cnpg.io/scheduled-backup': name,
+            'cnpg.io/immediateBackup': 'true',
+          },
+          ...(uid
+            ? {
+                ownerReferences: [
+                  {
+                    apiVersion: cnpg,
+                    kind: 'ScheduledBackup',
+                    name,
+                    uid,
+                    controller: true,
+                    blockOwnerDeletion: true,
+                  },
+                ],
+              }
+            : {}),
+        },
+        spec: backupSpec,
+        status: cnpgBackup.status(o, 'healthy', started),
+        noObservedGeneration: true,
+      },
+    ];
+  },
 };
+
+/** When an object was made, as an RFC 3339 timestamp (now, for one never stored). */
+function createdAt(o: EngineObject): string {
+  const created = o.metadata.creationTimestamp;
+  return timestamp(created ? new Date(created) : new Date());
+}
 
 // The YugabyteDB Anywhere operator: universeState and its task actions, and
 // the YBA resource UUIDs of storage configs, schedules and backups.
@@ -820,11 +882,15 @@ export function standInObjects(
   const played = PLAYED_KINDS.find(
     k => k.apiVersion === object.apiVersion && k.kind === object.kind,
   );
-  return (played?.made?.(object as EngineObject, phase) ?? []).map(made => ({
-    ...made,
-    metadata: { ...made.metadata, generation: 1 },
-    status: { ...made.status, observedGeneration: 1 },
-  }));
+  return (played?.made?.(object as EngineObject, phase) ?? []).map(
+    ({ noObservedGeneration, ...made }) => ({
+      ...made,
+      metadata: { ...made.metadata, generation: 1 },
+      status: noObservedGeneration
+        ? made.status
+        : { ...made.status, observedGeneration: 1 },
+    }),
+  );
 }
 
 /** Logs warnings and errors to stderr, the rest nowhere. */
@@ -1018,7 +1084,11 @@ export class EngineOperatorStandIn {
   }
 
   /** Applies a made object, then its status for the generation it has. */
-  private async applyMade({ status, ...made }: MadeObject): Promise<void> {
+  private async applyMade({
+    status,
+    noObservedGeneration,
+    ...made
+  }: MadeObject): Promise<void> {
     const applied = await this.objects.patch(
       made,
       undefined,
@@ -1027,10 +1097,13 @@ export class EngineOperatorStandIn {
       true,
       PatchStrategy.ServerSideApply,
     );
-    await this.applyStatus(made, made.metadata, {
-      ...status,
-      observedGeneration: applied.metadata?.generation ?? 1,
-    });
+    await this.applyStatus(
+      made,
+      made.metadata,
+      noObservedGeneration
+        ? status
+        : { ...status, observedGeneration: applied.metadata?.generation ?? 1 },
+    );
   }
 
   private async applyStatus(

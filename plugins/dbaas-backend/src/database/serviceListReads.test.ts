@@ -44,14 +44,23 @@ describe.each(databases.eachSupportedId())(
       const store = await DatabaseServiceStore.create({
         database: mockServices.database({ knex }),
       });
-      const create = (tenant: string, name: string) =>
-        store.createService({
+      // A second apart, so that newest first is one order: created within
+      // the same millisecond, they would tie and fall back to their ids.
+      let made = 0;
+      const create = async (tenant: string, name: string) => {
+        const record = await store.createService({
           tenant,
           organization: ORG,
           name,
           spec,
           createdBy: 'user:default/ada',
         });
+        made += 1;
+        await knex('service_instances')
+          .where({ id: record.id })
+          .update({ created_at: new Date(Date.UTC(2026, 0, 1, 0, 0, made)) });
+        return record;
+      };
       return { knex, store, create };
     }
 
