@@ -118,8 +118,14 @@ share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 PROPERTIES
   kafka_log4j_config "$dir/log4j2.properties" "$dir/logs/server.log"
-  # A Kafka cluster id is 16 random bytes in unpadded base64url.
-  cluster_id=$(node -e 'console.log(require("crypto").randomBytes(16).toString("base64url"))') || return 1
+  # A Kafka cluster id is 16 random bytes in unpadded base64url. Made here
+  # with coreutils (a `node -e` once answered nothing in CI, and the format
+  # then failed on an empty id); checked before use all the same.
+  cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
+  if [ "${#cluster_id}" -ne 22 ]; then
+    log "could not make a Kafka cluster id (got '$cluster_id')"
+    return 1
+  fi
   # --standalone: a one-voter dynamic quorum, so controller.quorum.voters is not needed.
   if ! kafka_tool kafka.tools.StorageTool format --standalone --cluster-id "$cluster_id" \
     --config "$dir/server.properties" > "$dir/logs/format.log" 2>&1; then
