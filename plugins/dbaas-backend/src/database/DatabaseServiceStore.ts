@@ -188,7 +188,9 @@ export class DatabaseServiceStore implements ServiceStore {
     const deleted = query.deleted === 'true';
     const base = this.db<RawServiceRow>('service_instances');
     if (deleted) {
-      base.whereNotNull('deleted_at');
+      // Restore drills' scratch databases come and go every week: they are
+      // the drills' (GET .../drills), not the team's deleted databases.
+      base.whereNotNull('deleted_at').where('drill', false);
     } else {
       base.whereNull('deleted_at');
     }

@@ -262,6 +262,19 @@ describe('backups and restores', () => {
         .update({ status: 'Deleting', deleted_at: deletedAt });
       expect((await api('get', `/services/${service.id}`)).status).toBe(404);
 
+      // A drill's scratch database, deleted after its drill, is the drill's.
+      const { body: scratch } = await api('post', '/services', {
+        name: 'ledger-d202612010200',
+        tenant: PAYMENTS,
+        engine: 'postgresql',
+        plan: 'dedicated',
+        region: 'lagos',
+        config: { backup: { enabled: false } },
+      });
+      await knex('service_instances')
+        .where({ id: scratch.id })
+        .update({ drill: true, deleted_at: new Date() });
+
       // Listed among the deleted, with its backups.
       const deleted = await api('get', '/services?deleted=true');
       expect(deleted.body.data).toEqual([
