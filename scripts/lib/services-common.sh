@@ -14,9 +14,32 @@ export DBAAS_SERVICES_CACHE="$DBAAS_CACHE_DIR/services"
 # service_dir NAME: the runtime directory of a started service (data, logs, pid files).
 service_dir() { printf '%s/%s' "$DBAAS_SERVICES_STATE" "$1"; }
 
-# free_port: a TCP port on 127.0.0.1 nobody listens on right now.
+# free_port: a TCP port on 127.0.0.1 nobody listens on right now, for a service to
+# bind a moment later. Taken below the kernel's ephemeral range (32768 and up on
+# Linux): a port the kernel hands out can be taken by any outgoing connection in
+# between (CI lost an Argo CD start to that), and ports already handed out in this
+# state directory are not handed out again.
 free_port() {
-  node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+  local handed="$DBAAS_SERVICES_STATE/.ports"
+  mkdir -p "$DBAAS_SERVICES_STATE" && touch "$handed" || return 1
+  node -e '
+    const fs = require("fs");
+    const net = require("net");
+    const file = process.argv[1];
+    const handed = new Set(fs.readFileSync(file, "utf8").split("\n").filter(Boolean));
+    const attempt = tries => {
+      if (tries === 0) { console.error("no free port in 20000-32767"); process.exit(1); }
+      const port = 20000 + Math.floor(Math.random() * 12768);
+      if (handed.has(String(port))) return attempt(tries - 1);
+      const server = net.createServer();
+      server.once("error", () => attempt(tries - 1));
+      server.listen(port, "127.0.0.1", () => server.close(() => {
+        fs.appendFileSync(file, port + "\n");
+        console.log(port);
+      }));
+    };
+    attempt(200);
+  ' "$handed"
 }
 
 # service_export NAME VAR VALUE: records an endpoint of a started service; tests and
