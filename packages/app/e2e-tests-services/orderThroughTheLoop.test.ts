@@ -253,10 +253,16 @@ test('ada orders a database that goes through Argo CD and the PoPs to Active, re
     const decommissioned = Date.now();
     await decommission(page, copy);
     await decommission(page, name);
-    const copyRow = page.getByRole('row').filter({ hasText: copy });
+    // A live database's row links to its page; a deleted one's, under
+    // "Recently deleted", names it and offers its backups.
+    const liveRow = (database: string) =>
+      page.getByRole('row').filter({
+        has: page.getByRole('link', { name: database, exact: true }),
+      });
     // Gone once the list, opened again, no longer has them: either the list
     // with its search box or, where they were the team's only databases,
-    // the page that says there are none.
+    // the page that says there are none. They are then among the recently
+    // deleted, whose backups can still be restored.
     await expect(async () => {
       await nav.getByRole('link', { name: 'Databases' }).click();
       await expect(
@@ -264,8 +270,11 @@ test('ada orders a database that goes through Argo CD and the PoPs to Active, re
           .getByRole('searchbox', { name: 'Search by name' })
           .or(page.getByRole('heading', { name: 'No databases yet' })),
       ).toBeVisible({ timeout: 10_000 });
-      await expect(row).toHaveCount(0, { timeout: 1_000 });
-      await expect(copyRow).toHaveCount(0, { timeout: 1_000 });
+      await expect(liveRow(name)).toHaveCount(0, { timeout: 1_000 });
+      await expect(liveRow(copy)).toHaveCount(0, { timeout: 1_000 });
+      await expect(
+        page.getByRole('button', { name: `Backups of ${name}`, exact: true }),
+      ).toBeVisible({ timeout: 1_000 });
     }).toPass({ timeout: 180_000 });
     took('decommission → both gone', decommissioned);
     await screenshot(page, testInfo, '10-decommissioned');
