@@ -2,7 +2,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, toError } from '@backstage/errors';
 import {
   engineBackups,
-  DEFAULT_BACKUP_RETENTION,
+  backupRetention,
   restoreDrillsOn,
   restoredServiceName,
   retentionMs,
@@ -198,7 +198,7 @@ export class RestoreDrills {
 
   /** The latest backup inside the source's retention that can be restored. */
   private restorable(source: ServiceRecord) {
-    const retention = source.spec.backup.retention ?? DEFAULT_BACKUP_RETENTION;
+    const retention = backupRetention(source.spec);
     const oldest = new Date(this.now().getTime() - retentionMs(retention));
     return this.deps.backups.latestRestorable(source.id, oldest);
   }
@@ -216,9 +216,9 @@ export class RestoreDrills {
         serviceId: source.id,
         startedAt,
         requestedBy: caller.actor,
-        failed: `No restorable backup within the ${
-          source.spec.backup.retention ?? DEFAULT_BACKUP_RETENTION
-        } retention: nothing could be restored`,
+        failed: `No restorable backup within the ${backupRetention(
+          source.spec,
+        )} retention: nothing could be restored`,
       });
       await reporter.finished(source, failed);
       return failed;

@@ -1,5 +1,5 @@
 import {
-  DEFAULT_BACKUP_RETENTION,
+  backupRetention,
   engineBackups,
   serviceStatusOf,
   type Restore,
@@ -28,8 +28,7 @@ export function toSummary(record: ServiceRecord): ServiceSummary {
     ...(record.deletedAt
       ? {
           deletedAt: record.deletedAt,
-          backupRetention:
-            record.spec.backup.retention ?? DEFAULT_BACKUP_RETENTION,
+          backupRetention: backupRetention(record.spec),
         }
       : {}),
   };

@@ -28,10 +28,10 @@ describe('restoreWindow', () => {
     expect(window.expired).toBe(false);
   });
 
-  it('keeps 7 days when the database does not say', () => {
-    expect(restoreWindow(hoursBefore(8 * 24), undefined, now)).toMatchObject({
+  it('keeps 14 days when the database does not say', () => {
+    expect(restoreWindow(hoursBefore(15 * 24), undefined, now)).toMatchObject({
       expired: true,
-      retention: '7d',
+      retention: '14d',
     });
   });
 

@@ -63,7 +63,14 @@ export function retentionMs(retention: string): number {
  * How long a database's backups are kept when its claim does not say: what the
  * API's restore checks and the backup quota assume. @public
  */
-export const DEFAULT_BACKUP_RETENTION = '7d';
+export const DEFAULT_BACKUP_RETENTION = '14d';
+
+/** How long a spec's backups are kept: its retention, else the default. @public */
+export function backupRetention(spec: {
+  backup?: { retention?: string };
+}): string {
+  return spec.backup?.retention ?? DEFAULT_BACKUP_RETENTION;
+}
 
 /**
  * Where backups go: an object storage URL such as `s3://bucket/path`, under

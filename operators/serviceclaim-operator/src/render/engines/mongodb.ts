@@ -9,7 +9,7 @@ import {
   type BackupTarget,
   type Restore,
 } from '../backup';
-import { toGi } from '@internal/backstage-plugin-dbaas-common';
+import { backupRetention, toGi } from '@internal/backstage-plugin-dbaas-common';
 import {
   TOPOLOGY_ANNOTATION,
   notesAnnotation,
@@ -241,7 +241,7 @@ function backupSpec(claim: ClaimObject, target: BackupTarget | undefined) {
   // The CRD wants the agents' image even with backups off.
   const image = HELPER_IMAGES.perconaBackupMongodb;
   if (!target) return { enabled: false, image };
-  const retention = backup.retention ?? '14d';
+  const retention = backupRetention({ backup });
   const schedule = backup.schedule ?? '0 2 * * *';
   return {
     enabled: true,

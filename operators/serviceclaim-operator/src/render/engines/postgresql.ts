@@ -1,4 +1,7 @@
-import { CLAIM_ANNOTATIONS } from '@internal/backstage-plugin-dbaas-common';
+import {
+  backupRetention,
+  CLAIM_ANNOTATIONS,
+} from '@internal/backstage-plugin-dbaas-common';
 import {
   BACKUP_CREDENTIALS_SECRET,
   BACKUP_SECRET_KEYS,
@@ -390,9 +393,7 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
         {
           spec: {
             configuration: objectStoreConfiguration(target),
-            retentionPolicy: `${retentionDays(
-              spec.backup.retention ?? '14d',
-            )}d`,
+            retentionPolicy: `${retentionDays(backupRetention(spec))}d`,
             instanceSidecarConfiguration: {
               resources: containerResources(SIDECAR_SIZE),
             },

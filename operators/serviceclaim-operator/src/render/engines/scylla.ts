@@ -1,3 +1,4 @@
+import { backupRetention } from '@internal/backstage-plugin-dbaas-common';
 import {
   BACKUP_CREDENTIALS_SECRET,
   backupTarget,
@@ -185,10 +186,7 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
                   name: 'scheduled',
                   cron: task.cron,
                   location: [managerLocation(task.target)],
-                  retention: backupsKept(
-                    task.cron,
-                    spec.backup.retention ?? '14d',
-                  ),
+                  retention: backupsKept(task.cron, backupRetention(spec)),
                 },
               ],
             }

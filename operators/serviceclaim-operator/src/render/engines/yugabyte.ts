@@ -1,5 +1,6 @@
 import {
   DBAAS_LABELS,
+  backupRetention,
   toCores,
   toGi,
 } from '@internal/backstage-plugin-dbaas-common';
@@ -290,7 +291,7 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
             storageConfig: storageConfigName,
             universe: name,
             cronExpression: spec.backup.schedule,
-            timeBeforeDelete: retentionMs(spec.backup.retention ?? '14d'),
+            timeBeforeDelete: retentionMs(backupRetention(spec)),
           },
         },
       ),
@@ -332,7 +333,7 @@ function backupRequest(
         keyspace: 'yugabyte',
         storageConfig: `${name}-backup`,
         universe: name,
-        timeBeforeDelete: retentionMs(backup.retention ?? '14d'),
+        timeBeforeDelete: retentionMs(backupRetention({ backup })),
       },
     },
   );
