@@ -20,7 +20,9 @@ export interface BackupStore {
     /** Join this transaction instead of opening one (a decommission's final backup). */
     outer?: Knex.Transaction,
   ): Promise<Backup>;
+  /** The database's backups that have not expired, newest first. */
   listBackups(serviceId: string): Promise<Backup[]>;
+  /** A backup by id, expired or not (a restore says why it cannot be). */
   getBackup(serviceId: string, backupId: string): Promise<Backup | undefined>;
   /**
    * The engine's own id of a completed backup (what a restore names), once a
@@ -37,11 +39,20 @@ export interface BackupStore {
   ): Promise<{ backup: Backup; engineBackupId: string } | undefined>;
   /**
    * How many backups count against the tenant's quota: requested ones that did
-   * not fail and are within their database's retention.
+   * not fail and have not expired.
    */
   countBackups(tenant: string): Promise<number>;
   /** countBackups of each tenant, in their order, in one statement. */
   countBackupsOf(tenants: string[]): Promise<number[]>;
+  /**
+   * Moves the expiry of the database's backups still kept to its new
+   * `retention`, in the transaction that changes it.
+   */
+  retain(
+    tx: Knex.Transaction,
+    serviceId: string,
+    retention: string,
+  ): Promise<void>;
   /**
    * Records the restore of a backup into a new database, in the transaction
    * that records the new database (DatabaseLifecycle.restore).

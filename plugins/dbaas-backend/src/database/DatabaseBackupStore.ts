@@ -1,5 +1,4 @@
 import {
-  DEFAULT_BACKUP_RETENTION,
   retentionMs,
   type Backup,
   type Restore,
@@ -30,6 +29,8 @@ export type RawBackupRow = {
   engine_backup_name: string | null;
   /** The engine's own id of the backup, once a cluster reported it. */
   engine_backup_id?: string | null;
+  /** When it leaves the list and the quota (see {@link backupExpiry}). */
+  expires_at?: Date | string | null;
   status_message: string | null;
   created_by: string;
   created_at: Date | string;
@@ -80,6 +81,31 @@ function toBackup(row: RawBackupRow): Backup {
 }
 
 const noop = async () => {};
+
+/**
+ * When a backup expires under its database's `retention`: that long after it
+ * completed, or after it failed; a backup still running does not. The engines
+ * delete it then (CloudNativePG's retention policy, PBM's, the operator's
+ * pruning of expired backup objects), so it leaves the list and the quota.
+ */
+export function backupExpiry(
+  row: Pick<
+    RawBackupRow,
+    'status' | 'completed_at' | 'started_at' | 'created_at'
+  >,
+  retention: string,
+): Date | null {
+  if (row.status !== 'completed' && row.status !== 'failed') return null;
+  const end = row.completed_at ?? row.started_at ?? row.created_at;
+  return new Date(new Date(end).getTime() + retentionMs(retention));
+}
+
+/** Rows of backups that have not expired at `now`. */
+function unexpired<T extends Knex.QueryBuilder>(query: T, now: Date): T {
+  return query.where(q =>
+    q.whereNull('expires_at').orWhere('expires_at', '>', now),
+  ) as T;
+}
 
 /** BackupStore on the plugin's database; backups count against the tenant's quota. */
 export class DatabaseBackupStore implements BackupStore {
@@ -147,12 +173,13 @@ export class DatabaseBackupStore implements BackupStore {
   }
 
   async listBackups(serviceId: string): Promise<Backup[]> {
-    const rows = await this.db<RawBackupRow>('service_backups')
-      .where({ service_id: serviceId })
-      .orderBy([
-        { column: 'created_at', order: 'desc' },
-        { column: 'id', order: 'asc' },
-      ]);
+    const rows = await unexpired(
+      this.db<RawBackupRow>('service_backups').where({ service_id: serviceId }),
+      new Date(),
+    ).orderBy([
+      { column: 'created_at', order: 'desc' },
+      { column: 'id', order: 'asc' },
+    ]);
     return rows.map(toBackup);
   }
 
@@ -175,7 +202,26 @@ export class DatabaseBackupStore implements BackupStore {
       return [];
     }
     const kept = await this.kept(this.db, tenants);
-    return tenants.map(tenant => kept.filter(t => t === tenant).length);
+    return tenants.map(tenant => kept.get(tenant) ?? 0);
+  }
+
+  async retain(
+    tx: Knex.Transaction,
+    serviceId: string,
+    retention: string,
+  ): Promise<void> {
+    // Only backups still kept: those expired before are gone from the engine.
+    const rows = await unexpired(
+      tx<RawBackupRow>('service_backups')
+        .where({ service_id: serviceId })
+        .whereIn('status', ['completed', 'failed']),
+      new Date(),
+    );
+    for (const row of rows) {
+      await tx<RawBackupRow>('service_backups')
+        .where({ id: row.id })
+        .update({ expires_at: backupExpiry(row, retention) });
+    }
   }
 
   async engineBackupIdOf(backupId: string): Promise<string | undefined> {
@@ -256,57 +302,31 @@ export class DatabaseBackupStore implements BackupStore {
   }
 
   /**
-   * The backups the quota counts, one tenant per entry: those people asked for
-   * that did not fail and have not outlived their database's backup retention
-   * (the engines delete them then: CloudNativePG's retention policy, YBA's
-   * timeBeforeDelete). Scheduled backups are the engine's, kept by the same
-   * retention; the portal learns when they are taken but not when the engine
-   * expires them, so counting them would fill the quota with backups long
-   * gone. A deleted database keeps its (soft-deleted) row, so its backups age
-   * by its own retention; without a row, by the default one.
+   * How many backups the quota counts, by tenant: those people asked for that
+   * did not fail and have not expired. Scheduled backups are the engine's,
+   * within a retention the plan sets; counting them would fill the quota with
+   * backups nobody asked for.
    */
   private async kept(
     db: Knex | Knex.Transaction,
     tenants: string[],
-  ): Promise<string[]> {
-    const rows: {
-      tenant: string;
-      status: Backup['status'];
-      completed_at: Date | string | null;
-      spec: string | Record<string, any> | null;
-    }[] = await whereAnyOf(
-      db('service_backups')
-        .leftJoin(
-          'service_instances',
-          'service_instances.id',
-          'service_backups.service_id',
-        )
-        .whereNot('service_backups.status', 'failed')
-        .whereNot('service_backups.type', 'scheduled'),
-      'service_backups.tenant',
+  ): Promise<Map<string, number>> {
+    const rows: { tenant: string; kept: number | string }[] = await whereAnyOf(
+      unexpired(
+        db('service_backups')
+          .whereNot('status', 'failed')
+          .whereNot('type', 'scheduled'),
+        new Date(),
+      ),
+      'tenant',
       tenants,
-    ).select(
-      'service_backups.tenant as tenant',
-      'service_backups.status as status',
-      'service_backups.completed_at as completed_at',
-      'service_instances.spec as spec',
-    );
-    const now = Date.now();
-    return rows
-      .filter(row => {
-        if (row.status !== 'completed' || !row.completed_at) return true;
-        const spec =
-          typeof row.spec === 'string' ? JSON.parse(row.spec) : row.spec;
-        const retention: string =
-          spec?.backup?.retention ?? DEFAULT_BACKUP_RETENTION;
-        return (
-          new Date(row.completed_at).getTime() + retentionMs(retention) > now
-        );
-      })
-      .map(row => row.tenant);
+    )
+      .groupBy('tenant')
+      .select('tenant', db.raw('count(*) as kept'));
+    return new Map(rows.map(row => [row.tenant, Number(row.kept)]));
   }
 
   private async count(db: Knex | Knex.Transaction, tenant: string) {
-    return (await this.kept(db, [tenant])).length;
+    return (await this.kept(db, [tenant])).get(tenant) ?? 0;
   }
 }

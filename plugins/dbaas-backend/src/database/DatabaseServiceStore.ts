@@ -2,6 +2,7 @@ import type { DatabaseService } from '@backstage/backend-plugin-api';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   claimFootprint,
+  backupRetention,
   claimPhaseOf,
   claimRegions,
   type ClaimFootprint,
@@ -572,7 +573,11 @@ export class DatabaseServiceStore implements ServiceStore {
       if (status.data.backups?.length) {
         const backups = await recordBackupReports(
           tx,
-          { id: row.id, tenant: row.tenant },
+          {
+            id: row.id,
+            tenant: row.tenant,
+            retention: backupRetention(JSON.parse(row.spec)),
+          },
           status.data.backups,
           { cluster, observedAt: at },
         );

@@ -1,7 +1,7 @@
 import type { ClaimBackupReport } from '@internal/backstage-plugin-dbaas-common';
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { RawBackupRow } from './DatabaseBackupStore';
+import { backupExpiry, type RawBackupRow } from './DatabaseBackupStore';
 import { toIso } from './serviceRows';
 
 /** An RFC 3339 time as a Date; undefined for anything that is not one. */
@@ -51,7 +51,7 @@ async function rowOf(
  */
 export async function recordBackupReports(
   tx: Knex.Transaction,
-  service: { id: string; tenant: string },
+  service: { id: string; tenant: string; retention: string },
   reports: ClaimBackupReport[],
   context: { cluster: string; observedAt: Date },
 ): Promise<boolean> {
@@ -62,6 +62,7 @@ export async function recordBackupReports(
     const row = await rowOf(tx, service.id, report);
     if (!row) {
       if (report.type !== 'scheduled') continue;
+      const createdAt = startedAt ?? context.observedAt;
       const inserted = await tx<RawBackupRow>('service_backups')
         .insert({
           id: randomUUID(),
@@ -79,7 +80,16 @@ export async function recordBackupReports(
           status_message: report.message ?? null,
           // The engine's schedule in the cluster that reported it took it.
           created_by: `schedule:${context.cluster}`,
-          created_at: startedAt ?? context.observedAt,
+          created_at: createdAt,
+          expires_at: backupExpiry(
+            {
+              status: report.phase,
+              completed_at: completedAt ?? null,
+              started_at: startedAt ?? null,
+              created_at: createdAt,
+            },
+            service.retention,
+          ),
         })
         // Recorded already by a concurrent event: the unique key says so.
         .onConflict(['service_id', 'engine_backup_name'])
@@ -113,6 +123,12 @@ export async function recordBackupReports(
     }
     if ((row.status_message ?? undefined) !== report.message) {
       updates.status_message = report.message ?? null;
+    }
+    if (updates.status || updates.completed_at) {
+      updates.expires_at = backupExpiry(
+        { ...row, ...updates },
+        service.retention,
+      );
     }
     if (Object.keys(updates).length > 0) {
       await tx<RawBackupRow>('service_backups')

@@ -1,4 +1,5 @@
 import {
+  backupRetention,
   engineBackups,
   type Backup,
   type ServiceClaimSpec,
@@ -173,8 +174,9 @@ export class DatabaseLifecycle {
     record: ServiceRecord,
     input: { action: string; spec: ServiceClaimSpec; summary: string },
   ): Promise<ServiceRecord> {
-    const { services, audit, provisioner } = this.deps;
+    const { services, backups, audit, provisioner } = this.deps;
     let handOver: HandOver;
+    const retention = backupRetention(input.spec);
     const recorded = await audit.record<ServiceRecord>(
       req,
       caller,
@@ -195,6 +197,9 @@ export class DatabaseLifecycle {
           { id: record.id, generation: record.generation, spec: input.spec },
           async (tx, changed) => {
             await recordAudit(tx, changed);
+            if (retention !== backupRetention(record.spec)) {
+              await backups.retain(tx, record.id, retention);
+            }
             handOver = await provisioner.apply(changed, tx);
           },
         );

@@ -16,6 +16,9 @@ import {
 import type { ServiceRecord } from '../database/ServiceStore';
 import { TimelineStore } from '../database/TimelineStore';
 
+// Backups end within their retention: the day before the test runs.
+const YESTERDAY = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+
 jest.setTimeout(60_000);
 
 withTestPostgres();
@@ -247,7 +250,7 @@ describe.each(databases.eachSupportedId())('ClaimStatusRecorder on %s', id => {
     const scheduled = {
       name: 'ledger-backup-20260301020000',
       type: 'scheduled',
-      startedAt: '2026-03-01T02:00:01Z',
+      startedAt: `${YESTERDAY}T02:00:01Z`,
     };
     // Running: nothing to start from yet.
     await report({ ...scheduled, phase: 'running' });
@@ -255,7 +258,7 @@ describe.each(databases.eachSupportedId())('ClaimStatusRecorder on %s', id => {
     await report({
       ...scheduled,
       phase: 'completed',
-      completedAt: '2026-03-01T02:04:30Z',
+      completedAt: `${YESTERDAY}T02:04:30Z`,
       engineBackupId: '20260301T020001',
     });
     expect(committed).toEqual([
@@ -269,8 +272,8 @@ describe.each(databases.eachSupportedId())('ClaimStatusRecorder on %s', id => {
       name: 'ledger-backup-20260301080000',
       type: 'scheduled',
       phase: 'completed',
-      startedAt: '2026-03-01T08:00:01Z',
-      completedAt: '2026-03-01T08:04:30Z',
+      startedAt: `${YESTERDAY}T08:00:01Z`,
+      completedAt: `${YESTERDAY}T08:04:30Z`,
       engineBackupId: '20260301T080001',
     });
     expect(committed).toHaveLength(1);
@@ -312,8 +315,8 @@ describe.each(databases.eachSupportedId())('ClaimStatusRecorder on %s', id => {
               name: 'orders-backup-20260301020000',
               type: 'scheduled',
               phase: 'completed',
-              startedAt: '2026-03-01T02:00:01Z',
-              completedAt: '2026-03-01T02:04:30Z',
+              startedAt: `${YESTERDAY}T02:00:01Z`,
+              completedAt: `${YESTERDAY}T02:04:30Z`,
               engineBackupId: '20260301T020001',
             },
           ],
@@ -362,7 +365,7 @@ describe.each(databases.eachSupportedId())('ClaimStatusRecorder on %s', id => {
               name: 'orders-forged',
               type: 'scheduled',
               phase: 'completed',
-              startedAt: '2026-03-01T02:00:01Z',
+              startedAt: `${YESTERDAY}T02:00:01Z`,
             },
           ],
         } as ClaimEvent['status'],
@@ -400,8 +403,8 @@ describe.each(databases.eachSupportedId())('ClaimStatusRecorder on %s', id => {
           name: 'orders-backup-20260301020000',
           type: 'scheduled',
           phase: 'completed',
-          startedAt: '2026-03-01T02:00:01Z',
-          completedAt: '2026-03-01T02:04:30Z',
+          startedAt: `${YESTERDAY}T02:00:01Z`,
+          completedAt: `${YESTERDAY}T02:04:30Z`,
           sizeBytes: 1_048_576,
         },
         {
@@ -409,7 +412,7 @@ describe.each(databases.eachSupportedId())('ClaimStatusRecorder on %s', id => {
           type: 'manual',
           backupId: manual.id,
           phase: 'failed',
-          startedAt: '2026-03-01T03:00:00Z',
+          startedAt: `${YESTERDAY}T03:00:00Z`,
           message: 'barman-cloud-backup: no credentials',
         },
       ],
@@ -422,14 +425,14 @@ describe.each(databases.eachSupportedId())('ClaimStatusRecorder on %s', id => {
       type: 'manual',
       status: 'failed',
       description: 'Before the migration',
-      startedAt: '2026-03-01T03:00:00.000Z',
+      startedAt: `${YESTERDAY}T03:00:00.000Z`,
       message: 'barman-cloud-backup: no credentials',
       createdBy: 'user:default/ada',
     });
     expect(list.find(b => b.type === 'scheduled')).toMatchObject({
       status: 'completed',
-      startedAt: '2026-03-01T02:00:01.000Z',
-      completedAt: '2026-03-01T02:04:30.000Z',
+      startedAt: `${YESTERDAY}T02:00:01.000Z`,
+      completedAt: `${YESTERDAY}T02:04:30.000Z`,
       sizeBytes: 1_048_576,
       createdBy: 'schedule:lagos',
     });
@@ -448,7 +451,7 @@ describe.each(databases.eachSupportedId())('ClaimStatusRecorder on %s', id => {
           name: 'orders-backup-1',
           type: 'scheduled',
           phase,
-          startedAt: '2026-03-01T02:00:01Z',
+          startedAt: `${YESTERDAY}T02:00:01Z`,
           ...extra,
         },
       ],
@@ -459,17 +462,46 @@ describe.each(databases.eachSupportedId())('ClaimStatusRecorder on %s', id => {
     ]);
     await event(
       'MODIFIED',
-      backup('completed', { completedAt: '2026-03-01T02:09:00Z' }),
+      backup('completed', { completedAt: `${YESTERDAY}T02:09:00Z` }),
     );
     expect(await backups.listBackups(record.id)).toMatchObject([
       {
         type: 'scheduled',
         status: 'completed',
-        completedAt: '2026-03-01T02:09:00.000Z',
+        completedAt: `${YESTERDAY}T02:09:00.000Z`,
       },
     ]);
     // The engine's retention keeps scheduled backups, not the tenant's quota.
     expect(await backups.countBackups(record.tenant)).toBe(0);
+  });
+
+  it("lists a backup only until its database's retention has passed since it ended", async () => {
+    const { record, event, backups } = await setUp();
+    const retention = record.spec.backup.retention ?? '14d';
+    const endedDaysAgo = (days: number) =>
+      new Date(Date.now() - days * 86_400_000).toISOString();
+    await event('MODIFIED', {
+      phase: 'Active',
+      backups: [
+        {
+          name: 'orders-backup-kept',
+          type: 'scheduled',
+          phase: 'completed',
+          startedAt: endedDaysAgo(Number(retention.slice(0, -1)) - 1),
+          completedAt: endedDaysAgo(Number(retention.slice(0, -1)) - 1),
+        },
+        {
+          name: 'orders-backup-expired',
+          type: 'scheduled',
+          phase: 'failed',
+          startedAt: endedDaysAgo(Number(retention.slice(0, -1)) + 1),
+        },
+      ],
+    });
+    expect(retention.endsWith('d')).toBe(true);
+    expect((await backups.listBackups(record.id)).map(b => b.status)).toEqual([
+      'completed',
+    ]);
   });
 
   it("records the final backup's outcome while the database is being deleted", async () => {
@@ -494,8 +526,8 @@ describe.each(databases.eachSupportedId())('ClaimStatusRecorder on %s', id => {
           name: 'orders-final',
           type: 'final',
           phase: 'completed',
-          startedAt: '2026-03-01T04:00:00Z',
-          completedAt: '2026-03-01T04:03:00Z',
+          startedAt: `${YESTERDAY}T04:00:00Z`,
+          completedAt: `${YESTERDAY}T04:03:00Z`,
         },
       ],
     });

@@ -21,6 +21,9 @@ import request from 'supertest';
 import { PAYMENTS, startDbaasBackend } from '../__testUtils__/dbaasTestBackend';
 import { CLAIM_API, kubernetesConfig } from '../__testUtils__/kubernetesConfig';
 
+// Backups end within their retention: the day before the test runs.
+const YESTERDAY = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+
 jest.setTimeout(60_000);
 
 const ADA = 'user:default/ada';
@@ -126,15 +129,15 @@ describeWithServices(['kube'], 'a manual backup through GitOps', env => {
                   type: 'manual',
                   backupId: backup.body.id,
                   phase: 'completed',
-                  startedAt: '2026-03-01T03:00:00Z',
-                  completedAt: '2026-03-01T03:02:00Z',
+                  startedAt: `${YESTERDAY}T03:00:00Z`,
+                  completedAt: `${YESTERDAY}T03:02:00Z`,
                 },
                 {
                   name: `${name}-backup-20260301020000`,
                   type: 'scheduled',
                   phase: 'completed',
-                  startedAt: '2026-03-01T02:00:00Z',
-                  completedAt: '2026-03-01T02:05:00Z',
+                  startedAt: `${YESTERDAY}T02:00:00Z`,
+                  completedAt: `${YESTERDAY}T02:05:00Z`,
                 },
               ],
             },
@@ -158,12 +161,12 @@ describeWithServices(['kube'], 'a manual backup through GitOps', env => {
             type: 'manual',
             status: 'completed',
             description: 'Before the migration',
-            completedAt: '2026-03-01T03:02:00.000Z',
+            completedAt: `${YESTERDAY}T03:02:00.000Z`,
           }),
           expect.objectContaining({
             type: 'scheduled',
             status: 'completed',
-            startedAt: '2026-03-01T02:00:00.000Z',
+            startedAt: `${YESTERDAY}T02:00:00.000Z`,
           }),
         ]),
       );

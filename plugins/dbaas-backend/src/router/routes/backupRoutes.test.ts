@@ -29,7 +29,11 @@ describe('backups and restores', () => {
   async function setUp() {
     const knex = await databases.init('SQLITE_3');
     const backend = await startDbaasBackend({ knex });
-    const api = (method: 'get' | 'post', path: string, body?: object) => {
+    const api = (
+      method: 'get' | 'post' | 'put',
+      path: string,
+      body?: object,
+    ) => {
       const req = request(backend.server)
         [method](`/api/dbaas/v1${path}`)
         .set('Authorization', backend.as(ADA));
@@ -48,13 +52,15 @@ describe('backups and restores', () => {
       const { body } = await api('post', `/services/${service.id}/backups`, {
         description: 'before the migration',
       });
+      const completedAt = new Date(Date.now() - hoursAgo * HOUR);
       await knex('service_backups')
         .where({ id: body.id })
         .update({
           status: 'completed',
           size_bytes: 5368709120,
-          started_at: new Date(Date.now() - hoursAgo * HOUR - 600_000),
-          completed_at: new Date(Date.now() - hoursAgo * HOUR),
+          started_at: new Date(completedAt.getTime() - 600_000),
+          completed_at: completedAt,
+          expires_at: new Date(completedAt.getTime() + 7 * 24 * HOUR),
         });
       return body.id as string;
     };
@@ -93,7 +99,7 @@ describe('backups and restores', () => {
     }
   });
 
-  it("frees the backup quota as backups outlive their database's retention", async () => {
+  it('frees the backup quota and the list as a shorter retention expires backups', async () => {
     const { backend, api, service, knex } = await setUp();
     try {
       // Room for the one backup taken in setUp's database and one more.
@@ -114,14 +120,30 @@ describe('backups and restores', () => {
       expect(first.status).toBe(201);
       expect((await take()).status).toBe(429);
 
-      // Completed 8 days ago, past the database's 7d retention: the engine
-      // has deleted it, and it no longer counts.
+      // Completed two days ago, as the cluster reports it: kept for the
+      // database's 7d retention, it still counts.
       await knex('service_backups')
         .where({ id: first.body.id })
         .update({
           status: 'completed',
-          completed_at: new Date(Date.now() - 8 * 24 * HOUR),
+          completed_at: new Date(Date.now() - 48 * HOUR),
+          expires_at: new Date(Date.now() + 5 * 24 * HOUR),
         });
+      expect((await take()).status).toBe(429);
+
+      // A retention of one day expires it: the engine deletes it, it leaves
+      // the list and no longer counts.
+      const changed = await api('put', `/services/${service.id}`, {
+        config: { backup: { enabled: true, retention: '1d' } },
+      });
+      expect(changed.status).toBe(200);
+      const { body: list } = await api(
+        'get',
+        `/services/${service.id}/backups`,
+      );
+      expect(list.data.map((b: { id: string }) => b.id)).not.toContain(
+        first.body.id,
+      );
       expect((await take()).status).toBe(201);
       expect((await take()).status).toBe(429);
     } finally {
