@@ -14,6 +14,12 @@ import { reconcileClaim } from './reconcileClaim';
 
 jest.setTimeout(60_000);
 
+/** A time `hours` before now, to the second, as the CRDs' status holds it. */
+const hoursAgo = (hours: number) =>
+  new Date(Date.now() - hours * 3_600_000)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z');
+
 // Through reconcileClaim, whose status step reports the claim's backups and
 // acts on the one its annotation requests.
 describeWithServices(['kube'], 'reportBackups on a kube-apiserver', env => {
@@ -36,6 +42,8 @@ describeWithServices(['kube'], 'reportBackups on a kube-apiserver', env => {
     });
 
   it('reports the backups CloudNativePG takes on schedule in the claim status', async () => {
+    const startedAt = hoursAgo(3);
+    const stoppedAt = hoursAgo(2.9);
     await createClaim(claimBody(namespace, 'billing'));
     await reconcileClaim(deps, `${namespace}/billing`);
     expect((await getClaim('billing')).status?.backups).toBeUndefined();
@@ -71,8 +79,8 @@ describeWithServices(['kube'], 'reportBackups on a kube-apiserver', env => {
         body: {
           status: {
             phase: 'completed',
-            startedAt: '2026-03-01T02:00:01Z',
-            stoppedAt: '2026-03-01T02:04:30Z',
+            startedAt,
+            stoppedAt,
           },
         },
       },
@@ -105,8 +113,8 @@ describeWithServices(['kube'], 'reportBackups on a kube-apiserver', env => {
         name: 'billing-backup-20260301020000',
         type: 'scheduled',
         phase: 'completed',
-        startedAt: '2026-03-01T02:00:01Z',
-        completedAt: '2026-03-01T02:04:30Z',
+        startedAt,
+        completedAt: stoppedAt,
       },
     ]);
     expect(await reconcileClaim(deps, `${namespace}/billing`)).toMatchObject({
@@ -123,6 +131,8 @@ describeWithServices(['kube'], 'reportBackups on a kube-apiserver', env => {
   });
 
   it('takes a requested backup once, reports it under its id, and keeps it', async () => {
+    const startedAt = hoursAgo(1);
+    const stoppedAt = hoursAgo(0.9);
     const backupId = '3a0e8d2c-7b61-4f0e-9a55-0c4b9e2d1f77';
     await createClaimRequesting(backupId, claimBody(namespace, 'invoices'));
     await reconcileClaim(deps, `${namespace}/invoices`);
@@ -148,8 +158,8 @@ describeWithServices(['kube'], 'reportBackups on a kube-apiserver', env => {
         body: {
           status: {
             phase: 'completed',
-            startedAt: '2026-03-01T03:00:00Z',
-            stoppedAt: '2026-03-01T03:02:00Z',
+            startedAt,
+            stoppedAt,
           },
         },
       },
@@ -165,8 +175,8 @@ describeWithServices(['kube'], 'reportBackups on a kube-apiserver', env => {
       type: 'manual',
       backupId,
       phase: 'completed',
-      startedAt: '2026-03-01T03:00:00Z',
-      completedAt: '2026-03-01T03:02:00Z',
+      startedAt,
+      completedAt: stoppedAt,
     };
     expect((await getClaim('invoices')).status?.backups).toEqual([completed]);
     expect(await read('backups', name)).toBeDefined();
@@ -181,6 +191,140 @@ describeWithServices(['kube'], 'reportBackups on a kube-apiserver', env => {
     await reconcileClaim(deps, `${namespace}/invoices`);
     expect(await read('backups', name)).toBeUndefined();
     expect((await getClaim('invoices')).status?.backups).toEqual([completed]);
+  });
+
+  it("deletes backups past the claim's retention and reports the rest", async () => {
+    const body = claimBody(namespace, 'ledger', {
+      edit: spec => {
+        dailyBackups(spec);
+        spec.backup.retention = '1d';
+      },
+    });
+    await createClaim(body);
+    const backup = async (
+      name: string,
+      status: Record<string, string>,
+      labels: Record<string, string> = {
+        'cnpg.io/cluster': 'ledger',
+        'cnpg.io/scheduled-backup': 'ledger-backup',
+      },
+    ) => {
+      await custom.createNamespacedCustomObject({
+        ...cnpg,
+        namespace,
+        plural: 'backups',
+        body: {
+          apiVersion: 'postgresql.cnpg.io/v1',
+          kind: 'Backup',
+          metadata: { name, labels },
+          spec: { cluster: { name: 'ledger' } },
+        },
+      });
+      await custom.patchNamespacedCustomObjectStatus(
+        { ...cnpg, namespace, plural: 'backups', name, body: { status } },
+        mergePatch,
+      );
+    };
+    await backup('ledger-old', {
+      phase: 'completed',
+      startedAt: hoursAgo(26),
+      stoppedAt: hoursAgo(25),
+    });
+    await backup('ledger-old-failed', {
+      phase: 'failed',
+      startedAt: hoursAgo(30),
+      error: 'no space left',
+    });
+    // Running for days: it has no end yet, so it has not expired.
+    await backup('ledger-stuck', { phase: 'running', startedAt: hoursAgo(50) });
+    await backup('ledger-new', {
+      phase: 'completed',
+      startedAt: hoursAgo(2),
+      stoppedAt: hoursAgo(1),
+    });
+
+    await reconcileClaim(deps, `${namespace}/ledger`);
+    expect(await read('backups', 'ledger-old')).toBeUndefined();
+    expect(await read('backups', 'ledger-old-failed')).toBeUndefined();
+    expect(await read('backups', 'ledger-stuck')).toBeDefined();
+    expect(await read('backups', 'ledger-new')).toBeDefined();
+    expect(
+      (await getClaim('ledger')).status?.backups?.map(b => b.name),
+    ).toEqual(['ledger-new', 'ledger-stuck']);
+  });
+
+  it('makes Percona delete the data of an expired MongoDB backup with its object', async () => {
+    const psmdb = { group: 'psmdb.percona.com', version: 'v1' };
+    const body = claimBody(namespace, 'orders', {
+      sku: 'mongo-flex-rs',
+      edit: spec => {
+        dailyBackups(spec);
+        spec.backup.retention = '1d';
+      },
+    });
+    await createClaim(body);
+    const backupId = '5d1c2a9e-0f3b-4c7d-8e6a-2b9f4d3c1e08';
+    const name = `orders-${backupId}`;
+    await custom.createNamespacedCustomObject({
+      ...psmdb,
+      namespace,
+      plural: 'perconaservermongodbbackups',
+      body: {
+        apiVersion: 'psmdb.percona.com/v1',
+        kind: 'PerconaServerMongoDBBackup',
+        metadata: {
+          name,
+          labels: {
+            'app.kubernetes.io/managed-by': 'serviceclaim-operator',
+            'app.kubernetes.io/instance': 'orders',
+            [BACKUP_ID_LABEL]: backupId,
+          },
+          // What Percona's own backup controller holds it by while it runs.
+          finalizers: ['internal.percona.com/release-lock'],
+        },
+        spec: { clusterName: 'orders', storageName: 'claim', type: 'logical' },
+      },
+    });
+    await custom.patchNamespacedCustomObjectStatus(
+      {
+        ...psmdb,
+        namespace,
+        plural: 'perconaservermongodbbackups',
+        name,
+        body: {
+          status: {
+            state: 'ready',
+            start: hoursAgo(30),
+            completed: hoursAgo(29),
+            pbmName: '2026-12-01T00:00:00Z',
+          },
+        },
+      },
+      mergePatch,
+    );
+
+    await reconcileClaim(deps, `${namespace}/orders`);
+    // No Percona operator here: its finalizers hold the object, deleted.
+    const going = (await read(
+      'perconaservermongodbbackups',
+      name,
+      psmdb,
+    )) as any;
+    expect(going.metadata.deletionTimestamp).toBeDefined();
+    expect(going.metadata.finalizers).toEqual([
+      'internal.percona.com/release-lock',
+      'percona.com/delete-backup',
+    ]);
+    await custom.patchNamespacedCustomObject(
+      {
+        ...psmdb,
+        namespace,
+        plural: 'perconaservermongodbbackups',
+        name,
+        body: { metadata: { finalizers: null } },
+      },
+      mergePatch,
+    );
   });
 
   it("reports a requested backup failed, saying why, where the engine's operator cannot take one", async () => {

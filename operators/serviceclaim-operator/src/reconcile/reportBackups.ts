@@ -11,6 +11,7 @@ import type { Logger } from '../logger';
 import { requestedBackupId } from '../render/backup';
 import type { BackupRequestPlan } from '../render/engines/engineRenderer';
 import type { ClaimObject } from '../render/types';
+import { expireBackups } from './expireBackups';
 import { objectLabel } from './objectIdentity';
 import { readSources } from './readSources';
 import type { ReconcileDeps } from './ReconcileDeps';
@@ -21,6 +22,8 @@ export type BackupContext = {
   /** The backups the claim's status reports now. */
   reported: ServiceClaimStatus['backups'];
   logger: Logger;
+  /** When given, backup objects past the claim's retention then are deleted. */
+  expireAt?: Date;
 };
 
 /**
@@ -37,11 +40,20 @@ export async function readBackups(
   const reader = deps.backups;
   if (!reader) return undefined;
   try {
-    const objects = await readSources(
+    let objects = await readSources(
       deps.objects,
       view.metadata.namespace,
       reader.sources(view),
     );
+    if (context.expireAt) {
+      objects = await expireBackups(
+        deps,
+        view,
+        objects,
+        context.expireAt,
+        context.logger,
+      );
+    }
     return reader.reports(view, objects);
   } catch (error) {
     context.logger.warn("could not read the claim's backups", {
@@ -127,5 +139,5 @@ export async function reportBackups(
   context.logger.info('requested backup created', {
     backup: objectLabel(resource),
   });
-  return readBackups(deps, view, context);
+  return readBackups(deps, view, { ...context, expireAt: undefined });
 }

@@ -50,6 +50,7 @@ export async function writeClaimStatus(
   const backups = await reportBackups(run.deps, view, {
     reported: run.claim.status?.backups,
     logger: run.logger,
+    expireAt: run.now,
   });
   await run.writeStatus({
     ...status,

@@ -68,6 +68,14 @@ export type EngineBackupReader = {
    * the claim's backups (made by hand, of another cluster) are left out.
    */
   reports(objects: ObservedResource[], claim: ClaimObject): ClaimBackupReport[];
+  /**
+   * Set for engines whose backup objects the ServiceClaim operator deletes
+   * once they outlive the claim's retention (their reports are the objects'
+   * names). `dataFinalizer` is the finalizer the operator adds first where
+   * deleting the object must also make the engine's operator delete the
+   * backup's data, because the engine's own retention does not cover it.
+   */
+  expires?: { dataFinalizer?: string };
 };
 
 /** What claimStatusFrom needs from each engine. */

@@ -389,6 +389,10 @@ function backupType(
  * (`status.pbmName`, the time it was taken), which is what a restore names.
  */
 const mongodbBackups: EngineBackupReader = {
+  // PBM's task retention prunes only the scheduled backups (which Percona
+  // makes with this finalizer); the manual and final ones need it to take
+  // their data with them.
+  expires: { dataFinalizer: 'percona.com/delete-backup' },
   sources: claim => [
     {
       apiVersion: API,

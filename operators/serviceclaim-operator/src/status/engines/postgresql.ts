@@ -77,9 +77,12 @@ function engineBackupId(
 /**
  * The claim's CloudNativePG Backups: those its ScheduledBackup makes (labelled
  * with the cluster and the schedule) and those this operator asks for. Barman
- * reports no size, so none is given.
+ * reports no size, so none is given. A Backup is a record only: the ObjectStore's
+ * retentionPolicy prunes the data, and CloudNativePG never deletes the objects,
+ * so they expire by the claim's retention.
  */
 const postgresqlBackups: EngineBackupReader = {
+  expires: {},
   sources: claim => [
     {
       apiVersion: API,
