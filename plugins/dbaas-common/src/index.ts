@@ -7,6 +7,9 @@
 export * from './catalog/schema';
 export { skuCatalog } from './catalog/skuCatalog';
 export * from './catalog/backupCapabilities';
+export * from './cdc/cdcCapabilities';
+export * from './cdc/cdcPipelineSchema';
+export * from './cdc/cdcTopics';
 export * from './catalog/skuQuery';
 export { formatZodError } from './validation/formatZodError';
 export * from './claim/quantity';

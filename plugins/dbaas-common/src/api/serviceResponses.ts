@@ -219,3 +219,35 @@ export type AuditEvent = {
   details?: Record<string, unknown>;
   occurredAt: string;
 };
+
+/**
+ * A CDC pipeline of a database (`GET /services/{id}/cdc-pipelines`): what its
+ * claim declares, and how it runs as the PoP reported it.
+ * @public
+ */
+export type CdcPipelineView = {
+  name: string;
+  tables: string[];
+  snapshot: 'initial' | 'never';
+  /** What the user asked for. */
+  paused: boolean;
+  /**
+   * How it runs: `pending` until its PoP reports it (committed, not yet
+   * synced, or Kafka Connect not running it yet); `failed` with the
+   * connector's reason in `message`.
+   */
+  state: 'pending' | 'running' | 'paused' | 'failed';
+  message?: string;
+  /** Its tables' topics, one per table (cdcTopic), in the order of `tables`. */
+  topics: string[];
+  deadLetterTopic: string;
+  /** The Kafka Connect connector, once the PoP reported it. */
+  connector?: string;
+};
+
+/** A request for a new CDC pipeline (`POST /services/{id}/cdc-pipelines`). @public */
+export type CreateCdcPipelineRequest = {
+  name: string;
+  tables: string[];
+  snapshot?: 'initial' | 'never';
+};

@@ -1,5 +1,6 @@
 import { claimRegions } from './claimRegions';
 import { engineBackups } from '../catalog/backupCapabilities';
+import { cdcTableForms, engineCdc } from '../cdc/cdcCapabilities';
 import type { SkuCatalog } from '../catalog/schema';
 import { DRAGONFLY_MEMORY_TIERS, engineRoles } from './engineRoles';
 import { engineTls } from './engineTls';
@@ -267,6 +268,8 @@ export function claimRuleIssues(
     add(['backup'], 'An enabled backup needs a schedule and a retention');
   }
 
+  cdcRuleIssues(spec, add);
+
   if (spec.sku) {
     const sku = catalog.skus.find(s => s.id === spec.sku);
     if (!sku) {
@@ -286,4 +289,54 @@ export function claimRuleIssues(
     }
   }
   return issues;
+}
+
+/**
+ * A database's CDC pipelines: offered on its engine, named once, each table in
+ * the engine's form and captured by one pipeline (its topic has one writer).
+ */
+function cdcRuleIssues(
+  spec: ServiceClaimSpec,
+  add: (path: ClaimIssue['path'], message: string) => void,
+) {
+  const pipelines = spec.cdc?.pipelines ?? [];
+  if (pipelines.length === 0) return;
+  const capability = engineCdc[spec.engine];
+  if (!capability.available) {
+    add(['cdc', 'pipelines'], capability.reason);
+    return;
+  }
+  const form = cdcTableForms[spec.engine];
+  const names = new Set<string>();
+  const captured = new Map<string, string>();
+  pipelines.forEach((pipeline, i) => {
+    if (names.has(pipeline.name)) {
+      add(
+        ['cdc', 'pipelines', i, 'name'],
+        `There is already a pipeline named ${pipeline.name}`,
+      );
+    }
+    names.add(pipeline.name);
+    pipeline.tables.forEach((table, j) => {
+      const path = ['cdc', 'pipelines', i, 'tables', j];
+      if (table.split('.').length !== form.parts.length) {
+        add(
+          path,
+          `${table} is not a ${form.parts.join(
+            '.',
+          )}: name each table as its topic does, such as ${form.example}`,
+        );
+      }
+      const other = captured.get(table);
+      if (other !== undefined) {
+        add(
+          path,
+          other === pipeline.name
+            ? `${table} is listed twice`
+            : `${table} is already captured by pipeline ${other}`,
+        );
+      }
+      captured.set(table, pipeline.name);
+    });
+  });
 }

@@ -1,3 +1,7 @@
+import {
+  CDC_PIPELINES_PER_DATABASE,
+  cdcPipelineSchema,
+} from '../cdc/cdcPipelineSchema';
 import { z } from 'zod';
 import {
   engineIdSchema,
@@ -240,6 +244,13 @@ export const serviceClaimSpecShape = z
       .strict()
       .optional(),
     highAvailability: z.object({ multiAZ: z.boolean() }).strict(),
+    /** Change data capture: the database's changes streamed to Kafka. */
+    cdc: z
+      .object({
+        pipelines: z.array(cdcPipelineSchema).max(CDC_PIPELINES_PER_DATABASE),
+      })
+      .strict()
+      .optional(),
     networking: z
       .object({
         tls: z

@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import {
+  CDC_PIPELINES_PER_DATABASE,
+  claimCdcReportSchema,
+} from '../cdc/cdcPipelineSchema';
 
 /** Where a claim is in its life. @public */
 export const CLAIM_PHASES = [
@@ -88,6 +92,8 @@ export const serviceClaimStatusSchema = z.object({
     .array(claimBackupReportSchema)
     .max(CLAIM_BACKUPS_REPORTED)
     .optional(),
+  /** The claim's CDC pipelines, reported by the PoP that runs them. */
+  cdc: z.array(claimCdcReportSchema).max(CDC_PIPELINES_PER_DATABASE).optional(),
 });
 
 /** @public */
