@@ -57,7 +57,7 @@ connect_start() {
   fi
   port=$(free_port)
   url="http://127.0.0.1:$port"
-  mkdir -p "$dir/logs" || return 1
+  mkdir -p "$dir/logs" "$dir/secrets" || return 1
   # Topics with one partition and replication factor 1: one broker, and fewer partitions
   # make the worker's first start quicker. Plain JSON without schema envelopes, so tests
   # read Debezium's change events (before/after/op/source) directly; a connector can turn
@@ -87,6 +87,13 @@ listeners=$url
 rest.advertised.host.name=127.0.0.1
 rest.advertised.port=$port
 topic.creation.enable=true
+# Connector configs name passwords through a config provider, never in clear. A PoP's
+# worker resolves \${secrets:<namespace>/<name>:<key>} with Strimzi's Kubernetes
+# provider; this one reads files under secrets/ (Kafka's own DirectoryConfigProvider),
+# where tests put what the provider would read from the Secret.
+config.providers=dir
+config.providers.dir.class=org.apache.kafka.common.config.provider.DirectoryConfigProvider
+config.providers.dir.param.allowed.paths=$dir/secrets
 PROPERTIES
   kafka_log4j_config "$dir/log4j2.properties" "$dir/logs/connect.log"
   # nohup: the worker outlives services.sh and the terminal that started it.
@@ -99,6 +106,7 @@ PROPERTIES
   wait_while_running "$pid" 120 "Kafka Connect to list the Debezium connector" \
     "$dir/logs/connect.log" connect_ready "$url" || return 1
   service_export connect DBAAS_KAFKA_CONNECT_URL "$url"
+  service_export connect DBAAS_KAFKA_CONNECT_SECRETS_DIR "$dir/secrets"
 }
 
 connect_stop() {

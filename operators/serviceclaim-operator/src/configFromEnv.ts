@@ -30,7 +30,50 @@ export type OperatorConfig = {
   renewDeadlineSeconds: number;
   retryPeriodSeconds: number;
   logLevel: LogLevel;
+  /** The PoP's Kafka Connect and Kafka, for CDC pipelines; without them none run. */
+  cdc?: CdcConfig;
 };
+
+/** Where a PoP's CDC pipelines run. */
+export type CdcConfig = {
+  /** Kafka Connect's REST URL. */
+  connectUrl: string;
+  /** Kafka's bootstrap brokers. */
+  brokers: string[];
+  /**
+   * How a connector names a Secret's key for the worker's config provider:
+   * `{namespace}`, `{name}` and `{key}` are replaced.
+   */
+  secretReference: string;
+};
+
+/** Strimzi's KubernetesSecretConfigProvider, registered as `secrets`. */
+export const STRIMZI_SECRET_REFERENCE = '${secrets:{namespace}/{name}:{key}}';
+
+/** The CDC settings from the environment, or undefined without Kafka Connect. */
+export function cdcConfigFrom(env: NodeJS.ProcessEnv): CdcConfig | undefined {
+  const connectUrl = env.DBAAS_KAFKA_CONNECT_URL?.trim();
+  const brokers = (env.DBAAS_KAFKA_BROKERS ?? '')
+    .split(',')
+    .map(b => b.trim())
+    .filter(Boolean);
+  if (!connectUrl && !brokers.length) return undefined;
+  if (!connectUrl || !brokers.length) {
+    throw new Error(
+      'DBAAS_KAFKA_CONNECT_URL and DBAAS_KAFKA_BROKERS go together: CDC pipelines need both',
+    );
+  }
+  const secretReference =
+    env.DBAAS_CDC_SECRET_REFERENCE?.trim() || STRIMZI_SECRET_REFERENCE;
+  if (
+    !['{namespace}', '{name}', '{key}'].every(p => secretReference.includes(p))
+  ) {
+    throw new Error(
+      `DBAAS_CDC_SECRET_REFERENCE must contain {namespace}, {name} and {key}, not "${secretReference}"`,
+    );
+  }
+  return { connectUrl, brokers, secretReference };
+}
 
 function intFrom(
   env: NodeJS.ProcessEnv,
@@ -125,5 +168,6 @@ export function configFromEnv(
     renewDeadlineSeconds: intFrom(env, 'RENEW_DEADLINE_SECONDS', 10),
     retryPeriodSeconds: intFrom(env, 'RETRY_PERIOD_SECONDS', 2),
     logLevel: level,
+    cdc: cdcConfigFrom(env),
   };
 }

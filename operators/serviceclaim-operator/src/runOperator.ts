@@ -1,3 +1,5 @@
+import { cdcDeps } from './cdc/reconcileCdc';
+import type { CdcSettings } from './cdc/connectorConfig';
 import { SERVICE_CLAIM_API } from '@internal/backstage-plugin-dbaas-common';
 import {
   Informer,
@@ -38,6 +40,8 @@ export type OperatorParts = Pick<
       'related' | 'backups' | 'renderBackupRequest' | 'objects' | 'now'
     >
   > & {
+    /** Where CDC connectors reach a claim's database (default: CloudNativePG's Service). */
+    cdcEndpoint?: CdcSettings['endpoint'];
     logger?: Logger;
     managedKinds?: ManagedKind[];
     /** Called after each reconcile with the claim's key and how it ended. */
@@ -129,6 +133,9 @@ export async function runOperator(
     related: parts.related,
     backups: parts.backups,
     renderBackupRequest: parts.renderBackupRequest,
+    cdc: config.cdc
+      ? cdcDeps(config.cdc, objects, parts.cdcEndpoint)
+      : undefined,
     context: config.context,
     logger,
     now: parts.now,
@@ -262,6 +269,7 @@ export async function runOperator(
         await stopWorkers();
       }
       await Promise.all([claimInformer.stop(), owned.stop()]);
+      await deps.cdc?.topics.close();
       await server.close();
     },
   };

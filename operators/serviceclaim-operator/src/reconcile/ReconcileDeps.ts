@@ -1,6 +1,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { ServiceClaimStatus } from '@internal/backstage-plugin-dbaas-common';
 import type { ObjectApi } from '@internal/backstage-plugin-dbaas-node';
+import type { CdcDeps } from '../cdc/reconcileCdc';
 import type { OwnedResources } from '../controller/OwnedResources';
 import type { Logger } from '../logger';
 import type { BackupRequestPlan } from '../render/engines/engineRenderer';
@@ -40,6 +41,8 @@ export type ReconcileDeps = {
    * applied ones; without it, none are read.
    */
   related?: (claim: ClaimObject) => ObjectSource[];
+  /** The PoP's Kafka Connect and Kafka for CDC pipelines; without them none run. */
+  cdc?: CdcDeps;
   /** The claim's backups for `status.backups`; without it none are reported. */
   backups?: ClaimBackupReader;
   /** What to do about the manual backup the claim's annotation requests. */

@@ -25,7 +25,7 @@ function generated(): string {
  * password is made once and then belongs to the database; rewriting it would
  * lock the application (or the platform's administrator) out.
  *
- * `created` remembers the claims (by uid) done in this process, so that steady
+ * `created` remembers the claims (by uid and Secrets) done in this process, so that steady
  * reconciles do not send a create the apiserver refuses each time.
  */
 export async function ensureCredentials(
@@ -33,14 +33,17 @@ export async function ensureCredentials(
   claim: ClaimObject,
   created: Set<string>,
 ): Promise<void> {
-  if (created.has(claim.metadata.uid)) return;
+  const secrets = generatedSecrets(claim);
+  // A claim gains Secrets as it changes (CDC's with its first pipeline).
+  const done = `${claim.metadata.uid}/${secrets.map(x => x.name).join(',')}`;
+  if (created.has(done)) return;
   // YugabyteDB: the password YBA reads from its copy, made first.
   const ysql =
     claim.spec.engine === 'yugabyte'
       ? await ensureYsqlPasswordCopy(objects, claim, generated)
       : undefined;
   const credentials = credentialsSecret(claim)?.name;
-  for (const secret of generatedSecrets(claim)) {
+  for (const secret of secrets) {
     await createOnce(
       objects,
       claim,
@@ -48,7 +51,7 @@ export async function ensureCredentials(
       secret.name === credentials ? ysql : undefined,
     );
   }
-  created.add(claim.metadata.uid);
+  created.add(done);
 }
 
 async function createOnce(

@@ -1,3 +1,4 @@
+import { deleteClaimConnectors } from '../cdc/reconcileCdc';
 import type { ClaimRun } from './ClaimRun';
 import { FINALIZER, removeCleanupFinalizer } from './cleanupFinalizer';
 import { deleteOwnedObjects } from './deleteOwnedObjects';
@@ -17,6 +18,18 @@ export async function finalizeClaim(run: ClaimRun): Promise<ReconcileOutcome> {
     // Not ours to hold up; another controller's finalizer keeps it.
     return { action: 'deleting', statusWritten: false };
   }
+  const cdc = run.deps.cdc;
+  if (cdc) {
+    // First: a claim being deleted cannot come back, and its connectors
+    // would only fail once its database goes.
+    await run.step(
+      'CdcCleanupFailed',
+      'deleting the CDC connectors',
+      () => deleteClaimConnectors(cdc, run.claim),
+      'Deleting',
+    );
+  }
+
   const backup = await requestFinalBackup(run);
   if (backup?.state === 'pending') {
     await run.report(

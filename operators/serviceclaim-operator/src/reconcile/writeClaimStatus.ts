@@ -4,6 +4,11 @@ import type { ClaimObject } from '../render/types';
 import { CONDITION_TYPES } from '../status/conditions';
 import type { ClaimRun } from './ClaimRun';
 import { readSources } from './readSources';
+import {
+  CDC_POLL_MS,
+  CDC_STARTING_POLL_MS,
+  reconcileCdc,
+} from '../cdc/reconcileCdc';
 import { reportBackups } from './reportBackups';
 
 /**
@@ -52,12 +57,29 @@ export async function writeClaimStatus(
     logger: run.logger,
     expireAt: run.now,
   });
+  const cdc = run.deps.cdc
+    ? await reconcileCdc(
+        run.deps.cdc,
+        run.deps.context,
+        view,
+        run.claim.status?.cdc,
+        run.logger,
+      )
+    : run.claim.status?.cdc;
   await run.writeStatus({
     ...status,
     observedGeneration: run.claim.metadata.generation,
     ...(backups?.length ? { backups } : {}),
+    ...(cdc?.length ? { cdc } : {}),
   });
-  return sources.length && onTheWay(status)
-    ? { requeueAfterMs: run.deps.relatedPollMs ?? 30_000 }
-    : {};
+  const cdcPoll = cdc?.some(p => p.state === 'pending' || p.message)
+    ? CDC_STARTING_POLL_MS
+    : CDC_POLL_MS;
+  const polls = [
+    sources.length && onTheWay(status)
+      ? run.deps.relatedPollMs ?? 30_000
+      : undefined,
+    cdc?.length ? cdcPoll : undefined,
+  ].filter((ms): ms is number => ms !== undefined);
+  return polls.length ? { requeueAfterMs: Math.min(...polls) } : {};
 }

@@ -160,6 +160,39 @@ export function mongodbSystemUsersSecret(
   };
 }
 
+/**
+ * The PostgreSQL role the claim's CDC pipelines read changes as: a login
+ * with REPLICATION (for the slots), a member of `app` (so that it may read and
+ * publish the tenant's tables). Only the connectors use it, never the tenant.
+ */
+export const CDC_USER = 'dbaas_cdc';
+
+/**
+ * The Secret with the generated password of the CDC role, `<claim>-cdc`, for
+ * a PostgreSQL claim with pipelines; undefined otherwise. CloudNativePG sets
+ * the role's password from it (managed roles), Kafka Connect reads it through
+ * its config provider, and the operator logs in with it to drop a removed
+ * pipeline's slot and publication.
+ */
+export function cdcSecret(claim: ClaimObject): CredentialsSecret | undefined {
+  if (claim.spec.engine !== 'postgresql' || !claim.spec.cdc?.pipelines.length) {
+    return undefined;
+  }
+  return {
+    name: cdcSecretName(claim),
+    username: CDC_USER,
+    keys: {
+      username: () => CDC_USER,
+      [PASSWORD_KEY]: (_password, fresh) => fresh,
+    },
+  };
+}
+
+/** `<claim>-cdc`, which stays once made, with or without pipelines. */
+export function cdcSecretName(claim: ClaimObject): string {
+  return `${claim.metadata.name}-cdc`;
+}
+
 /** Every Secret the operator generates for a claim before applying it. */
 export function generatedSecrets(claim: ClaimObject): CredentialsSecret[] {
   return [
@@ -167,5 +200,6 @@ export function generatedSecrets(claim: ClaimObject): CredentialsSecret[] {
     adminSecret(claim),
     scyllaManagerSecret(claim),
     mongodbSystemUsersSecret(claim),
+    cdcSecret(claim),
   ].filter((secret): secret is CredentialsSecret => secret !== undefined);
 }

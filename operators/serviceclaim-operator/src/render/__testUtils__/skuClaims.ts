@@ -155,7 +155,15 @@ function restoreCases() {
     spec.restore = restore;
     return { id, engine: sku.engine, plan: sku.plan, spec };
   };
+  const cdc = skuSpec('pg-ha', 'lagos');
+  cdc.cdc = {
+    pipelines: [
+      { name: 'orders', tables: ['public.orders', 'public.order_lines'] },
+      { name: 'audit', tables: ['billing.invoices'], paused: true },
+    ],
+  };
   return [
+    { id: 'pg-cdc', engine: cdc.engine, plan: cdc.plan, spec: cdc },
     restored('pg-restored', 'pg-ha', {
       source: 'orders',
       backup: '20260301T060000',

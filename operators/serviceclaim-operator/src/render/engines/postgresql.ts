@@ -27,6 +27,7 @@ import {
   nodeSelector,
   spreadConstraints,
 } from '../placement';
+import { cdcSecret } from '../credentials';
 import { claimRegions, regionShare } from '../regions';
 import { containerResources } from '../sizes';
 import { engineRelease } from '../images';
@@ -295,6 +296,7 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
         // the password CloudNativePG generates into `<claim>-app`.
         enableSuperuserAccess: false,
         bootstrap: bootstrap(isPrimary, restore),
+        ...managedRoles(claim),
         ...(restore
           ? {
               // The source archived as `<source>-<its primary region>`, and
@@ -438,6 +440,31 @@ function backupObject(claim: ClaimObject, name: string): RenderedResource {
     { apiVersion: API, kind: 'Backup', name, component: 'backup' },
     { spec: pluginBackupSpec(claim) },
   );
+}
+
+/**
+ * The CDC role, on a claim with pipelines: CloudNativePG makes it and keeps its
+ * password that of `<claim>-cdc` (managed roles). Replica clusters get it
+ * through replication; only the primary runs pipelines.
+ */
+function managedRoles(claim: ClaimObject) {
+  const secret = cdcSecret(claim);
+  if (!secret) return {};
+  return {
+    managed: {
+      roles: [
+        {
+          name: secret.username,
+          ensure: 'present',
+          comment: "The platform's CDC connectors (Debezium)",
+          login: true,
+          replication: true,
+          inRoles: ['app'],
+          passwordSecret: { name: secret.name },
+        },
+      ],
+    },
+  };
 }
 
 /** PostgreSQL on CloudNativePG. */

@@ -1,0 +1,112 @@
+import { claimBody } from '../__testUtils__/claimBody';
+import type { ClaimObject } from '../render/types';
+import {
+  claimTenant,
+  cnpgEndpoint,
+  connectorConfig,
+  secretReferenceFrom,
+} from './connectorConfig';
+import { pipelineState, traceMessage } from './reconcileCdc';
+import { STRIMZI_SECRET_REFERENCE } from '../configFromEnv';
+
+const settings = {
+  secretReference: secretReferenceFrom(STRIMZI_SECRET_REFERENCE),
+  endpoint: cnpgEndpoint,
+};
+
+function claimWith(sku: string, tables: string[]): ClaimObject {
+  return claimBody('tenant-acme', 'ledger', {
+    sku,
+    edit: spec => {
+      spec.cdc = { pipelines: [{ name: 'order-lines', tables }] };
+    },
+  }) as unknown as ClaimObject;
+}
+
+describe('connectorConfig', () => {
+  it("registers Debezium's PostgreSQL connector on the claim's CloudNativePG primary", () => {
+    const claim = claimWith('pg-shared', ['public.orders', 'billing.invoices']);
+    expect(
+      connectorConfig(claim, 'acme', claim.spec.cdc!.pipelines[0], settings),
+    ).toEqual({
+      'connector.class': 'io.debezium.connector.postgresql.PostgresConnector',
+      'tasks.max': '1',
+      'plugin.name': 'pgoutput',
+      'database.hostname': 'ledger-rw.tenant-acme.svc',
+      'database.port': '5432',
+      'database.user': 'dbaas_cdc',
+      'database.password': '${secrets:tenant-acme/ledger-cdc:password}',
+      'database.dbname': 'app',
+      'slot.name': 'dbaas_cdc_order_lines',
+      'publication.name': 'dbaas_cdc_order_lines',
+      'publication.autocreate.mode': 'filtered',
+      'table.include.list': 'public\\.orders,billing\\.invoices',
+      'snapshot.mode': 'initial',
+      'topic.prefix': 'dbaas.cdc.postgresql.acme',
+      'heartbeat.interval.ms': '10000',
+      'errors.tolerance': 'none',
+      'errors.log.enable': 'true',
+    });
+  });
+
+  it('has none for an engine the platform offers no CDC for', () => {
+    const claim = claimWith('vt-shared', ['commerce.orders']);
+    expect(
+      connectorConfig(claim, 'acme', claim.spec.cdc!.pipelines[0], settings),
+    ).toBeUndefined();
+  });
+
+  it("takes the tenant from the claim's namespace only", () => {
+    expect(claimTenant(claimWith('pg-shared', ['public.a']))).toBe('acme');
+    const elsewhere = claimWith('pg-shared', ['public.a']);
+    elsewhere.metadata.namespace = 'kube-system';
+    expect(claimTenant(elsewhere)).toBeUndefined();
+  });
+});
+
+describe('pipelineState', () => {
+  it("reads Connect's states, and a failure's reason without the stack", () => {
+    expect(pipelineState(undefined)).toEqual({ state: 'pending' });
+    expect(
+      pipelineState({
+        name: 'x',
+        connector: { state: 'RUNNING' },
+        tasks: [{ id: 0, state: 'RUNNING' }],
+      }),
+    ).toEqual({ state: 'running' });
+    expect(
+      pipelineState({ name: 'x', connector: { state: 'RUNNING' }, tasks: [] }),
+    ).toEqual({ state: 'pending' });
+    expect(
+      pipelineState({
+        name: 'x',
+        connector: { state: 'PAUSED' },
+        tasks: [{ id: 0, state: 'PAUSED' }],
+      }),
+    ).toEqual({ state: 'paused' });
+    expect(
+      pipelineState({
+        name: 'x',
+        connector: { state: 'RUNNING' },
+        tasks: [
+          {
+            id: 0,
+            state: 'FAILED',
+            trace:
+              'org.apache.kafka.connect.errors.ConnectException: Unable to connect\n\tat a.b(C.java:1)\nCaused by: org.postgresql.util.PSQLException: FATAL: password authentication failed\n\tat d.e(F.java:2)\n\t... 5 more',
+          },
+        ],
+      }),
+    ).toEqual({
+      state: 'failed',
+      message:
+        'org.apache.kafka.connect.errors.ConnectException: Unable to connect — org.postgresql.util.PSQLException: FATAL: password authentication failed',
+    });
+  });
+
+  it('keeps a multi-line exception message whole', () => {
+    expect(traceMessage('E: first\nsecond part\n\tat x(Y.java:1)')).toBe(
+      'E: first — second part',
+    );
+  });
+});

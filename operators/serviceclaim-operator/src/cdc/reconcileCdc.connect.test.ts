@@ -1,0 +1,294 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { CoreV1Api } from '@kubernetes/client-node';
+import {
+  CDC_TOPIC_RETENTION_MS,
+  type CdcPipeline,
+} from '@internal/backstage-plugin-dbaas-common';
+import {
+  describeWithServices,
+  eventually,
+  kubeConfigFrom,
+} from '@internal/test-services';
+import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+import { claimBody } from '../__testUtils__/claimBody';
+import {
+  claimApi,
+  reconcileOnKube,
+} from '../reconcile/__testUtils__/reconcileOnKube';
+import { reconcileClaim } from '../reconcile/reconcileClaim';
+import type { ReconcileDeps } from '../reconcile/ReconcileDeps';
+import { CDC_USER } from '../render/credentials';
+import { KafkaConnect } from './KafkaConnect';
+import { cdcDeps } from './reconcileCdc';
+
+jest.setTimeout(180_000);
+
+type ChangeEvent = { op: string; before: any; after: any };
+
+// The operator's CDC step against the real thing: a kube-apiserver for the
+// claim, PostgreSQL with logical WAL standing in for the claim's CloudNativePG
+// cluster, Kafka, and Kafka Connect with Debezium's PostgreSQL connector.
+// Two stand-ins, named: the test makes the CDC role as CloudNativePG's managed
+// roles would (from the claim's `<claim>-cdc` Secret), and puts the password
+// where Connect's DirectoryConfigProvider reads it, as Strimzi's Kubernetes
+// config provider would read it from the Secret on a PoP.
+describeWithServices(
+  ['kube', 'postgres', 'kafka', 'connect'],
+  'CDC pipelines on Kafka Connect',
+  env => {
+    const kube = reconcileOnKube(env, 'cdc');
+    const { namespace } = kube;
+    const tenant = namespace.replace(/^tenant-/, '');
+    const database = `cdc_${Date.now().toString(36)}`;
+    const connect = new KafkaConnect(env.DBAAS_KAFKA_CONNECT_URL);
+    const kafka = new Kafka({
+      clientId: 'cdc-test',
+      brokers: env.DBAAS_KAFKA_BROKERS.split(','),
+      logLevel: logLevel.NOTHING,
+    });
+    let superuser: Client;
+    let db: Client;
+    let deps: ReconcileDeps;
+
+    const reconcile = (name: string) =>
+      reconcileClaim(deps, `${namespace}/${name}`);
+    const reported = async (name: string, pipeline: string) =>
+      (await kube.getClaim(name)).status?.cdc?.find(p => p.name === pipeline);
+    /** Reconciles until the pipeline reads `state`. */
+    const until = async (name: string, pipeline: string, state: string) =>
+      eventually(
+        `${pipeline} ${state}`,
+        async () => {
+          await reconcile(name);
+          return (await reported(name, pipeline))?.state === state;
+        },
+        { timeoutMs: 90_000 },
+      );
+    const createClaim = async (name: string, pipelines: CdcPipeline[]) => {
+      await kube.createClaim(
+        claimBody(namespace, name, {
+          edit: spec => {
+            spec.cdc = { pipelines };
+          },
+        }),
+      );
+    };
+    /** What CloudNativePG and Strimzi's config provider would do with `<claim>-cdc`. */
+    const standInForCnpgAndStrimzi = async (name: string) => {
+      const core = kubeConfigFrom(env).makeApiClient(CoreV1Api);
+      const secret = await core.readNamespacedSecret({
+        name: `${name}-cdc`,
+        namespace,
+      });
+      const password = Buffer.from(secret.data!.password, 'base64').toString();
+      await superuser.query(`DO $$ BEGIN
+        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${CDC_USER}') THEN
+          CREATE ROLE ${CDC_USER} LOGIN REPLICATION;
+        END IF;
+      END $$`);
+      await superuser.query(
+        `ALTER ROLE ${CDC_USER} PASSWORD ${superuser.escapeLiteral(password)}`,
+      );
+      await superuser.query(`GRANT ${database}_app TO ${CDC_USER}`);
+      const dir = path.join(
+        env.DBAAS_KAFKA_CONNECT_SECRETS_DIR,
+        namespace,
+        `${name}-cdc`,
+      );
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'password'), password);
+    };
+
+    beforeAll(async () => {
+      superuser = new Client({ connectionString: env.DBAAS_POSTGRES_URL });
+      await superuser.connect();
+      // As CloudNativePG's `app`: a role that owns the database and its tables.
+      await superuser.query(`CREATE ROLE ${database}_app`);
+      await superuser.query(
+        `CREATE DATABASE ${database} OWNER ${database}_app`,
+      );
+      db = new Client({
+        host: env.DBAAS_POSTGRES_HOST,
+        port: Number(env.DBAAS_POSTGRES_PORT),
+        user: env.DBAAS_POSTGRES_USER,
+        database,
+      });
+      await db.connect();
+      for (const table of ['orders', 'customers']) {
+        await db.query(
+          `CREATE TABLE public.${table} (id integer PRIMARY KEY, item text NOT NULL)`,
+        );
+        await db.query(`ALTER TABLE public.${table} OWNER TO ${database}_app`);
+      }
+      await db.query(`INSERT INTO public.orders VALUES (1, 'before')`);
+      deps = {
+        ...kube.deps,
+        cdc: cdcDeps(
+          {
+            connectUrl: env.DBAAS_KAFKA_CONNECT_URL,
+            brokers: env.DBAAS_KAFKA_BROKERS.split(','),
+            secretReference: `\${dir:${env.DBAAS_KAFKA_CONNECT_SECRETS_DIR}/{namespace}/{name}:{key}}`,
+          },
+          kube.deps.objects,
+          () => ({
+            host: env.DBAAS_POSTGRES_HOST,
+            port: Number(env.DBAAS_POSTGRES_PORT),
+            database,
+          }),
+        ),
+      };
+    });
+
+    afterAll(async () => {
+      for (const name of await connect.list().catch(() => [])) {
+        if (name.includes(namespace)) await connect.delete(name);
+      }
+      await deps?.cdc?.topics.close();
+      await db?.end();
+      // The slots the test left, so that the shared PostgreSQL keeps no WAL for them.
+      await superuser
+        ?.query(
+          `SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = $1 AND NOT active`,
+          [database],
+        )
+        .catch(() => undefined);
+      await superuser?.end();
+    });
+
+    it("streams the pipeline's tables, and nothing else, into the seed-named topics", async () => {
+      await createClaim('ledger', [
+        { name: 'orders', tables: ['public.orders'] },
+      ]);
+      await reconcile('ledger');
+      await standInForCnpgAndStrimzi('ledger');
+      await until('ledger', 'orders', 'running');
+
+      const topic = `dbaas.cdc.postgresql.${tenant}.public.orders`;
+      const report = await reported('ledger', 'orders');
+      expect(report).toMatchObject({
+        connector: `dbaas.${namespace}.ledger.orders`,
+        topics: [topic],
+        deadLetterTopic: `dbaas.cdc.postgresql.${tenant}.dlq-ledger-orders`,
+      });
+      // The password is named, never written, in the connector's config.
+      const config = await connect.config(report!.connector);
+      expect(config?.['database.password']).toMatch(/^\$\{dir:.*:password\}$/);
+      // Made by the operator with the CDC retention, before Debezium wrote.
+      const admin = kafka.admin();
+      await admin.connect();
+      const described = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }],
+      });
+      expect(
+        described.resources[0].configEntries.find(
+          e => e.configName === 'retention.ms',
+        )?.configValue,
+      ).toBe(String(CDC_TOPIC_RETENTION_MS));
+      await admin.disconnect();
+
+      const events: ChangeEvent[] = [];
+      const consumer = kafka.consumer({ groupId: `${namespace}-readers` });
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          if (message.value) events.push(JSON.parse(message.value.toString()));
+        },
+      });
+      await db.query(`INSERT INTO public.orders VALUES (2, 'widget')`);
+      await db.query(`INSERT INTO public.customers VALUES (1, 'not captured')`);
+      await db.query(`UPDATE public.orders SET item = 'gadget' WHERE id = 2`);
+      await db.query(`DELETE FROM public.orders WHERE id = 2`);
+      await eventually('four change events', async () => events.length >= 4, {
+        timeoutMs: 60_000,
+      });
+      await consumer.disconnect();
+      // The row there before (the snapshot), then each change, in order.
+      expect(events.map(e => e.op)).toEqual(['r', 'c', 'u', 'd']);
+      expect(events[1].after).toEqual({ id: 2, item: 'widget' });
+      expect(events[2].after).toEqual({ id: 2, item: 'gadget' });
+      expect(events[3].before).toMatchObject({ id: 2 });
+      const topics = await kafka.admin().listTopics();
+      expect(topics).not.toContain(
+        `dbaas.cdc.postgresql.${tenant}.public.customers`,
+      );
+    });
+
+    it('pauses, resumes and restarts a pipeline as its claim says', async () => {
+      const pipeline = { name: 'orders', tables: ['public.orders'] };
+      await kube.patchSpec('ledger', {
+        cdc: { pipelines: [{ ...pipeline, paused: true }] },
+      });
+      await until('ledger', 'orders', 'paused');
+      const connector = `dbaas.${namespace}.ledger.orders`;
+      expect((await connect.status(connector))?.connector.state).toBe('PAUSED');
+
+      await kube.patchSpec('ledger', {
+        cdc: { pipelines: [{ ...pipeline, restart: 'r1' }] },
+      });
+      await until('ledger', 'orders', 'running');
+      expect((await reported('ledger', 'orders'))?.restart).toBe('r1');
+    });
+
+    it("fails a pipeline whose table does not exist, with the connector's reason", async () => {
+      await createClaim('ghosts', [
+        {
+          name: 'missing',
+          tables: ['public.no_such_table'],
+          snapshot: 'never',
+        },
+      ]);
+      await reconcile('ghosts');
+      await standInForCnpgAndStrimzi('ghosts');
+      await until('ghosts', 'missing', 'failed');
+      // Debezium's words: the publication's filter matches no table.
+      expect((await reported('ghosts', 'missing'))?.message).toMatch(
+        /No table filters found for filtered publication dbaas_cdc_missing/,
+      );
+    });
+
+    it('deletes a removed pipeline: its connector, slot and publication go, its topic stays', async () => {
+      await kube.patchSpec('ledger', { cdc: { pipelines: [] } });
+      await eventually(
+        'the pipeline removed',
+        async () => {
+          await reconcile('ledger');
+          return (await kube.getClaim('ledger')).status?.cdc === undefined;
+        },
+        { timeoutMs: 60_000 },
+      );
+      // Connect's status topic says so a moment after the deletion.
+      await eventually(
+        'the connector gone',
+        async () =>
+          (await connect.status(`dbaas.${namespace}.ledger.orders`)) ===
+          undefined,
+      );
+      const left = await db.query(
+        `SELECT (SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'dbaas_cdc_orders' AND database = $1) AS slots,
+                (SELECT count(*) FROM pg_publication WHERE pubname = 'dbaas_cdc_orders') AS publications`,
+        [database],
+      );
+      expect(left.rows[0]).toEqual({ slots: '0', publications: '0' });
+      expect(await kafka.admin().listTopics()).toContain(
+        `dbaas.cdc.postgresql.${tenant}.public.orders`,
+      );
+    });
+
+    it("deletes a deleted claim's connectors before its database goes", async () => {
+      const connector = `dbaas.${namespace}.ghosts.missing`;
+      expect(await connect.status(connector)).toBeDefined();
+      await kube.custom.deleteNamespacedCustomObject({
+        ...claimApi,
+        namespace,
+        name: 'ghosts',
+      });
+      // The deletion's first reconcile, before anything else of the claim goes.
+      await reconcile('ghosts').catch(() => undefined);
+      expect(await connect.list()).not.toContain(connector);
+    });
+  },
+);

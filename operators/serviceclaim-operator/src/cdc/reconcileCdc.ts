@@ -1,0 +1,279 @@
+import {
+  engineCdc,
+  type CdcPipeline,
+  type ClaimCdcReport,
+} from '@internal/backstage-plugin-dbaas-common';
+import {
+  describeError,
+  type ObjectApi,
+} from '@internal/backstage-plugin-dbaas-node';
+import type { Logger } from '../logger';
+import type { ClaimObject, RenderContext } from '../render/types';
+import type { CdcConfig } from '../configFromEnv';
+import { CdcTopics } from './CdcTopics';
+import {
+  claimTenant,
+  connectorConfig,
+  connectorName,
+  connectorPrefix,
+  pgCdcName,
+  pipelineDeadLetterTopic,
+  pipelineTopics,
+  cnpgEndpoint,
+  secretReferenceFrom,
+  type CdcSettings,
+} from './connectorConfig';
+import {
+  KafkaConnect,
+  KafkaConnectError,
+  type ConnectorStatus,
+} from './KafkaConnect';
+import { PostgresCdcSources } from './PostgresCdcSources';
+
+/** What the operator runs a PoP's CDC pipelines with. */
+export type CdcDeps = {
+  connect: KafkaConnect;
+  topics: CdcTopics;
+  settings: CdcSettings;
+  sources: PostgresCdcSources;
+};
+
+/** The CDC parts for `config`, reaching databases where `endpoint` says. */
+export function cdcDeps(
+  config: CdcConfig,
+  objects: ObjectApi,
+  endpoint: CdcSettings['endpoint'] = cnpgEndpoint,
+): CdcDeps {
+  const settings: CdcSettings = {
+    secretReference: secretReferenceFrom(config.secretReference),
+    endpoint,
+  };
+  return {
+    connect: new KafkaConnect(config.connectUrl),
+    topics: new CdcTopics(config.brokers),
+    settings,
+    sources: new PostgresCdcSources(objects, settings),
+  };
+}
+
+/** How often a claim with pipelines is looked at again: Connect sends no events. */
+export const CDC_POLL_MS = 30_000;
+/** ... and while one of them is on its way to running. */
+export const CDC_STARTING_POLL_MS = 5_000;
+
+/**
+ * What a Java stack trace says, without its frames: the exception's message
+ * and those of its causes, which is where Debezium puts the SQL error.
+ */
+export function traceMessage(trace: string): string {
+  const said: string[] = [];
+  for (const line of trace.split('\n')) {
+    if (/^\s+(at |\.\.\. \d+ more)/.test(line) || !line.trim()) continue;
+    said.push(line.trim().replace(/^Caused by: /, ''));
+  }
+  return [...new Set(said)].join(' — ');
+}
+
+/** The state a connector's status reads as, and the reason of a failure. */
+export function pipelineState(
+  status: ConnectorStatus | undefined,
+): Pick<ClaimCdcReport, 'state' | 'message'> {
+  if (!status) return { state: 'pending' };
+  const failed = [status.connector, ...status.tasks].find(
+    part => part.state === 'FAILED',
+  );
+  if (failed) {
+    const reason = traceMessage(failed.trace ?? '');
+    return {
+      state: 'failed',
+      message: (reason || 'Kafka Connect reports the connector failed').slice(
+        0,
+        1024,
+      ),
+    };
+  }
+  if (['PAUSED', 'STOPPED'].includes(status.connector.state)) {
+    return { state: 'paused' };
+  }
+  if (
+    status.connector.state === 'RUNNING' &&
+    status.tasks.length > 0 &&
+    status.tasks.every(task => task.state === 'RUNNING')
+  ) {
+    return { state: 'running' };
+  }
+  return { state: 'pending' };
+}
+
+const sameConfig = (
+  a: Record<string, string> | undefined,
+  b: Record<string, string>,
+) =>
+  !!a &&
+  Object.keys(b).every(key => a[key] === b[key]) &&
+  Object.keys(a).every(key => key === 'name' || key in b);
+
+/**
+ * Makes the claim's CDC pipelines real on the PoP's Kafka Connect, in the
+ * claim's primary region (where its writable database is): each pipeline's
+ * topics, its connector with the config of connectorConfig, paused, resumed
+ * or restarted as the pipeline says; connectors of pipelines no longer in the
+ * spec deleted, and (PostgreSQL) their slots and publications dropped. Returns
+ * the pipelines' reports for `status.cdc`, or undefined outside the primary
+ * region. Kafka Connect or Kafka out of reach fails no pipeline: each keeps
+ * the state reported `before`, saying why it is not current.
+ */
+export async function reconcileCdc(
+  cdc: CdcDeps,
+  context: RenderContext,
+  claim: ClaimObject,
+  before: ClaimCdcReport[] | undefined,
+  logger: Logger,
+): Promise<ClaimCdcReport[] | undefined> {
+  if (context.pop !== claim.spec.region) return undefined;
+  const pipelines = claim.spec.cdc?.pipelines ?? [];
+  if (!pipelines.length && !before?.length) return undefined;
+  const tenant = claimTenant(claim);
+  const reports: ClaimCdcReport[] = [];
+  for (const pipeline of pipelines) {
+    reports.push(
+      await runPipeline(cdc, claim, tenant, pipeline, before, logger),
+    );
+  }
+  // Pipelines removed from the spec: their connectors, then what they left
+  // in the database. Until that is done their reports stay, so that the
+  // next reconcile tries again.
+  const gone = (before ?? []).filter(
+    report => !pipelines.some(p => p.name === report.name),
+  );
+  const wanted = new Set(pipelines.map(p => connectorName(claim, p.name)));
+  try {
+    const prefix = connectorPrefix(claim);
+    let deleted = false;
+    for (const name of await cdc.connect.list()) {
+      if (name.startsWith(prefix) && !wanted.has(name)) {
+        await cdc.connect.delete(name);
+        deleted = true;
+        logger.info('deleted the connector of a removed CDC pipeline', {
+          connector: name,
+        });
+      }
+    }
+    if ((gone.length || deleted) && engineCdc[claim.spec.engine].available) {
+      const dropped = await cdc.sources.dropAllBut(
+        claim,
+        pipelines.map(p => pgCdcName(p.name)),
+      );
+      if (dropped.length) {
+        logger.info('dropped what removed CDC pipelines left', { dropped });
+      }
+    }
+  } catch (error) {
+    logger.warn('could not remove a CDC pipeline yet', {
+      error: describeError(error),
+    });
+    reports.push(
+      ...gone.map(report => ({
+        ...report,
+        message: `Being removed: ${describeError(error)}`.slice(0, 1024),
+      })),
+    );
+  }
+  return reports;
+}
+
+async function runPipeline(
+  cdc: CdcDeps,
+  claim: ClaimObject,
+  tenant: string | undefined,
+  pipeline: CdcPipeline,
+  before: ClaimCdcReport[] | undefined,
+  logger: Logger,
+): Promise<ClaimCdcReport> {
+  const name = connectorName(claim, pipeline.name);
+  const previous = before?.find(report => report.name === pipeline.name);
+  const base = {
+    name: pipeline.name,
+    connector: name,
+    topics: tenant ? pipelineTopics(claim, tenant, pipeline) : [],
+    deadLetterTopic: tenant
+      ? pipelineDeadLetterTopic(claim, tenant, pipeline)
+      : name,
+    ...(previous?.restart ? { restart: previous.restart } : {}),
+  };
+  const capability = engineCdc[claim.spec.engine];
+  if (!capability.available) {
+    return { ...base, state: 'failed', message: capability.reason };
+  }
+  if (!tenant) {
+    return {
+      ...base,
+      state: 'failed',
+      message: `The claim is not in a tenant namespace (tenant-<slug>), so its topics have no tenant: ${claim.metadata.namespace}`,
+    };
+  }
+  const config = connectorConfig(claim, tenant, pipeline, cdc.settings)!;
+  try {
+    await cdc.topics.ensure([...base.topics, base.deadLetterTopic]);
+    if (!sameConfig(await cdc.connect.config(name), config)) {
+      try {
+        await cdc.connect.put(name, config);
+      } catch (error) {
+        // Refused by the connector's own validation (a table, a login):
+        // the pipeline's failure, in Connect's words.
+        if (error instanceof KafkaConnectError && error.status === 400) {
+          return {
+            ...base,
+            state: 'failed',
+            message: error.message.slice(0, 1024),
+          };
+        }
+        throw error;
+      }
+      logger.info('registered the connector of a CDC pipeline', {
+        connector: name,
+      });
+    }
+    let status = await cdc.connect.status(name);
+    const paused = status?.connector.state === 'PAUSED';
+    if (pipeline.paused && !paused) await cdc.connect.pause(name);
+    if (!pipeline.paused && paused) await cdc.connect.resume(name);
+    let restart = previous?.restart;
+    if (pipeline.restart && pipeline.restart !== previous?.restart) {
+      await cdc.connect.restart(name);
+      restart = pipeline.restart;
+      logger.info('restarted the connector of a CDC pipeline', {
+        connector: name,
+      });
+    }
+    status = await cdc.connect.status(name);
+    const state = pipelineState(status);
+    // Asked to pause, Connect says so a moment later.
+    if (pipeline.paused && state.state === 'running') state.state = 'pending';
+    return { ...base, ...(restart ? { restart } : {}), ...state };
+  } catch (error) {
+    logger.warn('could not run a CDC pipeline', {
+      connector: name,
+      error: describeError(error),
+    });
+    return {
+      ...base,
+      state: previous?.state ?? 'pending',
+      message: `Not current: ${describeError(error)}`.slice(0, 1024),
+    };
+  }
+}
+
+/**
+ * Deletes every connector of a claim being deleted (its database goes, and
+ * with it what the pipelines left in it); their topics age out.
+ */
+export async function deleteClaimConnectors(
+  cdc: CdcDeps,
+  claim: { metadata: { name: string; namespace: string } },
+): Promise<string[]> {
+  const prefix = connectorPrefix(claim);
+  const names = (await cdc.connect.list()).filter(n => n.startsWith(prefix));
+  for (const name of names) await cdc.connect.delete(name);
+  return names;
+}
