@@ -67,6 +67,7 @@ export function benchData(shape: BenchShape) {
         cpu: 1_000,
         memoryGi: 4_000,
         backups: 10_000,
+        cdcPipelines: 20,
       },
       usage: {
         instances,

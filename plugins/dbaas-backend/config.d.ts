@@ -128,17 +128,18 @@ export interface Config {
       requestsPerMinute?: number;
     };
     /**
-     * Tenants' quotas: how many databases, how much storage, CPU and memory and
-     * how many backups a tenant may have. Each value is a number: instances and
-     * backups whole, storageGi and memoryGi in GiB, cpu in cores. The backend
-     * refuses to start when a value is not one, or the default is above the
-     * ceiling.
+     * Tenants' quotas: how many databases, how much storage, CPU and memory,
+     * how many backups and how many CDC pipelines (over all of its databases) a
+     * tenant may have. Each value is a number: instances, backups and
+     * cdcPipelines whole, storageGi and memoryGi in GiB, cpu in cores. The
+     * backend refuses to start when a value is not one, or the default is
+     * above the ceiling.
      */
     quotas?: {
       /**
        * The quota of a tenant no org-owner has set one for. A limit left out
        * keeps the built-in default (instances 10, storageGi 10240, cpu 64,
-       * memoryGi 256, backups 100).
+       * memoryGi 256, backups 100, cdcPipelines 20).
        */
       default?: {
         instances?: number;
@@ -146,6 +147,7 @@ export interface Config {
         cpu?: number;
         memoryGi?: number;
         backups?: number;
+        cdcPipelines?: number;
       };
       /**
        * The most an org-owner may set a tenant's quota to, limit by limit
@@ -158,6 +160,7 @@ export interface Config {
         cpu?: number;
         memoryGi?: number;
         backups?: number;
+        cdcPipelines?: number;
       };
     };
     /** Where tenants may have their databases backed up. */

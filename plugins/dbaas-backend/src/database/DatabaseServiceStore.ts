@@ -31,6 +31,7 @@ import {
   type RawQuotaRow,
 } from './quotas';
 import { toServiceRecord, type RawServiceRow } from './serviceRows';
+import { assertCdcAllowed } from './tenantCdcPipelines';
 import { recordBackupReports } from './recordBackupReports';
 import { TimelineStore } from './TimelineStore';
 import {
@@ -132,6 +133,7 @@ export class DatabaseServiceStore implements ServiceStore {
           const usage = await usageOf(tx, input.tenant);
           assertWithinQuota(input.tenant, quota, usage, footprint);
         }
+        await assertCdcAllowed(tx, input, quota);
 
         const now = new Date();
         const row: RawServiceRow = {
@@ -263,10 +265,11 @@ export class DatabaseServiceStore implements ServiceStore {
       if (current.status === 'Deleting') {
         throw new ConflictError(`Database ${current.name} is being deleted`);
       }
+      const previous = toServiceRecord(current).spec;
       this.limits.assertSpecAllowed({
         tenant: current.tenant,
         spec: input.spec,
-        previous: toServiceRecord(current).spec,
+        previous,
         what: 'change',
       });
       const footprint = claimFootprint(input.spec);
@@ -281,6 +284,17 @@ export class DatabaseServiceStore implements ServiceStore {
         quota,
         await usageOf(tx, current.tenant),
         growth,
+      );
+      await assertCdcAllowed(
+        tx,
+        {
+          tenant: current.tenant,
+          id: current.id,
+          spec: input.spec,
+          previous,
+          drill: Boolean(current.drill),
+        },
+        quota,
       );
       const changes: Partial<RawServiceRow> = {
         spec: JSON.stringify(input.spec),

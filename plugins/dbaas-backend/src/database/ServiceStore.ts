@@ -145,7 +145,9 @@ export interface ServiceStore {
   /**
    * Replaces the spec of a database at the given generation and bumps it. Growth
    * is checked against the quota in the same transaction; ConflictError when the
-   * database changed meanwhile or is being deleted.
+   * database changed meanwhile or is being deleted, or when a CDC pipeline it
+   * adds captures a table another live database of the tenant captures (its
+   * topic names no database; see tenantCdcPipelines).
    */
   updateSpec(
     input: {

@@ -11,6 +11,7 @@ export type RawQuotaRow = {
   max_cpu: number;
   max_memory_gi: number;
   max_backups: number;
+  max_cdc_pipelines: number;
 };
 
 /** Limits a tenant starts with until an org owner sets its own. */
@@ -20,6 +21,7 @@ export const DEFAULT_TENANT_QUOTA: TenantQuota = {
   cpu: 64,
   memoryGi: 256,
   backups: 100,
+  cdcPipelines: 20,
 };
 
 export function toQuota(row: RawQuotaRow): TenantQuota {
@@ -29,6 +31,7 @@ export function toQuota(row: RawQuotaRow): TenantQuota {
     cpu: Number(row.max_cpu),
     memoryGi: Number(row.max_memory_gi),
     backups: Number(row.max_backups),
+    cdcPipelines: Number(row.max_cdc_pipelines),
   };
 }
 
@@ -40,6 +43,7 @@ export function toQuotaRow(tenant: string, quota: TenantQuota): RawQuotaRow {
     max_cpu: quota.cpu,
     max_memory_gi: quota.memoryGi,
     max_backups: quota.backups,
+    max_cdc_pipelines: quota.cdcPipelines,
   };
 }
 

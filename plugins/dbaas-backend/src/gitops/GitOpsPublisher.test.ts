@@ -122,6 +122,7 @@ describe.each(databases.eachSupportedId())(
         cpu: 1_000,
         memoryGi: 4_000,
         backups: 100,
+        cdcPipelines: 20,
       });
       const reconciler = new GitOpsReconciler({
         repository,

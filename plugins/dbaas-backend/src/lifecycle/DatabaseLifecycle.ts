@@ -168,11 +168,20 @@ export class DatabaseLifecycle {
     return this.announce(recorded, handOver, 'created');
   }
 
-  /** Replaces a database's spec at its generation (a config change or a scale). */
+  /**
+   * Replaces a database's spec at its generation (a config change, a scale,
+   * a change of its CDC pipelines); `details` go into the audit event beside
+   * the summary.
+   */
   async change(
     { req, caller }: Asker,
     record: ServiceRecord,
-    input: { action: string; spec: ServiceClaimSpec; summary: string },
+    input: {
+      action: string;
+      spec: ServiceClaimSpec;
+      summary: string;
+      details?: Record<string, unknown>;
+    },
   ): Promise<ServiceRecord> {
     const { services, backups, audit, provisioner } = this.deps;
     let handOver: HandOver;
@@ -187,6 +196,7 @@ export class DatabaseLifecycle {
         resourceType: 'database',
         resourceId: record.id,
         details: next => ({
+          ...input.details,
           change: input.summary,
           generation: next.generation,
         }),

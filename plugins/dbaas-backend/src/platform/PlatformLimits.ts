@@ -44,7 +44,7 @@ function readQuota(
   if (!result.success) {
     throw configError(
       key,
-      `must be a quota such as { instances: 10, storageGi: 10240, cpu: 64, memoryGi: 256, backups: 100 } (${formatZodError(
+      `must be a quota such as { instances: 10, storageGi: 10240, cpu: 64, memoryGi: 256, backups: 100, cdcPipelines: 20 } (${formatZodError(
         result.error,
       )})`,
     );

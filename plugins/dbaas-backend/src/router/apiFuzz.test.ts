@@ -3,6 +3,7 @@ import {
   API_ERROR_STATUS,
   auditLogQuerySchema,
   createBackupRequestSchema,
+  createCdcPipelineRequestSchema,
   createServiceRequestSchema,
   DBAAS_ROLES,
   ENGINE_IDS,
@@ -535,6 +536,59 @@ const ROUTES: Record<string, Route> = {
       });
     },
   },
+  'POST /v1/services/{id}/cdc-pipelines': {
+    method: 'post',
+    path: t => `/v1/services/${t.serviceId}/cdc-pipelines`,
+    cases: () => {
+      const table = fc.stringMatching(
+        /^[a-z_][a-z0-9_]{0,20}\.[a-z_][a-z0-9_]{0,20}$/,
+      );
+      const valid = fc.record(
+        {
+          name: fc.stringMatching(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/),
+          tables: fc.uniqueArray(table, { minLength: 1, maxLength: 3 }),
+          snapshot: fc.constantFrom('initial', 'never'),
+        },
+        { requiredKeys: ['name', 'tables'] },
+      );
+      const badTable = fc.oneof(
+        fc.constantFrom('', 'public.order-lines', 'public..orders', '.orders'),
+        tooLong(127),
+        notOfType('string'),
+      );
+      return bodyCases({
+        valid,
+        knownKeys: keysOf(createCdcPipelineRequestSchema),
+        isValid: accepts(createCdcPipelineRequestSchema),
+        rules: {
+          required: [['name'], ['tables']],
+          fields: [
+            { path: ['name'], bad: badServiceName },
+            {
+              path: ['tables'],
+              bad: fc.oneof(
+                notOfType('array'),
+                fc.constant([]),
+                badTable.map(bad => ['public.orders', bad]),
+              ),
+            },
+            { path: ['snapshot'], bad: notOneOf(['initial', 'never']) },
+          ],
+          objects: [{ path: [], keys: keysOf(createCdcPipelineRequestSchema) }],
+          // Valid to the schema, not in PostgreSQL's schema.table form.
+          semantic: fc
+            .stringMatching(/^[a-z_][a-z0-9_]{0,20}$/)
+            .map(bare =>
+              json(
+                'a table not in the engine\u2019s form',
+                { name: 'orders', tables: [bare] },
+                'tables',
+              ),
+            ),
+        },
+      });
+    },
+  },
   'POST /v1/services/{id}/restore': {
     method: 'post',
     path: t => `/v1/services/${t.serviceId}/restore`,
@@ -663,6 +717,7 @@ const ROUTES: Record<string, Route> = {
         cpu: fc.double({ min: 0, max: 1_000_000, noNaN: true }),
         memoryGi: fc.double({ min: 0, max: 10_000_000, noNaN: true }),
         backups: int(0, 1_000_000),
+        cdcPipelines: int(0, 1_000_000),
       });
       const valid = fc.record({
         tenant: fc.constantFrom(PAYMENTS, CHECKOUT),
@@ -674,6 +729,7 @@ const ROUTES: Record<string, Route> = {
         cpu: { max: 1_000_000 },
         memoryGi: { max: 10_000_000 },
         backups: { max: 1_000_000, int: true },
+        cdcPipelines: { max: 1_000_000, int: true },
       };
       return bodyCases({
         valid,
@@ -930,6 +986,17 @@ const ID_ROUTES: {
     body: { backupId: '8f0c3ad2-5d4b-4c61-9d52-1f3b2b7a4e10' },
   },
   {
+    name: 'GET /v1/services/{id}/cdc-pipelines',
+    method: 'get',
+    path: id => `/v1/services/${id}/cdc-pipelines`,
+  },
+  {
+    name: 'POST /v1/services/{id}/cdc-pipelines',
+    method: 'post',
+    path: id => `/v1/services/${id}/cdc-pipelines`,
+    body: { name: 'orders', tables: ['public.orders'] },
+  },
+  {
     name: 'GET /v1/services/{id}/metrics',
     method: 'get',
     path: id => `/v1/services/${id}/metrics`,
@@ -947,7 +1014,14 @@ const ID_ROUTES: {
     path: id => `/v1/organizations/${id}/quotas`,
     body: {
       tenant: PAYMENTS,
-      quota: { instances: 5, storageGi: 500, cpu: 8, memoryGi: 16, backups: 5 },
+      quota: {
+        instances: 5,
+        storageGi: 500,
+        cpu: 8,
+        memoryGi: 16,
+        backups: 5,
+        cdcPipelines: 5,
+      },
     },
     organization: true,
   },

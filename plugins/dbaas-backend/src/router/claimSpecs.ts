@@ -1,4 +1,5 @@
 import {
+  type CdcPipeline,
   claimSpecForChange,
   claimSpecForRequest,
   serviceClaimSpecSchema,
@@ -39,7 +40,9 @@ export function restoredSpec(
   source: { id: string; name: string; spec: ServiceClaimSpec },
   restore: { backup: string; pointInTime?: string },
 ): ServiceClaimSpec {
-  const { restore: _previous, ...config } = source.spec;
+  // Not its CDC pipelines: their topics name no database, and the source
+  // already writes them (tenantCdcPipelines).
+  const { restore: _previous, cdc: _pipelines, ...config } = source.spec;
   return {
     ...config,
     restore: {
@@ -94,6 +97,27 @@ export function specForUpdate(
   fieldOf?: (specPath: string) => string,
 ): ServiceClaimSpec {
   return specOrThrow(claimSpecForChange(current, config, fieldOf));
+}
+
+/**
+ * The spec with the database's CDC pipelines replaced (none: no `cdc`),
+ * checked with every claim rule, which name a table not in the engine's form,
+ * a pipeline name taken twice and a table two pipelines capture. `fieldOf`
+ * names the request field a broken rule's spec path was set through.
+ */
+export function specForCdc(
+  current: ServiceClaimSpec,
+  pipelines: CdcPipeline[],
+  fieldOf?: (specPath: string) => string,
+): ServiceClaimSpec {
+  const { cdc: _previous, ...rest } = current;
+  const next = pipelines.length > 0 ? { ...rest, cdc: { pipelines } } : rest;
+  // No config on top: the spec is checked as it is.
+  const result = claimSpecForChange(next, {}, fieldOf);
+  if (!result.ok) {
+    throw invalidInput('CDC pipeline', result.issues);
+  }
+  return result.spec;
 }
 
 /** Describes what a config change changes, for the answer and the audit log. */

@@ -19,6 +19,7 @@ import { parseInput } from './parse';
 import { callerOf } from './requestContext';
 import { addAuditRoutes } from './routes/auditRoutes';
 import { addBackupRoutes } from './routes/backupRoutes';
+import { addCdcRoutes } from './routes/cdcRoutes';
 import { addMetricsRoutes } from './routes/metricsRoutes';
 import { addOrganizationRoutes } from './routes/organizationRoutes';
 import type { RouteContext } from './routes/RouteContext';
@@ -93,6 +94,7 @@ export async function createRouter(options: {
 
   addServiceRoutes(router, context);
   addBackupRoutes(router, context);
+  addCdcRoutes(router, context);
   addMetricsRoutes(router, context);
   addOrganizationRoutes(router, context);
   addAuditRoutes(router, context);

@@ -27,6 +27,7 @@ const quota = (limits: Partial<Record<string, number>> = {}) => ({
   cpu: 64,
   memoryGi: 256,
   backups: 100,
+  cdcPipelines: 20,
   ...limits,
 });
 

@@ -95,4 +95,44 @@ describe('dbaasOpenApiDocument', () => {
       '500',
     ]);
   });
+
+  it("describes a database's CDC pipelines and the changes of them", () => {
+    const cdc = (path: string) => document.paths[`/v1/services/{id}${path}`];
+    expect(Object.keys(cdc('/cdc-pipelines')).sort()).toEqual(['get', 'post']);
+    expect(Object.keys(cdc('/cdc-pipelines/{name}')).sort()).toEqual([
+      'delete',
+      'get',
+    ]);
+    for (const verb of ['pause', 'resume', 'restart']) {
+      expect(cdc(`/cdc-pipelines/{name}/${verb}`).post).toBeDefined();
+    }
+    const create = cdc('/cdc-pipelines').post;
+    expect(Object.keys(create.responses)).toEqual([
+      '202',
+      '400',
+      '401',
+      '403',
+      '404',
+      // The engine offers no CDC, or another database writes a table's topic.
+      '409',
+      // The tenant's quota of pipelines.
+      '429',
+      '500',
+    ]);
+    expect(create.responses['202'].headers.Location).toBeDefined();
+    const request = document.components.schemas.CreateCdcPipelineRequest;
+    expect(request.required).toEqual(['name', 'tables']);
+    expect(request.additionalProperties).toBe(false);
+    expect(Object.keys(request.properties).sort()).toEqual([
+      'name',
+      'snapshot',
+      'tables',
+    ]);
+    expect(cdc('/cdc-pipelines/{name}').delete.description).toMatch(
+      /topics .* are kept.* for their retention/,
+    );
+    expect(document.components.schemas.TenantQuota.required).toContain(
+      'cdcPipelines',
+    );
+  });
 });

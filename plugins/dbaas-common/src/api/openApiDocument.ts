@@ -13,7 +13,7 @@ export const DBAAS_API_VERSION = '1.0.0';
 
 // Paragraphs without hard line breaks, which YAML would otherwise fold badly.
 const description = [
-  'The control plane of the DBaaS portal: the service catalog, databases and their backups, restores and metrics, organizations with their members and quotas, and the audit log.',
+  'The control plane of the DBaaS portal: the service catalog, databases and their backups, restores, CDC pipelines and metrics, organizations with their members and quotas, and the audit log.',
   "Every request carries a Backstage token: a user's, from signing in to the portal (with Keycloak as the identity provider), or another Backstage plugin's service token. Keycloak's own tokens are not accepted.",
   "Each tenant (a catalog group), or the caller for requests about no one tenant, has a request rate limit; past it, requests answer 429 with `Retry-After`. The answer to every authenticated request carries `X-Request-Id`, the caller's when it sent a sane one; audit events and logs carry the same id.",
   'A route that takes query parameters rejects ones it does not know rather than ignoring them. Entity references are compared case-insensitively.',
@@ -46,6 +46,11 @@ export function dbaasOpenApiDocument(): JsonSchema {
       { name: 'Catalog', description: 'The SKUs a database can be made from' },
       { name: 'Services', description: 'The lifecycle of databases' },
       { name: 'Backups', description: 'Backups and restores' },
+      {
+        name: 'CDC',
+        description:
+          "Change data capture: a database's changes streamed to the tenant's Kafka topics",
+      },
       {
         name: 'Metrics',
         description: 'Time series from the monitoring system',
@@ -85,6 +90,14 @@ export function dbaasOpenApiDocument(): JsonSchema {
           description:
             'The restore id. Anything but a UUID answers 404, as does a restore of another database.',
           schema: { type: 'string', format: 'uuid' },
+        },
+        CdcPipelineName: {
+          name: 'name',
+          in: 'path',
+          required: true,
+          description:
+            "The CDC pipeline's name, unique among the database's pipelines.",
+          schema: { type: 'string' },
         },
         OrganizationId: {
           name: 'id',

@@ -3,7 +3,12 @@ import { errorResponseName } from './openApiErrorResponses';
 import { schemaRef, type JsonSchema } from './openApiRef';
 import type { QueryName, ZodComponentName } from './openApiZodSchemas';
 
-type PathParameter = 'ServiceId' | 'RestoreId' | 'OrganizationId' | 'Principal';
+type PathParameter =
+  | 'ServiceId'
+  | 'RestoreId'
+  | 'CdcPipelineName'
+  | 'OrganizationId'
+  | 'Principal';
 
 type Operation = {
   method: 'get' | 'post' | 'put' | 'delete';
@@ -36,6 +41,16 @@ type Operation = {
 // not see (NOT_FOUND) or not change (FORBIDDEN), the caller's rate limit, taken
 // on every route, and quotas (QUOTA_EXCEEDED).
 const EVERY_ROUTE: ApiErrorCode[] = ['UNAUTHORIZED', 'INTERNAL_ERROR'];
+
+// A CDC pipeline changes its database's spec: what a configuration change
+// answers, and 409 where the engine offers no CDC or a topic has a writer.
+const CDC_CHANGE_ERRORS: ApiErrorCode[] = [
+  'INVALID_REQUEST',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'QUOTA_EXCEEDED',
+];
 
 const operations: Operation[] = [
   {
@@ -290,6 +305,120 @@ const operations: Operation[] = [
       schema: 'Restore',
     },
     errors: ['NOT_FOUND'],
+  },
+  {
+    method: 'get',
+    path: '/v1/services/{id}/cdc-pipelines',
+    operationId: 'listCdcPipelines',
+    tag: 'CDC',
+    summary: "List a database's CDC pipelines",
+    description:
+      "Each with its tables' topics and how it runs as the database's PoP reported it (`pending` until it did), beside what the database's engine offers (or why it offers nothing) and how it names a table.",
+    parameters: ['ServiceId'],
+    success: {
+      status: 200,
+      description: 'The pipelines',
+      schema: 'CdcPipelineList',
+    },
+    errors: ['NOT_FOUND', 'QUOTA_EXCEEDED'],
+  },
+  {
+    method: 'post',
+    path: '/v1/services/{id}/cdc-pipelines',
+    operationId: 'createCdcPipeline',
+    tag: 'CDC',
+    summary: 'Stream the changes of some tables to Kafka',
+    description:
+      "A change of the database's claim, as a configuration change is (the same permission, committed through GitOps, audited as `cdc.create`). Each table's changes go to the topic `dbaas.cdc.{engine}.{tenant}.{table}`, which names no database: a table another database of the tenant already captures is refused (409, naming it). 409 with the reason where the engine offers no CDC (`engineCdc`); 400 naming the table that is not in the engine's form (`cdcTableForms`), a name already taken or a table already captured by another pipeline of the database; 429 past the tenant's quota of pipelines (`cdcPipelines`).",
+    parameters: ['ServiceId'],
+    body: 'CreateCdcPipelineRequest',
+    success: {
+      status: 202,
+      description: 'The pipeline, `pending` until its PoP runs it',
+      schema: 'CdcPipeline',
+      headers: {
+        Location: {
+          description:
+            'The pipeline: `cdc-pipelines/{name}`, relative to the request URL.',
+          schema: { type: 'string' },
+        },
+      },
+    },
+    errors: CDC_CHANGE_ERRORS,
+  },
+  {
+    method: 'get',
+    path: '/v1/services/{id}/cdc-pipelines/{name}',
+    operationId: 'getCdcPipeline',
+    tag: 'CDC',
+    summary: 'Get one CDC pipeline of a database',
+    parameters: ['ServiceId', 'CdcPipelineName'],
+    success: {
+      status: 200,
+      description: 'The pipeline',
+      schema: 'CdcPipeline',
+    },
+    errors: ['NOT_FOUND', 'QUOTA_EXCEEDED'],
+  },
+  {
+    method: 'delete',
+    path: '/v1/services/{id}/cdc-pipelines/{name}',
+    operationId: 'deleteCdcPipeline',
+    tag: 'CDC',
+    summary: 'Stop a CDC pipeline and remove it',
+    description:
+      "Removes the pipeline from the database's claim (audited as `cdc.delete`); its PoP then removes its connector, replication slot and publication. Its topics and dead letter topic are kept, with what they hold, for their retention (7 days), then Kafka deletes their messages.",
+    parameters: ['ServiceId', 'CdcPipelineName'],
+    success: { status: 202, description: 'Removal requested' },
+    errors: CDC_CHANGE_ERRORS,
+  },
+  {
+    method: 'post',
+    path: '/v1/services/{id}/cdc-pipelines/{name}/pause',
+    operationId: 'pauseCdcPipeline',
+    tag: 'CDC',
+    summary: 'Pause a CDC pipeline',
+    description:
+      'Stops its connector, which keeps its place in the change log (`paused: true` in the claim; audited as `cdc.pause`). While it is paused, the database keeps the change log the pipeline has not read yet, and its disk fills with it.',
+    parameters: ['ServiceId', 'CdcPipelineName'],
+    success: {
+      status: 202,
+      description: 'The pipeline, its change requested',
+      schema: 'CdcPipeline',
+    },
+    errors: CDC_CHANGE_ERRORS,
+  },
+  {
+    method: 'post',
+    path: '/v1/services/{id}/cdc-pipelines/{name}/resume',
+    operationId: 'resumeCdcPipeline',
+    tag: 'CDC',
+    summary: 'Resume a paused CDC pipeline',
+    description:
+      'Starts its connector again from where it stopped (audited as `cdc.resume`).',
+    parameters: ['ServiceId', 'CdcPipelineName'],
+    success: {
+      status: 202,
+      description: 'The pipeline, its change requested',
+      schema: 'CdcPipeline',
+    },
+    errors: CDC_CHANGE_ERRORS,
+  },
+  {
+    method: 'post',
+    path: '/v1/services/{id}/cdc-pipelines/{name}/restart',
+    operationId: 'restartCdcPipeline',
+    tag: 'CDC',
+    summary: 'Restart a CDC pipeline',
+    description:
+      'Restarts its connector and its tasks once, for instance after a failure was fixed (a new `restart` token in the claim; audited as `cdc.restart`).',
+    parameters: ['ServiceId', 'CdcPipelineName'],
+    success: {
+      status: 202,
+      description: 'The pipeline, its change requested',
+      schema: 'CdcPipeline',
+    },
+    errors: CDC_CHANGE_ERRORS,
   },
   {
     method: 'get',

@@ -1,4 +1,5 @@
 import type { BackupCapabilities } from '../catalog/backupCapabilities';
+import type { CdcTableForm } from '../cdc/cdcCapabilities';
 import type { Sku } from '../catalog/schema';
 import type { CatalogSku, CatalogSkuList } from '../catalog/skuQuery';
 import { API_ERROR_STATUS, type ApiErrorBody } from './apiError';
@@ -6,6 +7,8 @@ import { schemaRef, type JsonSchema } from './openApiRef';
 import type {
   AuditEvent,
   Backup,
+  CdcPipelineList,
+  CdcPipelineView,
   Organization,
   Page,
   Restore,
@@ -310,6 +313,86 @@ const restoreDrill = object<RestoreDrill>(
   "A restore drill: the database's latest restorable backup restored into a scratch database, deleted once it was ready or failed.",
 );
 
+const cdcPipeline = object<CdcPipelineView>(
+  {
+    required: {
+      name: string,
+      tables: arrayOf(string),
+      snapshot: {
+        ...enumOf<CdcPipelineView['snapshot']>({ initial: true, never: true }),
+        description:
+          "`initial`: the tables' rows as they are first, then their changes; `never`: changes from when the pipeline starts.",
+      },
+      paused: {
+        type: 'boolean',
+        description: 'Whether the user paused it (what the claim asks for).',
+      },
+      state: {
+        ...enumOf<CdcPipelineView['state']>({
+          pending: true,
+          running: true,
+          paused: true,
+          failed: true,
+        }),
+        description:
+          "How it runs, as its PoP reported it: `pending` until it did (committed, not yet synced, or Kafka Connect not running it yet); `failed` with the connector's reason in `message`.",
+      },
+      topics: {
+        ...arrayOf(string),
+        description:
+          "Its tables' topics, `dbaas.cdc.{engine}.{tenant}.{table}`, in the order of `tables`.",
+      },
+      deadLetterTopic: {
+        ...string,
+        description:
+          'Where the changes its connector could not write go: `dbaas.cdc.{engine}.{tenant}.dlq-{database}-{pipeline}`.',
+      },
+    },
+    optional: {
+      message: string,
+      connector: {
+        ...string,
+        description: 'The Kafka Connect connector, once the PoP reported it.',
+      },
+    },
+  },
+  "A CDC pipeline of a database: what its claim declares, and how it runs as the database's PoP reported it.",
+);
+
+const cdcPipelineList = object<CdcPipelineList>(
+  {
+    required: {
+      data: arrayOf(schemaRef('CdcPipeline')),
+      capability: {
+        description:
+          "What the platform runs a pipeline of the database's engine with, or why it offers none (then a new pipeline is refused with 409 and that reason).",
+        oneOf: [
+          object<{ available: true; how: string; connectorClass: string }>({
+            required: {
+              available: { const: true },
+              how: string,
+              connectorClass: string,
+            },
+          }),
+          object<{ available: false; reason: string }>({
+            required: { available: { const: false }, reason: string },
+          }),
+        ],
+      },
+      tableForm: object<CdcTableForm>(
+        {
+          required: {
+            parts: arrayOf(string),
+            example: { ...string, examples: ['public.orders'] },
+          },
+        },
+        "How the engine names a captured table: its dot-separated parts, e.g. `['schema', 'table']`.",
+      ),
+    },
+  },
+  "A database's CDC pipelines, in the order they were added.",
+);
+
 const timeSeries = object<ServiceMetrics['metrics']['cpu']>({
   required: { timestamps: arrayOf(timestamp), values: arrayOf(number) },
 });
@@ -496,6 +579,8 @@ export const openApiResponseSchemas: Record<string, JsonSchema> = {
     schemaRef('Restore'),
     'Restores of the database\u2019s backups, newest first.',
   ),
+  CdcPipeline: cdcPipeline,
+  CdcPipelineList: cdcPipelineList,
   ServiceMetrics: serviceMetrics,
   Organization: organization,
   OrganizationList: listOf(

@@ -21,6 +21,7 @@ import { serviceConfigSchema } from './serviceConfig';
 import {
   auditLogQuerySchema,
   createBackupRequestSchema,
+  createCdcPipelineRequestSchema,
   createServiceRequestSchema,
   entityRefSchema,
   grantRoleRequestSchema,
@@ -118,6 +119,10 @@ const components = {
     },
   ],
   CreateBackupRequest: [createBackupRequestSchema, 'An on-demand backup.'],
+  CreateCdcPipelineRequest: [
+    createCdcPipelineRequestSchema,
+    "A new CDC pipeline: the tables it captures, each named in the engine's form (`public.orders` on PostgreSQL).",
+  ],
   RestoreRequest: [
     restoreRequestSchema,
     'A restore from a completed backup, optionally to a point in time.',

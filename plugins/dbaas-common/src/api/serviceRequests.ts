@@ -4,6 +4,7 @@ import {
   planIdSchema,
   regionIdSchema,
 } from '../catalog/schema';
+import { cdcPipelineSchema } from '../cdc/cdcPipelineSchema';
 import { byteQuantitySchema, cpuQuantitySchema } from '../claim/quantity';
 import { DBAAS_ROLES } from '../tenancy/roles';
 import { serviceConfigSchema } from './serviceConfig';
@@ -140,6 +141,15 @@ export const createBackupRequestSchema = z
   })
   .strict();
 
+/**
+ * `POST /services/{id}/cdc-pipelines`: a new pipeline, as the claim declares
+ * it (the `CreateCdcPipelineRequest` type); it starts unpaused.
+ * @public
+ */
+export const createCdcPipelineRequestSchema = cdcPipelineSchema
+  .pick({ name: true, tables: true, snapshot: true })
+  .strict();
+
 /** `POST /services/{id}/restore`. @public */
 export const restoreRequestSchema = z
   .object({
@@ -199,6 +209,8 @@ export const tenantQuotaSchema = z
     cpu: z.number().min(0).max(1_000_000),
     memoryGi: z.number().min(0).max(10_000_000),
     backups: z.number().int().min(0).max(1_000_000),
+    /** CDC pipelines over all of the tenant's live databases. */
+    cdcPipelines: z.number().int().min(0).max(1_000_000),
   })
   .strict();
 

@@ -1,5 +1,6 @@
 import type { BackupCapabilities } from '../catalog/backupCapabilities';
 import type { EngineId, PlanId, RegionId } from '../catalog/schema';
+import type { CdcCapability, CdcTableForm } from '../cdc/cdcCapabilities';
 import type { ClaimFootprint } from '../claim/claimFootprint';
 import type { ServiceClaimSpec } from '../claim/serviceClaimSpec';
 import type { ServiceClaimStatus } from '../claim/serviceClaimStatus';
@@ -243,6 +244,18 @@ export type CdcPipelineView = {
   deadLetterTopic: string;
   /** The Kafka Connect connector, once the PoP reported it. */
   connector?: string;
+};
+
+/**
+ * A database's CDC pipelines (`GET /services/{id}/cdc-pipelines`), with what
+ * its engine offers (engineCdc) and how it names a table (cdcTableForms), so
+ * that the portal can say why it offers none and check a new pipeline's tables.
+ * @public
+ */
+export type CdcPipelineList = {
+  data: CdcPipelineView[];
+  capability: CdcCapability;
+  tableForm: CdcTableForm;
 };
 
 /** A request for a new CDC pipeline (`POST /services/{id}/cdc-pipelines`). @public */

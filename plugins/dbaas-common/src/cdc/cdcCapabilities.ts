@@ -70,3 +70,20 @@ export const cdcTableForms: Record<EngineId, CdcTableForm> = {
   aerospike: { parts: ['namespace', 'set'], example: 'data.orders' },
   dragonfly: { parts: ['db-index'], example: '0' },
 };
+
+/**
+ * What is wrong with a captured table's name for an engine's table form, or
+ * undefined: the claim's rules and the portal's form say the same. Its
+ * characters are cdcTableSchema's to check.
+ * @public
+ */
+export function cdcTableFormIssue(
+  table: string,
+  form: CdcTableForm,
+): string | undefined {
+  return table.split('.').length === form.parts.length
+    ? undefined
+    : `${table} is not a ${form.parts.join(
+        '.',
+      )}: name each table as its topic does, such as ${form.example}`;
+}

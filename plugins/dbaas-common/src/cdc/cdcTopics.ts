@@ -5,8 +5,9 @@ export const CDC_TOPIC_RETENTION_MS = 7 * 24 * 3_600_000;
 
 /**
  * Where every topic of a tenant's changes from an engine starts: what the
- * tenant's principal may read (its ACLs are on this prefix). Tenant slugs are
- * DNS labels, so no tenant's prefix is another's.
+ * tenant's principal may read (its ACLs are on this prefix). `tenant` is the
+ * tenant's slug (tenantSlug, what its namespace `tenant-<slug>` ends with):
+ * slugs are DNS labels, so no tenant's prefix is another's.
  * @public
  */
 export function cdcTopicPrefix(engine: EngineId, tenant: string): string {

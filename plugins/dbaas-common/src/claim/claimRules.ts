@@ -1,6 +1,10 @@
 import { claimRegions } from './claimRegions';
 import { engineBackups } from '../catalog/backupCapabilities';
-import { cdcTableForms, engineCdc } from '../cdc/cdcCapabilities';
+import {
+  cdcTableFormIssue,
+  cdcTableForms,
+  engineCdc,
+} from '../cdc/cdcCapabilities';
 import type { SkuCatalog } from '../catalog/schema';
 import { DRAGONFLY_MEMORY_TIERS, engineRoles } from './engineRoles';
 import { engineTls } from './engineTls';
@@ -319,14 +323,8 @@ function cdcRuleIssues(
     names.add(pipeline.name);
     pipeline.tables.forEach((table, j) => {
       const path = ['cdc', 'pipelines', i, 'tables', j];
-      if (table.split('.').length !== form.parts.length) {
-        add(
-          path,
-          `${table} is not a ${form.parts.join(
-            '.',
-          )}: name each table as its topic does, such as ${form.example}`,
-        );
-      }
+      const formIssue = cdcTableFormIssue(table, form);
+      if (formIssue) add(path, formIssue);
       const other = captured.get(table);
       if (other !== undefined) {
         add(

@@ -8,6 +8,9 @@ import type {
 } from '../api/serviceRequests';
 import type {
   Backup,
+  CdcPipelineList,
+  CdcPipelineView,
+  CreateCdcPipelineRequest,
   Organization,
   Page,
   Restore,
@@ -126,6 +129,44 @@ export interface DbaasApi {
     serviceId: string,
     options?: DbaasRequestOptions,
   ): Promise<RestoreDrill>;
+  /**
+   * A database's CDC pipelines with how each runs, what its engine offers
+   * (or why not) and how the engine names a table.
+   */
+  listCdcPipelines(
+    serviceId: string,
+    options?: DbaasRequestOptions,
+  ): Promise<CdcPipelineList>;
+  /** Adds a CDC pipeline to a database's claim; it is `pending` until its PoP runs it. */
+  createCdcPipeline(
+    serviceId: string,
+    request: CreateCdcPipelineRequest,
+    options?: DbaasRequestOptions,
+  ): Promise<CdcPipelineView>;
+  /** Stops a CDC pipeline, keeping its place in the change log. */
+  pauseCdcPipeline(
+    serviceId: string,
+    name: string,
+    options?: DbaasRequestOptions,
+  ): Promise<CdcPipelineView>;
+  /** Starts a paused CDC pipeline again from where it stopped. */
+  resumeCdcPipeline(
+    serviceId: string,
+    name: string,
+    options?: DbaasRequestOptions,
+  ): Promise<CdcPipelineView>;
+  /** Restarts a CDC pipeline's connector and its tasks once. */
+  restartCdcPipeline(
+    serviceId: string,
+    name: string,
+    options?: DbaasRequestOptions,
+  ): Promise<CdcPipelineView>;
+  /** Removes a CDC pipeline from a database's claim; its topics are kept for their retention. */
+  deleteCdcPipeline(
+    serviceId: string,
+    name: string,
+    options?: DbaasRequestOptions,
+  ): Promise<void>;
   /** CPU, memory, disk, connections and QPS series of a database. */
   getMetrics(
     serviceId: string,

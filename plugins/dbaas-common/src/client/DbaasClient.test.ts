@@ -131,6 +131,112 @@ describe('DbaasClient writes', () => {
   });
 });
 
+describe('DbaasClient CDC pipelines', () => {
+  const pipeline = {
+    name: 'orders',
+    tables: ['public.orders'],
+    snapshot: 'initial',
+    paused: false,
+    state: 'pending',
+    topics: ['dbaas.cdc.postgresql.checkout.public.orders'],
+    deadLetterTopic: 'dbaas.cdc.postgresql.checkout.dlq-orders-orders',
+  };
+
+  it('lists a database\u2019s pipelines with its capability and table form', async () => {
+    const list = {
+      data: [pipeline],
+      capability: { available: false, reason: 'Not offered' },
+      tableForm: { parts: ['schema', 'table'], example: 'public.orders' },
+    };
+    const { client, fetch } = clientAnswering(
+      new Response(JSON.stringify(list)),
+    );
+
+    await expect(client.listCdcPipelines('svc/1')).resolves.toEqual(list);
+    expect(fetch).toHaveBeenCalledWith(
+      'http://backend.test/api/dbaas/v1/services/svc%2F1/cdc-pipelines',
+    );
+  });
+
+  it('creates a pipeline with the request as its body', async () => {
+    const { client, fetch } = clientAnswering(
+      new Response(JSON.stringify(pipeline), { status: 202 }),
+    );
+    const request = {
+      name: 'orders',
+      tables: ['public.orders'],
+      snapshot: 'never' as const,
+    };
+
+    await expect(client.createCdcPipeline('svc', request)).resolves.toEqual(
+      pipeline,
+    );
+    expect(fetch).toHaveBeenCalledWith(
+      'http://backend.test/api/dbaas/v1/services/svc/cdc-pipelines',
+      expect.objectContaining({
+        method: 'POST',
+        body: JSON.stringify(request),
+      }),
+    );
+  });
+
+  it.each([
+    ['pauseCdcPipeline', 'pause'],
+    ['resumeCdcPipeline', 'resume'],
+    ['restartCdcPipeline', 'restart'],
+  ] as const)('%s posts to the pipeline\u2019s %s', async (method, verb) => {
+    const { client, fetch } = clientAnswering(
+      new Response(JSON.stringify(pipeline), { status: 202 }),
+    );
+
+    await expect(client[method]('svc', 'orders')).resolves.toEqual(pipeline);
+    expect(fetch).toHaveBeenCalledWith(
+      `http://backend.test/api/dbaas/v1/services/svc/cdc-pipelines/orders/${verb}`,
+      expect.objectContaining({ method: 'POST' }),
+    );
+  });
+
+  it('deletes a pipeline, whose 202 may have no body', async () => {
+    const { client, fetch } = clientAnswering(
+      new Response(null, { status: 202 }),
+    );
+
+    await expect(
+      client.deleteCdcPipeline('svc', 'orders'),
+    ).resolves.toBeUndefined();
+    expect(fetch).toHaveBeenCalledWith(
+      'http://backend.test/api/dbaas/v1/services/svc/cdc-pipelines/orders',
+      expect.objectContaining({ method: 'DELETE' }),
+    );
+  });
+
+  it('throws the API\u2019s refusal of a pipeline', async () => {
+    const { client } = clientAnswering(
+      new Response(
+        JSON.stringify({
+          error: {
+            code: 'CONFLICT',
+            message:
+              'public.orders is already captured by database billing of the tenant',
+          },
+        }),
+        { status: 409, statusText: 'Conflict' },
+      ),
+    );
+
+    await expect(
+      client.createCdcPipeline('svc', {
+        name: 'orders',
+        tables: ['public.orders'],
+      }),
+    ).rejects.toMatchObject({
+      name: 'ResponseError',
+      statusCode: 409,
+      body: { error: { code: 'CONFLICT' } },
+    });
+  });
+});
+
 describe('DbaasClient errors', () => {
   it('keeps an error body in the seed\u2019s shape, without Backstage\u2019s fields', async () => {
     const { client } = clientAnswering(

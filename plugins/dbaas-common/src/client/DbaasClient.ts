@@ -9,6 +9,9 @@ import type {
 } from '../api/serviceRequests';
 import type {
   Backup,
+  CdcPipelineList,
+  CdcPipelineView,
+  CreateCdcPipelineRequest,
   Organization,
   Page,
   Restore,
@@ -287,6 +290,78 @@ export class DbaasClient implements DbaasApi {
     );
   }
 
+  listCdcPipelines(
+    serviceId: string,
+    options?: DbaasRequestOptions,
+  ): Promise<CdcPipelineList> {
+    return this.request(
+      'GET',
+      route`/v1/services/${serviceId}/cdc-pipelines`,
+      options,
+    );
+  }
+
+  createCdcPipeline(
+    serviceId: string,
+    request: CreateCdcPipelineRequest,
+    options?: DbaasRequestOptions,
+  ): Promise<CdcPipelineView> {
+    return this.request(
+      'POST',
+      route`/v1/services/${serviceId}/cdc-pipelines`,
+      options,
+      request,
+    );
+  }
+
+  pauseCdcPipeline(
+    serviceId: string,
+    name: string,
+    options?: DbaasRequestOptions,
+  ): Promise<CdcPipelineView> {
+    return this.request(
+      'POST',
+      route`/v1/services/${serviceId}/cdc-pipelines/${name}/pause`,
+      options,
+    );
+  }
+
+  resumeCdcPipeline(
+    serviceId: string,
+    name: string,
+    options?: DbaasRequestOptions,
+  ): Promise<CdcPipelineView> {
+    return this.request(
+      'POST',
+      route`/v1/services/${serviceId}/cdc-pipelines/${name}/resume`,
+      options,
+    );
+  }
+
+  restartCdcPipeline(
+    serviceId: string,
+    name: string,
+    options?: DbaasRequestOptions,
+  ): Promise<CdcPipelineView> {
+    return this.request(
+      'POST',
+      route`/v1/services/${serviceId}/cdc-pipelines/${name}/restart`,
+      options,
+    );
+  }
+
+  async deleteCdcPipeline(
+    serviceId: string,
+    name: string,
+    options?: DbaasRequestOptions,
+  ): Promise<void> {
+    await this.request<unknown>(
+      'DELETE',
+      route`/v1/services/${serviceId}/cdc-pipelines/${name}`,
+      options,
+    );
+  }
+
   getMetrics(
     serviceId: string,
     range: MetricsRange = {},
@@ -332,6 +407,8 @@ export class DbaasClient implements DbaasApi {
     if (!response.ok) {
       throw await responseError(response);
     }
-    return (await response.json()) as T;
+    // A 202 or 204 of a deletion may come without a body.
+    const text = await response.text();
+    return (text ? JSON.parse(text) : undefined) as T;
   }
 }

@@ -4,8 +4,13 @@ import type {
   TenantQuotaUsage,
 } from '@internal/backstage-plugin-dbaas-common';
 
-/** What a tenant may still use: its limits less what its live databases use. */
-export function quotaLeft(usage: TenantQuotaUsage): TenantQuota {
+/**
+ * What a tenant may still use: its limits less what its live databases use.
+ * Not CDC pipelines: a new database has none, and the usage does not count them.
+ */
+export function quotaLeft(
+  usage: TenantQuotaUsage,
+): Omit<TenantQuota, 'cdcPipelines'> {
   const { quota, usage: used } = usage;
   return {
     instances: quota.instances - used.instances,
@@ -18,7 +23,7 @@ export function quotaLeft(usage: TenantQuotaUsage): TenantQuota {
 
 /** The limits a new database would pass, e.g. `storageGi (needs 300, 200 left)`. */
 export function quotaShortfalls(
-  left: TenantQuota,
+  left: Omit<TenantQuota, 'cdcPipelines'>,
   footprint: ClaimFootprint,
 ): string[] {
   return (Object.keys(footprint) as (keyof ClaimFootprint)[])

@@ -70,6 +70,12 @@ describe.each(databases.eachSupportedId())(
           .set('Authorization', backend.as(ROOT))
           .send({ principal: LENA, role: 'service-viewer', tenant: PAYMENTS });
         expect(granted.status).toBe(201);
+        const pipeline = await request(backend.server)
+          .post(`/api/dbaas/v1/services/${id}/cdc-pipelines`)
+          .set('Authorization', backend.as(ADA))
+          .send({ name: 'orders', tables: ['public.orders'] });
+        expect(pipeline.status).toBe(202);
+        const cdc = `/services/${id}/cdc-pipelines`;
 
         const routes: Route[] = [
           {
@@ -169,6 +175,44 @@ describe.each(databases.eachSupportedId())(
             hidden: 'not-found',
           },
           {
+            name: 'cdc pipelines',
+            method: 'get',
+            path: cdc,
+            mutates: false,
+            hidden: 'not-found',
+          },
+          {
+            name: 'cdc pipeline',
+            method: 'get',
+            path: `${cdc}/orders`,
+            mutates: false,
+            hidden: 'not-found',
+          },
+          {
+            name: 'add cdc pipeline',
+            method: 'post',
+            path: cdc,
+            body: { name: 'sneaky', tables: ['public.sneaky'] },
+            mutates: true,
+            hidden: 'not-found',
+          },
+          ...['pause', 'resume', 'restart'].map(
+            (verb): Route => ({
+              name: `${verb} cdc pipeline`,
+              method: 'post',
+              path: `${cdc}/orders/${verb}`,
+              mutates: true,
+              hidden: 'not-found',
+            }),
+          ),
+          {
+            name: 'remove cdc pipeline',
+            method: 'delete',
+            path: `${cdc}/orders`,
+            mutates: true,
+            hidden: 'not-found',
+          },
+          {
             name: 'metrics',
             method: 'get',
             path: `/services/${id}/metrics`,
@@ -225,6 +269,7 @@ describe.each(databases.eachSupportedId())(
                 cpu: 1,
                 memoryGi: 1,
                 backups: 1,
+                cdcPipelines: 1,
               },
             },
             mutates: true,

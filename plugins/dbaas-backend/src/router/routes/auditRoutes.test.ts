@@ -48,6 +48,7 @@ describe('the audit trail of the API', () => {
           cpu: 8,
           memoryGi: 8,
           backups: 5,
+          cdcPipelines: 5,
         },
       });
       const refused = await api(ADA, 'post', '/services', {

@@ -145,6 +145,7 @@ describe('organizations, roles and quotas', () => {
       cpu: 64,
       memoryGi: 256,
       backups: 10,
+      cdcPipelines: 4,
     };
     const set = await api(ADA, 'put', '/organizations/acme/quotas', {
       tenant: PAYMENTS,
