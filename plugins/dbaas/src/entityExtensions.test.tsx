@@ -20,6 +20,7 @@ const cards = [
 ] as const;
 const tabs = [
   'entity-content:dbaas/backups',
+  'entity-content:dbaas/cdc',
   'entity-content:dbaas/metrics',
 ] as const;
 
@@ -43,13 +44,13 @@ describe('the database entity page extensions', () => {
     expect(filter(entity('Component', 'database'))).toBe(false);
   });
 
-  it('names the tabs Backups and Metrics', () => {
+  it('names the tabs Backups, CDC and Metrics', () => {
     expect(
       tabs.map(id =>
         createExtensionTester(dbaasPlugin.getExtension(id)).get(
           EntityContentBlueprint.dataRefs.title,
         ),
       ),
-    ).toEqual(['Backups', 'Metrics']);
+    ).toEqual(['Backups', 'CDC', 'Metrics']);
   });
 });

@@ -64,6 +64,19 @@ const databaseBackupsContent = EntityContentBlueprint.make({
   },
 });
 
+/** CDC pipelines: the database's changes streamed to Kafka. */
+const databaseCdcContent = EntityContentBlueprint.make({
+  name: 'cdc',
+  params: {
+    path: '/cdc',
+    title: 'CDC',
+    group: 'operation',
+    filter: databaseEntityFilter,
+    loader: () =>
+      import('./components/DatabaseCdc').then(m => <m.DatabaseCdc />),
+  },
+});
+
 const databaseMetricsContent = EntityContentBlueprint.make({
   name: 'metrics',
   params: {
@@ -86,5 +99,6 @@ export const dbaasEntityExtensions = [
   databaseConnectionCard,
   databaseDependentsCard,
   databaseBackupsContent,
+  databaseCdcContent,
   databaseMetricsContent,
 ];

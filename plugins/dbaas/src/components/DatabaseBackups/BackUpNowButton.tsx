@@ -10,7 +10,7 @@ import Typography from '@material-ui/core/Typography';
 import { useId, useState, type FormEvent } from 'react';
 import { dbaasApiRef } from '../../api/DbaasApi';
 import { apiErrorMessage } from '../../utils/apiErrorMessage';
-import { ActionButton } from './ActionButton';
+import { ActionButton } from '../ActionButton';
 
 // The API's limit on a backup's description (createBackupRequestSchema).
 const MAX_DESCRIPTION = 500;

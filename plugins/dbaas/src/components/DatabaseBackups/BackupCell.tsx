@@ -1,6 +1,6 @@
 import type { Backup } from '@internal/backstage-plugin-dbaas-common';
 import { Timestamp } from '../Timestamp';
-import { Caption } from './Caption';
+import { Caption } from '../Caption';
 
 /** A backup by the time it ended, which is how the backups table shows it. */
 export const BackupCell = (props: { backupId: string; backups: Backup[] }) => {

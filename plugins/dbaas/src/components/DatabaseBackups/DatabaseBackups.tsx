@@ -11,6 +11,7 @@ import { useId, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { dbaasApiRef } from '../../api/DbaasApi';
 import { useServiceChanges } from '../../hooks/useServiceChanges';
+import { withAdded } from '../../utils/withAdded';
 import {
   ApiErrorPanel,
   MissingServiceId,
@@ -23,7 +24,6 @@ import { BackupTable } from './BackupTable';
 import { RestoreDialog } from './RestoreDialog';
 import { RestoreDrills } from './RestoreDrills';
 import { RestoreTable } from './RestoreTable';
-import { withAdded } from './withAdded';
 
 type CompletedBackup = Backup & { completedAt: string };
 

@@ -11,7 +11,7 @@ import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { Timestamp } from '../Timestamp';
 import { BackupCell } from './BackupCell';
-import { Caption } from './Caption';
+import { Caption } from '../Caption';
 import { formatDuration } from './formatDuration';
 
 const dash = '—';

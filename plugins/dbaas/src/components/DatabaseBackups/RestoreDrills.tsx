@@ -11,11 +11,11 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useInterval from 'react-use/esm/useInterval';
 import { dbaasApiRef } from '../../api/DbaasApi';
 import { useServiceChanges } from '../../hooks/useServiceChanges';
+import { withAdded } from '../../utils/withAdded';
 import { ApiErrorPanel } from '../DatabaseEntity';
 import { RestoreDrillTable } from './RestoreDrillTable';
 import { RestoreDrillsSwitch } from './RestoreDrillsSwitch';
 import { RunDrillButton } from './RunDrillButton';
-import { withAdded } from './withAdded';
 
 /**
  * How often the drills are listed again while one runs. A drill ends on the

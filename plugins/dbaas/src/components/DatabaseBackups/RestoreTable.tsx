@@ -8,7 +8,7 @@ import Typography from '@material-ui/core/Typography';
 import { DatabaseLink } from '../DatabaseLink';
 import { Timestamp } from '../Timestamp';
 import { BackupCell } from './BackupCell';
-import { Caption } from './Caption';
+import { Caption } from '../Caption';
 
 const dash = '—';
 

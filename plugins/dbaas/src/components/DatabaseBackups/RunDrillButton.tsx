@@ -4,7 +4,7 @@ import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import { dbaasApiRef } from '../../api/DbaasApi';
 import { apiErrorMessage } from '../../utils/apiErrorMessage';
-import { ActionButton } from './ActionButton';
+import { ActionButton } from '../ActionButton';
 
 /**
  * Runs a restore drill of the database now, whether its scheduled drills are

@@ -42,6 +42,7 @@ const quota = (tenant: string, instances: number): TenantQuotaUsage => ({
     cpu: 32,
     memoryGi: 128,
     backups: 50,
+    cdcPipelines: 20,
   },
   usage: { instances, storageGi: 100, cpu: 4, memoryGi: 16, backups: 3 },
 });

@@ -26,6 +26,7 @@ const payments: TenantQuotaUsage = {
     cpu: 64,
     memoryGi: 256,
     backups: 100,
+    cdcPipelines: 20,
   },
   usage: { instances: 2, storageGi: 500, cpu: 8, memoryGi: 32, backups: 4 },
 };

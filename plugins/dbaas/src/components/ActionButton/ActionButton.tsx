@@ -3,13 +3,14 @@ import Typography from '@material-ui/core/Typography';
 import { useId, type ReactNode } from 'react';
 
 /**
- * A button of the Backups tab's actions: disabled, with the reason beneath
- * (and read with the button), where the engine cannot do what it offers.
+ * A button of an entity tab's actions (Backups, CDC): disabled, with the
+ * reason beneath (and read with the button), where the engine cannot do what
+ * it offers.
  */
 export const ActionButton = (props: {
   children: ReactNode;
   onClick: () => void;
-  /** Why it cannot be done (engineBackups); the button is disabled. */
+  /** Why it cannot be done (engineBackups, engineCdc); the button is disabled. */
   unavailable?: string;
   /** Words before the reason, e.g. `Cannot be drilled: `. */
   reasonPrefix?: string;

@@ -1,0 +1,1 @@
+export { DatabaseCdc } from './DatabaseCdc';
