@@ -96,17 +96,37 @@ config.providers.dir.class=org.apache.kafka.common.config.provider.DirectoryConf
 config.providers.dir.param.allowed.paths=$dir/secrets
 PROPERTIES
   kafka_log4j_config "$dir/log4j2.properties" "$dir/logs/connect.log"
+  connect_launch || return 1
+  service_export connect DBAAS_KAFKA_CONNECT_URL "$url"
+  service_export connect DBAAS_KAFKA_CONNECT_SECRETS_DIR "$dir/secrets"
+}
+
+# connect_launch: the worker of worker.properties, until it lists the Debezium connector.
+connect_launch() {
+  local dir home java url pid
+  dir=$(service_dir connect)
+  home=$(connect_home)
+  java=$(kafka_java) || return 1
+  url=$(sed -n 's|^listeners=||p' "$dir/worker.properties")
   # nohup: the worker outlives services.sh and the terminal that started it.
   nohup "$java" -Xms256m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$dir/log4j2.properties" -Dkafka.logs.dir="$dir/logs" \
     -cp "$home/libs/*" org.apache.kafka.connect.cli.ConnectDistributed "$dir/worker.properties" \
-    > "$dir/logs/stdout.log" 2>&1 < /dev/null &
+    >> "$dir/logs/stdout.log" 2>&1 < /dev/null &
   pid=$!
   echo "$pid" > "$dir/connect.pid"
   wait_while_running "$pid" 120 "Kafka Connect to list the Debezium connector" \
-    "$dir/logs/connect.log" connect_ready "$url" || return 1
-  service_export connect DBAAS_KAFKA_CONNECT_URL "$url"
-  service_export connect DBAAS_KAFKA_CONNECT_SECRETS_DIR "$dir/secrets"
+    "$dir/logs/connect.log" connect_ready "$url"
+}
+
+# connect_restart: the same worker again, on its port, with its connectors (their
+# configs and offsets are in Kafka), for tests of an outage.
+connect_restart() {
+  local dir
+  dir=$(service_dir connect)
+  [ -f "$dir/worker.properties" ] || { log "Kafka Connect is not started"; return 1; }
+  connect_stop
+  connect_launch
 }
 
 connect_stop() {

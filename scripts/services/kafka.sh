@@ -90,21 +90,29 @@ kafka_tool() {
 # services.sh calls NAME_start as an `if` condition, where set -e is off: hence the
 # explicit `|| return 1` on the steps that matter.
 kafka_start() {
-  local dir port controller_port cluster_id
+  local dir port controller_port tenant_port cluster_id
   dir=$(service_dir kafka)
   port=$(free_port)
   controller_port=$(free_port)
-  while [ "$controller_port" = "$port" ]; do controller_port=$(free_port); done
+  tenant_port=$(free_port)
   mkdir -p "$dir/data" "$dir/logs" || return 1
   # Replication factors 1: there is one node. No rebalance delay: tests' consumer groups
   # would otherwise wait 3s. The ports live in this file, so kafka_restart keeps them.
   cat > "$dir/server.properties" <<PROPERTIES
 process.roles=broker,controller
 node.id=1
-listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
-advertised.listeners=PLAINTEXT://127.0.0.1:$port
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port,TENANT://127.0.0.1:$tenant_port
+advertised.listeners=PLAINTEXT://127.0.0.1:$port,TENANT://127.0.0.1:$tenant_port
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,TENANT:SASL_PLAINTEXT
 inter.broker.listener.name=PLAINTEXT
+# Two kinds of clients, as on a PoP: the platform (the portal, Kafka Connect, the
+# operator) on PLAINTEXT, whose ANONYMOUS principal may do anything, and tenants on
+# TENANT with SCRAM users, who may do what ACLs allow (the operator grants each tenant
+# its CDC topics). No ACL, no access.
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:ANONYMOUS
+sasl.enabled.mechanisms=SCRAM-SHA-512
+listener.name.tenant.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 controller.listener.names=CONTROLLER
 controller.quorum.bootstrap.servers=127.0.0.1:$controller_port
 log.dirs=$dir/data
@@ -133,7 +141,19 @@ PROPERTIES
     return 1
   fi
   kafka_launch || return 1
+  # kafka-user NAME PASSWORD: a SCRAM user on the TENANT listener, as the platform makes
+  # one per tenant (tests make theirs with it).
+  cat > "$dir/kafka-user" <<SCRIPT
+#!/usr/bin/env bash
+set -euo pipefail
+exec "$(kafka_java)" -Xmx128m -cp "$(kafka_home)/libs/*" org.apache.kafka.tools.ConfigCommand \\
+  --bootstrap-server 127.0.0.1:$port --alter --entity-type users --entity-name "\$1" \\
+  --add-config "SCRAM-SHA-512=[iterations=4096,password=\$2]" > /dev/null
+SCRIPT
+  chmod +x "$dir/kafka-user"
   service_export kafka DBAAS_KAFKA_BROKERS "127.0.0.1:$port"
+  service_export kafka DBAAS_KAFKA_TENANT_BROKERS "127.0.0.1:$tenant_port"
+  service_export kafka DBAAS_KAFKA_USER_TOOL "$dir/kafka-user"
 }
 
 # kafka_launch: starts the formatted node of $(service_dir kafka) and waits until it

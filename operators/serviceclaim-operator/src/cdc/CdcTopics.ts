@@ -1,15 +1,50 @@
 import { CDC_TOPIC_RETENTION_MS } from '@internal/backstage-plugin-dbaas-common';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import {
+  AclOperationTypes,
+  AclPermissionTypes,
+  AclResourceTypes,
+  Kafka,
+  logLevel,
+  ResourcePatternTypes,
+  type Admin,
+} from 'kafkajs';
+
+/**
+ * What a tenant may read: its principal, the prefix of its CDC topics and the
+ * prefix its consumer groups must have.
+ */
+export type TenantGrant = {
+  principal: string;
+  topicPrefix: string;
+  groupPrefix: string;
+};
+
+/**
+ * The principal a tenant's consumers authenticate as on a PoP's Kafka, and its
+ * consumer groups' prefix: `User:tenant-<slug>`, its namespace's name (the
+ * platform makes the user, e.g. a Strimzi KafkaUser of that name).
+ */
+export function tenantGrant(tenant: string, topicPrefix: string): TenantGrant {
+  return {
+    principal: `User:tenant-${tenant}`,
+    topicPrefix,
+    groupPrefix: `tenant-${tenant}.`,
+  };
+}
 
 /**
  * The PoP's Kafka, for the topics of CDC pipelines: made by the operator
  * before their connector writes, with the seed's retention for CDC topics,
- * rather than left to the broker's defaults. Deleting a pipeline keeps its
- * topics: they age out by that retention.
+ * rather than left to the broker's defaults, and readable by their tenant's
+ * principal alone (prefixed ACLs: read and describe on the tenant's topics,
+ * read on its consumer groups; no ACL, no access). Deleting a pipeline keeps
+ * its topics: they age out by that retention.
  */
 export class CdcTopics {
   private readonly admin: Admin;
   private connected?: Promise<void>;
+  /** Grants made by this process: ACLs are made once, not on every reconcile. */
+  private readonly granted = new Set<string>();
 
   constructor(
     brokers: string[],
@@ -25,12 +60,13 @@ export class CdcTopics {
     }).admin();
   }
 
-  /** Creates those of `topics` that do not exist yet. */
-  async ensure(topics: string[]): Promise<void> {
+  /** Creates those of `topics` that do not exist yet, readable by `grant`. */
+  async ensure(topics: string[], grant: TenantGrant): Promise<void> {
     await (this.connected ??= this.admin.connect().catch(error => {
       this.connected = undefined;
       throw error;
     }));
+    await this.grant(grant);
     const existing = new Set(await this.admin.listTopics());
     const missing = topics.filter(topic => !existing.has(topic));
     if (!missing.length) return;
@@ -46,6 +82,41 @@ export class CdcTopics {
         ],
       })),
     });
+  }
+
+  private async grant(grant: TenantGrant): Promise<void> {
+    const key = `${grant.principal} ${grant.topicPrefix} ${grant.groupPrefix}`;
+    if (this.granted.has(key)) return;
+    const allow = {
+      principal: grant.principal,
+      host: '*',
+      permissionType: AclPermissionTypes.ALLOW,
+      resourcePatternType: ResourcePatternTypes.PREFIXED,
+    };
+    // Creating an ACL that exists changes nothing.
+    await this.admin.createAcls({
+      acl: [
+        {
+          ...allow,
+          resourceType: AclResourceTypes.TOPIC,
+          resourceName: grant.topicPrefix,
+          operation: AclOperationTypes.READ,
+        },
+        {
+          ...allow,
+          resourceType: AclResourceTypes.TOPIC,
+          resourceName: grant.topicPrefix,
+          operation: AclOperationTypes.DESCRIBE,
+        },
+        {
+          ...allow,
+          resourceType: AclResourceTypes.GROUP,
+          resourceName: grant.groupPrefix,
+          operation: AclOperationTypes.READ,
+        },
+      ],
+    });
+    this.granted.add(key);
   }
 
   async close(): Promise<void> {

@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
@@ -9,7 +11,9 @@ import {
   describeWithServices,
   eventually,
   kubeConfigFrom,
+  restartService,
 } from '@internal/test-services';
+import { setTimeout as delay } from 'node:timers/promises';
 import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { claimBody } from '../__testUtils__/claimBody';
@@ -101,9 +105,21 @@ describeWithServices(
       fs.writeFileSync(path.join(dir, 'password'), password);
     };
 
+    /**
+     * Slots are the PostgreSQL server's, not a database's: on a PoP each claim
+     * has a cluster of its own, here every run shares one server, so a run
+     * drops the CDC slots earlier runs left (and, at its end, its own).
+     */
+    const dropLeftSlots = () =>
+      superuser.query(
+        `SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots
+          WHERE slot_name LIKE 'dbaas\\_cdc\\_%' AND NOT active`,
+      );
+
     beforeAll(async () => {
       superuser = new Client({ connectionString: env.DBAAS_POSTGRES_URL });
       await superuser.connect();
+      await dropLeftSlots();
       // As CloudNativePG's `app`: a role that owns the database and its tables.
       await superuser.query(`CREATE ROLE ${database}_app`);
       await superuser.query(
@@ -147,13 +163,18 @@ describeWithServices(
       }
       await deps?.cdc?.topics.close();
       await db?.end();
-      // The slots the test left, so that the shared PostgreSQL keeps no WAL for them.
-      await superuser
-        ?.query(
-          `SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = $1 AND NOT active`,
-          [database],
-        )
-        .catch(() => undefined);
+      // Its connectors stop within seconds; then their slots can go.
+      await eventually(
+        'the CDC slots dropped',
+        async () =>
+          (await dropLeftSlots().catch(() => undefined)) !== undefined &&
+          (
+            await superuser.query(
+              `SELECT 1 FROM pg_replication_slots WHERE slot_name LIKE 'dbaas\\_cdc\\_%'`,
+            )
+          ).rowCount === 0,
+        { timeoutMs: 30_000 },
+      ).catch(() => undefined);
       await superuser?.end();
     });
 
@@ -215,6 +236,112 @@ describeWithServices(
       expect(topics).not.toContain(
         `dbaas.cdc.postgresql.${tenant}.public.customers`,
       );
+    });
+
+    it("lets the tenant's principal read its topics, and no other tenant", async () => {
+      const topic = `dbaas.cdc.postgresql.${tenant}.public.orders`;
+      /** A SCRAM user on the tenants' listener, as the platform makes one per tenant. */
+      const user = (name: string) => {
+        const password = randomUUID();
+        execFileSync(env.DBAAS_KAFKA_USER_TOOL, [name, password]);
+        return new Kafka({
+          clientId: name,
+          brokers: env.DBAAS_KAFKA_TENANT_BROKERS.split(','),
+          sasl: { mechanism: 'scram-sha-512', username: name, password },
+          logLevel: logLevel.NOTHING,
+        });
+      };
+      const ours = user(`tenant-${tenant}`);
+      const theirs = user(`tenant-other-${Date.now().toString(36)}`);
+
+      const ops: string[] = [];
+      const consumer = ours.consumer({ groupId: `tenant-${tenant}.billing` });
+      await eventually('the tenant connected', async () => {
+        await consumer.connect().catch(() => undefined);
+        return consumer
+          .subscribe({ topic, fromBeginning: true })
+          .then(() => true)
+          .catch(() => false);
+      });
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          if (message.value) ops.push(JSON.parse(message.value.toString()).op);
+        },
+      });
+      await eventually('the changes read', async () => ops.length >= 4);
+      await consumer.disconnect();
+      expect(ops.slice(0, 4)).toEqual(['r', 'c', 'u', 'd']);
+
+      const other = theirs.admin();
+      await eventually('the other tenant connected', () =>
+        other
+          .connect()
+          .then(() => true)
+          .catch(() => false),
+      );
+      await expect(
+        other.fetchTopicMetadata({ topics: [topic] }),
+      ).rejects.toThrow(/authoriz/i);
+      await other.disconnect();
+      // Nor may the tenant use a consumer group outside its prefix: Kafka
+      // will not even say where the group's coordinator is.
+      const ourAdmin = ours.admin();
+      await ourAdmin.connect();
+      await expect(
+        ourAdmin.fetchOffsets({
+          groupId: 'someone-elses-group',
+          topics: [topic],
+        }),
+      ).rejects.toThrow(/authoriz|coordinator/i);
+      await ourAdmin.disconnect();
+    });
+
+    it('loses no change when Kafka Connect and then the broker restart mid-stream', async () => {
+      const topic = `dbaas.cdc.postgresql.${tenant}.public.orders`;
+      const seen = new Map<number, number>();
+      const consumer = kafka.consumer({ groupId: `${namespace}-outage` });
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          const event = message.value && JSON.parse(message.value.toString());
+          const id = event?.after?.id;
+          if (event?.op === 'c') seen.set(id, (seen.get(id) ?? 0) + 1);
+        },
+      });
+      const ids: number[] = [];
+      let next = 1000;
+      const write = async (count: number) => {
+        for (let i = 0; i < count; i++) {
+          ids.push(next);
+          await db.query(`INSERT INTO public.orders VALUES ($1, 'outage')`, [
+            next++,
+          ]);
+          await delay(20);
+        }
+      };
+      await write(50);
+      const restartingConnect = restartService('connect');
+      await write(50);
+      await restartingConnect;
+      await write(50);
+      const restartingKafka = restartService('kafka');
+      await write(50);
+      await restartingKafka;
+      await write(50);
+      // At least once: every change arrives; a restart may repeat some.
+      await eventually(
+        'every change in Kafka',
+        async () => ids.every(id => seen.has(id)),
+        { timeoutMs: 120_000 },
+      );
+      await consumer.disconnect();
+      const repeated = ids.filter(id => seen.get(id)! > 1).length;
+      // eslint-disable-next-line no-console
+      console.log(
+        `CDC across a Connect and a broker restart: ${ids.length} changes, all arrived, ${repeated} more than once`,
+      );
+      await until('ledger', 'orders', 'running');
     });
 
     it('pauses, resumes and restarts a pipeline as its claim says', async () => {

@@ -1,4 +1,5 @@
 import {
+  cdcTopicPrefix,
   engineCdc,
   type CdcPipeline,
   type ClaimCdcReport,
@@ -10,7 +11,7 @@ import {
 import type { Logger } from '../logger';
 import type { ClaimObject, RenderContext } from '../render/types';
 import type { CdcConfig } from '../configFromEnv';
-import { CdcTopics } from './CdcTopics';
+import { CdcTopics, tenantGrant } from './CdcTopics';
 import {
   claimTenant,
   connectorConfig,
@@ -214,7 +215,10 @@ async function runPipeline(
   }
   const config = connectorConfig(claim, tenant, pipeline, cdc.settings)!;
   try {
-    await cdc.topics.ensure([...base.topics, base.deadLetterTopic]);
+    await cdc.topics.ensure(
+      [...base.topics, base.deadLetterTopic],
+      tenantGrant(tenant, cdcTopicPrefix(claim.spec.engine, tenant)),
+    );
     if (!sameConfig(await cdc.connect.config(name), config)) {
       try {
         await cdc.connect.put(name, config);
