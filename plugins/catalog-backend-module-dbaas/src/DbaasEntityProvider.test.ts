@@ -1,5 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import type { Entity } from '@backstage/catalog-model';
+import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import type {
   EntityProviderConnection,
   EntityProviderMutation,
@@ -11,6 +11,7 @@ import {
   type ServiceSummary,
 } from '@internal/backstage-plugin-dbaas-common';
 import { StubDbaasApi } from '@internal/test-services';
+import { cdcTopicEntity, cdcTopicsOf } from './cdcTopicEntity';
 import { DbaasEntityProvider } from './DbaasEntityProvider';
 import { serviceEntity } from './serviceEntity';
 
@@ -32,6 +33,30 @@ function database(n: number, changes?: Partial<ServiceSummary>) {
   };
   return { ...summary, ...changes };
 }
+
+/** A PostgreSQL database with CDC pipelines of these tables. */
+function streaming(n: number, pipelines: Record<string, string[]>) {
+  const tenant = TENANTS[n % TENANTS.length];
+  return database(n, {
+    engine: 'postgresql',
+    cdcPipelines: Object.entries(pipelines).map(([name, tables]) => ({
+      name,
+      tables,
+      topics: tables.map(t => `dbaas.cdc.postgresql.${tenant}.${t}`),
+    })),
+  });
+}
+
+/** What the provider emits for a database: its Resource, then its topics. */
+const emitted = (d: ServiceSummary) => {
+  const location = `https://portal.example.com/api/dbaas/v1/services/${d.id}`;
+  return [
+    serviceEntity(d, location),
+    ...cdcTopicsOf(d).map(t => cdcTopicEntity(d, t, location)),
+  ];
+};
+const topicRef = (d: ServiceSummary, table: string) =>
+  `api:default/dbaas.cdc.postgresql.${d.tenant.split('/')[1]}.${table}`;
 
 const entityName = (d: ServiceSummary) => `${d.tenant.split('/')[1]}.${d.name}`;
 const entityRef = (d: ServiceSummary) => `resource:default/${entityName(d)}`;
@@ -137,6 +162,54 @@ describe('DbaasEntityProvider', () => {
           `https://portal.example.com/api/dbaas/v1/services/${orders.id}`,
         ),
       );
+    });
+
+    it('puts the topics of each database\u2019s pipelines in the catalog with it, from the list alone', async () => {
+      const ledger = streaming(1, {
+        orders: ['public.orders', 'public.order_lines'],
+        audit: ['billing.invoices'],
+      });
+      const plain = database(2);
+      api.add(ledger, plain);
+      await connect();
+
+      await fullRun();
+
+      const [mutation] = mutations;
+      const entities = mutation.type === 'full' ? mutation.entities : [];
+      expect(entities.map(e => e.entity)).toEqual([
+        ...emitted(plain),
+        ...emitted(ledger),
+      ]);
+      expect(
+        entities
+          .filter(e => e.entity.kind === 'API')
+          .map(e => stringifyEntityRef(e.entity)),
+      ).toEqual([
+        topicRef(ledger, 'public.orders'),
+        topicRef(ledger, 'public.order_lines'),
+        topicRef(ledger, 'billing.invoices'),
+      ]);
+      expect(entities.every(e => e.locationKey === 'dbaas:default')).toBe(true);
+      // The list carries the pipelines: no request per database.
+      expect(api.requests.map(r => r.url)).toEqual([
+        '/api/dbaas/v1/services?page=1&limit=100',
+      ]);
+    });
+
+    it('takes a pipeline\u2019s topics out of the catalog once the list no longer has it', async () => {
+      const before = streaming(1, { orders: ['public.orders'] });
+      api.add(before);
+      await connect();
+      await fullRun();
+
+      api.add(streaming(1, {}));
+      await fullRun();
+
+      const second = mutations[1];
+      expect(second.type === 'full' && names(second.entities)).toEqual([
+        entityName(before),
+      ]);
     });
 
     it('keeps databases being deleted, as Deleting, until they are gone', async () => {
@@ -341,6 +414,77 @@ describe('DbaasEntityProvider', () => {
           { entityRef: entityRef(orders), locationKey: 'dbaas:default' },
         ],
       });
+    });
+
+    it('adds the topics of a pipeline added to a database', async () => {
+      const ledger = streaming(7, { orders: ['public.orders'] });
+      api.add(ledger);
+      await connect(emitted(streaming(7, {})));
+
+      await publish({
+        id: ledger.id,
+        tenant: ledger.tenant,
+        action: 'updated',
+      });
+      await until(() => mutations.length > 0, 'a mutation');
+
+      expect(deltas()[0]).toEqual({
+        type: 'delta',
+        added: emitted(ledger).map(entity => ({
+          entity,
+          locationKey: 'dbaas:default',
+        })),
+        removed: [],
+      });
+      // Its summary carries its pipelines: one read, as for any database.
+      expect(reads(ledger)).toHaveLength(1);
+    });
+
+    it('removes the topics of a pipeline a database lost, and keeps the others', async () => {
+      const before = streaming(7, {
+        orders: ['public.orders', 'public.order_lines'],
+        audit: ['billing.invoices'],
+      });
+      const after = streaming(7, { audit: ['billing.invoices'] });
+      api.add(after);
+      await connect([...emitted(before), ...emitted(streaming(8, {}))]);
+
+      await publish({ id: after.id, tenant: after.tenant, action: 'updated' });
+      await until(() => mutations.length > 0, 'a mutation');
+
+      const [delta] = deltas();
+      expect(delta.added.map(e => stringifyEntityRef(e.entity))).toEqual([
+        entityRef(after),
+        topicRef(after, 'billing.invoices'),
+      ]);
+      expect(delta.added[0].entity.spec?.dependsOn).toEqual([
+        topicRef(after, 'billing.invoices'),
+      ]);
+      expect(delta.removed).toEqual(
+        ['public.orders', 'public.order_lines'].map(table => ({
+          entityRef: topicRef(before, table),
+          locationKey: 'dbaas:default',
+        })),
+      );
+    });
+
+    it('removes a deleted database\u2019s topics with it', async () => {
+      const ledger = streaming(7, { orders: ['public.orders'] });
+      await connect([...emitted(ledger), ...emitted(streaming(8, {}))]);
+
+      await publish({
+        id: ledger.id,
+        tenant: ledger.tenant,
+        action: 'deleted',
+      });
+      await until(() => mutations.length > 0, 'a mutation');
+
+      expect(deltas()[0].removed).toEqual(
+        [entityRef(ledger), topicRef(ledger, 'public.orders')].map(ref => ({
+          entityRef: ref,
+          locationKey: 'dbaas:default',
+        })),
+      );
     });
 
     it('removes a database the API no longer knows, whatever the event says', async () => {

@@ -23,6 +23,8 @@ import {
   type ServiceChangedEvent,
   type ServiceSummary,
 } from '@internal/backstage-plugin-dbaas-common';
+import { cdcTopicEntity, cdcTopicsOf } from './cdcTopicEntity';
+import { hasCdcTopicDefinition } from './cdcTopicDefinition';
 import { DbaasServiceClient } from './DbaasServiceClient';
 import { listAllServices } from './listAllServices';
 import { serviceEntity } from './serviceEntity';
@@ -64,10 +66,13 @@ const FETCH_CONCURRENCY = 8;
 
 /**
  * Puts every DBaaS database in the catalog as a Resource (see
- * {@link serviceEntity}). A scheduled run replaces them all (a full mutation);
- * in between, each `dbaas.service.changed` event updates its one database (a
- * delta, through a {@link ServiceChangeQueue}), so a new database shows within
- * seconds instead of at the next run.
+ * {@link serviceEntity}), and each topic of its CDC pipelines as an API
+ * entity (cdcTopicEntity), both read from the databases' list and summary
+ * (`cdcPipelines`): no request per database. A scheduled run replaces them
+ * all (a full mutation); in between, each `dbaas.service.changed` event
+ * updates its one database and its topics (a delta, through a
+ * {@link ServiceChangeQueue}), so a new database shows within seconds
+ * instead of at the next run.
  *
  * There is one provider, `dbaas:default`: a backend serves one DBaaS API.
  *
@@ -156,9 +161,11 @@ export class DbaasEntityProvider implements EntityProvider {
       for (let n = 2; n <= LISTING_ATTEMPTS && !listing.consistent; n++) {
         listing = await listAllServices(this.deps.client, signal);
       }
-      const entities = await Promise.all(
-        listing.services.map(service => this.deferredEntity(service)),
-      );
+      const entities = (
+        await Promise.all(
+          listing.services.map(service => this.deferredEntities(service)),
+        )
+      ).flat();
       if (listing.consistent) {
         await connection.applyMutation({ type: 'full', entities });
       } else {
@@ -174,7 +181,9 @@ export class DbaasEntityProvider implements EntityProvider {
         });
       }
       this.deps.logger.info(
-        `Put ${entities.length} DBaaS databases in the catalog`,
+        `Put ${listing.services.length} DBaaS databases and ${
+          entities.length - listing.services.length
+        } of their CDC topics in the catalog`,
       );
     } finally {
       this.changedDuringRefresh = undefined;
@@ -199,7 +208,8 @@ export class DbaasEntityProvider implements EntityProvider {
 
   /**
    * Applies a batch of changes as one delta: reads each database and adds its
-   * entity, or removes the entities of one that is gone. Resolves to the
+   * entities (its Resource and its topics' APIs) and removes the topics it no
+   * longer has, or removes the entities of one that is gone. Resolves to the
    * changes that failed, with why.
    *
    * A `deleted` event is read like any other: it is announced when a deletion
@@ -220,12 +230,26 @@ export class DbaasEntityProvider implements EntityProvider {
         const [id] = next;
         try {
           const service = await this.deps.client.getService(id);
+          // A delta replaces only what it names: the entities of a database
+          // that is gone, and the topics of a pipeline one lost, must be
+          // named to go.
+          let gone: string[];
           if (service) {
-            added.push(await this.deferredEntity(service));
+            const entities = await this.deferredEntities(service);
+            const kept = new Set(
+              entities.map(e => stringifyEntityRef(e.entity)),
+            );
+            gone = hasCdcTopicDefinition(service.engine)
+              ? (await this.entityRefsOf(id, ['API'])).filter(
+                  ref => !kept.has(ref),
+                )
+              : [];
+            added.push(...entities);
           } else {
-            for (const entityRef of await this.entityRefsOf(id)) {
-              removed.push({ entityRef, locationKey: this.getProviderName() });
-            }
+            gone = await this.entityRefsOf(id);
+          }
+          for (const entityRef of gone) {
+            removed.push({ entityRef, locationKey: this.getProviderName() });
           }
           applied.push(id);
         } catch (error) {
@@ -237,11 +261,14 @@ export class DbaasEntityProvider implements EntityProvider {
     if (added.length === 0 && removed.length === 0) {
       return failed;
     }
+    // A table moved from one database of the tenant to another keeps its
+    // topic: the one that lost it must not remove what the other adds.
+    const adding = new Set(added.map(e => stringifyEntityRef(e.entity)));
     try {
       await this.requireConnection().applyMutation({
         type: 'delta',
         added,
-        removed,
+        removed: removed.filter(r => !adding.has(r.entityRef)),
       });
     } catch (error) {
       failed.push(...applied.map(id => [id, error] as [string, unknown]));
@@ -250,16 +277,21 @@ export class DbaasEntityProvider implements EntityProvider {
   }
 
   /**
-   * The catalog's entities for a database that is gone. Its name is no longer
-   * known, only its id, which the entities carry as an annotation.
+   * The catalog's entities of a database, of the given kinds: its Resource
+   * and its topics' APIs. Found by its id, which they carry as an
+   * annotation: the name of a database that is gone is no longer known.
    */
-  private async entityRefsOf(id: string): Promise<string[]> {
+  private async entityRefsOf(
+    id: string,
+    kinds: ('Resource' | 'API')[] = ['Resource', 'API'],
+  ): Promise<string[]> {
     const { items } = await this.deps.catalog.getEntities(
       {
-        filter: {
-          kind: 'Resource',
+        // One filter per kind: the filters of a list are alternatives.
+        filter: kinds.map(kind => ({
+          kind,
           [`metadata.annotations.${DBAAS_ANNOTATIONS.serviceId}`]: id,
-        },
+        })),
         fields: ['kind', 'metadata.namespace', 'metadata.name'],
       },
       { credentials: await this.deps.auth.getOwnServiceCredentials() },
@@ -267,16 +299,17 @@ export class DbaasEntityProvider implements EntityProvider {
     return items.map(entity => stringifyEntityRef(entity));
   }
 
-  private async deferredEntity(
+  /** A database's Resource, then its topics' APIs. */
+  private async deferredEntities(
     service: ServiceSummary,
-  ): Promise<DeferredEntity> {
-    return {
-      entity: serviceEntity(
-        service,
-        await this.deps.client.serviceUrl(service.id),
+  ): Promise<DeferredEntity[]> {
+    const location = await this.deps.client.serviceUrl(service.id);
+    return [
+      serviceEntity(service, location),
+      ...cdcTopicsOf(service).map(topic =>
+        cdcTopicEntity(service, topic, location),
       ),
-      locationKey: this.getProviderName(),
-    };
+    ].map(entity => ({ entity, locationKey: this.getProviderName() }));
   }
 
   private requireConnection(): EntityProviderConnection {

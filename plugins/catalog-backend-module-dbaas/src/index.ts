@@ -1,6 +1,6 @@
 /**
  * A catalog module that puts every DBaaS database in the software catalog as a
- * Resource of its tenant.
+ * Resource of its tenant, and each topic of its CDC pipelines as an API.
  *
  * @packageDocumentation
  */

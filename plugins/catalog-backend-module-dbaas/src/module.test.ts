@@ -202,6 +202,85 @@ describe('catalogModuleDbaasEntityProvider, with the catalog and the DBaaS API',
     );
   });
 
+  it('puts each topic of a CDC pipeline in the catalog as an API its database depends on, until the pipeline goes', async () => {
+    const created = await request(server)
+      .post('/api/dbaas/v1/services')
+      .set('Authorization', AS_PLUGIN)
+      .send({
+        name: 'ledger',
+        tenant: 'group:default/payments',
+        engine: 'postgresql',
+        plan: 'shared',
+        region: 'lagos',
+      });
+    expect(created.status).toBe(201);
+    const pipelines = `/api/dbaas/v1/services/${created.body.id}/cdc-pipelines`;
+    const added = await request(server)
+      .post(pipelines)
+      .set('Authorization', AS_PLUGIN)
+      .send({ name: 'orders', tables: ['public.orders'] });
+    expect(added.status).toBe(202);
+
+    const topic = 'dbaas.cdc.postgresql.payments.public.orders';
+    const ref = `api:default/${topic}`;
+    const database = 'resource:default/payments.ledger';
+    // Both relations are written when the entities are stitched; they may lag.
+    let api: Entity | undefined;
+    let resource: Entity | undefined;
+    const deadline = Date.now() + GIVE_UP_MS;
+    do {
+      const response = await entity(ref);
+      api = response.status === 200 ? (response.body as Entity) : undefined;
+      resource = (await entity(database)).body as Entity;
+      if (
+        api?.relations?.some(r => r.type === 'dependencyOf') &&
+        resource?.relations?.some(r => r.type === 'dependsOn')
+      ) {
+        break;
+      }
+      await new Promise(r => setTimeout(r, 100));
+    } while (Date.now() < deadline);
+
+    expect(api?.metadata.title).toBe(topic);
+    expect(api?.spec).toMatchObject({
+      type: 'asyncapi',
+      owner: 'group:default/payments',
+      system: 'system:default/payments',
+    });
+    expect(
+      JSON.parse(api?.spec?.definition as string).channels.changes.address,
+    ).toBe(topic);
+    expect(api?.relations).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          type: 'ownedBy',
+          targetRef: 'group:default/payments',
+        }),
+        expect.objectContaining({ type: 'dependencyOf', targetRef: database }),
+      ]),
+    );
+    expect(resource?.spec?.dependsOn).toEqual([ref]);
+    expect(resource?.relations).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'dependsOn', targetRef: ref }),
+      ]),
+    );
+
+    // The pipeline's removal is a change of its database: the delta of its
+    // event takes the topic out (the full run is 5 minutes away).
+    const removed = await request(server)
+      .delete(`${pipelines}/orders`)
+      .set('Authorization', AS_PLUGIN);
+    expect(removed.status).toBe(202);
+    const gone = Date.now() + GIVE_UP_MS;
+    while ((await entity(ref)).status !== 404) {
+      if (Date.now() > gone) {
+        throw new Error(`${ref} is still in the catalog`);
+      }
+      await new Promise(r => setTimeout(r, 100));
+    }
+  });
+
   it('gives the API entity the OpenAPI document the DBaaS backend serves', async () => {
     // The location's entities are processed on the catalog's own loop.
     let api: Entity | undefined;

@@ -14,6 +14,8 @@ import {
   type ServiceSummary,
   serviceEntityName,
 } from '@internal/backstage-plugin-dbaas-common';
+import { cdcTopicEntityRef, cdcTopicsOf } from './cdcTopicEntity';
+import { tenantSystem } from './tenantSystem';
 
 // Read by the Kubernetes plugin (plugins/kubernetes-backend, KubernetesFanOutHandler)
 // to find an entity's objects in each cluster.
@@ -42,6 +44,9 @@ function phaseOf(service: ServiceSummary): string {
  * permission policy shows it only to those who may read its tenant's
  * databases (catalogEntityReadDecision in dbaas-backend, on `spec.owner`).
  *
+ * It `dependsOn` the API entities of its CDC pipelines' topics
+ * (cdcTopicEntity), so that the catalog relates each topic to its database.
+ *
  * @param location - where the database is read from (its `GET /services/{id}`
  * URL), for the entity's managed-by annotations.
  * @public
@@ -51,7 +56,9 @@ export function serviceEntity(
   location: string,
 ): Entity {
   const { namespace, name } = serviceEntityName(service.tenant, service.name);
-  const tenant = service.tenant.slice('group:'.length);
+  const topics = cdcTopicsOf(service).map(topic =>
+    cdcTopicEntityRef(service, topic),
+  );
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Resource',
@@ -84,8 +91,8 @@ export function serviceEntity(
     spec: {
       type: DBAAS_ENTITY_TYPE,
       owner: service.tenant,
-      // catalog/systems/tenants.yaml holds one System per tenant, named after its group.
-      system: `system:${tenant}`,
+      system: tenantSystem(service),
+      ...(topics.length > 0 ? { dependsOn: topics } : {}),
     },
   };
 }

@@ -10,6 +10,7 @@ export * from './catalog/backupCapabilities';
 export * from './cdc/cdcCapabilities';
 export * from './cdc/cdcPipelineSchema';
 export * from './cdc/cdcTopics';
+export { cdcTopicEntityName } from './cdc/cdcTopicEntityName';
 export * from './catalog/skuQuery';
 export { formatZodError } from './validation/formatZodError';
 export * from './claim/quantity';
@@ -52,6 +53,7 @@ export * from './api/serviceEvents';
 export { serviceEntityName } from './gitops/serviceEntityName';
 export * from './gitops/claimManifest';
 export * from './entity/dbaasAnnotations';
+export { databaseEntityPath } from './entity/databaseEntityPath';
 export * from './client/DbaasApi';
 export {
   DbaasClient,

@@ -24,6 +24,19 @@ const database = (name: string, tenant: string): Entity => ({
   relations: [{ type: 'ownedBy', targetRef: tenant }],
 });
 
+/** A database's CDC topic, as catalog-backend-module-dbaas emits it. */
+const topic = (name: string, tenant: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'API',
+  metadata: {
+    name,
+    namespace: 'default',
+    annotations: { 'dbaas.io/cdc-topic': name },
+  },
+  spec: { type: 'asyncapi', lifecycle: 'production', owner: tenant },
+  relations: [{ type: 'ownedBy', targetRef: tenant }],
+});
+
 const component = (name: string, owner: string): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
@@ -82,8 +95,24 @@ describe('catalogEntityReadDecisions', () => {
     ]);
   });
 
+  it('hides another tenant\u2019s CDC topics, and shows the user\u2019s own', async () => {
+    const ledgers = 'dbaas.cdc.postgresql.ledger.public.orders';
+    const ours = 'dbaas.cdc.postgresql.payments.public.orders';
+
+    expect(await reads(ADA, topic(ledgers, LEDGER))).toBe(false);
+    expect(await reads(ADA, topic(ours, PAYMENTS))).toBe(true);
+  });
+
   it('shows every entity that is not a database, whoever owns it', async () => {
     expect(await reads(ADA, component('ledger-api', LEDGER))).toBe(true);
+    // An AsyncAPI of a team's own, not a DBaaS topic.
+    const events = topic('ledger-events', LEDGER);
+    expect(
+      await reads(ADA, {
+        ...events,
+        metadata: { name: 'ledger-events', namespace: 'default' },
+      }),
+    ).toBe(true);
     expect(
       await reads(ADA, {
         ...database('ledger-bucket', LEDGER),

@@ -10,16 +10,22 @@ import {
   catalogConditions,
   createCatalogConditionalDecision,
 } from '@backstage/plugin-catalog-backend/alpha';
-import { DBAAS_ENTITY_TYPE } from '@internal/backstage-plugin-dbaas-common';
+import {
+  DBAAS_ANNOTATIONS,
+  DBAAS_ENTITY_TYPE,
+} from '@internal/backstage-plugin-dbaas-common';
 import type { PluginDecisions } from './PluginDecision';
 import type { ReadableTenants } from './readableTenants';
 
 /**
- * `catalog.entity.read`: every entity except the databases of tenants the user
- * may not read. A database is a Resource of type `database` owned by its
- * tenant's group (catalog-backend-module-dbaas); without this a user would
- * find every tenant's databases in the catalog (and in search, and in the
- * Kubernetes tab) while the DBaaS API answers 404 for them.
+ * `catalog.entity.read`: every entity except the databases, and their CDC
+ * topics, of tenants the user may not read. A database is a Resource of type
+ * `database` owned by its tenant's group, a topic an API with the
+ * `dbaas.io/cdc-topic` annotation owned by the same group
+ * (catalog-backend-module-dbaas); without this a user would find every
+ * tenant's databases in the catalog (and in search, and in the Kubernetes
+ * tab) while the DBaaS API answers 404 for them, and their tables' names in
+ * their topics.
  *
  * Who may read a tenant's databases is the DBaaS roles' answer, as for
  * `dbaas.service.read`: the tenant's team and whoever holds a role on the
@@ -57,12 +63,24 @@ export function catalogEntityReadDecisions(options: {
         anyOf: [
           {
             not: {
-              allOf: [
-                catalogConditions.isEntityKind({ kinds: ['Resource'] }),
-                catalogConditions.hasSpec({
-                  key: 'type',
-                  value: DBAAS_ENTITY_TYPE,
-                }),
+              anyOf: [
+                {
+                  allOf: [
+                    catalogConditions.isEntityKind({ kinds: ['Resource'] }),
+                    catalogConditions.hasSpec({
+                      key: 'type',
+                      value: DBAAS_ENTITY_TYPE,
+                    }),
+                  ],
+                },
+                {
+                  allOf: [
+                    catalogConditions.isEntityKind({ kinds: ['API'] }),
+                    catalogConditions.hasAnnotation({
+                      annotation: DBAAS_ANNOTATIONS.cdcTopic,
+                    }),
+                  ],
+                },
               ],
             },
           },

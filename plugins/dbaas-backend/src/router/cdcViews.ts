@@ -22,6 +22,17 @@ export function pipelineOf(record: ServiceRecord, name: string): CdcPipeline {
   return pipeline;
 }
 
+/** A pipeline's topics, one per table, in the order of its tables. */
+export function pipelineTopics(
+  record: ServiceRecord,
+  pipeline: CdcPipeline,
+): string[] {
+  const tenant = tenantSlug(record.tenant);
+  return pipeline.tables.map(table =>
+    cdcTopic(record.spec.engine, tenant, table),
+  );
+}
+
 /**
  * A pipeline as its claim declares it, with how it runs as the database's
  * PoP last reported it (the primary's report: it runs where the primary is);
@@ -46,7 +57,7 @@ export function cdcPipelineView(
     paused: pipeline.paused ?? false,
     state: report?.state ?? 'pending',
     ...(report?.message ? { message: report.message } : {}),
-    topics: pipeline.tables.map(table => cdcTopic(engine, tenant, table)),
+    topics: pipelineTopics(record, pipeline),
     deadLetterTopic: cdcDeadLetterTopic(
       engine,
       tenant,

@@ -8,11 +8,14 @@ import {
   type TimelineStep,
 } from '@internal/backstage-plugin-dbaas-common';
 import type { ServiceRecord } from '../database/ServiceStore';
+import { pipelineTopics } from './cdcViews';
 
 export const apiStatus = (record: ServiceRecord) =>
   serviceStatusOf(record.status);
 
 export function toSummary(record: ServiceRecord): ServiceSummary {
+  // A deleted database's pipelines are gone with it (their topics age out).
+  const pipelines = record.deletedAt ? [] : record.spec.cdc?.pipelines ?? [];
   return {
     id: record.id,
     name: record.name,
@@ -29,6 +32,16 @@ export function toSummary(record: ServiceRecord): ServiceSummary {
       ? {
           deletedAt: record.deletedAt,
           backupRetention: backupRetention(record.spec),
+        }
+      : {}),
+    // The catalog's full run makes each topic's entity from the list alone.
+    ...(pipelines.length > 0
+      ? {
+          cdcPipelines: pipelines.map(pipeline => ({
+            name: pipeline.name,
+            tables: pipeline.tables,
+            topics: pipelineTopics(record, pipeline),
+          })),
         }
       : {}),
   };

@@ -135,4 +135,12 @@ describe('dbaasOpenApiDocument', () => {
       'cdcPipelines',
     );
   });
+
+  it("lists each database's CDC topics with it, for the catalog's full run", () => {
+    const summary = document.components.schemas.ServiceSummary;
+    expect(summary.required).not.toContain('cdcPipelines');
+    expect(summary.properties.cdcPipelines.items).toMatchObject({
+      required: ['name', 'tables', 'topics'],
+    });
+  });
 });

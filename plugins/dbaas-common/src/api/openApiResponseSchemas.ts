@@ -8,6 +8,7 @@ import type {
   AuditEvent,
   Backup,
   CdcPipelineList,
+  CdcPipelineSummary,
   CdcPipelineView,
   Organization,
   Page,
@@ -111,7 +112,28 @@ const serviceSummary = object<ServiceSummary>(
       createdAt: timestamp,
       updatedAt: timestamp,
     },
-    optional: { sku: string, deletedAt: timestamp, backupRetention: string },
+    optional: {
+      sku: string,
+      deletedAt: timestamp,
+      backupRetention: string,
+      cdcPipelines: {
+        ...arrayOf(
+          object<CdcPipelineSummary>({
+            required: {
+              name: string,
+              tables: arrayOf(string),
+              topics: {
+                ...arrayOf(string),
+                description:
+                  "Its tables' topics, `dbaas.cdc.{engine}.{tenant}.{table}`, in the order of `tables`.",
+              },
+            },
+          }),
+        ),
+        description:
+          'Its CDC pipelines with their topics, in the order they were added; absent when it has none, and once deleted. How each runs is on `GET /v1/services/{id}/cdc-pipelines`.',
+      },
+    },
   },
   'A database, as lists show it.',
 );

@@ -28,7 +28,23 @@ export type ServiceSummary = {
    * default): how long its backups stay restorable.
    */
   backupRetention?: string;
+  /**
+   * Its CDC pipelines (`config.cdc.pipelines`) with their tables' topics, in
+   * the order they were added; absent when it has none, and once deleted.
+   */
+  cdcPipelines?: CdcPipelineSummary[];
 };
+
+/**
+ * A CDC pipeline as a database's summary shows it: its tables and their
+ * topics (cdcTopic), in the same order; its state is on
+ * `GET /services/{id}/cdc-pipelines`.
+ * @public
+ */
+export type CdcPipelineSummary = Pick<
+  CdcPipelineView,
+  'name' | 'tables' | 'topics'
+>;
 
 /** A database with its desired config and what the cluster reported (`GET /services/{id}`). @public */
 export type ServiceDetails = ServiceSummary & {

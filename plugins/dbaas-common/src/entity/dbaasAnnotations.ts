@@ -1,6 +1,7 @@
 /**
- * Annotations of a database's Resource entity: written by the catalog module,
- * read back by the portal's entity pages.
+ * Annotations of a database's Resource entity and of its CDC topics' API
+ * entities: written by the catalog module, read back by the portal's entity
+ * pages. A topic's entity carries its database's `serviceId` and `engine` too.
  * @public
  */
 export const DBAAS_ANNOTATIONS = {
@@ -12,6 +13,12 @@ export const DBAAS_ANNOTATIONS = {
   phase: 'dbaas.io/phase',
   /** The claim's path in the GitOps repository. */
   gitopsFile: 'dbaas.io/gitops-file',
+  /** A CDC topic's entity: the Kafka topic, as cdcTopic names it. */
+  cdcTopic: 'dbaas.io/cdc-topic',
+  /** A CDC topic's entity: the pipeline of its database that writes it. */
+  cdcPipeline: 'dbaas.io/cdc-pipeline',
+  /** A CDC topic's entity: the table whose changes it carries (`public.orders`). */
+  cdcTable: 'dbaas.io/cdc-table',
 } as const;
 
 /** The catalog `spec.type` of a database Resource. @public */

@@ -1,4 +1,5 @@
 import { parseEntityRef } from '@backstage/catalog-model';
+import { fnv1a } from '../entity/fnv1a';
 
 const MAX_NAME_LENGTH = 63;
 
@@ -37,17 +38,4 @@ export function serviceEntityName(
     namespace: tenant.namespace,
     name: `${prefix ? `${prefix}-` : ''}${hash}.${databaseName}`,
   };
-}
-
-/**
- * FNV-1a, 32 bits, as 8 hex digits: enough to keep apart the few pairs that
- * share a cut prefix, and it runs in the browser too (this package is shared).
- */
-function fnv1a(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash.toString(16).padStart(8, '0');
 }

@@ -184,6 +184,15 @@ describe.each(databases.eachSupportedId())('CDC pipelines on %s', id => {
       });
       const one = await api(ADA, 'get', `${pipelines(ledger)}/orders`);
       expect(one.body).toEqual(view);
+      // The list of databases carries each one's topics, for the catalog.
+      const listed = await api(ADA, 'get', '/services');
+      expect(
+        listed.body.data.find((d: { id: string }) => d.id === ledger),
+      ).toMatchObject({
+        cdcPipelines: [
+          { name: 'orders', tables: view.tables, topics: view.topics },
+        ],
+      });
       const none = await api(ADA, 'get', `${pipelines(ledger)}/refunds`);
       expect(none.status).toBe(404);
       expect(none.body.error.message).toBe(
