@@ -2,7 +2,8 @@
  * Scaffolder actions of the DBaaS portal: `dbaas:claim:validate`,
  * `dbaas:claim:publish` and `dbaas:claim:wait` order a database;
  * `dbaas:service:configure`, `dbaas:service:scale`, `dbaas:service:restore` and
- * `dbaas:service:decommission` change one.
+ * `dbaas:service:decommission` change one; `dbaas:cdc:create` streams its
+ * tables' changes to Kafka.
  *
  * @packageDocumentation
  */
@@ -15,3 +16,4 @@ export { createDbaasServiceConfigureAction } from './actions/createDbaasServiceC
 export { createDbaasServiceScaleAction } from './actions/createDbaasServiceScaleAction';
 export { createDbaasServiceRestoreAction } from './actions/createDbaasServiceRestoreAction';
 export { createDbaasServiceDecommissionAction } from './actions/createDbaasServiceDecommissionAction';
+export { createDbaasCdcCreateAction } from './actions/createDbaasCdcCreateAction';

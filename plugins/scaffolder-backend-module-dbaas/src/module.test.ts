@@ -29,6 +29,7 @@ describe('scaffolderModuleDbaas', () => {
       'dbaas:service:scale',
       'dbaas:service:restore',
       'dbaas:service:decommission',
+      'dbaas:cdc:create',
     ]);
     for (const action of actions) {
       expect(action.examples?.length).toBeGreaterThan(0);

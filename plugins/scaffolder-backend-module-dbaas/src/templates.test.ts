@@ -4,7 +4,12 @@ import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import yaml from 'js-yaml';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { DbaasClient } from '@internal/backstage-plugin-dbaas-common';
+import {
+  cdcTableForms,
+  createCdcPipelineRequestSchema,
+  DBAAS_ENTITY_TYPE,
+  DbaasClient,
+} from '@internal/backstage-plugin-dbaas-common';
 import { createDbaasActions } from './actions/createDbaasActions';
 
 // The repository's templates/ use these actions; a renamed input would only
@@ -28,6 +33,19 @@ const templates = (location.spec.targets as string[]).map(
   target => [target, read(target)] as const,
 );
 
+/** The template's form fields, all pages together, in order. */
+const fieldsOf = (template: any): Record<string, any> =>
+  Object.assign(
+    {},
+    ...template.spec.parameters.map((page: any) => page.properties),
+  );
+
+/** Whether a form field with `pattern` and `maxLength` accepts the value. */
+const formAccepts = (
+  field: { pattern: string; maxLength: number },
+  value: string,
+) => new RegExp(field.pattern).test(value) && value.length <= field.maxLength;
+
 /** Every `steps.<id>.output.<name>` a part of a template reads. */
 const outputsRead = (part: unknown) =>
   [...JSON.stringify(part).matchAll(/steps\.([\w-]+)\.output\.(\w+)/g)].map(
@@ -42,6 +60,7 @@ describe('templates/', () => {
       'new-database',
       'restore-database',
       'scale-database',
+      'stream-database-changes',
     ]);
   });
 
@@ -50,10 +69,7 @@ describe('templates/', () => {
       ([, t]) => t.metadata.name === 'restore-database',
     )?.[1];
     expect(template?.metadata.name).toBe('restore-database');
-    const fields = Object.assign(
-      {},
-      ...template.spec.parameters.map((page: any) => page.properties),
-    );
+    const fields = fieldsOf(template);
     expect(Object.keys(fields)).toEqual([
       'tenant',
       'name',
@@ -78,6 +94,108 @@ describe('templates/', () => {
       title: 'Open the new database',
       icon: 'catalog',
       entityRef: '${{ steps.restore.output.targetEntityRef }}',
+    });
+  });
+
+  describe('stream-database-changes', () => {
+    const template = templates.find(
+      ([, t]) => t.metadata.name === 'stream-database-changes',
+    )?.[1];
+    const fields = fieldsOf(template);
+    /** Whether the API takes a pipeline of the name and tables. */
+    const apiAccepts = (request: { name?: string; tables?: string[] }) =>
+      createCdcPipelineRequestSchema.safeParse({
+        name: 'orders-feed',
+        tables: ['public.orders'],
+        ...request,
+      }).success;
+
+    it('asks for the database, the pipeline\u2019s name, its tables and where to start', () => {
+      expect(template?.metadata.title).toBe('Stream changes from a database');
+      expect(Object.keys(fields)).toEqual([
+        'database',
+        'name',
+        'tables',
+        'snapshot',
+      ]);
+    });
+
+    it.each([
+      'orders-feed',
+      'a',
+      'x'.repeat(40),
+      'x'.repeat(41),
+      'Orders',
+      'orders_feed',
+      '-orders',
+      'orders-',
+      '1orders',
+      '',
+    ])('takes the pipeline name %j as the API does', name => {
+      expect(formAccepts(fields.name, name)).toBe(apiAccepts({ name }));
+    });
+
+    it.each([
+      'public.orders',
+      'orders',
+      'shop.public.orders',
+      'public.order-lines',
+      'public.',
+      '.orders',
+      'public.orders$',
+      `${'a'.repeat(63)}.${'b'.repeat(63)}`,
+      `${'a'.repeat(64)}.b`,
+    ])('takes the table %j as the API does', table => {
+      expect(formAccepts(fields.tables.items, table)).toBe(
+        apiAccepts({ tables: [table] }),
+      );
+    });
+
+    it('explains how a PostgreSQL table is named, and offers both snapshot modes', () => {
+      const { parts, example } = cdcTableForms.postgresql;
+      expect(fields.tables.description).toContain(
+        `on PostgreSQL ${parts.join('.')}, such as ${example}`,
+      );
+      expect(fields.tables).toMatchObject({ minItems: 1, maxItems: 100 });
+      expect(fields.snapshot.default).toBe('initial');
+      expect(fields.snapshot.oneOf).toEqual([
+        { const: 'initial', title: 'Existing rows first, then changes' },
+        { const: 'never', title: 'Only changes from now' },
+      ]);
+      for (const { const: snapshot } of fields.snapshot.oneOf) {
+        expect(
+          createCdcPipelineRequestSchema.safeParse({
+            name: 'orders-feed',
+            tables: ['public.orders'],
+            snapshot,
+          }).success,
+        ).toBe(true);
+      }
+    });
+
+    it('creates the pipeline from the form and links to the database\u2019s CDC tab', () => {
+      const [step] = template.spec.steps;
+      expect(step).toMatchObject({
+        action: 'dbaas:cdc:create',
+        input: {
+          database: '${{ parameters.database }}',
+          name: '${{ parameters.name }}',
+          tables: '${{ parameters.tables }}',
+          snapshot: '${{ parameters.snapshot }}',
+        },
+      });
+      expect(template.spec.output.links).toEqual([
+        {
+          title: 'Open the CDC tab',
+          icon: 'dashboard',
+          url: '${{ steps.cdc.output.cdcTabUrl }}',
+        },
+        {
+          title: 'Open the database',
+          icon: 'catalog',
+          entityRef: '${{ steps.cdc.output.entityRef }}',
+        },
+      ]);
     });
   });
 
@@ -126,11 +244,19 @@ describe('templates/', () => {
       }
     });
 
-    it('asks for the tenant among the user\u2019s own teams', () => {
-      const tenant = template.spec.parameters
-        .map((page: any) => page.properties?.tenant)
-        .find(Boolean);
-      expect(tenant['ui:field']).toBe('MyGroupsPicker');
+    it('picks the team among the user\u2019s own teams, or a database among the catalog\u2019s databases', () => {
+      const { tenant, database } = fieldsOf(template);
+      const picker = database
+        ? { field: database['ui:field'], ...database['ui:options'] }
+        : { field: tenant?.['ui:field'] };
+      expect([
+        { field: 'MyGroupsPicker' },
+        {
+          field: 'EntityPicker',
+          catalogFilter: { kind: 'Resource', 'spec.type': DBAAS_ENTITY_TYPE },
+          allowArbitraryValues: false,
+        },
+      ]).toContainEqual(picker);
     });
   });
 });

@@ -2,7 +2,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { MetricsService } from '@backstage/backend-plugin-api/alpha';
 import { toError } from '@backstage/errors';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
-import { serviceEntityName } from '@internal/backstage-plugin-dbaas-common';
+import { databaseEntityPath } from '@internal/backstage-plugin-dbaas-common';
 import type { RestoreDrillRecord } from '../database/RestoreDrillStore';
 import type { ServiceRecord } from '../database/ServiceStore';
 import type { DrillReporter } from './RestoreDrills';
@@ -61,14 +61,13 @@ export class NotifyingDrillReporter implements DrillReporter {
       this.rpo.record(drill.rpoSeconds, { engine });
     }
     if (drill.status !== 'failed' || !this.deps.notifications) return;
-    const entity = serviceEntityName(source.tenant, source.name);
     try {
       await this.deps.notifications.send({
         recipients: { type: 'entity', entityRef: source.tenant },
         payload: {
           title: `Restore drill of ${source.name} failed`,
           description: drill.message,
-          link: `/catalog/${entity.namespace}/resource/${entity.name}/backups`,
+          link: databaseEntityPath(source.tenant, source.name, 'backups'),
           severity: 'high',
           topic: 'dbaas-restore-drill',
           scope: `dbaas-restore-drill:${drill.id}`,

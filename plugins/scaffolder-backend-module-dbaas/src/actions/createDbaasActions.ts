@@ -1,5 +1,6 @@
 import type { PermissionsService } from '@backstage/backend-plugin-api';
 import type { DbaasActionDeps } from './DbaasActionDeps';
+import { createDbaasCdcCreateAction } from './createDbaasCdcCreateAction';
 import { createDbaasClaimPublishAction } from './createDbaasClaimPublishAction';
 import { createDbaasClaimValidateAction } from './createDbaasClaimValidateAction';
 import { createDbaasClaimWaitAction } from './createDbaasClaimWaitAction';
@@ -9,7 +10,8 @@ import { createDbaasServiceRestoreAction } from './createDbaasServiceRestoreActi
 import { createDbaasServiceScaleAction } from './createDbaasServiceScaleAction';
 
 /**
- * Every `dbaas:*` action: those that order a database, then those that change one.
+ * Every `dbaas:*` action: those that order a database, then those that change
+ * one (a CDC pipeline is a change of the database's claim too).
  * @public
  */
 export function createDbaasActions(
@@ -26,5 +28,6 @@ export function createDbaasActions(
     createDbaasServiceScaleAction(deps),
     createDbaasServiceRestoreAction(deps),
     createDbaasServiceDecommissionAction(deps),
+    createDbaasCdcCreateAction(deps),
   ];
 }

@@ -1,6 +1,5 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import type { JsonValue } from '@backstage/types';
 import {
   skuCatalog,
   specFromSku,
@@ -13,6 +12,7 @@ import {
   serviceDetails,
   type StubRequest,
 } from '@internal/test-services';
+import { checkpointStore } from '../__testUtils__/checkpointStore';
 import { createDbaasServiceRestoreAction } from './createDbaasServiceRestoreAction';
 
 const orders = serviceDetails({ status: 'active' });
@@ -49,15 +49,6 @@ const accepted = (request: StubRequest): Restore => ({
   createdBy: 'user:default/mock',
   createdAt: '2026-11-25T09:00:00Z',
 });
-
-/** Checkpoints that outlive one attempt, as the task's state does. */
-function checkpointStore() {
-  const saved = new Map<string, JsonValue | void>();
-  return async ({ key, fn }: { key: string; fn: () => any }) => {
-    if (!saved.has(key)) saved.set(key, await fn());
-    return saved.get(key);
-  };
-}
 
 describe('dbaas:service:restore', () => {
   let api: StubDbaasApi;
