@@ -44,6 +44,7 @@ describe('connectorConfig', () => {
       'snapshot.mode': 'initial',
       'topic.prefix': 'dbaas.cdc.postgresql.acme',
       'heartbeat.interval.ms': '10000',
+      'poll.interval.ms': '100',
       'errors.tolerance': 'none',
       'errors.log.enable': 'true',
     });
