@@ -11,10 +11,8 @@
  * Connect's DirectoryConfigProvider reads it (Strimzi's Kubernetes config
  * provider on a PoP). No kube-apiserver: the claim is an object in memory.
  */
-import { serviceEnv } from '@internal/test-services';
-import fs from 'node:fs';
+import { cdcCredentialsStandIn, serviceEnv } from '@internal/test-services';
 import { loadavg } from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
@@ -89,23 +87,15 @@ async function main() {
   );
   await db.query(`ALTER TABLE public.events OWNER TO ${database}_app`);
   // CloudNativePG's managed role, and what Strimzi's provider would read.
-  const password = randomBytes(18).toString('base64url');
-  await superuser.query(`DO $$ BEGIN
-    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${CDC_USER}') THEN
-      CREATE ROLE ${CDC_USER} LOGIN REPLICATION;
-    END IF;
-  END $$`);
-  await superuser.query(
-    `ALTER ROLE ${CDC_USER} PASSWORD ${superuser.escapeLiteral(password)}`,
-  );
-  await superuser.query(`GRANT ${database}_app TO ${CDC_USER}`);
-  const secretDir = path.join(
-    env.DBAAS_KAFKA_CONNECT_SECRETS_DIR!,
+  await cdcCredentialsStandIn({
+    superuser,
+    user: CDC_USER,
+    owner: `${database}_app`,
+    password: randomBytes(18).toString('base64url'),
+    secretsDir: env.DBAAS_KAFKA_CONNECT_SECRETS_DIR!,
     namespace,
-    'bench-cdc',
-  );
-  fs.mkdirSync(secretDir, { recursive: true });
-  fs.writeFileSync(path.join(secretDir, 'password'), password);
+    secret: 'bench-cdc',
+  });
 
   const spec = specFromSku(skuCatalog, 'pg-shared', 'lagos');
   spec.cdc = {

@@ -21,6 +21,7 @@ export {
   type StubAnswer,
   type StubRequest,
 } from './dbaasApi/StubDbaasApi';
+export { cdcCredentialsStandIn } from './cdc/cdcCredentialsStandIn';
 export { describeWithServices } from './describeWithServices';
 export { findHelm } from './helm/findHelm';
 export { eventually } from './eventually';

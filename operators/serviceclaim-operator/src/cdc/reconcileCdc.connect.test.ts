@@ -1,13 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import {
   CDC_TOPIC_RETENTION_MS,
   type CdcPipeline,
 } from '@internal/backstage-plugin-dbaas-common';
 import {
+  cdcCredentialsStandIn,
   describeWithServices,
   eventually,
   kubeConfigFrom,
@@ -86,23 +85,15 @@ describeWithServices(
         name: `${name}-cdc`,
         namespace,
       });
-      const password = Buffer.from(secret.data!.password, 'base64').toString();
-      await superuser.query(`DO $$ BEGIN
-        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${CDC_USER}') THEN
-          CREATE ROLE ${CDC_USER} LOGIN REPLICATION;
-        END IF;
-      END $$`);
-      await superuser.query(
-        `ALTER ROLE ${CDC_USER} PASSWORD ${superuser.escapeLiteral(password)}`,
-      );
-      await superuser.query(`GRANT ${database}_app TO ${CDC_USER}`);
-      const dir = path.join(
-        env.DBAAS_KAFKA_CONNECT_SECRETS_DIR,
+      await cdcCredentialsStandIn({
+        superuser,
+        user: CDC_USER,
+        owner: `${database}_app`,
+        password: Buffer.from(secret.data!.password, 'base64').toString(),
+        secretsDir: env.DBAAS_KAFKA_CONNECT_SECRETS_DIR,
         namespace,
-        `${name}-cdc`,
-      );
-      fs.mkdirSync(dir, { recursive: true });
-      fs.writeFileSync(path.join(dir, 'password'), password);
+        secret: `${name}-cdc`,
+      });
     };
 
     /**
