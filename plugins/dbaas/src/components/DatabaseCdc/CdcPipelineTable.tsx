@@ -71,6 +71,7 @@ export const CdcPipelineTable = (props: {
                 <Typography
                   variant="body2"
                   color={pipeline.state === 'failed' ? 'error' : 'textPrimary'}
+                  style={{ whiteSpace: 'nowrap' }}
                 >
                   {pipeline.state}
                 </Typography>
