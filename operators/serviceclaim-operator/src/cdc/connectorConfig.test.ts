@@ -6,7 +6,7 @@ import {
   connectorConfig,
   secretReferenceFrom,
 } from './connectorConfig';
-import { pipelineState, traceMessage } from './reconcileCdc';
+import { cdcNotConfigured, pipelineState, traceMessage } from './reconcileCdc';
 import { STRIMZI_SECRET_REFERENCE } from '../configFromEnv';
 
 const settings = {
@@ -109,5 +109,24 @@ describe('pipelineState', () => {
     expect(traceMessage('E: first\nsecond part\n\tat x(Y.java:1)')).toBe(
       'E: first — second part',
     );
+  });
+});
+
+describe('cdcNotConfigured', () => {
+  it('fails the pipelines of the primary PoP that has no Kafka Connect, saying so', () => {
+    const claim = claimWith('pg-shared', ['public.orders']);
+    const here = { pop: claim.spec.region, platformNamespaces: [] };
+    expect(cdcNotConfigured(here, claim)).toEqual([
+      {
+        name: 'order-lines',
+        connector: 'dbaas.tenant-acme.ledger.order-lines',
+        topics: ['dbaas.cdc.postgresql.acme.public.orders'],
+        deadLetterTopic: 'dbaas.cdc.postgresql.acme.dlq-ledger-order-lines',
+        state: 'failed',
+        message: `The ServiceClaim operator in ${claim.spec.region} has no Kafka Connect to run CDC pipelines on (its chart's cdc.kafkaConnectUrl is unset)`,
+      },
+    ]);
+    const elsewhere = { pop: 'singapore', platformNamespaces: [] };
+    expect(cdcNotConfigured(elsewhere as never, claim)).toBeUndefined();
   });
 });

@@ -327,6 +327,7 @@ describeWithServices(
         { timeoutMs: 120_000 },
       );
       await consumer.disconnect();
+      expect(ids.filter(id => !seen.has(id))).toEqual([]);
       const repeated = ids.filter(id => seen.get(id)! > 1).length;
       // eslint-disable-next-line no-console
       console.log(

@@ -269,6 +269,30 @@ async function runPipeline(
 }
 
 /**
+ * The reports of a claim's pipelines where the operator has no Kafka Connect
+ * to run them on (the chart's `cdc.kafkaConnectUrl` unset in its primary
+ * PoP): each failed, saying so, rather than pending forever.
+ */
+export function cdcNotConfigured(
+  context: RenderContext,
+  claim: ClaimObject,
+): ClaimCdcReport[] | undefined {
+  const pipelines = claim.spec.cdc?.pipelines ?? [];
+  if (context.pop !== claim.spec.region || !pipelines.length) return undefined;
+  const tenant = claimTenant(claim);
+  return pipelines.map(pipeline => ({
+    name: pipeline.name,
+    connector: connectorName(claim, pipeline.name),
+    topics: tenant ? pipelineTopics(claim, tenant, pipeline) : [],
+    deadLetterTopic: tenant
+      ? pipelineDeadLetterTopic(claim, tenant, pipeline)
+      : connectorName(claim, pipeline.name),
+    state: 'failed' as const,
+    message: `The ServiceClaim operator in ${context.pop} has no Kafka Connect to run CDC pipelines on (its chart's cdc.kafkaConnectUrl is unset)`,
+  }));
+}
+
+/**
  * Deletes every connector of a claim being deleted (its database goes, and
  * with it what the pipelines left in it); their topics age out.
  */

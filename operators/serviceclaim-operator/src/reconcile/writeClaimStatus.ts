@@ -7,6 +7,7 @@ import { readSources } from './readSources';
 import {
   CDC_POLL_MS,
   CDC_STARTING_POLL_MS,
+  cdcNotConfigured,
   reconcileCdc,
 } from '../cdc/reconcileCdc';
 import { reportBackups } from './reportBackups';
@@ -65,7 +66,7 @@ export async function writeClaimStatus(
         run.claim.status?.cdc,
         run.logger,
       )
-    : run.claim.status?.cdc;
+    : cdcNotConfigured(run.deps.context, view);
   await run.writeStatus({
     ...status,
     observedGeneration: run.claim.metadata.generation,
