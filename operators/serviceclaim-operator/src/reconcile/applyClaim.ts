@@ -27,7 +27,16 @@ export async function applyClaim(
     ensureCredentials(deps.objects, view, deps.credentialsCreated ?? new Set()),
   );
   const applied: KubernetesObject[] = [];
-  for (const resource of rendered) {
+  for (const { awaits, ...resource } of rendered) {
+    if (awaits && !observedByItsOperator(applied, awaits)) {
+      // The awaited object's status change brings the claim back (its owned
+      // objects are watched), and this one is applied then.
+      run.logger.debug('not applied yet: waiting for its operator', {
+        resource: objectLabel(resource),
+        awaits: `${awaits.kind}/${awaits.name}`,
+      });
+      continue;
+    }
     applied.push(
       await run.step('ApplyFailed', objectLabel(resource), () =>
         serverSideApply(deps.objects, resource),
@@ -35,4 +44,15 @@ export async function applyClaim(
     );
   }
   return applied;
+}
+
+/** Whether the applied object `awaits` names has a status its operator wrote. */
+function observedByItsOperator(
+  applied: KubernetesObject[],
+  awaits: { kind: string; name: string },
+): boolean {
+  const object = applied.find(
+    o => o.kind === awaits.kind && o.metadata?.name === awaits.name,
+  ) as (KubernetesObject & { status?: object }) | undefined;
+  return Object.keys(object?.status ?? {}).length > 0;
 }

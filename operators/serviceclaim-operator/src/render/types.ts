@@ -42,6 +42,13 @@ export type RenderedResource = {
   spec?: Record<string, unknown>;
   data?: Record<string, string>;
   type?: string;
+  /**
+   * Another object of the same rendering (kind and name) that must have a
+   * status before this one is applied: its operator has seen it. Not part of
+   * the object written. Percona's restore controller, for one, puts a restore
+   * in error for good when it cannot yet read the cluster it restores into.
+   */
+  awaits?: { kind: string; name: string };
 };
 
 /** What the operator knows about the PoP it runs in. */

@@ -286,7 +286,20 @@ describeWithServices(
         }),
       );
       await reconcileClaim(deps, `${namespace}/restored`);
+      // Percona puts a restore in error for good when its cache does not hold
+      // the cluster yet, so the restore waits until Percona has seen it.
+      expect(
+        await kube.read(
+          'perconaservermongodbrestores',
+          'restored-restore',
+          psmdb,
+        ),
+      ).toBeUndefined();
+      expect(
+        kube.conditionOf(await kube.getClaim('restored'))?.message,
+      ).toMatch(/the PerconaServerMongoDBRestore is not applied yet/);
       await initializing('restored');
+      await reconcileClaim(deps, `${namespace}/restored`);
       // Percona's restore controller checks the restore (CheckFields), the
       // cluster it restores into (CanRestore, CheckNSetDefaults), the backup
       // from its source (logical, as `selective` requires) and the storage,

@@ -285,7 +285,8 @@ export function pitrDate(pointInTime: string): string {
 /**
  * The restore of a restored claim: the source's PBM backup, read from the
  * source's storage (the new cluster's own backups go to its own place), into
- * this cluster once it is ready (the restore controller waits for that).
+ * this cluster: applied once Percona has seen the cluster (`awaits`), then
+ * run by Percona once the cluster is ready (its restore controller waits).
  * Selective, the tenant's database only: a full restore would also bring back
  * the source's users, whose passwords are the source's Secrets', and the
  * operator could no longer log in to the new cluster.
@@ -477,7 +478,10 @@ function render(claim: ClaimObject, ctx: RenderContext): RenderedResource[] {
       ...notesAnnotation(notes),
     },
   );
-  const restore = spec.restore && restoreOf(claim, ctx, spec.restore);
+  const restore = spec.restore && {
+    ...restoreOf(claim, ctx, spec.restore),
+    awaits: { kind: cluster.kind, name: cluster.metadata.name },
+  };
   return [cluster, ...(restore ? [restore] : [])];
 }
 
