@@ -33,11 +33,37 @@ connect_install() {
     kafka_copy_jars "$pom" "$plugin" -P debezium-postgres -Ddebezium.version="$connect_debezium_version"
     touch "$plugin/.installed-$connect_debezium_version"
   fi
+  connect_build_transforms "$home" || return 1
 }
 
-# connect_ready URL: the worker serves REST and has loaded the Debezium connector.
+# connect_build_transforms HOME: our own transforms (connect/transforms: the dead letter
+# topic of CDC pipelines) compiled against this Connect's API into a plugin directory of
+# their own, rebuilt when their sources change.
+connect_build_transforms() {
+  local home=$1 src="$repo_root/connect/transforms" out stamp
+  out="$1/plugins/dbaas-connect-transforms"
+  stamp=$(cat "$src"/src/dbaas/connect/transforms/*.java "$src"/resources/META-INF/services/* | sha256sum | cut -c1-16)
+  [ -f "$out/.built-$stamp" ] && return 0
+  command -v javac >/dev/null || ensure_debian_packages openjdk-17-jdk-headless
+  log "building connect/transforms into $out"
+  rm -rf "$out" "$out.partial"
+  mkdir -p "$out.partial/classes"
+  javac --release 17 -nowarn -cp "$home/libs/*" -d "$out.partial/classes" \
+    "$src"/src/dbaas/connect/transforms/*.java || return 1
+  cp -r "$src/resources/META-INF" "$out.partial/classes/" || return 1
+  jar cf "$out.partial/dbaas-connect-transforms.jar" -C "$out.partial/classes" . || return 1
+  rm -rf "$out.partial/classes"
+  touch "$out.partial/.built-$stamp"
+  mv "$out.partial" "$out"
+}
+
+# connect_ready URL: the worker serves REST and has loaded the Debezium connector and our
+# transforms.
 connect_ready() {
-  curl -fsS "$1/connector-plugins" | grep -q '"io.debezium.connector.postgresql.PostgresConnector"'
+  local plugins
+  plugins=$(curl -fsS "$1/connector-plugins?connectorsOnly=false") || return 1
+  grep -q '"io.debezium.connector.postgresql.PostgresConnector"' <<<"$plugins" &&
+    grep -q '"dbaas.connect.transforms.DeadLetterOversized"' <<<"$plugins"
 }
 
 # services.sh calls NAME_start as an `if` condition, where set -e is off: hence the
