@@ -1,4 +1,4 @@
-import { cdcDeps } from './cdc/reconcileCdc';
+import { cdcDeps, closeCdcDeps } from './cdc/reconcileCdc';
 import type { CdcSettings } from './cdc/connectorConfig';
 import { SERVICE_CLAIM_API } from '@internal/backstage-plugin-dbaas-common';
 import {
@@ -134,7 +134,11 @@ export async function runOperator(
     backups: parts.backups,
     renderBackupRequest: parts.renderBackupRequest,
     cdc: config.cdc
-      ? cdcDeps(config.cdc, objects, parts.cdcEndpoint)
+      ? cdcDeps(config.cdc, objects, {
+          pop: config.context.pop,
+          logger,
+          endpoint: parts.cdcEndpoint,
+        })
       : undefined,
     context: config.context,
     logger,
@@ -269,7 +273,7 @@ export async function runOperator(
         await stopWorkers();
       }
       await Promise.all([claimInformer.stop(), owned.stop()]);
-      await deps.cdc?.topics.close();
+      if (deps.cdc) await closeCdcDeps(deps.cdc);
       await server.close();
     },
   };

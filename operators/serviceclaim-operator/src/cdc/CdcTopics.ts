@@ -9,6 +9,18 @@ import {
   type Admin,
 } from 'kafkajs';
 
+/** A topic's end offsets, by partition. */
+export type EndOffsets = Map<number, number>;
+
+/** The operator's client of a PoP's Kafka. */
+export function cdcKafka(brokers: string[]): Kafka {
+  return new Kafka({
+    clientId: 'serviceclaim-operator',
+    brokers,
+    logLevel: logLevel.NOTHING,
+  });
+}
+
 /**
  * What a tenant may read: its principal, the prefix of its CDC topics and the
  * prefix its consumer groups must have.
@@ -47,25 +59,25 @@ export class CdcTopics {
   private readonly granted = new Set<string>();
 
   constructor(
-    brokers: string[],
+    kafka: Kafka,
     private readonly options: {
       partitions?: number;
       replicationFactor?: number;
     } = {},
   ) {
-    this.admin = new Kafka({
-      clientId: 'serviceclaim-operator',
-      brokers,
-      logLevel: logLevel.NOTHING,
-    }).admin();
+    this.admin = kafka.admin();
+  }
+
+  private connect(): Promise<void> {
+    return (this.connected ??= this.admin.connect().catch(error => {
+      this.connected = undefined;
+      throw error;
+    }));
   }
 
   /** Creates those of `topics` that do not exist yet, readable by `grant`. */
   async ensure(topics: string[], grant: TenantGrant): Promise<void> {
-    await (this.connected ??= this.admin.connect().catch(error => {
-      this.connected = undefined;
-      throw error;
-    }));
+    await this.connect();
     await this.grant(grant);
     const existing = new Set(await this.admin.listTopics());
     const missing = topics.filter(topic => !existing.has(topic));
@@ -82,6 +94,53 @@ export class CdcTopics {
         ],
       })),
     });
+  }
+
+  /** Each topic's end offset per partition: where its next message goes. */
+  async endOffsets(topics: string[]): Promise<Map<string, EndOffsets>> {
+    await this.connect();
+    const ends = new Map<string, EndOffsets>();
+    for (const topic of topics) {
+      const partitions = await this.admin.fetchTopicOffsets(topic);
+      ends.set(
+        topic,
+        new Map(partitions.map(p => [p.partition, Number(p.high)])),
+      );
+    }
+    return ends;
+  }
+
+  /**
+   * How many messages of `ends`' topics each consumer group named
+   * `groupPrefix…` has not consumed yet, for the groups that have consumed
+   * any of them (a committed offset on one of their partitions).
+   */
+  async groupLags(
+    groupPrefix: string,
+    ends: Map<string, EndOffsets>,
+  ): Promise<{ group: string; lag: number }[]> {
+    await this.connect();
+    const { groups } = await this.admin.listGroups();
+    const lags: { group: string; lag: number }[] = [];
+    for (const { groupId } of groups) {
+      if (!groupId.startsWith(groupPrefix)) continue;
+      const committed = await this.admin.fetchOffsets({
+        groupId,
+        topics: [...ends.keys()],
+      });
+      let reads = false;
+      let lag = 0;
+      for (const { topic, partitions } of committed) {
+        for (const { partition, offset } of partitions) {
+          const at = Number(offset);
+          if (at < 0) continue;
+          reads = true;
+          lag += Math.max(0, (ends.get(topic)?.get(partition) ?? at) - at);
+        }
+      }
+      if (reads) lags.push({ group: groupId, lag });
+    }
+    return lags.sort((a, b) => a.group.localeCompare(b.group));
   }
 
   private async grant(grant: TenantGrant): Promise<void> {

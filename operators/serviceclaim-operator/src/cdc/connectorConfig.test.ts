@@ -45,8 +45,17 @@ describe('connectorConfig', () => {
       'topic.prefix': 'dbaas.cdc.postgresql.acme',
       'heartbeat.interval.ms': '10000',
       'poll.interval.ms': '100',
+      transforms: 'deadLetters',
+      'transforms.deadLetters.type':
+        'dbaas.connect.transforms.DeadLetterOversized',
+      'transforms.deadLetters.topic':
+        'dbaas.cdc.postgresql.acme.dlq-ledger-order-lines',
       'errors.tolerance': 'none',
       'errors.log.enable': 'true',
+      'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
+      'key.converter.schemas.enable': 'false',
+      'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+      'value.converter.schemas.enable': 'false',
     });
   });
 

@@ -100,6 +100,15 @@ export function pipelineDeadLetterTopic(
   );
 }
 
+const JSON_CONVERTER = 'org.apache.kafka.connect.json.JsonConverter';
+
+/**
+ * Our transform (connect/transforms) that sets aside a change event too large
+ * for its topic: it must be on the PoP's Kafka Connect plugin path.
+ */
+export const DEAD_LETTER_TRANSFORM =
+  'dbaas.connect.transforms.DeadLetterOversized';
+
 /** A table's dots escaped for Debezium's regular-expression include lists. */
 const exactly = (table: string) => table.replace(/\./g, '\\.');
 
@@ -115,8 +124,11 @@ const exactly = (table: string) => table.replace(/\./g, '\\.');
  * names as they are. Heartbeats every 10 s let the slot's position advance
  * while the pipeline's tables are quiet and the rest of the database is not,
  * so that the slot never holds WAL back for long; batches are handed to
- * Kafka every 100 ms (bench/cdc). Failures stop the connector
- * (`errors.tolerance: none`): a change is never skipped silently.
+ * Kafka every 100 ms (bench/cdc). A change event larger than a topic takes
+ * goes to the pipeline's dead letter topic as a record of why, with the
+ * row's key and the change's position (DEAD_LETTER_TRANSFORM); any other
+ * failure stops the connector (`errors.tolerance: none`): a change is never
+ * skipped silently.
  */
 export function connectorConfig(
   claim: ClaimObject,
@@ -153,7 +165,22 @@ export function connectorConfig(
     // How long the task waits for more changes before it hands a batch to
     // Kafka: Debezium's 500 ms default is half the seed's 1 s target alone.
     'poll.interval.ms': '100',
+    // A change event too large for its topic goes to the dead letter topic
+    // as a record of why, with its key and position (connect/transforms).
+    transforms: 'deadLetters',
+    'transforms.deadLetters.type': DEAD_LETTER_TRANSFORM,
+    'transforms.deadLetters.topic': pipelineDeadLetterTopic(
+      claim,
+      tenant,
+      pipeline,
+    ),
     'errors.tolerance': 'none',
     'errors.log.enable': 'true',
+    // The change events as docs/cdc.md and the topics' AsyncAPI documents
+    // describe them (plain JSON envelopes), whatever the worker's defaults.
+    'key.converter': JSON_CONVERTER,
+    'key.converter.schemas.enable': 'false',
+    'value.converter': JSON_CONVERTER,
+    'value.converter.schemas.enable': 'false',
   };
 }

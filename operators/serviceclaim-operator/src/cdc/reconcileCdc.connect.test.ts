@@ -24,7 +24,7 @@ import { reconcileClaim } from '../reconcile/reconcileClaim';
 import type { ReconcileDeps } from '../reconcile/ReconcileDeps';
 import { CDC_USER } from '../render/credentials';
 import { KafkaConnect } from './KafkaConnect';
-import { cdcDeps } from './reconcileCdc';
+import { cdcDeps, closeCdcDeps } from './reconcileCdc';
 
 jest.setTimeout(180_000);
 
@@ -139,11 +139,15 @@ describeWithServices(
             secretReference: `\${dir:${env.DBAAS_KAFKA_CONNECT_SECRETS_DIR}/{namespace}/{name}:{key}}`,
           },
           kube.deps.objects,
-          () => ({
-            host: env.DBAAS_POSTGRES_HOST,
-            port: Number(env.DBAAS_POSTGRES_PORT),
-            database,
-          }),
+          {
+            pop: `${kube.deps.context.pop}-${namespace}`,
+            logger: kube.deps.logger,
+            endpoint: () => ({
+              host: env.DBAAS_POSTGRES_HOST,
+              port: Number(env.DBAAS_POSTGRES_PORT),
+              database,
+            }),
+          },
         ),
       };
     });
@@ -152,7 +156,7 @@ describeWithServices(
       for (const name of await connect.list().catch(() => [])) {
         if (name.includes(namespace)) await connect.delete(name);
       }
-      await deps?.cdc?.topics.close();
+      if (deps?.cdc) await closeCdcDeps(deps.cdc);
       await db?.end();
       // Its connectors stop within seconds; then their slots can go.
       await eventually(
@@ -285,6 +289,127 @@ describeWithServices(
         }),
       ).rejects.toThrow(/authoriz|coordinator/i);
       await ourAdmin.disconnect();
+    });
+
+    it('measures the flow: lag, messages, rate, dead letters and consumer lag', async () => {
+      const topic = `dbaas.cdc.postgresql.${tenant}.public.orders`;
+      let id = 500;
+      let report: Awaited<ReturnType<typeof reported>>;
+      // The operator's probe joins its group on the first measure; the
+      // changes after that are timed.
+      await eventually(
+        'the lag measured',
+        async () => {
+          await db.query(`INSERT INTO public.orders VALUES ($1, 'timed')`, [
+            id++,
+          ]);
+          await delay(1000);
+          await reconcile('ledger');
+          report = await reported('ledger', 'orders');
+          return report?.measured?.lagMs !== undefined;
+        },
+        { timeoutMs: 60_000 },
+      );
+      const measured = report!.measured!;
+      // Commit to Kafka, well within the seed's second.
+      expect(measured.lagMs).toBeLessThan(1000);
+      expect(Date.now() - Date.parse(measured.lastChangeAt!)).toBeLessThan(
+        30_000,
+      );
+      // The snapshot's row, the three changes and the delete's tombstone of
+      // the first test, then these inserts.
+      expect(measured.topics).toEqual([
+        expect.objectContaining({ topic, messages: 5 + (id - 500) }),
+      ]);
+      expect(measured.deadLetters).toBe(0);
+      // The tenant's group of the test before read up to there and left;
+      // the test's own group is not the tenant's.
+      expect(measured.consumerGroups).toEqual([
+        { group: `tenant-${tenant}.billing`, lag: expect.any(Number) },
+      ]);
+      expect(measured.consumerGroups[0].lag).toBeGreaterThanOrEqual(id - 500);
+
+      // A measure a second later gives the rate; then, with nothing moving,
+      // the rate reads zero and the status stays as it is.
+      for (let i = 0; i < 20; i++) {
+        await db.query(`INSERT INTO public.orders VALUES ($1, 'rate')`, [id++]);
+      }
+      await eventually('the rate measured', async () => {
+        await delay(1000);
+        await reconcile('ledger');
+        const now = (await reported('ledger', 'orders'))!.measured!;
+        return now.topics[0].messages === 5 + (id - 500) && now;
+      }).then(now => expect(now.topics[0].perSecond).toBeGreaterThan(0));
+      await delay(1000);
+      await reconcile('ledger');
+      const quiet = (await reported('ledger', 'orders'))!.measured!;
+      expect(quiet.topics[0].perSecond).toBe(0);
+      await delay(1000);
+      await reconcile('ledger');
+      expect((await reported('ledger', 'orders'))!.measured).toEqual(quiet);
+    });
+
+    it('sets a change too large for its topic aside in the dead letter topic, and goes on', async () => {
+      const topic = `dbaas.cdc.postgresql.${tenant}.public.orders`;
+      const deadLetterTopic = `dbaas.cdc.postgresql.${tenant}.dlq-ledger-orders`;
+      const letters: { key: any; value: any; reason?: string }[] = [];
+      const created: number[] = [];
+      const consumer = kafka.consumer({ groupId: `${namespace}-dead` });
+      await consumer.connect();
+      await consumer.subscribe({
+        topics: [topic, deadLetterTopic],
+        fromBeginning: true,
+      });
+      await consumer.run({
+        eachMessage: async ({ topic: from, message }) => {
+          if (!message.value) return;
+          const value = JSON.parse(message.value.toString());
+          if (from === deadLetterTopic) {
+            letters.push({
+              key: JSON.parse(message.key!.toString()),
+              value,
+              reason: message.headers?.['dbaas.dead-letter.reason']?.toString(),
+            });
+          } else if (value.op === 'c') {
+            created.push(value.after.id);
+          }
+        },
+      });
+      // 2 MB: twice what Kafka takes in one message by default.
+      await db.query(`INSERT INTO public.orders VALUES (700, $1)`, [
+        'x'.repeat(2_000_000),
+      ]);
+      await db.query(`INSERT INTO public.orders VALUES (701, 'next')`);
+      await eventually(
+        'the dead letter, then the next change',
+        async () => letters.length >= 1 && created.includes(701),
+        { timeoutMs: 60_000 },
+      );
+      await consumer.disconnect();
+      expect(created).not.toContain(700);
+      expect(letters).toHaveLength(1);
+      const [letter] = letters;
+      expect(letter.key).toEqual({ id: 700 });
+      expect(letter.value).toMatchObject({
+        topic,
+        op: 'c',
+        max_bytes: 1_000_000,
+        source: expect.objectContaining({
+          schema: 'public',
+          table: 'orders',
+          lsn: expect.any(Number),
+        }),
+      });
+      expect(letter.value.bytes).toBeGreaterThan(2_000_000);
+      expect(letter.value.reason).toMatch(
+        /^The change event is \d+ bytes serialized; a CDC topic takes at most 1000000/,
+      );
+      expect(letter.reason).toBe(letter.value.reason);
+      // The pipeline runs on, and its tab counts the dead letter.
+      await reconcile('ledger');
+      const report = await reported('ledger', 'orders');
+      expect(report?.state).toBe('running');
+      expect(report?.measured?.deadLetters).toBe(1);
     });
 
     it('loses no change when Kafka Connect and then the broker restart mid-stream', async () => {

@@ -1,6 +1,7 @@
 import {
   cdcTopicPrefix,
   engineCdc,
+  type CdcMeasures,
   type CdcPipeline,
   type ClaimCdcReport,
 } from '@internal/backstage-plugin-dbaas-common';
@@ -11,7 +12,8 @@ import {
 import type { Logger } from '../logger';
 import type { ClaimObject, RenderContext } from '../render/types';
 import type { CdcConfig } from '../configFromEnv';
-import { CdcTopics, tenantGrant } from './CdcTopics';
+import { CdcLagProbe } from './CdcLagProbe';
+import { CdcTopics, cdcKafka, tenantGrant, type EndOffsets } from './CdcTopics';
 import {
   claimTenant,
   connectorConfig,
@@ -35,26 +37,47 @@ import { PostgresCdcSources } from './PostgresCdcSources';
 export type CdcDeps = {
   connect: KafkaConnect;
   topics: CdcTopics;
+  lag: CdcLagProbe;
   settings: CdcSettings;
   sources: PostgresCdcSources;
 };
 
-/** The CDC parts for `config`, reaching databases where `endpoint` says. */
+/**
+ * The CDC parts for `config` in the PoP `pop`, reaching databases where
+ * `endpoint` says.
+ */
 export function cdcDeps(
   config: CdcConfig,
   objects: ObjectApi,
-  endpoint: CdcSettings['endpoint'] = cnpgEndpoint,
+  options: {
+    pop: string;
+    logger: Logger;
+    endpoint?: CdcSettings['endpoint'];
+  },
 ): CdcDeps {
   const settings: CdcSettings = {
     secretReference: secretReferenceFrom(config.secretReference),
-    endpoint,
+    endpoint: options.endpoint ?? cnpgEndpoint,
   };
+  const kafka = cdcKafka(config.brokers);
   return {
     connect: new KafkaConnect(config.connectUrl),
-    topics: new CdcTopics(config.brokers),
+    topics: new CdcTopics(kafka),
+    // One group per PoP: two PoPs sharing a Kafka would otherwise split
+    // the topics' partitions between their probes.
+    lag: new CdcLagProbe(
+      kafka,
+      `serviceclaim-operator.cdc-lag.${options.pop}`,
+      options.logger,
+    ),
     settings,
     sources: new PostgresCdcSources(objects, settings),
   };
+}
+
+/** Disconnects the CDC parts' Kafka clients. */
+export async function closeCdcDeps(cdc: CdcDeps): Promise<void> {
+  await Promise.all([cdc.topics.close(), cdc.lag.close()]);
 }
 
 /** How often a claim with pipelines is looked at again: Connect sends no events. */
@@ -254,7 +277,13 @@ async function runPipeline(
     const state = pipelineState(status);
     // Asked to pause, Connect says so a moment later.
     if (pipeline.paused && state.state === 'running') state.state = 'pending';
-    return { ...base, ...(restart ? { restart } : {}), ...state };
+    const measured = await measureFlow(cdc, base, tenant, previous, logger);
+    return {
+      ...base,
+      ...(restart ? { restart } : {}),
+      ...state,
+      ...(measured ? { measured } : {}),
+    };
   } catch (error) {
     logger.warn('could not run a CDC pipeline', {
       connector: name,
@@ -266,6 +295,98 @@ async function runPipeline(
       message: `Not current: ${describeError(error)}`.slice(0, 1024),
     };
   }
+}
+
+const sum = (offsets: EndOffsets | undefined) =>
+  [...(offsets?.values() ?? [])].reduce((a, b) => a + b, 0);
+
+/**
+ * The pipeline's flow as its PoP's Kafka tells it now (cdcMeasuresSchema):
+ * its topics' messages and their rate since the measure `before`, its dead
+ * letters, its tenant's consumer groups' lag and the lag the probe last saw.
+ * When nothing moved since `before`, `before` itself with its rates at zero,
+ * so that a quiet pipeline does not rewrite its claim's status on every
+ * poll. Kafka out of reach keeps `before`.
+ */
+async function measureFlow(
+  cdc: CdcDeps,
+  report: Pick<ClaimCdcReport, 'topics' | 'deadLetterTopic'>,
+  tenant: string,
+  previous: ClaimCdcReport | undefined,
+  logger: Logger,
+): Promise<CdcMeasures | undefined> {
+  const before = previous?.measured;
+  try {
+    // Not awaited: joining takes a moment, and the next measure has it.
+    void cdc.lag.watch(report.topics);
+    const ends = await cdc.topics.endOffsets([
+      ...report.topics,
+      report.deadLetterTopic,
+    ]);
+    const topicEnds = new Map(report.topics.map(t => [t, ends.get(t)!]));
+    const consumerGroups = await cdc.topics.groupLags(
+      tenantGrant(tenant, '').groupPrefix,
+      topicEnds,
+    );
+    const at = new Date();
+    const seconds = before ? (at.getTime() - Date.parse(before.at)) / 1000 : 0;
+    const topics = report.topics.map(topic => {
+      const messages = sum(ends.get(topic));
+      const was = before?.topics.find(t => t.topic === topic)?.messages;
+      return {
+        topic,
+        messages,
+        ...(was !== undefined && seconds >= 1 && messages >= was
+          ? { perSecond: Math.round(((messages - was) / seconds) * 100) / 100 }
+          : {}),
+      };
+    });
+    const latest = cdc.lag.latest(report.topics);
+    const measured: CdcMeasures = {
+      at: at.toISOString(),
+      ...(latest
+        ? {
+            lagMs: latest.lagMs,
+            lastChangeAt: new Date(latest.committedAt).toISOString(),
+          }
+        : {}),
+      topics,
+      deadLetters: sum(ends.get(report.deadLetterTopic)),
+      consumerGroups,
+    };
+    if (before && sameFlow(before, measured)) {
+      return {
+        ...before,
+        topics: before.topics.map(({ perSecond: _, ...t }) => ({
+          ...t,
+          perSecond: 0,
+        })),
+      };
+    }
+    return measured;
+  } catch (error) {
+    logger.warn('could not measure a CDC pipeline', {
+      error: describeError(error),
+    });
+    return before;
+  }
+}
+
+/**
+ * Whether nothing moved between two measures (their times and rates aside).
+ * Field by field: a measure read back from the apiserver has its keys in
+ * another order than one made here.
+ */
+function sameFlow(a: CdcMeasures, b: CdcMeasures): boolean {
+  const flow = (m: CdcMeasures) =>
+    JSON.stringify([
+      m.lagMs,
+      m.lastChangeAt,
+      m.deadLetters,
+      m.topics.map(t => [t.topic, t.messages]),
+      m.consumerGroups.map(g => [g.group, g.lag]),
+    ]);
+  return flow(a) === flow(b);
 }
 
 /**

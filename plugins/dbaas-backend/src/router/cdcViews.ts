@@ -65,6 +65,7 @@ export function cdcPipelineView(
       pipeline.name,
     ),
     ...(report?.connector ? { connector: report.connector } : {}),
+    ...(report?.measured ? { measured: report.measured } : {}),
   };
 }
 

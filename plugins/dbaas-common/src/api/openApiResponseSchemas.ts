@@ -1,5 +1,6 @@
 import type { BackupCapabilities } from '../catalog/backupCapabilities';
 import type { CdcTableForm } from '../cdc/cdcCapabilities';
+import type { CdcMeasures } from '../cdc/cdcPipelineSchema';
 import type { Sku } from '../catalog/schema';
 import type { CatalogSku, CatalogSkuList } from '../catalog/skuQuery';
 import { API_ERROR_STATUS, type ApiErrorBody } from './apiError';
@@ -367,7 +368,7 @@ const cdcPipeline = object<CdcPipelineView>(
       deadLetterTopic: {
         ...string,
         description:
-          'Where the changes its connector could not write go: `dbaas.cdc.{engine}.{tenant}.dlq-{database}-{pipeline}`.',
+          "Where a change event too large for its topic goes instead, as a record of why with the row's key and the change's position: `dbaas.cdc.{engine}.{tenant}.dlq-{database}-{pipeline}`.",
       },
     },
     optional: {
@@ -376,6 +377,64 @@ const cdcPipeline = object<CdcPipelineView>(
         ...string,
         description: 'The Kafka Connect connector, once the PoP reported it.',
       },
+      measured: object<CdcMeasures>(
+        {
+          required: {
+            at: { ...timestamp, description: 'When it was read.' },
+            topics: arrayOf(
+              object<CdcMeasures['topics'][number]>({
+                required: {
+                  topic: string,
+                  messages: {
+                    ...integer,
+                    description:
+                      "Messages written to it so far (its partitions' end offsets).",
+                  },
+                },
+                optional: {
+                  perSecond: {
+                    ...number,
+                    minimum: 0,
+                    description: 'Messages per second since the read before.',
+                  },
+                },
+              }),
+            ),
+            deadLetters: {
+              ...integer,
+              description: 'Messages in its dead letter topic.',
+            },
+            consumerGroups: {
+              ...arrayOf(
+                object<CdcMeasures['consumerGroups'][number]>({
+                  required: {
+                    group: string,
+                    lag: {
+                      ...integer,
+                      description:
+                        "Messages of the pipeline's topics written and not yet consumed by the group.",
+                    },
+                  },
+                }),
+              ),
+              description:
+                "The tenant's consumer groups (`tenant-{slug}.…`) that have consumed its topics.",
+            },
+          },
+          optional: {
+            lagMs: {
+              ...integer,
+              description:
+                "Milliseconds from the commit of the last change read to its arrival in Kafka; absent until a change arrives while the PoP's operator watches.",
+            },
+            lastChangeAt: {
+              ...timestamp,
+              description: 'When that change was committed.',
+            },
+          },
+        },
+        "Its flow as its PoP's operator last read it in Kafka, about every 30 s while it has changes.",
+      ),
     },
   },
   "A CDC pipeline of a database: what its claim declares, and how it runs as the database's PoP reported it.",

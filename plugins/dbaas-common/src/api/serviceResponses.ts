@@ -1,6 +1,7 @@
 import type { BackupCapabilities } from '../catalog/backupCapabilities';
 import type { EngineId, PlanId, RegionId } from '../catalog/schema';
 import type { CdcCapability, CdcTableForm } from '../cdc/cdcCapabilities';
+import type { CdcMeasures } from '../cdc/cdcPipelineSchema';
 import type { ClaimFootprint } from '../claim/claimFootprint';
 import type { ServiceClaimSpec } from '../claim/serviceClaimSpec';
 import type { ServiceClaimStatus } from '../claim/serviceClaimStatus';
@@ -257,9 +258,18 @@ export type CdcPipelineView = {
   message?: string;
   /** Its tables' topics, one per table (cdcTopic), in the order of `tables`. */
   topics: string[];
+  /**
+   * Where a change event too large for its topic goes instead, as a record of
+   * why with the row's key and the change's position (docs/cdc.md).
+   */
   deadLetterTopic: string;
   /** The Kafka Connect connector, once the PoP reported it. */
   connector?: string;
+  /**
+   * Its flow as its PoP's operator last read it in Kafka (lag, messages and
+   * their rate per topic, dead letters, the tenant's consumer groups' lag).
+   */
+  measured?: CdcMeasures;
 };
 
 /**

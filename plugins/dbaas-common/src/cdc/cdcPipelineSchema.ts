@@ -55,6 +55,51 @@ export const cdcPipelineSchema = z
 export type CdcPipeline = z.infer<typeof cdcPipelineSchema>;
 
 /**
+ * A pipeline's flow as read in the PoP's Kafka at `at`: how far its changes
+ * trail their commits, how many messages its topics hold and how fast they
+ * grow, its dead letters, and how far each of the tenant's consumer groups
+ * reading its topics is behind.
+ * @public
+ */
+export const cdcMeasuresSchema = z.object({
+  at: z.string().datetime(),
+  /**
+   * Milliseconds from the commit of the last change read to its arrival in
+   * Kafka (the change event's `source.ts_ms` against the record's timestamp);
+   * absent until a change arrives while the operator watches.
+   */
+  lagMs: z.number().int().min(0).optional(),
+  /** When that change was committed. */
+  lastChangeAt: z.string().datetime().optional(),
+  topics: z
+    .array(
+      z.object({
+        topic: z.string().min(1).max(249),
+        /** Messages written to it so far (its partitions' end offsets). */
+        messages: z.number().int().min(0),
+        /** Messages per second since the measure before. */
+        perSecond: z.number().min(0).optional(),
+      }),
+    )
+    .max(100),
+  /** Messages in the pipeline's dead letter topic. */
+  deadLetters: z.number().int().min(0),
+  /** The tenant's consumer groups with offsets on its topics. */
+  consumerGroups: z
+    .array(
+      z.object({
+        group: z.string().min(1).max(255),
+        /** Messages written and not yet consumed, over the pipeline's topics. */
+        lag: z.number().int().min(0),
+      }),
+    )
+    .max(50),
+});
+
+/** @public */
+export type CdcMeasures = z.infer<typeof cdcMeasuresSchema>;
+
+/**
  * How a pipeline is doing in the PoP that runs it (the database's primary), as
  * the ServiceClaim operator reports it in the claim's status.
  * @public
@@ -74,6 +119,8 @@ export const claimCdcReportSchema = z.object({
   deadLetterTopic: z.string().min(1).max(249),
   /** The restart token last acted on. */
   restart: z.string().min(1).max(64).optional(),
+  /** What the operator last read of it in Kafka. */
+  measured: cdcMeasuresSchema.optional(),
 });
 
 /** @public */

@@ -29,10 +29,67 @@ function requested(pipeline: CdcPipelineView): string | undefined {
   return undefined;
 }
 
+const count = (n: number) => n.toLocaleString('en');
+
+/** A lag in the unit a person reads it in. */
+export function lagWords(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.round(ms / 60_000)} min`;
+}
+
+/** A topic's messages and their rate, as its PoP last read them. */
+function topicFlow(pipeline: CdcPipelineView, topic: string): string {
+  const read = pipeline.measured?.topics.find(t => t.topic === topic);
+  if (!read) return '';
+  const rate = read.perSecond === undefined ? '' : `, ${read.perSecond}/s`;
+  return ` · ${count(read.messages)} messages${rate}`;
+}
+
+/**
+ * How far the pipeline trails its database and its consumers trail it, as
+ * its PoP last read it.
+ */
+const PipelineFlow = ({ pipeline }: { pipeline: CdcPipelineView }) => {
+  const measured = pipeline.measured;
+  if (!measured) {
+    return <Typography variant="body2">{dash}</Typography>;
+  }
+  return (
+    <>
+      <Typography variant="body2" style={{ whiteSpace: 'nowrap' }}>
+        {measured.lagMs === undefined
+          ? 'No change read yet'
+          : `Lag ${lagWords(measured.lagMs)}`}
+      </Typography>
+      {measured.lastChangeAt && (
+        <Caption>
+          Last change committed{' '}
+          {new Date(measured.lastChangeAt).toLocaleString()}
+        </Caption>
+      )}
+      <ul
+        aria-label={`Consumer groups of ${pipeline.name}`}
+        style={{ listStyle: 'none', margin: 0, padding: 0 }}
+      >
+        {measured.consumerGroups.map(group => (
+          <li key={group.group}>
+            <Caption>
+              <code>{group.group}</code> {count(group.lag)} behind
+            </Caption>
+          </li>
+        ))}
+      </ul>
+      <Caption>Read {new Date(measured.at).toLocaleTimeString()}</Caption>
+    </>
+  );
+};
+
 /**
  * A database's CDC pipelines: how each runs (a failure with the connector's
- * reason, in the row), each captured table with its topic, the dead letter
- * topic, and the pipeline's actions.
+ * reason, in the row), its lag and its consumers', each captured table with
+ * its topic and their messages, the dead letter topic with its count, and the
+ * pipeline's actions.
  */
 export const CdcPipelineTable = (props: {
   serviceId: string;
@@ -53,6 +110,7 @@ export const CdcPipelineTable = (props: {
         <TableRow>
           <TableCell>Pipeline</TableCell>
           <TableCell>State</TableCell>
+          <TableCell>Lag and consumers</TableCell>
           <TableCell>Tables and their topics</TableCell>
           <TableCell>Dead letter topic</TableCell>
           <TableCell>Actions</TableCell>
@@ -79,6 +137,9 @@ export const CdcPipelineTable = (props: {
                 {asked && <Caption>{asked}</Caption>}
               </TableCell>
               <TableCell>
+                <PipelineFlow pipeline={pipeline} />
+              </TableCell>
+              <TableCell>
                 <ul
                   aria-label={`Tables of ${pipeline.name}`}
                   style={{ listStyle: 'none', margin: 0, padding: 0 }}
@@ -88,7 +149,10 @@ export const CdcPipelineTable = (props: {
                       <Typography variant="body2">{table}</Typography>
                       <Caption>
                         {pipeline.topics[i] ? (
-                          <code>{pipeline.topics[i]}</code>
+                          <>
+                            <code>{pipeline.topics[i]}</code>
+                            {topicFlow(pipeline, pipeline.topics[i])}
+                          </>
                         ) : (
                           dash
                         )}
@@ -99,6 +163,11 @@ export const CdcPipelineTable = (props: {
               </TableCell>
               <TableCell>
                 <code>{pipeline.deadLetterTopic}</code>
+                {pipeline.measured && (
+                  <Caption>
+                    {count(pipeline.measured.deadLetters)} dead letters
+                  </Caption>
+                )}
               </TableCell>
               <TableCell>
                 <CdcPipelineActions

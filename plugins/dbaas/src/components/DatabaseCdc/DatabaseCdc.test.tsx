@@ -15,6 +15,7 @@ import {
   SERVICE_ID,
 } from '../DatabaseEntity/__testUtils__/databaseFixtures';
 import { DatabaseCdc } from './DatabaseCdc';
+import { lagWords } from './CdcPipelineTable';
 import { CDC_POLL_MS } from './useCdcPipelines';
 
 const prefix = 'dbaas.cdc.postgresql.checkout.';
@@ -141,6 +142,78 @@ describe('DatabaseCdc', () => {
 
     expect(row('ledger')).toHaveTextContent('paused');
     expect(row('fresh')).toHaveTextContent('pending');
+  });
+
+  it('shows the lag, each topic’s messages and rate, the dead letters and each consumer group’s lag', async () => {
+    renderCdc({
+      listCdcPipelines: async () =>
+        listOf([
+          pipeline({
+            measured: {
+              at: '2026-12-03T10:00:30Z',
+              lagMs: 180,
+              lastChangeAt: '2026-12-03T10:00:29Z',
+              topics: [
+                {
+                  topic: `${prefix}public.orders`,
+                  messages: 12_500,
+                  perSecond: 41.5,
+                },
+                { topic: `${prefix}public.order_lines`, messages: 3 },
+              ],
+              deadLetters: 0,
+              consumerGroups: [
+                { group: 'tenant-checkout.billing', lag: 1_204 },
+                { group: 'tenant-checkout.search', lag: 0 },
+              ],
+            },
+          }),
+          pipeline({
+            name: 'quiet',
+            tables: ['public.quiet'],
+            measured: {
+              at: '2026-12-03T10:00:30Z',
+              topics: [{ topic: `${prefix}public.quiet`, messages: 0 }],
+              deadLetters: 0,
+              consumerGroups: [],
+            },
+          }),
+          pipeline({
+            name: 'fresh',
+            tables: ['public.fresh'],
+            state: 'pending',
+          }),
+        ]),
+    });
+
+    await table();
+    const orders = row('orders');
+    expect(orders).toHaveTextContent('Lag 180 ms');
+    const topics = within(
+      within(orders).getByRole('list', { name: 'Tables of orders' }),
+    ).getAllByRole('listitem');
+    expect(topics[0]).toHaveTextContent('12,500 messages, 41.5/s');
+    // No rate until a second read.
+    expect(topics[1]).toHaveTextContent(/3 messages$/);
+    const groups = within(
+      within(orders).getByRole('list', { name: 'Consumer groups of orders' }),
+    ).getAllByRole('listitem');
+    expect(groups.map(g => g.textContent)).toEqual([
+      'tenant-checkout.billing 1,204 behind',
+      'tenant-checkout.search 0 behind',
+    ]);
+    expect(orders).toHaveTextContent('0 dead letters');
+    expect(row('quiet')).toHaveTextContent('No change read yet');
+    // Not read by its PoP yet: nothing claimed.
+    expect(row('fresh')).not.toHaveTextContent(/Lag|dead letters/);
+  });
+
+  it('writes a lag in the unit a person reads it in', () => {
+    expect([90, 1_500, 95_000].map(lagWords)).toEqual([
+      '90 ms',
+      '1.5 s',
+      '2 min',
+    ]);
   });
 
   it('offers a new pipeline where the engine streams its changes', async () => {
