@@ -380,9 +380,14 @@ describeWithServices(
         'x'.repeat(2_000_000),
       ]);
       await db.query(`INSERT INTO public.orders VALUES (701, 'next')`);
+      // Half a megabyte: measured, and written to its topic as it is.
+      await db.query(`INSERT INTO public.orders VALUES (702, $1)`, [
+        'y'.repeat(500_000),
+      ]);
       await eventually(
-        'the dead letter, then the next change',
-        async () => letters.length >= 1 && created.includes(701),
+        'the dead letter, then the next changes',
+        async () =>
+          letters.length >= 1 && created.includes(701) && created.includes(702),
         { timeoutMs: 60_000 },
       );
       await consumer.disconnect();
