@@ -45,6 +45,11 @@ export type CdcConfig = {
    * `{namespace}`, `{name}` and `{key}` are replaced.
    */
   secretReference: string;
+  /**
+   * Where the tenants' applications reach the PoP's Kafka, comma-separated,
+   * and with which SASL mechanism: told to them on the CDC tab.
+   */
+  tenantAccess?: { bootstrap: string; mechanism: string };
 };
 
 /** Strimzi's KubernetesSecretConfigProvider, registered as `secrets`. */
@@ -72,7 +77,21 @@ export function cdcConfigFrom(env: NodeJS.ProcessEnv): CdcConfig | undefined {
       `DBAAS_CDC_SECRET_REFERENCE must contain {namespace}, {name} and {key}, not "${secretReference}"`,
     );
   }
-  return { connectUrl, brokers, secretReference };
+  const bootstrap = env.DBAAS_KAFKA_TENANT_BOOTSTRAP?.trim();
+  return {
+    connectUrl,
+    brokers,
+    secretReference,
+    ...(bootstrap
+      ? {
+          tenantAccess: {
+            bootstrap,
+            mechanism:
+              env.DBAAS_KAFKA_TENANT_SASL_MECHANISM?.trim() || 'SCRAM-SHA-512',
+          },
+        }
+      : {}),
+  };
 }
 
 function intFrom(

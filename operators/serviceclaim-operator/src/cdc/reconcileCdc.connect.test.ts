@@ -24,6 +24,7 @@ import { reconcileClaim } from '../reconcile/reconcileClaim';
 import type { ReconcileDeps } from '../reconcile/ReconcileDeps';
 import { CDC_USER } from '../render/credentials';
 import { KafkaConnect } from './KafkaConnect';
+import { cdcConfigFrom } from '../configFromEnv';
 import { cdcDeps, closeCdcDeps } from './reconcileCdc';
 
 jest.setTimeout(180_000);
@@ -133,11 +134,12 @@ describeWithServices(
       deps = {
         ...kube.deps,
         cdc: cdcDeps(
-          {
-            connectUrl: env.DBAAS_KAFKA_CONNECT_URL,
-            brokers: env.DBAAS_KAFKA_BROKERS.split(','),
-            secretReference: `\${dir:${env.DBAAS_KAFKA_CONNECT_SECRETS_DIR}/{namespace}/{name}:{key}}`,
-          },
+          cdcConfigFrom({
+            DBAAS_KAFKA_CONNECT_URL: env.DBAAS_KAFKA_CONNECT_URL,
+            DBAAS_KAFKA_BROKERS: env.DBAAS_KAFKA_BROKERS,
+            DBAAS_CDC_SECRET_REFERENCE: `\${dir:${env.DBAAS_KAFKA_CONNECT_SECRETS_DIR}/{namespace}/{name}:{key}}`,
+            DBAAS_KAFKA_TENANT_BOOTSTRAP: env.DBAAS_KAFKA_TENANT_BROKERS,
+          })!,
           kube.deps.objects,
           {
             pop: `${kube.deps.context.pop}-${namespace}`,
@@ -235,22 +237,32 @@ describeWithServices(
 
     it("lets the tenant's principal read its topics, and no other tenant", async () => {
       const topic = `dbaas.cdc.postgresql.${tenant}.public.orders`;
+      // What the CDC tab tells the tenant's developers.
+      const access = (await reported('ledger', 'orders'))!.access!;
+      expect(access).toEqual({
+        bootstrap: env.DBAAS_KAFKA_TENANT_BROKERS,
+        mechanism: 'SCRAM-SHA-512',
+        principal: `User:tenant-${tenant}`,
+        groupPrefix: `tenant-${tenant}.`,
+      });
       /** A SCRAM user on the tenants' listener, as the platform makes one per tenant. */
       const user = (name: string) => {
         const password = randomUUID();
         execFileSync(env.DBAAS_KAFKA_USER_TOOL, [name, password]);
         return new Kafka({
           clientId: name,
-          brokers: env.DBAAS_KAFKA_TENANT_BROKERS.split(','),
+          brokers: access.bootstrap.split(','),
           sasl: { mechanism: 'scram-sha-512', username: name, password },
           logLevel: logLevel.NOTHING,
         });
       };
-      const ours = user(`tenant-${tenant}`);
+      const ours = user(access.principal.replace(/^User:/, ''));
       const theirs = user(`tenant-other-${Date.now().toString(36)}`);
 
       const ops: string[] = [];
-      const consumer = ours.consumer({ groupId: `tenant-${tenant}.billing` });
+      const consumer = ours.consumer({
+        groupId: `${access.groupPrefix}billing`,
+      });
       await eventually('the tenant connected', async () => {
         await consumer.connect().catch(() => undefined);
         return consumer

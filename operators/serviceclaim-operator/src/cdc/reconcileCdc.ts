@@ -1,6 +1,7 @@
 import {
   cdcTopicPrefix,
   engineCdc,
+  type CdcAccess,
   type CdcMeasures,
   type CdcPipeline,
   type ClaimCdcReport,
@@ -40,6 +41,8 @@ export type CdcDeps = {
   lag: CdcLagProbe;
   settings: CdcSettings;
   sources: PostgresCdcSources;
+  /** Where tenants read the topics, when the PoP says (reported as `access`). */
+  tenantAccess?: CdcConfig['tenantAccess'];
 };
 
 /**
@@ -72,6 +75,7 @@ export function cdcDeps(
     ),
     settings,
     sources: new PostgresCdcSources(objects, settings),
+    tenantAccess: config.tenantAccess,
   };
 }
 
@@ -224,6 +228,9 @@ async function runPipeline(
       ? pipelineDeadLetterTopic(claim, tenant, pipeline)
       : name,
     ...(previous?.restart ? { restart: previous.restart } : {}),
+    ...(tenant && cdc.tenantAccess
+      ? { access: accessOf(cdc.tenantAccess, tenant) }
+      : {}),
   };
   const capability = engineCdc[claim.spec.engine];
   if (!capability.available) {
@@ -295,6 +302,19 @@ async function runPipeline(
       message: `Not current: ${describeError(error)}`.slice(0, 1024),
     };
   }
+}
+
+/** How `tenant`'s applications read its topics through `listener`. */
+function accessOf(
+  listener: NonNullable<CdcConfig['tenantAccess']>,
+  tenant: string,
+): CdcAccess {
+  const grant = tenantGrant(tenant, '');
+  return {
+    ...listener,
+    principal: grant.principal,
+    groupPrefix: grant.groupPrefix,
+  };
 }
 
 const sum = (offsets: EndOffsets | undefined) =>

@@ -66,6 +66,7 @@ export function cdcPipelineView(
     ),
     ...(report?.connector ? { connector: report.connector } : {}),
     ...(report?.measured ? { measured: report.measured } : {}),
+    ...(report?.access ? { access: report.access } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { BackupCapabilities } from '../catalog/backupCapabilities';
 import type { CdcTableForm } from '../cdc/cdcCapabilities';
-import type { CdcMeasures } from '../cdc/cdcPipelineSchema';
+import type { CdcAccess, CdcMeasures } from '../cdc/cdcPipelineSchema';
 import type { Sku } from '../catalog/schema';
 import type { CatalogSku, CatalogSkuList } from '../catalog/skuQuery';
 import { API_ERROR_STATUS, type ApiErrorBody } from './apiError';
@@ -434,6 +434,32 @@ const cdcPipeline = object<CdcPipelineView>(
           },
         },
         "Its flow as its PoP's operator last read it in Kafka, about every 30 s while it has changes.",
+      ),
+      access: object<CdcAccess>(
+        {
+          required: {
+            bootstrap: {
+              ...string,
+              description:
+                "The PoP's Kafka listener for tenants, host:port, comma-separated.",
+            },
+            mechanism: {
+              ...string,
+              description: 'Its SASL mechanism, e.g. `SCRAM-SHA-512`.',
+            },
+            principal: {
+              ...string,
+              description:
+                'The principal the ACLs grant, `User:tenant-{slug}`; the platform hands over its password.',
+            },
+            groupPrefix: {
+              ...string,
+              description:
+                "The prefix the tenant's consumer groups must have, `tenant-{slug}.`.",
+            },
+          },
+        },
+        "How the tenant's applications read its topics, as its PoP says; absent where the PoP names no listener for tenants.",
       ),
     },
   },

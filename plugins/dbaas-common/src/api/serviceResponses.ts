@@ -1,7 +1,7 @@
 import type { BackupCapabilities } from '../catalog/backupCapabilities';
 import type { EngineId, PlanId, RegionId } from '../catalog/schema';
 import type { CdcCapability, CdcTableForm } from '../cdc/cdcCapabilities';
-import type { CdcMeasures } from '../cdc/cdcPipelineSchema';
+import type { CdcAccess, CdcMeasures } from '../cdc/cdcPipelineSchema';
 import type { ClaimFootprint } from '../claim/claimFootprint';
 import type { ServiceClaimSpec } from '../claim/serviceClaimSpec';
 import type { ServiceClaimStatus } from '../claim/serviceClaimStatus';
@@ -270,6 +270,12 @@ export type CdcPipelineView = {
    * their rate per topic, dead letters, the tenant's consumer groups' lag).
    */
   measured?: CdcMeasures;
+  /**
+   * How the tenant's applications read its topics, as its PoP says: the
+   * listener, the SASL mechanism, the principal and the consumer group
+   * prefix (never the password).
+   */
+  access?: CdcAccess;
 };
 
 /**

@@ -100,6 +100,23 @@ export const cdcMeasuresSchema = z.object({
 export type CdcMeasures = z.infer<typeof cdcMeasuresSchema>;
 
 /**
+ * How a tenant's applications read its CDC topics on a PoP's Kafka: its
+ * listener for tenants, the SASL mechanism, the principal the ACLs grant
+ * (its namespace's name) and the prefix its consumer groups must have. The
+ * password is the platform's to hand over (docs/cdc.md), never shown here.
+ * @public
+ */
+export const cdcAccessSchema = z.object({
+  bootstrap: z.string().min(1).max(1024),
+  mechanism: z.string().min(1).max(64),
+  principal: z.string().min(1).max(256),
+  groupPrefix: z.string().min(1).max(256),
+});
+
+/** @public */
+export type CdcAccess = z.infer<typeof cdcAccessSchema>;
+
+/**
  * How a pipeline is doing in the PoP that runs it (the database's primary), as
  * the ServiceClaim operator reports it in the claim's status.
  * @public
@@ -121,6 +138,8 @@ export const claimCdcReportSchema = z.object({
   restart: z.string().min(1).max(64).optional(),
   /** What the operator last read of it in Kafka. */
   measured: cdcMeasuresSchema.optional(),
+  /** How the tenant's applications read its topics, where the PoP says. */
+  access: cdcAccessSchema.optional(),
 });
 
 /** @public */

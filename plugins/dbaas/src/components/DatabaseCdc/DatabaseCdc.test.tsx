@@ -206,6 +206,29 @@ describe('DatabaseCdc', () => {
     expect(row('quiet')).toHaveTextContent('No change read yet');
     // Not read by its PoP yet: nothing claimed.
     expect(row('fresh')).not.toHaveTextContent(/Lag|dead letters/);
+    // Where the PoP names no listener for tenants, the tab names none.
+    expect(screen.queryByLabelText('Reading the topics')).toBeNull();
+  });
+
+  it('tells where and as whom applications read the topics, never a password', async () => {
+    renderCdc({
+      listCdcPipelines: async () =>
+        listOf([
+          pipeline({ name: 'fresh', state: 'pending' }),
+          pipeline({
+            access: {
+              bootstrap: 'kafka.lagos.example:9094',
+              mechanism: 'SCRAM-SHA-512',
+              principal: 'User:tenant-checkout',
+              groupPrefix: 'tenant-checkout.',
+            },
+          }),
+        ]),
+    });
+    await table();
+    expect(screen.getByLabelText('Reading the topics')).toHaveTextContent(
+      'Applications read these topics from kafka.lagos.example:9094 as User:tenant-checkout (SCRAM-SHA-512), in consumer groups named tenant-checkout.…; no other principal may read them.',
+    );
   });
 
   it('writes a lag in the unit a person reads it in', () => {

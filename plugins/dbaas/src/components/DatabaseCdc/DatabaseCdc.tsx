@@ -1,6 +1,7 @@
 import { InfoCard, Progress } from '@backstage/core-components';
 import {
   CDC_PIPELINES_PER_DATABASE,
+  type CdcAccess,
   type CdcCapability,
 } from '@internal/backstage-plugin-dbaas-common';
 import Grid from '@material-ui/core/Grid';
@@ -31,11 +32,27 @@ function cannotCreate(
   return undefined;
 }
 
+/** Where and as whom the tenant's applications read the topics. */
+const ReadingTheTopics = ({ access }: { access: CdcAccess }) => (
+  <Typography
+    variant="body2"
+    style={{ marginTop: 16 }}
+    aria-label="Reading the topics"
+  >
+    Applications read these topics from <code>{access.bootstrap}</code> as{' '}
+    <code>{access.principal}</code> ({access.mechanism}), in consumer groups
+    named <code>{access.groupPrefix}</code>…; no other principal may read them.
+    The password is your platform team&apos;s to hand over.
+  </Typography>
+);
+
 const Loaded = (props: { serviceId: string }) => {
   const { serviceId } = props;
   const cdc = useCdcPipelines(serviceId);
   const [creating, setCreating] = useState(false);
   const { capability, tableForm, pipelines } = cdc;
+  // Every pipeline of a database runs in its primary's PoP: one listener.
+  const access = pipelines.find(p => p.access)?.access;
 
   return (
     <InfoCard
@@ -54,9 +71,10 @@ const Loaded = (props: { serviceId: string }) => {
       <Typography variant="body2" paragraph>
         A CDC pipeline streams the changes of some of the database&apos;s tables
         to Kafka: each table&apos;s changes go to a topic of its own. A change
-        its connector cannot write stops the pipeline, which then shows as
-        failed with the reason: no change is skipped. The dead letter topic is
-        reserved for each pipeline; nothing is written to it yet. Topics keep
+        too large for a topic (over 1 MB) goes to the pipeline&apos;s dead
+        letter topic instead, as a record of why with the row&apos;s key; any
+        other change its connector cannot write stops the pipeline, which then
+        shows as failed with the reason: no change is skipped. Topics keep
         changes for {TOPIC_RETENTION_DAYS} days.
       </Typography>
       {capability?.available && <Caption>{capability.how}</Caption>}
@@ -74,6 +92,7 @@ const Loaded = (props: { serviceId: string }) => {
           onChanged={cdc.onChanged}
         />
       )}
+      {access && <ReadingTheTopics access={access} />}
       {creating && tableForm && (
         <NewCdcPipelineDialog
           serviceId={serviceId}
