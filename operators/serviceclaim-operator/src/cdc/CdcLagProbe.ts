@@ -97,6 +97,17 @@ export class CdcLagProbe {
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: 500,
     });
+    // A crash kafkajs does not recover from by itself stops the reading:
+    // the next watch() joins again with every topic.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || this.consumer !== consumer) return;
+      this.logger.warn('the CDC lag probe stopped; it joins again', {
+        error: describeError(payload.error),
+      });
+      this.consumer = undefined;
+      this.topics.clear();
+      void consumer.disconnect().catch(() => undefined);
+    });
     await consumer.connect();
     try {
       await consumer.subscribe({
