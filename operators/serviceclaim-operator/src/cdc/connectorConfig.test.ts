@@ -6,7 +6,13 @@ import {
   connectorConfig,
   secretReferenceFrom,
 } from './connectorConfig';
-import { cdcNotConfigured, pipelineState, traceMessage } from './reconcileCdc';
+import {
+  CDC_GROUPS_REPORTED,
+  cdcNotConfigured,
+  mostBehind,
+  pipelineState,
+  traceMessage,
+} from './reconcileCdc';
 import { STRIMZI_SECRET_REFERENCE } from '../configFromEnv';
 
 const settings = {
@@ -137,5 +143,24 @@ describe('cdcNotConfigured', () => {
     ]);
     const elsewhere = { pop: 'singapore', platformNamespaces: [] };
     expect(cdcNotConfigured(elsewhere as never, claim)).toBeUndefined();
+  });
+});
+
+describe('mostBehind', () => {
+  it('keeps the groups furthest behind that the status has room for, in name order', () => {
+    const groups = Array.from({ length: 60 }, (_, i) => ({
+      group: `tenant-acme.g${String(i).padStart(2, '0')}`,
+      lag: i,
+    }));
+    const kept = mostBehind([
+      ...groups,
+      { group: `tenant-acme.${'x'.repeat(250)}`, lag: 1_000 },
+    ]);
+    expect(kept).toHaveLength(CDC_GROUPS_REPORTED);
+    expect(kept[0]).toEqual({ group: 'tenant-acme.g10', lag: 10 });
+    expect(kept[kept.length - 1]).toEqual({
+      group: 'tenant-acme.g59',
+      lag: 59,
+    });
   });
 });

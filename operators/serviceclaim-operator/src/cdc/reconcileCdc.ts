@@ -344,9 +344,11 @@ async function measureFlow(
       report.deadLetterTopic,
     ]);
     const topicEnds = new Map(report.topics.map(t => [t, ends.get(t)!]));
-    const consumerGroups = await cdc.topics.groupLags(
-      tenantGrant(tenant, '').groupPrefix,
-      topicEnds,
+    const consumerGroups = mostBehind(
+      await cdc.topics.groupLags(
+        tenantGrant(tenant, '').groupPrefix,
+        topicEnds,
+      ),
     );
     const at = new Date();
     const seconds = before ? (at.getTime() - Date.parse(before.at)) / 1000 : 0;
@@ -390,6 +392,24 @@ async function measureFlow(
     });
     return before;
   }
+}
+
+/** How many consumer groups a measure names: the claim's status has room for so many. */
+export const CDC_GROUPS_REPORTED = 50;
+
+/**
+ * The consumer groups the status has room for (cdcMeasuresSchema), those
+ * furthest behind first chosen, in name order; a group whose name is longer
+ * than the status takes is left out rather than failing the status write.
+ */
+export function mostBehind(
+  groups: { group: string; lag: number }[],
+): { group: string; lag: number }[] {
+  return groups
+    .filter(g => g.group.length <= 255)
+    .sort((a, b) => b.lag - a.lag || a.group.localeCompare(b.group))
+    .slice(0, CDC_GROUPS_REPORTED)
+    .sort((a, b) => a.group.localeCompare(b.group));
 }
 
 /**
