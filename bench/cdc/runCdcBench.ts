@@ -301,7 +301,9 @@ function tabAgainstBench(
       ? `lag on the CDC tab: ${samples.length} measures, median ${percentile(
           lags,
           50,
-        )} ms, max ${lags[lags.length - 1]} ms; against the bench's figure for the same change: at most ${Math.max(
+        )} ms, max ${
+          lags[lags.length - 1]
+        } ms; against the bench's figure for the same change: at most ${Math.max(
           ...differences,
         )} ms apart`
       : 'lag on the CDC tab: no measure (the probe saw no change)',

@@ -47,9 +47,9 @@ describe('cdcConfigFrom', () => {
 
   it('has no CDC without Kafka Connect, and refuses half of it', () => {
     expect(cdcConfigFrom({})).toBeUndefined();
-    expect(() =>
-      cdcConfigFrom({ DBAAS_KAFKA_BROKERS: 'kafka:9092' }),
-    ).toThrow(/go together/);
+    expect(() => cdcConfigFrom({ DBAAS_KAFKA_BROKERS: 'kafka:9092' })).toThrow(
+      /go together/,
+    );
   });
 
   it("reads Connect, the brokers, and the tenants' listener with its mechanism", () => {
