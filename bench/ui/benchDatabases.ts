@@ -75,6 +75,7 @@ export function benchData(shape: BenchShape) {
         cpu: instances * 2,
         memoryGi: instances * 8,
         backups: instances * 7,
+        cdcPipelines: instances,
       },
     };
   });

@@ -90,6 +90,7 @@ export function withQuota(
             cpu: 64,
             memoryGi: 256,
             backups: 100,
+            cdcPipelines: 20,
             ...quota,
           },
           usage: {
@@ -98,6 +99,7 @@ export function withQuota(
             cpu: 8,
             memoryGi: 32,
             backups: 4,
+            cdcPipelines: 3,
             ...usage,
           },
         },

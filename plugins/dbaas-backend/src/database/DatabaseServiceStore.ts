@@ -30,7 +30,11 @@ import {
   usageOf,
   type RawQuotaRow,
 } from './quotas';
-import { toServiceRecord, type RawServiceRow } from './serviceRows';
+import {
+  specColumns,
+  toServiceRecord,
+  type RawServiceRow,
+} from './serviceRows';
 import { assertCdcAllowed } from './tenantCdcPipelines';
 import { recordBackupReports } from './recordBackupReports';
 import { TimelineStore } from './TimelineStore';
@@ -46,6 +50,7 @@ import type {
   ServiceStore,
   SyncFailureReport,
   TenantQuota,
+  TenantUsage,
 } from './ServiceStore';
 
 export { DEFAULT_TENANT_QUOTA };
@@ -146,11 +151,8 @@ export class DatabaseServiceStore implements ServiceStore {
           region: input.spec.region,
           sku: input.spec.sku ?? null,
           status: 'Pending',
-          spec: JSON.stringify(input.spec),
+          ...specColumns(input.spec),
           reported_status: null,
-          storage_gi: footprint.storageGi,
-          cpu: footprint.cpu,
-          memory_gi: footprint.memoryGi,
           generation: 1,
           drill: Boolean(input.drill),
           created_by: input.createdBy,
@@ -272,12 +274,12 @@ export class DatabaseServiceStore implements ServiceStore {
         previous,
         what: 'change',
       });
-      const footprint = claimFootprint(input.spec);
+      const columns = specColumns(input.spec);
       const growth: ClaimFootprint = {
         instances: 0,
-        storageGi: footprint.storageGi - Number(current.storage_gi),
-        cpu: footprint.cpu - Number(current.cpu),
-        memoryGi: footprint.memoryGi - Number(current.memory_gi),
+        storageGi: columns.storage_gi - Number(current.storage_gi),
+        cpu: columns.cpu - Number(current.cpu),
+        memoryGi: columns.memory_gi - Number(current.memory_gi),
       };
       assertWithinQuota(
         current.tenant,
@@ -297,10 +299,7 @@ export class DatabaseServiceStore implements ServiceStore {
         quota,
       );
       const changes: Partial<RawServiceRow> = {
-        spec: JSON.stringify(input.spec),
-        storage_gi: footprint.storageGi,
-        cpu: footprint.cpu,
-        memory_gi: footprint.memoryGi,
+        ...columns,
         generation: input.generation + 1,
         updated_at: new Date(),
       };
@@ -366,13 +365,13 @@ export class DatabaseServiceStore implements ServiceStore {
     });
   }
 
-  async getUsage(tenant: string): Promise<ClaimFootprint> {
+  async getUsage(tenant: string): Promise<TenantUsage> {
     return usageOf(this.db, tenant);
   }
 
   async listQuotaUsage(
     tenants: string[],
-  ): Promise<{ quota: TenantQuota; usage: ClaimFootprint }[]> {
+  ): Promise<{ quota: TenantQuota; usage: TenantUsage }[]> {
     return quotaUsageOf(this.db, tenants, this.defaultQuota);
   }
 

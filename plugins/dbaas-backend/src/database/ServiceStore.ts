@@ -12,6 +12,12 @@ import type { AccessFilter } from '../permissions/accessFilter';
 
 export type { TenantQuota };
 
+/**
+ * What a tenant's live databases use together: their footprint and their CDC
+ * pipelines (restore drills' scratch databases are the platform's).
+ */
+export type TenantUsage = ClaimFootprint & { cdcPipelines: number };
+
 /** A database as the control plane records it. */
 export type ServiceRecord = {
   id: string;
@@ -169,14 +175,14 @@ export interface ServiceStore {
     inTransaction?: InTransaction<TenantQuota>,
   ): Promise<void>;
   /** What the tenant's live databases use together. */
-  getUsage(tenant: string): Promise<ClaimFootprint>;
+  getUsage(tenant: string): Promise<TenantUsage>;
   /**
    * The quota and usage of each tenant, in the tenants' order, read with the
    * same number of statements for one tenant as for an organization's 10,000.
    */
   listQuotaUsage(
     tenants: string[],
-  ): Promise<{ quota: TenantQuota; usage: ClaimFootprint }[]>;
+  ): Promise<{ quota: TenantQuota; usage: TenantUsage }[]>;
   /**
    * A database as its claim is rendered from, deleted or not (`live` is false
    * once it is gone), or undefined for an id the portal never had.

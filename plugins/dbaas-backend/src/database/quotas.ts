@@ -1,7 +1,7 @@
 import type { ClaimFootprint } from '@internal/backstage-plugin-dbaas-common';
 import type { Knex } from 'knex';
 import { QuotaExceededError } from './QuotaExceededError';
-import type { TenantQuota } from './ServiceStore';
+import type { TenantQuota, TenantUsage } from './ServiceStore';
 import { whereAnyOf } from './whereAnyOf';
 
 export type RawQuotaRow = {
@@ -66,39 +66,48 @@ export async function lockQuota(
   return toQuota((await locked.first())!);
 }
 
-/** The sums a footprint is made of, over the rows a query selects. */
-const footprintColumns = (db: Knex | Knex.Transaction) => [
+/** The sums a usage is made of, over the rows a query selects. */
+const usageColumns = (db: Knex | Knex.Transaction) => [
   db.raw('count(*) as instances'),
   db.raw('coalesce(sum(storage_gi), 0) as storage_gi'),
   db.raw('coalesce(sum(cpu), 0) as cpu'),
   db.raw('coalesce(sum(memory_gi), 0) as memory_gi'),
+  db.raw('coalesce(sum(cdc_pipelines), 0) as cdc_pipelines'),
 ];
 
 /** The sums as the database hands them back: PostgreSQL's as strings. */
-type RawFootprintRow = {
+type RawUsageRow = {
   instances: number | string;
   storage_gi: number | string;
   cpu: number | string;
   memory_gi: number | string;
+  cdc_pipelines: number | string;
 };
 
-const toFootprint = (row: RawFootprintRow): ClaimFootprint => ({
+const toUsage = (row: RawUsageRow): TenantUsage => ({
   instances: Number(row.instances),
   storageGi: Number(row.storage_gi),
   cpu: Number(row.cpu),
   memoryGi: Number(row.memory_gi),
+  cdcPipelines: Number(row.cdc_pipelines),
 });
 
-/** What the tenant's live (not yet removed) databases use together. */
+/**
+ * What the tenant's live (not yet removed) databases use together, but for
+ * the database `except` names (one a change is about to rewrite).
+ */
 export async function usageOf(
   db: Knex | Knex.Transaction,
   tenant: string,
-): Promise<ClaimFootprint> {
-  const [row] = await db('service_instances')
+  except?: string,
+): Promise<TenantUsage> {
+  const query = db('service_instances')
+    // Drills' scratch databases are the platform's (RestoreDrills).
     .where({ tenant, drill: false })
-    .whereNull('deleted_at')
-    .select(footprintColumns(db));
-  return toFootprint(row);
+    .whereNull('deleted_at');
+  if (except !== undefined) query.whereNot({ id: except });
+  const [row] = await query.select(usageColumns(db));
+  return toUsage(row);
 }
 
 /**
@@ -110,13 +119,13 @@ export async function quotaUsageOf(
   db: Knex,
   tenants: string[],
   defaultQuota: TenantQuota,
-): Promise<{ quota: TenantQuota; usage: ClaimFootprint }[]> {
+): Promise<{ quota: TenantQuota; usage: TenantUsage }[]> {
   if (tenants.length === 0) {
     return [];
   }
   const [quotaRows, usageRows]: [
     RawQuotaRow[],
-    (RawFootprintRow & { tenant: string })[],
+    (RawUsageRow & { tenant: string })[],
   ] = await Promise.all([
     whereAnyOf(db<RawQuotaRow>('tenant_quotas'), 'tenant', tenants),
     whereAnyOf(db('service_instances'), 'tenant', tenants)
@@ -124,15 +133,16 @@ export async function quotaUsageOf(
       // Drills' scratch databases are the platform's (RestoreDrills).
       .where({ drill: false })
       .groupBy('tenant')
-      .select('tenant', ...footprintColumns(db)),
+      .select('tenant', ...usageColumns(db)),
   ]);
   const quotas = new Map(quotaRows.map(row => [row.tenant, toQuota(row)]));
-  const usages = new Map(usageRows.map(row => [row.tenant, toFootprint(row)]));
-  const unused: ClaimFootprint = {
+  const usages = new Map(usageRows.map(row => [row.tenant, toUsage(row)]));
+  const unused: TenantUsage = {
     instances: 0,
     storageGi: 0,
     cpu: 0,
     memoryGi: 0,
+    cdcPipelines: 0,
   };
   return tenants.map(tenant => ({
     quota: quotas.get(tenant) ?? { ...defaultQuota },

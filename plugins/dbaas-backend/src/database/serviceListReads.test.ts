@@ -214,7 +214,13 @@ describe.each(databases.eachSupportedId())(
       expect(quotaUsage).toHaveLength(tenants.length);
       expect(quotaUsage[0]).toEqual({
         quota: DEFAULT_TENANT_QUOTA,
-        usage: { instances: 0, storageGi: 0, cpu: 0, memoryGi: 0 },
+        usage: {
+          instances: 0,
+          storageGi: 0,
+          cpu: 0,
+          memoryGi: 0,
+          cdcPipelines: 0,
+        },
       });
       expect(quotaUsage[1]).toEqual({
         quota: await store.getQuota(PAYMENTS),

@@ -1,3 +1,7 @@
+import {
+  claimFootprint,
+  type ServiceClaimSpec,
+} from '@internal/backstage-plugin-dbaas-common';
 import type { ServiceRecord } from './ServiceStore';
 
 export type RawServiceRow = {
@@ -23,12 +27,38 @@ export type RawServiceRow = {
   storage_gi: number;
   cpu: number;
   memory_gi: number;
+  /** The CDC pipelines its spec declares (`spec.cdc.pipelines`). */
+  cdc_pipelines: number;
   generation: number;
   created_by: string;
   created_at: Date | string;
   updated_at: Date | string;
   deleted_at: Date | string | null;
 };
+
+/** The CDC pipelines a spec declares. */
+export const cdcPipelineCount = (spec: ServiceClaimSpec): number =>
+  spec.cdc?.pipelines?.length ?? 0;
+
+/**
+ * A spec as its row holds it: the JSON and what quotas sum over it. Every
+ * write of a spec writes these together, so that the sums stay the spec's.
+ */
+export function specColumns(
+  spec: ServiceClaimSpec,
+): Pick<
+  RawServiceRow,
+  'spec' | 'storage_gi' | 'cpu' | 'memory_gi' | 'cdc_pipelines'
+> {
+  const footprint = claimFootprint(spec);
+  return {
+    spec: JSON.stringify(spec),
+    storage_gi: footprint.storageGi,
+    cpu: footprint.cpu,
+    memory_gi: footprint.memoryGi,
+    cdc_pipelines: cdcPipelineCount(spec),
+  };
+}
 
 export const toIso = (value: Date | string) => new Date(value).toISOString();
 

@@ -8,6 +8,7 @@ import {
 import type { Knex } from 'knex';
 import { QuotaExceededError } from './QuotaExceededError';
 import type { TenantQuota } from './ServiceStore';
+import { usageOf } from './quotas';
 import type { RawServiceRow } from './serviceRows';
 
 const pipelinesOf = (spec: ServiceClaimSpec): CdcPipeline[] =>
@@ -51,18 +52,38 @@ export async function assertCdcAllowed(
       .filter(table => !capturedBefore.has(table))
       .map(table => ({ table, pipeline: pipeline.name })),
   );
-  const grows = pipelines.length > before.length && !change.drill;
-  if (added.length === 0 && !grows) {
-    return;
+  if (added.length > 0) {
+    await assertTopicsFree(tx, change, added);
   }
 
+  if (pipelines.length > before.length && !change.drill) {
+    // The stored counts (serviceRows' cdc_pipelines), summed as the usage
+    // the API reports is: the quota and the usage count one way.
+    const { cdcPipelines } = await usageOf(tx, change.tenant, change.id);
+    const total = cdcPipelines + pipelines.length;
+    if (total > quota.cdcPipelines) {
+      throw new QuotaExceededError(
+        `${change.tenant} would use ${total} of its ${quota.cdcPipelines} CDC pipelines`,
+      );
+    }
+  }
+}
+
+/**
+ * Refuses a table whose topic another live database of the tenant (a drill's
+ * too) writes already.
+ */
+async function assertTopicsFree(
+  tx: Knex.Transaction,
+  change: { tenant: string; id?: string; spec: ServiceClaimSpec },
+  added: { table: string }[],
+): Promise<void> {
   const query = tx<RawServiceRow>('service_instances')
     .where({ tenant: change.tenant })
     .whereNull('deleted_at');
   if (change.id) query.whereNot({ id: change.id });
-  const others = (await query.select('name', 'drill', 'spec')).map(row => ({
+  const others = (await query.select('name', 'spec')).map(row => ({
     name: row.name,
-    drill: Boolean(row.drill),
     spec: JSON.parse(row.spec) as ServiceClaimSpec,
   }));
 
@@ -84,20 +105,6 @@ export async function assertCdcAllowed(
     if (writer) {
       throw new ConflictError(
         `${table} is already captured by database ${writer.database} of ${change.tenant} (its pipeline ${writer.pipeline}): its topic ${topic} names no database, so one database writes it`,
-      );
-    }
-  }
-
-  if (grows) {
-    const total = others
-      .filter(other => !other.drill)
-      .reduce(
-        (sum, other) => sum + pipelinesOf(other.spec).length,
-        pipelines.length,
-      );
-    if (total > quota.cdcPipelines) {
-      throw new QuotaExceededError(
-        `${change.tenant} would use ${total} of its ${quota.cdcPipelines} CDC pipelines`,
       );
     }
   }

@@ -218,6 +218,7 @@ describe.each(databases.eachSupportedId())(
             cpu: 0,
             memoryGi: 0,
             backups: 0,
+            cdcPipelines: 0,
           },
         });
         const create = (name: string) =>

@@ -572,6 +572,11 @@ const quotaUsage = object<TenantQuotaUsage>(
           cpu: number,
           memoryGi: number,
           backups: integer,
+          cdcPipelines: {
+            ...integer,
+            description:
+              "The CDC pipelines of the tenant's live databases together (each database's `config.cdc.pipelines`), against the quota's `cdcPipelines`; a restore drill's scratch database does not count.",
+          },
         },
       }),
     },

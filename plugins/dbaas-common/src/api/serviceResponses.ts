@@ -219,7 +219,11 @@ export type Organization = {
 export type TenantQuotaUsage = {
   tenant: string;
   quota: TenantQuota;
-  usage: ClaimFootprint & { backups: number };
+  usage: ClaimFootprint & {
+    backups: number;
+    /** The CDC pipelines its live databases declare together. */
+    cdcPipelines: number;
+  };
 };
 
 /** One audit event (`GET /audit-logs`), as published to `dbaas.audit.{tenant}`. @public */

@@ -6,7 +6,8 @@ import type {
 
 /**
  * What a tenant may still use: its limits less what its live databases use.
- * Not CDC pipelines: a new database has none, and the usage does not count them.
+ * Not CDC pipelines, which the usage counts too: a new database declares none
+ * (a create request's config has no `cdc`), so they never stop one.
  */
 export function quotaLeft(
   usage: TenantQuotaUsage,

@@ -585,8 +585,13 @@ describe.each(databases.eachSupportedId())('CDC pipelines on %s', id => {
       expect((await add(ledger, 'lines', 'public.lines')).status).toBe(202);
 
       const usage = await api(ADA, 'get', '/organizations/acme/quotas');
+      // ledger's orders (paused) and lines; billing's sales is gone.
       expect(usage.body.data).toContainEqual(
-        expect.objectContaining({ tenant: PAYMENTS, quota }),
+        expect.objectContaining({
+          tenant: PAYMENTS,
+          quota,
+          usage: expect.objectContaining({ cdcPipelines: 2 }),
+        }),
       );
     } finally {
       await backend.stop();

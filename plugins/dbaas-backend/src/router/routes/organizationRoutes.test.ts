@@ -161,7 +161,14 @@ describe('organizations, roles and quotas', () => {
     expect(owner.body).toEqual({
       tenant: PAYMENTS,
       quota,
-      usage: { instances: 0, storageGi: 0, cpu: 0, memoryGi: 0, backups: 0 },
+      usage: {
+        instances: 0,
+        storageGi: 0,
+        cpu: 0,
+        memoryGi: 0,
+        backups: 0,
+        cdcPipelines: 0,
+      },
     });
 
     expect((await createIn(ADA, PAYMENTS, 'one')).status).toBe(201);
@@ -184,6 +191,7 @@ describe('organizations, roles and quotas', () => {
             cpu: 2,
             memoryGi: 4,
             backups: 0,
+            cdcPipelines: 0,
           },
         },
       ]),

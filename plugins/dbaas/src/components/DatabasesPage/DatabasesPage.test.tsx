@@ -44,7 +44,14 @@ const quota = (tenant: string, instances: number): TenantQuotaUsage => ({
     backups: 50,
     cdcPipelines: 20,
   },
-  usage: { instances, storageGi: 100, cpu: 4, memoryGi: 16, backups: 3 },
+  usage: {
+    instances,
+    storageGi: 100,
+    cpu: 4,
+    memoryGi: 16,
+    backups: 3,
+    cdcPipelines: 0,
+  },
 });
 
 const hour = 3_600_000;

@@ -28,7 +28,14 @@ const payments: TenantQuotaUsage = {
     backups: 100,
     cdcPipelines: 20,
   },
-  usage: { instances: 2, storageGi: 500, cpu: 8, memoryGi: 32, backups: 4 },
+  usage: {
+    instances: 2,
+    storageGi: 500,
+    cpu: 8,
+    memoryGi: 32,
+    backups: 4,
+    cdcPipelines: 1,
+  },
 };
 
 const api: Pick<DbaasApi, 'listSkus' | 'listOrganizations' | 'listQuotas'> = {

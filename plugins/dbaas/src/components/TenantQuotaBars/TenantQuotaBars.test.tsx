@@ -36,7 +36,14 @@ const payments: TenantQuotaUsage = {
     backups: 100,
     cdcPipelines: 20,
   },
-  usage: { instances: 2, storageGi: 500, cpu: 8.5, memoryGi: 32, backups: 4 },
+  usage: {
+    instances: 2,
+    storageGi: 500,
+    cpu: 8.5,
+    memoryGi: 32,
+    backups: 4,
+    cdcPipelines: 3,
+  },
 };
 
 function renderBars(
@@ -77,11 +84,16 @@ describe('TenantQuotaBars', () => {
     expect(backups).toHaveAttribute('aria-valuetext', '4 of 100');
     expect(backups).toHaveAttribute('aria-valuenow', '4');
     expect(backups).toHaveAttribute('aria-valuemax', '100');
+    const pipelines = bar('CDC pipelines used by Payments');
+    expect(pipelines).toHaveAttribute('aria-valuetext', '3 of 20');
+    expect(pipelines).toHaveAttribute('aria-valuenow', '3');
+    expect(pipelines).toHaveAttribute('aria-valuemax', '20');
 
     const row = screen.getByText('Payments').closest('tr')!;
     expect(within(row).getByText('Acme')).toBeInTheDocument();
     expect(within(row).getByText('2 / 10')).toBeVisible();
     expect(within(row).getByText('500 / 10,240 GiB')).toBeVisible();
+    expect(within(row).getByText('3 / 20')).toBeVisible();
   });
 
   it('says when a tenant is over its limit', async () => {

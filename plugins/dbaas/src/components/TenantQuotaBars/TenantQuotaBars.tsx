@@ -56,6 +56,7 @@ const columns: TableColumn<TenantRow>[] = [
   bar('CPU', q => q.cpu, 'cores'),
   bar('Memory', q => q.memoryGi, 'GiB'),
   bar('Backups', q => q.backups),
+  bar('CDC pipelines', q => q.cdcPipelines),
 ];
 
 function tenantRows(
