@@ -81,9 +81,10 @@ public class DeadLetterOversized<R extends ConnectRecord<R>> implements Transfor
     if ((rough(record.key()) + rough(record.value())) * MAX_JSON_BYTES_PER_CHAR <= maxBytes) {
       return record;
     }
-    long bytes = size(values, record, record.valueSchema(), record.value());
+    long bytes =
+        size(values, record, record.valueSchema(), record.value())
+            + size(keys, record, record.keySchema(), record.key());
     if (bytes <= maxBytes) return record;
-    bytes += size(keys, record, record.keySchema(), record.key());
     String reason =
         "The change event is "
             + bytes
