@@ -48,7 +48,7 @@ export class CdcLagProbe {
   /**
    * Reads `topics` too from now on. Resolves when the consumer has been
    * asked to join with them (joining takes a moment more); a failure is
-   * logged and tried again on the next call.
+   * logged, and the next call joins again.
    */
   watch(topics: string[]): Promise<void> {
     const added = topics.filter(topic => !this.topics.has(topic));
@@ -56,7 +56,9 @@ export class CdcLagProbe {
     for (const topic of added) this.topics.add(topic);
     this.rejoin = this.rejoin.then(() =>
       this.restart().catch(error => {
-        for (const topic of added) this.topics.delete(topic);
+        // No consumer reads any of them now: the next call joins again
+        // with the topics it names.
+        this.topics.clear();
         this.logger.warn('could not watch the lag of CDC topics', {
           topics: added.join(', '),
           error: describeError(error),
