@@ -31,7 +31,11 @@ function requested(pipeline: CdcPipelineView): string | undefined {
 
 const count = (n: number) => n.toLocaleString('en');
 
-/** A lag in the unit a person reads it in. */
+/**
+ * A lag in the unit a person reads it in. Not the Backups tab's
+ * formatDuration, which counts whole seconds for how long a backup took: a
+ * healthy pipeline's lag is a fraction of one.
+ */
 export function lagWords(ms: number): string {
   if (ms < 1000) return `${ms} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
