@@ -50,7 +50,7 @@ describeWithServices(['kube'], 'the operator process', env => {
       [
         '--require',
         require.resolve('@backstage/cli/config/nodeTransform.cjs'),
-        path.join(__dirname, 'main.ts'),
+        path.join(__dirname, 'index.ts'),
       ],
       {
         env: {
@@ -145,7 +145,7 @@ describeWithServices(['kube'], 'the operator process', env => {
       [
         '--require',
         require.resolve('@backstage/cli/config/nodeTransform.cjs'),
-        path.join(__dirname, 'main.ts'),
+        path.join(__dirname, 'index.ts'),
       ],
       {
         env: { PATH: process.env.PATH, KUBECONFIG: env.DBAAS_KUBECONFIG },

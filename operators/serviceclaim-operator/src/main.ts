@@ -64,7 +64,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-if (require.main === module) {
+/** Starts the operator; a failure to start is logged and ends the process with 1. */
+export function start(): void {
   main().catch(error => {
     createLogger().error('operator failed to start', {
       error: describeError(error),
