@@ -1,17 +1,21 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import yaml from 'js-yaml';
 import {
   AuthorizationV1Api,
   CoreV1Api,
   KubernetesObjectApi,
   PatchStrategy,
-  type KubernetesObject,
 } from '@kubernetes/client-node';
 import { REGION_IDS } from '@internal/backstage-plugin-dbaas-common';
 import { describeWithServices } from '../describeWithServices';
-import { findHelm } from '../helm/findHelm';
+import { describeWithHelm } from '../helm/describeWithHelm';
+import {
+  helmTemplate,
+  onlyManifest,
+  runHelm,
+  type Manifest,
+} from '../helm/helmTemplate';
+import { valuesDocumentation } from '../helm/valuesDocumentation';
 import { loadCrds } from '../kube/crdFiles';
 import { installCrds } from '../kube/installCrds';
 import { kubeConfigFrom } from '../kube/kubeConfig';
@@ -21,36 +25,6 @@ jest.setTimeout(120_000);
 
 const chartDir = path.join(repoRoot, 'charts/serviceclaim-operator');
 
-const found = findHelm();
-
-/* eslint-disable jest/no-disabled-tests, jest/valid-title, jest/expect-expect --
-   the same fail-under-CI, skip-loudly-elsewhere rule as describeWithServices. */
-function describeWithHelm(title: string, fn: (helm: string) => void) {
-  if ('helm' in found) {
-    describe(title, () => {
-      fn(found.helm);
-    });
-    return;
-  }
-  if (process.env.CI) {
-    describe(title, () => {
-      it('has helm', () => {
-        throw new Error(`Chart suite cannot run: ${found.missing}`);
-      });
-    });
-    return;
-  }
-  // eslint-disable-next-line no-console
-  console.warn(
-    `\n!!! SKIPPING "${title}": ${found.missing}\n(With CI=true this fails.)\n`,
-  );
-  // fn is not called: its suites would start services for nothing.
-  describe.skip(title, () => {
-    it('has helm', () => undefined);
-  });
-}
-/* eslint-enable jest/no-disabled-tests, jest/valid-title, jest/expect-expect */
-
 type Rule = {
   apiGroups?: string[];
   resources?: string[];
@@ -59,15 +33,8 @@ type Rule = {
   nonResourceURLs?: string[];
 };
 
-type Manifest = KubernetesObject & Record<string, any>;
-
-function runHelm(helm: string, args: string[]) {
-  return spawnSync(helm, args, { encoding: 'utf8', cwd: repoRoot });
-}
-
 function render(helm: string, ...sets: string[]): Manifest[] {
-  const result = runHelm(helm, [
-    'template',
+  return helmTemplate(helm, [
     'sco',
     chartDir,
     '--namespace',
@@ -76,18 +43,6 @@ function render(helm: string, ...sets: string[]): Manifest[] {
     'pop=lagos',
     ...sets.flatMap(set => ['--set', set]),
   ]);
-  if (result.status !== 0) {
-    throw new Error(`helm template failed:\n${result.stderr}`);
-  }
-  return yaml.loadAll(result.stdout).filter(Boolean) as Manifest[];
-}
-
-function one(manifests: Manifest[], kind: string, nameEnding = ''): Manifest {
-  const matches = manifests.filter(
-    m => m.kind === kind && (m.metadata?.name ?? '').endsWith(nameEnding),
-  );
-  expect(matches).toHaveLength(1);
-  return matches[0];
 }
 
 /** "group/resource" → sorted verbs, merged over the rules that name it. */
@@ -201,41 +156,10 @@ describeWithHelm('charts/serviceclaim-operator', helm => {
   });
 
   it('documents every value with a `# --` comment, in values.yaml and the README', () => {
-    const lines = fs
-      .readFileSync(path.join(chartDir, 'values.yaml'), 'utf8')
-      .split('\n');
-    const readme = fs.readFileSync(path.join(chartDir, 'README.md'), 'utf8');
-    const undocumented: string[] = [];
-    const missingFromReadme: string[] = [];
-    // The key path at each indentation, and whether a key on it has a `# --`.
-    const stack: { indent: number; key: string; documented: boolean }[] = [];
-    lines.forEach((line, index) => {
-      const match = /^( *)([A-Za-z][\w-]*):(.*)$/.exec(line);
-      if (!match) return;
-      const [, spaces, key, rest] = match;
-      while (stack.length && stack[stack.length - 1].indent >= spaces.length) {
-        stack.pop();
-      }
-      let above = index - 1;
-      while (above >= 0 && /^\s*# (?!--)/.test(lines[above])) above--;
-      const documented = /^\s*# -- /.test(lines[above] ?? '');
-      stack.push({ indent: spaces.length, key, documented });
-      const keyPath = stack.map(entry => entry.key).join('.');
-      // A row of the values table: | `key.path` | (padded by prettier).
-      const row = new RegExp(
-        `^\\| \`${keyPath.replace(/\./g, '\\.')}\` +\\|`,
-        'm',
-      );
-      if (documented && !row.test(readme)) {
-        missingFromReadme.push(keyPath);
-      }
-      const isLeaf = rest.trim() !== '';
-      if (isLeaf && !stack.some(entry => entry.documented)) {
-        undocumented.push(keyPath);
-      }
+    expect(valuesDocumentation(chartDir)).toEqual({
+      undocumented: [],
+      missingFromReadme: [],
     });
-    expect(undocumented).toEqual([]);
-    expect(missingFromReadme).toEqual([]);
   });
 
   it("accepts exactly the portal's regions as pop", () => {
@@ -253,9 +177,9 @@ describeWithHelm('charts/serviceclaim-operator', helm => {
     let allRules: Rule[];
     beforeAll(() => {
       manifests = render(helm);
-      clusterRole = one(manifests, 'ClusterRole');
-      role = one(manifests, 'Role', '-leader-election');
-      ysqlRole = one(manifests, 'Role', '-ysql-passwords');
+      clusterRole = onlyManifest(manifests, 'ClusterRole');
+      role = onlyManifest(manifests, 'Role', '-leader-election');
+      ysqlRole = onlyManifest(manifests, 'Role', '-ysql-passwords');
       allRules = [...clusterRole.rules, ...role.rules, ...ysqlRole.rules];
     });
 
@@ -285,7 +209,11 @@ describeWithHelm('charts/serviceclaim-operator', helm => {
       expect(ysqlRole.rules).toEqual([
         { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'delete'] },
       ]);
-      const ysqlBinding = one(manifests, 'RoleBinding', '-ysql-passwords');
+      const ysqlBinding = onlyManifest(
+        manifests,
+        'RoleBinding',
+        '-ysql-passwords',
+      );
       expect(ysqlBinding.metadata!.namespace).toBe('default');
       expect(ysqlBinding.roleRef.name).toBe(ysqlRole.metadata!.name);
       for (const verbs of Object.values(verbsByResource(allRules))) {
@@ -322,7 +250,7 @@ describeWithHelm('charts/serviceclaim-operator', helm => {
     });
 
     it('scopes get and update of the Lease to its name, in the release namespace', () => {
-      const deployment = one(manifests, 'Deployment');
+      const deployment = onlyManifest(manifests, 'Deployment');
       const leaseName = deployment.spec.template.spec.containers[0].env.find(
         (e: any) => e.name === 'LEASE_NAME',
       ).value;
@@ -342,7 +270,11 @@ describeWithHelm('charts/serviceclaim-operator', helm => {
           verbs: ['create'],
         },
       ]);
-      const binding = one(manifests, 'RoleBinding', '-leader-election');
+      const binding = onlyManifest(
+        manifests,
+        'RoleBinding',
+        '-leader-election',
+      );
       expect(binding.roleRef.name).toBe(role.metadata!.name);
       expect(binding.subjects).toEqual([
         {
@@ -375,7 +307,7 @@ describeWithHelm('charts/serviceclaim-operator', helm => {
     let container: any;
     beforeAll(() => {
       manifests = render(helm);
-      deployment = one(manifests, 'Deployment');
+      deployment = onlyManifest(manifests, 'Deployment');
       pod = deployment.spec.template.spec;
       container = pod.containers[0];
     });
@@ -389,7 +321,7 @@ describeWithHelm('charts/serviceclaim-operator', helm => {
       expect(term.labelSelector.matchLabels).toEqual(
         deployment.spec.selector.matchLabels,
       );
-      const pdb = one(manifests, 'PodDisruptionBudget');
+      const pdb = onlyManifest(manifests, 'PodDisruptionBudget');
       expect(pdb.spec.selector.matchLabels).toEqual(
         deployment.spec.selector.matchLabels,
       );
@@ -409,7 +341,7 @@ describeWithHelm('charts/serviceclaim-operator', helm => {
         DRAIN_SECONDS: '30',
         LOG_LEVEL: 'info',
       });
-      const withPlatform = one(
+      const withPlatform = onlyManifest(
         render(helm, 'platformNamespaces={monitoring,dbaas-system}'),
         'Deployment',
       ).spec.template.spec.containers[0].env;
@@ -418,7 +350,7 @@ describeWithHelm('charts/serviceclaim-operator', helm => {
           .value,
       ).toBe('monitoring,dbaas-system');
       // Storage classes, each only when set: the operator has defaults.
-      const withClasses = one(
+      const withClasses = onlyManifest(
         render(helm, 'storageClass=fast', 'scyllaStorageClass=local-xfs'),
         'Deployment',
       ).spec.template.spec.containers[0].env.filter((e: any) =>
@@ -431,7 +363,7 @@ describeWithHelm('charts/serviceclaim-operator', helm => {
       // The certificate issuer, only when set: without it TLS claims on the
       // engines that serve a Secret must name their own.
       const issuer = (...values: string[]) =>
-        one(
+        onlyManifest(
           render(helm, ...values),
           'Deployment',
         ).spec.template.spec.containers[0].env.filter(
@@ -442,7 +374,7 @@ describeWithHelm('charts/serviceclaim-operator', helm => {
         { name: 'DBAAS_TLS_ISSUER', value: 'dbaas-ca' },
       ]);
       // The PoPs' pod CIDRs, as the operator parses them (configFromEnv).
-      const cidrs = one(
+      const cidrs = onlyManifest(
         render(
           helm,
           'popPodCidrs.lagos[0]=10.1.0.0/16',
@@ -508,8 +440,7 @@ describeWithHelm('charts/serviceclaim-operator on a kube-apiserver', helm => {
         ),
       );
       await core.createNamespace({ body: { metadata: { name: namespace } } });
-      const result = runHelm(helm, [
-        'template',
+      manifests = helmTemplate(helm, [
         release,
         chartDir,
         '--namespace',
@@ -519,10 +450,6 @@ describeWithHelm('charts/serviceclaim-operator on a kube-apiserver', helm => {
         '--set',
         'metrics.serviceMonitor.enabled=true',
       ]);
-      if (result.status !== 0) {
-        throw new Error(`helm template failed:\n${result.stderr}`);
-      }
-      manifests = yaml.loadAll(result.stdout).filter(Boolean) as Manifest[];
     });
 
     afterAll(async () => {
@@ -590,8 +517,8 @@ describeWithHelm('charts/serviceclaim-operator on a kube-apiserver', helm => {
           PatchStrategy.ServerSideApply,
         );
       }
-      const account = one(manifests, 'ServiceAccount').metadata!.name!;
-      const leaseName = one(
+      const account = onlyManifest(manifests, 'ServiceAccount').metadata!.name!;
+      const leaseName = onlyManifest(
         manifests,
         'Deployment',
       ).spec.template.spec.containers[0].env.find(

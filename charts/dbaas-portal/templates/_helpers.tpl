@@ -1,0 +1,157 @@
+{{/* The chart's name, or nameOverride. */}}
+{{- define "dbaas-portal.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+The full name of the release's resources: 63 characters at most (a DNS label), and
+the release name alone when it already contains the chart name.
+*/}}
+{{- define "dbaas-portal.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "dbaas-portal.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Labels on every resource. */}}
+{{- define "dbaas-portal.labels" -}}
+helm.sh/chart: {{ include "dbaas-portal.chart" . }}
+{{ include "dbaas-portal.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: dbaas
+{{- end }}
+
+{{/* Labels that select the portal's pods: never change them, a Deployment's selector is immutable. */}}
+{{- define "dbaas-portal.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "dbaas-portal.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "dbaas-portal.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "dbaas-portal.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- required "serviceAccount.name must name an existing ServiceAccount when serviceAccount.create is false" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "dbaas-portal.image" -}}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+
+{{/* The portal's public address: baseUrl, else the Ingress's host. */}}
+{{- define "dbaas-portal.baseUrl" -}}
+{{- if .Values.baseUrl }}
+{{- trimSuffix "/" .Values.baseUrl }}
+{{- else if and .Values.ingress.enabled .Values.ingress.host }}
+{{- printf "%s://%s" (ternary "https" "http" .Values.ingress.tls.enabled) .Values.ingress.host }}
+{{- else }}
+{{- fail "baseUrl is required without an Ingress (ingress.enabled and ingress.host)" }}
+{{- end }}
+{{- end }}
+
+{{/*
+"true" when the portal reaches Argo CD as its own service account (Argo CD on the
+cluster it runs on): the only case its pods get a service account token.
+*/}}
+{{- define "dbaas-portal.argoCdAsItself" -}}
+{{- if and .Values.gitops.argocd.enabled (not .Values.gitops.argocd.cluster.url) }}true{{ end }}
+{{- end }}
+
+{{/* The variable holding a PoP cluster's token, from the cluster's name: DBAAS_CLUSTER_TOKEN_LAGOS. */}}
+{{- define "dbaas-portal.clusterTokenEnv" -}}
+{{- printf "DBAAS_CLUSTER_TOKEN_%s" (. | upper | replace "-" "_") }}
+{{- end }}
+
+{{/* The variable holding the code host integration's token: GITHUB_TOKEN or GITLAB_TOKEN. */}}
+{{- define "dbaas-portal.codeHostTokenEnv" -}}
+{{- printf "%s_TOKEN" (upper .Values.gitops.codeHost.type) }}
+{{- end }}
+
+{{/*
+The chart's app-config layer, loaded after app-config.yaml and
+app-config.production.yaml: what the values say, then `appConfig` over it. Every
+secret is a ${VARIABLE} the Deployment fills from a Secret; none is ever written here.
+*/}}
+{{- define "dbaas-portal.appConfig" -}}
+{{- $v := .Values }}
+{{- $baseUrl := include "dbaas-portal.baseUrl" . }}
+{{- $remote := dict "url" $v.gitops.remote.url "branch" $v.gitops.remote.branch "mode" $v.gitops.remote.mode }}
+{{- with $v.gitops.remote.username }}
+{{- $_ := set $remote "username" . }}
+{{- end }}
+{{- if $v.gitops.remote.token.existingSecret }}
+{{- $_ := set $remote "token" "${DBAAS_GITOPS_TOKEN}" }}
+{{- end }}
+{{- $gitops := dict "remote" $remote }}
+{{- with $v.gitops.repoURL }}
+{{- $_ := set $gitops "repoURL" . }}
+{{- end }}
+{{- if $v.gitops.argocd.enabled }}
+{{- $argocd := dict "namespace" $v.gitops.argocd.namespace }}
+{{- with $v.gitops.argocd.cluster.url }}
+{{- $cluster := dict "url" . "serviceAccountToken" "${DBAAS_ARGOCD_TOKEN}" }}
+{{- with $v.gitops.argocd.cluster.caData }}
+{{- $_ := set $cluster "caData" . }}
+{{- end }}
+{{- $_ := set $argocd "cluster" $cluster }}
+{{- end }}
+{{- $_ := set $gitops "argocd" $argocd }}
+{{- end }}
+{{- $dbaas := dict "gitops" $gitops "permissions" (dict "platformAdmins" $v.platformAdmins) "status" (dict "watch" $v.status.watch) }}
+{{- with $v.audit.kafka.brokers }}
+{{- /* The whole list: app-config.production.yaml's ${DBAAS_KAFKA_BROKERS} holds one. */}}
+{{- $kafka := dict "brokers" . }}
+{{- with $v.audit.kafka.clientId }}
+{{- $_ := set $kafka "clientId" . }}
+{{- end }}
+{{- $_ := set $dbaas "audit" (dict "kafka" $kafka) }}
+{{- end }}
+{{- $quotas := dict }}
+{{- with $v.quotas.default }}
+{{- $_ := set $quotas "default" (deepCopy .) }}
+{{- end }}
+{{- with $v.quotas.ceiling }}
+{{- $_ := set $quotas "ceiling" (deepCopy .) }}
+{{- end }}
+{{- with $quotas }}
+{{- $_ := set $dbaas "quotas" . }}
+{{- end }}
+{{- $backend := dict "baseUrl" $baseUrl "cors" (dict "origin" $baseUrl) "lifecycle" (dict "serverShutdownDelay" $v.shutdownDelay) }}
+{{- $config := dict "app" (dict "baseUrl" $baseUrl) "backend" $backend "dbaas" $dbaas }}
+{{- with $v.gitops.codeHost.type }}
+{{- $integration := dict "host" $v.gitops.codeHost.host "token" (printf "${%s}" (include "dbaas-portal.codeHostTokenEnv" $)) }}
+{{- with $v.gitops.codeHost.apiBaseUrl }}
+{{- $_ := set $integration "apiBaseUrl" . }}
+{{- end }}
+{{- $_ := set $config "integrations" (dict . (list $integration)) }}
+{{- end }}
+{{- with $v.clusters }}
+{{- $clusters := list }}
+{{- range . }}
+{{- $cluster := dict "name" .name "url" .url "authProvider" "serviceAccount" "serviceAccountToken" (printf "${%s}" (include "dbaas-portal.clusterTokenEnv" .name)) }}
+{{- with .caData }}
+{{- $_ := set $cluster "caData" . }}
+{{- end }}
+{{- if .skipTLSVerify }}
+{{- $_ := set $cluster "skipTLSVerify" true }}
+{{- end }}
+{{- $clusters = append $clusters $cluster }}
+{{- end }}
+{{- $_ := set $config "kubernetes" (dict "clusterLocatorMethods" (list (dict "type" "config" "clusters" $clusters))) }}
+{{- end }}
+{{- /* As a later app-config file would: maps merge, the rest (false, [], null) replaces. */}}
+{{- toYaml (mustMergeOverwrite $config (deepCopy $v.appConfig)) }}
+{{- end }}
