@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Runs every check the project has: type checking, lint, formatting, every package's
 # tests (unit tests; store tests on SQLite and PostgreSQL; integration tests against the
-# real services of scripts/services.sh) and the end-to-end browser test against the
-# started portal. Installs what it needs first and stops what it started.
+# real services of scripts/services.sh; the container images, built first and run) and
+# the end-to-end browser test against the started portal. Installs what it needs first
+# and stops what it started.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib/toolchain.sh"
 source "$here/lib/helm.sh"
+source "$here/lib/images.sh"
 
 ensure_toolchain
 # git: the local GitOps repository; chromium: end-to-end tests.
@@ -14,6 +16,8 @@ ensure_debian_packages git chromium
 # helm: the operator chart's tests (packages/test-services) run it from DBAAS_HELM.
 ensure_helm
 export DBAAS_HELM
+# buildah and mmdebstrap: the portal's and the operator's images (scripts/images.sh).
+ensure_image_tools
 ensure_dependencies
 cd "$repo_root"
 
@@ -32,6 +36,11 @@ log "lint"
 yarn lint:all
 log "formatting"
 yarn prettier:check
+log "container images (cached by content: an unchanged tree builds nothing)"
+# Built before the tests, which run them (packages/test-services/src/integration/images.test.ts).
+DBAAS_PORTAL_IMAGE=$(image_build portal)
+DBAAS_OPERATOR_IMAGE=$(image_build operator)
+export DBAAS_PORTAL_IMAGE DBAAS_OPERATOR_IMAGE
 log "unit, store and integration tests"
 CI=${CI:-true} yarn test:all
 log "end-to-end tests in headless Chromium: embedded defaults"

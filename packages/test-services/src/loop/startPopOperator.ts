@@ -1,18 +1,19 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import yaml from 'js-yaml';
 import {
   CoreV1Api,
   KubeConfig,
   KubernetesObjectApi,
   PatchStrategy,
-  type KubernetesObject,
 } from '@kubernetes/client-node';
 import { findHelm } from '../helm/findHelm';
+import { helmTemplate, type Manifest } from '../helm/helmTemplate';
+import { podEnv } from '../helm/podEnv';
+import { runImage, type ImageProcess } from '../images/images';
 import { loadCrds } from '../kube/crdFiles';
 import { installCrds } from '../kube/installCrds';
 import { repoRoot } from '../repoRoot';
@@ -50,6 +51,11 @@ export type PopOperatorOptions = {
   env?: Record<string, string>;
   /** Where the process's stdout and stderr go; default a new file under the temp folder. */
   logFile?: string;
+  /**
+   * Run the operator's image (`scripts/images.sh build operator`) rather than its
+   * sources: the image's entrypoint and user, with only the chart's environment.
+   */
+  image?: string;
 };
 
 /** A running operator process of one PoP; see {@link startPopOperator}. */
@@ -75,33 +81,22 @@ export type PopOperator = {
   restart(): Promise<void>;
 };
 
-type Manifest = KubernetesObject & Record<string, any>;
-
 function renderChart(
   helm: string,
   release: string,
   namespace: string,
   values: Record<string, string>,
 ): Manifest[] {
-  const result = spawnSync(
-    helm,
-    [
-      'template',
-      release,
-      path.join(repoRoot, CHART),
-      '--namespace',
-      namespace,
-      ...Object.entries(values).flatMap(([key, value]) => [
-        '--set',
-        `${key}=${value}`,
-      ]),
-    ],
-    { encoding: 'utf8', cwd: repoRoot },
-  );
-  if (result.status !== 0) {
-    throw new Error(`helm template ${CHART} failed:\n${result.stderr}`);
-  }
-  return yaml.loadAll(result.stdout).filter(Boolean) as Manifest[];
+  return helmTemplate(helm, [
+    release,
+    path.join(repoRoot, CHART),
+    '--namespace',
+    namespace,
+    ...Object.entries(values).flatMap(([key, value]) => [
+      '--set',
+      `${key}=${value}`,
+    ]),
+  ]);
 }
 
 async function freePort(): Promise<number> {
@@ -110,35 +105,6 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise(resolve => server.close(resolve));
   return port;
-}
-
-/** The container's environment as the Deployment sets it, with the pod's fields filled in. */
-function chartEnv(
-  deployment: Manifest,
-  pod: { name: string; namespace: string },
-): Record<string, string> {
-  const env: { name: string; value?: string; valueFrom?: any }[] =
-    deployment.spec.template.spec.containers[0].env ?? [];
-  const fieldRefs: Record<string, string> = {
-    'metadata.name': pod.name,
-    'metadata.namespace': pod.namespace,
-  };
-  return Object.fromEntries(
-    env.map(e => {
-      const field = e.valueFrom?.fieldRef?.fieldPath;
-      if (field && fieldRefs[field] !== undefined) {
-        return [e.name, fieldRefs[field]];
-      }
-      if (e.valueFrom) {
-        throw new Error(
-          `The chart passes ${e.name} from ${JSON.stringify(
-            e.valueFrom,
-          )}, which startPopOperator cannot fill in`,
-        );
-      }
-      return [e.name, e.value ?? ''];
-    }),
-  );
 }
 
 /** A kubeconfig for the cluster of `admin` that authenticates with `token` only. */
@@ -178,7 +144,7 @@ function tokenKubeConfig(admin: KubeConfig, user: string, token: string) {
  * 2. ask the apiserver for a token of that ServiceAccount (TokenRequest: the
  *    apiserver signs it, no controller-manager is involved) and write a
  *    kubeconfig with it and the cluster's CA;
- * 3. start `operators/serviceclaim-operator/src/main.ts` with the Deployment's
+ * 3. start `operators/serviceclaim-operator/src/index.ts` with the Deployment's
  *    environment (the pod's name and namespace filled in, a free metrics port),
  *    stdout and stderr appended to `logFile`.
  *
@@ -262,7 +228,9 @@ export async function startPopOperator(
     NODE_COMPILE_CACHE:
       process.env.NODE_COMPILE_CACHE ??
       path.join(os.tmpdir(), 'serviceclaim-operator-compile-cache'),
-    ...chartEnv(deployment, { name: identity, namespace }),
+    ...podEnv(deployment, {
+      fields: { 'metadata.name': identity, 'metadata.namespace': namespace },
+    }),
     METRICS_PORT: String(port),
     KUBECONFIG: kubeConfigFile,
     ...options.env,
@@ -271,27 +239,53 @@ export async function startPopOperator(
   const metricsUrl = `http://127.0.0.1:${port}`;
 
   let child: ChildProcess | undefined;
+  let imageProcess: ImageProcess | undefined;
   let exited: Promise<number | null> = Promise.resolve(null);
   const launch = () => {
-    const log = fs.openSync(logFile, 'a');
-    const started = spawn(
-      process.execPath,
-      ['--require', '@backstage/cli/config/nodeTransform.cjs', 'src/main.ts'],
-      { cwd: operatorDir, env, stdio: ['ignore', log, log] },
-    );
-    fs.closeSync(log);
+    let started: ChildProcess;
+    if (options.image) {
+      // The image's user (not root) reads the kubeconfig, as a pod's user reads
+      // its projected token.
+      fs.chmodSync(dir, 0o755);
+      fs.chmodSync(kubeConfigFile, 0o644);
+      // The pod's environment only: the image brings its own PATH, HOME and Node.
+      const { PATH, HOME, TMPDIR, NODE_COMPILE_CACHE, ...containerEnv } = env;
+      imageProcess = runImage(options.image, {
+        env: containerEnv,
+        volumes: { [dir]: dir },
+        logFile,
+      });
+      started = imageProcess.child;
+      exited = imageProcess.exited;
+    } else {
+      const log = fs.openSync(logFile, 'a');
+      started = spawn(
+        process.execPath,
+        [
+          '--require',
+          '@backstage/cli/config/nodeTransform.cjs',
+          'src/index.ts',
+        ],
+        { cwd: operatorDir, env, stdio: ['ignore', log, log] },
+      );
+      fs.closeSync(log);
+      exited = new Promise(resolve =>
+        started.once('exit', code => resolve(code)),
+      );
+    }
     child = started;
-    exited = new Promise(resolve =>
-      started.once('exit', code => resolve(code)),
-    );
     void exited.then(() => {
       if (child === started) child = undefined;
     });
   };
-  const end = async (signal: NodeJS.Signals) => {
+  const signal = (running: ChildProcess, name: NodeJS.Signals) => {
+    if (imageProcess?.child === running) imageProcess.kill(name);
+    else running.kill(name);
+  };
+  const end = async (name: NodeJS.Signals) => {
     const running = child;
     if (!running) return;
-    running.kill(signal);
+    signal(running, name);
     const done = exited;
     // The drain deadline plus the Lease's release, then no more waiting.
     const graceMs = (Number(env.DRAIN_SECONDS) || 0) * 1000 + 10_000;
@@ -300,7 +294,7 @@ export async function startPopOperator(
       delay(graceMs).then(() => true),
     ]);
     if (timedOut) {
-      running.kill('SIGKILL');
+      signal(running, 'SIGKILL');
       await done;
     }
   };
