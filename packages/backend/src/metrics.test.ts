@@ -1,22 +1,11 @@
 import { startTestBackend } from '@backstage/backend-test-utils';
 import dbaasPlugin from '@internal/backstage-plugin-dbaas-backend';
-import { describeWithServices } from '@internal/test-services';
+import { describeWithServices, freePort } from '@internal/test-services';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import request from 'supertest';
 
 jest.setTimeout(90_000);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 async function queryPrometheus(baseUrl: string, promql: string) {
   const response = await fetch(

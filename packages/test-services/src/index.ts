@@ -25,6 +25,7 @@ export { cdcCredentialsStandIn } from './cdc/cdcCredentialsStandIn';
 export { describeWithServices } from './describeWithServices';
 export { findHelm } from './helm/findHelm';
 export { eventually } from './eventually';
+export { freePort } from './freePort';
 export { loadCrds, sharedDir, type CrdFile } from './kube/crdFiles';
 export { applyManifests } from './kube/applyManifests';
 export { installCrds } from './kube/installCrds';

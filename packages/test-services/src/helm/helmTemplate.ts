@@ -1,6 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import yaml from 'js-yaml';
-import type { KubernetesObject } from '@kubernetes/client-node';
+import {
+  KubernetesObjectApi,
+  PatchStrategy,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
 import { repoRoot } from '../repoRoot';
 
 /** A rendered object, read loosely: tests reach into any kind's spec. */
@@ -31,4 +35,49 @@ export function onlyManifest(
   );
   expect(matches).toHaveLength(1);
   return matches[0];
+}
+
+/**
+ * What `helm lint --strict` of `chartDir` with `args` finds: its failure, stderr and
+ * every WARNING or ERROR line; none when the chart is clean.
+ */
+export function lintProblems(
+  helm: string,
+  chartDir: string,
+  args: string[],
+): string[] {
+  const result = runHelm(helm, ['lint', chartDir, '--strict', ...args]);
+  return [
+    ...(result.status === 0 ? [] : [`helm lint exited ${result.status}`]),
+    ...(result.stderr ? [result.stderr] : []),
+    ...result.stdout
+      .split('\n')
+      .filter(line => /\[(WARNING|ERROR)\]/.test(line)),
+  ];
+}
+
+/**
+ * Server-side dry runs (`dryRun: All`, server-side apply) of every manifest on a
+ * real apiserver: what it refuses, as `Kind: reason` lines (none when all pass).
+ */
+export async function dryRunFailures(
+  objects: KubernetesObjectApi,
+  manifests: Manifest[],
+): Promise<string[]> {
+  const failures: string[] = [];
+  for (const manifest of manifests) {
+    await objects
+      .patch(
+        manifest,
+        undefined,
+        'All',
+        'helm-chart-test',
+        true,
+        PatchStrategy.ServerSideApply,
+      )
+      .catch((error: any) =>
+        failures.push(`${manifest.kind}: ${error.body ?? error}`),
+      );
+  }
+  return failures;
 }

@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -11,6 +10,7 @@ import {
   skuCatalog,
   specFromSku,
 } from '@internal/backstage-plugin-dbaas-common';
+import { freePort } from '../freePort';
 import { describeWhenAvailable } from '../describeWhenAvailable';
 import { describeWithServices } from '../describeWithServices';
 import { eventually } from '../eventually';
@@ -38,14 +38,6 @@ function describeWithImage(
     'image' in found ? { value: found.image } : found,
     fn,
   );
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise(resolve => server.close(resolve));
-  return port;
 }
 
 const run = Date.now().toString(36);

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -10,6 +9,7 @@ import {
   KubernetesObjectApi,
   PatchStrategy,
 } from '@kubernetes/client-node';
+import { freePort } from '../freePort';
 import { findHelm } from '../helm/findHelm';
 import { helmTemplate, type Manifest } from '../helm/helmTemplate';
 import { podEnv } from '../helm/podEnv';
@@ -97,14 +97,6 @@ function renderChart(
       `${key}=${value}`,
     ]),
   ]);
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise(resolve => server.close(resolve));
-  return port;
 }
 
 /** A kubeconfig for the cluster of `admin` that authenticates with `token` only. */
