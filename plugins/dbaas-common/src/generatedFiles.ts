@@ -16,7 +16,7 @@ export type GeneratedFile = {
 export function generatedFiles(): GeneratedFile[] {
   return [
     {
-      path: 'charts/serviceclaim-operator/crds/serviceclaims.dbaas.io.yaml',
+      path: 'charts/serviceclaim-operator/files/crds/serviceclaims.dbaas.io.yaml',
       content: `# Generated from plugins/dbaas-common (serviceClaimCrd); edit the schema, then run
 # \`yarn generate\`.
 ${yaml.dump(serviceClaimCrd(), { lineWidth: 100, noRefs: true })}`,

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import yaml from 'js-yaml';
 import {
   AuthorizationV1Api,
   CoreV1Api,
@@ -157,6 +158,27 @@ describeWithHelm('charts/serviceclaim-operator', helm => {
       fs.readFileSync(path.join(chartDir, 'values.schema.json'), 'utf8'),
     );
     expect(schema.properties.pop.enum).toEqual([...REGION_IDS]);
+  });
+
+  it('renders the generated CRD, kept by helm uninstall, unless crds.install is false', () => {
+    const generated = yaml.load(
+      fs.readFileSync(
+        path.join(chartDir, 'files/crds/serviceclaims.dbaas.io.yaml'),
+        'utf8',
+      ),
+    ) as Manifest;
+    const crd = onlyManifest(render(helm), 'CustomResourceDefinition');
+    expect(crd.metadata!.name).toBe(generated.metadata!.name);
+    expect(crd.spec).toEqual(generated.spec);
+    expect(crd.metadata!.annotations).toEqual({
+      'helm.sh/resource-policy': 'keep',
+    });
+    expect(render(helm, 'crds.install=false').map(m => m.kind)).not.toContain(
+      'CustomResourceDefinition',
+    );
+    // Helm would create a CRD in crds/ unowned before the templates, and the
+    // install would then refuse the template's copy.
+    expect(fs.existsSync(path.join(chartDir, 'crds'))).toBe(false);
   });
 
   describe('RBAC', () => {
@@ -459,6 +481,7 @@ describeWithHelm('charts/serviceclaim-operator on a kube-apiserver', helm => {
       expect(manifests.map(m => m.kind).sort()).toEqual([
         'ClusterRole',
         'ClusterRoleBinding',
+        'CustomResourceDefinition',
         'Deployment',
         'PodDisruptionBudget',
         'Role',

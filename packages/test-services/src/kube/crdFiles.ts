@@ -51,14 +51,17 @@ export type CrdFile = {
 /**
  * Every CRD the project must install: the engine and platform operators' upstream CRDs
  * in shared/crds and those the service scripts fetched (the Barman Cloud plugin's
- * ObjectStore), and the project's own under charts/{chart}/crds.
+ * ObjectStore), and the project's own under charts/{chart}/files/crds (which the
+ * chart renders from templates/, so that `helm upgrade` updates them).
  */
 export function loadCrds(): CrdFile[] {
   const chartsDir = path.join(repoRoot, 'charts');
   const own = fs.existsSync(chartsDir)
     ? fs
         .readdirSync(chartsDir)
-        .flatMap(chart => yamlFilesUnder(path.join(chartsDir, chart, 'crds')))
+        .flatMap(chart =>
+          yamlFilesUnder(path.join(chartsDir, chart, 'files', 'crds')),
+        )
     : [];
   const upstream = path.join(sharedDir(), 'crds');
   if (!fs.existsSync(upstream)) {

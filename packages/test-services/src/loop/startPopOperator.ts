@@ -165,7 +165,7 @@ export async function startPopOperator(
   const admin = options.kubeConfig;
   await installCrds(
     admin,
-    loadCrds().filter(({ file }) => file.startsWith(`${CHART}/crds/`)),
+    loadCrds().filter(({ file }) => file.startsWith(`${CHART}/files/crds/`)),
   );
   const core = admin.makeApiClient(CoreV1Api);
   await core

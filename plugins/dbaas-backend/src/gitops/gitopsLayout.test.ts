@@ -164,7 +164,7 @@ describe('gitopsLayout', () => {
     const chart = fs.readFileSync(
       path.resolve(
         __dirname,
-        '../../../../charts/serviceclaim-operator/crds/serviceclaims.dbaas.io.yaml',
+        '../../../../charts/serviceclaim-operator/files/crds/serviceclaims.dbaas.io.yaml',
       ),
       'utf8',
     );
