@@ -110,8 +110,12 @@ image_build() {
     --secret "id=build-ca,src=$(image_build_ca)" \
     --file "$repo_root/images/Containerfile" --tag "$name" "$repo_root" >&2
   # Older builds of the same image only take space.
-  image_buildah images --format '{{.Name}}:{{.Tag}}' "$(image_name "$target")" 2>/dev/null |
-    grep -vxF "$name" | while read -r old; do image_buildah rmi "$old" >/dev/null 2>&1 || true; done
+  local old
+  for old in $(image_buildah images --format '{{.Name}}:{{.Tag}}'); do
+    if [ "${old%:*}" = "$(image_name "$target")" ] && [ "$old" != "$name" ]; then
+      image_buildah rmi "$old" >/dev/null 2>&1 || true
+    fi
+  done
   log "built $name in $(($(date +%s) - started))s ($(image_size "$name"))"
   printf '%s\n' "$name"
 }
@@ -127,5 +131,5 @@ image_build_ca() {
 }
 
 image_size() {
-  image_buildah images --format '{{.Size}}' "$1" | head -n 1
+  image_buildah images --format '{{.Size}}' "$1"
 }
