@@ -483,10 +483,16 @@ export class DatabaseServiceStore implements ServiceStore {
     watched: string[] = [],
   ): Promise<ServiceRecord | undefined> {
     const changed = await this.db.transaction(async tx => {
-      const row = await tx<RawServiceRow>('service_instances')
+      // Every replica watches the same clusters and hears each change at the
+      // same moment: locked, so that the second finds the first's steps
+      // recorded instead of recording them again.
+      const query = tx<RawServiceRow>('service_instances')
         .where({ id: event.serviceId })
         .whereNull('deleted_at')
         .first();
+      const row = await (tx.client.config.client === 'pg'
+        ? query.forUpdate()
+        : query);
       if (
         !row ||
         event.namespace !== tenantNamespace(row.tenant) ||
