@@ -1,8 +1,12 @@
 import { createBackend } from '@backstage/backend-defaults';
 import { permissionModuleDbaasPolicy } from '@internal/backstage-plugin-dbaas-backend';
 import { authModuleKeycloakProvider } from './modules/authModuleKeycloakProvider';
+import { databaseServiceFactory } from './modules/databaseServiceFactory';
 
 const backend = createBackend();
+
+// Replicas starting together on one PostgreSQL migrate one after the other.
+backend.add(databaseServiceFactory);
 
 backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-proxy-backend'));

@@ -17,6 +17,7 @@ import {
   onBehalfOfAuthServiceFactory,
 } from '@internal/test-services';
 import type { Server } from 'node:http';
+import { databaseServiceFactory } from '../modules/databaseServiceFactory';
 
 /**
  * One events bus for all plugins, as in a backend process (the test backend's
@@ -71,6 +72,8 @@ export async function startPortalTestBackend(options: {
         level: (process.env.DBAAS_TEST_LOG as 'info' | undefined) ?? 'none',
       }),
       mockServices.rootConfig.factory({ data: options.config }),
+      // As src/index.ts: replicas starting together migrate one at a time.
+      databaseServiceFactory,
     ],
   });
   return { server: backend.server, stop: () => backend.stop() };
