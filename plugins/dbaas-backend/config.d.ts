@@ -99,12 +99,6 @@ export interface Config {
       };
     };
     /**
-     * The API's rate limit. It counts per authenticated caller (a user, or a
-     * backend plugin by its subject), never per tenant or anything a request
-     * names, in the database, so all backend replicas share it; requests over it
-     * are answered 429 QUOTA_EXCEEDED with Retry-After.
-     */
-    /**
      * Restore drills: each database whose drills are on (its
      * `config.backup.drills`, by default every plan but shared) has its latest
      * restorable backup restored into a scratch database now and then, and the
@@ -123,6 +117,12 @@ export interface Config {
       /** Seconds between two passes of the schedule. Defaults to 300. */
       checkEverySeconds?: number;
     };
+    /**
+     * The API's rate limit. It counts per authenticated caller (a user, or a
+     * backend plugin by its subject), never per tenant or anything a request
+     * names, in the database, so all backend replicas share it; requests over it
+     * are answered 429 QUOTA_EXCEEDED with Retry-After.
+     */
     rateLimit?: {
       /** Requests a caller may make per minute. Defaults to 100. */
       requestsPerMinute?: number;
