@@ -73,6 +73,10 @@ image_sources_common=(package.json yarn.lock .yarnrc.yml .yarn/releases backstag
 image_key() {
   local target=$1 base=$2 sources
   sources="image_sources_${target}[@]"
+  # The inputs are the files git knows of: without a checkout every tree would hash
+  # alike and a stale image would pass for a fresh one.
+  git -C "$repo_root" rev-parse --git-dir >/dev/null 2>&1 ||
+    { log "images are keyed by git's file list: $repo_root is not a git checkout"; return 1; }
   (
     cd "$repo_root"
     printf '%s\n' "$base" "$node_version"
