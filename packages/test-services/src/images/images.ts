@@ -70,15 +70,15 @@ export function runImage(
   image: string,
   options: RunImageOptions,
 ): ImageProcess {
+  const inspected = JSON.parse(
+    buildah(['inspect', '--type', 'image', image]).stdout,
+  ) as { OCIv1: { config: { Entrypoint?: string[]; Cmd?: string[] } } };
+  const config = inspected.OCIv1.config;
   const created = buildah(['from', '--quiet', image]);
   if (created.status !== 0) {
     throw new Error(`buildah from ${image} failed:\n${created.stderr}`);
   }
   const container = created.stdout.trim();
-  const inspected = JSON.parse(
-    buildah(['inspect', '--type', 'image', image]).stdout,
-  ) as { OCIv1: { config: { Entrypoint?: string[]; Cmd?: string[] } } };
-  const config = inspected.OCIv1.config;
   const command = [
     ...(options.command ?? config.Entrypoint ?? []),
     ...(options.args ?? config.Cmd ?? []),
@@ -101,8 +101,7 @@ export function runImage(
       '--',
       ...command,
     ],
-    // A process group of its own: a signal reaches buildah and the container's
-    // process alike, as the kubelet's reaches the container.
+    // A process group of its own, which SIGKILL ends whole (see kill).
     { detached: true, stdio: ['ignore', log, log] },
   );
   fs.closeSync(log);
