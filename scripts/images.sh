@@ -21,6 +21,8 @@ case "$command" in
   build)
     ensure_toolchain
     ensure_image_tools
+    # The bundles are built from the workspace: a fresh clone needs its packages.
+    ensure_dependencies
     targets=("$@")
     [ ${#targets[@]} -gt 0 ] || targets=(portal operator)
     for target in "${targets[@]}"; do
