@@ -9,8 +9,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 
 /**
  * The PostgreSQL advisory lock a replica holds while one plugin migrates. Advisory
- * locks belong to a database, and each plugin has a database (or schema) of its
- * own, so one key serializes the replicas of each plugin and never two plugins.
+ * locks belong to a database, and by default each plugin has a database of its
+ * own, so one key serializes the replicas of each plugin. With
+ * `pluginDivisionMode: schema` the plugins share a database and take turns too,
+ * which costs only time: nobody waits holding anything but the polling loop.
  */
 export const MIGRATION_LOCK_KEY = 4_712_202_611;
 
