@@ -1,9 +1,9 @@
 import type { Entity } from '@backstage/catalog-model';
 import {
   claimFootprint,
-  skuCatalog,
   specFromSku,
 } from '@internal/backstage-plugin-dbaas-common';
+import { exampleSkuCatalog as skuCatalog } from '@internal/backstage-plugin-dbaas-common/testUtils';
 import type { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 

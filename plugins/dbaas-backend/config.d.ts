@@ -215,12 +215,30 @@ export interface Config {
         clientId?: string;
       };
     };
+    /**
+     * The PoPs are catalog entities (docs/deploy.md, "A PoP is a catalog
+     * entity"); this says how the portal reaches their clusters when no
+     * `kubernetes.clusterLocatorMethods` cluster is named after the PoP.
+     */
+    pops?: {
+      /**
+       * A directory holding, per PoP, a file named after it with the token of
+       * the portal's service account on that PoP's cluster (a Secret whose keys
+       * are PoP ids, mounted here). With the address on the PoP's entity
+       * (`kubernetes.io/api-server`, `kubernetes.io/api-server-certificate-authority`)
+       * the portal watches the PoP's claims and shows its objects. Read anew
+       * on every use, so added PoPs and rotated tokens need no restart.
+       */
+      tokenDirectory?: string;
+    };
     /** How the portal learns what the clusters made of its claims. */
     status?: {
       /**
-       * Watch the ServiceClaims of the clusters in `kubernetes.clusterLocatorMethods`
-       * (type `config`, `serviceAccount` auth) and record each claim's progress.
-       * Defaults to true when such clusters are configured. Where no cluster is
+       * Watch the ServiceClaims of the PoPs' clusters (the
+       * `kubernetes.clusterLocatorMethods` cluster of each PoP's name, type
+       * `config` with `serviceAccount` auth, or `dbaas.pops.tokenDirectory`)
+       * and record each claim's progress. Defaults to true when either is
+       * configured. Where no cluster is
        * watched, the commit of a claim's removal ends a deleted database, as no
        * cluster could report it gone.
        */

@@ -22,9 +22,9 @@ import {
 import {
   DBAAS_LABELS,
   SERVICE_CLAIM_API,
-  skuCatalog,
   specFromSku,
 } from '@internal/backstage-plugin-dbaas-common';
+import { exampleSkuCatalog as skuCatalog } from '@internal/backstage-plugin-dbaas-common/testUtils';
 import {
   installCrds,
   kubeConfigFrom,

@@ -8,6 +8,10 @@ import {
   loadCrds,
   repoRoot,
 } from '@internal/test-services';
+import {
+  examplePops,
+  popEntity,
+} from '@internal/backstage-plugin-dbaas-common/testUtils';
 import yaml from 'js-yaml';
 import { Kafka, logLevel } from 'kafkajs';
 import { execFileSync } from 'node:child_process';
@@ -237,6 +241,7 @@ describeWithServices(
               metadata: { name: tenant },
               spec: { type: 'team', parent: organization, children: [] },
             },
+            ...examplePops.map(pop => popEntity(pop)),
           ]
             .map(entity => yaml.dump(entity))
             .join('---\n'),
@@ -257,7 +262,7 @@ describeWithServices(
               },
             },
             catalog: {
-              rules: [{ allow: ['Group'] }],
+              rules: [{ allow: ['Group', 'Resource'] }],
               locations: [{ type: 'file', target: orgFile }],
             },
             permission: { enabled: true },

@@ -458,6 +458,7 @@ describe('DbaasEntityProvider', () => {
         topicRef(after, 'billing.invoices'),
       ]);
       expect(delta.added[0].entity.spec?.dependsOn).toEqual([
+        `resource:default/${after.region}`,
         topicRef(after, 'billing.invoices'),
       ]);
       expect(delta.removed).toEqual(

@@ -143,20 +143,25 @@ describe('a database with CDC pipelines', () => {
     await expect(resourceEntityV1alpha1Validator.check(database)).resolves.toBe(
       true,
     );
-    expect(database.spec?.dependsOn).toEqual(
-      entitiesOf(LEDGER).map(e => stringifyEntityRef(e)),
-    );
+    // After its PoP's cluster entity.
     expect(database.spec?.dependsOn).toEqual([
+      `resource:default/${LEDGER.region}`,
+      ...entitiesOf(LEDGER).map(e => stringifyEntityRef(e)),
+    ]);
+    expect(database.spec?.dependsOn).toEqual([
+      `resource:default/${LEDGER.region}`,
       `api:default/${TOPIC}.public.orders`,
       `api:default/${TOPIC}.public.order_lines`,
       `api:default/${TOPIC}.billing.invoices`,
     ]);
   });
 
-  it('has neither topics nor dependencies without a pipeline', () => {
+  it('has no topics and depends on its PoP alone without a pipeline', () => {
     const { cdcPipelines: _none, ...plain } = LEDGER;
 
     expect(entitiesOf(plain)).toEqual([]);
-    expect(serviceEntity(plain, LOCATION).spec).not.toHaveProperty('dependsOn');
+    expect(serviceEntity(plain, LOCATION).spec?.dependsOn).toEqual([
+      `resource:default/${LEDGER.region}`,
+    ]);
   });
 });

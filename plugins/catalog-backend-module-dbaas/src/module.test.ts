@@ -234,7 +234,9 @@ describe('catalogModuleDbaasEntityProvider, with the catalog and the DBaaS API',
       resource = (await entity(database)).body as Entity;
       if (
         api?.relations?.some(r => r.type === 'dependencyOf') &&
-        resource?.relations?.some(r => r.type === 'dependsOn')
+        resource?.relations?.some(
+          r => r.type === 'dependsOn' && r.targetRef === ref,
+        )
       ) {
         break;
       }
@@ -259,7 +261,13 @@ describe('catalogModuleDbaasEntityProvider, with the catalog and the DBaaS API',
         expect.objectContaining({ type: 'dependencyOf', targetRef: database }),
       ]),
     );
-    expect(resource?.spec?.dependsOn).toEqual([ref]);
+    // Its topic and its PoP's cluster entity.
+    expect([...((resource?.spec?.dependsOn as string[]) ?? [])].sort()).toEqual(
+      [
+        ref,
+        `resource:default/${resource?.metadata.annotations?.['dbaas.io/region']}`,
+      ].sort(),
+    );
     expect(resource?.relations).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ type: 'dependsOn', targetRef: ref }),

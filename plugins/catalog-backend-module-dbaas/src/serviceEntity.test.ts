@@ -52,12 +52,14 @@ describe('serviceEntity', () => {
         namespace: 'default',
         title: 'orders',
         description:
-          'YugabyteDB database on the Dedicated plan (99.5% SLA) in Frankfurt',
+          'YugabyteDB database on the Dedicated plan (99.5% SLA) in PoP frankfurt',
       },
       spec: {
         type: 'database',
         owner: 'group:default/checkout',
         system: 'system:default/checkout',
+        // Its PoP's cluster entity (catalog/pops.yaml).
+        dependsOn: ['resource:default/frankfurt'],
       },
     });
   });

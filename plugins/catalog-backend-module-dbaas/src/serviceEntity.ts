@@ -9,7 +9,7 @@ import {
   DBAAS_LABELS,
   claimFilePath,
   claimPhaseOf,
-  skuCatalog,
+  offerings,
   tenantNamespace,
   type ServiceSummary,
   serviceEntityName,
@@ -23,13 +23,12 @@ const KUBERNETES_LABEL_SELECTOR = 'backstage.io/kubernetes-label-selector';
 const KUBERNETES_NAMESPACE = 'backstage.io/kubernetes-namespace';
 
 function describe(service: ServiceSummary): string {
-  const engine = skuCatalog.engines.find(e => e.id === service.engine);
-  const plan = skuCatalog.plans.find(p => p.id === service.plan);
-  const region = skuCatalog.regions.find(r => r.id === service.region);
+  const engine = offerings.engines.find(e => e.id === service.engine);
+  const plan = offerings.plans.find(p => p.id === service.plan);
   const sla = plan ? ` (${plan.slaPercent}% SLA)` : '';
   return `${engine?.displayName ?? service.engine} database on the ${
     plan?.displayName ?? service.plan
-  } plan${sla} in ${region?.displayName ?? service.region}`;
+  } plan${sla} in PoP ${service.region}`;
 }
 
 // The API speaks of statuses in lower case; the claim and the operator use the
@@ -92,7 +91,8 @@ export function serviceEntity(
       type: DBAAS_ENTITY_TYPE,
       owner: service.tenant,
       system: tenantSystem(service),
-      ...(topics.length > 0 ? { dependsOn: topics } : {}),
+      // Its primary PoP's cluster entity (catalog/pops.yaml), then its topics.
+      dependsOn: [`resource:default/${service.region}`, ...topics],
     },
   };
 }

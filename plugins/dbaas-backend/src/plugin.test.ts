@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { POP_ENTITIES } from './__testUtils__/dbaasTestBackend';
 import { dbaasPlugin } from './plugin';
 
 describe('dbaasPlugin', () => {
@@ -20,8 +22,15 @@ describe('dbaasPlugin', () => {
     const { server } = await startTestBackend({
       features: [
         dbaasPlugin,
+        // The PoPs the SKU catalog is offered in.
+        catalogServiceMock.factory({ entities: POP_ENTITIES }),
         mockServices.rootConfig.factory({
-          data: { dbaas: { gitops: { localPath: `${dataDir}/gitops.git` } } },
+          data: {
+            dbaas: {
+              gitops: { localPath: `${dataDir}/gitops.git` },
+              permissions: { platformAdmins: ['group:default/platform'] },
+            },
+          },
         }),
       ],
     });

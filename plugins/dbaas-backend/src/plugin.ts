@@ -13,7 +13,7 @@ import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import {
   dbaasPermissions,
-  skuCatalog,
+  skuCatalogFor,
 } from '@internal/backstage-plugin-dbaas-common';
 import { DatabaseBackupStore } from './database/DatabaseBackupStore';
 import { DatabaseSkuCatalogStore } from './database/DatabaseSkuCatalogStore';
@@ -38,6 +38,8 @@ import { AuditTrail } from './audit/AuditTrail';
 import { createRouter } from './router/router';
 import { createReadableTenantsRouter } from './router/readableTenantsRouter';
 import { CatalogTenantDirectory } from './tenancy/CatalogTenantDirectory';
+import { CatalogPopDirectory } from './pops/CatalogPopDirectory';
+import { LiveSkuCatalog } from './pops/LiveSkuCatalog';
 
 /**
  * The DBaaS backend plugin: the `/api/dbaas/v1` API of the portal.
@@ -75,11 +77,23 @@ export const dbaasPlugin = createBackendPlugin({
           logger.info(`Created the local GitOps repository at ${localPath}`);
         }
 
-        const skuCatalogStore = await DatabaseSkuCatalogStore.create({
-          database,
-          catalog: skuCatalog,
+        // The PoPs are catalog entities; the SKU catalog follows them.
+        const pops = new CatalogPopDirectory({
+          catalog: deps.catalog,
+          auth: deps.auth,
+          logger,
+          platformAdmins:
+            config.getOptionalStringArray('dbaas.permissions.platformAdmins') ??
+            [],
         });
-        await skuCatalogStore.replaceCatalog(skuCatalog);
+        const skuCatalog = new LiveSkuCatalog(
+          pops,
+          await DatabaseSkuCatalogStore.create({
+            database,
+            // Engines and plans only: the PoPs come with the first read.
+            catalog: skuCatalogFor([]),
+          }),
+        );
         const services = await DatabaseServiceStore.create({
           database,
           limits,
@@ -126,6 +140,7 @@ export const dbaasPlugin = createBackendPlugin({
           lifecycle: deps.lifecycle,
           recorder,
           notifier,
+          pops,
         });
         const argoCd = startArgoCd({
           config,
@@ -141,6 +156,7 @@ export const dbaasPlugin = createBackendPlugin({
           timeline,
           services,
           outbox: await GitOpsOutboxStore.create({ database }),
+          pops,
           ...(confirmRemovals ? { confirmRemovals } : {}),
           refresher: argoCd.refresher,
         });
@@ -187,7 +203,6 @@ export const dbaasPlugin = createBackendPlugin({
         });
         httpRouter.use(
           await createRouter({
-            skuCatalogStore,
             metrics: deps.metrics,
             httpAuth: deps.httpAuth,
             logger,

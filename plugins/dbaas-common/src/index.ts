@@ -5,7 +5,8 @@
  */
 
 export * from './catalog/schema';
-export { skuCatalog } from './catalog/skuCatalog';
+export { skuCatalogFor, offerings } from './catalog/skuCatalog';
+export * from './catalog/pops';
 export * from './catalog/backupCapabilities';
 export * from './cdc/cdcCapabilities';
 export * from './cdc/cdcPipelineSchema';

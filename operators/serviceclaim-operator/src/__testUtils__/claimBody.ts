@@ -3,11 +3,11 @@ import {
   DBAAS_LABELS,
   SERVICE_CLAIM_API,
   replicasStartFromPrimaryBackup,
-  skuCatalog,
   specFromSku,
   type RegionId,
   type ServiceClaimSpec,
 } from '@internal/backstage-plugin-dbaas-common';
+import { exampleSkuCatalog as skuCatalog } from '@internal/backstage-plugin-dbaas-common/testUtils';
 
 /** The PoP the tests' operator serves. */
 export const TEST_POP: RegionId = 'frankfurt';

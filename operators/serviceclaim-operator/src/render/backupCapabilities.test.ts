@@ -1,10 +1,10 @@
 import {
   engineBackups,
   runnableClaimSpecSchema,
-  skuCatalog,
   type EngineId,
   type ServiceClaimSpec,
 } from '@internal/backstage-plugin-dbaas-common';
+import { exampleSkuCatalog as skuCatalog } from '@internal/backstage-plugin-dbaas-common/testUtils';
 import { claimCases, claimFrom, contextFor } from './__testUtils__/skuClaims';
 import { engineRenderers } from './renderClaim';
 import type { ClaimObject } from './types';

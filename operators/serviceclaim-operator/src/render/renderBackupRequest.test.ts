@@ -1,9 +1,9 @@
 import {
-  skuCatalog,
   specFromSku,
   type RegionId,
   type ServiceClaimSpec,
 } from '@internal/backstage-plugin-dbaas-common';
+import { exampleSkuCatalog as skuCatalog } from '@internal/backstage-plugin-dbaas-common/testUtils';
 import { claimFrom, contextFor } from './__testUtils__/skuClaims';
 import { BACKUP_ID_LABEL } from './backup';
 import { renderBackupRequest, renderClaim } from './renderClaim';

@@ -3,12 +3,12 @@ import path from 'node:path';
 import yaml from 'js-yaml';
 import {
   DBAAS_LABELS,
-  skuCatalog,
   serviceClaimSpecSchema,
   specFromSku,
   type RegionId,
   type ServiceClaimSpec,
 } from '@internal/backstage-plugin-dbaas-common';
+import { exampleSkuCatalog as skuCatalog } from '@internal/backstage-plugin-dbaas-common/testUtils';
 import { claimCases, claimFrom, contextFor } from './__testUtils__/skuClaims';
 import { BACKUP_ANNOTATION } from './backup';
 import { TOPOLOGY_ANNOTATION } from './common';

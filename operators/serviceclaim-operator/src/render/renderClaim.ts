@@ -1,5 +1,5 @@
 import {
-  skuCatalog,
+  offerings,
   type EngineId,
 } from '@internal/backstage-plugin-dbaas-common';
 import { runsIn } from './regions';
@@ -94,7 +94,7 @@ export function renderBackupRequest(
   const engine = engineRenderers[claim.spec.engine];
   if (engine.backupRequest) return engine.backupRequest(claim, ctx, backupId);
   const name =
-    skuCatalog.engines.find(e => e.id === claim.spec.engine)?.displayName ??
+    offerings.engines.find(e => e.id === claim.spec.engine)?.displayName ??
     claim.spec.engine;
   return {
     kind: 'unavailable',

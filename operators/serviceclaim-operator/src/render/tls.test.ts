@@ -1,8 +1,8 @@
 import {
   serviceClaimSpecSchema,
-  skuCatalog,
   specFromSku,
 } from '@internal/backstage-plugin-dbaas-common';
+import { exampleSkuCatalog as skuCatalog } from '@internal/backstage-plugin-dbaas-common/testUtils';
 import { claimFrom, contextFor } from './__testUtils__/skuClaims';
 import { renderClaim } from './renderClaim';
 import { TlsUnavailableError } from './tls';

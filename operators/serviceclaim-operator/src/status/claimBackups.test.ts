@@ -1,9 +1,9 @@
 import {
   CLAIM_BACKUPS_REPORTED,
-  skuCatalog,
   serviceClaimStatusSchema,
   specFromSku,
 } from '@internal/backstage-plugin-dbaas-common';
+import { exampleSkuCatalog as skuCatalog } from '@internal/backstage-plugin-dbaas-common/testUtils';
 import { claimFrom } from '../render/__testUtils__/skuClaims';
 import { BACKUP_ID_LABEL } from '../render/backup';
 import { MANAGED_BY } from '../render/common';

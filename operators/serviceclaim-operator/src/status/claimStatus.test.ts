@@ -1,9 +1,9 @@
 import {
-  skuCatalog,
   serviceClaimStatusSchema,
   specFromSku,
   type ServiceClaimStatus,
 } from '@internal/backstage-plugin-dbaas-common';
+import { exampleSkuCatalog as skuCatalog } from '@internal/backstage-plugin-dbaas-common/testUtils';
 import { claimFrom, contextFor } from '../render/__testUtils__/skuClaims';
 import { BACKUP_ANNOTATION } from '../render/backup';
 import { renderClaim } from '../render/renderClaim';

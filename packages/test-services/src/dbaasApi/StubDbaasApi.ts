@@ -2,6 +2,7 @@ import type {
   BackstageCredentials,
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
+import { examplePops } from '@internal/backstage-plugin-dbaas-common/testUtils';
 import { mockServices } from '@backstage/backend-test-utils';
 import {
   DBAAS_PLUGIN_ID,
@@ -76,6 +77,8 @@ export class StubDbaasApi {
   static async start(): Promise<StubDbaasApi> {
     const server = createServer();
     const stub = new StubDbaasApi(server);
+    // The regions the real API lists from the catalog's PoP entities.
+    stub.on('GET', '/v1/catalog/regions', { body: { items: examplePops } });
     server.on('request', (req, res) => {
       stub
         .answer(req)

@@ -7,9 +7,9 @@ import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import {
   DBAAS_LABELS,
   SERVICE_CLAIM_API,
-  skuCatalog,
   specFromSku,
 } from '@internal/backstage-plugin-dbaas-common';
+import { exampleSkuCatalog as skuCatalog } from '@internal/backstage-plugin-dbaas-common/testUtils';
 import { freePort } from '../freePort';
 import { describeWhenAvailable } from '../describeWhenAvailable';
 import { describeWithServices } from '../describeWithServices';

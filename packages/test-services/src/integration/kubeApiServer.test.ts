@@ -4,10 +4,8 @@ import {
   Watch,
   type V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
-import {
-  skuCatalog,
-  specFromSku,
-} from '@internal/backstage-plugin-dbaas-common';
+import { specFromSku } from '@internal/backstage-plugin-dbaas-common';
+import { exampleSkuCatalog as skuCatalog } from '@internal/backstage-plugin-dbaas-common/testUtils';
 import { describeWithServices } from '../describeWithServices';
 import { loadCrds } from '../kube/crdFiles';
 import { installCrds } from '../kube/installCrds';

@@ -7,7 +7,11 @@ import {
   KubernetesObjectApi,
   PatchStrategy,
 } from '@kubernetes/client-node';
-import { REGION_IDS } from '@internal/backstage-plugin-dbaas-common';
+import {
+  POP_ID_JSON_SCHEMA,
+  popIdSchema,
+} from '@internal/backstage-plugin-dbaas-common';
+import { EXAMPLE_POP_IDS } from '@internal/backstage-plugin-dbaas-common/testUtils';
 import { describeWithServices } from '../describeWithServices';
 import { describeWithHelm } from '../helm/describeWithHelm';
 import {
@@ -153,11 +157,20 @@ describeWithHelm('charts/serviceclaim-operator', helm => {
     });
   });
 
-  it("accepts exactly the portal's regions as pop", () => {
+  it('accepts as pop any PoP id the portal accepts, and nothing else', () => {
     const schema = JSON.parse(
       fs.readFileSync(path.join(chartDir, 'values.schema.json'), 'utf8'),
     );
-    expect(schema.properties.pop.enum).toEqual([...REGION_IDS]);
+    expect(schema.properties.pop).toMatchObject(POP_ID_JSON_SCHEMA);
+    const pattern = new RegExp(POP_ID_JSON_SCHEMA.pattern);
+    for (const id of [...EXAMPLE_POP_IDS, 'nairobi', 'us-east-2']) {
+      expect(popIdSchema.safeParse(id).success).toBe(true);
+      expect(pattern.test(id)).toBe(true);
+    }
+    for (const id of ['Lagos', 'lagos_1', '-lagos', '2lagos', '']) {
+      expect(popIdSchema.safeParse(id).success).toBe(false);
+      expect(pattern.test(id)).toBe(false);
+    }
   });
 
   it('renders the generated CRD, kept by helm uninstall, unless crds.install is false', () => {

@@ -11,9 +11,9 @@ import {
 } from '@kubernetes/client-node';
 import {
   SERVICE_CLAIM_API,
-  skuCatalog,
   specFromSku,
 } from '@internal/backstage-plugin-dbaas-common';
+import { exampleSkuCatalog as skuCatalog } from '@internal/backstage-plugin-dbaas-common/testUtils';
 import { describeWhenAvailable } from '../describeWhenAvailable';
 import { describeWithServices } from '../describeWithServices';
 import { eventually } from '../eventually';

@@ -10,6 +10,10 @@ import {
   type KubernetesObject,
 } from '@kubernetes/client-node';
 import yaml from 'js-yaml';
+import {
+  examplePops,
+  popEntity,
+} from '@internal/backstage-plugin-dbaas-common/testUtils';
 import { applyManifests } from '../kube/applyManifests';
 import { loadCrds } from '../kube/crdFiles';
 import { installCrds } from '../kube/installCrds';
@@ -272,8 +276,8 @@ export class WholeLoop {
 
   /**
    * Writes a catalog file holding an organization and one tenant (team) in
-   * it, as catalog/org.yaml has them, for the portal's catalog locations;
-   * resolves to its path.
+   * it, as catalog/org.yaml has them, and the loop's PoPs as catalog/pops.yaml
+   * has them, for the portal's catalog locations; resolves to its path.
    */
   writeTenant(dir: string, names: { organization: string; tenant: string }) {
     const file = path.join(dir, `${names.tenant}.yaml`);
@@ -292,6 +296,15 @@ export class WholeLoop {
           metadata: { name: names.tenant },
           spec: { type: 'team', parent: names.organization, children: [] },
         },
+        ...this.pops.map(pop =>
+          popEntity(
+            examplePops.find(example => example.id === pop.name) ?? {
+              ...examplePops[0],
+              id: pop.name,
+              displayName: pop.name,
+            },
+          ),
+        ),
       ]
         .map(entity => yaml.dump(entity))
         .join('---\n'),

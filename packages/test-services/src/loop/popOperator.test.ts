@@ -9,10 +9,10 @@ import {
 import {
   DBAAS_LABELS,
   SERVICE_CLAIM_API,
-  skuCatalog,
   specFromSku,
   type ServiceClaimStatus,
 } from '@internal/backstage-plugin-dbaas-common';
+import { exampleSkuCatalog as skuCatalog } from '@internal/backstage-plugin-dbaas-common/testUtils';
 import { describeWithServices } from '../describeWithServices';
 import { eventually } from '../eventually';
 import { installCrds } from '../kube/installCrds';

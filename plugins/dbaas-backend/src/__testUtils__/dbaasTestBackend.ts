@@ -14,6 +14,10 @@ import type { Entity } from '@backstage/catalog-model';
 import permissionBackend from '@backstage/plugin-permission-backend';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
+  examplePops,
+  popEntity,
+} from '@internal/backstage-plugin-dbaas-common/testUtils';
+import {
   membershipUserInfoFactory,
   onBehalfOfAuthServiceFactory,
 } from '@internal/test-services';
@@ -23,6 +27,12 @@ import { permissionModuleDbaasPolicy } from '../permissions/permissionModuleDbaa
 import { dbaasPlugin } from '../plugin';
 
 /** A catalog Group; `namespace` defaults to `default`. */
+
+/** The PoPs of catalog/pops.yaml, as the catalog holds them. */
+export const POP_ENTITIES: Entity[] = examplePops.map(
+  pop => popEntity(pop) as Entity,
+);
+
 export const group = (
   name: string,
   type: string,
@@ -99,7 +109,7 @@ export async function startDbaasBackend(options?: {
       // The real one, so that requests authenticate through the auth above.
       httpAuthServiceFactory,
       catalogServiceMock.factory({
-        entities: [...GROUPS, ...(options?.groups ?? [])],
+        entities: [...GROUPS, ...(options?.groups ?? []), ...POP_ENTITIES],
       }),
       // DBAAS_TEST_LOG=error shows what the backend logs while a test runs.
       mockServices.rootLogger.factory({

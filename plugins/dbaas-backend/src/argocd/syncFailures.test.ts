@@ -1,4 +1,4 @@
-import { skuCatalog } from '@internal/backstage-plugin-dbaas-common';
+import { examplePops as POPS } from '@internal/backstage-plugin-dbaas-common/testUtils';
 import yaml from 'js-yaml';
 import { gitopsLayout } from '../gitops/gitopsLayout';
 import { LAYOUT_APPLICATION, TENANTS_APPLICATION_SET } from './ArgoCdClient';
@@ -198,7 +198,7 @@ describe('syncFailuresOf', () => {
   });
 
   it('reads the Argo CD resources the layout generates, by their names and labels', () => {
-    const layout = gitopsLayout(skuCatalog, {
+    const layout = gitopsLayout(POPS, {
       repoURL: 'https://git.example/gitops.git',
     });
     const docs = layout

@@ -1,8 +1,6 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import {
-  skuCatalog,
-  specFromSku,
-} from '@internal/backstage-plugin-dbaas-common';
+import { specFromSku } from '@internal/backstage-plugin-dbaas-common';
+import { exampleSkuCatalog as skuCatalog } from '@internal/backstage-plugin-dbaas-common/testUtils';
 import { withTestPostgres } from '@internal/test-services';
 import {
   DatabaseServiceStore,

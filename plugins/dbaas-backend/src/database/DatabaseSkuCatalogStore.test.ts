@@ -1,5 +1,5 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { skuCatalog } from '@internal/backstage-plugin-dbaas-common';
+import { exampleSkuCatalog as skuCatalog } from '@internal/backstage-plugin-dbaas-common/testUtils';
 import { withTestPostgres } from '@internal/test-services';
 import { DatabaseSkuCatalogStore } from './DatabaseSkuCatalogStore';
 

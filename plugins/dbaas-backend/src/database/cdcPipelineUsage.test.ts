@@ -1,11 +1,11 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import {
-  skuCatalog,
   specFromSku,
   type CdcPipeline,
   type ServiceClaimSpec,
 } from '@internal/backstage-plugin-dbaas-common';
+import { exampleSkuCatalog as skuCatalog } from '@internal/backstage-plugin-dbaas-common/testUtils';
 import { withTestPostgres } from '@internal/test-services';
 import type { Knex } from 'knex';
 import {

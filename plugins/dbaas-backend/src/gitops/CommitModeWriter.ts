@@ -1,12 +1,13 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { GitOpsAuthor, GitOpsRepository } from './GitOpsRepository';
 import type { GitOpsWrite, GitOpsWriter, GitOpsWritten } from './GitOpsWriter';
-import { layoutOnce } from './layoutOnce';
+import type { Pop } from '@internal/backstage-plugin-dbaas-common';
+import { layoutForPops } from './layoutForPops';
 
 /**
  * Commits each change to the branch Argo CD syncs (`dbaas.gitops.remote.mode:
  * commit`, the default), after bringing the layout up to date in a commit of
- * its own once per start.
+ * its own once per start and whenever the PoPs change.
  */
 export class CommitModeWriter implements GitOpsWriter {
   readonly batches = true;
@@ -16,17 +17,22 @@ export class CommitModeWriter implements GitOpsWriter {
     private readonly repository: GitOpsRepository,
     private readonly author: GitOpsAuthor,
     logger: LoggerService,
+    listPops: () => Promise<Pop[]>,
   ) {
-    this.updateLayout = layoutOnce(async () => {
-      const result = await repository.updateLayout(author);
-      if (result.committed) {
-        logger.info(
-          `Brought the GitOps layout up to date in ${
-            result.sha
-          }: ${result.changed.map(c => `${c.path} ${c.change}`).join(', ')}`,
-        );
-      }
-    }, logger);
+    this.updateLayout = layoutForPops(
+      async pops => {
+        const result = await repository.updateLayout(author, pops);
+        if (result.committed) {
+          logger.info(
+            `Brought the GitOps layout up to date in ${
+              result.sha
+            }: ${result.changed.map(c => `${c.path} ${c.change}`).join(', ')}`,
+          );
+        }
+      },
+      listPops,
+      logger,
+    );
   }
 
   async write({ changes, message }: GitOpsWrite): Promise<GitOpsWritten> {

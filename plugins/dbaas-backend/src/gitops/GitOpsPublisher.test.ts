@@ -3,10 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import git from 'isomorphic-git';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { specFromSku } from '@internal/backstage-plugin-dbaas-common';
 import {
-  skuCatalog,
-  specFromSku,
-} from '@internal/backstage-plugin-dbaas-common';
+  examplePops as POPS,
+  exampleSkuCatalog,
+} from '@internal/backstage-plugin-dbaas-common/testUtils';
 import { withTestPostgres } from '@internal/test-services';
 import type { Knex } from 'knex';
 import { DatabaseServiceStore } from '../database/DatabaseServiceStore';
@@ -29,7 +30,7 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
 const TENANT = 'group:default/payments';
 const author = { name: 'DBaaS portal', email: 'dbaas-portal@example.com' };
-const spec = specFromSku(skuCatalog, 'pg-shared', 'lagos');
+const spec = specFromSku(exampleSkuCatalog, 'pg-shared', 'lagos');
 
 describe.each(databases.eachSupportedId())(
   'the GitOps outbox and its publisher, on %s',
@@ -63,10 +64,14 @@ describe.each(databases.eachSupportedId())(
       const repository = new GitOpsRepository({
         remote: bare,
         workDir: path.join(root, name),
-        catalog: skuCatalog,
       });
       const publisher = new GitOpsPublisher({
-        writer: new CommitModeWriter(repository, author, logger),
+        writer: new CommitModeWriter(
+          repository,
+          author,
+          logger,
+          async () => POPS,
+        ),
         outbox,
         services,
         timeline: await TimelineStore.create({ database }),

@@ -114,10 +114,15 @@ export class GitOpsPublisher {
 
   /** Starts looking for due changes every `pollMs`. */
   start(): void {
-    this.timer ??= setInterval(() => this.wake(), this.pollMs);
+    // Each poll also lays out a PoP that has appeared since (cheap otherwise:
+    // the writer compares the PoP list with the one it last laid out).
+    const poll = () => {
+      void this.options.writer.updateLayout();
+      this.wake();
+    };
+    this.timer ??= setInterval(poll, this.pollMs);
     this.timer.unref();
-    void this.options.writer.updateLayout();
-    this.wake();
+    poll();
   }
 
   /** Stops looking, after the write in progress. */

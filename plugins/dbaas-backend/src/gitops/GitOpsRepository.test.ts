@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import git from 'isomorphic-git';
-import { skuCatalog } from '@internal/backstage-plugin-dbaas-common';
+import { examplePops as POPS } from '@internal/backstage-plugin-dbaas-common/testUtils';
 import {
   gitHttpBackend,
   startGitHttpServer,
@@ -49,7 +49,6 @@ describe('GitOpsRepository', () => {
     new GitOpsRepository({
       remote: bare,
       workDir: path.join(root, name),
-      catalog: skuCatalog,
     });
   const filesAt = async (ref = 'main') =>
     (await git.listFiles({ fs, gitdir: bare, ref })).sort();
@@ -170,7 +169,7 @@ describe('GitOpsRepository', () => {
   it('lays out an empty repository in a commit of its own that lists the files', async () => {
     const repo = replica('clone');
 
-    const result = await repo.updateLayout(author);
+    const result = await repo.updateLayout(author, POPS);
 
     expect(result.committed).toBe(true);
     const [commit] = await history();
@@ -186,7 +185,7 @@ describe('GitOpsRepository', () => {
         CRD_PATH,
         'argocd/applicationset.yaml',
         'tenants/README.md',
-        ...skuCatalog.regions.map(r => `overlays/${r.id}/kustomization.yaml`),
+        ...POPS.map(r => `overlays/${r.id}/kustomization.yaml`),
       ]),
     );
     for (const file of files) expect(commit.commit.message).toContain(file);
@@ -194,7 +193,7 @@ describe('GitOpsRepository', () => {
       `repoURL: "file://${bare}"`,
     );
     // Already laid out: nothing more to commit.
-    await expect(repo.updateLayout(author)).resolves.toMatchObject({
+    await expect(repo.updateLayout(author, POPS)).resolves.toMatchObject({
       committed: false,
       sha: result.sha,
     });
@@ -203,7 +202,7 @@ describe('GitOpsRepository', () => {
 
   it('deletes a claim, and makes no commit for what the repository has already', async () => {
     const repo = replica('clone');
-    await repo.updateLayout(author);
+    await repo.updateLayout(author, POPS);
     const orders = claim('payments', 'orders');
     const ledger = claim('payments', 'ledger');
     await repo.commit([orders, ledger], 'Add two', author);
@@ -249,8 +248,7 @@ describe('GitOpsRepository', () => {
 
   it('keeps its clone across restarts, and starts over for another repository', async () => {
     const workDir = path.join(root, 'clone');
-    const at = (remote: string) =>
-      new GitOpsRepository({ remote, workDir, catalog: skuCatalog });
+    const at = (remote: string) => new GitOpsRepository({ remote, workDir });
     await at(bare).commit([claim('payments', 'orders')], 'Add', author);
     await at(bare).commit([claim('payments', 'ledger')], 'Add', author);
     expect(await history()).toHaveLength(2);
@@ -269,7 +267,6 @@ describe('GitOpsRepository', () => {
       new GitOpsRepository({
         remote: bare,
         workDir: foreign,
-        catalog: skuCatalog,
       }).commit([claim('payments', 'orders')], 'Add', author),
     ).rejects.toThrow(/is neither empty nor a GitOps clone/);
     expect(fs.readFileSync(path.join(foreign, 'notes.txt'), 'utf8')).toBe(
@@ -282,12 +279,11 @@ describe('GitOpsRepository', () => {
     const older = new GitOpsRepository({
       remote: bare,
       workDir: path.join(root, 'older-portal'),
-      catalog: {
-        ...skuCatalog,
-        regions: skuCatalog.regions.filter(r => r.id !== 'singapore'),
-      },
     });
-    await older.updateLayout(author);
+    await older.updateLayout(
+      author,
+      POPS.filter(pop => pop.id !== 'singapore'),
+    );
     await older.commit([claim('payments', 'orders')], 'Add orders', author);
     // Since then, with any git client: an older portal's CRD is in the
     // repository, and people edited, added and deleted files.
@@ -323,7 +319,7 @@ describe('GitOpsRepository', () => {
 
     // A newer portal, whose catalog has a new PoP, starts.
     const newer = replica('newer-portal');
-    const result = await newer.updateLayout(author);
+    const result = await newer.updateLayout(author, POPS);
 
     expect(result.committed).toBe(true);
     const commits = await history();
@@ -334,7 +330,8 @@ describe('GitOpsRepository', () => {
         '',
         'Rewritten, as they differed from what this version of the portal generates:',
         `- ${CRD_PATH}`,
-        '- argocd/platform-applicationset.yaml',
+        // The ApplicationSets select every PoP cluster, whatever the PoPs:
+        // the test edits applicationset.yaml, not platform-applicationset.yaml.
         '- argocd/applicationset.yaml',
         '',
         'Added, as they were missing:',
@@ -352,7 +349,7 @@ describe('GitOpsRepository', () => {
     ).toEqual(['argocd/tenants/payments.yaml']);
     expect(after['argocd/tenants/payments.yaml']).toBe(payments);
     expect(after[CRD_PATH]).toBe(crd);
-    expect(after['argocd/applicationset.yaml']).toContain('- singapore');
+    expect(after['argocd/applicationset.yaml']).toContain('operator: Exists');
     expect(after['argocd/applicationset.yaml']).toMatch(
       /^# Generated by the DBaaS portal/,
     );
@@ -379,14 +376,14 @@ describe('GitOpsRepository', () => {
     }
 
     // Once: another replica of the newer portal finds nothing to do.
-    const again = await replica('newer-portal-2').updateLayout(author);
+    const again = await replica('newer-portal-2').updateLayout(author, POPS);
     expect(again).toMatchObject({ committed: false, sha: result.sha });
     expect(await history()).toHaveLength(commits.length);
   });
 
   it('starts a branch of its own for a proposal, leaving the branch Argo CD syncs alone', async () => {
     const repo = replica('clone');
-    await repo.updateLayout(author);
+    await repo.updateLayout(author, POPS);
     const base = await git.resolveRef({ fs, gitdir: bare, ref: 'main' });
     const orders = claim('payments', 'orders');
     const branch = 'dbaas/payments/orders/g1-0a1b2c3d';
@@ -439,7 +436,7 @@ describe('GitOpsRepository', () => {
     'refuses to propose on branch %j, before touching the repository',
     async branch => {
       const repo = replica('clone');
-      await repo.updateLayout(author);
+      await repo.updateLayout(author, POPS);
       const config = fs.readFileSync(path.join(bare, 'config'), 'utf8');
 
       await expect(
@@ -506,7 +503,7 @@ describe('GitOpsRepository', () => {
 
   it('will not write through a symbolic link committed to the repository', async () => {
     const repo = replica('clone');
-    await repo.updateLayout(author);
+    await repo.updateLayout(author, POPS);
     await repo.commit([claim('payments', 'orders')], 'Add orders', author);
     // tenants/evil -> ../argocd: a write to tenants/evil/x would land in argocd/.
     const head = await git.resolveRef({ fs, gitdir: bare, ref: 'main' });
@@ -621,7 +618,6 @@ describe('GitOpsRepository', () => {
       new GitOpsRepository({
         remote,
         workDir: path.join(root, 'unused'),
-        catalog: skuCatalog,
       });
     const github = on('https://github.com/acme/dbaas-gitops.git');
     expect(github.fileUrl('tenants/payments/orders.yaml')).toBe(
@@ -646,7 +642,6 @@ describe('GitOpsRepository', () => {
       new GitOpsRepository({
         remote: 'https://git.internal/acme/gitops.git',
         workDir: path.join(root, 'unused'),
-        catalog: skuCatalog,
         codeHost: 'gitlab',
       }).commitUrl('0123abc'),
     ).toBe('https://git.internal/acme/gitops/-/commit/0123abc');
@@ -671,7 +666,6 @@ describe('GitOpsRepository', () => {
         remote: url,
         auth: async () => ({ username: 'oauth2', password: secret }),
         workDir: path.join(root, name),
-        catalog: skuCatalog,
       });
 
     it('lands concurrent commits from two replicas with a token, and the layout among them', async () => {
@@ -681,7 +675,6 @@ describe('GitOpsRepository', () => {
         new GitOpsRepository({
           remote: url.replace('http://', `http://oauth2:${token}@`),
           workDir: path.join(root, 'http-b'),
-          catalog: skuCatalog,
         }),
       ];
       const claims = Array.from({ length: 20 }, (_, i) =>
@@ -689,7 +682,7 @@ describe('GitOpsRepository', () => {
       );
 
       const [layout, ...results] = await Promise.all([
-        replicas[1].updateLayout(author),
+        replicas[1].updateLayout(author, POPS),
         ...claims.map((c, i) =>
           replicas[i % 2].commit([c], `Add ${c.path}`, author),
         ),
@@ -733,7 +726,7 @@ describe('GitOpsRepository', () => {
 
     it('pushes a proposal branch and deletes it again, leaving no refs behind in the clone', async () => {
       const repo = overHttp('http-a');
-      await repo.updateLayout(author);
+      await repo.updateLayout(author, POPS);
       const branch = 'dbaas/payments/orders/g1-0a1b2c3d';
 
       const proposed = await repo.commit(

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import git, { Errors } from 'isomorphic-git';
 import { ConflictError, InputError } from '@backstage/errors';
 import { backoffDelay, sleep } from '@internal/backstage-plugin-dbaas-node';
-import type { SkuCatalog } from '@internal/backstage-plugin-dbaas-common';
+import type { Pop } from '@internal/backstage-plugin-dbaas-common';
 import { assertBranchName } from './assertBranchName';
 import { BranchExistsError } from './BranchExistsError';
 import { ClaimOwnershipError, claimServiceId } from './claimOwnership';
@@ -75,8 +75,6 @@ export type GitOpsRepositoryOptions = {
   workDir: string;
   /** The branch Argo CD syncs; defaults to `main`. */
   branch?: string;
-  /** Its regions are the PoPs the layout has overlays for. */
-  catalog: SkuCatalog;
   /**
    * The address Argo CD clones the repository from, written into `argocd/`.
    * Defaults to the remote (without credentials), or `file://` and its path.
@@ -108,16 +106,10 @@ const BACKOFF_MAX_MS = 1000;
 export class GitOpsRepository {
   /** The branch Argo CD syncs, which commits go on or proposals go into. */
   readonly branch: string;
-  /**
-   * Names the layout this version generates, for a proposal of it: the same
-   * layout makes the same name, on any replica and after any restart.
-   */
-  readonly layoutDigest: string;
   private readonly gitdir: string;
   private readonly remoteId: string;
   private readonly transport: Transport;
   private readonly trees: TreeStore;
-  private readonly layout: GitOpsFile[];
   /** The address Argo CD clones from, as `argocd/` names it. */
   private readonly repoURL: string;
   private readonly links: ReturnType<typeof webLinks>;
@@ -166,15 +158,23 @@ export class GitOpsRepository {
     };
     this.links = webLinks(remote, this.branch, options.codeHost);
     this.repoURL = options.repoURL ?? repoURL;
-    this.layout = gitopsLayout(options.catalog, {
-      repoURL: this.repoURL,
-      branch: this.branch,
-    });
+  }
+
+  /**
+   * Names the layout this version generates for these PoPs, for a proposal of
+   * it: the same layout makes the same name, on any replica and after any
+   * restart.
+   */
+  layoutDigest(pops: readonly Pop[]): string {
     const digest = createHash('sha256');
-    for (const file of this.layout) {
+    for (const file of this.layoutFor(pops)) {
       digest.update(`${file.path}\0${file.generated}\0${file.content}\0`);
     }
-    this.layoutDigest = digest.digest('hex').slice(0, 12);
+    return digest.digest('hex').slice(0, 12);
+  }
+
+  private layoutFor(pops: readonly Pop[]): GitOpsFile[] {
+    return gitopsLayout(pops, { repoURL: this.repoURL, branch: this.branch });
   }
 
   /**
@@ -263,12 +263,14 @@ export class GitOpsRepository {
    */
   async updateLayout(
     author: GitOpsAuthor,
+    pops: readonly Pop[],
     options?: { newBranch?: string },
   ): Promise<GitOpsCommit> {
     if (options?.newBranch !== undefined) assertBranchName(options.newBranch);
+    const layout = this.layoutFor(pops);
     return this.serialized(async () => {
       const edits = new Map<string, Edit>();
-      for (const file of this.layout) {
+      for (const file of layout) {
         edits.set(file.path, {
           blob: await this.writeBlob(file.content),
           onlyIfMissing: !file.generated,

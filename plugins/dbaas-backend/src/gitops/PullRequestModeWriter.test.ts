@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import git from 'isomorphic-git';
 import { mockServices } from '@backstage/backend-test-utils';
-import { skuCatalog } from '@internal/backstage-plugin-dbaas-common';
+import { examplePops as POPS } from '@internal/backstage-plugin-dbaas-common/testUtils';
 import { CodeHostStandIn } from '../__testUtils__/codeHostStandIn';
 import {
   gitHttpBackend,
@@ -103,7 +103,6 @@ describeWithGit(
         remote: url,
         auth: codeHost.gitAuth,
         workDir: path.join(root, 'clones', replica),
-        catalog: skuCatalog,
         codeHost: codeHost.kind,
       });
       return {
@@ -114,6 +113,7 @@ describeWithGit(
           codeHost.pullRequests as PullRequestOpener,
           author,
           logger,
+          async () => POPS,
         ),
       };
     }
@@ -313,11 +313,10 @@ describeWithGit(
       await new GitOpsRepository({
         remote: gitdir,
         workDir: path.join(root, 'clones', 'older'),
-        catalog: {
-          ...skuCatalog,
-          regions: skuCatalog.regions.filter(r => r.id !== 'singapore'),
-        },
-      }).updateLayout(author);
+      }).updateLayout(
+        author,
+        POPS.filter(pop => pop.id !== 'singapore'),
+      );
       const main = await git.resolveRef({ fs, gitdir, ref: 'main' });
 
       const first = writerFor('github', 'acme/gitops', 'a');
@@ -332,7 +331,7 @@ describeWithGit(
       );
       expect(layout).toEqual([
         expect.objectContaining({
-          head: `dbaas-layout/${first.repository.layoutDigest}`,
+          head: `dbaas-layout/${first.repository.layoutDigest(POPS)}`,
           title: 'Update the GitOps layout the portal generates',
           body: expect.stringContaining(
             '- overlays/singapore/kustomization.yaml',
@@ -341,7 +340,9 @@ describeWithGit(
       ]);
       expect(standIn.pullRequests).toHaveLength(3);
       expect(second.logger.info).toHaveBeenCalledWith(
-        `The GitOps layout update is proposed already, on branch dbaas-layout/${first.repository.layoutDigest}`,
+        `The GitOps layout update is proposed already, on branch dbaas-layout/${first.repository.layoutDigest(
+          POPS,
+        )}`,
       );
     });
   },

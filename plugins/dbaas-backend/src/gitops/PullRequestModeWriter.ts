@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { toError } from '@backstage/errors';
+import type { Pop } from '@internal/backstage-plugin-dbaas-common';
 import { BranchExistsError } from './BranchExistsError';
 import type { GitOpsAuthor, GitOpsRepository } from './GitOpsRepository';
 import type { GitOpsWrite, GitOpsWriter, GitOpsWritten } from './GitOpsWriter';
-import { layoutOnce } from './layoutOnce';
+import { layoutForPops } from './layoutForPops';
 import type { OpenedPullRequest, PullRequestOpener } from './PullRequestOpener';
 
 /**
@@ -29,8 +30,13 @@ export class PullRequestModeWriter implements GitOpsWriter {
     private readonly opener: PullRequestOpener,
     private readonly author: GitOpsAuthor,
     private readonly logger: LoggerService,
+    listPops: () => Promise<Pop[]>,
   ) {
-    this.updateLayout = layoutOnce(() => this.proposeLayout(), logger);
+    this.updateLayout = layoutForPops(
+      pops => this.proposeLayout(pops),
+      listPops,
+      logger,
+    );
   }
 
   async write({
@@ -118,19 +124,19 @@ Proposed by the DBaaS portal. Merging this applies the change: Argo CD syncs \`$
     }
   }
 
-  private async proposeLayout(): Promise<void> {
+  private async proposeLayout(pops: Pop[]): Promise<void> {
     if (!(await this.repository.head())) {
       // A request needs a branch to go into: an empty repository gets its
       // layout committed directly, which starts that branch.
-      const result = await this.repository.updateLayout(this.author);
+      const result = await this.repository.updateLayout(this.author, pops);
       this.logger.info(`Laid out the GitOps repository in ${result.sha}`);
       return;
     }
     // Named after the layout, so every start and every replica proposing the
     // same layout meets the same branch and opens no second request.
-    const branch = `dbaas-layout/${this.repository.layoutDigest}`;
+    const branch = `dbaas-layout/${this.repository.layoutDigest(pops)}`;
     try {
-      const result = await this.repository.updateLayout(this.author, {
+      const result = await this.repository.updateLayout(this.author, pops, {
         newBranch: branch,
       });
       if (!result.committed) return;

@@ -3,7 +3,7 @@ import { InputError } from '@backstage/errors';
 import {
   serviceClaimCrd,
   TENANT_SLUG_MAX_LENGTH,
-  type SkuCatalog,
+  type Pop,
 } from '@internal/backstage-plugin-dbaas-common';
 
 /**
@@ -146,35 +146,34 @@ spec:
 
 /**
  * The layout of the GitOps repository (docs/api.md, "Provisioning through GitOps"): the CRD in
- * `base/`, one overlay per PoP of the catalog, `tenants/` for the claims and the
+ * `base/`, one overlay per PoP (`pops`, the portal's PoP list), `tenants/` for the claims and the
  * Argo CD resources that sync them. `repoURL` is the address Argo CD clones the
  * repository from, which need not be the one the portal pushes to.
  *
  * Generated are the files that must follow the portal: the CRD (its schema is
  * the one the portal validates claims with), the Argo CD projects and
- * ApplicationSets (they list the catalog's PoPs and fence tenants in) and the
+ * ApplicationSets (they select the PoP clusters and fence tenants in) and the
  * bootstrap that has Argo CD sync `argocd/`. Each tenant's project is
  * generated too, with its first database ({@link tenantProject}). The READMEs,
  * the kustomization of `base/` and the PoP overlays are seeded: they are where
  * people add patches and resources of their own.
  */
 export function gitopsLayout(
-  catalog: SkuCatalog,
+  pops: readonly Pop[],
   options: { repoURL: string; branch?: string },
 ): GitOpsFile[] {
   const repoURL = JSON.stringify(options.repoURL);
   const branch = JSON.stringify(options.branch ?? 'main');
-  const pops = catalog.regions.map(region => region.id);
-  // The selector lists the catalog's PoPs so a cluster labelled with a PoP the
-  // portal does not offer gets nothing synced to it.
+  // Every cluster Argo CD knows with the label, not the PoPs the portal lists
+  // today: a PoP leaving the portal's list (an entity deleted or broken) stops
+  // new databases there, and must never make Argo CD delete the {pop}-{tenant}
+  // Applications, whose finalizer would delete every claim in the PoP.
   const popSelector = (indent: string) =>
     [
       'selector:',
       '  matchExpressions:',
       `    - key: ${POP_CLUSTER_LABEL}`,
-      '      operator: In',
-      '      values:',
-      ...pops.map(pop => `        - ${pop}`),
+      '      operator: Exists',
     ]
       .map(line => indent + line)
       .join('\n');
@@ -192,9 +191,7 @@ The DBaaS portal writes \`tenants/\` and the files it generates; people write th
 | Path | What it holds | Written by |
 | --- | --- | --- |
 | \`base/\` | What every PoP cluster runs: the ServiceClaim CRD (\`base/crds/\`). | the portal generates the CRD; people extend the rest |
-| \`overlays/{pop}/\` | One folder per PoP (${pops.join(
-        ', ',
-      )}): \`base/\` plus that PoP's patches. ServiceClaims are refused here. | people (the portal adds a new PoP's) |
+| \`overlays/{pop}/\` | One folder per PoP: \`base/\` plus that PoP's patches. ServiceClaims are refused here. | people (the portal adds a new PoP's) |
 | \`tenants/{tenant}/{database}.yaml\` | One ServiceClaim per database, in namespace \`tenant-{tenant}\`. | the portal only |
 | \`argocd/\` | The Argo CD projects and ApplicationSets that sync the above, and \`bootstrap.yaml\`, which has Argo CD sync \`argocd/\` itself. | the portal generates them (\`argocd/tenants/{tenant}.yaml\` with a tenant's first database); people the rest |
 
@@ -217,11 +214,11 @@ resources:
 `,
     },
     { path: CRD_PATH, content: serviceClaimCrdYaml(), generated: true },
-    ...catalog.regions.map(region => ({
-      path: `overlays/${region.id}/kustomization.yaml`,
+    ...pops.map(({ id, displayName, country }) => ({
+      path: `overlays/${id}/kustomization.yaml`,
       generated: false,
-      content: `# ${region.displayName} (${region.country}): synced to the Argo CD cluster labelled
-# ${POP_CLUSTER_LABEL}: ${region.id} by argocd/platform-applicationset.yaml.
+      content: `# ${displayName} (${country}): synced to the Argo CD cluster labelled
+# ${POP_CLUSTER_LABEL}: ${id} by argocd/platform-applicationset.yaml.
 # Patches that only this PoP needs (storage classes, operator sizes) go here.
 apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization

@@ -3,10 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import git from 'isomorphic-git';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { specFromSku } from '@internal/backstage-plugin-dbaas-common';
 import {
-  skuCatalog,
-  specFromSku,
-} from '@internal/backstage-plugin-dbaas-common';
+  examplePops,
+  exampleSkuCatalog as skuCatalog,
+} from '@internal/backstage-plugin-dbaas-common/testUtils';
 import { eventually, withTestPostgres } from '@internal/test-services';
 import { CodeHostStandIn } from '../__testUtils__/codeHostStandIn';
 import {
@@ -120,6 +121,7 @@ describeWithGit('provisionerFromConfig', () => {
           logger,
           timeline,
           services: store,
+          pops: { listPops: async () => examplePops },
           outbox: await GitOpsOutboxStore.create({
             database: mockServices.database({ knex }),
           }),
@@ -286,6 +288,7 @@ describeWithGit('provisionerFromConfig', () => {
         database: mockServices.database({ knex }),
       }),
       services: store,
+      pops: { listPops: async () => examplePops },
       outbox: await GitOpsOutboxStore.create({
         database: mockServices.database({ knex }),
       }),
@@ -322,6 +325,7 @@ describeWithGit('provisionerFromConfig', () => {
       timeline: await TimelineStore.create({ database }),
       services: store,
       outbox,
+      pops: { listPops: async () => examplePops },
     });
 
     await provisioner.checkOwnership({ tenant: TENANT, name: 'orders' });
@@ -355,6 +359,7 @@ describeWithGit('provisionerFromConfig', () => {
         timeline,
         services,
         outbox,
+        pops: { listPops: async () => examplePops },
       });
 
     await expect(

@@ -2,7 +2,6 @@ import type {
   LoggerService,
   RootConfigService,
 } from '@backstage/backend-plugin-api';
-import { skuCatalog } from '@internal/backstage-plugin-dbaas-common';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -10,6 +9,7 @@ import path from 'node:path';
 import type { GitOpsOutboxStore } from '../database/GitOpsOutboxStore';
 import type { ServiceStore } from '../database/ServiceStore';
 import type { TimelineStore } from '../database/TimelineStore';
+import type { PopDirectory } from '../pops/CatalogPopDirectory';
 import { codeHostFromConfig } from '../gitops/codeHostFromConfig';
 import { CommitModeWriter } from '../gitops/CommitModeWriter';
 import type { ConfirmRemovals } from '../gitops/ConfirmRemovals';
@@ -57,6 +57,8 @@ export async function provisionerFromConfig(options: {
   timeline: TimelineStore;
   services: ServiceStore;
   outbox: GitOpsOutboxStore;
+  /** The PoPs, whose overlays the GitOps layout has. */
+  pops: PopDirectory;
   confirmRemovals?: ConfirmRemovals;
   /** Asks Argo CD to refresh after a commit (argocd/ArgoCdRefresher). */
   refresher?: { refresh(tenants: string[]): void };
@@ -119,11 +121,11 @@ export async function provisionerFromConfig(options: {
     auth,
     branch: remote?.getOptionalString('branch'),
     workDir,
-    catalog: skuCatalog,
     codeHost: codeHost?.kind,
     repoURL: config.getOptionalString('dbaas.gitops.repoURL'),
   });
 
+  const listPops = () => options.pops.listPops();
   let writer: GitOpsWriter;
   if (mode === 'pullRequest') {
     const host = new URL(url).host;
@@ -147,6 +149,7 @@ export async function provisionerFromConfig(options: {
       codeHost.pullRequests,
       AUTHOR,
       logger,
+      listPops,
     );
     if (confirmRemovals) {
       logger.warn(
@@ -166,7 +169,7 @@ export async function provisionerFromConfig(options: {
         'No cluster is watched: a deleted database ends when the removal of its claim is committed',
       );
     }
-    writer = new CommitModeWriter(repository, AUTHOR, logger);
+    writer = new CommitModeWriter(repository, AUTHOR, logger, listPops);
     logger.info(
       `Claims are committed to ${withoutCredentials(url)}, branch ${
         repository.branch

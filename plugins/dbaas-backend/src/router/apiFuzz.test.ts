@@ -12,15 +12,17 @@ import {
   metricsQuerySchema,
   ORGANIZATION_ONLY_ROLES,
   PLAN_IDS,
-  REGION_IDS,
   restoreRequestSchema,
   scaleServiceRequestSchema,
-  skuCatalog,
   SERVICE_STATUSES,
   setQuotaRequestSchema,
   skuQuerySchema,
   updateServiceRequestSchema,
 } from '@internal/backstage-plugin-dbaas-common';
+import {
+  EXAMPLE_POP_IDS as REGION_IDS,
+  exampleSkuCatalog as skuCatalog,
+} from '@internal/backstage-plugin-dbaas-common/testUtils';
 import fc from 'fast-check';
 import type { Knex } from 'knex';
 import type { Server } from 'node:http';

@@ -88,15 +88,28 @@ export function specForRestore(
 }
 
 /**
+ * The PoPs a database may run in: where its SKU is offered now (every PoP
+ * for a claim that names no SKU).
+ */
+function regionsOf(catalog: SkuCatalog, spec: ServiceClaimSpec): string[] {
+  const sku = spec.sku && catalog.skus.find(s => s.id === spec.sku);
+  return sku ? sku.regions : catalog.regions.map(region => region.id);
+}
+
+/**
  * The spec after a config change. Rejects transitions a running database cannot
- * make: shrinking storage, fewer shards, a version downgrade.
+ * make: shrinking storage, fewer shards, a version downgrade, and a region
+ * that is not one of its SKU's PoPs.
  */
 export function specForUpdate(
+  catalog: SkuCatalog,
   current: ServiceClaimSpec,
   config: ServiceConfig,
   fieldOf?: (specPath: string) => string,
 ): ServiceClaimSpec {
-  return specOrThrow(claimSpecForChange(current, config, fieldOf));
+  return specOrThrow(
+    claimSpecForChange(current, config, regionsOf(catalog, current), fieldOf),
+  );
 }
 
 /**
@@ -113,7 +126,8 @@ export function specForCdc(
   const { cdc: _previous, ...rest } = current;
   const next = pipelines.length > 0 ? { ...rest, cdc: { pipelines } } : rest;
   // No config on top: the spec is checked as it is.
-  const result = claimSpecForChange(next, {}, fieldOf);
+  // Its regions are unchanged, and a region it runs in stays allowed.
+  const result = claimSpecForChange(next, {}, [], fieldOf);
   if (!result.ok) {
     throw invalidInput('CDC pipeline', result.issues);
   }

@@ -1,7 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { metricsServiceMock } from '@backstage/backend-test-utils/alpha';
 import { dbaasOpenApiDocument } from '@internal/backstage-plugin-dbaas-common/openapi';
-import type { SkuCatalogStore } from '../database/SkuCatalogStore';
 import { createRouter } from './router';
 import type { RouteContext } from './routes/RouteContext';
 
@@ -16,7 +15,6 @@ type RouteLayer = {
  */
 async function servedRoutes(): Promise<string[]> {
   const router = await createRouter({
-    skuCatalogStore: {} as SkuCatalogStore,
     metrics: metricsServiceMock.mock(),
     httpAuth: mockServices.httpAuth(),
     logger: mockServices.logger.mock(),

@@ -3,6 +3,7 @@ import {
   DBAAS_OPENAPI_PATH,
   skuQuerySchema,
   type CatalogSkuList,
+  type RegionList,
 } from '@internal/backstage-plugin-dbaas-common';
 import { dbaasOpenApiDocument } from '@internal/backstage-plugin-dbaas-common/openapi';
 import express from 'express';
@@ -12,7 +13,6 @@ import type {
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import type { MetricsService } from '@backstage/backend-plugin-api/alpha';
-import { SkuCatalogStore } from '../database/SkuCatalogStore';
 import { errorHandler } from './errorHandler';
 import { invalidInput } from '../errors/invalidInput';
 import { parseInput } from './parse';
@@ -27,13 +27,12 @@ import { addServiceRoutes } from './routes/serviceRoutes';
 
 /** Routes of the DBaaS API, mounted by the plugin at `/api/dbaas`. */
 export async function createRouter(options: {
-  skuCatalogStore: SkuCatalogStore;
   metrics: MetricsService;
   httpAuth: HttpAuthService;
   logger: LoggerService;
   context: RouteContext;
 }): Promise<express.Router> {
-  const { skuCatalogStore, metrics, httpAuth, logger, context } = options;
+  const { metrics, httpAuth, logger, context } = options;
   const router = Router();
   // Authentication is checked here rather than by the framework's auth policy, so
   // that a missing or bad token is answered in the API's own error shape; and
@@ -79,9 +78,27 @@ export async function createRouter(options: {
     const valid = skuQuerySchema.safeParse(req.query).success;
     catalogRequests.add(1, { outcome: valid ? 'ok' : 'invalid' });
     const query = parseInput(skuQuerySchema, req.query, 'SKU filter');
+    if (query.region) {
+      const regions = (await context.skuCatalog.regions()).map(r => r.id);
+      if (!regions.includes(query.region)) {
+        throw invalidInput('SKU filter', [
+          {
+            path: ['region'],
+            message: `${query.region} is not a region of the catalog (${
+              regions.join(', ') || 'none'
+            })`,
+          },
+        ]);
+      }
+    }
     const body: CatalogSkuList = {
-      items: await skuCatalogStore.listSkus(query),
+      items: await context.skuCatalog.listSkus(query),
     };
+    res.json(body);
+  });
+
+  router.get('/v1/catalog/regions', async (_req, res) => {
+    const body: RegionList = { items: await context.skuCatalog.regions() };
     res.json(body);
   });
 

@@ -6,9 +6,9 @@ import {
 } from '@kubernetes/client-node';
 import {
   claimManifest,
-  skuCatalog,
   specFromSku,
 } from '@internal/backstage-plugin-dbaas-common';
+import { exampleSkuCatalog as skuCatalog } from '@internal/backstage-plugin-dbaas-common/testUtils';
 import {
   describeWithServices,
   eventually,
@@ -80,7 +80,7 @@ describeWithServices(['kube'], 'a claim elsewhere spoofing a database', env => {
       rootConfig: kubernetesConfig({
         kc,
         token: env.DBAAS_KUBE_TOKEN,
-        name: 'pop-frankfurt',
+        name: 'frankfurt',
       }),
     });
     const api = (method: 'get' | 'delete', url: string) =>

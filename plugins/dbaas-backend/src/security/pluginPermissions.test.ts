@@ -38,6 +38,7 @@ import type { Server } from 'node:http';
 import request from 'supertest';
 import {
   GROUPS,
+  POP_ENTITIES,
   LEDGER,
   MEMBERSHIPS,
   PAYMENTS,
@@ -229,13 +230,17 @@ describe.each(databases.eachSupportedId())(
       connection = await connected;
       await connection.applyMutation({
         type: 'full',
-        entities: [...GROUPS.map(withLocation), TEMPLATE].map(entity => ({
+        entities: [
+          ...[...GROUPS, ...POP_ENTITIES].map(withLocation),
+          TEMPLATE,
+        ].map(entity => ({
           entity,
           locationKey: 'test',
         })),
       });
-      // The DBaaS API reads the tenants from the catalog.
+      // The DBaaS API reads the tenants and the PoPs from the catalog.
       await waitForEntity(server, 'group:default/ledger');
+      await waitForEntity(server, 'resource:default/lagos');
       for (const [key, user, tenant] of [
         ['ada', ADA, PAYMENTS],
         ['gina', GINA, LEDGER],

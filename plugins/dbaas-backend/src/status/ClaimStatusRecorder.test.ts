@@ -2,9 +2,9 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import {
   NOT_IN_THIS_POP,
   replicasStartFromPrimaryBackup,
-  skuCatalog,
   specFromSku,
 } from '@internal/backstage-plugin-dbaas-common';
+import { exampleSkuCatalog as skuCatalog } from '@internal/backstage-plugin-dbaas-common/testUtils';
 import { RecordOnlyProvisioner } from '../provisioner/ServiceProvisioner';
 import { withTestPostgres } from '@internal/test-services';
 import { ClaimStatusRecorder, type ClaimEvent } from './ClaimStatusRecorder';

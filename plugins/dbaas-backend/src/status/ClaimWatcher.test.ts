@@ -3,10 +3,10 @@ import { CustomObjectsApi, Watch } from '@kubernetes/client-node';
 import {
   SERVICE_CLAIM_API,
   claimManifest,
-  skuCatalog,
   specFromSku,
   type ServiceClaimStatus,
 } from '@internal/backstage-plugin-dbaas-common';
+import { exampleSkuCatalog as skuCatalog } from '@internal/backstage-plugin-dbaas-common/testUtils';
 import {
   ScriptedApiServer,
   applyManifests,

@@ -66,7 +66,7 @@ type ClaimObject = {
  */
 export class ClaimWatcher {
   private readonly logger: LoggerService;
-  private informers: Informer<ClaimObject>[] = [];
+  private readonly informers = new Map<string, Informer<ClaimObject>>();
   private delivering: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: ClaimWatcherOptions) {
@@ -75,23 +75,37 @@ export class ClaimWatcher {
 
   /** Starts watching every cluster in the background until {@link ClaimWatcher.stop}. */
   start(): void {
-    if (this.informers.length > 0) return;
-    this.informers = this.options.clusters.map(cluster => {
-      const informer = new Informer<ClaimObject>({
-        kubeConfig: cluster.kubeConfig,
-        objects: ObjectApi.fromKubeConfig(cluster.kubeConfig),
-        apiVersion: `${SERVICE_CLAIM_API.group}/${SERVICE_CLAIM_API.version}`,
-        kind: SERVICE_CLAIM_API.kind,
-        labelSelector: DBAAS_LABELS.serviceId,
-        logger: this.logger.child({ cluster: cluster.name }),
-        reportUnchangedOnRelist: true,
-        backoff: this.options.backoff,
-        watchTimeoutSeconds: this.options.watchTimeoutSeconds,
-        onEvent: event => this.report(cluster, event),
-      });
-      informer.start();
-      return informer;
-    });
+    if (this.informers.size > 0) return;
+    void this.watch(this.options.clusters);
+  }
+
+  /**
+   * Watches exactly these clusters from now on, by name: starts an informer
+   * for each new one and stops those of the clusters no longer given.
+   * Resolves once the stopped ones have stopped.
+   */
+  async watch(clusters: WatchedCluster[]): Promise<void> {
+    const wanted = new Set(clusters.map(cluster => cluster.name));
+    const stopping: Promise<void>[] = [];
+    for (const [name, informer] of this.informers) {
+      if (!wanted.has(name)) {
+        this.informers.delete(name);
+        stopping.push(informer.stop());
+      }
+    }
+    for (const cluster of clusters) {
+      if (!this.informers.has(cluster.name)) {
+        const informer = this.informerFor(cluster);
+        this.informers.set(cluster.name, informer);
+        informer.start();
+      }
+    }
+    await Promise.all(stopping);
+  }
+
+  /** The names of the clusters being watched. */
+  get clusterNames(): string[] {
+    return [...this.informers.keys()];
   }
 
   /**
@@ -99,9 +113,25 @@ export class ClaimWatcher {
    * stopped and the events already received are delivered.
    */
   async stop(): Promise<void> {
-    await Promise.all(this.informers.map(informer => informer.stop()));
+    const informers = [...this.informers.values()];
+    this.informers.clear();
+    await Promise.all(informers.map(informer => informer.stop()));
     await this.delivering;
-    this.informers = [];
+  }
+
+  private informerFor(cluster: WatchedCluster): Informer<ClaimObject> {
+    return new Informer<ClaimObject>({
+      kubeConfig: cluster.kubeConfig,
+      objects: ObjectApi.fromKubeConfig(cluster.kubeConfig),
+      apiVersion: `${SERVICE_CLAIM_API.group}/${SERVICE_CLAIM_API.version}`,
+      kind: SERVICE_CLAIM_API.kind,
+      labelSelector: DBAAS_LABELS.serviceId,
+      logger: this.logger.child({ cluster: cluster.name }),
+      reportUnchangedOnRelist: true,
+      backoff: this.options.backoff,
+      watchTimeoutSeconds: this.options.watchTimeoutSeconds,
+      onEvent: event => this.report(cluster, event),
+    });
   }
 
   private report(

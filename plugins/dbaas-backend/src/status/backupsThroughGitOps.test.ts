@@ -58,7 +58,7 @@ describeWithServices(['kube'], 'a manual backup through GitOps', env => {
       rootConfig: kubernetesConfig({
         kc,
         token: env.DBAAS_KUBE_TOKEN,
-        name: 'pop-frankfurt',
+        name: 'frankfurt',
       }),
     });
     const api = (method: 'get' | 'post', url: string, body?: object) =>

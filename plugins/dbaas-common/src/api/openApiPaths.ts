@@ -64,6 +64,17 @@ const operations: Operation[] = [
     errors: ['INVALID_REQUEST', 'QUOTA_EXCEEDED'],
   },
   {
+    method: 'get',
+    path: '/v1/catalog/regions',
+    operationId: 'listRegions',
+    tag: 'Catalog',
+    summary: 'List the regions (PoPs) databases can be ordered in',
+    description:
+      'The PoPs are catalog entities (Resources of type `kubernetes-cluster`); a PoP added there is listed here within seconds.',
+    success: { status: 200, description: 'The regions', schema: 'RegionList' },
+    errors: ['QUOTA_EXCEEDED'],
+  },
+  {
     method: 'post',
     path: '/v1/services',
     operationId: 'createService',

@@ -2,7 +2,11 @@ import type { BackupCapabilities } from '../catalog/backupCapabilities';
 import type { CdcTableForm } from '../cdc/cdcCapabilities';
 import type { CdcAccess, CdcMeasures } from '../cdc/cdcPipelineSchema';
 import type { Sku } from '../catalog/schema';
-import type { CatalogSku, CatalogSkuList } from '../catalog/skuQuery';
+import type {
+  CatalogSku,
+  CatalogSkuList,
+  RegionList,
+} from '../catalog/skuQuery';
 import { API_ERROR_STATUS, type ApiErrorBody } from './apiError';
 import { schemaRef, type JsonSchema } from './openApiRef';
 import type {
@@ -668,6 +672,10 @@ export const openApiResponseSchemas: Record<string, JsonSchema> = {
   CatalogSkuList: object<CatalogSkuList>(
     { required: { items: arrayOf(schemaRef('CatalogSku')) } },
     'The SKUs that match the filter.',
+  ),
+  RegionList: object<RegionList>(
+    { required: { items: arrayOf(schemaRef('RegionDetails')) } },
+    'The regions (PoPs) of the service catalog, by id.',
   ),
   ServiceSummary: serviceSummary,
   ServiceSummaryPage: pageOf(

@@ -3,6 +3,7 @@ import {
   engineIdSchema,
   planIdSchema,
   regionIdSchema,
+  regionSchema,
   skuSchema,
 } from '../catalog/schema';
 import { skuQuerySchema } from '../catalog/skuQuery';
@@ -82,6 +83,10 @@ const components = {
     'A five-field cron expression, such as `0 */6 * * *`.',
   ],
   Sku: [skuSchema, 'A SKU of the service catalog.'],
+  RegionDetails: [
+    regionSchema,
+    'A region: a point of presence (PoP), where it is, its availability zones, its NVMe storage class and the node sizes it stocks.',
+  ],
   RoleResources: [roleResourcesSchema, 'The size of one role of an engine.'],
   ServiceClaimSpec: [
     serviceClaimSpecShape,

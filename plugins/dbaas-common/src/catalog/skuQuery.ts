@@ -3,6 +3,7 @@ import {
   engineIdSchema,
   planIdSchema,
   regionIdSchema,
+  type Region,
   type SkuCatalog,
   type Sku,
 } from './schema';
@@ -36,6 +37,11 @@ export type CatalogSku = Sku & {
 /** Response body of `GET /api/dbaas/v1/catalog/skus`. @public */
 export type CatalogSkuList = {
   items: CatalogSku[];
+};
+
+/** Response body of `GET /api/dbaas/v1/catalog/regions`: the PoPs, by id. @public */
+export type RegionList = {
+  items: Region[];
 };
 
 /**

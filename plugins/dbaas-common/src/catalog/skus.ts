@@ -1,30 +1,17 @@
-import type { RegionId, Sku } from './schema';
+import type { Sku } from './schema';
 
-const everywhere: RegionId[] = [
-  'lagos',
-  'johannesburg',
-  'frankfurt',
-  'ashburn',
-  'singapore',
-];
-// Large memory and Aerospike's NVMe nodes are stocked only in the bigger PoPs.
-const largePoPs: RegionId[] = [
-  'johannesburg',
-  'frankfurt',
-  'ashburn',
-  'singapore',
-];
+/** A SKU as offered: where it is available follows from the PoPs (skuCatalogFor). */
+export type SkuOffer = Omit<Sku, 'regions'>;
 
 // SKU names as the API offers them (GET /v1/catalog, docs/api.md); sizes are the default deployment
 // a claim on the SKU starts from, which a claim may then change within its plan's rules.
-export const skus: Sku[] = [
+export const skuOffers: SkuOffer[] = [
   {
     id: 'yb-shared',
     engine: 'yugabyte',
     plan: 'shared',
     displayName: 'YugabyteDB Shared',
     description: 'A database in a shared universe, for development and test',
-    regions: everywhere,
     defaults: {
       nodes: 1,
       vcpuPerNode: 2,
@@ -39,7 +26,6 @@ export const skus: Sku[] = [
     plan: 'dedicated',
     displayName: 'YugabyteDB Dedicated',
     description: 'A universe of your own with RF 3 in one region',
-    regions: everywhere,
     defaults: {
       nodes: 3,
       vcpuPerNode: 4,
@@ -54,7 +40,6 @@ export const skus: Sku[] = [
     plan: 'clustered',
     displayName: 'YugabyteDB Clustered',
     description: 'Six tservers over three zones, scaled out by adding tservers',
-    regions: everywhere,
     defaults: {
       nodes: 6,
       vcpuPerNode: 8,
@@ -70,7 +55,6 @@ export const skus: Sku[] = [
     displayName: 'YugabyteDB Global',
     description:
       'One universe stretched over three regions, RF 3 with a replica per region',
-    regions: everywhere,
     defaults: {
       nodes: 9,
       vcpuPerNode: 8,
@@ -85,7 +69,6 @@ export const skus: Sku[] = [
     plan: 'shared',
     displayName: 'Vitess Shared',
     description: 'An unsharded keyspace in a shared Vitess cluster',
-    regions: everywhere,
     defaults: {
       nodes: 1,
       vcpuPerNode: 2,
@@ -100,7 +83,6 @@ export const skus: Sku[] = [
     plan: 'dedicated',
     displayName: 'Vitess Dedicated',
     description: 'One shard with a primary and two replica tablets',
-    regions: everywhere,
     defaults: {
       nodes: 3,
       vcpuPerNode: 4,
@@ -116,7 +98,6 @@ export const skus: Sku[] = [
     displayName: 'Vitess Sharded',
     description:
       'Four shards of three tablets each over three zones, resharded online',
-    regions: everywhere,
     defaults: {
       nodes: 12,
       vcpuPerNode: 4,
@@ -132,7 +113,6 @@ export const skus: Sku[] = [
     plan: 'dedicated',
     displayName: 'ScyllaDB Ring of 3',
     description: 'A three-node ring with RF 3 in one datacenter',
-    regions: everywhere,
     defaults: {
       nodes: 3,
       vcpuPerNode: 4,
@@ -148,7 +128,6 @@ export const skus: Sku[] = [
     plan: 'clustered',
     displayName: 'ScyllaDB Ring of 5',
     description: 'A five-node ring over three racks (zones), RF 3',
-    regions: everywhere,
     defaults: {
       nodes: 5,
       vcpuPerNode: 8,
@@ -165,7 +144,6 @@ export const skus: Sku[] = [
     displayName: 'ScyllaDB Ring of 9',
     description:
       'Three datacenters of three nodes, one per region, RF 3 in each',
-    regions: everywhere,
     defaults: {
       nodes: 9,
       vcpuPerNode: 8,
@@ -181,7 +159,6 @@ export const skus: Sku[] = [
     plan: 'shared',
     displayName: 'Dragonfly 16 GiB',
     description: 'A 16 GiB in-memory instance with snapshots to object storage',
-    regions: everywhere,
     defaults: {
       nodes: 1,
       vcpuPerNode: 4,
@@ -196,7 +173,8 @@ export const skus: Sku[] = [
     plan: 'dedicated',
     displayName: 'Dragonfly 64 GiB',
     description: 'A 64 GiB primary with a replica for failover',
-    regions: largePoPs,
+    // Large memory and Aerospike's NVMe nodes are stocked only in the bigger PoPs.
+    nodeSize: 'large',
     defaults: {
       nodes: 2,
       vcpuPerNode: 8,
@@ -211,7 +189,8 @@ export const skus: Sku[] = [
     plan: 'dedicated',
     displayName: 'Aerospike Strong Consistency, 3 nodes',
     description: 'Three nodes with strong consistency and RF 2',
-    regions: largePoPs,
+    // Large memory and Aerospike's NVMe nodes are stocked only in the bigger PoPs.
+    nodeSize: 'large',
     defaults: {
       nodes: 3,
       vcpuPerNode: 8,
@@ -227,7 +206,8 @@ export const skus: Sku[] = [
     displayName: 'Aerospike Strong Consistency, 5 nodes',
     description:
       'Five nodes over three racks (zones) with strong consistency and RF 3',
-    regions: largePoPs,
+    // Large memory and Aerospike's NVMe nodes are stocked only in the bigger PoPs.
+    nodeSize: 'large',
     defaults: {
       nodes: 5,
       vcpuPerNode: 8,
@@ -243,7 +223,6 @@ export const skus: Sku[] = [
     plan: 'dedicated',
     displayName: 'MongoDB Replica Set',
     description: 'A three-member replica set',
-    regions: everywhere,
     defaults: {
       nodes: 3,
       vcpuPerNode: 4,
@@ -258,7 +237,6 @@ export const skus: Sku[] = [
     plan: 'clustered',
     displayName: 'MongoDB Sharded',
     description: 'Two shards of three members each over three zones',
-    regions: everywhere,
     defaults: {
       nodes: 6,
       vcpuPerNode: 8,
@@ -274,7 +252,6 @@ export const skus: Sku[] = [
     plan: 'shared',
     displayName: 'PostgreSQL Shared',
     description: 'A single instance for development and test',
-    regions: everywhere,
     defaults: {
       nodes: 1,
       vcpuPerNode: 2,
@@ -289,7 +266,6 @@ export const skus: Sku[] = [
     plan: 'dedicated',
     displayName: 'PostgreSQL High Availability',
     description: 'A primary with two streaming replicas and automated failover',
-    regions: everywhere,
     defaults: {
       nodes: 3,
       vcpuPerNode: 4,
@@ -305,7 +281,6 @@ export const skus: Sku[] = [
     displayName: 'PostgreSQL Global',
     description:
       'A primary cluster in one region and a replica cluster in each other region following its WAL archive, two instances in each',
-    regions: everywhere,
     defaults: {
       nodes: 6,
       vcpuPerNode: 4,
@@ -321,7 +296,6 @@ export const skus: Sku[] = [
     displayName: 'PostgreSQL Clustered',
     description:
       'A primary and two replicas spread over three zones, with read replicas added on demand',
-    regions: everywhere,
     defaults: {
       nodes: 3,
       vcpuPerNode: 8,

@@ -1,4 +1,4 @@
-import { skuCatalog } from '../catalog/skuCatalog';
+import { exampleSkuCatalog as skuCatalog } from '../testUtils';
 import type { EngineId } from '../catalog/schema';
 import { serviceClaimSpecSchema } from '../claim/serviceClaimSpecSchema';
 import { specFromSku } from '../claim/specFromSku';

@@ -1,4 +1,4 @@
-import { skuCatalog } from '../catalog/skuCatalog';
+import { exampleSkuCatalog as skuCatalog } from '../testUtils';
 import { claimFootprint } from './claimFootprint';
 import { specFromSku } from './specFromSku';
 

@@ -5,7 +5,7 @@ import {
   cdcTableForms,
   engineCdc,
 } from '../cdc/cdcCapabilities';
-import type { SkuCatalog } from '../catalog/schema';
+import type { Sku, SkuCatalog } from '../catalog/schema';
 import { DRAGONFLY_MEMORY_TIERS, engineRoles } from './engineRoles';
 import { engineTls } from './engineTls';
 import { toGi } from './quantity';
@@ -33,7 +33,9 @@ const isPowerOfTwo = (n: number) => n > 0 && (n & (n - 1)) === 0;
  */
 export function claimRuleIssues(
   spec: ServiceClaimSpec,
-  catalog: SkuCatalog,
+  catalog: Pick<SkuCatalog, 'engines' | 'plans'> & {
+    skus: readonly Pick<Sku, 'id' | 'engine' | 'plan'>[];
+  },
   scope: 'all' | 'runnable' = 'all',
 ): ClaimIssue[] {
   const issues: ClaimIssue[] = [];
@@ -279,16 +281,10 @@ export function claimRuleIssues(
     if (!sku) {
       add(['sku'], `There is no SKU "${spec.sku}"`);
     } else {
+      // Where it is offered depends on the PoPs of the moment, which the
+      // API checks (checkedSpec); the claim's shape cannot.
       if (sku.engine !== spec.engine || sku.plan !== spec.plan) {
         add(['sku'], `SKU ${sku.id} is ${sku.engine} on the ${sku.plan} plan`);
-      }
-      for (const region of spec.replication.regions) {
-        if (!sku.regions.includes(region)) {
-          add(
-            ['replication', 'regions'],
-            `SKU ${sku.id} is not offered in ${region}`,
-          );
-        }
       }
     }
   }

@@ -1,12 +1,17 @@
-import { skuCatalog } from '../catalog/skuCatalog';
+import { exampleSkuCatalog as skuCatalog } from '../testUtils';
 import { claimSpecForChange } from './claimSpecForChange';
 import { specFromSku } from './specFromSku';
 
 const current = specFromSku(skuCatalog, 'vt-sharded', 'lagos');
+const regions = skuCatalog.skus.find(sku => sku.id === 'vt-sharded')!.regions;
 
 describe('claimSpecForChange', () => {
   it('applies a change a running database can make', () => {
-    const result = claimSpecForChange(current, { storageSize: '500Gi' });
+    const result = claimSpecForChange(
+      current,
+      { storageSize: '500Gi' },
+      regions,
+    );
 
     expect(result).toMatchObject({
       ok: true,
@@ -15,11 +20,15 @@ describe('claimSpecForChange', () => {
   });
 
   it('refuses to shrink storage, reduce shards or downgrade', () => {
-    const result = claimSpecForChange(current, {
-      storageSize: '100Gi',
-      shards: 2,
-      version: '1.0',
-    });
+    const result = claimSpecForChange(
+      current,
+      {
+        storageSize: '100Gi',
+        shards: 2,
+        version: '1.0',
+      },
+      regions,
+    );
 
     expect(result).toMatchObject({ ok: false, subject: 'change' });
     expect(!result.ok && result.issues.map(i => i.path.join('.'))).toEqual([
@@ -35,6 +44,7 @@ describe('claimSpecForChange', () => {
     const result = claimSpecForChange(
       current,
       { resources: { vttablet: { replicas: 0 } } },
+      regions,
       replicasOf,
     );
 

@@ -19,12 +19,16 @@ const compareVersions = (a: string, b: string) =>
  * rule. Refuses transitions a running database cannot make: shrinking
  * storage, fewer shards, a version downgrade. `fieldOf` names the request
  * field a spec path was set through, when the request is not a config (a
- * scale request's `replicas` sets `resources.<role>.replicas`).
+ * scale request's `replicas` sets `resources.<role>.replicas`). `regions` are
+ * the PoPs it may run in now (its SKU's, from the live PoP list); a region it
+ * already runs in stays allowed, so a PoP leaving the list never blocks a
+ * change that does not touch the regions.
  * @public
  */
 export function claimSpecForChange(
   current: ServiceClaimSpec,
   config: ServiceConfig,
+  regions: readonly string[],
   fieldOf?: (specPath: string) => string,
 ): ClaimSpecResult {
   const next = applyServiceConfig(current, config);
@@ -52,5 +56,6 @@ export function claimSpecForChange(
   if (issues.length > 0) {
     return { ok: false, subject: 'change', issues };
   }
-  return checkedSpec(next, 'change', fieldOf);
+  const allowed = new Set([...regions, ...current.replication.regions]);
+  return checkedSpec(next, 'change', [...allowed], fieldOf);
 }

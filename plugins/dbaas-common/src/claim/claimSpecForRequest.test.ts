@@ -1,5 +1,5 @@
 import type { CreateServiceRequest } from '../api/serviceRequests';
-import { skuCatalog } from '../catalog/skuCatalog';
+import { exampleSkuCatalog as skuCatalog } from '../testUtils';
 import { claimSpecForRequest } from './claimSpecForRequest';
 
 const request: CreateServiceRequest = {
@@ -24,6 +24,45 @@ describe('claimSpecForRequest', () => {
         region: 'lagos',
         storage: { size: '500Gi' },
       },
+    });
+  });
+
+  it('refuses a region the SKU is not offered in, naming those it is', () => {
+    // Large nodes are stocked in the bigger PoPs only: not in Lagos.
+    expect(
+      claimSpecForRequest(skuCatalog, {
+        ...request,
+        engine: 'dragonfly',
+        plan: 'dedicated',
+        sku: 'dfly-mem-64g',
+        config: { regions: ['frankfurt', 'lagos'] },
+        region: 'frankfurt',
+      }),
+    ).toEqual({
+      ok: false,
+      subject: 'database config',
+      issues: [
+        {
+          path: ['config', 'regions', '1'],
+          message:
+            'lagos is not a region this database can run in (johannesburg, frankfurt, ashburn, singapore)',
+        },
+      ],
+    });
+  });
+
+  it('refuses a region that is no PoP at all', () => {
+    expect(
+      claimSpecForRequest(skuCatalog, { ...request, region: 'atlantis' }),
+    ).toEqual({
+      ok: false,
+      subject: 'database request',
+      issues: [
+        {
+          path: ['region'],
+          message: 'No dedicated yugabyte SKU is offered in atlantis',
+        },
+      ],
     });
   });
 

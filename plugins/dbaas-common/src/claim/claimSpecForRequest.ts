@@ -27,25 +27,37 @@ export type ClaimSpecResult =
 
 /**
  * Checks a whole spec with every claim rule and reports each broken rule
- * against the request field the caller set it through.
+ * against the request field the caller set it through. `regions` are the PoPs
+ * it may run in (where its SKU is offered, from the live PoP list): region ids
+ * are only well formed to the schema, as the PoPs are data.
  */
 export function checkedSpec(
   spec: ServiceClaimSpec,
   subject: string,
+  regions: readonly string[],
   fieldOf: (specPath: string) => string = configFieldOfSpecPath,
 ): ClaimSpecResult {
   const result = serviceClaimSpecSchema.safeParse(spec);
-  if (result.success) {
+  const issues: RequestIssue[] = result.success
+    ? []
+    : result.error.issues.map(issue => ({
+        path: fieldOf(issue.path.map(String).join('.')).split('.'),
+        message: issue.message,
+      }));
+  const offered = new Set(regions);
+  const choices = regions.length > 0 ? regions.join(', ') : 'none';
+  (spec.replication?.regions ?? []).forEach((region, index) => {
+    if (typeof region === 'string' && !offered.has(region)) {
+      issues.push({
+        path: fieldOf(`replication.regions.${index}`).split('.'),
+        message: `${region} is not a region this database can run in (${choices})`,
+      });
+    }
+  });
+  if (issues.length === 0 && result.success) {
     return { ok: true, spec: result.data };
   }
-  return {
-    ok: false,
-    subject,
-    issues: result.error.issues.map(issue => ({
-      path: fieldOf(issue.path.map(String).join('.')).split('.'),
-      message: issue.message,
-    })),
-  };
+  return { ok: false, subject, issues };
 }
 
 /**
@@ -88,5 +100,6 @@ export function claimSpecForRequest(
   return checkedSpec(
     applyServiceConfig(base, request.config ?? {}),
     'database config',
+    sku.regions,
   );
 }

@@ -1,4 +1,4 @@
-import { skuCatalog } from '../catalog/skuCatalog';
+import { offerings } from '../catalog/skuCatalog';
 import { claimRuleIssues } from './claimRules';
 import { serviceClaimSpecShape } from './serviceClaimSpec';
 
@@ -8,7 +8,7 @@ function withRules(scope: 'all' | 'runnable') {
     if (!serviceClaimSpecShape.safeParse(spec).success) {
       return;
     }
-    for (const issue of claimRuleIssues(spec, skuCatalog, scope)) {
+    for (const issue of claimRuleIssues(spec, offerings, scope)) {
       ctx.addIssue({
         code: 'custom',
         path: issue.path,

@@ -1,4 +1,5 @@
 import type { CatalogSku, SkuQuery } from '../catalog/skuQuery';
+import type { Region } from '../catalog/schema';
 import type {
   CreateServiceRequest,
   ListServicesQuery,
@@ -45,6 +46,8 @@ export interface DbaasApi {
     query?: SkuQuery,
     options?: DbaasRequestOptions,
   ): Promise<CatalogSku[]>;
+  /** The regions (PoPs) databases can be ordered in, by id. */
+  listRegions(options?: DbaasRequestOptions): Promise<Region[]>;
   /** The organizations the caller may see, with their tenants. */
   listOrganizations(options?: DbaasRequestOptions): Promise<Organization[]>;
   /** Each tenant's limits and usage in an organization (a group reference or name). */

@@ -1,5 +1,11 @@
 import { ResponseError } from '@backstage/errors';
-import type { CatalogSku, CatalogSkuList, SkuQuery } from '../catalog/skuQuery';
+import type {
+  CatalogSku,
+  CatalogSkuList,
+  RegionList,
+  SkuQuery,
+} from '../catalog/skuQuery';
+import type { Region } from '../catalog/schema';
 import type {
   CreateServiceRequest,
   ListServicesQuery,
@@ -115,6 +121,15 @@ export class DbaasClient implements DbaasApi {
     const body = await this.request<CatalogSkuList>(
       'GET',
       `/v1/catalog/skus${queryString(query)}`,
+      options,
+    );
+    return body.items;
+  }
+
+  async listRegions(options?: DbaasRequestOptions): Promise<Region[]> {
+    const body = await this.request<RegionList>(
+      'GET',
+      '/v1/catalog/regions',
       options,
     );
     return body.items;

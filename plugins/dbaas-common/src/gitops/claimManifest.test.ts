@@ -1,5 +1,5 @@
 import yaml from 'js-yaml';
-import { skuCatalog } from '../catalog/skuCatalog';
+import { exampleSkuCatalog as skuCatalog } from '../testUtils';
 import { serviceClaimCrd } from '../claim/serviceClaimCrd';
 import { serviceClaimSpecSchema } from '../claim/serviceClaimSpecSchema';
 import { specFromSku } from '../claim/specFromSku';

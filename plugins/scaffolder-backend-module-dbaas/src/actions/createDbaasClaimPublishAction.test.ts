@@ -201,18 +201,24 @@ describe('dbaas:claim:publish', () => {
     );
   });
 
-  it('refuses a request that is no longer valid without calling the API', async () => {
+  it('refuses a request that is no longer valid calling the API for nothing but its regions', async () => {
     const { done } = run({ request: { ...request, plan: 'premium' } });
 
     await expect(done).rejects.toThrow(/Invalid database request: plan/);
-    expect(api.requests).toEqual([]);
+    // Only the regions, which the request is checked against.
+    expect(api.requests.map(r => `${r.method} ${r.path}`)).toEqual([
+      'GET /v1/catalog/regions',
+    ]);
   });
 
   it('orders nothing in a dry run', async () => {
     const { done, outputs } = run({ request }, { isDryRun: true });
     await done;
 
-    expect(api.requests).toEqual([]);
+    // Only the regions, which the request is checked against.
+    expect(api.requests.map(r => `${r.method} ${r.path}`)).toEqual([
+      'GET /v1/catalog/regions',
+    ]);
     expect(outputs()).toEqual({
       serviceId: 'dry-run',
       gitopsPath: 'tenants/payments/orders.yaml',

@@ -1,7 +1,6 @@
 import { ResponseError } from '@backstage/errors';
 import {
   claimFilePath,
-  skuCatalog,
   type CreateServiceRequest,
   type DbaasApi,
   type DbaasRequestOptions,
@@ -12,6 +11,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { explainApiErrors } from '../client/explainApiErrors';
 import { onBehalfOf } from '../client/onBehalfOf';
 import type { DbaasActionDeps } from './DbaasActionDeps';
+import { liveSkuCatalog } from '../claim/liveSkuCatalog';
 import { parseClaimRequest } from '../claim/parseClaimRequest';
 import { databaseEntityRef } from '../claim/databaseEntityRef';
 import { examples } from './createDbaasClaimPublishAction.examples';
@@ -71,7 +71,7 @@ async function orderedEarlier(
 export function createDbaasClaimPublishAction(
   options: DbaasActionDeps & { catalog?: SkuCatalog },
 ) {
-  const { client, auth, catalog = skuCatalog } = options;
+  const { client, auth } = options;
   return explainApiErrors(
     createTemplateAction({
       id: 'dbaas:claim:publish',
@@ -127,7 +127,13 @@ export function createDbaasClaimPublishAction(
         },
       },
       async handler(ctx) {
+        const asUser = await onBehalfOf(
+          auth,
+          await ctx.getInitiatorCredentials(),
+        );
         // Checked again: the request may have been edited between the steps.
+        const catalog =
+          options.catalog ?? (await liveSkuCatalog(client, asUser));
         const { request } = parseClaimRequest(catalog, ctx.input.request);
         const entityRef = databaseEntityRef(request.tenant, request.name);
         if (ctx.isDryRun) {
@@ -141,10 +147,6 @@ export function createDbaasClaimPublishAction(
           return;
         }
 
-        const asUser = await onBehalfOf(
-          auth,
-          await ctx.getInitiatorCredentials(),
-        );
         const result = await ctx.checkpoint<Published>({
           key: `dbaas.claim.publish.${request.tenant}.${request.name}`,
           fn: async () => {

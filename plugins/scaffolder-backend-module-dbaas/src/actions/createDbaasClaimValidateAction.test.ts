@@ -7,10 +7,8 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import yaml from 'js-yaml';
 import { symlinkSync } from 'node:fs';
-import {
-  dbaasServiceCreatePermission,
-  skuCatalog,
-} from '@internal/backstage-plugin-dbaas-common';
+import { dbaasServiceCreatePermission } from '@internal/backstage-plugin-dbaas-common';
+import { exampleSkuCatalog as skuCatalog } from '@internal/backstage-plugin-dbaas-common/testUtils';
 import { StubDbaasApi, withQuota } from '@internal/test-services';
 import { parseClaimRequest } from '../claim/parseClaimRequest';
 import { createDbaasClaimValidateAction } from './createDbaasClaimValidateAction';
@@ -146,13 +144,16 @@ describe('dbaas:claim:validate', () => {
     });
   });
 
-  it('refuses a bad name before asking the API anything', async () => {
+  it('refuses a bad name asking the API for nothing but its regions', async () => {
     const { done } = run({ ...request, name: 'Orders_DB' });
 
     await expect(done).rejects.toThrow(
       /Invalid database request: name: must be lower-case letters/,
     );
-    expect(api.requests).toEqual([]);
+    // Only the regions, which the request is checked against.
+    expect(api.requests.map(r => `${r.method} ${r.path}`)).toEqual([
+      'GET /v1/catalog/regions',
+    ]);
   });
 
   it('reports a broken rule against the config field that set it', async () => {
@@ -228,7 +229,7 @@ describe('dbaas:claim:validate', () => {
     );
   });
 
-  it('refuses a user who may not create databases in the tenant, before asking the API anything', async () => {
+  it('refuses a user who may not create databases in the tenant, asking the API for nothing but its regions', async () => {
     withQuota(api);
     const { done } = run(request, {}, () => false);
 
@@ -237,7 +238,10 @@ describe('dbaas:claim:validate', () => {
       message:
         'user:default/mock may not create databases in group:default/payments: that takes membership of its team or one of the roles org-owner, org-admin, service-admin there (dbaas.service.create)',
     });
-    expect(api.requests).toEqual([]);
+    // Only the regions, which the request is checked against.
+    expect(api.requests.map(r => `${r.method} ${r.path}`)).toEqual([
+      'GET /v1/catalog/regions',
+    ]);
   });
 
   it('tells a user who may not create databases in the tenant in a dry run, and still previews', async () => {

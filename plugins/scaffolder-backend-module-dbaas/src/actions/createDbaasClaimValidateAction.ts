@@ -5,7 +5,6 @@ import {
   claimFootprint,
   DBAAS_ROLES_BY_PERMISSION,
   dbaasServiceCreatePermission,
-  skuCatalog,
   type SkuCatalog,
 } from '@internal/backstage-plugin-dbaas-common';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
@@ -13,6 +12,7 @@ import { explainApiErrors } from '../client/explainApiErrors';
 import { fetchTenantQuotaUsage } from '../client/fetchTenantQuotaUsage';
 import { onBehalfOf } from '../client/onBehalfOf';
 import type { DbaasActionDeps } from './DbaasActionDeps';
+import { liveSkuCatalog } from '../claim/liveSkuCatalog';
 import { parseClaimRequest } from '../claim/parseClaimRequest';
 import { compactInput } from '../claim/compactInput';
 import { quotaLeft, quotaShortfalls } from '../claim/quotaLeft';
@@ -33,11 +33,11 @@ export function createDbaasClaimValidateAction(
   options: DbaasActionDeps & {
     /** Answers whether the user may create databases in the tenant. */
     permissions: PermissionsService;
-    /** The service catalog to validate against; the one the API serves by default. */
+    /** The service catalog to validate against; the one the API serves now by default. */
     catalog?: SkuCatalog;
   },
 ) {
-  const { client, auth, permissions, catalog = skuCatalog } = options;
+  const { client, auth, permissions } = options;
   return explainApiErrors(
     createTemplateAction({
       id: 'dbaas:claim:validate',
@@ -153,6 +153,10 @@ export function createDbaasClaimValidateAction(
         const { name, tenant, engine, plan, region, sku, dryRun, targetPath } =
           ctx.input;
         const config = compactInput(ctx.input.config);
+        const credentials = await ctx.getInitiatorCredentials();
+        const asUser = await onBehalfOf(auth, credentials);
+        const catalog =
+          options.catalog ?? (await liveSkuCatalog(client, asUser));
         const { request, spec } = parseClaimRequest(catalog, {
           name,
           tenant,
@@ -169,7 +173,6 @@ export function createDbaasClaimValidateAction(
         });
 
         const preview = dryRun || ctx.isDryRun;
-        const credentials = await ctx.getInitiatorCredentials();
         // The question POST /v1/services asks, asked now: a user who may not
         // order here learns it in this step, not after the form at publish.
         const [decision] = await permissions.authorize(
@@ -202,7 +205,7 @@ export function createDbaasClaimValidateAction(
         const usage = await fetchTenantQuotaUsage(
           client,
           request.tenant,
-          await onBehalfOf(auth, credentials),
+          asUser,
         );
         const left = quotaLeft(usage);
         const footprint = claimFootprint(spec);

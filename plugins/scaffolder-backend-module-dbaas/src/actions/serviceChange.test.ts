@@ -3,10 +3,10 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
-  skuCatalog,
   specFromSku,
   type DbaasApi,
 } from '@internal/backstage-plugin-dbaas-common';
+import { exampleSkuCatalog as skuCatalog } from '@internal/backstage-plugin-dbaas-common/testUtils';
 import {
   StubDbaasApi,
   apiError,

@@ -4,13 +4,13 @@ import {
   replicasStartFromPrimaryBackup,
   PLAN_IDS,
   claimManifest,
-  skuCatalog,
   specFromSku,
   type EngineId,
   type PlanId,
   type RegionId,
   type ServiceClaimSpec,
 } from '@internal/backstage-plugin-dbaas-common';
+import { exampleSkuCatalog as skuCatalog } from '@internal/backstage-plugin-dbaas-common/testUtils';
 import type { ClaimObject, RenderContext } from '../types';
 
 /** The tenant of the test claims: its namespace is `tenant-123`. */

@@ -1,8 +1,5 @@
-import {
-  skuCatalog,
-  toCores,
-  toGi,
-} from '@internal/backstage-plugin-dbaas-common';
+import { toCores, toGi } from '@internal/backstage-plugin-dbaas-common';
+import { exampleSkuCatalog as skuCatalog } from '@internal/backstage-plugin-dbaas-common/testUtils';
 import { claimCases, claimFrom, contextFor } from '../__testUtils__/skuClaims';
 import { engineRelease } from '../images';
 import { renderClaim } from '../renderClaim';

@@ -1,8 +1,8 @@
 import {
-  skuCatalog,
   specFromSku,
   type ServiceClaimSpec,
 } from '@internal/backstage-plugin-dbaas-common';
+import { exampleSkuCatalog as skuCatalog } from '@internal/backstage-plugin-dbaas-common/testUtils';
 import { claimCases, claimFrom, contextFor } from '../__testUtils__/skuClaims';
 import { RestoreSourceUnavailableError } from '../backup';
 import { renderClaim } from '../renderClaim';

@@ -1,10 +1,10 @@
 import {
   runnableClaimSpecSchema,
-  skuCatalog,
   specFromSku,
   type RegionId,
   type ServiceClaimSpec,
 } from '@internal/backstage-plugin-dbaas-common';
+import { exampleSkuCatalog as skuCatalog } from '@internal/backstage-plugin-dbaas-common/testUtils';
 import { claimFrom, contextFor } from '../__testUtils__/skuClaims';
 import { TOPOLOGY_ANNOTATION } from '../common';
 import { renderClaim } from '../renderClaim';

@@ -1,4 +1,4 @@
-import { skuCatalog } from '@internal/backstage-plugin-dbaas-common';
+import { exampleSkuCatalog as skuCatalog } from '@internal/backstage-plugin-dbaas-common/testUtils';
 import { claimCases, claimFrom, contextFor } from '../__testUtils__/skuClaims';
 import { BACKUP_CREDENTIALS_SECRET } from '../backup';
 import { SCYLLA_MANAGER_USER, scyllaManagerSecret } from '../credentials';

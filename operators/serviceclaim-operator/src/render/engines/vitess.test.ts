@@ -1,7 +1,5 @@
-import {
-  skuCatalog,
-  specFromSku,
-} from '@internal/backstage-plugin-dbaas-common';
+import { specFromSku } from '@internal/backstage-plugin-dbaas-common';
+import { exampleSkuCatalog as skuCatalog } from '@internal/backstage-plugin-dbaas-common/testUtils';
 import { claimCases, claimFrom, contextFor } from '../__testUtils__/skuClaims';
 import { NOTES_ANNOTATION } from '../common';
 import { claimRegions } from '../regions';

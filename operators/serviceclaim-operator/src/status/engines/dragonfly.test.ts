@@ -1,9 +1,7 @@
 import type { ServiceClaimStatus } from '@internal/backstage-plugin-dbaas-common';
 import { claimFrom } from '../../render/__testUtils__/skuClaims';
-import {
-  skuCatalog,
-  specFromSku,
-} from '@internal/backstage-plugin-dbaas-common';
+import { specFromSku } from '@internal/backstage-plugin-dbaas-common';
+import { exampleSkuCatalog as skuCatalog } from '@internal/backstage-plugin-dbaas-common/testUtils';
 import type { ObservedResource } from '../engineStatus';
 import { dragonflyStatus } from './dragonfly';
 

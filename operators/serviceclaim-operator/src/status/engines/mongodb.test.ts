@@ -1,7 +1,5 @@
-import {
-  skuCatalog,
-  specFromSku,
-} from '@internal/backstage-plugin-dbaas-common';
+import { specFromSku } from '@internal/backstage-plugin-dbaas-common';
+import { exampleSkuCatalog as skuCatalog } from '@internal/backstage-plugin-dbaas-common/testUtils';
 import { claimFrom, contextFor } from '../../render/__testUtils__/skuClaims';
 import { BACKUP_ID_LABEL } from '../../render/backup';
 import { MANAGED_BY } from '../../render/common';

@@ -1,8 +1,8 @@
 import {
-  skuCatalog,
   specFromSku,
   type RegionId,
 } from '@internal/backstage-plugin-dbaas-common';
+import { exampleSkuCatalog as skuCatalog } from '@internal/backstage-plugin-dbaas-common/testUtils';
 import { claimFrom, contextFor } from '../../render/__testUtils__/skuClaims';
 import { renderClaim } from '../../render/renderClaim';
 import type { ClaimObject } from '../../render/types';

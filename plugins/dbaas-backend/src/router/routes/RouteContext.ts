@@ -1,4 +1,3 @@
-import type { SkuCatalog } from '@internal/backstage-plugin-dbaas-common';
 import type { Request, Response } from 'express';
 import type { BackupStore } from '../../database/BackupStore';
 import type { GrantStore } from '../../database/GrantStore';
@@ -13,11 +12,13 @@ import type { TenantDirectory } from '../../tenancy/TenantDirectory';
 import type { AuditTrail } from '../../audit/AuditTrail';
 import type { Caller } from '../requestContext';
 import type { Knex } from 'knex';
+import type { LiveSkuCatalog } from '../../pops/LiveSkuCatalog';
 
 /** What the route handlers work with. */
 export type RouteContext = {
   db: Knex;
-  skuCatalog: SkuCatalog;
+  /** The SKU catalog over the PoPs of the moment. */
+  skuCatalog: LiveSkuCatalog;
   services: ServiceStore;
   backups: BackupStore;
   grants: GrantStore;

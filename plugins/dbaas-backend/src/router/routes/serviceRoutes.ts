@@ -66,7 +66,7 @@ export function addServiceRoutes(router: Router, ctx: RouteContext) {
         `${caller.actor} may not create databases in ${body.tenant}`,
       );
     }
-    const spec = specForCreate(ctx.skuCatalog, body);
+    const spec = specForCreate(await ctx.skuCatalog.current(), body);
     const record = await ctx.lifecycle.create(
       { req, caller },
       { tenant: body.tenant, organization, name: body.name, spec },
@@ -131,7 +131,12 @@ export function addServiceRoutes(router: Router, ctx: RouteContext) {
       dbaasServiceUpdatePermission,
     );
     const { config, fieldOf } = changeOf(record);
-    const spec = specForUpdate(record.spec, config, fieldOf);
+    const spec = specForUpdate(
+      await ctx.skuCatalog.current(),
+      record.spec,
+      config,
+      fieldOf,
+    );
     const summary = describeChange(record.spec, spec);
     if (!summary) {
       res.json(changeResponse(record, 'Nothing to change'));

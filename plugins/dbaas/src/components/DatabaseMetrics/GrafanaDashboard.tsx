@@ -1,6 +1,6 @@
 import { InfoCard } from '@backstage/core-components';
 import { configApiRef, useApi } from '@backstage/frontend-plugin-api';
-import { skuCatalog } from '@internal/backstage-plugin-dbaas-common';
+import { offerings } from '@internal/backstage-plugin-dbaas-common';
 import Typography from '@material-ui/core/Typography';
 import { grafanaDashboardUrl } from './grafanaDashboardUrl';
 
@@ -19,7 +19,7 @@ export const GrafanaDashboard = (props: {
   const baseUrl = config.getOptionalString('dbaas.grafana.baseUrl');
   if (!baseUrl) return null;
   const engineName =
-    skuCatalog.engines.find(e => e.id === props.engine)?.displayName ??
+    offerings.engines.find(e => e.id === props.engine)?.displayName ??
     props.engine;
   const dashboardUid = props.engine
     ? config.getOptionalString(`dbaas.grafana.dashboards.${props.engine}`)

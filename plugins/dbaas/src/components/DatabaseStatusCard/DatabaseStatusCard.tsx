@@ -1,6 +1,6 @@
 import { InfoCard, Link, Progress } from '@backstage/core-components';
 import {
-  skuCatalog,
+  offerings,
   type ServiceDetails,
 } from '@internal/backstage-plugin-dbaas-common';
 import Table from '@material-ui/core/Table';
@@ -13,6 +13,7 @@ import {
   useServiceDetails,
 } from '../DatabaseEntity';
 import { DetailRow } from '../DetailRow';
+import { useRegions } from '../../hooks/useRegions';
 import { PhaseStatus } from '../PhaseStatus';
 import { describeGeneration } from './describeGeneration';
 import { FailureReasons } from './FailureReasons';
@@ -20,24 +21,24 @@ import { ProvisioningTimeline } from './ProvisioningTimeline';
 import { RestoredFrom } from './RestoredFrom';
 
 function planText(service: ServiceDetails): string {
-  const plan = skuCatalog.plans.find(p => p.id === service.plan);
+  const plan = offerings.plans.find(p => p.id === service.plan);
   return plan ? `${plan.displayName} (${plan.slaPercent}% SLA)` : service.plan;
 }
 
 function engineText(service: ServiceDetails): string {
-  const engine = skuCatalog.engines.find(e => e.id === service.engine);
+  const engine = offerings.engines.find(e => e.id === service.engine);
   return `${engine?.displayName ?? service.engine} ${service.config.version}`;
 }
 
-function regionsText(service: ServiceDetails): string {
+function regionsText(
+  service: ServiceDetails,
+  regionName: (id: string) => string,
+): string {
   // The config is the spec as the backend stored it, not validated again here;
   // without a replication block the primary region is the only one.
   const regions = service.config.replication?.regions ?? [service.region];
   return regions
-    .map(id => {
-      const name = skuCatalog.regions.find(r => r.id === id)?.displayName;
-      return `${name ?? id}${id === service.region ? ' (primary)' : ''}`;
-    })
+    .map(id => `${regionName(id)}${id === service.region ? ' (primary)' : ''}`)
     .join(', ');
 }
 
@@ -64,8 +65,11 @@ const GitOpsLocation = (props: { gitops: ServiceDetails['gitops'] }) => {
   );
 };
 
-const StatusDetails = (props: { service: ServiceDetails }) => {
-  const { service } = props;
+const StatusDetails = (props: {
+  service: ServiceDetails;
+  regionName: (id: string) => string;
+}) => {
+  const { service, regionName } = props;
   return (
     <>
       {service.status === 'failed' && <FailureReasons service={service} />}
@@ -84,7 +88,9 @@ const StatusDetails = (props: { service: ServiceDetails }) => {
           </DetailRow>
           <DetailRow label="Engine">{engineText(service)}</DetailRow>
           <DetailRow label="Plan">{planText(service)}</DetailRow>
-          <DetailRow label="Regions">{regionsText(service)}</DetailRow>
+          <DetailRow label="Regions">
+            {regionsText(service, regionName)}
+          </DetailRow>
           <DetailRow label="GitOps file">
             <GitOpsLocation gitops={service.gitops} />
           </DetailRow>
@@ -100,13 +106,15 @@ const StatusDetails = (props: { service: ServiceDetails }) => {
 
 const Loaded = (props: { serviceId: string }) => {
   const { value, loading, error } = useServiceDetails(props.serviceId);
+  // Asked for alongside the database, not once it is there.
+  const { regionName } = useRegions();
   return (
     <>
       {loading && !value && <Progress />}
       {error && (
         <ApiErrorPanel title="Could not load the database" error={error} />
       )}
-      {value && <StatusDetails service={value} />}
+      {value && <StatusDetails service={value} regionName={regionName} />}
     </>
   );
 };

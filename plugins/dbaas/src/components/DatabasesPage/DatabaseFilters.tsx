@@ -1,9 +1,10 @@
 import {
   CLAIM_PHASES,
-  skuCatalog,
+  offerings,
   serviceStatusOf,
   type ListServicesQuery,
   type Organization,
+  type Region,
 } from '@internal/backstage-plugin-dbaas-common';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
@@ -52,9 +53,10 @@ const catalogOptions = (items: { id: string; displayName: string }[]) =>
   ));
 
 /**
- * The search box and the choices that narrow the list: engines, plans and
- * regions from the service catalog, the phases a database goes through, and
- * the tenants of the user's organizations, grouped by organization.
+ * The search box and the choices that narrow the list: engines and plans from
+ * the service catalog, the regions the API lists, the phases a database goes
+ * through, and the tenants of the user's organizations, grouped by
+ * organization.
  */
 export const DatabaseFilters = (props: {
   filters: ServiceFilters;
@@ -62,6 +64,7 @@ export const DatabaseFilters = (props: {
   search: string;
   onSearchChange: (search: string) => void;
   organizations: Organization[];
+  regions: Region[];
 }) => {
   const { filters, onFiltersChange, organizations } = props;
   const set =
@@ -113,7 +116,7 @@ export const DatabaseFilters = (props: {
             value={filters.engine}
             onChange={set('engine')}
           >
-            {catalogOptions(skuCatalog.engines)}
+            {catalogOptions(offerings.engines)}
           </FilterSelect>
           <FilterSelect
             id="dbaas-databases-plan"
@@ -121,7 +124,7 @@ export const DatabaseFilters = (props: {
             value={filters.plan}
             onChange={set('plan')}
           >
-            {catalogOptions(skuCatalog.plans)}
+            {catalogOptions(offerings.plans)}
           </FilterSelect>
           <FilterSelect
             id="dbaas-databases-region"
@@ -129,7 +132,7 @@ export const DatabaseFilters = (props: {
             value={filters.region}
             onChange={set('region')}
           >
-            {catalogOptions(skuCatalog.regions)}
+            {catalogOptions(props.regions)}
           </FilterSelect>
           <FilterSelect
             id="dbaas-databases-status"

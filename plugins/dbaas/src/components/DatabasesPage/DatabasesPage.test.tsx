@@ -16,6 +16,7 @@ import {
   type ServiceSummary,
   type TenantQuotaUsage,
 } from '@internal/backstage-plugin-dbaas-common';
+import { examplePops } from '@internal/backstage-plugin-dbaas-common/testUtils';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { dbaasApiRef, type DbaasApi } from '../../api/DbaasApi';
@@ -134,6 +135,7 @@ async function apiError(status: number, message: string) {
 function renderPage(apis: Partial<DbaasApi>, signals = signalBus()) {
   const api: Partial<DbaasApi> = {
     listOrganizations: async () => organizations,
+    listRegions: async () => examplePops,
     listQuotas: async () => [
       quota('group:default/payments', 2),
       quota('group:default/search', 0),

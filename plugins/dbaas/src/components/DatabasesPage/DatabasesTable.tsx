@@ -23,6 +23,7 @@ import { SkuCatalogButton } from './SkuCatalogButton';
 import { tenantTitles } from './tenantTitles';
 import { ReloadProgress } from '../ReloadProgress';
 import { useDelayedFlag } from '../../hooks/useDelayedFlag';
+import { useRegions } from '../../hooks/useRegions';
 
 /** Rows per page; the API answers at most 100. */
 const PAGE_SIZES = [20, 50, 100];
@@ -54,6 +55,7 @@ export const DatabasesTable = (props: {
 }) => {
   const { organizations, refreshKey } = props;
   const dbaasApi = useApi(dbaasApiRef);
+  const { regions, regionName } = useRegions();
   const [search, setSearch] = useState('');
   const [view, setView] = useState<View>({
     filters: {},
@@ -98,8 +100,9 @@ export const DatabasesTable = (props: {
   const showLoading = useDelayedFlag(loading, RELOAD_PROGRESS_DELAY_MS);
 
   const columns = useMemo(
-    () => databaseColumns({ tenantTitle: tenantTitles(organizations) }),
-    [organizations],
+    () =>
+      databaseColumns({ tenantTitle: tenantTitles(organizations), regionName }),
+    [organizations, regionName],
   );
 
   // Memoized: a material-table renders every row again on any new prop, and
@@ -189,6 +192,7 @@ export const DatabasesTable = (props: {
         search={search}
         onSearchChange={setSearch}
         organizations={organizations}
+        regions={regions}
       />
       <Box mt={2}>{body}</Box>
     </>

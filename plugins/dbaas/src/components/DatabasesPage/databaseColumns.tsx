@@ -1,6 +1,6 @@
 import type { TableColumn } from '@backstage/core-components';
 import {
-  skuCatalog,
+  offerings,
   type ServiceSummary,
 } from '@internal/backstage-plugin-dbaas-common';
 import { DatabaseLink } from '../DatabaseLink';
@@ -9,13 +9,14 @@ import { PhaseStatus } from '../PhaseStatus';
 
 const displayNames = (items: { id: string; displayName: string }[]) =>
   new Map(items.map(item => [item.id, item.displayName]));
-const engineNames = displayNames(skuCatalog.engines);
-const planNames = displayNames(skuCatalog.plans);
-const regionNames = displayNames(skuCatalog.regions);
+const engineNames = displayNames(offerings.engines);
+const planNames = displayNames(offerings.plans);
 
 type ColumnOptions = {
   /** A tenant's title, from the organizations; its group ref otherwise. */
   tenantTitle: (tenantRef: string) => string;
+  /** A region's display name, from the API's regions; its id otherwise. */
+  regionName?: (id: string) => string;
 };
 
 /**
@@ -52,7 +53,7 @@ export function databaseColumnsByKey(options: ColumnOptions) {
     region: {
       title: 'Region',
       field: 'region',
-      render: service => regionNames.get(service.region) ?? service.region,
+      render: service => options.regionName?.(service.region) ?? service.region,
     },
     phase: {
       title: 'Phase',

@@ -3,9 +3,12 @@ import { renderTestApp } from '@backstage/frontend-test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import {
   describeSku,
-  skuCatalog,
   type ServiceSummary,
 } from '@internal/backstage-plugin-dbaas-common';
+import {
+  examplePops,
+  exampleSkuCatalog,
+} from '@internal/backstage-plugin-dbaas-common/testUtils';
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { dbaasApiRef, type DbaasApi } from '../../api/DbaasApi';
@@ -31,7 +34,8 @@ const api: Partial<DbaasApi> = {
     pagination: { page: 1, limit: 20, total: 1 },
   }),
   listSkus: async () =>
-    skuCatalog.skus.map(sku => describeSku(skuCatalog, sku)),
+    exampleSkuCatalog.skus.map(sku => describeSku(exampleSkuCatalog, sku)),
+  listRegions: async () => examplePops,
 };
 
 function renderAt(path: string) {

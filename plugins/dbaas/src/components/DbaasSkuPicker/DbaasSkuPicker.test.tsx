@@ -5,9 +5,12 @@ import {
 import { ResponseError } from '@backstage/errors';
 import {
   describeSku,
-  skuCatalog,
   type TenantQuotaUsage,
 } from '@internal/backstage-plugin-dbaas-common';
+import {
+  examplePops,
+  exampleSkuCatalog,
+} from '@internal/backstage-plugin-dbaas-common/testUtils';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
@@ -16,7 +19,9 @@ import { DbaasSkuPicker } from './DbaasSkuPicker';
 import { dbaasSkuPickerValidation } from './dbaasSkuPickerValidation';
 import type { DbaasOffering } from './schema';
 
-const allSkus = skuCatalog.skus.map(sku => describeSku(skuCatalog, sku));
+const allSkus = exampleSkuCatalog.skus.map(sku =>
+  describeSku(exampleSkuCatalog, sku),
+);
 
 const payments: TenantQuotaUsage = {
   tenant: 'group:default/payments',
@@ -38,8 +43,12 @@ const payments: TenantQuotaUsage = {
   },
 };
 
-const api: Pick<DbaasApi, 'listSkus' | 'listOrganizations' | 'listQuotas'> = {
+const api: Pick<
+  DbaasApi,
+  'listSkus' | 'listRegions' | 'listOrganizations' | 'listQuotas'
+> = {
   listSkus: async () => allSkus,
+  listRegions: async () => examplePops,
   listOrganizations: async () => [
     {
       id: 'group:default/acme',

@@ -8,6 +8,7 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { dbaasApiRef } from '../../api/DbaasApi';
+import { useRegions } from '../../hooks/useRegions';
 import { apiErrorMessage } from '../../utils/apiErrorMessage';
 import { offeringChoices, withChoice } from './offeringChoices';
 import type { DbaasOffering, DbaasSkuPickerFieldSchema } from './schema';
@@ -39,6 +40,7 @@ export const DbaasSkuPicker = (
     loading,
     error,
   } = useAsync(() => dbaasApi.listSkus(), [dbaasApi]);
+  const { regionName } = useRegions();
 
   if (loading) return <Progress />;
   if (error || !skus) {
@@ -50,7 +52,7 @@ export const DbaasSkuPicker = (
     );
   }
 
-  const choices = offeringChoices(skus, value);
+  const choices = offeringChoices(skus, value, regionName);
   const chosen = skus.find(s => s.id === value.sku);
   const select = (field: keyof typeof LABELS, options: typeof choices.skus) => (
     <Grid item xs={12} sm={6} md={3}>

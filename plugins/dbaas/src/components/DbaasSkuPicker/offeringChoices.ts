@@ -1,14 +1,7 @@
-import {
-  skuCatalog,
-  type CatalogSku,
-} from '@internal/backstage-plugin-dbaas-common';
+import type { CatalogSku } from '@internal/backstage-plugin-dbaas-common';
 import type { DbaasOffering } from './schema';
 
 type Option = { value: string; label: string };
-
-// The API lists region ids only; their names come with the shared catalog.
-const regionName = (id: string) =>
-  skuCatalog.regions.find(r => r.id === id)?.displayName ?? id;
 
 function unique(options: Option[]): Option[] {
   const seen = new Map<string, Option>();
@@ -21,9 +14,13 @@ function unique(options: Option[]): Option[] {
 /**
  * What may be chosen at each level given what is chosen above it: the engines
  * on offer, the plans of the engine, the regions those SKUs are stocked in and
- * the SKUs left.
+ * the SKUs left. The SKUs list region ids only; `regionName` names them.
  */
-export function offeringChoices(skus: CatalogSku[], value: DbaasOffering) {
+export function offeringChoices(
+  skus: CatalogSku[],
+  value: DbaasOffering,
+  regionName: (id: string) => string,
+) {
   const ofEngine = skus.filter(s => s.engine === value.engine);
   const ofPlan = ofEngine.filter(s => s.plan === value.plan);
   const inRegion = ofPlan.filter(s =>
@@ -43,6 +40,9 @@ export function offeringChoices(skus: CatalogSku[], value: DbaasOffering) {
 
 const LEVELS = ['engine', 'plan', 'region', 'sku'] as const;
 
+// withChoice compares the choices' values only, never their labels.
+const regionId = (id: string) => id;
+
 /**
  * The value after choosing `choice` for `field`: the choices below it are kept
  * while still offered and dropped otherwise, and a SKU is picked when only one
@@ -56,13 +56,13 @@ export function withChoice(
 ): DbaasOffering {
   let next: DbaasOffering = { ...value, [field]: choice || undefined };
   for (const level of LEVELS.slice(LEVELS.indexOf(field) + 1)) {
-    const offered = offeringChoices(skus, next)[`${level}s`];
+    const offered = offeringChoices(skus, next, regionId)[`${level}s`];
     const kept = next[level];
     if (!offered.some(o => o.value === kept)) {
       next = { ...next, [level]: undefined };
     }
   }
-  const left = offeringChoices(skus, next).skus;
+  const left = offeringChoices(skus, next, regionId).skus;
   if (!next.sku && left.length === 1) {
     next = { ...next, sku: left[0].value };
   }

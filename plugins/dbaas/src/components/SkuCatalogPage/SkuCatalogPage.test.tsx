@@ -3,16 +3,16 @@ import {
   TestApiProvider,
 } from '@backstage/frontend-test-utils';
 import { ResponseError } from '@backstage/errors';
-import {
-  describeSku,
-  skuCatalog,
-} from '@internal/backstage-plugin-dbaas-common';
+import { describeSku } from '@internal/backstage-plugin-dbaas-common';
+import { exampleSkuCatalog } from '@internal/backstage-plugin-dbaas-common/testUtils';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { dbaasApiRef, type DbaasApi } from '../../api/DbaasApi';
 import { SkuCatalogPage } from './SkuCatalogPage';
 
-const allSkus = skuCatalog.skus.map(sku => describeSku(skuCatalog, sku));
+const allSkus = exampleSkuCatalog.skus.map(sku =>
+  describeSku(exampleSkuCatalog, sku),
+);
 
 function renderWith(listSkus: DbaasApi['listSkus']) {
   return renderInTestApp(

@@ -16,6 +16,7 @@ import {
   type ServiceChangedEvent,
   type ServiceDetails,
 } from '@internal/backstage-plugin-dbaas-common';
+import { examplePops } from '@internal/backstage-plugin-dbaas-common/testUtils';
 import { act } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import { dbaasApiRef, type DbaasApi } from '../../../api/DbaasApi';
@@ -159,7 +160,10 @@ export function signalBus() {
   return { api, announce };
 }
 
-/** Renders a part of the database's entity page with the given API fakes. */
+/**
+ * Renders a part of the database's entity page with the given API fakes, and
+ * the example PoPs as the regions unless they say otherwise.
+ */
 export function renderDatabasePage(
   element: ReactElement,
   options: {
@@ -170,7 +174,15 @@ export function renderDatabasePage(
 ) {
   return renderInTestApp(
     <TestApiProvider
-      apis={[[dbaasApiRef, options.api], ...(options.apis ?? [])] as any}
+      apis={
+        [
+          [
+            dbaasApiRef,
+            { listRegions: async () => examplePops, ...options.api },
+          ],
+          ...(options.apis ?? []),
+        ] as any
+      }
     >
       <EntityProvider entity={options.entity ?? databaseEntity()}>
         {element}
