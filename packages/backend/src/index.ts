@@ -1,5 +1,8 @@
 import { createBackend } from '@backstage/backend-defaults';
-import { permissionModuleDbaasPolicy } from '@internal/backstage-plugin-dbaas-backend';
+import {
+  kubernetesModuleDbaasPops,
+  permissionModuleDbaasPolicy,
+} from '@internal/backstage-plugin-dbaas-backend';
 import { authModuleKeycloakProvider } from './modules/authModuleKeycloakProvider';
 import { databaseServiceFactory } from './modules/databaseServiceFactory';
 
@@ -50,6 +53,8 @@ backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
 backend.add(import('@backstage/plugin-events-backend'));
 
 backend.add(import('@backstage/plugin-kubernetes-backend'));
+// Its clusters are the PoPs' (catalog entities), not a list in config.
+backend.add(kubernetesModuleDbaasPops);
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
