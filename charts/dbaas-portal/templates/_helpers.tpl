@@ -111,6 +111,9 @@ secret is a ${VARIABLE} the Deployment fills from a Secret; none is ever written
 {{- $_ := set $gitops "argocd" $argocd }}
 {{- end }}
 {{- $dbaas := dict "gitops" $gitops "permissions" (dict "platformAdmins" $v.platformAdmins) "status" (dict "watch" $v.status.watch) }}
+{{- if $v.popTokens.existingSecret }}
+{{- $_ := set $dbaas "pops" (dict "tokenDirectory" "/var/run/secrets/dbaas/pops") }}
+{{- end }}
 {{- with $v.audit.kafka.brokers }}
 {{- /* The whole list: app-config.production.yaml's ${DBAAS_KAFKA_BROKERS} holds one. */}}
 {{- $kafka := dict "brokers" . }}

@@ -106,7 +106,7 @@ describeWithHelm('charts/serviceclaim-operator', helm => {
 
   it.each([
     ['pop is missing', [], '/pop'],
-    ['pop is not a region', ['--set', 'pop=paris'], '/pop'],
+    ['pop is not a PoP id', ['--set', 'pop=Paris_1'], '/pop'],
     [
       'replicaCount is not a number',
       ['--set', 'pop=lagos', '--set-string', 'replicaCount=two'],

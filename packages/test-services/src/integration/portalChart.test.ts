@@ -383,6 +383,28 @@ describeWithHelm('charts/dbaas-portal', helm => {
       ]);
     });
 
+    it("mounts the PoPs' token Secret where dbaas.pops.tokenDirectory points, read-only", () => {
+      const layers = [{ popTokens: { existingSecret: 'dbaas-portal-pops' } }];
+      const withTokens = render(helm, layers);
+      const mounted = containerOf(withTokens);
+      expect(mounted.volumeMounts).toContainEqual({
+        name: 'pop-tokens',
+        mountPath: '/var/run/secrets/dbaas/pops',
+        readOnly: true,
+      });
+      expect(
+        onlyManifest(withTokens, 'Deployment').spec.template.spec.volumes,
+      ).toContainEqual({
+        name: 'pop-tokens',
+        secret: { secretName: 'dbaas-portal-pops' },
+      });
+      expect(appConfigOf(withTokens).dbaas.pops).toEqual({
+        tokenDirectory: '/var/run/secrets/dbaas/pops',
+      });
+      // Without it: no mount and no directory.
+      expect(appConfigOf(manifests).dbaas.pops).toBeUndefined();
+    });
+
     it("loads the image's two config files, then the chart's layer", () => {
       expect(container.image).toBe('dbaas/portal:0.1.0');
       expect(container.command).toBeUndefined();
