@@ -188,6 +188,15 @@ export async function reconcileCdc(
       }
     }
     if ((gone.length || deleted) && engineCdc[claim.spec.engine].available) {
+      // Connect stops a deleted connector's tasks after the DELETE answers,
+      // and a task still starting makes its publication (autocreate): drop
+      // what they used only once Connect has no status for them left.
+      for (const report of gone) {
+        const name = connectorName(claim, report.name);
+        if ((await cdc.connect.status(name)) !== undefined) {
+          throw new Error(`its connector ${name} is still stopping`);
+        }
+      }
       const dropped = await cdc.sources.dropAllBut(
         claim,
         pipelines.map(p => pgCdcName(p.name)),
