@@ -12,6 +12,7 @@ import {
   metricsQuerySchema,
   ORGANIZATION_ONLY_ROLES,
   PLAN_IDS,
+  popIdSchema,
   restoreRequestSchema,
   scaleServiceRequestSchema,
   SERVICE_STATUSES,
@@ -189,6 +190,12 @@ const badPage = (max: number) =>
     fc.constant(''),
   );
 const badEnumString = (values: readonly string[]) => strings(notOneOf(values));
+// A region that is no PoP id at all. A well-formed id of no PoP is a valid
+// filter of the databases list (a PoP removed from the catalog may still hold
+// some), answered with none.
+const badPopId = badEnumString(REGION_IDS).filter(
+  value => !popIdSchema.safeParse(value).success,
+);
 const badTenantString = fc.oneof(
   strings(badEntityRef),
   fc.constant('user:default/ada'),
@@ -811,7 +818,7 @@ const ROUTES: Record<string, Route> = {
             { name: 'limit', bad: badPage(100) },
             { name: 'engine', bad: badEnumString(ENGINE_IDS) },
             { name: 'plan', bad: badEnumString(PLAN_IDS) },
-            { name: 'region', bad: badEnumString(REGION_IDS) },
+            { name: 'region', bad: badPopId },
             { name: 'status', bad: badEnumString(SERVICE_STATUSES) },
             { name: 'tenant', bad: badTenantString },
             { name: 'q', bad: fc.oneof(fc.constant(''), tooLong(40)) },
