@@ -1,4 +1,10 @@
-import { startTestBackend } from '@backstage/backend-test-utils';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  examplePops,
+  popEntity,
+} from '@internal/backstage-plugin-dbaas-common/testUtils';
 import dbaasPlugin from '@internal/backstage-plugin-dbaas-backend';
 import { describeWithServices, freePort } from '@internal/test-services';
 import fs from 'node:fs';
@@ -40,7 +46,20 @@ describeWithServices(['prometheus'], 'backend metrics in Prometheus', env => {
     shutdown = () => meterProvider.shutdown();
 
     const { server } = await startTestBackend({
-      features: [dbaasPlugin],
+      features: [
+        dbaasPlugin,
+        // The PoPs the SKU catalog is offered in, owned by the platform team.
+        catalogServiceMock.factory({
+          entities: examplePops.map(pop => popEntity(pop) as Entity),
+        }),
+        mockServices.rootConfig.factory({
+          data: {
+            dbaas: {
+              permissions: { platformAdmins: ['group:default/platform'] },
+            },
+          },
+        }),
+      ],
     });
     await request(server).get('/api/dbaas/v1/catalog/skus').expect(200);
     await request(server)
