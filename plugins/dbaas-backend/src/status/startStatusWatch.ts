@@ -61,8 +61,11 @@ export function startStatusWatch(options: {
     const claims = new ClaimWatcher({ clusters: [], logger, onClaim: report });
     watcher = claims;
     let reported = '';
+    let stopped = false;
     const followPops = async () => {
       const list = await pops.listPops();
+      // A read that ends after shutdown starts no watch.
+      if (stopped) return;
       const notes = [
         ...reach
           .notPops(new Set(list.map(pop => pop.id)))
@@ -100,6 +103,7 @@ export function startStatusWatch(options: {
       timer.unref();
     });
     lifecycle.addShutdownHook(async () => {
+      stopped = true;
       clearInterval(timer);
       await claims.stop();
     });
