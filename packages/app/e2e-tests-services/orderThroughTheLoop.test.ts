@@ -152,13 +152,21 @@ test('ada orders a database that goes through Argo CD and the PoPs to Active, re
     took('play → Active', played);
     await screenshot(page, testInfo, '2-active');
 
-    // The Kubernetes tab: each PoP is a cluster named after it. Lagos runs the
-    // database, its claim and the CloudNativePG Cluster it rendered; frankfurt
-    // holds the claim Argo CD synced there too, and renders nothing of it.
+    // The Kubernetes tab: each PoP is a cluster, titled with its entity's
+    // title (kubernetesModuleDbaasPops). Lagos runs the database, its claim
+    // and the CloudNativePG Cluster it rendered; frankfurt holds the claim
+    // Argo CD synced there too, and renders nothing of it.
     await page.getByRole('link', { name: 'Kubernetes', exact: true }).click();
     // Each PoP's accordion, opened: its summary heads it.
+    const titles: Record<string, string> = {
+      lagos: 'Lagos',
+      frankfurt: 'Frankfurt',
+    };
     const summary = (pop: string) =>
-      page.getByRole('button', { name: `${pop} Cluster`, exact: true });
+      page.getByRole('button', {
+        name: `${titles[pop]} Cluster`,
+        exact: true,
+      });
     for (const pop of ['lagos', 'frankfurt']) await summary(pop).click();
     // The drawer's button inside each resource's accordion summary has the
     // same name as the summary.
