@@ -76,6 +76,49 @@ export interface Config {
        * (docs/api.md, "Provisioning through GitOps"). Without it, or without a
        * way to its cluster, the portal leaves Argo CD to its poll.
        */
+      /**
+       * The platform in the GitOps layout (docs/deploy.md): with it, the portal
+       * also generates the Argo CD ApplicationSets that deploy the ServiceClaim
+       * operator and the engine operators on every PoP cluster and the portal
+       * on the management cluster, from Helm charts at the versions this
+       * portal release pins, and each PoP's operator values from its PoP
+       * entity (`platform/serviceclaim-operator/pops/{pop}.yaml`).
+       */
+      platform?: {
+        /**
+         * The Helm repository the `serviceclaim-operator` and `dbaas-portal`
+         * charts are published to, as an Argo CD Helm source's `repoURL`.
+         */
+        chartRepository: string;
+        operator?: {
+          /** The chart version; defaults to the one this portal release pins. */
+          version?: string;
+          /** The operator's namespace on each PoP. Defaults to `dbaas-system`. */
+          namespace?: string;
+          /**
+           * Each PoP's backup destination (the chart's `backupDestination`),
+           * with `{pop}` for the PoP's id, e.g. `s3://dbaas-backups-{pop}`.
+           */
+          backupDestination?: string;
+        };
+        portal?: {
+          /** Whether Argo CD deploys the portal too. Defaults to true. */
+          enabled?: boolean;
+          /** The chart version; defaults to the one this portal release pins. */
+          version?: string;
+          /** The portal's namespace on the management cluster. Defaults to `dbaas`. */
+          namespace?: string;
+        };
+        engineOperators?: {
+          /** Whether Argo CD deploys the engine operators. Defaults to true. */
+          enabled?: boolean;
+          /**
+           * A mirror of an engine operator's chart repository, by the
+           * operator's name in the layout (e.g. `cloudnative-pg`).
+           */
+          repositories?: { [name: string]: string };
+        };
+      };
       argocd?: {
         /** The namespace of Argo CD's Applications and ApplicationSets. Defaults to `argocd`. */
         namespace?: string;

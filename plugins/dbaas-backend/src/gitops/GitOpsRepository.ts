@@ -16,6 +16,7 @@ import {
   type TreeStore,
 } from './editTree';
 import { gitopsLayout, tenantProject, type GitOpsFile } from './gitopsLayout';
+import type { PlatformOptions } from './platformLayout';
 import { HttpTransport } from './HttpTransport';
 import { isNotFound } from './isNotFound';
 import { LocalTransport } from './LocalTransport';
@@ -80,6 +81,8 @@ export type GitOpsRepositoryOptions = {
    * Defaults to the remote (without credentials), or `file://` and its path.
    */
   repoURL?: string;
+  /** What of the platform the layout deploys too (`dbaas.gitops.platform`). */
+  platform?: PlatformOptions;
   /** The web UI links are made for, when the host name does not say. */
   codeHost?: CodeHostKind;
   /** How often to try when other writers keep pushing first. Defaults to 20. */
@@ -112,6 +115,7 @@ export class GitOpsRepository {
   private readonly trees: TreeStore;
   /** The address Argo CD clones from, as `argocd/` names it. */
   private readonly repoURL: string;
+  private readonly platform?: PlatformOptions;
   private readonly links: ReturnType<typeof webLinks>;
   private readonly maxAttempts: number;
   private readonly cache = {};
@@ -158,6 +162,7 @@ export class GitOpsRepository {
     };
     this.links = webLinks(remote, this.branch, options.codeHost);
     this.repoURL = options.repoURL ?? repoURL;
+    this.platform = options.platform;
   }
 
   /**
@@ -174,7 +179,11 @@ export class GitOpsRepository {
   }
 
   private layoutFor(pops: readonly Pop[]): GitOpsFile[] {
-    return gitopsLayout(pops, { repoURL: this.repoURL, branch: this.branch });
+    return gitopsLayout(pops, {
+      repoURL: this.repoURL,
+      branch: this.branch,
+      platform: this.platform,
+    });
   }
 
   /**

@@ -13,6 +13,9 @@ import {
   kubeConfigFrom,
   loadCrds,
 } from '@internal/test-services';
+import { mockServices } from '@backstage/backend-test-utils';
+import { ENGINE_OPERATOR_CHARTS } from './engineOperatorCharts';
+import { platformFromConfig } from './platformFromConfig';
 import {
   CRD_PATH,
   gitopsLayout,
@@ -352,8 +355,28 @@ describeWithServices(
         fieldValidation: 'Strict',
       });
 
+    // With the platform too: its ApplicationSets, and the platform project
+    // admitting the charts' repositories.
+    const withPlatform = gitopsLayout(POPS, {
+      repoURL,
+      branch: 'main',
+      platform: platformFromConfig(
+        mockServices.rootConfig({
+          data: {
+            dbaas: {
+              gitops: {
+                platform: { chartRepository: 'https://charts.example.com' },
+              },
+            },
+          },
+        }),
+      ),
+    }).filter(
+      file =>
+        file.path === 'argocd/platform-project.yaml' || !files.has(file.path),
+    );
     const manifests = [
-      ...layout
+      ...[...layout, ...withPlatform]
         .filter(file => file.path.startsWith('argocd/'))
         .filter(file => file.path.endsWith('.yaml'))
         .flatMap(file =>
@@ -372,9 +395,13 @@ describeWithServices(
         'AppProject',
         'AppProject',
         'AppProject',
+        'AppProject',
         'Application',
-        'ApplicationSet',
-        'ApplicationSet',
+        ...Array(
+          2 +
+            2 +
+            ENGINE_OPERATOR_CHARTS.length /* tenants, platform; operator, portal; engines */,
+        ).fill('ApplicationSet'),
       ]);
       for (const [, manifest] of manifests as any) {
         expect(plurals[manifest.kind]).toBeDefined();

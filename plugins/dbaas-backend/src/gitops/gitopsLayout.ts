@@ -5,6 +5,11 @@ import {
   TENANT_SLUG_MAX_LENGTH,
   type Pop,
 } from '@internal/backstage-plugin-dbaas-common';
+import {
+  platformLayout,
+  platformSourceRepos,
+  type PlatformOptions,
+} from './platformLayout';
 
 /**
  * A file of the GitOps repository's layout, by its path from the repository
@@ -157,10 +162,14 @@ spec:
  * generated too, with its first database ({@link tenantProject}). The READMEs,
  * the kustomization of `base/` and the PoP overlays are seeded: they are where
  * people add patches and resources of their own.
+ *
+ * With `platform`, the layout deploys the platform too: the ServiceClaim
+ * operator and the engine operators on every PoP and the portal on the
+ * management cluster ({@link platformLayout}).
  */
 export function gitopsLayout(
   pops: readonly Pop[],
-  options: { repoURL: string; branch?: string },
+  options: { repoURL: string; branch?: string; platform?: PlatformOptions },
 ): GitOpsFile[] {
   const repoURL = JSON.stringify(options.repoURL);
   const branch = JSON.stringify(options.branch ?? 'main');
@@ -194,6 +203,7 @@ The DBaaS portal writes \`tenants/\` and the files it generates; people write th
 | \`overlays/{pop}/\` | One folder per PoP: \`base/\` plus that PoP's patches. ServiceClaims are refused here. | people (the portal adds a new PoP's) |
 | \`tenants/{tenant}/{database}.yaml\` | One ServiceClaim per database, in namespace \`tenant-{tenant}\`. | the portal only |
 | \`argocd/\` | The Argo CD projects and ApplicationSets that sync the above, and \`bootstrap.yaml\`, which has Argo CD sync \`argocd/\` itself. | the portal generates them (\`argocd/tenants/{tenant}.yaml\` with a tenant's first database); people the rest |
+| \`platform/\` | With the platform in GitOps: the values of the operator's and the portal's charts (\`platform/README.md\`). | people; the portal writes each PoP's operator values |
 
 The files the portal generates say so in their first lines; it rewrites them whenever
 they differ from what it generates, so change the portal rather than them.
@@ -269,6 +279,9 @@ project could lift its own fence): apply it again when the portal rewrites it.
   but ServiceClaims, which only a tenant's folder may hold.
 - \`platform-applicationset.yaml\`: one Application per PoP, \`{pop}-platform\`, syncing
   \`overlays/{pop}\`.
+- \`platform-operator.yaml\`, \`platform-engine-operators.yaml\`, \`platform-portal.yaml\` (with
+  the platform in GitOps): the ServiceClaim operator and the engine operators on every PoP and
+  the portal on this cluster, from charts at the versions the portal pins (\`platform/README.md\`).
 - \`applicationset.yaml\`: one Application per PoP and tenant, \`{pop}-{tenant}\`, syncing
   \`tenants/{tenant}\` into namespace \`tenant-{tenant}\`, in the tenant's project.
 - \`tenants/{tenant}.yaml\`: the \`dbaas-tenant-{tenant}\` project. A tenant's folder may only
@@ -359,9 +372,16 @@ ${NEVER_PRUNED}
   finalizers:
     - resources-finalizer.argocd.argoproj.io
 spec:
-  description: What every DBaaS PoP cluster runs, from overlays/{pop}
+  description: What every DBaaS PoP cluster runs, from overlays/{pop}${
+    options.platform ? ', and the platform’s charts' : ''
+  }
   sourceRepos:
-    - ${repoURL}
+${[
+  options.repoURL,
+  ...(options.platform ? platformSourceRepos(options.platform) : []),
+]
+  .map(url => `    - ${JSON.stringify(url)}`)
+  .join('\n')}
   destinations:
     - server: '*'
       namespace: '*'
@@ -470,5 +490,16 @@ ${popSelector('              ')}
 ${retryPolicy('        ')}
 `,
     },
+    ...(options.platform
+      ? platformLayout(pops, options.platform, {
+          repoURL,
+          branch,
+          generatedHeader: GENERATED,
+          neverPruned: NEVER_PRUNED,
+          retryPolicy,
+          popSelector,
+          popOfCluster: pop,
+        })
+      : []),
   ];
 }

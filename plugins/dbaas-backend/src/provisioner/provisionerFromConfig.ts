@@ -24,6 +24,7 @@ import {
   RecordOnlyProvisioner,
   type ServiceProvisioner,
 } from './ServiceProvisioner';
+import { platformFromConfig } from '../gitops/platformFromConfig';
 
 const AUTHOR = { name: 'DBaaS portal', email: 'dbaas-portal@localhost' };
 
@@ -123,6 +124,7 @@ export async function provisionerFromConfig(options: {
     workDir,
     codeHost: codeHost?.kind,
     repoURL: config.getOptionalString('dbaas.gitops.repoURL'),
+    platform: platformFromConfig(config),
   });
 
   const listPops = () => options.pops.listPops();
