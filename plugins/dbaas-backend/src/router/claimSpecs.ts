@@ -1,5 +1,6 @@
 import {
   type CdcPipeline,
+  claimRegions,
   claimSpecForChange,
   claimSpecForRequest,
   serviceClaimSpecSchema,
@@ -63,13 +64,32 @@ export function restoredSpec(
  * The spec of a database restored from a backup of `source`: the source's
  * configuration as it is now, with the backup named. Checked with every rule
  * of today's offer, like any new database: a source on a version since
- * retired cannot be restored as it is, and the answer says why.
+ * retired cannot be restored as it is, and one in a PoP that takes no new
+ * databases of its SKU any more (its entity removed) cannot be restored
+ * there; the answer says why.
  */
 export function specForRestore(
+  catalog: SkuCatalog,
   source: { id: string; name: string; spec: ServiceClaimSpec },
   restore: { backup: string; pointInTime?: string },
 ): ServiceClaimSpec {
   const spec = restoredSpec(source, restore);
+  const offered = regionsOf(catalog, spec);
+  const closed = claimRegions(spec).filter(region => !offered.includes(region));
+  if (closed.length > 0) {
+    throw invalidInput('restore request', [
+      {
+        path: ['backupId'],
+        message: `The database would be made in ${
+          source.name
+        }'s regions, and ${closed.join(' and ')} ${
+          closed.length === 1 ? 'takes' : 'take'
+        } no new databases of its SKU now (${
+          offered.length > 0 ? offered.join(', ') : 'none'
+        } do)`,
+      },
+    ]);
+  }
   const result = serviceClaimSpecSchema.safeParse(spec);
   if (!result.success) {
     throw invalidInput(

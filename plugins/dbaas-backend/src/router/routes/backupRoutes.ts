@@ -154,7 +154,7 @@ export function addBackupRoutes(router: Router, ctx: RouteContext) {
         `Backup ${backup.id} cannot be restored: the cluster has not reported the engine's id of it (a backup completed before restores were built is reported again only while it is among the claim's recent backups)`,
       );
     }
-    const spec = specForRestore(record, {
+    const spec = specForRestore(await ctx.skuCatalog.current(), record, {
       backup: engineBackupId,
       pointInTime: pointInTime?.toISOString(),
     });
