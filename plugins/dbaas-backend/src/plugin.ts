@@ -78,13 +78,10 @@ export const dbaasPlugin = createBackendPlugin({
         }
 
         // The PoPs are catalog entities; the SKU catalog follows them.
-        const pops = new CatalogPopDirectory({
+        const pops = CatalogPopDirectory.fromConfig(config, {
           catalog: deps.catalog,
           auth: deps.auth,
           logger,
-          platformAdmins:
-            config.getOptionalStringArray('dbaas.permissions.platformAdmins') ??
-            [],
         });
         const skuCatalog = new LiveSkuCatalog(
           pops,

@@ -28,13 +28,10 @@ export const kubernetesModuleDbaasPops = createBackendModule({
         config: coreServices.rootConfig,
       },
       async init({ clusterSuppliers, catalog, auth, logger, config }) {
-        const pops = new CatalogPopDirectory({
+        const pops = CatalogPopDirectory.fromConfig(config, {
           catalog,
           auth,
           logger,
-          platformAdmins:
-            config.getOptionalStringArray('dbaas.permissions.platformAdmins') ??
-            [],
         });
         clusterSuppliers.addClusterSupplier(
           async ({ getDefault }) =>

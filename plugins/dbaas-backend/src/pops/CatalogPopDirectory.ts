@@ -1,4 +1,8 @@
-import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  AuthService,
+  LoggerService,
+  RootConfigService,
+} from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { toError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
@@ -68,6 +72,21 @@ export class CatalogPopDirectory implements PopDirectory {
     },
   ) {
     this.admins = new Set(options.platformAdmins.map(ref => ref.toLowerCase()));
+  }
+
+  /**
+   * The directory a plugin reads the PoPs through, with its own credentials,
+   * trusting the platform admins of `dbaas.permissions.platformAdmins`.
+   */
+  static fromConfig(
+    config: RootConfigService,
+    deps: { catalog: CatalogService; auth: AuthService; logger: LoggerService },
+  ): CatalogPopDirectory {
+    return new CatalogPopDirectory({
+      ...deps,
+      platformAdmins:
+        config.getOptionalStringArray('dbaas.permissions.platformAdmins') ?? [],
+    });
   }
 
   async listPops(): Promise<Pop[]> {
