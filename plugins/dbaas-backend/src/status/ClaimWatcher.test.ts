@@ -461,4 +461,56 @@ describe('ClaimWatcher supervision', () => {
     expect(Date.now() - before).toBeLessThan(200);
     await server.close();
   });
+
+  it('watches a cluster at its new address once it moves, and stops watching the old one', async () => {
+    const before = new ScriptedApiServer(served, [answerList('1', [])], []);
+    const after = new ScriptedApiServer(
+      served,
+      [answerList('9', [claim('moved', '9')])],
+      [],
+    );
+    const at = (url: string) => [
+      {
+        name: 'lagos',
+        kubeConfig: kubeConfigFor({
+          name: 'lagos',
+          url,
+          token: 't',
+          skipTLSVerify: true,
+        }),
+      },
+    ];
+    const oldUrl = await before.start();
+    const newUrl = await after.start();
+    const events = new Events();
+    const watcher = new ClaimWatcher({
+      clusters: [],
+      logger: mockServices.logger.mock(),
+      onClaim: events.onClaim,
+    });
+    try {
+      await watcher.watch(at(oldUrl));
+      while (before.requests.length === 0) {
+        await new Promise(resolve => setTimeout(resolve, 5));
+      }
+      // The same address again changes nothing.
+      await watcher.watch(at(oldUrl));
+      expect(after.requests).toEqual([]);
+
+      await watcher.watch(at(newUrl));
+      const moved = await events.next(
+        'the moved cluster’s claim',
+        e => e.serviceId === 'svc-moved',
+      );
+      expect(moved.cluster).toBe('lagos');
+      expect(watcher.clusterNames).toEqual(['lagos']);
+      const oldRequests = before.requests.length;
+      await new Promise(resolve => setTimeout(resolve, 300));
+      expect(before.requests.length).toBe(oldRequests);
+    } finally {
+      await watcher.stop();
+    }
+    await before.close();
+    await after.close();
+  });
 });

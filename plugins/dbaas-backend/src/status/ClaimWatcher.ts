@@ -22,6 +22,17 @@ export type { ClaimEvent };
 /** A cluster to watch. */
 export type WatchedCluster = { name: string; kubeConfig: KubeConfig };
 
+/** Where a cluster is: what makes a watch of it another one. */
+function addressOf(cluster: WatchedCluster): string {
+  const current = cluster.kubeConfig.getCurrentCluster();
+  return JSON.stringify([
+    current?.server,
+    current?.caData,
+    current?.caFile,
+    current?.skipTLSVerify,
+  ]);
+}
+
 /** Options of {@link ClaimWatcher}. */
 export type ClaimWatcherOptions = {
   clusters: WatchedCluster[];
@@ -66,7 +77,10 @@ type ClaimObject = {
  */
 export class ClaimWatcher {
   private readonly logger: LoggerService;
-  private readonly informers = new Map<string, Informer<ClaimObject>>();
+  private readonly informers = new Map<
+    string,
+    { informer: Informer<ClaimObject>; address: string }
+  >();
   private delivering: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: ClaimWatcherOptions) {
@@ -81,22 +95,29 @@ export class ClaimWatcher {
 
   /**
    * Watches exactly these clusters from now on, by name: starts an informer
-   * for each new one and stops those of the clusters no longer given.
-   * Resolves once the stopped ones have stopped.
+   * for each new one, stops those of the clusters no longer given, and
+   * restarts the one of a cluster whose address (server, CA, TLS check) has
+   * changed, as when a PoP's cluster moves. Resolves once the stopped ones
+   * have stopped.
    */
   async watch(clusters: WatchedCluster[]): Promise<void> {
-    const wanted = new Set(clusters.map(cluster => cluster.name));
+    const wanted = new Map(
+      clusters.map(cluster => [cluster.name, addressOf(cluster)]),
+    );
     const stopping: Promise<void>[] = [];
-    for (const [name, informer] of this.informers) {
-      if (!wanted.has(name)) {
+    for (const [name, watched] of this.informers) {
+      if (wanted.get(name) !== watched.address) {
         this.informers.delete(name);
-        stopping.push(informer.stop());
+        stopping.push(watched.informer.stop());
       }
     }
     for (const cluster of clusters) {
       if (!this.informers.has(cluster.name)) {
         const informer = this.informerFor(cluster);
-        this.informers.set(cluster.name, informer);
+        this.informers.set(cluster.name, {
+          informer,
+          address: addressOf(cluster),
+        });
         informer.start();
       }
     }
@@ -113,9 +134,9 @@ export class ClaimWatcher {
    * stopped and the events already received are delivered.
    */
   async stop(): Promise<void> {
-    const informers = [...this.informers.values()];
+    const watched = [...this.informers.values()];
     this.informers.clear();
-    await Promise.all(informers.map(informer => informer.stop()));
+    await Promise.all(watched.map(({ informer }) => informer.stop()));
     await this.delivering;
   }
 
