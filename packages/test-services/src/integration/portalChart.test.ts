@@ -18,6 +18,7 @@ import { loadCrds } from '../kube/crdFiles';
 import { installCrds } from '../kube/installCrds';
 import { kubeConfigFrom } from '../kube/kubeConfig';
 import { portalArgoCdRole } from '../loop/portalArgoCdRole';
+import { portalRequiredValues } from '../helm/portalChartValues';
 import { repoRoot } from '../repoRoot';
 
 jest.setTimeout(120_000);
@@ -25,29 +26,7 @@ jest.setTimeout(120_000);
 const chartDir = path.join(repoRoot, 'charts/dbaas-portal');
 
 /** What the schema requires, and nothing more. */
-const required = {
-  baseUrl: 'https://portal.example.com',
-  postgresql: {
-    host: 'postgres.db',
-    user: 'backstage',
-    existingSecret: 'portal-postgres',
-  },
-  auth: {
-    session: { existingSecret: 'portal-session' },
-    keycloak: {
-      metadataUrl:
-        'https://keycloak.example.com/realms/dbaas/.well-known/openid-configuration',
-      clientId: 'dbaas-portal',
-      existingSecret: 'portal-keycloak',
-    },
-  },
-  gitops: {
-    remote: {
-      url: 'https://git.example.com/platform/gitops.git',
-      token: { existingSecret: 'portal-gitops', key: 'push-token' },
-    },
-  },
-};
+const required = portalRequiredValues;
 
 /** Every feature on, over `required`; Argo CD reached as the portal's own account. */
 const everything = {

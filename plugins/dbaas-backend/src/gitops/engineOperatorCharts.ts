@@ -40,8 +40,9 @@ export type EngineOperatorChart = {
  *
  * Not here, and installed by the platform team (docs/deploy.md):
  * - the Vitess operator, which has no chart (upstream declined one); its
- *   `deploy/` kustomization names the `latest` image and fixed namespaces, so
- *   it needs an overlay of the team's own in `overlays/{pop}/`;
+ *   `deploy/` kustomization names the `latest` image and the namespaces
+ *   `default` and `example`, and watches only its own namespace, so it needs
+ *   an overlay of the team's own in `overlays/{pop}/`;
  * - the YugabyteDB Anywhere operator, which runs inside YugabyteDB Anywhere
  *   (the `yugaware` chart, with a commercial image pull secret), whose CRDs
  *   that chart does not carry;
@@ -78,6 +79,8 @@ export const ENGINE_OPERATOR_CHARTS: readonly EngineOperatorChart[] = [
     operatorVersion: 'v0.13.0',
     repoURL: 'https://cloudnative-pg.github.io/charts',
     chart: 'plugin-barman-cloud',
+    // The newest chart found (plugin v0.13.0); the service stack's
+    // CloudNativePG runs plugin 0.14.0, which no chart was found for.
     version: '0.7.0',
     namespace: 'cnpg-system',
   },

@@ -123,6 +123,39 @@ export function platformLayout(
     ]
       .map(line => indent + line)
       .join('\n');
+  /** An ApplicationSet of one `{pop}-{suffix}` Application per PoP cluster. */
+  const perPop = (
+    name: string,
+    suffix: string,
+    sources: string,
+    namespace: string,
+    syncOptions: string[],
+  ) => `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: ${name}
+  annotations:
+${neverPruned}
+spec:
+  goTemplate: true
+  goTemplateOptions: ['missingkey=error']
+  generators:
+    - clusters:
+${layout.popSelector('        ')}
+  template:
+    metadata:
+      name: '${pop}-${suffix}'
+      labels:
+        dbaas.io/pop: '${pop}'
+    spec:
+      project: dbaas-platform
+${sources}
+      destination:
+        server: '{{ .server }}'
+        namespace: ${namespace}
+${automated('      ', syncOptions)}
+${layout.retryPolicy('        ')}
+`;
 
   const files = [
     {
@@ -184,26 +217,10 @@ ${yaml.dump(
         platform.operator.version
       }, with platform/serviceclaim-operator/values.yaml,
 # the PoP's generated values and its overlay's own, in that order.
-apiVersion: argoproj.io/v1alpha1
-kind: ApplicationSet
-metadata:
-  name: dbaas-serviceclaim-operator
-  annotations:
-${neverPruned}
-spec:
-  goTemplate: true
-  goTemplateOptions: ['missingkey=error']
-  generators:
-    - clusters:
-${layout.popSelector('        ')}
-  template:
-    metadata:
-      name: '${pop}-serviceclaim-operator'
-      labels:
-        dbaas.io/pop: '${pop}'
-    spec:
-      project: dbaas-platform
-      sources:
+${perPop(
+  'dbaas-serviceclaim-operator',
+  'serviceclaim-operator',
+  `      sources:
         - repoURL: ${chartRepository}
           chart: ${OPERATOR_CHART.name}
           targetRevision: ${JSON.stringify(platform.operator.version)}
@@ -216,13 +233,10 @@ ${layout.popSelector('        ')}
             # Only the overlay's file may be missing: without the PoP's own,
             # the chart refuses to render (no pop), which Argo CD shows.
             ignoreMissingValueFiles: true
-${valuesSource('        ')}
-      destination:
-        server: '{{ .server }}'
-        namespace: ${platform.operator.namespace}
-${automated('      ', ['CreateNamespace=true'])}
-${layout.retryPolicy('        ')}
-`,
+${valuesSource('        ')}`,
+  platform.operator.namespace,
+  ['CreateNamespace=true'],
+)}`,
     },
   ];
 
@@ -238,26 +252,10 @@ ${platform.engineOperators
   .map(
     chart => `---
 # ${chart.title} ${chart.operatorVersion}
-apiVersion: argoproj.io/v1alpha1
-kind: ApplicationSet
-metadata:
-  name: dbaas-engine-${chart.name}
-  annotations:
-${neverPruned}
-spec:
-  goTemplate: true
-  goTemplateOptions: ['missingkey=error']
-  generators:
-    - clusters:
-${layout.popSelector('        ')}
-  template:
-    metadata:
-      name: '${pop}-${chart.name}'
-      labels:
-        dbaas.io/pop: '${pop}'
-    spec:
-      project: dbaas-platform
-      source:
+${perPop(
+  `dbaas-engine-${chart.name}`,
+  chart.name,
+  `      source:
         repoURL: ${JSON.stringify(chart.repoURL)}
 ${
   chart.chart
@@ -267,13 +265,10 @@ ${
           releaseName: ${chart.name}${valuesObject(chart.values, '          ')}`
     : `        path: ${chart.path}
         targetRevision: ${JSON.stringify(chart.version)}`
-}
-      destination:
-        server: '{{ .server }}'
-        namespace: ${chart.namespace}
-${automated('      ', ['CreateNamespace=true', 'ServerSideApply=true'])}
-${layout.retryPolicy('        ')}
-`,
+}`,
+  chart.namespace,
+  ['CreateNamespace=true', 'ServerSideApply=true'],
+)}`,
   )
   .join('')}`,
     });
