@@ -4,6 +4,9 @@
 # argocd-server is not run: it serves the UI and API for people; the portal talks to the
 # Application resources, and the UI is not in the module zip anyway.
 
+# helm_home, ensure_helm: the repo-server renders Helm sources with it.
+source "$repo_root/scripts/lib/helm.sh"
+
 argocd_version=3.6.1
 # Argo CD 3.6's go.mod says go 1.27: the go command fetches that toolchain from the proxy.
 argocd_go_toolchain=go1.27.3
@@ -47,6 +50,8 @@ argocd_install() {
   home=$(argocd_home)
   bin="$home/bin"
   ensure_debian_packages redis-server git curl
+  # The repo-server renders Helm sources (the platform's charts) with helm from its PATH.
+  ensure_helm || return 1
   mkdir -p "$bin"
   if [ ! -x "$bin/argocd" ]; then
     log "building Argo CD $argocd_version into $bin (the first build takes about 5 minutes)"
@@ -198,8 +203,8 @@ argocd_run() {
     --port "${ports[0]}" --save '' --appendonly no || return 1
   wait_until 30 "Redis answering" redis-cli -p "${ports[0]}" ping || return 1
 
-  # The repo-server's PATH: git, kustomize, and the wrappers its image carries.
-  local path="$bin:$PATH"
+  # The repo-server's PATH: git, kustomize, helm, and the wrappers its image carries.
+  local path="$bin:$(helm_home)/bin:$PATH"
   local common=(env PATH="$path" HOME="$dir/home" TMPDIR="$dir/tmp" ARGOCD_GPG_ENABLED=false)
   kube_daemon "$dir/repo-server.pid" "$dir/repo-server.log" "${common[@]}" \
     KUBECONFIG="$dir/argocd-repo-server.kubeconfig" ARGOCD_FAKE_IN_CLUSTER=true \

@@ -3,6 +3,8 @@
 # clones the GitOps repository from it as it would from a code host; the portal keeps
 # writing the same bare repository through its path (dbaas.gitops.localPath).
 # Read-only over HTTP: receive-pack is off unless a repository enables http.receivepack.
+# It also serves a Helm chart repository, plain files under www/charts (`helm package`
+# and `helm repo index` there), which Argo CD takes the platform's charts from.
 
 gitserver_install() {
   ensure_debian_packages lighttpd git curl
@@ -30,13 +32,15 @@ CONF
 gitserver_start() {
   local dir port
   dir=$(service_dir gitserver)
-  mkdir -p "$dir/www" "$dir/repos"
+  mkdir -p "$dir/www/charts" "$dir/repos"
   port=$(free_port) || return 1
   printf '%s' "$port" > "$dir/port"
   gitserver_write_config "$dir" "$port"
   gitserver_run "$dir" || return 1
   service_export gitserver DBAAS_GIT_ROOT "$dir/repos"
   service_export gitserver DBAAS_GIT_URL "http://127.0.0.1:$port/git"
+  service_export gitserver DBAAS_HELM_REPO_DIR "$dir/www/charts"
+  service_export gitserver DBAAS_HELM_REPO_URL "http://127.0.0.1:$port/charts"
 }
 
 gitserver_run() {

@@ -24,6 +24,8 @@ export {
 export { cdcCredentialsStandIn } from './cdc/cdcCredentialsStandIn';
 export { describeWithServices } from './describeWithServices';
 export { findHelm } from './helm/findHelm';
+export { helmTemplate, type Manifest } from './helm/helmTemplate';
+export { portalRequiredValues } from './helm/portalChartValues';
 export { eventually } from './eventually';
 export { freePort } from './freePort';
 export { loadCrds, sharedDir, type CrdFile } from './kube/crdFiles';
