@@ -68,6 +68,8 @@ describeWithServices(['prometheus'], 'backend metrics in Prometheus', env => {
     await request(server)
       .get('/api/dbaas/v1/catalog/skus?plan=free')
       .expect(400);
+    await request(server).get('/api/dbaas/v1/no-such-route').expect(404);
+    await request(server).get('/api/dbaas/v1/no/such/route/either').expect(404);
 
     fs.writeFileSync(
       targetFile,
@@ -91,5 +93,33 @@ describeWithServices(['prometheus'], 'backend metrics in Prometheus', env => {
       results.map(r => [r.metric.outcome, Number(r.value[1])]),
     );
     expect(byOutcome).toEqual({ ok: 2, invalid: 1 });
+
+    // The API's SLIs, by route pattern and status, as the alerts read them.
+    const requests = await queryPrometheus(
+      env.DBAAS_PROMETHEUS_URL,
+      'dbaas_api_requests_total{job="dbaas-backend",instance="backend-test",route="/v1/catalog/skus"}',
+    );
+    expect(
+      Object.fromEntries(
+        requests.map(r => [
+          `${r.metric.method} ${r.metric.code}`,
+          Number(r.value[1]),
+        ]),
+      ),
+    ).toEqual({ 'GET 200': 2, 'GET 400': 1 });
+    const [p99] = await queryPrometheus(
+      env.DBAAS_PROMETHEUS_URL,
+      'histogram_quantile(0.99, sum by (le) (dbaas_api_request_duration_seconds_bucket{job="dbaas-backend",instance="backend-test",route="/v1/catalog/skus"}))',
+    );
+    expect(Number(p99.value[1])).toBeGreaterThan(0);
+    expect(Number(p99.value[1])).toBeLessThanOrEqual(10);
+    // A path no route takes is one series, whatever the path.
+    const unmatched = await queryPrometheus(
+      env.DBAAS_PROMETHEUS_URL,
+      'dbaas_api_requests_total{job="dbaas-backend",instance="backend-test",route="unmatched"}',
+    );
+    expect(unmatched.map(r => [r.metric.code, Number(r.value[1])])).toEqual([
+      ['404', 2],
+    ]);
   });
 });

@@ -13,6 +13,7 @@ import type {
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import type { MetricsService } from '@backstage/backend-plugin-api/alpha';
+import { apiMetrics } from './apiMetrics';
 import { errorHandler } from './errorHandler';
 import { invalidInput } from '../errors/invalidInput';
 import { parseInput } from './parse';
@@ -34,6 +35,7 @@ export async function createRouter(options: {
 }): Promise<express.Router> {
   const { metrics, httpAuth, logger, context } = options;
   const router = Router();
+  router.use(apiMetrics(metrics));
   // Authentication is checked here rather than by the framework's auth policy, so
   // that a missing or bad token is answered in the API's own error shape; and
   // before the body is read, so an anonymous caller learns nothing from it.
