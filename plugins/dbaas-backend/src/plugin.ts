@@ -24,6 +24,7 @@ import { ClaimStatusRecorder } from './status/ClaimStatusRecorder';
 import { DatabaseLifecycle } from './lifecycle/DatabaseLifecycle';
 import { migratedClient } from './database/migrations';
 import { startStatusWatch } from './status/startStatusWatch';
+import { sliMetrics } from './status/sliMetrics';
 import { ServiceChangeNotifier } from './notify/ServiceChangeNotifier';
 import { ensureLocalGitOpsRepository } from './gitops/ensureLocalGitOpsRepository';
 import { PrometheusMetricsSource } from './metrics/PrometheusMetricsSource';
@@ -128,7 +129,11 @@ export const dbaasPlugin = createBackendPlugin({
           defaultQuota: limits.defaultQuota,
         });
         const audit = new AuditTrail(db, deps.auditor, logger);
-        const recorder = new ClaimStatusRecorder(services, backups);
+        const recorder = new ClaimStatusRecorder(
+          services,
+          backups,
+          sliMetrics(deps.metrics),
+        );
         // Before the provisioner: where no cluster is watched, the commit of a
         // removal is what ends a database (see startStatusWatch).
         const { confirmRemovals } = startStatusWatch({

@@ -46,6 +46,7 @@ import {
 import type {
   ClaimEvent,
   InTransaction,
+  ReportOutcomes,
   ServiceRecord,
   ServiceStore,
   SyncFailureReport,
@@ -481,8 +482,11 @@ export class DatabaseServiceStore implements ServiceStore {
   async recordClusterReport(
     event: ClaimEvent,
     watched: string[] = [],
+    outcomes?: (outcomes: ReportOutcomes) => void,
   ): Promise<ServiceRecord | undefined> {
+    let heard: ReportOutcomes | undefined;
     const changed = await this.db.transaction(async tx => {
+      heard = undefined;
       // Every replica watches the same clusters and hears each change at the
       // same moment: locked, so that the second finds the first's steps
       // recorded instead of recording them again.
@@ -575,8 +579,24 @@ export class DatabaseServiceStore implements ServiceStore {
         updates.reported_status = reported;
       }
       // Deleting is the portal's decision; the cluster cannot take it back.
+      const finished: ReportOutcomes = {
+        engine: JSON.parse(row.spec).engine,
+        backups: [],
+      };
       if (phase && phase !== row.status && row.status !== 'Deleting') {
         updates.status = phase;
+        if (
+          (phase === 'Active' || phase === 'Failed') &&
+          (row.status === 'Pending' || row.status === 'Provisioning')
+        ) {
+          finished.provisioned = {
+            outcome: phase === 'Active' ? 'active' : 'failed',
+            seconds: Math.max(
+              0,
+              (at.getTime() - new Date(row.created_at).getTime()) / 1000,
+            ),
+          };
+        }
         const step = stepOfPhase[phase];
         if (step) {
           const ready = combined.status?.conditions?.find(
@@ -599,8 +619,12 @@ export class DatabaseServiceStore implements ServiceStore {
           },
           status.data.backups,
           { cluster, observedAt: at },
+          finished.backups,
         );
         recorded ||= backups;
+      }
+      if (finished.provisioned || finished.backups.length > 0) {
+        heard = finished;
       }
       if (Object.keys(updates).length > 0) {
         await tx('service_instances')
@@ -610,6 +634,7 @@ export class DatabaseServiceStore implements ServiceStore {
       }
       return recorded;
     });
+    if (heard) outcomes?.(heard);
     if (!changed) {
       return undefined;
     }

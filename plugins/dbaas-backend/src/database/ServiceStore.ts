@@ -61,6 +61,19 @@ export type ServiceRecord = {
  * portal watches no cluster, a claim's removal committed to the GitOps
  * repository, which nothing else could confirm (see status/startStatusWatch).
  */
+/** What a cluster report finished, for the portal's SLIs (status/sliMetrics). */
+export type ReportOutcomes = {
+  /** The database's engine. */
+  engine: string;
+  /**
+   * Its provisioning, when the report ended it: Active or Failed after
+   * Pending or Provisioning, with the seconds since it was ordered.
+   */
+  provisioned?: { outcome: 'active' | 'failed'; seconds: number };
+  /** Its backups the report saw complete or fail. */
+  backups: ('completed' | 'failed')[];
+};
+
 export type ClaimEvent = {
   /**
    * The cluster's name in the `kubernetes` config. Unset only for a removal
@@ -229,11 +242,14 @@ export interface ServiceStore {
    * anything a user would see changed, else undefined. `watched` are the
    * clusters the portal watches: a database in several PoPs is Active once
    * each watched cluster of its regions says so, and gone once every cluster
-   * that had it has reported it gone.
+   * that had it has reported it gone. `outcomes` hears, once the report is
+   * recorded, what it finished: a provisioning or backups (only the replica
+   * that recorded the change hears it, so each is heard once).
    */
   recordClusterReport(
     event: ClaimEvent,
     watched?: string[],
+    outcomes?: (outcomes: ReportOutcomes) => void,
   ): Promise<ServiceRecord | undefined>;
   /**
    * Records that Argo CD could not sync a tenant's claims to a cluster (see

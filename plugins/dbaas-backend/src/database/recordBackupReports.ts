@@ -54,8 +54,12 @@ export async function recordBackupReports(
   service: { id: string; tenant: string; retention: string },
   reports: ClaimBackupReport[],
   context: { cluster: string; observedAt: Date },
+  /** Collects the backups that completed or failed with these reports. */
+  finished: ('completed' | 'failed')[] = [],
 ): Promise<boolean> {
   let changed = false;
+  const ended = (phase: ClaimBackupReport['phase']) =>
+    phase === 'completed' || phase === 'failed' ? phase : undefined;
   for (const report of reports) {
     const startedAt = timeOf(report.startedAt);
     const completedAt = timeOf(report.completedAt);
@@ -96,13 +100,21 @@ export async function recordBackupReports(
         .ignore()
         .returning('id');
       changed ||= inserted.length > 0;
+      const outcome = ended(report.phase);
+      if (inserted.length > 0 && outcome) finished.push(outcome);
       continue;
     }
     const updates: Partial<RawBackupRow> = {};
     if (row.engine_backup_name !== report.name) {
       updates.engine_backup_name = report.name;
     }
-    if (row.status !== report.phase) updates.status = report.phase;
+    if (row.status !== report.phase) {
+      updates.status = report.phase;
+      const outcome = ended(report.phase);
+      if (outcome && !ended(row.status as ClaimBackupReport['phase'])) {
+        finished.push(outcome);
+      }
+    }
     if (
       report.engineBackupId &&
       row.engine_backup_id !== report.engineBackupId

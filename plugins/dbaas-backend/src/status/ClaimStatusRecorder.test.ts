@@ -13,7 +13,7 @@ import {
   DatabaseServiceStore,
   DEFAULT_TENANT_QUOTA,
 } from '../database/DatabaseServiceStore';
-import type { ServiceRecord } from '../database/ServiceStore';
+import type { ReportOutcomes, ServiceRecord } from '../database/ServiceStore';
 import { TimelineStore } from '../database/TimelineStore';
 
 // Backups end within their retention: the day before the test runs.
@@ -473,6 +473,59 @@ describe.each(databases.eachSupportedId())('ClaimStatusRecorder on %s', id => {
     ]);
     // The engine's retention keeps scheduled backups, not the tenant's quota.
     expect(await backups.countBackups(record.tenant)).toBe(0);
+  });
+
+  it('tells once what a report finished: a provisioning, with its time, and backups, though two replicas record it', async () => {
+    const { store, record } = await setUp();
+    const heard: ReportOutcomes[] = [];
+    // Two replicas, each recording every report of the cluster.
+    const replicas = [1, 2].map(
+      () => new ClaimStatusRecorder(store, undefined, o => heard.push(o)),
+    );
+    const report = (status: object) =>
+      Promise.all(
+        replicas.map(replica =>
+          replica.record({
+            cluster: 'lagos',
+            type: 'MODIFIED',
+            serviceId: record.id,
+            namespace: 'tenant-payments',
+            name: 'orders',
+            portalGeneration: 1,
+            status: status as ClaimEvent['status'],
+            observedAt: new Date(),
+          }),
+        ),
+      );
+    const backup = (name: string, phase: string) => ({
+      name,
+      type: 'scheduled',
+      phase,
+      startedAt: `${YESTERDAY}T02:00:01Z`,
+    });
+
+    await report({ phase: 'Provisioning' });
+    expect(heard).toEqual([]);
+    await report({ phase: 'Active', backups: [backup('b1', 'running')] });
+    await report({ phase: 'Active', backups: [backup('b1', 'completed')] });
+    await report({
+      phase: 'Active',
+      backups: [backup('b1', 'completed'), backup('b2', 'failed')],
+    });
+    // Failing once running ends no provisioning.
+    await report({ phase: 'Failed' });
+
+    expect(heard).toEqual([
+      {
+        engine: 'postgresql',
+        provisioned: { outcome: 'active', seconds: expect.any(Number) },
+        backups: [],
+      },
+      { engine: 'postgresql', backups: ['completed'] },
+      { engine: 'postgresql', backups: ['failed'] },
+    ]);
+    expect(heard[0].provisioned!.seconds).toBeGreaterThanOrEqual(0);
+    expect(heard[0].provisioned!.seconds).toBeLessThan(60);
   });
 
   it("lists a backup only until its database's retention has passed since it ended", async () => {

@@ -2,6 +2,7 @@ import { replicasStartFromPrimaryBackup } from '@internal/backstage-plugin-dbaas
 import type { BackupStore } from '../database/BackupStore';
 import type {
   ClaimEvent,
+  ReportOutcomes,
   ServiceRecord,
   ServiceStore,
 } from '../database/ServiceStore';
@@ -26,6 +27,8 @@ export class ClaimStatusRecorder {
   constructor(
     private readonly services: ServiceStore,
     private readonly backups?: Pick<BackupStore, 'latestRestorable'>,
+    /** Hears what each recorded report finished (sliMetrics). */
+    private readonly outcomes?: (outcomes: ReportOutcomes) => void,
   ) {}
 
   /**
@@ -49,7 +52,11 @@ export class ClaimStatusRecorder {
     if (!/^[0-9a-f-]{36}$/.test(event.serviceId)) {
       return undefined;
     }
-    const changed = await this.services.recordClusterReport(event, watched);
+    const changed = await this.services.recordClusterReport(
+      event,
+      watched,
+      this.outcomes,
+    );
     if (changed) await this.startReplicas(changed);
     return changed;
   }
