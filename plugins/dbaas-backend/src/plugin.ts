@@ -24,6 +24,7 @@ import { ClaimStatusRecorder } from './status/ClaimStatusRecorder';
 import { DatabaseLifecycle } from './lifecycle/DatabaseLifecycle';
 import { migratedClient } from './database/migrations';
 import { startStatusWatch } from './status/startStatusWatch';
+import { phaseNotifier } from './status/phaseNotifier';
 import { sliMetrics } from './status/sliMetrics';
 import { ServiceChangeNotifier } from './notify/ServiceChangeNotifier';
 import { ensureLocalGitOpsRepository } from './gitops/ensureLocalGitOpsRepository';
@@ -129,10 +130,20 @@ export const dbaasPlugin = createBackendPlugin({
           defaultQuota: limits.defaultQuota,
         });
         const audit = new AuditTrail(db, deps.auditor, logger);
+        // What each recorded cluster report changed: the SLIs, and the
+        // owning team told when a database fails or recovers.
+        const slis = sliMetrics(deps.metrics);
+        const notifyPhase = phaseNotifier({
+          notifications: deps.notifications,
+          logger,
+        });
         const recorder = new ClaimStatusRecorder(
           services,
           backups,
-          sliMetrics(deps.metrics),
+          outcomes => {
+            slis(outcomes);
+            void notifyPhase(outcomes);
+          },
         );
         // Before the provisioner: where no cluster is watched, the commit of a
         // removal is what ends a database (see startStatusWatch).

@@ -580,11 +580,18 @@ export class DatabaseServiceStore implements ServiceStore {
       }
       // Deleting is the portal's decision; the cluster cannot take it back.
       const finished: ReportOutcomes = {
+        service: { id: row.id, tenant: row.tenant, name: row.name },
         engine: JSON.parse(row.spec).engine,
         backups: [],
       };
+      const ready = combined.status?.conditions?.find(c => c.type === 'Ready');
       if (phase && phase !== row.status && row.status !== 'Deleting') {
         updates.status = phase;
+        finished.phase = {
+          from: row.status,
+          to: phase,
+          ...(ready?.message ? { detail: ready.message } : {}),
+        };
         if (
           (phase === 'Active' || phase === 'Failed') &&
           (row.status === 'Pending' || row.status === 'Provisioning')
@@ -599,9 +606,6 @@ export class DatabaseServiceStore implements ServiceStore {
         }
         const step = stepOfPhase[phase];
         if (step) {
-          const ready = combined.status?.conditions?.find(
-            c => c.type === 'Ready',
-          );
           await this.timeline.add(tx, {
             ...base,
             step,
@@ -623,7 +627,11 @@ export class DatabaseServiceStore implements ServiceStore {
         );
         recorded ||= backups;
       }
-      if (finished.provisioned || finished.backups.length > 0) {
+      if (
+        finished.phase ||
+        finished.provisioned ||
+        finished.backups.length > 0
+      ) {
         heard = finished;
       }
       if (Object.keys(updates).length > 0) {

@@ -61,10 +61,20 @@ export type ServiceRecord = {
  * portal watches no cluster, a claim's removal committed to the GitOps
  * repository, which nothing else could confirm (see status/startStatusWatch).
  */
-/** What a cluster report finished, for the portal's SLIs (status/sliMetrics). */
+/**
+ * What a cluster report changed or finished, for the portal's SLIs
+ * (status/sliMetrics) and the owning team's notifications (PhaseNotifier).
+ */
 export type ReportOutcomes = {
+  /** The database the report is about. */
+  service: { id: string; tenant: string; name: string };
   /** The database's engine. */
   engine: string;
+  /**
+   * Its phase, when the report changed it (never out of Deleting), with the
+   * cluster's Ready message.
+   */
+  phase?: { from: string; to: string; detail?: string };
   /**
    * Its provisioning, when the report ended it: Active or Failed after
    * Pending or Provisioning, with the seconds since it was ordered.

@@ -505,7 +505,6 @@ describe.each(databases.eachSupportedId())('ClaimStatusRecorder on %s', id => {
     });
 
     await report({ phase: 'Provisioning' });
-    expect(heard).toEqual([]);
     await report({ phase: 'Active', backups: [backup('b1', 'running')] });
     await report({ phase: 'Active', backups: [backup('b1', 'completed')] });
     await report({
@@ -515,17 +514,32 @@ describe.each(databases.eachSupportedId())('ClaimStatusRecorder on %s', id => {
     // Failing once running ends no provisioning.
     await report({ phase: 'Failed' });
 
+    const service = { id: record.id, tenant: record.tenant, name: 'orders' };
     expect(heard).toEqual([
       {
+        service,
         engine: 'postgresql',
+        phase: { from: 'Pending', to: 'Provisioning' },
+        backups: [],
+      },
+      {
+        service,
+        engine: 'postgresql',
+        phase: { from: 'Provisioning', to: 'Active' },
         provisioned: { outcome: 'active', seconds: expect.any(Number) },
         backups: [],
       },
-      { engine: 'postgresql', backups: ['completed'] },
-      { engine: 'postgresql', backups: ['failed'] },
+      { service, engine: 'postgresql', backups: ['completed'] },
+      { service, engine: 'postgresql', backups: ['failed'] },
+      {
+        service,
+        engine: 'postgresql',
+        phase: { from: 'Active', to: 'Failed' },
+        backups: [],
+      },
     ]);
-    expect(heard[0].provisioned!.seconds).toBeGreaterThanOrEqual(0);
-    expect(heard[0].provisioned!.seconds).toBeLessThan(60);
+    expect(heard[1].provisioned!.seconds).toBeGreaterThanOrEqual(0);
+    expect(heard[1].provisioned!.seconds).toBeLessThan(60);
   });
 
   it("lists a backup only until its database's retention has passed since it ended", async () => {
