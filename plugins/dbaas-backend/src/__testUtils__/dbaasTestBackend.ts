@@ -1,6 +1,7 @@
 import {
   coreServices,
   createServiceFactory,
+  type BackendFeature,
   type SchedulerService,
 } from '@backstage/backend-plugin-api';
 import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
@@ -10,7 +11,7 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import type { Entity } from '@backstage/catalog-model';
+import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import permissionBackend from '@backstage/plugin-permission-backend';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
@@ -90,26 +91,39 @@ export async function startDbaasBackend(options?: {
    * scheduled tasks never run.
    */
   scheduler?: SchedulerService;
+  /** More plugins and modules, such as the notifications backend. */
+  features?: BackendFeature[];
 }): Promise<{
   server: Server;
   stop: () => Promise<void>;
   as: (user: string) => string;
 }> {
+  const memberships = { ...MEMBERSHIPS, ...options?.memberships };
+  // Each group lists its members, as the catalog's relations do (the
+  // notifications backend finds a team's members by them).
+  const withMembers = (entity: Entity): Entity =>
+    entity.kind === 'Group'
+      ? {
+          ...entity,
+          relations: Object.entries(memberships)
+            .filter(([, groups]) => groups.includes(stringifyEntityRef(entity)))
+            .map(([user]) => ({ type: 'hasMember', targetRef: user })),
+        }
+      : entity;
   const backend = await startTestBackend({
     features: [
       dbaasPlugin,
       permissionBackend,
       permissionModuleDbaasPolicy,
       permissionsServiceFactory,
-      membershipUserInfoFactory({
-        ...MEMBERSHIPS,
-        ...options?.memberships,
-      }),
+      membershipUserInfoFactory(memberships),
       onBehalfOfAuthServiceFactory,
       // The real one, so that requests authenticate through the auth above.
       httpAuthServiceFactory,
       catalogServiceMock.factory({
-        entities: [...GROUPS, ...(options?.groups ?? []), ...POP_ENTITIES],
+        entities: [...GROUPS, ...(options?.groups ?? []), ...POP_ENTITIES].map(
+          withMembers,
+        ),
       }),
       // DBAAS_TEST_LOG=error shows what the backend logs while a test runs.
       mockServices.rootLogger.factory({
@@ -137,6 +151,7 @@ export async function startDbaasBackend(options?: {
           },
         },
       }),
+      ...(options?.features ?? []),
     ],
   });
   return {
