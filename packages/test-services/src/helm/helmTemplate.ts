@@ -57,8 +57,27 @@ export function lintProblems(
 }
 
 /**
- * Server-side dry runs (`dryRun: All`, server-side apply) of every manifest on a
- * real apiserver: what it refuses, as `Kind: reason` lines (none when all pass).
+ * A server-side dry run (`dryRun: All`, server-side apply) of one manifest on a real
+ * apiserver: the object it would store, after defaulting and pruning the fields its
+ * schema does not know; rejects with its refusal.
+ */
+export function serverSideDryRun(
+  objects: KubernetesObjectApi,
+  manifest: Manifest,
+): Promise<Manifest> {
+  return objects.patch(
+    manifest,
+    undefined,
+    'All',
+    'helm-chart-test',
+    true,
+    PatchStrategy.ServerSideApply,
+  );
+}
+
+/**
+ * Server-side dry runs of every manifest on a real apiserver: what it refuses, as
+ * `Kind: reason` lines (none when all pass).
  */
 export async function dryRunFailures(
   objects: KubernetesObjectApi,
@@ -66,18 +85,9 @@ export async function dryRunFailures(
 ): Promise<string[]> {
   const failures: string[] = [];
   for (const manifest of manifests) {
-    await objects
-      .patch(
-        manifest,
-        undefined,
-        'All',
-        'helm-chart-test',
-        true,
-        PatchStrategy.ServerSideApply,
-      )
-      .catch((error: any) =>
-        failures.push(`${manifest.kind}: ${error.body ?? error}`),
-      );
+    await serverSideDryRun(objects, manifest).catch((error: any) =>
+      failures.push(`${manifest.kind}: ${error.body ?? error}`),
+    );
   }
   return failures;
 }
