@@ -1,25 +1,9 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import type { MetricsService } from '@backstage/backend-plugin-api/alpha';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type { RestoreDrillRecord } from '../database/RestoreDrillStore';
 import type { ServiceRecord } from '../database/ServiceStore';
 import { NotifyingDrillReporter } from './DrillReporter';
-
-/** Metrics that remember what was recorded (a fake, for a unit test). */
-function recordingMetrics() {
-  const recorded: [string, number, object][] = [];
-  const instrument = (name: string) => ({
-    add: (value: number, attributes: object) =>
-      recorded.push([name, value, attributes]),
-    record: (value: number, attributes: object) =>
-      recorded.push([name, value, attributes]),
-  });
-  const metrics = {
-    createCounter: instrument,
-    createHistogram: instrument,
-  } as unknown as MetricsService;
-  return { metrics, recorded };
-}
+import { recordingMetrics } from '../__testUtils__/recordingMetrics';
 
 const source = {
   id: 'a3f1c7e2-0b4d-4c5e-9f6a-1b2c3d4e5f60',

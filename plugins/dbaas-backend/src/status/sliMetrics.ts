@@ -1,4 +1,5 @@
 import type { MetricsService } from '@backstage/backend-plugin-api/alpha';
+import { ENGINE_IDS } from '@internal/backstage-plugin-dbaas-common';
 import type { ReportOutcomes } from '../database/ServiceStore';
 
 /**
@@ -36,6 +37,16 @@ export function sliMetrics(metrics: MetricsService) {
     'dbaas.backups',
     { description: 'Backups that ended, by engine and outcome' },
   );
+  // Every engine's counters start at 0, so the first failure of a process is
+  // an increase an alert sees (a counter first seen at 1 is no increase).
+  for (const engine of ENGINE_IDS) {
+    for (const outcome of ['active', 'failed']) {
+      provisioned.add(0, { engine, outcome });
+    }
+    for (const outcome of ['completed', 'failed']) {
+      backups.add(0, { engine, outcome });
+    }
+  }
   return (outcomes: ReportOutcomes) => {
     const { engine } = outcomes;
     if (outcomes.provisioned) {
