@@ -112,6 +112,21 @@ export function platformLayout(
     [`- repoURL: ${repoURL}`, `  targetRevision: ${branch}`, `  ref: values`]
       .map(line => indent + line)
       .join('\n');
+  /** An Application's sources: a chart of ours, with values files from this repository. */
+  const chartSources = (
+    chart: string,
+    version: string,
+    valueFiles: string[],
+    more = '',
+  ) => `      sources:
+        - repoURL: ${chartRepository}
+          chart: ${chart}
+          targetRevision: ${JSON.stringify(version)}
+          helm:
+            releaseName: ${chart}
+            valueFiles:
+${valueFiles.map(file => `              - '$values/${file}'`).join('\n')}${more}
+${valuesSource('        ')}`;
   const automated = (indent: string, options: string[]) =>
     [
       'syncPolicy:',
@@ -220,20 +235,19 @@ ${yaml.dump(
 ${perPop(
   'dbaas-serviceclaim-operator',
   'serviceclaim-operator',
-  `      sources:
-        - repoURL: ${chartRepository}
-          chart: ${OPERATOR_CHART.name}
-          targetRevision: ${JSON.stringify(platform.operator.version)}
-          helm:
-            releaseName: ${OPERATOR_CHART.name}
-            valueFiles:
-              - $values/${OPERATOR_VALUES}
-              - '$values/${operatorPopValuesPath(pop)}'
-              - '$values/overlays/${pop}/serviceclaim-operator.values.yaml'
+  chartSources(
+    OPERATOR_CHART.name,
+    platform.operator.version,
+    [
+      OPERATOR_VALUES,
+      operatorPopValuesPath(pop),
+      `overlays/${pop}/serviceclaim-operator.values.yaml`,
+    ],
+    `
             # Only the overlay's file may be missing: without the PoP's own,
             # the chart refuses to render (no pop), which Argo CD shows.
-            ignoreMissingValueFiles: true
-${valuesSource('        ')}`,
+            ignoreMissingValueFiles: true`,
+  ),
   platform.operator.namespace,
   ['CreateNamespace=true'],
 )}`,
@@ -314,15 +328,7 @@ spec:
       name: dbaas-portal
     spec:
       project: dbaas-platform
-      sources:
-        - repoURL: ${chartRepository}
-          chart: ${PORTAL_CHART.name}
-          targetRevision: ${JSON.stringify(platform.portal.version)}
-          helm:
-            releaseName: ${PORTAL_CHART.name}
-            valueFiles:
-              - $values/${PORTAL_VALUES}
-${valuesSource('        ')}
+${chartSources(PORTAL_CHART.name, platform.portal.version, [PORTAL_VALUES])}
       destination:
         server: https://kubernetes.default.svc
         namespace: ${platform.portal.namespace}
