@@ -22,6 +22,7 @@ export {
   type StubRequest,
 } from './dbaasApi/StubDbaasApi';
 export { cdcCredentialsStandIn } from './cdc/cdcCredentialsStandIn';
+export { describeWhenAvailable } from './describeWhenAvailable';
 export { describeWithServices } from './describeWithServices';
 export { findHelm } from './helm/findHelm';
 export { helmTemplate, type Manifest } from './helm/helmTemplate';

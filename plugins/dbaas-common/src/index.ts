@@ -63,3 +63,12 @@ export {
   MAX_SERVICES_PAGE_SIZE,
 } from './client/DbaasClient';
 export { DbaasApiError } from './client/DbaasApiError';
+export {
+  metricQueries,
+  type MetricName,
+  type MetricQueryInput,
+} from './metrics/metricQueries';
+export {
+  KUBE_SERVICE_ID_LABEL,
+  SERVICE_ID_LABEL,
+} from './metrics/serviceIdLabel';

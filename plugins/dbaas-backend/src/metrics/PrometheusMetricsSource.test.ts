@@ -1,3 +1,7 @@
+import {
+  KUBE_SERVICE_ID_LABEL,
+  SERVICE_ID_LABEL,
+} from '@internal/backstage-plugin-dbaas-common';
 import { describeWithServices } from '@internal/test-services';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -5,7 +9,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { PrometheusMetricsSource } from './PrometheusMetricsSource';
-import { KUBE_SERVICE_ID_LABEL, SERVICE_ID_LABEL } from './serviceIdLabel';
 
 jest.setTimeout(60_000);
 

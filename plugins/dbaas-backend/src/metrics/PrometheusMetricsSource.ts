@@ -1,8 +1,11 @@
 import type { RootConfigService } from '@backstage/backend-plugin-api';
 import { ServiceUnavailableError, isError } from '@backstage/errors';
-import type { ServiceMetrics } from '@internal/backstage-plugin-dbaas-common';
+import {
+  metricQueries,
+  type MetricName,
+  type ServiceMetrics,
+} from '@internal/backstage-plugin-dbaas-common';
 import { invalidInput } from '../errors/invalidInput';
-import { metricQueries, type MetricName } from './metricQueries';
 import type {
   MeteredService,
   MetricsRange,

@@ -2,7 +2,7 @@ import type { ClaimObject, RenderContext, RenderedResource } from '../types';
 
 /**
  * Where an engine's exporter is scraped and which of its series the portal's
- * metrics contract (plugins/dbaas-backend/src/metrics/metricQueries.ts) reads.
+ * metrics contract (plugins/dbaas-common/src/metrics/metricQueries.ts) reads.
  */
 export type EngineMetrics = {
   /** Pods to scrape, by the labels their operator (or the renderer) puts on them. */

@@ -1,10 +1,10 @@
-import type { ServiceMetrics } from '@internal/backstage-plugin-dbaas-common';
+import type { ServiceMetrics } from '../api/serviceResponses';
 import { KUBE_SERVICE_ID_LABEL, SERVICE_ID_LABEL } from './serviceIdLabel';
 
-/** The series of `GET /services/{id}/metrics`. */
+/** The series of `GET /services/{id}/metrics`. @public */
 export type MetricName = keyof ServiceMetrics['metrics'];
 
-/** What a query is built from: the database's id and the window of `rate()`, e.g. `2m`. */
+/** What a query is built from: the database's id and the window of `rate()`, e.g. `2m`. @public */
 export type MetricQueryInput = { serviceId: string; rateWindow: string };
 
 // JSON's string escapes are a subset of PromQL's (Go's), so the id is matched as
@@ -49,12 +49,14 @@ const CONTAINERS = 'container!="", container!="POD"';
  * series, as a percent of no limit means nothing.
  *
  * connections and qps have no common source: each engine's exporter names them
- * differently (PostgreSQL's `pg_stat_activity_count`, Dragonfly's
+ * differently (CloudNativePG's `cnpg_backends_total`, Dragonfly's
  * `dragonfly_connected_clients`, ...). The ServiceClaim operator's scrape config for
  * each engine maps its native series onto two DBaaS names, so this table needs no
  * per-engine branch:
  * - `dbaas_connections`, gauge: client connections open on a pod;
  * - `dbaas_queries_total`, counter: statements or commands a pod has served.
+ *
+ * @public
  */
 export const metricQueries: Record<
   MetricName,

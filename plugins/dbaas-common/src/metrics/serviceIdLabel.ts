@@ -6,6 +6,7 @@
  * `labelmap: __meta_kubernetes_pod_label_(.+)` copies it onto the pod's targets,
  * replacing the characters a label name cannot hold with `_`; hence this name on every
  * series scraped from the database's engine and exporter containers.
+ * @public
  */
 export const SERVICE_ID_LABEL = 'dbaas_io_service_id';
 
@@ -15,5 +16,6 @@ export const SERVICE_ID_LABEL = 'dbaas_io_service_id';
  * `dbaas.io/service-id`. The kubelet's container and volume series are scraped from
  * the node, not from the pod, so they never carry SERVICE_ID_LABEL and are joined to
  * a database through these two series instead.
+ * @public
  */
 export const KUBE_SERVICE_ID_LABEL = `label_${SERVICE_ID_LABEL}`;
