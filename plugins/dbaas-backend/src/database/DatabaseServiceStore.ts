@@ -578,13 +578,14 @@ export class DatabaseServiceStore implements ServiceStore {
       if (reported && reported !== row.reported_status) {
         updates.reported_status = reported;
       }
-      // Deleting is the portal's decision; the cluster cannot take it back.
+      // What the report changed or finished, told after the commit.
       const finished: ReportOutcomes = {
         service: { id: row.id, tenant: row.tenant, name: row.name },
         engine: JSON.parse(row.spec).engine,
         backups: [],
       };
       const ready = combined.status?.conditions?.find(c => c.type === 'Ready');
+      // Deleting is the portal's decision; the cluster cannot take it back.
       if (phase && phase !== row.status && row.status !== 'Deleting') {
         updates.status = phase;
         finished.phase = {
