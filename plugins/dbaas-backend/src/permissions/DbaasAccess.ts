@@ -87,6 +87,18 @@ export class DbaasAccess {
     return this.decide(permission, credentials, place, 'service');
   }
 
+  /**
+   * Whether the caller may act on a database at each of these places: one
+   * question to the permission framework and one read of the grants.
+   */
+  async canOnServices(
+    permission: ResourcePermission,
+    credentials: BackstageCredentials,
+    places: Place[],
+  ): Promise<boolean[]> {
+    return this.decideEach(permission, credentials, places, 'service');
+  }
+
   /** Whether the caller may act on an organization. */
   async canOnOrganization(
     permission: ResourcePermission,

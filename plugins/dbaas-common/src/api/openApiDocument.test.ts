@@ -42,8 +42,10 @@ describe('dbaasOpenApiDocument', () => {
     const schemas = document.components.schemas;
     const create = schemas.CreateServiceRequest;
     expect(create.required).toEqual(
-      expect.arrayContaining(['name', 'tenant', 'engine', 'plan', 'region']),
+      expect.arrayContaining(['name', 'engine', 'plan', 'region']),
     );
+    // Optional: the caller's one tenant when left out.
+    expect(create.required).not.toContain('tenant');
     expect(create.required).not.toContain('config');
     expect(create.additionalProperties).toBe(false);
     expect(create.properties.tenant).toEqual({

@@ -23,7 +23,7 @@ import {
   auditLogQuerySchema,
   createBackupRequestSchema,
   createCdcPipelineRequestSchema,
-  createServiceRequestSchema,
+  createServiceBodySchema,
   entityRefSchema,
   grantRoleRequestSchema,
   deleteServiceQuerySchema,
@@ -109,7 +109,10 @@ const components = {
     "The knobs of a database a request may turn. Left out, a field keeps the SKU's default (create) or the current value (update).",
   ],
   TenantQuota: [tenantQuotaSchema, "A tenant's limits."],
-  CreateServiceRequest: [createServiceRequestSchema, 'A new database.'],
+  CreateServiceRequest: [
+    createServiceBodySchema,
+    'A new database. `tenant` may be left out by a caller who may create databases in exactly one tenant.',
+  ],
   UpdateServiceRequest: [
     updateServiceRequestSchema,
     "A change of a database's configuration.",

@@ -54,6 +54,15 @@ export const createServiceRequestSchema = z
 /** @public */
 export type CreateServiceRequest = z.infer<typeof createServiceRequestSchema>;
 
+/**
+ * `POST /services` as a client may send it: `tenant` may be left out by a
+ * caller who may create databases in exactly one tenant, which is then the
+ * one (the seed requirements' own example names none). @public
+ */
+export const createServiceBodySchema = createServiceRequestSchema.extend({
+  tenant: tenantRefSchema.optional(),
+});
+
 /** `PUT /services/{id}`: a config change (resize storage, scale, backup schedule). @public */
 export const updateServiceRequestSchema = z
   .object({ config: serviceConfigSchema })

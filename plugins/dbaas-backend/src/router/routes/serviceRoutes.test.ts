@@ -93,6 +93,49 @@ describe('the /v1/services API', () => {
     });
   });
 
+  it('takes the caller’s one tenant when a create names none, and names the choices otherwise', async () => {
+    // The seed requirements' own example: no tenant.
+    const seedExample = {
+      name: 'orders',
+      engine: 'postgresql',
+      plan: 'dedicated',
+      region: 'lagos',
+    };
+    const mine = await create(seedExample);
+    expect(mine.status).toBe(201);
+    expect(mine.body.tenant).toBe(PAYMENTS);
+
+    // A platform admin may create in every tenant: which one is for them to say.
+    const several = await create(seedExample, 'user:default/root');
+    expect(several.status).toBe(400);
+    expect(several.body.error).toMatchObject({
+      code: 'INVALID_REQUEST',
+      details: {
+        field: 'tenant',
+        constraint: expect.stringMatching(
+          /^is required: you may create databases in \d+ tenants \(.*group:default\/payments.*\)$/,
+        ),
+      },
+    });
+    expect(several.body.error.details.constraint).toContain(
+      'group:default/ledger',
+    );
+
+    // No tenant at all: said as such, not a 403 for a tenant nobody named.
+    const none = await create(seedExample, 'user:default/lena');
+    expect(none.status).toBe(400);
+    expect(none.body.error.details).toMatchObject({
+      field: 'tenant',
+      constraint: 'is required, and you may create databases in no tenant',
+    });
+    // A tenant named stays the caller's to prove.
+    const named = await create(
+      { ...seedExample, name: 'other', tenant: 'group:default/checkout' },
+      ADA,
+    );
+    expect(named.status).toBe(403);
+  });
+
   it('lists only what the caller may see, with filters and pages', async () => {
     for (const name of ['a1', 'a2', 'a3']) {
       expect(

@@ -36,13 +36,62 @@ const changeResponse = (
   message,
 });
 
+/**
+ * The request with its tenant: as sent, or, when it names none, the one
+ * tenant the caller may create databases in (the seed requirements' own
+ * example names none). Left as it is for the schema to refuse when the
+ * caller may create in no tenant or in several; the error names them.
+ */
+async function withDefaultTenant(
+  ctx: RouteContext,
+  caller: ReturnType<typeof callerFrom>,
+  body: unknown,
+): Promise<unknown> {
+  if (
+    typeof body !== 'object' ||
+    body === null ||
+    Array.isArray(body) ||
+    'tenant' in body
+  ) {
+    return body;
+  }
+  const places = (await ctx.directory.listOrganizations()).flatMap(org =>
+    org.tenants.map(tenant => ({
+      organization: org.id,
+      tenants: [tenant.id],
+    })),
+  );
+  const allowed = await ctx.access.canOnServices(
+    dbaasServiceCreatePermission,
+    caller.credentials,
+    places,
+  );
+  const choices = places
+    .filter((_, i) => allowed[i])
+    .map(place => place.tenants[0]);
+  if (choices.length === 1) return { ...body, tenant: choices[0] };
+  const listed =
+    choices.length > 10
+      ? `${choices.slice(0, 10).join(', ')} and ${choices.length - 10} more`
+      : choices.join(', ');
+  throw invalidInput('database request', [
+    {
+      path: ['tenant'],
+      message:
+        choices.length === 0
+          ? 'is required, and you may create databases in no tenant'
+          : `is required: you may create databases in ${choices.length} tenants (${listed})`,
+    },
+  ]);
+}
+
 /** `/v1/services` and `/v1/services/{id}`: the lifecycle of databases. */
 export function addServiceRoutes(router: Router, ctx: RouteContext) {
   router.post('/v1/services', async (req, res) => {
     const caller = callerFrom(req, res);
     const body = parseInput(
       createServiceRequestSchema,
-      req.body,
+      await withDefaultTenant(ctx, caller, req.body),
       'database request',
     );
     const organization = await ctx.directory.organizationOf(body.tenant);
