@@ -259,6 +259,30 @@ export interface Config {
       };
     };
     /**
+     * Alerts about databases: each PoP's Alertmanager posts them to
+     * `/api/dbaas/v1/alerts/alertmanager` (docs/observability.md).
+     */
+    alerts?: {
+      /**
+       * The Alertmanagers that may, each a subject of a static token in
+       * `backend.auth.externalAccess`, with the PoPs it speaks for: an alert
+       * about a database in none of them is set aside. None: the webhook
+       * refuses every caller.
+       */
+      sources?: Array<{ subject: string; pops: string[] }>;
+      /**
+       * The Kafka cluster alert events are published to, on topics
+       * `dbaas.alerts.{tenant}`; by default `dbaas.audit.kafka`. Without
+       * either, alerts are recorded and shown but not published.
+       */
+      kafka?: {
+        /** Bootstrap brokers, e.g. kafka-0.kafka:9092. */
+        brokers: string[];
+        /** The client id the relay connects with. Defaults to backstage-dbaas-alert. */
+        clientId?: string;
+      };
+    };
+    /**
      * The PoPs are catalog entities (docs/deploy.md, "A PoP is a catalog
      * entity"); this says how the portal reaches their clusters when no
      * `kubernetes.clusterLocatorMethods` cluster is named after the PoP.

@@ -3,7 +3,6 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { startArgoCd } from './argocd/startArgoCd';
-import { startAuditRelay } from './audit/startAuditRelay';
 import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { RestoreDrillStore } from './database/RestoreDrillStore';
@@ -38,6 +37,11 @@ import { GitOpsOutboxStore } from './database/GitOpsOutboxStore';
 import { DatabaseRateLimiter } from './rateLimit/DatabaseRateLimiter';
 import { AuditTrail } from './audit/AuditTrail';
 import { createRouter } from './router/router';
+import { AlertReceiver } from './alerts/AlertReceiver';
+import { AlertStore } from './alerts/AlertStore';
+import { alertNotifier } from './alerts/alertNotifier';
+import { alertSourcesFromConfig } from './alerts/alertSources';
+import { startOutboxRelays } from './outbox/startOutboxRelays';
 import { createReadableTenantsRouter } from './router/readableTenantsRouter';
 import { CatalogTenantDirectory } from './tenancy/CatalogTenantDirectory';
 import { CatalogPopDirectory } from './pops/CatalogPopDirectory';
@@ -214,6 +218,17 @@ export const dbaasPlugin = createBackendPlugin({
           timeline,
           lifecycle,
         });
+        const alerts = new AlertStore(db);
+        const alertReceiver = new AlertReceiver({
+          services,
+          alerts,
+          sources: alertSourcesFromConfig(config),
+          logger,
+          onChanges: alertNotifier({
+            notifications: deps.notifications,
+            logger,
+          }),
+        });
         httpRouter.use(
           await createRouter({
             metrics: deps.metrics,
@@ -231,6 +246,8 @@ export const dbaasPlugin = createBackendPlugin({
               lifecycle,
               timeline,
               drills,
+              alerts,
+              alertReceiver,
               metricsSource: PrometheusMetricsSource.fromConfig(config),
               rateLimiter: await DatabaseRateLimiter.create({
                 database,
@@ -240,7 +257,7 @@ export const dbaasPlugin = createBackendPlugin({
             },
           }),
         );
-        startAuditRelay(deps, db);
+        startOutboxRelays(deps, db);
         // The router authenticates every request itself (see createRouter).
         httpRouter.addAuthPolicy({ path: '/', allow: 'unauthenticated' });
       },

@@ -51,6 +51,7 @@ export * from './tenancy/roles';
 export * from './permissions';
 export * from './gitops/claimLocation';
 export * from './api/serviceEvents';
+export * from './alerts/serviceAlerts';
 export { serviceEntityName } from './gitops/serviceEntityName';
 export * from './gitops/claimManifest';
 export * from './entity/dbaasAnnotations';
@@ -64,10 +65,28 @@ export {
 } from './client/DbaasClient';
 export { DbaasApiError } from './client/DbaasApiError';
 export {
+  metricDatabaseLabel,
   metricQueries,
+  scopeMatchers,
+  scopedSums,
   type MetricName,
   type MetricQueryInput,
+  type MetricScope,
 } from './metrics/metricQueries';
+export {
+  ENGINE_EXPORTER_SERIES,
+  type EngineExporterSeries,
+} from './metrics/engineExporterSeries';
+export {
+  ENGINE_DASHBOARD_EXTRA_PANELS,
+  ENGINE_DASHBOARD_PANELS,
+  GRAFANA_DASHBOARD_UIDS,
+  METRIC_PANELS,
+  PORTAL_DASHBOARD_PANELS,
+  embeddedEnginePanels,
+  type EngineSpecificPanel,
+  type GrafanaPanel,
+} from './metrics/grafanaDashboards';
 export {
   KUBE_SERVICE_ID_LABEL,
   SERVICE_ID_LABEL,

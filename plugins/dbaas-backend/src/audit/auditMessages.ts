@@ -1,6 +1,7 @@
 import type { TopicMessages } from 'kafkajs';
 import { type RawAuditEventRow, toAuditEvent } from './auditEventRows';
 import { auditTopic } from './auditTopic';
+import type { Outbox } from '../outbox/OutboxRelay';
 
 /** The header that carries the event id, for consumers that deduplicate on it. */
 export const AUDIT_EVENT_ID_HEADER = 'event-id';
@@ -27,3 +28,10 @@ export function auditMessages(rows: RawAuditEventRow[]): TopicMessages[] {
   }
   return [...byTopic.values()];
 }
+
+/** The audit trail's outbox, which the relay publishes to `dbaas.audit.{tenant}`. */
+export const auditOutbox: Outbox<RawAuditEventRow> = {
+  name: 'Audit',
+  table: 'audit_events',
+  messages: auditMessages,
+};

@@ -18,6 +18,7 @@ import { errorHandler } from './errorHandler';
 import { invalidInput } from '../errors/invalidInput';
 import { parseInput } from './parse';
 import { callerOf } from './requestContext';
+import { addAlertRoutes, addAlertmanagerWebhook } from './routes/alertRoutes';
 import { addAuditRoutes } from './routes/auditRoutes';
 import { addBackupRoutes } from './routes/backupRoutes';
 import { addCdcRoutes } from './routes/cdcRoutes';
@@ -43,6 +44,7 @@ export async function createRouter(options: {
     res.locals.caller = await callerOf(httpAuth, req, res);
     next();
   });
+  addAlertmanagerWebhook(router, context);
   // The rate limit charges the authenticated caller's own budget, here and only
   // here: a budget keyed on anything the request names (a tenant, a database)
   // would let one caller lock others out, or escape the limit by naming made-up
@@ -117,6 +119,7 @@ export async function createRouter(options: {
   addMetricsRoutes(router, context);
   addOrganizationRoutes(router, context);
   addAuditRoutes(router, context);
+  addAlertRoutes(router, context);
 
   router.use((req, _res) => {
     throw new NotFoundError(

@@ -60,6 +60,11 @@ export function dbaasOpenApiDocument(): JsonSchema {
         description:
           'Organizations, their members and their tenants\u2019 quotas',
       },
+      {
+        name: 'Alerts',
+        description:
+          "Alerts about databases from their PoPs' Alertmanagers, and muting them",
+      },
       { name: 'Audit', description: 'Who did what, per tenant' },
       { name: 'API', description: 'The API itself' },
     ],

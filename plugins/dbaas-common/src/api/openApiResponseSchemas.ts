@@ -27,6 +27,12 @@ import type {
   TimelineStep,
   TenantQuotaUsage,
 } from './serviceResponses';
+import type {
+  AlertMute,
+  AlertReceipt,
+  ServiceAlert,
+  ServiceAlertList,
+} from '../alerts/serviceAlerts';
 
 // The response bodies are TypeScript types, not zod schemas: the API never parses
 // them, so zod schemas for them would only restate the types. Their JSON Schema is
@@ -525,6 +531,75 @@ const serviceMetrics = object<ServiceMetrics>(
   'Time series of a database, one value per step.',
 );
 
+const serviceAlert = object<ServiceAlert>(
+  {
+    required: {
+      id: uuid,
+      name: { ...string, examples: ['DbaasDatabaseDiskHigh'] },
+      severity: { ...string, examples: ['critical', 'warning'] },
+      status: enumOf<ServiceAlert['status']>({ firing: true, resolved: true }),
+      startsAt: timestamp,
+      muted: {
+        type: 'boolean',
+        description:
+          "Fired while the database's alerts were muted: nobody was told.",
+      },
+      labels: {
+        type: 'object',
+        additionalProperties: string,
+        description: "The alert's labels, as Prometheus set them.",
+      },
+    },
+    optional: {
+      summary: string,
+      description: string,
+      runbookUrl: { ...string, format: 'uri' },
+      endsAt: { ...timestamp, description: 'When it resolved.' },
+    },
+  },
+  'An alert about a database, one per firing.',
+);
+
+const alertMute = object<AlertMute>(
+  {
+    required: {
+      until: timestamp,
+      reason: string,
+      mutedBy: actor,
+      mutedAt: timestamp,
+    },
+  },
+  "A mute of a database's alerts.",
+);
+
+const serviceAlertList = object<ServiceAlertList>(
+  {
+    required: {
+      firing: arrayOf(schemaRef('ServiceAlert')),
+      recent: {
+        ...arrayOf(schemaRef('ServiceAlert')),
+        description: 'Resolved in the last 7 days, newest first, at most 50.',
+      },
+    },
+    optional: { mute: schemaRef('AlertMute') },
+  },
+  "A database's alerts.",
+);
+
+const alertReceipt = object<AlertReceipt>(
+  {
+    required: {
+      recorded: number,
+      ignored: arrayOf(
+        object<AlertReceipt['ignored'][number]>({
+          required: { reason: string, alerts: number },
+        }),
+      ),
+    },
+  },
+  'How many alerts were recorded, and those set aside with why.',
+);
+
 const organization = object<Organization>(
   {
     required: {
@@ -717,6 +792,10 @@ export const openApiResponseSchemas: Record<string, JsonSchema> = {
     schemaRef('TenantQuotaUsage'),
     "Every tenant's limits and usage.",
   ),
+  ServiceAlert: serviceAlert,
+  AlertMute: alertMute,
+  ServiceAlertList: serviceAlertList,
+  AlertReceipt: alertReceipt,
   AuditEvent: auditEvent,
   AuditEventPage: pageOf(
     schemaRef('AuditEvent'),

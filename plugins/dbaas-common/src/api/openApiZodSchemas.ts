@@ -17,6 +17,10 @@ import {
   claimConditionSchema,
   serviceClaimStatusSchema,
 } from '../claim/serviceClaimStatus';
+import {
+  alertmanagerWebhookSchema,
+  muteAlertsRequestSchema,
+} from '../alerts/serviceAlerts';
 import type { JsonSchema } from './openApiRef';
 import { serviceConfigSchema } from './serviceConfig';
 import {
@@ -140,6 +144,14 @@ const components = {
     'A role for a user or group, on a tenant or the whole organization.',
   ],
   SetQuotaRequest: [setQuotaRequestSchema, "One tenant's new limits."],
+  MuteAlertsRequest: [
+    muteAlertsRequestSchema,
+    "How long nobody is to be told of a database's alerts, and why.",
+  ],
+  AlertmanagerWebhook: [
+    alertmanagerWebhookSchema,
+    "Alertmanager's webhook payload (version 4); fields not listed are let through.",
+  ],
 } satisfies Record<string, [z.ZodType, string, JsonSchema?]>;
 
 /**

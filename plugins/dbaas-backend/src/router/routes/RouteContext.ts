@@ -13,6 +13,8 @@ import type { AuditTrail } from '../../audit/AuditTrail';
 import type { Caller } from '../requestContext';
 import type { Knex } from 'knex';
 import type { LiveSkuCatalog } from '../../pops/LiveSkuCatalog';
+import type { AlertReceiver } from '../../alerts/AlertReceiver';
+import type { AlertStore } from '../../alerts/AlertStore';
 
 /** What the route handlers work with. */
 export type RouteContext = {
@@ -30,6 +32,9 @@ export type RouteContext = {
   timeline: TimelineStore;
   drills: RestoreDrills;
   rateLimiter: RateLimiter;
+  alerts: AlertStore;
+  /** Takes the alerts PoPs' Alertmanagers post. */
+  alertReceiver: AlertReceiver;
   /** Absent when no Prometheus is configured. */
   metricsSource?: ServiceMetricsSource;
 };

@@ -14,10 +14,10 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { migratedClient } from '../database/migrations';
-import { AUDIT_EVENT_ID_HEADER } from './auditMessages';
-import { writeAuditEvent } from './auditOutbox';
-import { AuditRelay } from './AuditRelay';
-import { auditTopic } from './auditTopic';
+import { AUDIT_EVENT_ID_HEADER, auditOutbox } from '../audit/auditMessages';
+import { writeAuditEvent } from '../audit/auditOutbox';
+import { auditTopic } from '../audit/auditTopic';
+import { OutboxRelay } from './OutboxRelay';
 
 jest.setTimeout(180_000);
 
@@ -76,7 +76,7 @@ async function closedPort(): Promise<string> {
 }
 
 describe.each(databases.eachSupportedId())(
-  'AuditRelay without Kafka on %s',
+  'OutboxRelay of the audit trail without Kafka on %s',
   id => {
     it('keeps every row unsent, warns once and stops cleanly', async () => {
       const db = await migratedClient(
@@ -84,7 +84,8 @@ describe.each(databases.eachSupportedId())(
       );
       await writeEvents(db, ['group:default/payments'], 0, 250);
       const logger = mockServices.logger.mock();
-      const relay = AuditRelay.create({
+      const relay = OutboxRelay.create({
+        outbox: auditOutbox,
         db,
         kafka: { brokers: [await closedPort()] },
         logger,
@@ -147,105 +148,110 @@ function startBroker(): Promise<void> {
   });
 }
 
-describeWithServices(['kafka', 'postgres'], 'AuditRelay on Kafka', env => {
-  const brokers = env.DBAAS_KAFKA_BROKERS.split(',');
-  const total = 10_000;
+describeWithServices(
+  ['kafka', 'postgres'],
+  'OutboxRelay of the audit trail on Kafka',
+  env => {
+    const brokers = env.DBAAS_KAFKA_BROKERS.split(',');
+    const total = 10_000;
 
-  it('publishes 10,000 events across a broker outage, each once, on its tenant topic', async () => {
-    const db = await migratedClient(
-      mockServices.database({ knex: await databases.init('POSTGRES_15') }),
-    );
-    // Topics of this run only: the broker keeps earlier runs' data.
-    const run = Date.now().toString(36);
-    const tenants = ['red', 'green', 'blue'].map(
-      colour => `group:default/audit-${run}-${colour}`,
-    );
-    const logger = mockServices.logger.mock();
-    const relay = AuditRelay.create({
-      db,
-      kafka: { brokers },
-      logger,
-      idleIntervalMs: 50,
-    });
-
-    let failures = 0;
-    const relayOnce = relay.relayOnce.bind(relay);
-    jest.spyOn(relay, 'relayOnce').mockImplementation(() =>
-      relayOnce().catch(error => {
-        failures += 1;
-        throw error;
-      }),
-    );
-
-    await writeEvents(db, tenants, 0, total / 2);
-    relay.start();
-    await waitFor('a first part published', async () => {
-      return (await countRows(db, true)) >= 1_000;
-    });
-    await stopBroker();
-    const failuresBefore = failures;
-    // Mutations go on while Kafka is away.
-    await writeEvents(db, tenants, total / 2, total);
-    await waitFor('the relay to fail', () => failures > failuresBefore);
-    // The relay is sequential: after a failure nothing is in flight, so any row
-    // stamped from now on would be stamped without Kafka.
-    const publishedBeforeOutage = await countRows(db, true);
-    await sleep(2_000);
-    expect(await countRows(db, true)).toBe(publishedBeforeOutage);
-    await startBroker();
-    await waitFor('every row published', async () => {
-      return (await countRows(db, false)) === 0;
-    });
-    await relay.stop();
-    // Not "once": another suite may restart the shared broker as well. Once per
-    // outage is asserted without Kafka above.
-    expect(logger.warn).toHaveBeenCalled();
-    expect(logger.info).toHaveBeenCalledWith(
-      expect.stringMatching(
-        /^Audit relay recovered after \d+ failed attempts$/,
-      ),
-    );
-
-    const expected = new Map<string, string>(
-      (await db('audit_events').select('id', 'tenant')).map(row => [
-        row.id,
-        auditTopic(row.tenant),
-      ]),
-    );
-    expect(expected.size).toBe(total);
-    const seen = new Map<string, number>();
-    const misrouted: string[] = [];
-    const kafka = new Kafka({
-      clientId: 'dbaas-audit-test',
-      brokers,
-      logLevel: logLevel.NOTHING,
-    });
-    const consumer = kafka.consumer({ groupId: `dbaas-audit-test-${run}` });
-    await consumer.connect();
-    try {
-      await consumer.subscribe({
-        topics: tenants.map(auditTopic),
-        fromBeginning: true,
+    it('publishes 10,000 events across a broker outage, each once, on its tenant topic', async () => {
+      const db = await migratedClient(
+        mockServices.database({ knex: await databases.init('POSTGRES_15') }),
+      );
+      // Topics of this run only: the broker keeps earlier runs' data.
+      const run = Date.now().toString(36);
+      const tenants = ['red', 'green', 'blue'].map(
+        colour => `group:default/audit-${run}-${colour}`,
+      );
+      const logger = mockServices.logger.mock();
+      const relay = OutboxRelay.create({
+        outbox: auditOutbox,
+        db,
+        kafka: { brokers },
+        logger,
+        idleIntervalMs: 50,
       });
-      await consumer.run({
-        eachMessage: async ({ topic, message }) => {
-          const event: AuditEvent = JSON.parse(message.value!.toString());
-          const header = message.headers?.[AUDIT_EVENT_ID_HEADER]?.toString();
-          if (header !== event.id || expected.get(event.id) !== topic) {
-            misrouted.push(`${event.id} on ${topic}`);
-          }
-          seen.set(event.id, (seen.get(event.id) ?? 0) + 1);
-        },
-      });
-      await waitFor('every event consumed', () => seen.size >= total);
-      // Duplicates, if any, would come right behind.
-      await sleep(1_000);
-    } finally {
-      await consumer.disconnect();
-    }
 
-    expect(misrouted).toEqual([]);
-    expect([...seen.keys()].filter(id => !expected.has(id))).toEqual([]);
-    expect([...seen].filter(([, count]) => count > 1)).toEqual([]);
-  });
-});
+      let failures = 0;
+      const relayOnce = relay.relayOnce.bind(relay);
+      jest.spyOn(relay, 'relayOnce').mockImplementation(() =>
+        relayOnce().catch(error => {
+          failures += 1;
+          throw error;
+        }),
+      );
+
+      await writeEvents(db, tenants, 0, total / 2);
+      relay.start();
+      await waitFor('a first part published', async () => {
+        return (await countRows(db, true)) >= 1_000;
+      });
+      await stopBroker();
+      const failuresBefore = failures;
+      // Mutations go on while Kafka is away.
+      await writeEvents(db, tenants, total / 2, total);
+      await waitFor('the relay to fail', () => failures > failuresBefore);
+      // The relay is sequential: after a failure nothing is in flight, so any row
+      // stamped from now on would be stamped without Kafka.
+      const publishedBeforeOutage = await countRows(db, true);
+      await sleep(2_000);
+      expect(await countRows(db, true)).toBe(publishedBeforeOutage);
+      await startBroker();
+      await waitFor('every row published', async () => {
+        return (await countRows(db, false)) === 0;
+      });
+      await relay.stop();
+      // Not "once": another suite may restart the shared broker as well. Once per
+      // outage is asserted without Kafka above.
+      expect(logger.warn).toHaveBeenCalled();
+      expect(logger.info).toHaveBeenCalledWith(
+        expect.stringMatching(
+          /^Audit relay recovered after \d+ failed attempts$/,
+        ),
+      );
+
+      const expected = new Map<string, string>(
+        (await db('audit_events').select('id', 'tenant')).map(row => [
+          row.id,
+          auditTopic(row.tenant),
+        ]),
+      );
+      expect(expected.size).toBe(total);
+      const seen = new Map<string, number>();
+      const misrouted: string[] = [];
+      const kafka = new Kafka({
+        clientId: 'dbaas-audit-test',
+        brokers,
+        logLevel: logLevel.NOTHING,
+      });
+      const consumer = kafka.consumer({ groupId: `dbaas-audit-test-${run}` });
+      await consumer.connect();
+      try {
+        await consumer.subscribe({
+          topics: tenants.map(auditTopic),
+          fromBeginning: true,
+        });
+        await consumer.run({
+          eachMessage: async ({ topic, message }) => {
+            const event: AuditEvent = JSON.parse(message.value!.toString());
+            const header = message.headers?.[AUDIT_EVENT_ID_HEADER]?.toString();
+            if (header !== event.id || expected.get(event.id) !== topic) {
+              misrouted.push(`${event.id} on ${topic}`);
+            }
+            seen.set(event.id, (seen.get(event.id) ?? 0) + 1);
+          },
+        });
+        await waitFor('every event consumed', () => seen.size >= total);
+        // Duplicates, if any, would come right behind.
+        await sleep(1_000);
+      } finally {
+        await consumer.disconnect();
+      }
+
+      expect(misrouted).toEqual([]);
+      expect([...seen.keys()].filter(id => !expected.has(id))).toEqual([]);
+      expect([...seen].filter(([, count]) => count > 1)).toEqual([]);
+    });
+  },
+);

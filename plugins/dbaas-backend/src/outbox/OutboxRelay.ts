@@ -1,15 +1,35 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { backoffDelay, sleep } from '@internal/backstage-plugin-dbaas-node';
-import { Kafka, type Producer, type RetryOptions } from 'kafkajs';
+import {
+  Kafka,
+  type Producer,
+  type RetryOptions,
+  type TopicMessages,
+} from 'kafkajs';
 import type { Knex } from 'knex';
-import type { RawAuditEventRow } from './auditEventRows';
-import { auditMessages } from './auditMessages';
 import { kafkaLogCreator } from './kafkaLogCreator';
 
-/** Options of {@link AuditRelay.create}. */
-export type AuditRelayOptions = {
+/** The columns the relay reads and writes; the rest is the outbox's own. */
+export type OutboxRow = { seq: number | string; published_at: unknown };
+
+/**
+ * A table of events that a mutation writes in its own transaction, and the
+ * relay publishes after the commit: the audit trail (`audit_events`), the
+ * alerts (`alert_events`).
+ */
+export type Outbox<Row extends OutboxRow> = {
+  /** Its name in logs, e.g. `Audit`. */
+  name: string;
+  table: string;
+  /** Rows as Kafka messages, one group per topic, in the rows' order. */
+  messages(rows: Row[]): TopicMessages[];
+};
+
+/** Options of {@link OutboxRelay.create}. */
+export type OutboxRelayOptions<Row extends OutboxRow> = {
   /** The plugin's database, migrated. */
   db: Knex;
+  outbox: Outbox<Row>;
   kafka: { brokers: string[]; clientId?: string };
   logger: LoggerService;
   /**
@@ -37,21 +57,27 @@ const KAFKA_RETRY: RetryOptions = {
 };
 
 /**
- * Publishes the audit outbox (`audit_events`) to the tenants' Kafka topics
- * `dbaas.audit.{tenant}`, oldest first, and stamps each row once Kafka has it.
- * Delivery is at least once: a row is only marked after every in-sync replica
- * acknowledged it, and consumers deduplicate on the event id.
+ * Publishes an outbox to the tenants' Kafka topics (the audit trail's
+ * `dbaas.audit.{tenant}`, the alerts' `dbaas.alerts.{tenant}`), oldest first,
+ * and stamps each row once Kafka has it. Delivery is at least once: a row is
+ * only marked after every in-sync replica acknowledged it, and consumers
+ * deduplicate on the event id.
  */
-export class AuditRelay {
-  static create(options: AuditRelayOptions): AuditRelay {
+export class OutboxRelay<Row extends OutboxRow> {
+  static create<Row extends OutboxRow>(
+    options: OutboxRelayOptions<Row>,
+  ): OutboxRelay<Row> {
     const kafka = new Kafka({
-      clientId: options.kafka.clientId ?? 'backstage-dbaas-audit',
+      clientId:
+        options.kafka.clientId ??
+        `backstage-dbaas-${options.outbox.name.toLowerCase()}`,
       brokers: options.kafka.brokers,
       retry: KAFKA_RETRY,
       logCreator: kafkaLogCreator(options.logger),
     });
-    return new AuditRelay(
+    return new OutboxRelay(
       options.db,
+      options.outbox,
       kafka,
       options.logger,
       options.batchSize ?? 100,
@@ -67,13 +93,14 @@ export class AuditRelay {
 
   private constructor(
     private readonly db: Knex,
+    private readonly outbox: Outbox<Row>,
     private readonly kafka: Kafka,
     private readonly logger: LoggerService,
     private readonly batchSize: number,
     private readonly idleIntervalMs: number,
   ) {}
 
-  /** Starts relaying in the background until {@link AuditRelay.stop}. */
+  /** Starts relaying in the background until {@link OutboxRelay.stop}. */
   start(): void {
     if (this.running) {
       return;
@@ -111,7 +138,7 @@ export class AuditRelay {
         const sent = await this.relayOnce();
         if (failures > 0) {
           this.logger.info(
-            `Audit relay recovered after ${failures} failed attempts`,
+            `${this.outbox.name} relay recovered after ${failures} failed attempts`,
           );
           failures = 0;
         }
@@ -123,7 +150,7 @@ export class AuditRelay {
         // Once per outage: the backoff retries are not news to the operator.
         if (failures === 1) {
           this.logger.warn(
-            `Audit relay cannot publish; events stay in the outbox and it retries until it can: ${error}`,
+            `${this.outbox.name} relay cannot publish; events stay in the outbox and it retries until it can: ${error}`,
           );
         }
         pause = backoffDelay(failures, {
@@ -142,7 +169,7 @@ export class AuditRelay {
   ): Promise<number> {
     // Unsent rows rather than rows past a high-water mark: mutations commit out
     // of seq order, and a row that becomes visible late must still be found.
-    const query = db<RawAuditEventRow>('audit_events')
+    const query = db<Row>(this.outbox.table)
       .whereNull('published_at')
       .orderBy('seq')
       .limit(this.batchSize);
@@ -155,7 +182,9 @@ export class AuditRelay {
     }
     // Several replicas take disjoint batches: rows another relay holds are
     // skipped rather than waited for.
-    const rows = await (lock ? query.forUpdate().skipLocked() : query);
+    const rows = (await (lock
+      ? query.forUpdate().skipLocked()
+      : query)) as Row[];
     if (this.unconfirmed && rows.length !== this.unconfirmed.length) {
       // Another relay published part of it: a new producer starts new sequences.
       await this.dropProducer();
@@ -169,7 +198,7 @@ export class AuditRelay {
       const producer = await this.connectedProducer();
       await producer.sendBatch({
         acks: -1,
-        topicMessages: auditMessages(rows),
+        topicMessages: this.outbox.messages(rows),
       });
     } catch (error) {
       if (refusedByBroker(error)) {
@@ -180,7 +209,7 @@ export class AuditRelay {
       }
       throw error;
     }
-    await db('audit_events')
+    await db(this.outbox.table)
       .whereIn('seq', seqs)
       .update({ published_at: new Date() });
     return rows.length;
