@@ -15,7 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib/toolchain.sh"
 source "$here/lib/services-common.sh"
 
-all_services=(postgres prometheus kube pops cnpg psmdb gitserver argocd kafka connect keycloak)
+all_services=(postgres alertmanager prometheus kube pops cnpg psmdb gitserver argocd kafka connect keycloak)
 
 for file in "$here"/services/*.sh; do
   source "$file"

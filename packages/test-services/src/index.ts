@@ -59,6 +59,7 @@ export {
   type PopOperatorOptions,
 } from './loop/startPopOperator';
 export { WholeLoop, type LoopPop } from './loop/WholeLoop';
+export { loadPrometheusRules, routeAlertsTo } from './prometheus/alerting';
 export { repoRoot } from './repoRoot';
 export { restartService } from './restartService';
 export { serviceEnv } from './serviceEnv';

@@ -1,6 +1,7 @@
 /** The services of `scripts/services.sh`. */
 export type ServiceName =
   | 'postgres'
+  | 'alertmanager'
   | 'prometheus'
   | 'kube'
   | 'pops'
@@ -15,6 +16,7 @@ export type ServiceName =
 /** The variable each service exports once it is started and healthy. */
 export const serviceMarkers: Record<ServiceName, string> = {
   postgres: 'DBAAS_POSTGRES_URL',
+  alertmanager: 'DBAAS_ALERTMANAGER_URL',
   prometheus: 'DBAAS_PROMETHEUS_URL',
   kube: 'DBAAS_KUBECONFIG',
   pops: 'DBAAS_POPS',
