@@ -31,6 +31,11 @@ export class AlertReceiver {
     },
   ) {}
 
+  /** Whether `subject` is an Alertmanager of `dbaas.alerts.sources`. */
+  isSource(subject: string): boolean {
+    return this.deps.sources.has(subject);
+  }
+
   async receive(
     subject: string,
     batch: AlertmanagerWebhook,

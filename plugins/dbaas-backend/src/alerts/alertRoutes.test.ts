@@ -226,6 +226,18 @@ describe('alerts from Alertmanager', () => {
       ).status,
     ).toBe(401);
 
+    // An Alertmanager's token opens nothing but the webhook.
+    const asAlertmanager = (method: 'get' | 'delete', path: string) =>
+      request(backend.server)
+        [method](`/api/dbaas/v1${path}`)
+        .set('Authorization', alertmanager('alertmanager-lagos'));
+    expect((await asAlertmanager('get', '/services')).status).toBe(403);
+    expect((await asAlertmanager('get', `/services/${ours}`)).status).toBe(403);
+    expect((await asAlertmanager('delete', `/services/${ours}`)).status).toBe(
+      403,
+    );
+    expect((await api(ADA).get(`/services/${ours}`)).status).toBe(200);
+
     // Frankfurt's Alertmanager speaks for frankfurt, not for a lagos database.
     const forged = await send(
       alertmanager('alertmanager-frankfurt'),

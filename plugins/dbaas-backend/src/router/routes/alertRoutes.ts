@@ -36,6 +36,24 @@ export function addAlertmanagerWebhook(router: Router, ctx: RouteContext) {
       res.json(await ctx.alertReceiver.receive(principal.subject, batch));
     },
   );
+  // An Alertmanager's token is a service's, which the permission policy
+  // trusts as it trusts the portal's own plugins: it is kept to its webhook,
+  // so that a PoP's stolen token reads and changes no database.
+  router.use((req, res, next) => {
+    const { principal } = callerFrom(req, res).credentials as {
+      principal: { type: string; subject?: string };
+    };
+    if (
+      principal.type === 'service' &&
+      principal.subject &&
+      ctx.alertReceiver.isSource(principal.subject)
+    ) {
+      throw new NotAllowedError(
+        `${principal.subject} is an Alertmanager: it may only send alerts`,
+      );
+    }
+    next();
+  });
 }
 
 /** `/v1/services/{id}/alerts`: a database's alerts, and muting them. */
