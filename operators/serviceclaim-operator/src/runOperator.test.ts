@@ -240,6 +240,29 @@ describeWithServices(['kube'], 'the operator on a kube-apiserver', env => {
     );
     expect(await exists('clusters', 'alpha')).toBe(false);
     expect(await exists('backups', 'alpha-final')).toBe(true);
+
+    // A standby serves the databases' series from its own cache: the status
+    // the leader wrote, and nothing of the claim that is gone.
+    const c = await start('pod-c');
+    await until('c ready', () => c.ready);
+    expect(c.isLeader).toBe(false);
+    const phases = async (operator: RunningOperator) => {
+      const res = await fetch(
+        `http://127.0.0.1:${operator.server.port}/metrics`,
+      );
+      return (await res.text())
+        .split('\n')
+        .filter(l => /^dbaas_database_status_phase\{.* 1$/.test(l))
+        .sort();
+    };
+    expect(await phases(c)).toEqual(await phases(b));
+    expect(await phases(c)).toEqual(
+      ['beta', 'gamma'].map(
+        name =>
+          `dbaas_database_status_phase{dbaas_io_service_id="svc-${name}",namespace="${namespace}",claim="${name}",engine="postgresql",phase="Provisioning"} 1`,
+      ),
+    );
+    await c.stop();
     await b.stop();
   });
 });

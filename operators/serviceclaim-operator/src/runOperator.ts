@@ -9,6 +9,7 @@ import {
   type InformerEvent,
 } from '@internal/backstage-plugin-dbaas-node';
 import { LeaderElector } from './controller/LeaderElector';
+import { registerDatabaseMetrics } from './controller/databaseMetrics';
 import {
   createOperatorMetrics,
   type OperatorMetrics,
@@ -111,6 +112,8 @@ export async function runOperator(
       if (claimChanged(event)) enqueue(objectKey(event.object));
     },
   });
+  // From the cache every replica keeps: the standby serves the same series.
+  registerDatabaseMetrics(metrics.registry, () => claimInformer.list());
   const owned = new OwnedResources({
     kubeConfig: kc,
     objects: ObjectApi.fromKubeConfig(kc),

@@ -1,5 +1,6 @@
 import yaml from 'js-yaml';
 import { serviceClaimCrd } from './claim/serviceClaimCrd';
+import { databaseUsageQueries } from './metrics/databaseUsageQueries';
 
 /** A file the repository commits that is generated from this package's code. */
 export type GeneratedFile = {
@@ -20,6 +21,19 @@ export function generatedFiles(): GeneratedFile[] {
       content: `# Generated from plugins/dbaas-common (serviceClaimCrd); edit the schema, then run
 # \`yarn generate\`.
 ${yaml.dump(serviceClaimCrd(), { lineWidth: 100, noRefs: true })}`,
+    },
+    {
+      // The operator chart's cpu and disk alerts compare these with their thresholds.
+      path: 'charts/serviceclaim-operator/files/alerts/databaseUsage.yaml',
+      content: `# Generated from plugins/dbaas-common (databaseUsageQueries); edit the queries, then
+# run \`yarn generate\`.
+${yaml.dump(
+  {
+    cpu: databaseUsageQueries.cpu({ rateWindow: '5m' }),
+    disk: databaseUsageQueries.disk({ rateWindow: '5m' }),
+  },
+  { lineWidth: -1 },
+)}`,
     },
   ];
 }

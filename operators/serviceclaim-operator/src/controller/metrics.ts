@@ -23,7 +23,9 @@ export type OperatorMetrics = {
  * Creates the metrics the operator exports on /metrics. Names follow
  * controller-runtime's (`controller_runtime_reconcile_total`, `workqueue_depth`)
  * without its prefixes, under `serviceclaim_operator_`, so dashboards for other
- * operators read the same way.
+ * operators read the same way. Node's process metrics keep their own names
+ * (`process_resident_memory_bytes`, `nodejs_eventloop_lag_seconds`), which the
+ * stock Node.js dashboards query.
  */
 export function createOperatorMetrics(
   options: { processMetrics?: boolean } = {},
@@ -32,7 +34,7 @@ export function createOperatorMetrics(
   const prefix = 'serviceclaim_operator_';
   if (options.processMetrics ?? true) {
     // RSS, heap and event-loop lag: what a slow reconcile is first checked against.
-    collectDefaultMetrics({ register: registry, prefix });
+    collectDefaultMetrics({ register: registry });
   }
   return {
     registry,

@@ -4,7 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { CoreV1Api, KubernetesObjectApi } from '@kubernetes/client-node';
-import { describeWhenAvailable } from '../describeWhenAvailable';
 import { describeWithServices } from '../describeWithServices';
 import { describeWithHelm } from '../helm/describeWithHelm';
 import {
@@ -16,6 +15,15 @@ import {
   serverSideDryRun,
 } from '../helm/helmTemplate';
 import { portalRequiredValues } from '../helm/portalChartValues';
+import {
+  type Checks,
+  type ExpectedAlert,
+  type InputSeries,
+  counter,
+  describeWithPromtool,
+  promtoolRuleTest,
+  series,
+} from '../prometheus/promtool';
 import { loadCrds } from '../kube/crdFiles';
 import { installCrds } from '../kube/installCrds';
 import { kubeConfigFrom } from '../kube/kubeConfig';
@@ -94,46 +102,6 @@ function render(helm: string, ...layers: object[]): Manifest[] {
   ]);
 }
 
-/** promtool, from Debian's `prometheus` package, or why it cannot be run. */
-function findPromtool(): { value: string } | { missing: string } {
-  const probe = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
-  if (probe.status === 0) return { value: 'promtool' };
-  const why =
-    (probe.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT'
-      ? 'promtool is not on the PATH'
-      : `promtool --version failed: ${probe.error?.message ?? probe.stderr}`;
-  return {
-    missing: `${why}. It comes with Debian's prometheus package: \`scripts/services.sh install prometheus\``,
-  };
-}
-
-function describeWithPromtool(title: string, fn: (promtool: string) => void) {
-  describeWhenAvailable(title, 'promtool', findPromtool(), fn);
-}
-
-/** A series selector in the unit tests' notation: name{label="value", ...}. */
-function series(name: string, labels: Record<string, string>): string {
-  const pairs = Object.entries(labels).map(
-    ([key, value]) => `${key}=${JSON.stringify(value)}`,
-  );
-  return `${name}{${pairs.join(', ')}}`;
-}
-
-/**
- * A counter's samples in the unit tests' notation, one a minute from 0 (where it is
- * 0): each segment adds `perMinute` at every sample for `minutes` samples. So
- * `counter([10, 30], [20, 30])` is 10 a minute up to minute 30, then 20.
- */
-function counter(...segments: [perMinute: number, minutes: number][]): string {
-  let value = 0;
-  const parts = ['0'];
-  for (const [perMinute, minutes] of segments) {
-    parts.push(`${value + perMinute}+${perMinute}x${minutes - 1}`);
-    value += perMinute * minutes;
-  }
-  return parts.join(' ');
-}
-
 /** What the portal's ServiceMonitor puts on a pod's series (`up` has just these). */
 const target = {
   job,
@@ -147,14 +115,6 @@ const scraped = { ...target, otel_scope_name: 'dbaas' };
 
 /** The labels of an alert on the sum over the release's pods. */
 const releaseLabels = { namespace, job };
-
-type InputSeries = { series: string; values: string };
-type ExpectedAlert = {
-  exp_labels: Record<string, string>;
-  exp_annotations: Record<string, string>;
-};
-/** Minute → the alerts firing then (pending ones do not count). */
-type Checks = Record<number, ExpectedAlert[]>;
 
 describeWithHelm('charts/dbaas-portal alerts', helm => {
   it('renders no PrometheusRule unless asked', () => {
@@ -282,31 +242,7 @@ describeWithHelm('charts/dbaas-portal alerts', helm => {
       input: InputSeries[],
       checks: Checks,
     ): string[] {
-      const testFile = tempFile(
-        `${alertname}.test.yaml`,
-        yaml.dump({
-          rule_files: [path.basename(rulesFile)],
-          evaluation_interval: '1m',
-          tests: [
-            {
-              interval: '1m',
-              input_series: input,
-              alert_rule_test: Object.entries(checks).map(
-                ([minute, alerts]) => ({
-                  eval_time: `${minute}m`,
-                  alertname,
-                  exp_alerts: alerts,
-                }),
-              ),
-            },
-          ],
-        }),
-      );
-      const result = spawnSync(promtool, ['test', 'rules', testFile], {
-        encoding: 'utf8',
-        cwd: path.dirname(testFile),
-      });
-      return result.status === 0 ? [] : [result.stdout, result.stderr];
+      return promtoolRuleTest(promtool, rulesFile, alertname, input, checks);
     }
 
     it('passes promtool check rules', () => {
