@@ -1,0 +1,298 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
+import notificationsPlugin from '@backstage/plugin-notifications-backend';
+import type { AlertEvent } from '@internal/backstage-plugin-dbaas-common';
+import { sleep } from '@internal/backstage-plugin-dbaas-node';
+import {
+  describeWithServices,
+  eventually,
+  findHelm,
+  freePort,
+  helmTemplate,
+  loadPrometheusRules,
+  routeAlertsTo,
+} from '@internal/test-services';
+import yaml from 'js-yaml';
+import { Kafka, logLevel } from 'kafkajs';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import request from 'supertest';
+import { PAYMENTS, startDbaasBackend } from '../__testUtils__/dbaasTestBackend';
+
+jest.setTimeout(240_000);
+
+const ADA = 'user:default/ada'; // of payments
+const KWAME = 'user:default/kwame'; // of checkout, another tenant
+const RELEASE = 'serviceclaim-operator';
+
+type Notification = {
+  created: string;
+  updated?: string;
+  payload: { title: string; severity?: string; description?: string };
+};
+
+/**
+ * The operator chart's PrometheusRule as a Prometheus rule file, rendered as
+ * a PoP installs it, except that DbaasDatabaseUnhealthy fires as soon as it
+ * holds (`for: 0s`): what is measured is the path from Prometheus to the
+ * team, not the chart's chosen patience.
+ */
+function operatorRules(helm: string): string {
+  const manifests = helmTemplate(helm, [
+    RELEASE,
+    'charts/serviceclaim-operator',
+    '--set',
+    'pop=lagos',
+    '--set',
+    'metrics.serviceMonitor.enabled=true',
+    '--set',
+    'metrics.prometheusRule.enabled=true',
+    '--set',
+    'metrics.prometheusRule.runbookBaseUrl=https://docs.example.com/dbaas',
+    '--set',
+    'metrics.prometheusRule.unhealthy.for=0s',
+  ]);
+  const rule = manifests.find(m => m.kind === 'PrometheusRule');
+  if (!rule) throw new Error('the operator chart rendered no PrometheusRule');
+  return yaml.dump({ groups: rule.spec.groups });
+}
+
+/**
+ * A stand-in for the operator's metrics endpoint: `dbaas_database_status_phase`
+ * and `dbaas_database_info` of one database, in the operator's naming
+ * (operators/serviceclaim-operator/src/controller/databaseMetrics.ts), with
+ * the phase the test sets. The operator's own gauges are tested in its package;
+ * here they are the signal whose path to the team is measured.
+ */
+async function standInOperator(database: Record<string, string>) {
+  let phase = 'Active';
+  const labels = (extra: Record<string, string> = {}) =>
+    Object.entries({ ...database, ...extra })
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join(',');
+  const server = http.createServer((_req, res) => {
+    const lines = [
+      `dbaas_database_info{${labels()}} 1`,
+      ...['Pending', 'Provisioning', 'Active', 'Failed'].map(
+        p =>
+          `dbaas_database_status_phase{${labels({ phase: p })}} ${
+            p === phase ? 1 : 0
+          }`,
+      ),
+    ];
+    res.setHeader('Content-Type', 'text/plain; version=0.0.4');
+    res.end(`${lines.join('\n')}\n`);
+  });
+  const port = await freePort();
+  await new Promise<void>(resolve => server.listen(port, '127.0.0.1', resolve));
+  return {
+    port,
+    setPhase: (next: string) => {
+      phase = next;
+    },
+    close: () => new Promise(resolve => server.close(resolve)),
+  };
+}
+
+// A database fails in its PoP: the operator's series crosses the rule's
+// threshold in the real Prometheus, which fires the operator chart's alert
+// to the real Alertmanager, which posts it to the portal; the database's team
+// gets a notification (the real notifications backend), the tenant's Kafka
+// topic the event, and the other tenant nothing. How long each step of that
+// takes is the figure this test prints.
+describeWithServices(
+  ['prometheus', 'alertmanager', 'kafka'],
+  'an alert from the series to the team',
+  env => {
+    const helm = findHelm();
+    const targetFile = path.join(
+      env.DBAAS_PROMETHEUS_TARGETS_DIR,
+      'operator',
+      `alert-delivery-${process.pid}.json`,
+    );
+    const cleanups: (() => Promise<unknown> | unknown)[] = [];
+
+    afterAll(async () => {
+      for (const cleanup of cleanups.reverse()) await cleanup();
+    });
+
+    it('notifies the owning team and publishes the event, and says how soon', async () => {
+      if ('missing' in helm) throw new Error(helm.missing);
+      const brokers = env.DBAAS_KAFKA_BROKERS.split(',');
+      const backend = await startDbaasBackend({
+        config: {
+          alerts: {
+            sources: [{ subject: 'alertmanager-lagos', pops: ['lagos'] }],
+            kafka: { brokers },
+          },
+        },
+        rootConfig: { app: { baseUrl: 'http://localhost:3000' } },
+        features: [notificationsPlugin],
+      });
+      cleanups.push(() => backend.stop());
+      const created = await request(backend.server)
+        .post('/api/dbaas/v1/services')
+        .set('Authorization', backend.as(ADA))
+        .send({
+          name: `alerting-${Date.now().toString(36)}`,
+          tenant: PAYMENTS,
+          engine: 'postgresql',
+          plan: 'shared',
+          region: 'lagos',
+        });
+      expect(created.status).toBe(201);
+      const { id, name } = created.body as { id: string; name: string };
+
+      // The tenant's topic, read from its end before anything fires.
+      const kafka = new Kafka({ brokers, logLevel: logLevel.NOTHING });
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin
+        .createTopics({ topics: [{ topic: 'dbaas.alerts.payments' }] })
+        .finally(() => admin.disconnect());
+      const consumer = kafka.consumer({ groupId: `alert-delivery-${id}` });
+      cleanups.push(() => consumer.disconnect());
+      await consumer.connect();
+      await consumer.subscribe({ topic: 'dbaas.alerts.payments' });
+      const events: AlertEvent[] = [];
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          const event = JSON.parse(String(message.value)) as AlertEvent;
+          if (event.database.id === id) events.push(event);
+        },
+      });
+
+      const operator = await standInOperator({
+        dbaas_io_service_id: id,
+        namespace: 'tenant-payments',
+        claim: name,
+        engine: 'postgresql',
+      });
+      cleanups.push(() => operator.close());
+      fs.writeFileSync(
+        targetFile,
+        JSON.stringify([
+          {
+            targets: [`127.0.0.1:${operator.port}`],
+            // The job of the chart's ServiceMonitor, which the rules select.
+            labels: { job: `${RELEASE}-metrics` },
+          },
+        ]),
+      );
+      cleanups.push(() => fs.rmSync(targetFile, { force: true }));
+      const { port } = backend.server.address() as AddressInfo;
+      await routeAlertsTo(env, {
+        url: `http://127.0.0.1:${port}/api/dbaas/v1/alerts/alertmanager`,
+        token: mockCredentials.service
+          .header({
+            onBehalfOf: mockCredentials.service('alertmanager-lagos'),
+            targetPluginId: 'dbaas',
+          })
+          .replace(/^Bearer /, ''),
+      });
+      cleanups.push(
+        await loadPrometheusRules(
+          env,
+          `alert-delivery-${process.pid}`,
+          operatorRules(helm.helm),
+        ),
+      );
+      // Healthy first: Prometheus scrapes the database and nothing fires.
+      await eventually(
+        'Prometheus scraping the stand-in operator',
+        async () => {
+          const res = await fetch(
+            `${
+              env.DBAAS_PROMETHEUS_URL
+            }/api/v1/query?query=${encodeURIComponent(
+              `dbaas_database_status_phase{dbaas_io_service_id="${id}",phase="Active"}`,
+            )}`,
+          );
+          return ((await res.json()).data.result as unknown[]).length === 1;
+        },
+        { timeoutMs: 60_000, intervalMs: 250 },
+      );
+
+      const inbox = async (user: string) => {
+        const res = await request(backend.server)
+          .get('/api/notifications/notifications')
+          .set('Authorization', backend.as(user));
+        return res.body.notifications as Notification[];
+      };
+
+      const failedAt = Date.now();
+      operator.setPhase('Failed');
+      const [fired] = await eventually(
+        "the alert in ada's notifications",
+        async () => {
+          const mine = await inbox(ADA);
+          return mine.length > 0 && mine;
+        },
+        { timeoutMs: 120_000, intervalMs: 100 },
+      );
+      const notifiedAfter = Date.now() - failedAt;
+      expect(fired.payload).toMatchObject({
+        title: `DbaasDatabaseUnhealthy on ${name}`,
+        severity: 'critical',
+        description: expect.stringContaining(
+          'Runbook: https://docs.example.com/dbaas/observability.md#dbaasdatabaseunhealthy',
+        ),
+      });
+      expect(await inbox(KWAME)).toEqual([]);
+      await eventually(
+        'the event on the tenant topic',
+        () => events.length > 0,
+        {
+          timeoutMs: 30_000,
+          intervalMs: 100,
+        },
+      );
+      const publishedAfter = Date.now() - failedAt;
+      expect(events[0]).toMatchObject({
+        tenant: PAYMENTS,
+        database: { id, name, engine: 'postgresql' },
+        alert: {
+          name: 'DbaasDatabaseUnhealthy',
+          status: 'firing',
+          severity: 'critical',
+          labels: expect.objectContaining({ dbaas_io_service_id: id }),
+          runbookUrl:
+            'https://docs.example.com/dbaas/observability.md#dbaasdatabaseunhealthy',
+        },
+      });
+      const shown = await request(backend.server)
+        .get(`/api/dbaas/v1/services/${id}/alerts`)
+        .set('Authorization', backend.as(ADA));
+      expect(shown.body.firing).toHaveLength(1);
+
+      const recoveredAt = Date.now();
+      operator.setPhase('Active');
+      await eventually(
+        'the resolution in its place',
+        async () => {
+          const mine = await inbox(ADA);
+          return (
+            mine.length === 1 && mine[0].payload.title.startsWith('Resolved:')
+          );
+        },
+        { timeoutMs: 120_000, intervalMs: 100 },
+      );
+      const resolvedAfter = Date.now() - recoveredAt;
+      await eventually('the resolution on the topic', () => events.length > 1, {
+        timeoutMs: 30_000,
+        intervalMs: 100,
+      });
+      expect(events.map(e => e.alert.status)).toEqual(['firing', 'resolved']);
+      // Alertmanager repeats nothing the team hears twice.
+      await sleep(6_000);
+      expect(await inbox(ADA)).toHaveLength(1);
+      expect(events).toHaveLength(2);
+
+      // eslint-disable-next-line no-console
+      console.log(
+        `alert delivery: series Failed → notification ${notifiedAfter} ms, → Kafka ${publishedAfter} ms; Active → resolved notification ${resolvedAfter} ms (scrape 2 s, evaluation 5 s, group_wait 1 s, rule for: 0s)`,
+      );
+    });
+  },
+);
