@@ -29,6 +29,14 @@ export { helmTemplate, type Manifest } from './helm/helmTemplate';
 export { portalRequiredValues } from './helm/portalChartValues';
 export { eventually } from './eventually';
 export { freePort } from './freePort';
+export {
+  describeWithPrometheus,
+  startScrapedPrometheus,
+  type Sample,
+  type ScrapedPrometheus,
+  type ScrapedPrometheusOptions,
+  type Vector,
+} from './prometheus/scrapedPrometheus';
 export { loadCrds, sharedDir, type CrdFile } from './kube/crdFiles';
 export { applyManifests } from './kube/applyManifests';
 export { installCrds } from './kube/installCrds';

@@ -67,11 +67,12 @@ export { DbaasApiError } from './client/DbaasApiError';
 export {
   metricDatabaseLabel,
   metricQueries,
+  resourceQueries,
   scopeMatchers,
-  scopedSums,
   type MetricName,
   type MetricQueryInput,
   type MetricScope,
+  type ResourceName,
 } from './metrics/metricQueries';
 export {
   ENGINE_EXPORTER_SERIES,

@@ -1,14 +1,12 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import yaml from 'js-yaml';
 import {
+  ENGINE_DASHBOARD_PANELS as PANELS,
   ENGINE_IDS,
+  GRAFANA_DASHBOARD_UIDS,
   KUBE_SERVICE_ID_LABEL,
+  METRIC_PANELS,
   claimManifest,
   metricQueries,
   specFromSku,
@@ -16,49 +14,30 @@ import {
   type MetricName,
 } from '@internal/backstage-plugin-dbaas-common';
 import { exampleSkuCatalog } from '@internal/backstage-plugin-dbaas-common/testUtils';
-import { describeWhenAvailable, freePort } from '@internal/test-services';
+import {
+  describeWithPrometheus,
+  repoRoot,
+  startScrapedPrometheus,
+  type Sample,
+  type ScrapedPrometheus,
+} from '@internal/test-services';
 import { podMonitor } from './monitoring';
 import { engineRenderers } from './renderClaim';
 import type { ClaimObject } from './types';
 
-// Every query of the Metrics tab run by a real Prometheus over series named as
-// each engine's exporter names them, renamed by the metricRelabelings of the
-// PodMonitor the ServiceClaim operator renders for the engine: the contract
-// between the operator and metricQueries, which no unit test on either side sees.
+// Every query of the Metrics tab, and of the Grafana dashboards the operator's
+// chart ships, run by a real Prometheus over series named as each engine's
+// exporter names them, renamed by the metricRelabelings of the PodMonitor the
+// ServiceClaim operator renders for the engine: the contract between the
+// operator and the queries, which no unit test on either side sees.
 jest.setTimeout(60_000);
 
 const SCRAPE_SECONDS = 1;
 /** As PrometheusMetricsSource picks it: four scrape intervals. */
 const RATE_WINDOW = `${4 * SCRAPE_SECONDS}s`;
 const GiB = 1024 ** 3;
-
-/** Debian's `prometheus` package, or why it cannot be run. */
-function findPrometheus(): { value: string } | { missing: string } {
-  const probe = spawnSync('prometheus', ['--version'], { encoding: 'utf8' });
-  if (probe.status === 0) return { value: 'prometheus' };
-  const why =
-    (probe.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT'
-      ? 'prometheus is not on the PATH'
-      : `prometheus --version failed: ${probe.error?.message ?? probe.stderr}`;
-  return {
-    missing: `${why}. It comes with Debian's prometheus package: \`scripts/services.sh install prometheus\``,
-  };
-}
-
-/** A series in the exposition format: name{labels} value. */
-type Sample = [name: string, labels: Record<string, string>, value: number];
-
-function exposition(samples: Sample[]): string {
-  return samples
-    .map(([name, labels, value]) => {
-      const pairs = Object.entries(labels).map(
-        ([key, v]) => `${key}=${JSON.stringify(v)}`,
-      );
-      return `${name}{${pairs.join(',')}} ${value}`;
-    })
-    .join('\n')
-    .concat('\n');
-}
+/** What the exporters report as "now" in their timestamps, in seconds. */
+const EPOCH = Math.floor(Date.now() / 1000);
 
 /**
  * What a database of `engine` is made to report: `connections` client
@@ -80,6 +59,18 @@ type Database = {
   memoryPercent: number;
   diskCapacity: number;
   diskPercent: number;
+  /** How far the replicas trail, in seconds (Dragonfly: records). */
+  replicationLag: number;
+  /** PostgreSQL: replicas streaming from the primary. */
+  replicas: number;
+  /** PostgreSQL: seconds since the newest backup and since the oldest restore point. */
+  backupAge: number;
+  recoveryWindow: number;
+  /** PostgreSQL: seconds since a WAL segment was archived; failed archivings a second. */
+  walArchiveAge: number;
+  walArchiveFailures: number;
+  /** PostgreSQL: WAL bytes the CDC pipeline's logical slot holds. */
+  cdcSlotLag: number;
 };
 
 /**
@@ -119,6 +110,48 @@ function nativeSeries(db: Database, seconds: number): Sample[] {
         ['cnpg_pg_stat_database_xact_commit', { datname: 'app' }, q(0.75)],
         ['cnpg_pg_stat_database_xact_rollback', { datname: 'app' }, q(0.25)],
         ['cnpg_pg_stat_database_tup_fetched', { datname: 'app' }, q(50)],
+        ['cnpg_pg_replication_lag', {}, db.replicationLag],
+        ['cnpg_pg_replication_in_recovery', {}, 1],
+        ['cnpg_pg_replication_streaming_replicas', {}, db.replicas],
+        // The Barman Cloud plugin's backup series, on the same exporter.
+        [
+          'barman_cloud_cloudnative_pg_io_last_available_backup_timestamp',
+          {},
+          EPOCH - db.backupAge,
+        ],
+        ['barman_cloud_cloudnative_pg_io_last_failed_backup_timestamp', {}, 0],
+        [
+          'barman_cloud_cloudnative_pg_io_first_recoverability_point',
+          {},
+          EPOCH - db.recoveryWindow,
+        ],
+        [
+          'cnpg_pg_stat_archiver_seconds_since_last_archival',
+          {},
+          db.walArchiveAge,
+        ],
+        [
+          'cnpg_pg_stat_archiver_failed_count',
+          {},
+          db.walArchiveFailures * seconds,
+        ],
+        ['cnpg_pg_stat_archiver_archived_count', {}, 3 * seconds],
+        // The CDC pipeline's logical slot, and CloudNativePG's own physical
+        // slot for a replica, which is no CDC.
+        [
+          'cnpg_pg_replication_slots_pg_wal_lsn_diff',
+          { slot_name: 'dbaas_orders', slot_type: 'logical', database: 'app' },
+          db.cdcSlotLag,
+        ],
+        [
+          'cnpg_pg_replication_slots_pg_wal_lsn_diff',
+          {
+            slot_name: '_cnpg_postgresql_2',
+            slot_type: 'physical',
+            database: '',
+          },
+          5 * db.cdcSlotLag,
+        ],
       ];
     case 'mongodb':
       // percona/mongodb_exporter, serverStatus in its v2 naming.
@@ -130,12 +163,40 @@ function nativeSeries(db: Database, seconds: number): Sample[] {
         ['mongodb_ss_opcounters', { legacy_op_type: 'insert' }, q(0.25)],
         ['mongodb_ss_opcounters', { legacy_op_type: 'update' }, 0],
         ['mongodb_ss_opcountersRepl', { legacy_op_type: 'insert' }, q(9)],
+        // getDiagnosticData's replSetGetStatus: every member's last applied
+        // operation, in milliseconds.
+        ...(
+          [
+            ['mongodb-0', 'PRIMARY', 0],
+            ['mongodb-1', 'SECONDARY', db.replicationLag],
+            ['mongodb-2', 'SECONDARY', db.replicationLag / 2],
+          ] as const
+        ).map(
+          ([member, state, lag]): Sample => [
+            'mongodb_rs_members_optimeDate',
+            {
+              member_idx: `${member}.${db.namespace}:27017`,
+              member_state: state,
+              rs_nm: 'rs0',
+            },
+            (EPOCH - lag) * 1000,
+          ],
+        ),
       ];
     case 'dragonfly':
       return [
         ['dragonfly_connected_clients', {}, c],
         ['dragonfly_blocked_clients', {}, 3],
         ['dragonfly_commands_processed_total', {}, q(1)],
+        [
+          'dragonfly_connected_replica_lag_records',
+          {
+            replica_ip: '10.0.0.7',
+            replica_port: '6379',
+            replica_state: 'online',
+          },
+          db.replicationLag,
+        ],
       ];
     case 'aerospike':
       // aerospike-prometheus-exporter.
@@ -164,6 +225,12 @@ function nativeSeries(db: Database, seconds: number): Sample[] {
           'aerospike_namespace_client_read_not_found_total',
           { cluster_name: 'db', ns: 'test' },
           q(5),
+        ],
+        // XDR to the database's other region.
+        [
+          'aerospike_xdr_lag',
+          { cluster_name: 'db', service: 'db-0:3000', dc: 'frankfurt' },
+          db.replicationLag,
         ],
       ];
     case 'scylla':
@@ -365,14 +432,63 @@ function scrapeJob(db: Database, host: string) {
   };
 }
 
-type Vector = { metric: Record<string, string>; value: [number, string] }[];
+/** A query of a dashboard's panel, as the dashboard's JSON holds it. */
+type DashboardTarget = { refId: string; expr: string; legendFormat: string };
 
-describeWhenAvailable(
-  'metricQueries on a real Prometheus over each engine exporter',
-  'prometheus',
-  findPrometheus(),
+type DashboardJson = {
+  panels: { id: number; title: string; targets?: DashboardTarget[] }[];
+  templating: { list: { name: string; query?: string }[] };
+};
+
+/** A dashboard as the operator's chart ships it (generated by `yarn generate`). */
+function shippedDashboard(uid: string): DashboardJson {
+  return JSON.parse(
+    fs.readFileSync(
+      path.join(
+        repoRoot,
+        'charts/serviceclaim-operator/dashboards',
+        `${uid}.json`,
+      ),
+      'utf8',
+    ),
+  );
+}
+
+/** Every query of the dashboard: panel title, refId, `<panel id><refId>`, query. */
+function targetsOf(
+  dashboard: DashboardJson,
+): [string, string, string, DashboardTarget][] {
+  return dashboard.panels.flatMap(panel =>
+    (panel.targets ?? []).map(
+      (target): [string, string, string, DashboardTarget] => [
+        panel.title,
+        target.refId,
+        `${panel.id}${target.refId}`,
+        target,
+      ],
+    ),
+  );
+}
+
+/** The selector and label of a `label_values(selector, label)` variable. */
+function labelValuesOf(dashboard: DashboardJson, name: string) {
+  const query = dashboard.templating.list.find(v => v.name === name)?.query;
+  const match = /^label_values\((.*), *(\w+)\)$/.exec(query ?? '');
+  if (!match) throw new Error(`No label_values variable ${name}: ${query}`);
+  return { selector: match[1], label: match[2] };
+}
+
+/** The query with Grafana's variables replaced as Grafana would. */
+function withVariables(expr: string, values: Record<string, string>): string {
+  return expr.replace(/\$(\w+)/g, (_, name: string) => {
+    if (!(name in values)) throw new Error(`No value for $${name} in ${expr}`);
+    return values[name];
+  });
+}
+
+describeWithPrometheus(
+  'metricQueries and the dashboards on a real Prometheus over each engine exporter',
   prometheusBinary => {
-    const startedAt = Date.now();
     const databases: Database[] = ENGINE_IDS.flatMap((engine, i) =>
       (['a', 'b'] as const).map(tenant => {
         const serviceId = randomUUID();
@@ -395,56 +511,35 @@ describeWhenAvailable(
           memoryPercent: b ? 60 + i : 10 + i,
           diskCapacity: b ? 100 * GiB : 10 * GiB,
           diskPercent: b ? 80 + i : 30 + i,
+          replicationLag: b ? 12 + i : 2 + i,
+          replicas: b ? 2 : 1,
+          backupAge: (b ? 20 : 3) * 3600,
+          recoveryWindow: (b ? 30 : 7) * 86_400,
+          walArchiveAge: b ? 240 : 45,
+          walArchiveFailures: b ? 0.5 : 0.125,
+          cdcSlotLag: b ? 64 * 1024 ** 2 : 256 * 1024,
         };
       }),
     );
 
-    let server: http.Server;
-    let prometheus: ChildProcess | undefined;
-    let prometheusLog = '';
-    let workDir: string;
-    let baseUrl: string;
-
-    async function query(promql: string): Promise<Vector> {
-      const res = await fetch(
-        `${baseUrl}/api/v1/query?${new URLSearchParams({ query: promql })}`,
-      );
-      const body = (await res.json()) as {
-        status: string;
-        error?: string;
-        data: { resultType: string; result: Vector };
-      };
-      if (body.status !== 'success') {
-        throw new Error(`Prometheus refused ${promql}: ${body.error}`);
-      }
-      return body.data.result;
-    }
+    let prometheus: ScrapedPrometheus | undefined;
+    const query = (promql: string) => prometheus!.query(promql);
 
     beforeAll(async () => {
-      server = http.createServer((req, res) => {
-        const seconds = (Date.now() - startedAt) / 1000;
-        const db = databases.find(d =>
-          req.url?.startsWith(`/${d.engine}/${d.tenant}/`),
-        );
-        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-        res.end(
-          exposition(
-            db ? nativeSeries(db, seconds) : kubeSeries(databases, seconds),
-          ),
-        );
-      });
-      await new Promise<void>(resolve =>
-        server.listen(0, '127.0.0.1', resolve),
-      );
-      const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
-
-      workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'metric-queries-'));
-      const config = {
-        global: {
-          scrape_interval: `${SCRAPE_SECONDS}s`,
-          scrape_timeout: `${SCRAPE_SECONDS}s`,
+      prometheus = await startScrapedPrometheus(prometheusBinary, {
+        scrapeSeconds: SCRAPE_SECONDS,
+        // Every target scraped often enough that the rate window holds
+        // samples only.
+        scrapesBeforeQueries: 4 * SCRAPE_SECONDS + 3,
+        serve: (url, seconds) => {
+          const db = databases.find(d =>
+            url.startsWith(`/${d.engine}/${d.tenant}/`),
+          );
+          return db
+            ? nativeSeries(db, seconds)
+            : kubeSeries(databases, seconds);
         },
-        scrape_configs: [
+        scrapeConfigs: host => [
           // kube-state-metrics and the kubelet, whose labels name the pod.
           {
             job_name: 'kube',
@@ -454,59 +549,11 @@ describeWhenAvailable(
           },
           ...databases.map(db => scrapeJob(db, host)),
         ],
-      };
-      const configFile = path.join(workDir, 'prometheus.yml');
-      fs.writeFileSync(configFile, yaml.dump(config));
-
-      const port = await freePort();
-      baseUrl = `http://127.0.0.1:${port}`;
-      prometheus = spawn(
-        prometheusBinary,
-        [
-          `--config.file=${configFile}`,
-          `--storage.tsdb.path=${path.join(workDir, 'data')}`,
-          `--web.listen-address=127.0.0.1:${port}`,
-        ],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      const keepLog = (chunk: Buffer) => {
-        prometheusLog = (prometheusLog + chunk.toString()).slice(-20_000);
-      };
-      prometheus.stdout?.on('data', keepLog);
-      prometheus.stderr?.on('data', keepLog);
-
-      // Every target scraped often enough that the rate window holds samples
-      // only: up is Prometheus' own series, named whatever the renaming does.
-      const targets = databases.length + 1;
-      for (;;) {
-        if (prometheus.exitCode !== null) {
-          throw new Error(`Prometheus exited:\n${prometheusLog}`);
-        }
-        const scraped = await query(
-          `count_over_time(up[1m]) >= ${4 * SCRAPE_SECONDS + 3} and up == 1`,
-        ).catch(() => []);
-        if (scraped.length === targets) return;
-        if (Date.now() - startedAt > 40_000) {
-          throw new Error(
-            `Prometheus has not scraped all ${targets} targets for 40 s (${scraped.length} ready):\n${prometheusLog}`,
-          );
-        }
-        await new Promise(resolve => setTimeout(resolve, 500));
-      }
+      });
     });
 
     afterAll(async () => {
-      if (prometheus && prometheus.exitCode === null) {
-        const exited = new Promise(resolve =>
-          prometheus!.once('exit', resolve),
-        );
-        prometheus.kill('SIGTERM');
-        const timer = setTimeout(() => prometheus!.kill('SIGKILL'), 5_000);
-        await exited;
-        clearTimeout(timer);
-      }
-      await new Promise(resolve => server?.close(resolve));
-      if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
+      await prometheus?.stop();
     });
 
     /** Each metric of a database and the value the Metrics tab must show. */
@@ -554,6 +601,215 @@ describeWhenAvailable(
               value: expect.any(Number),
               near: true,
             });
+          }
+        },
+      );
+    });
+
+    /**
+     * The series each query of the engines' dashboards must return for one
+     * database, by legend, keyed by panel id and query (`21A`), and how close
+     * a value must be: rates are computed a few milliseconds before
+     * Prometheus stamps them, ages grow while the test runs.
+     */
+    const engineExpectations: Record<
+      string,
+      { series: (db: Database) => Record<string, number>; tolerance: number }
+    > = {
+      ...Object.fromEntries(
+        (Object.keys(METRIC_PANELS) as MetricName[]).map(metric => [
+          `${METRIC_PANELS[metric].id}A`,
+          {
+            series: (db: Database) => ({
+              [METRIC_PANELS[metric].title]: expected[metric](db),
+            }),
+            tolerance: tolerance[metric],
+          },
+        ]),
+      ),
+      [`${PANELS.scrapedPods.id}A`]: {
+        series: () => ({ scraped: 1 }),
+        tolerance: 0,
+      },
+      [`${PANELS.scrapedPods.id}B`]: {
+        series: () => ({ pods: 1 }),
+        tolerance: 0,
+      },
+      [`${PANELS.memoryBytes.id}A`]: {
+        series: db => ({
+          'working set': (db.memoryLimit * db.memoryPercent) / 100,
+        }),
+        tolerance: 1e-9,
+      },
+      [`${PANELS.memoryBytes.id}B`]: {
+        series: db => ({ limit: db.memoryLimit }),
+        tolerance: 0,
+      },
+      [`${PANELS.diskBytes.id}A`]: {
+        series: db => ({ used: (db.diskCapacity * db.diskPercent) / 100 }),
+        tolerance: 1e-9,
+      },
+      [`${PANELS.diskBytes.id}B`]: {
+        series: db => ({ capacity: db.diskCapacity }),
+        tolerance: 0,
+      },
+      [`${PANELS.replicationLag.id}A`]: {
+        series: (db): Record<string, number> => {
+          const lag = db.replicationLag;
+          switch (db.engine) {
+            case 'postgresql':
+              return { [db.pod]: lag };
+            case 'mongodb':
+              return {
+                [`mongodb-1.${db.namespace}:27017`]: lag,
+                [`mongodb-2.${db.namespace}:27017`]: lag / 2,
+              };
+            case 'dragonfly':
+              return { '10.0.0.7:6379': lag };
+            case 'aerospike':
+              return { frankfurt: lag };
+            default:
+              throw new Error(`No replication lag of ${db.engine}`);
+          }
+        },
+        tolerance: 1e-9,
+      },
+      [`${PANELS.streamingReplicas.id}A`]: {
+        series: db => ({ 'streaming replicas': db.replicas }),
+        tolerance: 0,
+      },
+      [`${PANELS.lastBackupAge.id}A`]: {
+        series: db => ({ 'last backup': db.backupAge }),
+        tolerance: 0.01,
+      },
+      [`${PANELS.recoveryWindow.id}A`]: {
+        series: db => ({ 'recovery window': db.recoveryWindow }),
+        tolerance: 0.01,
+      },
+      [`${PANELS.walArchiveAge.id}A`]: {
+        series: db => ({ 'since last archival': db.walArchiveAge }),
+        tolerance: 0,
+      },
+      // increase() over the rate window: failures a second times its seconds.
+      [`${PANELS.walArchiveFailures.id}A`]: {
+        series: db => ({
+          'failed attempts': db.walArchiveFailures * 4 * SCRAPE_SECONDS,
+        }),
+        tolerance: 0.05,
+      },
+      [`${PANELS.cdcSlotLag.id}A`]: {
+        series: db => ({ dbaas_orders: db.cdcSlotLag }),
+        tolerance: 0,
+      },
+    };
+
+    /**
+     * A query's result as `legend → value` (Grafana's legend of each series),
+     * next to what it should be: values within the relative error `within`
+     * read "as expected", others are shown as they came.
+     */
+    async function seriesOf(
+      target: DashboardTarget,
+      variables: Record<string, string>,
+      want: Record<string, number>,
+      within: number,
+    ) {
+      const result = await query(withVariables(target.expr, variables));
+      const actual = result.map(({ metric, value }): [string, unknown] => {
+        const legend = target.legendFormat.replace(
+          /\{\{\s*(\w+)\s*\}\}/g,
+          (_, label: string) => metric[label] ?? '',
+        );
+        const v = Number(value[1]);
+        const close =
+          legend in want &&
+          Math.abs(v - want[legend]) <= within * Math.abs(want[legend]);
+        return [legend, close ? 'as expected' : v];
+      });
+      return {
+        actual: { series: actual.length, ...Object.fromEntries(actual) },
+        expected: {
+          series: Object.keys(want).length,
+          ...Object.fromEntries(
+            Object.keys(want).map(legend => [legend, 'as expected']),
+          ),
+        },
+      };
+    }
+
+    describe.each(ENGINE_IDS.map(engine => [engine]))(
+      'the %s dashboard the operator chart ships',
+      engine => {
+        const dashboard = shippedDashboard(
+          GRAFANA_DASHBOARD_UIDS.engine[engine],
+        );
+        const mine = databases.filter(d => d.engine === engine);
+
+        it("lists this engine's databases of every tenant, and no other, as service_id", async () => {
+          const { selector, label } = labelValuesOf(dashboard, 'service_id');
+          expect(
+            (await prometheus!.labelValues(selector, label)).sort(),
+          ).toEqual(mine.map(d => d.serviceId).sort());
+        });
+
+        it.each(targetsOf(dashboard))(
+          'panel %s, query %s: the series of the chosen database only',
+          async (_title, _refId, key, target) => {
+            const expectation = engineExpectations[key];
+            // A query nobody checks is a failure: give it synthetic series
+            // and an expectation above.
+            expect({ key, checked: Boolean(expectation) }).toEqual({
+              key,
+              checked: true,
+            });
+            for (const db of mine) {
+              const { actual, expected: want } = await seriesOf(
+                target,
+                { service_id: db.serviceId, __rate_interval: RATE_WINDOW },
+                expectation.series(db),
+                expectation.tolerance,
+              );
+              expect({ tenant: db.tenant, ...actual }).toEqual({
+                tenant: db.tenant,
+                ...want,
+              });
+            }
+          },
+        );
+      },
+    );
+
+    describe('the tenant dashboard the operator chart ships', () => {
+      const dashboard = shippedDashboard(GRAFANA_DASHBOARD_UIDS.tenant);
+
+      it('lists the namespaces that hold databases', async () => {
+        const { selector, label } = labelValuesOf(dashboard, 'namespace');
+        expect((await prometheus!.labelValues(selector, label)).sort()).toEqual(
+          ['tenant-a', 'tenant-b'],
+        );
+      });
+
+      it.each(targetsOf(dashboard))(
+        'panel %s, query %s: one series per database of the tenant, none of another',
+        async (_title, _refId, key, target) => {
+          const metric = (Object.keys(METRIC_PANELS) as MetricName[]).find(
+            m => `${METRIC_PANELS[m].id}A` === key,
+          );
+          expect({ key, checked: Boolean(metric) }).toEqual({
+            key,
+            checked: true,
+          });
+          for (const namespace of ['tenant-a', 'tenant-b']) {
+            const theirs = databases.filter(d => d.namespace === namespace);
+            const { actual, expected: want } = await seriesOf(
+              target,
+              { namespace, __rate_interval: RATE_WINDOW },
+              Object.fromEntries(
+                theirs.map(db => [db.serviceId, expected[metric!](db)]),
+              ),
+              tolerance[metric!],
+            );
+            expect({ namespace, ...actual }).toEqual({ namespace, ...want });
           }
         },
       );

@@ -96,11 +96,11 @@ export function podMonitor(
             ],
             metricRelabelings: [
               ...renamings(
-                metrics.connections,
+                metrics.series.connections,
                 'dbaas_connections',
-                metrics.connectionsWhere,
+                metrics.series.connectionsWhere,
               ),
-              ...renamings(metrics.queries, 'dbaas_queries_total'),
+              ...renamings(metrics.series.queries, 'dbaas_queries_total'),
             ],
           },
         ],

@@ -8,6 +8,7 @@ import {
   PatchStrategy,
 } from '@kubernetes/client-node';
 import {
+  GRAFANA_DASHBOARD_UIDS,
   POP_ID_JSON_SCHEMA,
   popIdSchema,
 } from '@internal/backstage-plugin-dbaas-common';
@@ -192,6 +193,85 @@ describeWithHelm('charts/serviceclaim-operator', helm => {
     // Helm would create a CRD in crds/ unowned before the templates, and the
     // install would then refuse the template's copy.
     expect(fs.existsSync(path.join(chartDir, 'crds'))).toBe(false);
+  });
+
+  describe('dashboards', () => {
+    const shipped = fs
+      .readdirSync(path.join(chartDir, 'dashboards'))
+      .filter(name => name.endsWith('.json'))
+      .sort();
+    const configMaps = (...sets: string[]) =>
+      render(helm, ...sets).filter(m => m.kind === 'ConfigMap');
+
+    it('renders none unless dashboards.enabled', () => {
+      expect(configMaps()).toEqual([]);
+    });
+
+    it("renders each engine's and the tenants' dashboard in a ConfigMap labelled for Grafana's sidecar", () => {
+      const rendered = configMaps(
+        'dashboards.enabled=true',
+        'dashboards.annotations.grafana_folder=DBaaS',
+      );
+      expect(rendered.flatMap(cm => Object.keys(cm.data)).sort()).toEqual(
+        shipped,
+      );
+      const uids: string[] = [];
+      for (const configMap of rendered) {
+        expect(configMap.metadata!.namespace).toBe('dbaas-system');
+        expect(configMap.metadata!.labels).toMatchObject({
+          grafana_dashboard: '1',
+        });
+        expect(configMap.metadata!.annotations).toEqual({
+          grafana_folder: 'DBaaS',
+        });
+        const [[file, json]] = Object.entries(configMap.data) as [
+          string,
+          string,
+        ][];
+        // The committed JSON as it is, and valid: Grafana loads it by its uid.
+        expect(`${json}\n`).toBe(
+          fs.readFileSync(path.join(chartDir, 'dashboards', file), 'utf8'),
+        );
+        const dashboard = JSON.parse(json);
+        expect(dashboard.uid).toBe(file.replace(/\.json$/, ''));
+        expect(dashboard.panels.length).toBeGreaterThan(0);
+        uids.push(dashboard.uid);
+      }
+      expect(uids.sort()).toEqual(
+        [
+          ...Object.values(GRAFANA_DASHBOARD_UIDS.engine),
+          GRAFANA_DASHBOARD_UIDS.tenant,
+        ].sort(),
+      );
+    });
+
+    it("takes the sidecar's label and Grafana's namespace from the values", () => {
+      for (const configMap of configMaps(
+        'dashboards.enabled=true',
+        'dashboards.labels.grafana_dashboard=null',
+        'dashboards.labels.dbaas-dashboard=pop',
+        'dashboards.namespace=monitoring',
+      )) {
+        expect(configMap.metadata!.namespace).toBe('monitoring');
+        expect(configMap.metadata!.labels).toMatchObject({
+          'dbaas-dashboard': 'pop',
+        });
+        expect(configMap.metadata!.labels).not.toHaveProperty(
+          'grafana_dashboard',
+        );
+      }
+      const refused = runHelm(helm, [
+        'template',
+        'sco',
+        chartDir,
+        '--set',
+        'pop=lagos',
+        '--set',
+        'dashboards.folder=DBaaS',
+      ]);
+      expect(refused.status).not.toBe(0);
+      expect(refused.stderr).toContain("additional properties 'folder'");
+    });
   });
 
   describe('RBAC', () => {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { CoreV1Api, KubernetesObjectApi } from '@kubernetes/client-node';
+import { GRAFANA_DASHBOARD_UIDS } from '@internal/backstage-plugin-dbaas-common';
 import { describeWithServices } from '../describeWithServices';
 import { describeWithHelm } from '../helm/describeWithHelm';
 import {
@@ -272,6 +273,74 @@ describeWithHelm('charts/dbaas-portal', helm => {
     expect(valuesDocumentation(chartDir)).toEqual({
       undocumented: [],
       missingFromReadme: [],
+    });
+  });
+
+  describe('dashboard', () => {
+    const dashboardConfigMaps = (layers: object[]) =>
+      render(helm, layers).filter(
+        m =>
+          m.kind === 'ConfigMap' && !m.metadata?.name?.endsWith('-app-config'),
+      );
+
+    it('renders none unless dashboards.enabled', () => {
+      expect(dashboardConfigMaps([everything])).toEqual([]);
+    });
+
+    it("renders the portal's dashboard in a ConfigMap labelled for Grafana's sidecar", () => {
+      const [configMap, ...more] = dashboardConfigMaps([
+        everything,
+        {
+          dashboards: {
+            enabled: true,
+            annotations: { grafana_folder: 'DBaaS' },
+          },
+        },
+      ]);
+      expect(more).toEqual([]);
+      expect(configMap.metadata!.namespace).toBe('dbaas');
+      expect(configMap.metadata!.labels).toMatchObject({
+        grafana_dashboard: '1',
+      });
+      expect(configMap.metadata!.annotations).toEqual({
+        grafana_folder: 'DBaaS',
+      });
+      const file = `${GRAFANA_DASHBOARD_UIDS.portal}.json`;
+      expect(Object.keys(configMap.data)).toEqual([file]);
+      // The committed JSON as it is, and valid: Grafana loads it by its uid.
+      expect(`${configMap.data[file]}\n`).toBe(
+        fs.readFileSync(path.join(chartDir, 'dashboards', file), 'utf8'),
+      );
+      const dashboard = JSON.parse(configMap.data[file]);
+      expect(dashboard.uid).toBe(GRAFANA_DASHBOARD_UIDS.portal);
+      expect(dashboard.panels.length).toBeGreaterThan(0);
+    });
+
+    it("takes the sidecar's label and Grafana's namespace from the values", () => {
+      const [configMap] = dashboardConfigMaps([
+        {
+          dashboards: {
+            enabled: true,
+            labels: { grafana_dashboard: null, 'dbaas-dashboard': 'portal' },
+            namespace: 'monitoring',
+          },
+        },
+      ]);
+      expect(configMap.metadata!.namespace).toBe('monitoring');
+      expect(configMap.metadata!.labels).toMatchObject({
+        'dbaas-dashboard': 'portal',
+      });
+      expect(configMap.metadata!.labels).not.toHaveProperty(
+        'grafana_dashboard',
+      );
+      const refused = runHelm(helm, [
+        'template',
+        'portal',
+        chartDir,
+        ...valuesArgs(required, { dashboards: { folder: 'DBaaS' } }),
+      ]);
+      expect(refused.status).not.toBe(0);
+      expect(refused.stderr).toContain("additional properties 'folder'");
     });
   });
 

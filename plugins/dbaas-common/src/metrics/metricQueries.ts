@@ -4,8 +4,22 @@ import { KUBE_SERVICE_ID_LABEL, SERVICE_ID_LABEL } from './serviceIdLabel';
 /** The series of `GET /services/{id}/metrics`. @public */
 export type MetricName = keyof ServiceMetrics['metrics'];
 
-/** What a query is built from: the database's id and the window of `rate()`, e.g. `2m`. @public */
-export type MetricQueryInput = { serviceId: string; rateWindow: string };
+/**
+ * Whose series a query reads: one database's (by its id), summed into one
+ * series; or every database's in a Kubernetes namespace (a tenant's, see
+ * tenantNamespace), one series per database, told apart by its id in the label
+ * `metricDatabaseLabel` names.
+ * @public
+ */
+export type MetricScope = { serviceId: string } | { namespace: string };
+
+/**
+ * What a query is built from: whose series, and the window of `rate()`, e.g.
+ * `2m`. Grafana's dashboards pass their variables (`$service_id`,
+ * `$__rate_interval`) as they are.
+ * @public
+ */
+export type MetricQueryInput = MetricScope & { rateWindow: string };
 
 // JSON's string escapes are a subset of PromQL's (Go's), so the id is matched as
 // written: a quote or backslash in it cannot close the selector.
@@ -13,23 +27,79 @@ function promqlString(value: string): string {
   return JSON.stringify(value);
 }
 
-// Restricts per-container kubelet series to the database's pods. `max by` keeps
-// one row per pod when kube-state-metrics runs more than one replica.
-function ofPods(expr: string, serviceId: string): string {
+function isOneDatabase(scope: MetricScope): scope is { serviceId: string } {
+  return 'serviceId' in scope;
+}
+
+// Restricts a per-pod or per-volume series (`key` is `pod` or
+// `persistentvolumeclaim`) to the scope through kube-state-metrics' copy of the
+// objects' labels (`labels` is `kube_pod_labels` or
+// `kube_persistentvolumeclaim_labels`). `max by` keeps one row per object when
+// kube-state-metrics runs more than one replica; over a namespace the database's
+// id is carried over, to sum by.
+function ofObjects(
+  expr: string,
+  scope: MetricScope,
+  key: string,
+  labels: string,
+): string {
+  if (isOneDatabase(scope)) {
+    return (
+      `${expr} * on (namespace, ${key}) group_left () max by (namespace, ${key}) ` +
+      `(${labels}{${KUBE_SERVICE_ID_LABEL}=${promqlString(scope.serviceId)}})`
+    );
+  }
   return (
-    `${expr} * on (namespace, pod) group_left () max by (namespace, pod) ` +
-    `(kube_pod_labels{${KUBE_SERVICE_ID_LABEL}=${promqlString(serviceId)}})`
+    `${expr} * on (namespace, ${key}) group_left (${KUBE_SERVICE_ID_LABEL}) ` +
+    `max by (namespace, ${key}, ${KUBE_SERVICE_ID_LABEL}) ` +
+    `(${labels}{namespace=${promqlString(
+      scope.namespace,
+    )}, ${KUBE_SERVICE_ID_LABEL}!=""})`
   );
 }
 
-function ofVolumes(expr: string, serviceId: string): string {
-  return (
-    `${expr} * on (namespace, persistentvolumeclaim) group_left () ` +
-    `max by (namespace, persistentvolumeclaim) ` +
-    `(kube_persistentvolumeclaim_labels{${KUBE_SERVICE_ID_LABEL}=${promqlString(
-      serviceId,
-    )}})`
-  );
+function sumOf(expr: string, scope: MetricScope, label: string): string {
+  return isOneDatabase(scope) ? `sum(${expr})` : `sum by (${label}) (${expr})`;
+}
+
+// Each restricts a series to the scope and sums it, into one series or one per
+// database.
+const scopedSums = {
+  // A per-pod series of the kubelet or kube-state-metrics, over the scope's pods.
+  pods: (expr: string, scope: MetricScope): string =>
+    sumOf(
+      ofObjects(expr, scope, 'pod', 'kube_pod_labels'),
+      scope,
+      KUBE_SERVICE_ID_LABEL,
+    ),
+  // A per-volume series of the kubelet, over the scope's PersistentVolumeClaims.
+  volumes: (expr: string, scope: MetricScope): string =>
+    sumOf(
+      ofObjects(
+        expr,
+        scope,
+        'persistentvolumeclaim',
+        'kube_persistentvolumeclaim_labels',
+      ),
+      scope,
+      KUBE_SERVICE_ID_LABEL,
+    ),
+  // A series scraped from the databases' own pods (the PodMonitor's), given as
+  // a function of its selector's matchers.
+  exporter: (expr: (matchers: string) => string, scope: MetricScope): string =>
+    sumOf(expr(scopeMatchers(scope)), scope, SERVICE_ID_LABEL),
+};
+
+/**
+ * The matchers that select the scope's series among those scraped from the
+ * databases' pods, for a selector's braces: `dbaas_io_service_id="…"`, or
+ * `namespace="…"`.
+ * @public
+ */
+export function scopeMatchers(scope: MetricScope): string {
+  return isOneDatabase(scope)
+    ? `${SERVICE_ID_LABEL}=${promqlString(scope.serviceId)}`
+    : `namespace=${promqlString(scope.namespace)}`;
 }
 
 // Drops cAdvisor's pod-level cgroup series (container=""), which would count the
@@ -37,9 +107,54 @@ function ofVolumes(expr: string, serviceId: string): string {
 // older runtimes).
 const CONTAINERS = 'container!="", container!="POD"';
 
+/** What resourceQueries measure. @public */
+export type ResourceName =
+  | 'cpuUsage'
+  | 'cpuLimit'
+  | 'memoryWorkingSet'
+  | 'memoryLimit'
+  | 'diskUsed'
+  | 'diskCapacity';
+
+/**
+ * The usage and the limits that the cpu, memory and disk metrics are the ratio
+ * of, in cores and bytes; the dashboards draw them beside the percentages.
+ * @public
+ */
+export const resourceQueries: Record<
+  ResourceName,
+  (input: MetricQueryInput) => string
+> = {
+  cpuUsage: input =>
+    scopedSums.pods(
+      `rate(container_cpu_usage_seconds_total{${CONTAINERS}}[${input.rateWindow}])`,
+      input,
+    ),
+  cpuLimit: input =>
+    scopedSums.pods(
+      'kube_pod_container_resource_limits{resource="cpu"}',
+      input,
+    ),
+  // The working set is what the kubelet evicts by and `kubectl top` shows; raw
+  // usage would count page cache the kernel reclaims before running out.
+  memoryWorkingSet: input =>
+    scopedSums.pods(`container_memory_working_set_bytes{${CONTAINERS}}`, input),
+  memoryLimit: input =>
+    scopedSums.pods(
+      'kube_pod_container_resource_limits{resource="memory"}',
+      input,
+    ),
+  diskUsed: input =>
+    scopedSums.volumes('kubelet_volume_stats_used_bytes', input),
+  diskCapacity: input =>
+    scopedSums.volumes('kubelet_volume_stats_capacity_bytes', input),
+};
+
 /**
  * One PromQL query per metric, the same for every engine, each summed over the
- * database's pods and volumes into a single series.
+ * database's pods and volumes into a single series (or, over a namespace, into
+ * one series per database). The Metrics tab reads them through the backend, and
+ * the Grafana dashboards shipped with the charts are built from them.
  *
  * cpu, memory and disk are read from Kubernetes, not from the engines, because no
  * engine-level series means the same thing across seven engines: the kubelet's
@@ -62,33 +177,37 @@ export const metricQueries: Record<
   MetricName,
   (input: MetricQueryInput) => string
 > = {
-  cpu: ({ serviceId, rateWindow }) =>
-    `100 * sum(${ofPods(
-      `rate(container_cpu_usage_seconds_total{${CONTAINERS}}[${rateWindow}])`,
-      serviceId,
-    )}) / sum(${ofPods(
-      'kube_pod_container_resource_limits{resource="cpu"}',
-      serviceId,
-    )})`,
-  // The working set is what the kubelet evicts by and `kubectl top` shows; raw
-  // usage would count page cache the kernel reclaims before running out.
-  memory: ({ serviceId }) =>
-    `100 * sum(${ofPods(
-      `container_memory_working_set_bytes{${CONTAINERS}}`,
-      serviceId,
-    )}) / sum(${ofPods(
-      'kube_pod_container_resource_limits{resource="memory"}',
-      serviceId,
-    )})`,
-  disk: ({ serviceId }) =>
-    `100 * sum(${ofVolumes(
-      'kubelet_volume_stats_used_bytes',
-      serviceId,
-    )}) / sum(${ofVolumes('kubelet_volume_stats_capacity_bytes', serviceId)})`,
-  connections: ({ serviceId }) =>
-    `sum(dbaas_connections{${SERVICE_ID_LABEL}=${promqlString(serviceId)}})`,
-  qps: ({ serviceId, rateWindow }) =>
-    `sum(rate(dbaas_queries_total{${SERVICE_ID_LABEL}=${promqlString(
-      serviceId,
-    )}}[${rateWindow}]))`,
+  cpu: input =>
+    `100 * ${resourceQueries.cpuUsage(input)} / ${resourceQueries.cpuLimit(
+      input,
+    )}`,
+  memory: input =>
+    `100 * ${resourceQueries.memoryWorkingSet(
+      input,
+    )} / ${resourceQueries.memoryLimit(input)}`,
+  disk: input =>
+    `100 * ${resourceQueries.diskUsed(input)} / ${resourceQueries.diskCapacity(
+      input,
+    )}`,
+  connections: input =>
+    scopedSums.exporter(matchers => `dbaas_connections{${matchers}}`, input),
+  qps: input =>
+    scopedSums.exporter(
+      matchers => `rate(dbaas_queries_total{${matchers}}[${input.rateWindow}])`,
+      input,
+    ),
+};
+
+/**
+ * The label that names the database on each metric's series when the scope is
+ * a namespace: kube-state-metrics' copy of the pods' and volumes' label for the
+ * metrics joined through it, the scraped series' own for the others.
+ * @public
+ */
+export const metricDatabaseLabel: Record<MetricName, string> = {
+  cpu: KUBE_SERVICE_ID_LABEL,
+  memory: KUBE_SERVICE_ID_LABEL,
+  disk: KUBE_SERVICE_ID_LABEL,
+  connections: SERVICE_ID_LABEL,
+  qps: SERVICE_ID_LABEL,
 };

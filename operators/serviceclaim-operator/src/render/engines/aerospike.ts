@@ -1,4 +1,7 @@
-import { engineTls } from '@internal/backstage-plugin-dbaas-common';
+import {
+  ENGINE_EXPORTER_SERIES,
+  engineTls,
+} from '@internal/backstage-plugin-dbaas-common';
 import {
   BACKUP_CREDENTIALS_SECRET,
   BACKUP_SECRET_KEYS,
@@ -522,8 +525,6 @@ export const aerospike: EngineRenderer = {
     selector: claim => ({ [CR_LABEL]: claim.metadata.name }),
     port: 9145,
     path: '/metrics',
-    connections: 'aerospike_node_stats_client_connections',
-    queries:
-      'aerospike_namespace_client_(read|write|delete|udf)_(success|error)',
+    series: ENGINE_EXPORTER_SERIES.aerospike,
   },
 };

@@ -1,4 +1,7 @@
-import { toGi } from '@internal/backstage-plugin-dbaas-common';
+import {
+  ENGINE_EXPORTER_SERIES,
+  toGi,
+} from '@internal/backstage-plugin-dbaas-common';
 import {
   BACKUP_CREDENTIALS_SECRET,
   BACKUP_SECRET_KEYS,
@@ -192,7 +195,6 @@ export const dragonfly: EngineRenderer = {
     selector: instancePods,
     port: 9999,
     path: '/metrics',
-    connections: 'dragonfly_connected_clients',
-    queries: 'dragonfly_commands_processed_total',
+    series: ENGINE_EXPORTER_SERIES.dragonfly,
   },
 };

@@ -1,3 +1,4 @@
+import type { EngineExporterSeries } from '@internal/backstage-plugin-dbaas-common';
 import type { ClaimObject, RenderContext, RenderedResource } from '../types';
 
 /**
@@ -15,15 +16,8 @@ export type EngineMetrics = {
     usernameKey: string;
     passwordKey: string;
   };
-  /** Anchored regex of the native gauge(s) that become `dbaas_connections`. */
-  connections: string;
-  /**
-   * Only the series of `connections` whose label has this value, for
-   * exporters that put open and available connections in one series name.
-   */
-  connectionsWhere?: { label: string; value: string };
-  /** Anchored regex of the native counter(s) that become `dbaas_queries_total`. */
-  queries: string;
+  /** The native series the PodMonitor renames (ENGINE_EXPORTER_SERIES of the engine). */
+  series: EngineExporterSeries;
 };
 
 /**

@@ -9,7 +9,11 @@ import {
   type BackupTarget,
   type Restore,
 } from '../backup';
-import { backupRetention, toGi } from '@internal/backstage-plugin-dbaas-common';
+import {
+  ENGINE_EXPORTER_SERIES,
+  backupRetention,
+  toGi,
+} from '@internal/backstage-plugin-dbaas-common';
 import {
   TOPOLOGY_ANNOTATION,
   notesAnnotation,
@@ -518,11 +522,6 @@ export const mongodb: EngineRenderer = {
     selector: mongodPods,
     port: METRICS_PORT,
     path: '/metrics',
-    // percona/mongodb_exporter's serverStatus series (names in its
-    // exporter/v2 naming: mongodb_ss_<path>): connections by conn_type,
-    // operations by legacy_op_type.
-    connections: 'mongodb_ss_connections',
-    connectionsWhere: { label: 'conn_type', value: 'current' },
-    queries: 'mongodb_ss_opcounters',
+    series: ENGINE_EXPORTER_SERIES.mongodb,
   },
 };

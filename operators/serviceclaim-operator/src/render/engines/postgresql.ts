@@ -1,6 +1,7 @@
 import {
   backupRetention,
   CLAIM_ANNOTATIONS,
+  ENGINE_EXPORTER_SERIES,
 } from '@internal/backstage-plugin-dbaas-common';
 import {
   BACKUP_CREDENTIALS_SECRET,
@@ -480,7 +481,6 @@ export const postgresql: EngineRenderer = {
     selector: instancePods,
     port: 9187,
     path: '/metrics',
-    connections: 'cnpg_backends_total',
-    queries: 'cnpg_pg_stat_database_xact_(commit|rollback)',
+    series: ENGINE_EXPORTER_SERIES.postgresql,
   },
 };

@@ -1,4 +1,7 @@
-import { backupRetention } from '@internal/backstage-plugin-dbaas-common';
+import {
+  ENGINE_EXPORTER_SERIES,
+  backupRetention,
+} from '@internal/backstage-plugin-dbaas-common';
 import {
   BACKUP_CREDENTIALS_SECRET,
   backupTarget,
@@ -247,7 +250,6 @@ export const scylla: EngineRenderer = {
     }),
     port: 9180,
     path: '/metrics',
-    connections: 'scylla_transport_current_connections',
-    queries: 'scylla_transport_requests_served',
+    series: ENGINE_EXPORTER_SERIES.scylla,
   },
 };

@@ -1,3 +1,4 @@
+import { ENGINE_EXPORTER_SERIES } from '@internal/backstage-plugin-dbaas-common';
 import {
   BACKUP_CREDENTIALS_SECRET,
   BACKUP_SECRET_KEYS,
@@ -414,7 +415,6 @@ export const vitess: EngineRenderer = {
     selector: claim => clusterPods(claim, 'vtgate'),
     port: 15000,
     path: '/metrics',
-    connections: 'vtgate_mysql_server_conn_count',
-    queries: 'vtgate_queries_processed(_total)?',
+    series: ENGINE_EXPORTER_SERIES.vitess,
   },
 };

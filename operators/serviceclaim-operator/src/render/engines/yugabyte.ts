@@ -1,5 +1,6 @@
 import {
   DBAAS_LABELS,
+  ENGINE_EXPORTER_SERIES,
   backupRetention,
   toCores,
   toGi,
@@ -358,8 +359,6 @@ export const yugabyte: EngineRenderer = {
     // The YSQL server's own endpoint, where the connection and statement series are.
     port: 13000,
     path: '/prometheus-metrics',
-    connections: 'yb_ysqlserver_connection_total',
-    queries:
-      'handler_latency_yb_ysqlserver_SQLProcessor_(SelectStmt|InsertStmt|UpdateStmt|DeleteStmt|OtherStmts)_count',
+    series: ENGINE_EXPORTER_SERIES.yugabyte,
   },
 };

@@ -41,12 +41,7 @@ function renderMetrics(getMetrics: DbaasApi['getMetrics'], config?: object) {
 }
 
 const grafana = {
-  dbaas: {
-    grafana: {
-      baseUrl: 'https://grafana.example/',
-      dashboards: { postgresql: 'dbaas-postgresql' },
-    },
-  },
+  dbaas: { grafana: { baseUrl: 'https://grafana.example/' } },
 };
 
 describe('DatabaseMetrics', () => {
@@ -141,30 +136,98 @@ describe('DatabaseMetrics', () => {
     expect(await screen.findByRole('progressbar')).toBeInTheDocument();
   });
 
-  it('embeds the engine’s Grafana dashboard for the database when Grafana is configured', async () => {
+  it('embeds the panels of the engine’s shipped Grafana dashboard that the tab does not draw', async () => {
     renderMetrics(async () => metrics, grafana);
 
-    const frame = await screen.findByTitle(
-      'Grafana dashboard of orders (PostgreSQL)',
+    // PostgreSQL's dashboard: memory and disk in bytes, replication, backups
+    // and CDC, each panel alone by its id.
+    const frames = await screen.findAllByTitle(
+      / of orders \(PostgreSQL\), in Grafana$/,
     );
-    const src = new URL(frame.getAttribute('src')!);
-    expect(`${src.origin}${src.pathname}`).toBe(
+    expect(frames.map(frame => frame.getAttribute('title'))).toEqual([
+      'Memory: working set and limit of orders (PostgreSQL), in Grafana',
+      'Disk: used and capacity of orders (PostgreSQL), in Grafana',
+      'Replication lag of orders (PostgreSQL), in Grafana',
+      'Streaming replicas of orders (PostgreSQL), in Grafana',
+      'Age of the last backup of orders (PostgreSQL), in Grafana',
+      'Recovery window of orders (PostgreSQL), in Grafana',
+      'Since the last archived WAL segment of orders (PostgreSQL), in Grafana',
+      'WAL archiving failures of orders (PostgreSQL), in Grafana',
+      'WAL held by CDC slots of orders (PostgreSQL), in Grafana',
+    ]);
+    const sources = frames.map(frame => new URL(frame.getAttribute('src')!));
+    for (const src of sources) {
+      expect(`${src.origin}${src.pathname}`).toBe(
+        'https://grafana.example/d-solo/dbaas-postgresql',
+      );
+      expect(src.searchParams.get('var-service_id')).toBe(SERVICE_ID);
+      expect(src.searchParams.get('from')).toBe('now-1h');
+      expect(src.searchParams.get('to')).toBe('now');
+    }
+    expect(sources.map(src => Number(src.searchParams.get('panelId')))).toEqual(
+      [11, 12, 21, 22, 31, 32, 33, 34, 41],
+    );
+
+    // The whole dashboard, a click away.
+    const link = new URL(
+      screen
+        .getByRole('link', { name: /Open in Grafana/ })
+        .getAttribute('href')!,
+    );
+    expect(`${link.origin}${link.pathname}`).toBe(
       'https://grafana.example/d/dbaas-postgresql',
     );
-    expect(src.searchParams.get('var-service_id')).toBe(SERVICE_ID);
-    expect(src.searchParams.get('from')).toBe('now-1h');
-    expect(src.searchParams.get('to')).toBe('now');
-    expect(src.searchParams.has('kiosk')).toBe(true);
+    expect(link.searchParams.get('var-service_id')).toBe(SERVICE_ID);
+    expect(link.searchParams.has('panelId')).toBe(false);
 
-    // The dashboard follows the chosen range.
+    // The panels follow the chosen range.
     await userEvent.selectOptions(screen.getByLabelText('Time range'), '24h');
     await waitFor(() =>
       expect(
-        new URL(
-          screen.getByTitle(/^Grafana dashboard/).getAttribute('src')!,
-        ).searchParams.get('from'),
-      ).toBe('now-24h'),
+        screen
+          .getAllByTitle(/, in Grafana$/)
+          .map(frame =>
+            new URL(frame.getAttribute('src')!).searchParams.get('from'),
+          ),
+      ).toEqual(Array(9).fill('now-24h')),
     );
+  });
+
+  it('embeds from the dashboard dbaas.grafana.dashboards names for the engine', async () => {
+    renderDatabasePage(<DatabaseMetrics />, {
+      api: { getMetrics: async () => metrics },
+      apis: [
+        mockApis.config({
+          data: {
+            dbaas: {
+              grafana: {
+                baseUrl: 'https://grafana.example',
+                dashboards: { scylla: 'our-scylla' },
+              },
+            },
+          },
+        }),
+      ],
+      entity: databaseEntity({
+        annotations: {
+          'dbaas.io/service-id': SERVICE_ID,
+          'dbaas.io/engine': 'scylla',
+        },
+      }),
+    });
+
+    // ScyllaDB's exporter has no replication or backup series: memory and
+    // disk only.
+    const frames = await screen.findAllByTitle(/, in Grafana$/);
+    expect(
+      frames.map(frame => {
+        const src = new URL(frame.getAttribute('src')!);
+        return `${src.pathname}?panelId=${src.searchParams.get('panelId')}`;
+      }),
+    ).toEqual([
+      '/d-solo/our-scylla?panelId=11',
+      '/d-solo/our-scylla?panelId=12',
+    ]);
   });
 
   it('embeds no Grafana when it is not configured', async () => {
@@ -177,23 +240,21 @@ describe('DatabaseMetrics', () => {
     expect(screen.queryByText('Grafana')).not.toBeInTheDocument();
   });
 
-  it('names the missing setting when Grafana has no dashboard for the engine', async () => {
+  it('says so when no Grafana dashboard is shipped for the engine', async () => {
     renderDatabasePage(<DatabaseMetrics />, {
       api: { getMetrics: async () => metrics },
       apis: [mockApis.config({ data: grafana })],
       entity: databaseEntity({
         annotations: {
           'dbaas.io/service-id': SERVICE_ID,
-          'dbaas.io/engine': 'scylla',
+          'dbaas.io/engine': 'cassandra',
         },
       }),
     });
 
     expect(
-      await screen.findByText(
-        /No Grafana dashboard is configured for ScyllaDB/,
-      ),
-    ).toHaveTextContent('(dbaas.grafana.dashboards.scylla)');
+      await screen.findByText('No Grafana dashboard is shipped for cassandra.'),
+    ).toBeInTheDocument();
     expect(document.querySelector('iframe')).toBeNull();
   });
 

@@ -3,6 +3,7 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   DBAAS_ANNOTATIONS,
+  METRIC_PANELS,
   type ServiceMetrics,
 } from '@internal/backstage-plugin-dbaas-common';
 import Grid from '@material-ui/core/Grid';
@@ -25,28 +26,18 @@ const rate = (value: number) =>
   value >= 100 ? String(Math.round(value)) : value.toFixed(1);
 
 // cpu, memory and disk are percentages of what the plan grants (the backend
-// divides usage by the pods' limits and the volumes' capacity).
+// divides usage by the pods' limits and the volumes' capacity). Titled as the
+// Grafana dashboards' panels of the same queries.
 const charts: {
   key: keyof ServiceMetrics['metrics'];
-  title: string;
   format: (value: number) => string;
   percent?: boolean;
 }[] = [
-  { key: 'cpu', title: 'CPU (% of the limit)', format: percent, percent: true },
-  {
-    key: 'memory',
-    title: 'Memory (% of the limit)',
-    format: percent,
-    percent: true,
-  },
-  {
-    key: 'disk',
-    title: 'Disk (% of the volume)',
-    format: percent,
-    percent: true,
-  },
-  { key: 'connections', title: 'Connections', format: count },
-  { key: 'qps', title: 'Queries per second', format: rate },
+  { key: 'cpu', format: percent, percent: true },
+  { key: 'memory', format: percent, percent: true },
+  { key: 'disk', format: percent, percent: true },
+  { key: 'connections', format: count },
+  { key: 'qps', format: rate },
 ];
 
 const Charts = (props: { serviceId: string; range: MetricsRangeOption }) => {
@@ -75,7 +66,7 @@ const Charts = (props: { serviceId: string; range: MetricsRangeOption }) => {
           {charts.map(chart => (
             <Grid item xs={12} md={6} key={chart.key}>
               <MetricChart
-                title={chart.title}
+                title={METRIC_PANELS[chart.key].title}
                 series={value.metrics[chart.key]}
                 rangeLabel={range.label}
                 format={chart.format}
@@ -138,8 +129,8 @@ const Loaded = (props: { serviceId: string }) => {
 
 /**
  * The Metrics tab of a database: CPU, memory, disk, connections and queries
- * per second over a chosen range, from the backend's Prometheus, and the
- * engine's Grafana dashboard when Grafana is configured.
+ * per second over a chosen range, from the backend's Prometheus, and the other
+ * panels of the engine's Grafana dashboard when Grafana is configured.
  */
 export const DatabaseMetrics = () => {
   const serviceId = useDatabaseServiceId();
