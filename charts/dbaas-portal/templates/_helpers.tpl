@@ -75,6 +75,11 @@ cluster it runs on): the only case its pods get a service account token.
 {{- printf "DBAAS_CLUSTER_TOKEN_%s" (. | upper | replace "-" "_") }}
 {{- end }}
 
+{{/* The variable holding an Alertmanager's token, by its subject. */}}
+{{- define "dbaas-portal.alertTokenEnv" -}}
+{{- printf "DBAAS_ALERTMANAGER_TOKEN_%s" (. | upper | replace "-" "_") }}
+{{- end }}
+
 {{/* The variable holding the code host integration's token: GITHUB_TOKEN or GITLAB_TOKEN. */}}
 {{- define "dbaas-portal.codeHostTokenEnv" -}}
 {{- printf "%s_TOKEN" (upper .Values.gitops.codeHost.type) }}
@@ -133,6 +138,18 @@ secret is a ${VARIABLE} the Deployment fills from a Secret; none is ever written
 {{- $_ := set $dbaas "quotas" . }}
 {{- end }}
 {{- $backend := dict "baseUrl" $baseUrl "cors" (dict "origin" $baseUrl) "lifecycle" (dict "serverShutdownDelay" $v.shutdownDelay) }}
+{{- with $v.alerts.sources }}
+{{- /* Each Alertmanager: a token kept to the DBaaS plugin, and the PoPs it speaks for. */}}
+{{- $sources := list }}
+{{- $externalAccess := list }}
+{{- range . }}
+{{- $sources = append $sources (dict "subject" .subject "pops" .pops) }}
+{{- $token := dict "token" (printf "${%s}" (include "dbaas-portal.alertTokenEnv" .subject)) "subject" .subject }}
+{{- $externalAccess = append $externalAccess (dict "type" "static" "options" $token "accessRestrictions" (list (dict "plugin" "dbaas"))) }}
+{{- end }}
+{{- $_ := set $dbaas "alerts" (dict "sources" $sources) }}
+{{- $_ := set $backend "auth" (dict "externalAccess" $externalAccess) }}
+{{- end }}
 {{- $config := dict "app" (dict "baseUrl" $baseUrl) "backend" $backend "dbaas" $dbaas }}
 {{- with $v.gitops.codeHost.type }}
 {{- $integration := dict "host" $v.gitops.codeHost.host "token" (printf "${%s}" (include "dbaas-portal.codeHostTokenEnv" $)) }}

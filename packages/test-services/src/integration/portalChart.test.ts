@@ -61,6 +61,16 @@ const everything = {
     },
   ],
   audit: { kafka: { brokers: ['kafka-0.kafka:9092', 'kafka-1.kafka:9092'] } },
+  alerts: {
+    sources: [
+      {
+        subject: 'alertmanager-lagos',
+        pops: ['lagos'],
+        existingSecret: 'portal-alertmanagers',
+        tokenKey: 'lagos',
+      },
+    ],
+  },
   prometheusUrl: 'http://prometheus.monitoring:9090',
   quotas: { default: { instances: 5 }, ceiling: { instances: 50, cpu: 128 } },
   metrics: { serviceMonitor: { enabled: true } },
@@ -547,6 +557,10 @@ describeWithHelm('charts/dbaas-portal', helm => {
           name: 'portal-frankfurt',
           key: 'token',
         },
+        DBAAS_ALERTMANAGER_TOKEN_ALERTMANAGER_LAGOS: {
+          name: 'portal-alertmanagers',
+          key: 'lagos',
+        },
       });
       const literal = containerOf(manifests)
         .env.filter((e: any) => e.valueFrom === undefined)
@@ -573,6 +587,7 @@ describeWithHelm('charts/dbaas-portal', helm => {
           /token|secret|password|credential/i.test(String(at[at.length - 1])),
         );
       expect(secretLeaves.map(l => l.path.join('.')).sort()).toEqual([
+        'backend.auth.externalAccess.0.options.token',
         'dbaas.gitops.argocd.cluster.serviceAccountToken',
         'dbaas.gitops.remote.token',
         'integrations.github.0.token',
@@ -678,10 +693,26 @@ describeWithHelm('charts/dbaas-portal', helm => {
         audit: {
           kafka: { brokers: ['kafka-0.kafka:9092', 'kafka-1.kafka:9092'] },
         },
+        alerts: {
+          sources: [{ subject: 'alertmanager-lagos', pops: ['lagos'] }],
+        },
         quotas: {
           default: { instances: 5 },
           ceiling: { instances: 50, cpu: 128 },
         },
+      });
+      // Each Alertmanager's token opens the DBaaS plugin only.
+      expect(layer.backend.auth).toEqual({
+        externalAccess: [
+          {
+            type: 'static',
+            options: {
+              token: '${DBAAS_ALERTMANAGER_TOKEN_ALERTMANAGER_LAGOS}',
+              subject: 'alertmanager-lagos',
+            },
+            accessRestrictions: [{ plugin: 'dbaas' }],
+          },
+        ],
       });
       expect(layer.integrations).toEqual({
         github: [{ host: 'github.com', token: '${GITHUB_TOKEN}' }],
