@@ -8,9 +8,9 @@ import type { EngineOperatorChart } from './engineOperatorCharts';
  */
 export const OPERATOR_CHART = {
   name: 'serviceclaim-operator',
-  version: '0.3.0',
+  version: '0.4.0',
 } as const;
-export const PORTAL_CHART = { name: 'dbaas-portal', version: '0.1.0' } as const;
+export const PORTAL_CHART = { name: 'dbaas-portal', version: '0.2.0' } as const;
 
 /**
  * What of the platform the GitOps layout deploys (`dbaas.gitops.platform`):
