@@ -39,6 +39,19 @@ const databaseConnectionCard = EntityCardBlueprint.make({
   },
 });
 
+/** Firing and recent alerts, each with its runbook; muting them. */
+const databaseAlertsCard = EntityCardBlueprint.make({
+  name: 'database-alerts',
+  params: {
+    type: 'content',
+    filter: databaseEntityFilter,
+    loader: () =>
+      import('./components/DatabaseAlertsCard').then(m => (
+        <m.DatabaseAlertsCard />
+      )),
+  },
+});
+
 /** The apps whose `dependsOn` names the database. */
 const databaseDependentsCard = EntityCardBlueprint.make({
   name: 'database-dependents',
@@ -99,6 +112,7 @@ const databaseMetricsContent = EntityContentBlueprint.make({
 export const dbaasEntityExtensions = [
   databaseStatusCard,
   databaseConnectionCard,
+  databaseAlertsCard,
   databaseDependentsCard,
   databaseBackupsContent,
   databaseCdcContent,

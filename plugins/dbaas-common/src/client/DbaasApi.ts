@@ -22,6 +22,11 @@ import type {
   ServiceSummary,
   TenantQuotaUsage,
 } from '../api/serviceResponses';
+import type {
+  AlertMute,
+  MuteAlertsRequest,
+  ServiceAlertList,
+} from '../alerts/serviceAlerts';
 
 /**
  * Options of every call. Backend callers pass a token from
@@ -176,6 +181,19 @@ export interface DbaasApi {
     range?: MetricsRange,
     options?: DbaasRequestOptions,
   ): Promise<ServiceMetrics>;
+  /** A database's firing and recent alerts, and its mute. */
+  listAlerts(
+    serviceId: string,
+    options?: DbaasRequestOptions,
+  ): Promise<ServiceAlertList>;
+  /** Nobody is told of a database's alerts for a while (audited). */
+  muteAlerts(
+    serviceId: string,
+    request: MuteAlertsRequest,
+    options?: DbaasRequestOptions,
+  ): Promise<AlertMute>;
+  /** Ends a database's mute (audited). */
+  unmuteAlerts(serviceId: string, options?: DbaasRequestOptions): Promise<void>;
   /** The OpenAPI 3.1 document of the API, as the backend serves it. */
   getOpenApiDocument(
     options?: DbaasRequestOptions,

@@ -28,6 +28,11 @@ import type {
   ServiceSummary,
   TenantQuotaUsage,
 } from '../api/serviceResponses';
+import type {
+  AlertMute,
+  MuteAlertsRequest,
+  ServiceAlertList,
+} from '../alerts/serviceAlerts';
 import type { DbaasApi, DbaasRequestOptions, MetricsRange } from './DbaasApi';
 
 /** The plugin id the DBaaS backend is mounted and discovered under. @public */
@@ -385,6 +390,41 @@ export class DbaasClient implements DbaasApi {
     return this.request(
       'GET',
       `${route`/v1/services/${serviceId}/metrics`}${queryString(range)}`,
+      options,
+    );
+  }
+
+  listAlerts(
+    serviceId: string,
+    options?: DbaasRequestOptions,
+  ): Promise<ServiceAlertList> {
+    return this.request(
+      'GET',
+      route`/v1/services/${serviceId}/alerts`,
+      options,
+    );
+  }
+
+  muteAlerts(
+    serviceId: string,
+    request: MuteAlertsRequest,
+    options?: DbaasRequestOptions,
+  ): Promise<AlertMute> {
+    return this.request(
+      'PUT',
+      route`/v1/services/${serviceId}/alerts/mute`,
+      options,
+      request,
+    );
+  }
+
+  async unmuteAlerts(
+    serviceId: string,
+    options?: DbaasRequestOptions,
+  ): Promise<void> {
+    await this.request<unknown>(
+      'DELETE',
+      route`/v1/services/${serviceId}/alerts/mute`,
       options,
     );
   }

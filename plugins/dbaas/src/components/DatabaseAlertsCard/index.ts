@@ -1,0 +1,1 @@
+export { DatabaseAlertsCard } from './DatabaseAlertsCard';
