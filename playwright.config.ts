@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -8,6 +9,11 @@ const dataDir =
   process.env.DBAAS_E2E_DATA_DIR ??
   path.join(os.tmpdir(), `dbaas-e2e-${process.pid}`);
 const reuse = !process.env.CI;
+// The token alerts.test.ts posts alerts with, as a PoP's Alertmanager
+// (app-config.e2e.yaml): a new one each run, never written down. Set here in
+// the runner, before the workers start with its environment.
+process.env.DBAAS_E2E_ALERTMANAGER_TOKEN ??=
+  randomBytes(24).toString('base64url');
 
 export default defineConfig({
   testDir: 'packages/app/e2e-tests',
@@ -30,7 +36,10 @@ export default defineConfig({
     ].join(' '),
     // The dev server answers once the frontend is compiled; the backend is up well before.
     url: 'http://localhost:3000',
-    env: { DBAAS_E2E_DATA_DIR: dataDir },
+    env: {
+      DBAAS_E2E_DATA_DIR: dataDir,
+      DBAAS_E2E_ALERTMANAGER_TOKEN: process.env.DBAAS_E2E_ALERTMANAGER_TOKEN,
+    },
     reuseExistingServer: reuse,
     // The first start compiles the frontend: about 90 s on two cores.
     timeout: 600_000,

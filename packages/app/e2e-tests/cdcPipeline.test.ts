@@ -1,5 +1,6 @@
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { expectAccessible } from './expectAccessible';
+import { orderPostgres } from './orderDatabase';
 
 test.setTimeout(300_000);
 
@@ -16,21 +17,7 @@ test('a developer streams a database’s table through the template and finds th
   const name = `ledger-${Date.now().toString(36)}`;
 
   // A PostgreSQL database, ordered through the "New database" template.
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
-  const nav = page.getByRole('navigation', { name: 'sidebar nav' });
-  await nav.getByRole('link', { name: 'Databases' }).click();
-  await page.getByRole('button', { name: 'New database' }).first().click();
-  await expect(page.getByLabel('Tenant')).toHaveValue('Payments');
-  await page.getByLabel('Database name').fill(name);
-  await page.getByRole('button', { name: 'Next' }).click();
-  await page.getByLabel('Engine').selectOption({ label: 'PostgreSQL' });
-  await page.getByLabel('Plan').selectOption({ label: 'Shared' });
-  await page.getByLabel('Region').selectOption({ label: 'Lagos' });
-  await page.getByLabel('SKU').selectOption('pg-shared');
-  await page.getByRole('button', { name: 'Review' }).click();
-  await page.getByRole('button', { name: 'Create' }).click();
-  await expect(page).toHaveURL(/\/create\/tasks\//);
+  await orderPostgres(page, name);
 
   // Its catalog entity follows the order by a moment; the picker lists it
   // then (and chooses it itself when it is the only database the user sees).
