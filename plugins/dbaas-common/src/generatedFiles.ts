@@ -1,6 +1,6 @@
 import yaml from 'js-yaml';
 import { serviceClaimCrd } from './claim/serviceClaimCrd';
-import { databaseUsageQueries } from './metrics/databaseUsageQueries';
+import { metricQueries } from './metrics/metricQueries';
 
 /** A file the repository commits that is generated from this package's code. */
 export type GeneratedFile = {
@@ -23,14 +23,15 @@ export function generatedFiles(): GeneratedFile[] {
 ${yaml.dump(serviceClaimCrd(), { lineWidth: 100, noRefs: true })}`,
     },
     {
-      // The operator chart's cpu and disk alerts compare these with their thresholds.
+      // The operator chart's cpu and disk alerts compare these with their
+      // thresholds: the Metrics tab's figures, for every database at once.
       path: 'charts/serviceclaim-operator/files/alerts/databaseUsage.yaml',
-      content: `# Generated from plugins/dbaas-common (databaseUsageQueries); edit the queries, then
+      content: `# Generated from plugins/dbaas-common (metricQueries); edit the queries, then
 # run \`yarn generate\`.
 ${yaml.dump(
   {
-    cpu: databaseUsageQueries.cpu({ rateWindow: '5m' }),
-    disk: databaseUsageQueries.disk({ rateWindow: '5m' }),
+    cpu: metricQueries.cpu({ allNamespaces: true, rateWindow: '5m' }),
+    disk: metricQueries.disk({ allNamespaces: true, rateWindow: '5m' }),
   },
   { lineWidth: -1 },
 )}`,

@@ -65,7 +65,6 @@ export {
 } from './client/DbaasClient';
 export { DbaasApiError } from './client/DbaasApiError';
 export {
-  metricDatabaseLabel,
   metricQueries,
   resourceQueries,
   scopeMatchers,

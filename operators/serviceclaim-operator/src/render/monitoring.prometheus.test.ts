@@ -7,6 +7,7 @@ import {
   GRAFANA_DASHBOARD_UIDS,
   KUBE_SERVICE_ID_LABEL,
   METRIC_PANELS,
+  SERVICE_ID_LABEL,
   claimManifest,
   metricQueries,
   specFromSku,
@@ -478,9 +479,13 @@ function labelValuesOf(dashboard: DashboardJson, name: string) {
   return { selector: match[1], label: match[2] };
 }
 
-/** The query with Grafana's variables replaced as Grafana would. */
+/**
+ * The query with Grafana's variables replaced as Grafana would. Grafana leaves
+ * a `$` reference to no variable as it is: label_replace's `$1` reaches
+ * Prometheus untouched.
+ */
 function withVariables(expr: string, values: Record<string, string>): string {
-  return expr.replace(/\$(\w+)/g, (_, name: string) => {
+  return expr.replace(/\$([A-Za-z_]\w*)/g, (_, name: string) => {
     if (!(name in values)) throw new Error(`No value for $${name} in ${expr}`);
     return values[name];
   });
@@ -579,9 +584,11 @@ describeWithPrometheus(
         '%s: one series per database, its own value only',
         async metric => {
           for (const db of databases.filter(d => d.engine === engine)) {
+            // As the Metrics tab asks: by id, in its tenant's namespace.
             const result = await query(
               metricQueries[metric]({
                 serviceId: db.serviceId,
+                namespace: db.namespace,
                 rateWindow: RATE_WINDOW,
               }),
             );
@@ -605,6 +612,47 @@ describeWithPrometheus(
         },
       );
     });
+
+    // As the operator chart's alerts ask: every database at once.
+    it.each((Object.keys(expected) as MetricName[]).map(metric => [metric]))(
+      '%s of every database: one series each, by namespace and id',
+      async metric => {
+        const result = await query(
+          metricQueries[metric]({
+            allNamespaces: true,
+            rateWindow: RATE_WINDOW,
+          }),
+        );
+        const near = (db: Database, value: number) =>
+          Math.abs(value - expected[metric](db)) / expected[metric](db) <=
+          tolerance[metric];
+        expect(
+          Object.fromEntries(
+            result.map(({ metric: labels, value }) => {
+              const name = `${labels.namespace}/${labels[SERVICE_ID_LABEL]}`;
+              const db = databases.find(
+                d => `${d.namespace}/${d.serviceId}` === name,
+              );
+              const v = Number(value[1]);
+              return [name, db && near(db, v) ? 'as expected' : v];
+            }),
+          ),
+        ).toEqual(
+          Object.fromEntries(
+            databases.map(db => [
+              `${db.namespace}/${db.serviceId}`,
+              'as expected',
+            ]),
+          ),
+        );
+        // Nothing but the database's labels: what the alerts' rules join on.
+        for (const { metric: labels } of result) {
+          expect(Object.keys(labels).sort()).toEqual(
+            ['namespace', SERVICE_ID_LABEL].sort(),
+          );
+        }
+      },
+    );
 
     /**
      * The series each query of the engines' dashboards must return for one

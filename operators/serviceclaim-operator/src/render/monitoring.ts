@@ -1,10 +1,10 @@
-import { DBAAS_LABELS } from '@internal/backstage-plugin-dbaas-common';
+import {
+  DBAAS_LABELS,
+  SERVICE_ID_LABEL,
+} from '@internal/backstage-plugin-dbaas-common';
 import { resource } from './common';
 import type { EngineRenderer } from './engines/engineRenderer';
 import type { ClaimObject, RenderedResource } from './types';
-
-/** The label naming the database on every scraped series (SERVICE_ID_LABEL in dbaas-backend). */
-const SERVICE_ID_SERIES_LABEL = 'dbaas_io_service_id';
 
 /**
  * Renames the engine's native series to the names the portal queries. The
@@ -82,7 +82,7 @@ export function podMonitor(
             relabelings: [
               serviceId
                 ? {
-                    targetLabel: SERVICE_ID_SERIES_LABEL,
+                    targetLabel: SERVICE_ID_LABEL,
                     replacement: serviceId,
                     action: 'replace',
                   }
@@ -90,7 +90,7 @@ export function podMonitor(
                     sourceLabels: [
                       '__meta_kubernetes_pod_label_dbaas_io_service_id',
                     ],
-                    targetLabel: SERVICE_ID_SERIES_LABEL,
+                    targetLabel: SERVICE_ID_LABEL,
                     action: 'replace',
                   },
             ],

@@ -1,6 +1,7 @@
 import {
   KUBE_SERVICE_ID_LABEL,
   SERVICE_ID_LABEL,
+  tenantNamespace,
 } from '@internal/backstage-plugin-dbaas-common';
 import { describeWithServices } from '@internal/test-services';
 import { randomUUID } from 'node:crypto';
@@ -27,13 +28,8 @@ async function close(server: http.Server): Promise<void> {
   await new Promise(resolve => server.close(resolve));
 }
 
-function database(id: string) {
-  return {
-    id,
-    engine: 'postgresql' as const,
-    tenant: 'group:default/payments',
-    name: 'orders',
-  };
+function database(id: string, tenant = 'group:default/payments') {
+  return { id, engine: 'postgresql' as const, tenant, name: 'orders' };
 }
 
 const lastHour = () => ({
@@ -183,13 +179,15 @@ describeWithServices(
     const orders = randomUUID();
     const billing = randomUUID();
     // Unique per run, so that series left by an earlier run cannot match.
-    const namespace = `dbaas-test-${randomUUID().slice(0, 8)}`;
+    const tenant = `group:default/dbaas-test-${randomUUID().slice(0, 8)}`;
+    const namespace = tenantNamespace(tenant);
     // orders runs on two pods, so every expected value is a sum over pods:
     // cpu 0.5 of 1 core = 50 %, memory 0.5 of 2 GiB = 25 %, disk 6 of 20 GiB = 30 %,
     // 3 + 4 = 7 connections, 15 + 25 = 40 queries per second.
     const pods = [
       {
         service: orders,
+        namespace,
         pod: 'orders-0',
         cpuLimit: 0.5,
         cpuPerSecond: 0.25,
@@ -202,6 +200,7 @@ describeWithServices(
       },
       {
         service: orders,
+        namespace,
         pod: 'orders-1',
         cpuLimit: 0.5,
         cpuPerSecond: 0.25,
@@ -214,6 +213,7 @@ describeWithServices(
       },
       {
         service: billing,
+        namespace,
         pod: 'billing-0',
         cpuLimit: 2,
         cpuPerSecond: 1.5,
@@ -223,6 +223,21 @@ describeWithServices(
         diskUsed: 90 * GiB,
         connections: 70,
         queriesPerSecond: 400,
+      },
+      // orders' id on a pod of another namespace (copied by hand, say), of the
+      // same name as one of its own: not orders', so never counted.
+      {
+        service: orders,
+        namespace: `${namespace}-elsewhere`,
+        pod: 'orders-0',
+        cpuLimit: 1,
+        cpuPerSecond: 1,
+        memoryLimit: GiB,
+        memoryUsed: GiB,
+        diskCapacity: GiB,
+        diskUsed: GiB,
+        connections: 1000,
+        queriesPerSecond: 1000,
       },
     ];
     const startedAt = Date.now();
@@ -251,45 +266,46 @@ describeWithServices(
 
     // What kube-state-metrics and the kubelet (cAdvisor, volume stats) would report.
     function kubeMetrics(seconds: number): string {
-      const ofPod = (pod: string, more = '') =>
-        `namespace="${namespace}",pod="${pod}"${more}`;
-      const ofVolume = (pod: string) =>
-        `namespace="${namespace}",persistentvolumeclaim="data-${pod}"`;
+      type Pod = (typeof pods)[number];
+      const ofPod = (p: Pod, more = '') =>
+        `namespace="${p.namespace}",pod="${p.pod}"${more}`;
+      const ofVolume = (p: Pod) =>
+        `namespace="${p.namespace}",persistentvolumeclaim="data-${p.pod}"`;
       return exposition({
         kube_pod_labels: pods.map(p => [
-          ofPod(p.pod, `,${KUBE_SERVICE_ID_LABEL}="${p.service}"`),
+          ofPod(p, `,${KUBE_SERVICE_ID_LABEL}="${p.service}"`),
           1,
         ]),
         kube_persistentvolumeclaim_labels: pods.map(p => [
-          `${ofVolume(p.pod)},${KUBE_SERVICE_ID_LABEL}="${p.service}"`,
+          `${ofVolume(p)},${KUBE_SERVICE_ID_LABEL}="${p.service}"`,
           1,
         ]),
         kube_pod_container_resource_limits: pods.flatMap(p => [
           [
-            ofPod(p.pod, ',container="engine",resource="cpu",unit="core"'),
+            ofPod(p, ',container="engine",resource="cpu",unit="core"'),
             p.cpuLimit,
           ],
           [
-            ofPod(p.pod, ',container="engine",resource="memory",unit="byte"'),
+            ofPod(p, ',container="engine",resource="memory",unit="byte"'),
             p.memoryLimit,
           ],
         ]),
         // cAdvisor also reports each pod's cgroup as container="": counted, it
         // would double the usage.
         container_cpu_usage_seconds_total: pods.flatMap(p => [
-          [ofPod(p.pod, ',container="engine"'), p.cpuPerSecond * seconds],
-          [ofPod(p.pod, ',container=""'), p.cpuPerSecond * seconds],
+          [ofPod(p, ',container="engine"'), p.cpuPerSecond * seconds],
+          [ofPod(p, ',container=""'), p.cpuPerSecond * seconds],
         ]),
         container_memory_working_set_bytes: pods.flatMap(p => [
-          [ofPod(p.pod, ',container="engine"'), p.memoryUsed],
-          [ofPod(p.pod, ',container=""'), p.memoryUsed],
+          [ofPod(p, ',container="engine"'), p.memoryUsed],
+          [ofPod(p, ',container=""'), p.memoryUsed],
         ]),
         kubelet_volume_stats_capacity_bytes: pods.map(p => [
-          ofVolume(p.pod),
+          ofVolume(p),
           p.diskCapacity,
         ]),
         kubelet_volume_stats_used_bytes: pods.map(p => [
-          ofVolume(p.pod),
+          ofVolume(p),
           p.diskUsed,
         ]),
       });
@@ -307,7 +323,9 @@ describeWithServices(
     beforeAll(async () => {
       const listening = await listen((req, res) => {
         const seconds = (Date.now() - startedAt) / 1000;
-        const pod = pods.find(p => req.url === `/engine/${p.pod}`);
+        const pod = pods.find(
+          p => req.url === `/engine/${p.namespace}/${p.pod}`,
+        );
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
         res.end(pod ? engineMetrics(pod, seconds) : kubeMetrics(seconds));
       });
@@ -316,7 +334,8 @@ describeWithServices(
         baseUrl: env.DBAAS_PROMETHEUS_URL,
         scrapeIntervalSeconds: 2,
       });
-      // The service id is a target label, as pod discovery would set it.
+      // The namespace and service id are target labels, as pod discovery
+      // would set them.
       const targets = [
         {
           targets: [listening.host],
@@ -325,8 +344,9 @@ describeWithServices(
         ...pods.map(p => ({
           targets: [listening.host],
           labels: {
-            __metrics_path__: `/engine/${p.pod}`,
-            instance: p.pod,
+            __metrics_path__: `/engine/${p.namespace}/${p.pod}`,
+            instance: `${p.namespace}/${p.pod}`,
+            namespace: p.namespace,
             [SERVICE_ID_LABEL]: p.service,
           },
         })),
@@ -338,7 +358,10 @@ describeWithServices(
       // Scraped every 2 s: seven points of connections mean 12 s of samples, so the
       // last point's 8 s rate window holds samples only.
       for (;;) {
-        const { metrics } = await source.query(database(orders), sinceStart());
+        const { metrics } = await source.query(
+          database(orders, tenant),
+          sinceStart(),
+        );
         if (metrics.connections.values.length >= 7) {
           return;
         }
@@ -358,8 +381,12 @@ describeWithServices(
       await close(server);
     });
 
-    it("reads a database's series summed over its pods", async () => {
-      const { metrics } = await source.query(database(orders), sinceStart());
+    // orders' pod in another namespace would change every figure, counted.
+    it("reads a database's series summed over its pods in its tenant's namespace", async () => {
+      const { metrics } = await source.query(
+        database(orders, tenant),
+        sinceStart(),
+      );
       const { cpu, memory, disk, connections, qps } = metrics;
 
       // Each pod's exporter is a target of its own, first scraped up to a scrape
@@ -384,7 +411,10 @@ describeWithServices(
     });
 
     it("keeps another database's series apart", async () => {
-      const { metrics } = await source.query(database(billing), sinceStart());
+      const { metrics } = await source.query(
+        database(billing, tenant),
+        sinceStart(),
+      );
       expect(metrics.connections.values.at(-1)).toBe(70);
       expect(metrics.memory.values.at(-1)).toBe(75);
       expect(metrics.disk.values.at(-1)).toBe(90);
@@ -393,7 +423,10 @@ describeWithServices(
     it('answers empty series for a database without samples', async () => {
       const empty = { timestamps: [], values: [] };
       for (const id of [randomUUID(), `${orders}"} or vector(1) #`]) {
-        const { metrics } = await source.query(database(id), sinceStart());
+        const { metrics } = await source.query(
+          database(id, tenant),
+          sinceStart(),
+        );
         expect(metrics).toEqual({
           cpu: empty,
           memory: empty,

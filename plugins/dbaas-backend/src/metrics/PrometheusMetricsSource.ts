@@ -2,6 +2,7 @@ import type { RootConfigService } from '@backstage/backend-plugin-api';
 import { ServiceUnavailableError, isError } from '@backstage/errors';
 import {
   metricQueries,
+  tenantNamespace,
   type MetricName,
   type ServiceMetrics,
 } from '@internal/backstage-plugin-dbaas-common';
@@ -163,7 +164,13 @@ export class PrometheusMetricsSource implements ServiceMetricsSource {
     const series = await Promise.all(
       names.map(name =>
         this.queryRange(
-          metricQueries[name]({ serviceId: service.id, rateWindow }),
+          metricQueries[name]({
+            serviceId: service.id,
+            // Where the operator runs the tenant's databases: a pod elsewhere
+            // carrying the id is not this database's.
+            namespace: tenantNamespace(service.tenant),
+            rateWindow,
+          }),
           range,
         ),
       ),

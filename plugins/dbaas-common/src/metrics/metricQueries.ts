@@ -5,13 +5,23 @@ import { KUBE_SERVICE_ID_LABEL, SERVICE_ID_LABEL } from './serviceIdLabel';
 export type MetricName = keyof ServiceMetrics['metrics'];
 
 /**
- * Whose series a query reads: one database's (by its id), summed into one
- * series; or every database's in a Kubernetes namespace (a tenant's, see
- * tenantNamespace), one series per database, told apart by its id in the label
- * `metricDatabaseLabel` names.
+ * Whose series a query reads:
+ * - one database (`serviceId`), summed into one series: its pods and volumes in
+ *   `namespace` when that is given, in any namespace otherwise;
+ * - every database of a Kubernetes namespace (a tenant's, see tenantNamespace);
+ * - every database of every namespace (`allNamespaces`), for alerts.
+ *
+ * The last two give one series per database, labelled with its `namespace` and
+ * its id in SERVICE_ID_LABEL. The portal's Metrics tab names the database's
+ * namespace (its tenant's), so that a pod elsewhere carrying the database's id
+ * (copied by hand, say) is not counted as the database's; Grafana's engine
+ * dashboards pick a database by its id alone, and cannot.
  * @public
  */
-export type MetricScope = { serviceId: string } | { namespace: string };
+export type MetricScope =
+  | { serviceId: string; namespace?: string }
+  | { namespace: string }
+  | { allNamespaces: true };
 
 /**
  * What a query is built from: whose series, and the window of `rate()`, e.g.
@@ -27,39 +37,58 @@ function promqlString(value: string): string {
   return JSON.stringify(value);
 }
 
-function isOneDatabase(scope: MetricScope): scope is { serviceId: string } {
+function isOneDatabase(
+  scope: MetricScope,
+): scope is { serviceId: string; namespace?: string } {
   return 'serviceId' in scope;
+}
+
+// The matchers selecting the scope's series, for a selector's braces, where
+// `idLabel` names the database on them: its namespace, if the scope has one,
+// and the database's id, or any id.
+function scopeSelector(scope: MetricScope, idLabel: string): string {
+  const namespace = 'namespace' in scope ? scope.namespace : undefined;
+  return [
+    ...(namespace === undefined
+      ? []
+      : [`namespace=${promqlString(namespace)}`]),
+    isOneDatabase(scope)
+      ? `${idLabel}=${promqlString(scope.serviceId)}`
+      : `${idLabel}!=""`,
+  ].join(', ');
 }
 
 // Restricts a per-pod or per-volume series (`key` is `pod` or
 // `persistentvolumeclaim`) to the scope through kube-state-metrics' copy of the
 // objects' labels (`labels` is `kube_pod_labels` or
-// `kube_persistentvolumeclaim_labels`). `max by` keeps one row per object when
-// kube-state-metrics runs more than one replica; over a namespace the database's
-// id is carried over, to sum by.
+// `kube_persistentvolumeclaim_labels`), joined on the namespace and the name,
+// which together name one object. `max by` keeps one row per object when
+// kube-state-metrics runs more than one replica; over several databases their
+// id is carried over as SERVICE_ID_LABEL, to sum by.
 function ofObjects(
   expr: string,
   scope: MetricScope,
   key: string,
   labels: string,
 ): string {
+  const selected = `${labels}{${scopeSelector(scope, KUBE_SERVICE_ID_LABEL)}}`;
   if (isOneDatabase(scope)) {
     return (
-      `${expr} * on (namespace, ${key}) group_left () max by (namespace, ${key}) ` +
-      `(${labels}{${KUBE_SERVICE_ID_LABEL}=${promqlString(scope.serviceId)}})`
+      `${expr} * on (namespace, ${key}) group_left () ` +
+      `max by (namespace, ${key}) (${selected})`
     );
   }
   return (
-    `${expr} * on (namespace, ${key}) group_left (${KUBE_SERVICE_ID_LABEL}) ` +
-    `max by (namespace, ${key}, ${KUBE_SERVICE_ID_LABEL}) ` +
-    `(${labels}{namespace=${promqlString(
-      scope.namespace,
-    )}, ${KUBE_SERVICE_ID_LABEL}!=""})`
+    `${expr} * on (namespace, ${key}) group_left (${SERVICE_ID_LABEL}) ` +
+    `max by (namespace, ${key}, ${SERVICE_ID_LABEL}) (label_replace(${selected}, ` +
+    `"${SERVICE_ID_LABEL}", "$1", "${KUBE_SERVICE_ID_LABEL}", "(.+)"))`
   );
 }
 
-function sumOf(expr: string, scope: MetricScope, label: string): string {
-  return isOneDatabase(scope) ? `sum(${expr})` : `sum by (${label}) (${expr})`;
+function sumOf(expr: string, scope: MetricScope): string {
+  return isOneDatabase(scope)
+    ? `sum(${expr})`
+    : `sum by (namespace, ${SERVICE_ID_LABEL}) (${expr})`;
 }
 
 // Each restricts a series to the scope and sums it, into one series or one per
@@ -67,11 +96,7 @@ function sumOf(expr: string, scope: MetricScope, label: string): string {
 const scopedSums = {
   // A per-pod series of the kubelet or kube-state-metrics, over the scope's pods.
   pods: (expr: string, scope: MetricScope): string =>
-    sumOf(
-      ofObjects(expr, scope, 'pod', 'kube_pod_labels'),
-      scope,
-      KUBE_SERVICE_ID_LABEL,
-    ),
+    sumOf(ofObjects(expr, scope, 'pod', 'kube_pod_labels'), scope),
   // A per-volume series of the kubelet, over the scope's PersistentVolumeClaims.
   volumes: (expr: string, scope: MetricScope): string =>
     sumOf(
@@ -82,24 +107,22 @@ const scopedSums = {
         'kube_persistentvolumeclaim_labels',
       ),
       scope,
-      KUBE_SERVICE_ID_LABEL,
     ),
   // A series scraped from the databases' own pods (the PodMonitor's), given as
   // a function of its selector's matchers.
   exporter: (expr: (matchers: string) => string, scope: MetricScope): string =>
-    sumOf(expr(scopeMatchers(scope)), scope, SERVICE_ID_LABEL),
+    sumOf(expr(scopeMatchers(scope)), scope),
 };
 
 /**
  * The matchers that select the scope's series among those scraped from the
- * databases' pods, for a selector's braces: `dbaas_io_service_id="…"`, or
- * `namespace="…"`.
+ * databases' pods, for a selector's braces: `dbaas_io_service_id="…"` (or
+ * `!=""`, over several databases), after `namespace="…"` when the scope has
+ * one.
  * @public
  */
 export function scopeMatchers(scope: MetricScope): string {
-  return isOneDatabase(scope)
-    ? `${SERVICE_ID_LABEL}=${promqlString(scope.serviceId)}`
-    : `namespace=${promqlString(scope.namespace)}`;
+  return scopeSelector(scope, SERVICE_ID_LABEL);
 }
 
 // Drops cAdvisor's pod-level cgroup series (container=""), which would count the
@@ -152,9 +175,10 @@ export const resourceQueries: Record<
 
 /**
  * One PromQL query per metric, the same for every engine, each summed over the
- * database's pods and volumes into a single series (or, over a namespace, into
- * one series per database). The Metrics tab reads them through the backend, and
- * the Grafana dashboards shipped with the charts are built from them.
+ * database's pods and volumes into a single series (or, over several databases,
+ * into one series per database: see MetricScope). The Metrics tab reads them
+ * through the backend, the Grafana dashboards shipped with the charts are built
+ * from them, and so are the operator chart's cpu and disk alerts.
  *
  * cpu, memory and disk are read from Kubernetes, not from the engines, because no
  * engine-level series means the same thing across seven engines: the kubelet's
@@ -196,18 +220,4 @@ export const metricQueries: Record<
       matchers => `rate(dbaas_queries_total{${matchers}}[${input.rateWindow}])`,
       input,
     ),
-};
-
-/**
- * The label that names the database on each metric's series when the scope is
- * a namespace: kube-state-metrics' copy of the pods' and volumes' label for the
- * metrics joined through it, the scraped series' own for the others.
- * @public
- */
-export const metricDatabaseLabel: Record<MetricName, string> = {
-  cpu: KUBE_SERVICE_ID_LABEL,
-  memory: KUBE_SERVICE_ID_LABEL,
-  disk: KUBE_SERVICE_ID_LABEL,
-  connections: SERVICE_ID_LABEL,
-  qps: SERVICE_ID_LABEL,
 };

@@ -2,7 +2,7 @@ import {
   GRAFANA_DASHBOARD_UIDS,
   KUBE_SERVICE_ID_LABEL,
   METRIC_PANELS,
-  metricDatabaseLabel,
+  SERVICE_ID_LABEL,
   metricQueries,
   type MetricName,
 } from '@internal/backstage-plugin-dbaas-common';
@@ -45,7 +45,7 @@ export function tenantDashboard(): Dashboard {
         [
           {
             expr: metricQueries[metric](TENANT),
-            legend: `{{${metricDatabaseLabel[metric]}}}`,
+            legend: `{{${SERVICE_ID_LABEL}}}`,
           },
         ],
         {
