@@ -1,20 +1,32 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import notificationsPlugin from '@backstage/plugin-notifications-backend';
-import type { AlertEvent } from '@internal/backstage-plugin-dbaas-common';
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  KubernetesObjectApi,
+} from '@kubernetes/client-node';
+import {
+  SERVICE_CLAIM_API,
+  claimManifest,
+  type AlertEvent,
+} from '@internal/backstage-plugin-dbaas-common';
 import { sleep } from '@internal/backstage-plugin-dbaas-node';
 import {
+  EngineOperatorStandIn,
   describeWithServices,
   eventually,
   findHelm,
-  freePort,
   helmTemplate,
+  installCrds,
+  kubeConfigFrom,
   loadPrometheusRules,
   routeAlertsTo,
+  startPopOperator,
+  type PopOperator,
 } from '@internal/test-services';
 import yaml from 'js-yaml';
 import { Kafka, logLevel } from 'kafkajs';
 import fs from 'node:fs';
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import request from 'supertest';
@@ -58,51 +70,16 @@ function operatorRules(helm: string): string {
   return yaml.dump({ groups: rule.spec.groups });
 }
 
-/**
- * A stand-in for the operator's metrics endpoint: `dbaas_database_status_phase`
- * and `dbaas_database_info` of one database, in the operator's naming
- * (operators/serviceclaim-operator/src/controller/databaseMetrics.ts), with
- * the phase the test sets. The operator's own gauges are tested in its package;
- * here they are the signal whose path to the team is measured.
- */
-async function standInOperator(database: Record<string, string>) {
-  let phase = 'Active';
-  const labels = (extra: Record<string, string> = {}) =>
-    Object.entries({ ...database, ...extra })
-      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-      .join(',');
-  const server = http.createServer((_req, res) => {
-    const lines = [
-      `dbaas_database_info{${labels()}} 1`,
-      ...['Pending', 'Provisioning', 'Active', 'Failed'].map(
-        p =>
-          `dbaas_database_status_phase{${labels({ phase: p })}} ${
-            p === phase ? 1 : 0
-          }`,
-      ),
-    ];
-    res.setHeader('Content-Type', 'text/plain; version=0.0.4');
-    res.end(`${lines.join('\n')}\n`);
-  });
-  const port = await freePort();
-  await new Promise<void>(resolve => server.listen(port, '127.0.0.1', resolve));
-  return {
-    port,
-    setPhase: (next: string) => {
-      phase = next;
-    },
-    close: () => new Promise(resolve => server.close(resolve)),
-  };
-}
-
-// A database fails in its PoP: the operator's series crosses the rule's
-// threshold in the real Prometheus, which fires the operator chart's alert
-// to the real Alertmanager, which posts it to the portal; the database's team
-// gets a notification (the real notifications backend), the tenant's Kafka
-// topic the event, and the other tenant nothing. How long each step of that
-// takes is the figure this test prints.
+// A database fails in its PoP: its engine's cluster reports failed (the engine
+// operators' stand-in of test-services, as the whole-loop tests play them),
+// the real ServiceClaim operator, installed from its chart, reports the claim
+// Failed and exports it; the real Prometheus scrapes it and fires the chart's
+// alert to the real Alertmanager, which posts it to the portal; the database's
+// team gets a notification (the real notifications backend), the tenant's
+// Kafka topic the event, and the other tenant nothing. How long that takes is
+// the figure this test prints.
 describeWithServices(
-  ['prometheus', 'alertmanager', 'kafka'],
+  ['kube', 'prometheus', 'alertmanager', 'kafka'],
   'an alert from the series to the team',
   env => {
     const helm = findHelm();
@@ -112,6 +89,11 @@ describeWithServices(
       `alert-delivery-${process.pid}.json`,
     );
     const cleanups: (() => Promise<unknown> | unknown)[] = [];
+    const kc = kubeConfigFrom(env);
+    // The apiserver outlives test runs: every run has its own names.
+    const run = Date.now().toString(36);
+    const namespace = `tenant-alerts-${run}`;
+    const releaseNamespace = `pop-lagos-alerts-${run}`;
 
     afterAll(async () => {
       for (const cleanup of cleanups.reverse()) await cleanup();
@@ -163,18 +145,69 @@ describeWithServices(
         },
       });
 
-      const operator = await standInOperator({
-        dbaas_io_service_id: id,
-        namespace: 'tenant-payments',
-        claim: name,
-        engine: 'postgresql',
+      // The PoP: its ServiceClaim operator (only this run's claims) and the
+      // engine operators' stand-in, which reports the database's cluster
+      // healthy until told otherwise.
+      const core = kc.makeApiClient(CoreV1Api);
+      await installCrds(kc);
+      await core.createNamespace({ body: { metadata: { name: namespace } } });
+      const operator: PopOperator = await startPopOperator({
+        kubeConfig: kc,
+        pop: 'lagos',
+        namespace: releaseNamespace,
+        release: RELEASE,
+        env: { CLAIM_LABEL_SELECTOR: `test-run=${run}`, DRAIN_SECONDS: '2' },
       });
-      cleanups.push(() => operator.close());
+      cleanups.push(async () => {
+        await operator.stop();
+        const objects = KubernetesObjectApi.makeApiClient(kc);
+        for (const kind of ['ClusterRoleBinding', 'ClusterRole']) {
+          await objects
+            .delete({
+              apiVersion: 'rbac.authorization.k8s.io/v1',
+              kind,
+              metadata: { name: RELEASE },
+            })
+            .catch(() => undefined);
+        }
+        for (const name of [namespace, releaseNamespace]) {
+          await core.deleteNamespace({ name }).catch(() => undefined);
+        }
+      });
+      await operator.ready();
+      const engines = new EngineOperatorStandIn({
+        kubeConfig: kc,
+        namespaces: [namespace],
+      });
+      await engines.start();
+      cleanups.push(() => engines.stop());
+
+      // The claim the portal committed, as Argo CD applies it in the PoP.
+      const manifest = claimManifest({
+        id,
+        tenant: PAYMENTS,
+        name,
+        spec: created.body.config,
+      });
+      manifest.metadata.namespace = namespace;
+      manifest.metadata.labels = {
+        ...manifest.metadata.labels,
+        'test-run': run,
+      };
+      const claims = kc.makeApiClient(CustomObjectsApi);
+      await claims.createNamespacedCustomObject({
+        group: SERVICE_CLAIM_API.group,
+        version: SERVICE_CLAIM_API.version,
+        plural: SERVICE_CLAIM_API.plural,
+        namespace,
+        body: manifest,
+      });
+
       fs.writeFileSync(
         targetFile,
         JSON.stringify([
           {
-            targets: [`127.0.0.1:${operator.port}`],
+            targets: [operator.metricsUrl.replace(/^http:\/\//, '')],
             // The job of the chart's ServiceMonitor, which the rules select.
             labels: { job: `${RELEASE}-metrics` },
           },
@@ -198,20 +231,20 @@ describeWithServices(
           operatorRules(helm.helm),
         ),
       );
-      // Healthy first: Prometheus scrapes the database and nothing fires.
+      // Active first: Prometheus scrapes the operator and nothing fires.
       await eventually(
-        'Prometheus scraping the stand-in operator',
+        'Prometheus scraping the operator, the database Active',
         async () => {
           const res = await fetch(
             `${
               env.DBAAS_PROMETHEUS_URL
             }/api/v1/query?query=${encodeURIComponent(
-              `dbaas_database_status_phase{dbaas_io_service_id="${id}",phase="Active"}`,
+              `dbaas_database_status_phase{dbaas_io_service_id="${id}",phase="Active"} == 1`,
             )}`,
           );
           return ((await res.json()).data.result as unknown[]).length === 1;
         },
-        { timeoutMs: 60_000, intervalMs: 250 },
+        { timeoutMs: 90_000, intervalMs: 250 },
       );
 
       const inbox = async (user: string) => {
@@ -222,7 +255,7 @@ describeWithServices(
       };
 
       const failedAt = Date.now();
-      operator.setPhase('Failed');
+      await engines.setPhase(`${namespace}/${name}`, 'failed');
       const [fired] = await eventually(
         "the alert in ada's notifications",
         async () => {
@@ -267,7 +300,7 @@ describeWithServices(
       expect(shown.body.firing).toHaveLength(1);
 
       const recoveredAt = Date.now();
-      operator.setPhase('Active');
+      await engines.setPhase(`${namespace}/${name}`, 'healthy');
       await eventually(
         'the resolution in its place',
         async () => {
@@ -291,7 +324,7 @@ describeWithServices(
 
       // eslint-disable-next-line no-console
       console.log(
-        `alert delivery: series Failed → notification ${notifiedAfter} ms, → Kafka ${publishedAfter} ms; Active → resolved notification ${resolvedAfter} ms (scrape 2 s, evaluation 5 s, group_wait 1 s, rule for: 0s)`,
+        `alert delivery: engine cluster failed → notification ${notifiedAfter} ms, → Kafka ${publishedAfter} ms; healthy again → resolved notification ${resolvedAfter} ms (the operator's reconcile, scrape 2 s, evaluation 5 s, group_wait 1 s, rule for: 0s)`,
       );
     });
   },
