@@ -170,8 +170,8 @@ describeWithServices(
             })
             .catch(() => undefined);
         }
-        for (const name of [namespace, releaseNamespace]) {
-          await core.deleteNamespace({ name }).catch(() => undefined);
+        for (const made of [namespace, releaseNamespace]) {
+          await core.deleteNamespace({ name: made }).catch(() => undefined);
         }
       });
       await operator.ready();
