@@ -17,6 +17,7 @@ import { dbaasPlugin } from '../plugin';
 // checks it here, as in a deployment.
 describe("an Alertmanager's external-access token", () => {
   const token = randomBytes(24).toString('base64');
+  const otherTool = randomBytes(24).toString('base64');
   let backend: Awaited<ReturnType<typeof startTestBackend>>;
 
   beforeAll(async () => {
@@ -37,6 +38,11 @@ describe("an Alertmanager's external-access token", () => {
                     type: 'static',
                     options: { token, subject: 'alertmanager-lagos' },
                     accessRestrictions: [{ plugin: 'dbaas' }],
+                  },
+                  // A token some other tool was given, without restrictions.
+                  {
+                    type: 'static',
+                    options: { token: otherTool, subject: 'monitoring-tool' },
                   },
                 ],
               },
@@ -91,6 +97,20 @@ describe("an Alertmanager's external-access token", () => {
       .get('/api/dbaas/v1/services')
       .set('Authorization', `Bearer ${token}`);
     expect(res.status).toBe(403);
+  });
+
+  it("opens no route at all when it is not an Alertmanager's", async () => {
+    for (const [method, path] of [
+      ['get', '/api/dbaas/v1/services'],
+      ['get', '/api/dbaas/v1/organizations'],
+      ['post', '/api/dbaas/v1/alerts/alertmanager'],
+    ] as const) {
+      const res = await request(backend.server)
+        [method](path)
+        .set('Authorization', `Bearer ${otherTool}`)
+        .send(method === 'post' ? batch : undefined);
+      expect({ path, status: res.status }).toEqual({ path, status: 403 });
+    }
   });
 
   it('is refused when it is not the configured one', async () => {

@@ -36,20 +36,24 @@ export function addAlertmanagerWebhook(router: Router, ctx: RouteContext) {
       res.json(await ctx.alertReceiver.receive(principal.subject, batch));
     },
   );
-  // An Alertmanager's token is a service's, which the permission policy
-  // trusts as it trusts the portal's own plugins: it is kept to its webhook,
-  // so that a PoP's stolen token reads and changes no database.
+  // Every other route takes, of service callers, only the portal's own
+  // plugins (`plugin:…`), which the permission policy trusts as Backstage
+  // does. An external-access token of backend.auth.externalAccess (static or
+  // JWKS) is trusted no further than the webhook above: without this, any
+  // token configured for any tool would read, change and delete every
+  // tenant's databases, as the policy cannot tell it from a plugin.
   router.use((req, res, next) => {
     const { principal } = callerFrom(req, res).credentials as {
       principal: { type: string; subject?: string };
     };
     if (
       principal.type === 'service' &&
-      principal.subject &&
-      ctx.alertReceiver.isSource(principal.subject)
+      !principal.subject?.startsWith('plugin:')
     ) {
       throw new NotAllowedError(
-        `${principal.subject} is an Alertmanager: it may only send alerts`,
+        ctx.alertReceiver.isSource(principal.subject ?? '')
+          ? `${principal.subject} is an Alertmanager: it may only send alerts`
+          : `${principal.subject} is not a plugin of the portal: an external-access token opens the DBaaS API only to the Alertmanagers of dbaas.alerts.sources, and only their webhook`,
       );
     }
     next();
