@@ -45,6 +45,7 @@ export {
 export * from './api/serviceConfig';
 export * from './api/serviceRequests';
 export * from './api/serviceResponses';
+export { quotaLeft, quotaShortfalls, type QuotaLeft } from './api/quotaLeft';
 export * from './api/serviceStatus';
 export * from './api/restoreRules';
 export * from './tenancy/roles';

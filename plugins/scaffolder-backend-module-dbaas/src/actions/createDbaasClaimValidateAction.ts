@@ -5,6 +5,8 @@ import {
   claimFootprint,
   DBAAS_ROLES_BY_PERMISSION,
   dbaasServiceCreatePermission,
+  quotaLeft,
+  quotaShortfalls,
   type SkuCatalog,
 } from '@internal/backstage-plugin-dbaas-common';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
@@ -15,7 +17,6 @@ import type { DbaasActionDeps } from './DbaasActionDeps';
 import { liveSkuCatalog } from '../claim/liveSkuCatalog';
 import { parseClaimRequest } from '../claim/parseClaimRequest';
 import { compactInput } from '../claim/compactInput';
-import { quotaLeft, quotaShortfalls } from '../claim/quotaLeft';
 import { renderClaimManifest } from '../claim/renderClaimManifest';
 import { writeManifestToWorkspace } from '../claim/writeManifestToWorkspace';
 import { examples } from './createDbaasClaimValidateAction.examples';
