@@ -47,6 +47,9 @@ export class AuditTrail {
         tenant: subject.tenant,
         resourceType: subject.resourceType,
         requestId: caller.requestId,
+        // The auditor names the actor from the request; an action invoked by
+        // an agent, or the portal acting on its own, has none.
+        ...(req ? {} : { actor: caller.actor }),
       },
     });
     const base = {

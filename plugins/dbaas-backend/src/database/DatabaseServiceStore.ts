@@ -66,6 +66,11 @@ function isUniqueViolation(error: unknown): boolean {
 
 const noop = async () => {};
 
+const nameTaken = (input: { tenant: string; name: string }) =>
+  new ConflictError(
+    `A database named "${input.name}" already exists in ${input.tenant}`,
+  );
+
 const stepOfPhase: Partial<
   Record<ServiceRecord['status'], TimelineStep['step']>
 > = {
@@ -115,31 +120,11 @@ export class DatabaseServiceStore implements ServiceStore {
     },
     inTransaction: InTransaction<ServiceRecord> = noop,
   ): Promise<ServiceRecord> {
-    this.limits.assertSpecAllowed({
-      tenant: input.tenant,
-      spec: input.spec,
-      what: 'database request',
-    });
-    const footprint = claimFootprint(input.spec);
-    const nameTaken = () =>
-      new ConflictError(
-        `A database named "${input.name}" already exists in ${input.tenant}`,
-      );
+    this.assertSpecAllowed(input);
     try {
       return await this.db.transaction(async tx => {
         const quota = await lockQuota(tx, input.tenant, this.defaultQuota);
-        const taken = await tx<RawServiceRow>('service_instances')
-          .where({ tenant: input.tenant, name: input.name })
-          .whereNull('deleted_at')
-          .first('id');
-        if (taken) {
-          throw nameTaken();
-        }
-        if (!input.drill) {
-          const usage = await usageOf(tx, input.tenant);
-          assertWithinQuota(input.tenant, quota, usage, footprint);
-        }
-        await assertCdcAllowed(tx, input, quota);
+        await this.assertCreatable(tx, input, quota);
 
         const now = new Date();
         const row: RawServiceRow = {
@@ -169,10 +154,69 @@ export class DatabaseServiceStore implements ServiceStore {
     } catch (error) {
       // Two creates of one name that raced past the check meet the unique index.
       if (isUniqueViolation(error)) {
-        throw nameTaken();
+        throw nameTaken(input);
       }
       throw error;
     }
+  }
+
+  async checkCreate(input: {
+    tenant: string;
+    name: string;
+    spec: ServiceRecord['spec'];
+  }): Promise<void> {
+    this.assertSpecAllowed(input);
+    // The checks of createService on what is committed now, in a transaction
+    // that writes nothing: the quota is read, not locked (locking inserts the
+    // tenant's default quota row), and an order racing this one is checked
+    // again when it is made.
+    await this.db.transaction(
+      async tx => {
+        const row = await tx<RawQuotaRow>('tenant_quotas')
+          .where({ tenant: input.tenant })
+          .first();
+        const quota = row ? toQuota(row) : { ...this.defaultQuota };
+        await this.assertCreatable(tx, input, quota);
+      },
+      // PostgreSQL refuses any write in it; SQLite has no such mode (and warns).
+      { readOnly: this.db.client.config.client === 'pg' },
+    );
+  }
+
+  private assertSpecAllowed(input: {
+    tenant: string;
+    spec: ServiceRecord['spec'];
+  }) {
+    this.limits.assertSpecAllowed({
+      tenant: input.tenant,
+      spec: input.spec,
+      what: 'database request',
+    });
+  }
+
+  /** What a new database must pass in its tenant: a free name, the quota, its CDC pipelines. */
+  private async assertCreatable(
+    tx: Knex.Transaction,
+    input: {
+      tenant: string;
+      name: string;
+      spec: ServiceRecord['spec'];
+      drill?: boolean;
+    },
+    quota: TenantQuota,
+  ): Promise<void> {
+    const taken = await tx<RawServiceRow>('service_instances')
+      .where({ tenant: input.tenant, name: input.name })
+      .whereNull('deleted_at')
+      .first('id');
+    if (taken) {
+      throw nameTaken(input);
+    }
+    if (!input.drill) {
+      const usage = await usageOf(tx, input.tenant);
+      assertWithinQuota(input.tenant, quota, usage, claimFootprint(input.spec));
+    }
+    await assertCdcAllowed(tx, input, quota);
   }
 
   async getService(

@@ -157,6 +157,16 @@ export interface ServiceStore {
     inTransaction?: InTransaction<ServiceRecord>,
   ): Promise<ServiceRecord>;
   /**
+   * Throws what createService would throw for the new database (its spec
+   * outside the platform's limits, its name taken, the quota exceeded, a CDC
+   * pipeline refused), writing nothing: the check of a dry run.
+   */
+  checkCreate(input: {
+    tenant: string;
+    name: string;
+    spec: ServiceClaimSpec;
+  }): Promise<void>;
+  /**
    * A live database the filter lets through, or undefined; with
    * `includeDeleted`, a deleted one too (for its backups and restores).
    */

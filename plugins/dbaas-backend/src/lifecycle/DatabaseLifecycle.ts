@@ -65,6 +65,20 @@ export class DatabaseLifecycle {
   }
 
   /**
+   * Checks an order as `create` makes it (the tenant's slug, the claim's
+   * place, the platform's limits, a free name, the quota), recording,
+   * auditing and committing nothing: the dry run of an order.
+   */
+  async checkCreate(input: {
+    tenant: string;
+    name: string;
+    spec: ServiceClaimSpec;
+  }): Promise<void> {
+    await this.checkPlace(input);
+    await this.deps.services.checkCreate(input);
+  }
+
+  /**
    * Restores a backup into a new database of the source's tenant, ordered
    * like any new one (the tenant's quota, the claim's place, GitOps); its
    * claim's `spec.restore` names the backup, and the restore's record, in the
@@ -139,7 +153,7 @@ export class DatabaseLifecycle {
       created: ServiceRecord,
     ) => Promise<void>,
   ): Promise<ServiceRecord> {
-    const { db, services, audit, provisioner } = this.deps;
+    const { services, audit, provisioner } = this.deps;
     let handOver: HandOver;
     const recorded = await audit.record<ServiceRecord>(
       req,
@@ -152,9 +166,7 @@ export class DatabaseLifecycle {
         resourceId: created => created.id,
       },
       async recordAudit => {
-        // Whose name the claim's place is, before its file is read.
-        await checkTenantSlug(db, input.tenant);
-        await provisioner.checkOwnership(input);
+        await this.checkPlace(input);
         return services.createService(
           { ...input, createdBy: caller.actor },
           async (tx, inserted) => {
@@ -309,6 +321,16 @@ export class DatabaseLifecycle {
     );
     await provisioner.handedOver(handOver);
     return backup;
+  }
+
+  /** Where a new database's claim goes is free: its tenant's slug, then its file. */
+  private async checkPlace(input: {
+    tenant: string;
+    name: string;
+  }): Promise<void> {
+    // Whose name the claim's place is, before its file is read.
+    await checkTenantSlug(this.deps.db, input.tenant);
+    await this.deps.provisioner.checkOwnership(input);
   }
 
   /**

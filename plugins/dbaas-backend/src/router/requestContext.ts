@@ -31,6 +31,11 @@ export async function callerOf(
   const requestId =
     given && requestIdPattern.test(given) ? given : randomUUID();
   res.setHeader('X-Request-Id', requestId);
+  return { credentials, actor: actorOf(credentials), requestId };
+}
+
+/** Who the credentials are, as audit events name them: the user, or the calling plugin's subject. */
+export function actorOf(credentials: BackstageCredentials): string {
   const principal = credentials.principal as {
     type: string;
     userEntityRef?: string;
@@ -38,5 +43,5 @@ export async function callerOf(
   };
   const actor =
     principal.type === 'user' ? principal.userEntityRef! : principal.subject!;
-  return { credentials, actor: actor.toLowerCase(), requestId };
+  return actor.toLowerCase();
 }

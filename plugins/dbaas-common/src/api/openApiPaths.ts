@@ -32,6 +32,12 @@ type Operation = {
     schema?: string;
     headers?: Record<string, JsonSchema>;
   };
+  /** Another answer of success, such as a dry run's. */
+  alsoSuccess?: {
+    status: 200;
+    description: string;
+    schema: string;
+  };
   /** Besides UNAUTHORIZED and INTERNAL_ERROR, which every route may answer. */
   errors: ApiErrorCode[];
 };
@@ -81,7 +87,8 @@ const operations: Operation[] = [
     tag: 'Services',
     summary: 'Request a new database',
     description:
-      "Starts from the SKU (by default the first of the engine and plan in the region) and applies `config`. The tenant's quota must allow the database.",
+      "Starts from the SKU (by default the first of the engine and plan in the region) and applies `config`. The tenant's quota must allow the database. With `dryRun=true` the request is checked as an order is (permission, SKU and rules, quota, the name and the claim's place in the GitOps repository free) and answered with what would be ordered; nothing is recorded, audited or committed.",
+    query: 'CreateServiceQuery',
     body: 'CreateServiceRequest',
     success: {
       status: 201,
@@ -94,6 +101,12 @@ const operations: Operation[] = [
           schema: { type: 'string' },
         },
       },
+    },
+    alsoSuccess: {
+      status: 200,
+      description:
+        'A dry run (`dryRun=true`): what would be ordered, and the quota it would leave',
+      schema: 'ServiceOrderPreview',
     },
     errors: ['INVALID_REQUEST', 'FORBIDDEN', 'CONFLICT', 'QUOTA_EXCEEDED'],
   },
@@ -721,6 +734,15 @@ function operationObject(
         : {}),
     },
   };
+  if (operation.alsoSuccess) {
+    responses[operation.alsoSuccess.status] = {
+      description: operation.alsoSuccess.description,
+      headers: { 'X-Request-Id': { $ref: '#/components/headers/RequestId' } },
+      content: {
+        'application/json': { schema: schemaRef(operation.alsoSuccess.schema) },
+      },
+    };
+  }
   // Integer keys: the object lists the statuses in ascending order.
   for (const code of new Set([...operation.errors, ...EVERY_ROUTE])) {
     responses[API_ERROR_STATUS[code]] = {

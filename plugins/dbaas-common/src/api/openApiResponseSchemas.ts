@@ -23,6 +23,7 @@ import type {
   ServiceChangeResponse,
   ServiceDetails,
   ServiceMetrics,
+  ServiceOrderPreview,
   ServiceSummary,
   TimelineStep,
   TenantQuotaUsage,
@@ -663,6 +664,41 @@ const quotaUsage = object<TenantQuotaUsage>(
   "A tenant's limits and what its live databases use.",
 );
 
+const quotaAmounts = {
+  instances: { type: 'integer' },
+  storageGi: number,
+  cpu: number,
+  memoryGi: number,
+};
+
+const orderPreview = object<ServiceOrderPreview>(
+  {
+    required: {
+      dryRun: { const: true },
+      name: { type: 'string' },
+      tenant: groupRef,
+      organization: groupRef,
+      config: schemaRef('ServiceClaimSpec'),
+      claimPath: {
+        type: 'string',
+        examples: ['tenants/payments/orders.yaml'],
+        description:
+          'Where its claim would be committed in the GitOps repository.',
+      },
+      footprint: object<ServiceOrderPreview['footprint']>(
+        { required: quotaAmounts },
+        "What the database would take out of the tenant's quota.",
+      ),
+      quota: schemaRef('TenantQuotaUsage'),
+      quotaLeftAfter: object<ServiceOrderPreview['quotaLeftAfter']>(
+        { required: { ...quotaAmounts, backups: { type: 'integer' } } },
+        'What the tenant could still use once the database is ordered.',
+      ),
+    },
+  },
+  'What a dry run of an order answers: the database the request would order, checked as the order is; nothing recorded, audited or committed.',
+);
+
 const auditEvent = object<AuditEvent>(
   {
     required: {
@@ -759,6 +795,7 @@ export const openApiResponseSchemas: Record<string, JsonSchema> = {
   ),
   ServiceDetails: serviceDetails,
   ServiceChangeResponse: serviceChange,
+  ServiceOrderPreview: orderPreview,
   Backup: backup,
   BackupList: listOf(
     schemaRef('Backup'),

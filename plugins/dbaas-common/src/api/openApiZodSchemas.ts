@@ -28,6 +28,7 @@ import {
   createBackupRequestSchema,
   createCdcPipelineRequestSchema,
   createServiceBodySchema,
+  createServiceQuerySchema,
   entityRefSchema,
   grantRoleRequestSchema,
   deleteServiceQuerySchema,
@@ -160,6 +161,7 @@ const components = {
  */
 const queries = {
   SkuQuery: skuQuerySchema,
+  CreateServiceQuery: createServiceQuerySchema,
   ListServicesQuery: listServicesQuerySchema,
   DeleteServiceQuery: deleteServiceQuerySchema,
   MetricsQuery: metricsQuerySchema,

@@ -63,6 +63,26 @@ export const createServiceBodySchema = createServiceRequestSchema.extend({
   tenant: tenantRefSchema.optional(),
 });
 
+/**
+ * `POST /services` query. `dryRun=true` checks the request as an order would
+ * be checked (permission, SKU, rules, quota, the name and the claim's place
+ * free) and answers what would be ordered, recording and committing nothing.
+ * @public
+ */
+export const createServiceQuerySchema = z
+  .object({
+    dryRun: z
+      .enum(['true', 'false'])
+      .optional()
+      .describe(
+        '`true`: check the request and answer what would be ordered (200), without ordering it',
+      ),
+  })
+  .strict();
+
+/** @public */
+export type CreateServiceQuery = z.infer<typeof createServiceQuerySchema>;
+
 /** `PUT /services/{id}`: a config change (resize storage, scale, backup schedule). @public */
 export const updateServiceRequestSchema = z
   .object({ config: serviceConfigSchema })

@@ -226,6 +226,29 @@ export type TenantQuotaUsage = {
   };
 };
 
+/**
+ * What `POST /services?dryRun=true` answers: the database the request would
+ * order, checked as the order is, with nothing recorded or committed.
+ * @public
+ */
+export type ServiceOrderPreview = {
+  dryRun: true;
+  name: string;
+  /** The tenant: as requested, or the caller's one tenant when none was named. */
+  tenant: string;
+  organization: string;
+  /** The ServiceClaim spec the database would get: the SKU with the request's config on top. */
+  config: ServiceClaimSpec;
+  /** Where its claim would be committed in the GitOps repository. */
+  claimPath: string;
+  /** What it would take out of the tenant's quota. */
+  footprint: ClaimFootprint;
+  /** The tenant's limits and what its live databases use now. */
+  quota: TenantQuotaUsage;
+  /** What the tenant could still use once this database is ordered. */
+  quotaLeftAfter: Omit<TenantQuota, 'cdcPipelines'>;
+};
+
 /** One audit event (`GET /audit-logs`), as published to `dbaas.audit.{tenant}`. @public */
 export type AuditEvent = {
   id: string;

@@ -19,6 +19,7 @@ import type {
   ServiceChangeResponse,
   ServiceDetails,
   ServiceMetrics,
+  ServiceOrderPreview,
   ServiceSummary,
   TenantQuotaUsage,
 } from '../api/serviceResponses';
@@ -81,6 +82,14 @@ export interface DbaasApi {
     request: CreateServiceRequest,
     options?: DbaasRequestOptions,
   ): Promise<ServiceDetails>;
+  /**
+   * Checks an order as `createService` would and answers what it would
+   * order and the quota it would leave, ordering nothing (`?dryRun=true`).
+   */
+  previewService(
+    request: CreateServiceRequest,
+    options?: DbaasRequestOptions,
+  ): Promise<ServiceOrderPreview>;
   /** Changes a database's config. */
   updateService(
     id: string,

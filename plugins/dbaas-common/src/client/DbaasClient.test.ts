@@ -115,6 +115,30 @@ describe('DbaasClient writes', () => {
     );
   });
 
+  it('previews an order as a dry run of the same request', async () => {
+    const preview = { dryRun: true, name: 'orders' };
+    const { client, fetch } = clientAnswering(
+      new Response(JSON.stringify(preview)),
+    );
+    const order = {
+      name: 'orders',
+      tenant: 'group:default/payments',
+      engine: 'postgresql' as const,
+      plan: 'shared' as const,
+      region: 'lagos',
+    };
+
+    await expect(client.previewService(order)).resolves.toEqual(preview);
+
+    expect(fetch).toHaveBeenCalledWith(
+      'http://backend.test/api/dbaas/v1/services?dryRun=true',
+      expect.objectContaining({
+        method: 'POST',
+        body: JSON.stringify(order),
+      }),
+    );
+  });
+
   it('lists databases with only the filters that are set', async () => {
     const page = { data: [], pagination: { page: 2, limit: 50, total: 0 } };
     const { client, fetch } = clientAnswering(

@@ -25,6 +25,7 @@ import type {
   ServiceChangeResponse,
   ServiceDetails,
   ServiceMetrics,
+  ServiceOrderPreview,
   ServiceSummary,
   TenantQuotaUsage,
 } from '../api/serviceResponses';
@@ -195,6 +196,18 @@ export class DbaasClient implements DbaasApi {
     options?: DbaasRequestOptions,
   ): Promise<ServiceDetails> {
     return this.request('POST', '/v1/services', options, request);
+  }
+
+  previewService(
+    request: CreateServiceRequest,
+    options?: DbaasRequestOptions,
+  ): Promise<ServiceOrderPreview> {
+    return this.request(
+      'POST',
+      `/v1/services${queryString({ dryRun: 'true' })}`,
+      options,
+      request,
+    );
   }
 
   updateService(

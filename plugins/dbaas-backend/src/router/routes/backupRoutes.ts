@@ -4,7 +4,6 @@ import {
   NotFoundError,
 } from '@backstage/errors';
 import {
-  createBackupRequestSchema,
   dbaasBackupManagePermission,
   dbaasServiceCreatePermission,
   engineBackups,
@@ -14,6 +13,7 @@ import {
 } from '@internal/backstage-plugin-dbaas-common';
 import type { Router } from 'express';
 import { invalidInput } from '../../errors/invalidInput';
+import { backUpDatabase } from '../../operations/backUpDatabase';
 import { specForRestore } from '../claimSpecs';
 import { parseInput, parseUuid } from '../parse';
 import { restoreView } from '../restoreViews';
@@ -39,33 +39,11 @@ export function addBackupRoutes(router: Router, ctx: RouteContext) {
 
   router.post('/v1/services/:id/backups', async (req, res) => {
     const caller = callerFrom(req, res);
-    const body = parseInput(
-      createBackupRequestSchema,
-      req.body,
-      'backup request',
-    );
-    const record = await loadService(
-      ctx,
-      caller,
-      req.params.id,
-      dbaasBackupManagePermission,
-    );
-    if (record.status === 'Deleting') {
-      throw new ConflictError(
-        `Database ${record.name} is being deleted; its final backup is already requested`,
+    res
+      .status(201)
+      .json(
+        await backUpDatabase(ctx, { req, caller }, req.params.id, req.body),
       );
-    }
-    const manual = engineBackups[record.spec.engine].manual;
-    if (!manual.available) {
-      throw new ConflictError(
-        `Database ${record.name} cannot be backed up now: ${manual.reason}`,
-      );
-    }
-    const backup = await ctx.lifecycle.requestBackup({ req, caller }, record, {
-      type: body.type,
-      description: body.description,
-    });
-    res.status(201).json(backup);
   });
 
   router.post('/v1/services/:id/restore', async (req, res) => {

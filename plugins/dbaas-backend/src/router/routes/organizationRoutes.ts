@@ -11,21 +11,20 @@ import {
   type Organization,
   type RoleGrant,
   type TenantQuota,
-  type TenantQuotaUsage,
 } from '@internal/backstage-plugin-dbaas-common';
 import type { ResourcePermission } from '@backstage/plugin-permission-common';
 import type { Request, Response, Router } from 'express';
 import { invalidInput } from '../../errors/invalidInput';
+import { tenantQuotaUsage } from '../../operations/tenantQuotaUsage';
+import {
+  placeOf,
+  visibleOrganizations,
+} from '../../operations/visibleOrganizations';
 import { parseInput, parseOrganizationRef } from '../parse';
 import { callerFrom, type RouteContext } from './RouteContext';
 
 /** `/v1/organizations`: organizations, their members' roles and their tenants' quotas. */
 export function addOrganizationRoutes(router: Router, ctx: RouteContext) {
-  const placeOf = (organization: Organization) => ({
-    organization: organization.id,
-    tenants: organization.tenants.map(t => t.id),
-  });
-
   /** The organization of the path; 404 when it does not exist or may not be seen. */
   async function loadOrganization(
     req: Request,
@@ -78,28 +77,8 @@ export function addOrganizationRoutes(router: Router, ctx: RouteContext) {
     );
   }
 
-  /** Three statements for any number of tenants: quotas, usage, backups. */
-  async function usageOf(tenants: string[]): Promise<TenantQuotaUsage[]> {
-    const [quotaUsage, backups] = await Promise.all([
-      ctx.services.listQuotaUsage(tenants),
-      ctx.backups.countBackupsOf(tenants),
-    ]);
-    return tenants.map((tenant, i) => ({
-      tenant,
-      quota: quotaUsage[i].quota,
-      usage: { ...quotaUsage[i].usage, backups: backups[i] },
-    }));
-  }
-
   router.get('/v1/organizations', async (req, res) => {
-    const caller = callerFrom(req, res);
-    const all = await ctx.directory.listOrganizations();
-    const visible = await ctx.access.canOnOrganizations(
-      dbaasOrganizationReadPermission,
-      caller.credentials,
-      all.map(placeOf),
-    );
-    res.json({ data: all.filter((_, i) => visible[i]) });
+    res.json({ data: await visibleOrganizations(ctx, callerFrom(req, res)) });
   });
 
   router.get('/v1/organizations/:id', async (req, res) => {
@@ -232,7 +211,12 @@ export function addOrganizationRoutes(router: Router, ctx: RouteContext) {
 
   router.get('/v1/organizations/:id/quotas', async (req, res) => {
     const organization = await loadOrganization(req, res);
-    res.json({ data: await usageOf(organization.tenants.map(t => t.id)) });
+    res.json({
+      data: await tenantQuotaUsage(
+        ctx,
+        organization.tenants.map(t => t.id),
+      ),
+    });
   });
 
   router.put('/v1/organizations/:id/quotas', async (req, res) => {
@@ -260,7 +244,7 @@ export function addOrganizationRoutes(router: Router, ctx: RouteContext) {
           .setQuota(tenant, body.quota, recordAudit)
           .then(() => body.quota),
     );
-    const [usage] = await usageOf([tenant]);
+    const [usage] = await tenantQuotaUsage(ctx, [tenant]);
     res.json(usage);
   });
 }

@@ -64,6 +64,41 @@ describe('the /v1/services API', () => {
     expect(fetched.body).toEqual(response.body);
   });
 
+  it('answers a dry run with what would be ordered, and orders nothing', async () => {
+    const body = {
+      name: 'orders',
+      engine: 'postgresql',
+      plan: 'shared',
+      region: 'lagos',
+    };
+    const dryRun = (query: string) =>
+      request(backend.server)
+        .post(`/api/dbaas/v1/services?${query}`)
+        .set('Authorization', backend.as(ADA))
+        .send(body);
+
+    const preview = await dryRun('dryRun=true');
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({
+      dryRun: true,
+      tenant: PAYMENTS,
+      claimPath: 'tenants/payments/orders.yaml',
+      footprint: { instances: 1 },
+      quota: { usage: { instances: 0 } },
+      quotaLeftAfter: { instances: 9 },
+    });
+    const listed = await request(backend.server)
+      .get('/api/dbaas/v1/services')
+      .set('Authorization', backend.as(ADA));
+    expect(listed.body.pagination.total).toBe(0);
+
+    expect((await dryRun('dryRun=yes')).body.error.details).toMatchObject({
+      field: 'dryRun',
+    });
+    expect((await dryRun('preview=true')).status).toBe(400);
+    expect((await dryRun('dryRun=false')).status).toBe(201);
+  });
+
   it('names the config field a rule is broken through, as the seed\u2019s error example does', async () => {
     const response = await create({
       name: 'orders',

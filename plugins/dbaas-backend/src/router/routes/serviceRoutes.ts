@@ -1,28 +1,25 @@
-import { ConflictError, NotAllowedError } from '@backstage/errors';
+import { ConflictError } from '@backstage/errors';
 import {
-  createServiceRequestSchema,
-  dbaasServiceCreatePermission,
+  createServiceQuerySchema,
   dbaasServiceDeletePermission,
-  dbaasServiceReadPermission,
   dbaasServiceUpdatePermission,
   engineRoles,
   deleteServiceQuerySchema,
   engineBackups,
-  listServicesQuerySchema,
   scaleServiceRequestSchema,
   updateServiceRequestSchema,
-  type Page,
   type ServiceChangeResponse,
   type ServiceConfig,
-  type ServiceSummary,
 } from '@internal/backstage-plugin-dbaas-common';
 import type { Request, Response, Router } from 'express';
 import type { ServiceRecord } from '../../database/ServiceStore';
-import { describeChange, specForCreate, specForUpdate } from '../claimSpecs';
+import { getDatabase } from '../../operations/getDatabase';
+import { listDatabases } from '../../operations/listDatabases';
+import { orderDatabase } from '../../operations/orderDatabase';
+import { describeChange, specForUpdate } from '../claimSpecs';
 import { invalidInput } from '../../errors/invalidInput';
 import { parseInput } from '../parse';
-import { restoreView } from '../restoreViews';
-import { apiStatus, toDetails, toSummary } from '../serviceViews';
+import { apiStatus } from '../serviceViews';
 import { loadService } from './loadService';
 import { callerFrom, type RouteContext } from './RouteContext';
 
@@ -36,130 +33,30 @@ const changeResponse = (
   message,
 });
 
-/**
- * The request with its tenant: as sent, or, when it names none, the one
- * tenant the caller may create databases in (the seed requirements' own
- * example names none). Left as it is for the schema to refuse when the
- * caller may create in no tenant or in several; the error names them.
- */
-async function withDefaultTenant(
-  ctx: RouteContext,
-  caller: ReturnType<typeof callerFrom>,
-  body: unknown,
-): Promise<unknown> {
-  if (
-    typeof body !== 'object' ||
-    body === null ||
-    Array.isArray(body) ||
-    'tenant' in body
-  ) {
-    return body;
-  }
-  const places = (await ctx.directory.listOrganizations()).flatMap(org =>
-    org.tenants.map(tenant => ({
-      organization: org.id,
-      tenants: [tenant.id],
-    })),
-  );
-  const allowed = await ctx.access.canOnServices(
-    dbaasServiceCreatePermission,
-    caller.credentials,
-    places,
-  );
-  const choices = places
-    .filter((_, i) => allowed[i])
-    .map(place => place.tenants[0]);
-  if (choices.length === 1) return { ...body, tenant: choices[0] };
-  const listed =
-    choices.length > 10
-      ? `${choices.slice(0, 10).join(', ')} and ${choices.length - 10} more`
-      : choices.join(', ');
-  throw invalidInput('database request', [
-    {
-      path: ['tenant'],
-      message:
-        choices.length === 0
-          ? 'is required, and you may create databases in no tenant'
-          : `is required: you may create databases in ${choices.length} tenants (${listed})`,
-    },
-  ]);
-}
-
 /** `/v1/services` and `/v1/services/{id}`: the lifecycle of databases. */
 export function addServiceRoutes(router: Router, ctx: RouteContext) {
   router.post('/v1/services', async (req, res) => {
     const caller = callerFrom(req, res);
-    const body = parseInput(
-      createServiceRequestSchema,
-      await withDefaultTenant(ctx, caller, req.body),
-      'database request',
-    );
-    const organization = await ctx.directory.organizationOf(body.tenant);
-    if (!organization) {
-      throw invalidInput('database request', [
-        {
-          path: ['tenant'],
-          message: `${body.tenant} is not a team of any organization in the catalog`,
-        },
-      ]);
+    const query = parseInput(createServiceQuerySchema, req.query, 'query');
+    const outcome = await orderDatabase(ctx, { req, caller }, req.body, {
+      dryRun: query.dryRun === 'true',
+    });
+    if (outcome.dryRun) {
+      res.json(outcome.preview);
+      return;
     }
-    const place = { organization, tenants: [body.tenant] };
-    if (
-      !(await ctx.access.canOnService(
-        dbaasServiceCreatePermission,
-        caller.credentials,
-        place,
-      ))
-    ) {
-      throw new NotAllowedError(
-        `${caller.actor} may not create databases in ${body.tenant}`,
-      );
-    }
-    const spec = specForCreate(await ctx.skuCatalog.current(), body);
-    const record = await ctx.lifecycle.create(
-      { req, caller },
-      { tenant: body.tenant, organization, name: body.name, spec },
-    );
     res
       .status(201)
-      .location(`services/${record.id}`)
-      .json(toDetails(record, await ctx.timeline.list(record.id)));
+      .location(`services/${outcome.database.id}`)
+      .json(outcome.database);
   });
 
   router.get('/v1/services', async (req, res) => {
-    const caller = callerFrom(req, res);
-    const query = parseInput(listServicesQuerySchema, req.query, 'query');
-    const filter = await ctx.access
-      .serviceFilter(dbaasServiceReadPermission, caller.credentials)
-      .catch(error => {
-        // A caller who may see no database at all gets an empty list.
-        if (error.name === 'NotAllowedError') return 'none' as const;
-        throw error;
-      });
-    const page =
-      filter === 'none'
-        ? {
-            data: [],
-            pagination: { page: query.page, limit: query.limit, total: 0 },
-          }
-        : await ctx.services.listServices(query, filter);
-    const body: Page<ServiceSummary> = {
-      data: page.data.map(toSummary),
-      pagination: page.pagination,
-    };
-    res.json(body);
+    res.json(await listDatabases(ctx, callerFrom(req, res), req.query));
   });
 
   router.get('/v1/services/:id', async (req, res) => {
-    const record = await loadService(ctx, callerFrom(req, res), req.params.id);
-    const restore = await ctx.backups.restoreInto(record.id);
-    res.json(
-      toDetails(
-        record,
-        await ctx.timeline.list(record.id),
-        restore ? await restoreView(ctx, restore) : undefined,
-      ),
-    );
+    res.json(await getDatabase(ctx, callerFrom(req, res), req.params.id));
   });
 
   /** PUT and scale: a config change, checked as a transition and against the quota. */
