@@ -3,7 +3,10 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { startArgoCd } from './argocd/startArgoCd';
-import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
+import {
+  actionsRegistryServiceRef,
+  metricsServiceRef,
+} from '@backstage/backend-plugin-api/alpha';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { RestoreDrillStore } from './database/RestoreDrillStore';
 import { startRestoreDrills } from './drills/startRestoreDrills';
@@ -37,6 +40,8 @@ import { GitOpsOutboxStore } from './database/GitOpsOutboxStore';
 import { DatabaseRateLimiter } from './rateLimit/DatabaseRateLimiter';
 import { AuditTrail } from './audit/AuditTrail';
 import { createRouter } from './router/router';
+import type { RouteContext } from './router/routes/RouteContext';
+import { registerDbaasActions } from './actions/registerDbaasActions';
 import { AlertReceiver } from './alerts/AlertReceiver';
 import { AlertStore } from './alerts/AlertStore';
 import { alertNotifier } from './alerts/alertNotifier';
@@ -57,6 +62,7 @@ export const dbaasPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
+        actionsRegistry: actionsRegistryServiceRef,
         auditor: coreServices.auditor,
         auth: coreServices.auth,
         catalog: catalogServiceRef,
@@ -229,34 +235,40 @@ export const dbaasPlugin = createBackendPlugin({
             logger,
           }),
         });
+        const context: RouteContext = {
+          db,
+          skuCatalog,
+          services,
+          backups,
+          grants,
+          directory,
+          access,
+          audit,
+          lifecycle,
+          timeline,
+          drills,
+          alerts,
+          alertReceiver,
+          metricsSource: PrometheusMetricsSource.fromConfig(config),
+          rateLimiter: await DatabaseRateLimiter.create({
+            database,
+            logger,
+            ...(requestsPerMinute ? { limit: requestsPerMinute } : {}),
+          }),
+        };
         httpRouter.use(
           await createRouter({
             metrics: deps.metrics,
             httpAuth: deps.httpAuth,
             logger,
-            context: {
-              db,
-              skuCatalog,
-              services,
-              backups,
-              grants,
-              directory,
-              access,
-              audit,
-              lifecycle,
-              timeline,
-              drills,
-              alerts,
-              alertReceiver,
-              metricsSource: PrometheusMetricsSource.fromConfig(config),
-              rateLimiter: await DatabaseRateLimiter.create({
-                database,
-                logger,
-                ...(requestsPerMinute ? { limit: requestsPerMinute } : {}),
-              }),
-            },
+            context,
           }),
         );
+        // The API's routes for agents, as the signed-in user (actions/).
+        registerDbaasActions(deps.actionsRegistry, {
+          context,
+          auth: deps.auth,
+        });
         startOutboxRelays(deps, db);
         // The router authenticates every request itself (see createRouter).
         httpRouter.addAuthPolicy({ path: '/', allow: 'unauthenticated' });
