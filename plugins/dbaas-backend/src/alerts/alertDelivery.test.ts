@@ -36,7 +36,6 @@ jest.setTimeout(240_000);
 
 const ADA = 'user:default/ada'; // of payments
 const KWAME = 'user:default/kwame'; // of checkout, another tenant
-const RELEASE = 'serviceclaim-operator';
 
 type Notification = {
   created: string;
@@ -50,9 +49,9 @@ type Notification = {
  * holds (`for: 0s`): what is measured is the path from Prometheus to the
  * team, not the chart's chosen patience.
  */
-function operatorRules(helm: string): string {
+function operatorRules(helm: string, release: string): string {
   const manifests = helmTemplate(helm, [
-    RELEASE,
+    release,
     'charts/serviceclaim-operator',
     '--set',
     'pop=lagos',
@@ -94,6 +93,11 @@ describeWithServices(
     const run = Date.now().toString(36);
     const namespace = `tenant-alerts-${run}`;
     const releaseNamespace = `pop-lagos-alerts-${run}`;
+    // Its own release: the ClusterRole and binding are cluster-wide, and other
+    // suites run operators on this apiserver.
+    const release = `sco-alerts-${run}`;
+    /** The chart's fullname: its cluster-wide objects', and its metrics job's. */
+    const fullname = `${release}-serviceclaim-operator`;
 
     afterAll(async () => {
       for (const cleanup of cleanups.reverse()) await cleanup();
@@ -155,7 +159,7 @@ describeWithServices(
         kubeConfig: kc,
         pop: 'lagos',
         namespace: releaseNamespace,
-        release: RELEASE,
+        release,
         env: { CLAIM_LABEL_SELECTOR: `test-run=${run}`, DRAIN_SECONDS: '2' },
       });
       cleanups.push(async () => {
@@ -166,7 +170,7 @@ describeWithServices(
             .delete({
               apiVersion: 'rbac.authorization.k8s.io/v1',
               kind,
-              metadata: { name: RELEASE },
+              metadata: { name: fullname },
             })
             .catch(() => undefined);
         }
@@ -209,7 +213,7 @@ describeWithServices(
           {
             targets: [operator.metricsUrl.replace(/^http:\/\//, '')],
             // The job of the chart's ServiceMonitor, which the rules select.
-            labels: { job: `${RELEASE}-metrics` },
+            labels: { job: `${fullname}-metrics` },
           },
         ]),
       );
@@ -228,7 +232,7 @@ describeWithServices(
         await loadPrometheusRules(
           env,
           `alert-delivery-${process.pid}`,
-          operatorRules(helm.helm),
+          operatorRules(helm.helm, release),
         ),
       );
       // Active first: Prometheus scrapes the operator and nothing fires.
