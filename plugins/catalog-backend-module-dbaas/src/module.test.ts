@@ -30,9 +30,14 @@ const DATABASES = 20;
 // event arrives (the full run comes every 5 minutes).
 const GIVE_UP_MS = 30_000;
 
-// A backend plugin's service token: allowed everything by the DBaaS policy,
-// as the scaffolder is when it creates a database.
-const AS_PLUGIN = mockCredentials.service.header();
+// A backend plugin's service token (the scaffolder's, `plugin:scaffolder`):
+// allowed everything by the DBaaS policy, as when it creates a database. The
+// DBaaS API takes no other kind of service token (docs/security.md).
+const asPlugin = (targetPluginId: 'catalog' | 'dbaas') =>
+  mockCredentials.service.header({
+    onBehalfOf: mockCredentials.service('plugin:scaffolder'),
+    targetPluginId,
+  });
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -44,7 +49,7 @@ describe('catalogModuleDbaasEntityProvider, with the catalog and the DBaaS API',
   const entity = (ref: string) =>
     request(server)
       .get(`/api/catalog/entities/by-name/${ref.replace(/[:]/, '/')}`)
-      .set('Authorization', AS_PLUGIN);
+      .set('Authorization', asPlugin('catalog'));
 
   /** Polls the catalog until the entity can be read; the time it took. */
   async function timeUntilReadable(ref: string, since: number) {
@@ -143,7 +148,7 @@ describe('catalogModuleDbaasEntityProvider, with the catalog and the DBaaS API',
       const name = i === 2 ? 'orders' : `bench-${String(i).padStart(2, '0')}`;
       const created = await request(server)
         .post('/api/dbaas/v1/services')
-        .set('Authorization', AS_PLUGIN)
+        .set('Authorization', asPlugin('dbaas'))
         .send({
           name,
           tenant: `group:default/${tenant}`,
@@ -205,7 +210,7 @@ describe('catalogModuleDbaasEntityProvider, with the catalog and the DBaaS API',
   it('puts each topic of a CDC pipeline in the catalog as an API its database depends on, until the pipeline goes', async () => {
     const created = await request(server)
       .post('/api/dbaas/v1/services')
-      .set('Authorization', AS_PLUGIN)
+      .set('Authorization', asPlugin('dbaas'))
       .send({
         name: 'ledger',
         tenant: 'group:default/payments',
@@ -217,7 +222,7 @@ describe('catalogModuleDbaasEntityProvider, with the catalog and the DBaaS API',
     const pipelines = `/api/dbaas/v1/services/${created.body.id}/cdc-pipelines`;
     const added = await request(server)
       .post(pipelines)
-      .set('Authorization', AS_PLUGIN)
+      .set('Authorization', asPlugin('dbaas'))
       .send({ name: 'orders', tables: ['public.orders'] });
     expect(added.status).toBe(202);
 
@@ -278,7 +283,7 @@ describe('catalogModuleDbaasEntityProvider, with the catalog and the DBaaS API',
     // event takes the topic out (the full run is 5 minutes away).
     const removed = await request(server)
       .delete(`${pipelines}/orders`)
-      .set('Authorization', AS_PLUGIN);
+      .set('Authorization', asPlugin('dbaas'));
     expect(removed.status).toBe(202);
     const gone = Date.now() + GIVE_UP_MS;
     while ((await entity(ref)).status !== 404) {
@@ -302,7 +307,7 @@ describe('catalogModuleDbaasEntityProvider, with the catalog and the DBaaS API',
 
     const served = await request(server)
       .get('/api/dbaas/openapi.json')
-      .set('Authorization', AS_PLUGIN);
+      .set('Authorization', asPlugin('dbaas'));
     expect(served.status).toBe(200);
     expect(JSON.parse(api?.spec?.definition as string)).toEqual(served.body);
   });
