@@ -128,8 +128,13 @@ PROPERTIES
   kafka_log4j_config "$dir/log4j2.properties" "$dir/logs/server.log"
   # A Kafka cluster id is 16 random bytes in unpadded base64url. Made here
   # with coreutils (a `node -e` once answered nothing in CI, and the format
-  # then failed on an empty id); checked before use all the same.
-  cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
+  # then failed on an empty id); checked before use all the same. One that
+  # starts with '-' reads as an option to the storage tool (CI lost a run to
+  # it, 1 in 64): drawn again.
+  cluster_id=-
+  while [ "${cluster_id:0:1}" = - ]; do
+    cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
+  done
   if [ "${#cluster_id}" -ne 22 ]; then
     log "could not make a Kafka cluster id (got '$cluster_id')"
     return 1
