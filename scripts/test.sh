@@ -9,13 +9,18 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib/toolchain.sh"
 source "$here/lib/helm.sh"
 source "$here/lib/images.sh"
+source "$here/lib/techdocs.sh"
 
 ensure_toolchain
-# git: the local GitOps repository; chromium: end-to-end tests.
-ensure_debian_packages git chromium
+# git: the local GitOps repository; chromium: end-to-end tests; curl and jq: the
+# API's example for scripts (docs/api.md), run as written by its test.
+ensure_debian_packages git chromium curl jq
 # helm: the operator chart's tests (packages/test-services) run it from DBAAS_HELM.
 ensure_helm
 export DBAAS_HELM
+# mkdocs with mkdocs-techdocs-core: the TechDocs backend builds the runbooks with it
+# (end-to-end tests), and the runbooks' test (packages/test-services) runs it.
+ensure_techdocs
 # buildah and mmdebstrap: the portal's and the operator's images (scripts/images.sh).
 ensure_image_tools
 ensure_dependencies

@@ -8,6 +8,7 @@ import {
 } from '@backstage/catalog-model';
 import {
   DBAAS_LABELS,
+  offerings,
   type ServiceSummary,
 } from '@internal/backstage-plugin-dbaas-common';
 import { serviceEntity } from './serviceEntity';
@@ -91,6 +92,20 @@ describe('serviceEntity', () => {
       'dbaas.io/plan': 'dedicated',
     });
   });
+
+  it.each(offerings.engines.map(e => e.id))(
+    'shows the %s runbook in its TechDocs tab',
+    async engine => {
+      const entity = serviceEntity({ ...ORDERS, engine }, LOCATION);
+
+      await expectAcceptedByTheCatalog(entity);
+      // The runbook's entity, docs/runbooks/{engine}/catalog-info.yaml
+      // (packages/test-services' runbooks.test.ts builds each one).
+      expect(
+        entity.metadata.annotations?.['backstage.io/techdocs-entity'],
+      ).toBe(`component:default/runbook-${engine}`);
+    },
+  );
 
   it.each([
     ['pending', 'Pending'],

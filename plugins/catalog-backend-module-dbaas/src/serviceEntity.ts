@@ -9,6 +9,7 @@ import {
   DBAAS_LABELS,
   claimFilePath,
   claimPhaseOf,
+  engineRunbook,
   offerings,
   tenantNamespace,
   type ServiceSummary,
@@ -21,6 +22,9 @@ import { tenantSystem } from './tenantSystem';
 // to find an entity's objects in each cluster.
 const KUBERNETES_LABEL_SELECTOR = 'backstage.io/kubernetes-label-selector';
 const KUBERNETES_NAMESPACE = 'backstage.io/kubernetes-namespace';
+// Read by the TechDocs plugin: the entity whose docs the TechDocs tab shows
+// (plugins/techdocs, EntityPageDocs).
+const TECHDOCS_ENTITY = 'backstage.io/techdocs-entity';
 
 function describe(service: ServiceSummary): string {
   const engine = offerings.engines.find(e => e.id === service.engine);
@@ -45,6 +49,7 @@ function phaseOf(service: ServiceSummary): string {
  *
  * It `dependsOn` the API entities of its CDC pipelines' topics
  * (cdcTopicEntity), so that the catalog relates each topic to its database.
+ * Its TechDocs tab shows its engine's runbook (engineRunbook).
  *
  * @param location - where the database is read from (its `GET /services/{id}`
  * URL), for the entity's managed-by annotations.
@@ -72,6 +77,7 @@ export function serviceEntity(
         // The operator puts this label on every object it makes for the claim.
         [KUBERNETES_LABEL_SELECTOR]: `${DBAAS_LABELS.serviceId}=${service.id}`,
         [KUBERNETES_NAMESPACE]: tenantNamespace(service.tenant),
+        [TECHDOCS_ENTITY]: engineRunbook.entityRef(service.engine),
         [DBAAS_ANNOTATIONS.serviceId]: service.id,
         [DBAAS_ANNOTATIONS.engine]: service.engine,
         [DBAAS_ANNOTATIONS.plan]: service.plan,

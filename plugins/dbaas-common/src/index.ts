@@ -57,6 +57,7 @@ export { serviceEntityName } from './gitops/serviceEntityName';
 export * from './gitops/claimManifest';
 export * from './entity/dbaasAnnotations';
 export { databaseEntityPath } from './entity/databaseEntityPath';
+export { engineRunbook } from './entity/engineRunbook';
 export * from './client/DbaasApi';
 export {
   DbaasClient,

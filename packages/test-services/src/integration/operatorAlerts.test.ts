@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { offerings } from '@internal/backstage-plugin-dbaas-common';
 import { describeWithServices } from '../describeWithServices';
 import { describeWithHelm } from '../helm/describeWithHelm';
 import {
@@ -265,7 +266,7 @@ describeWithHelm('charts/serviceclaim-operator alerts', helm => {
       });
     });
 
-    it('links every alert to its section of docs/observability.md by default, by severity', () => {
+    it("links every alert to its section of its engine's runbook by default, by severity", () => {
       expect(rule.spec.groups.map((g: any) => g.name)).toEqual([
         'dbaas-databases',
       ]);
@@ -273,17 +274,22 @@ describeWithHelm('charts/serviceclaim-operator alerts', helm => {
       expect(
         Object.fromEntries(rules.map((r: any) => [r.alert, r.labels.severity])),
       ).toEqual(alertSeverities);
-      // Each link leads somewhere: the section the anchor names is there.
-      const docs = fs.readFileSync(
-        path.join(repoRoot, 'docs/observability.md'),
-        'utf8',
-      );
+      // The alert's section of the engine's runbook, whose engine Prometheus
+      // fills in from the alert's labels; every engine's runbook has the
+      // section (packages/test-services' runbooks.test.ts builds them and
+      // finds each anchor in the HTML).
       for (const { alert, annotations } of rules) {
         expect({ alert, runbook: annotations.runbook_url }).toEqual({
           alert,
-          runbook: `https://git.example.com/platform/dbaas-portal/blob/main/docs/observability.md#${alert.toLowerCase()}`,
+          runbook: `https://git.example.com/platform/dbaas-portal/blob/main/docs/runbooks/{{ $labels.engine }}/docs/alerts.md#${alert.toLowerCase()}`,
         });
-        expect(docs).toContain(`\n### ${alert}\n`);
+        for (const { id } of offerings.engines) {
+          const runbook = fs.readFileSync(
+            path.join(repoRoot, `docs/runbooks/${id}/docs/alerts.md`),
+            'utf8',
+          );
+          expect(runbook).toContain(`\n## ${alert}\n`);
+        }
       }
     });
 
@@ -316,17 +322,8 @@ describeWithHelm('charts/serviceclaim-operator alerts', helm => {
     let summaries: Record<string, string>;
 
     beforeAll(() => {
-      // Runbooks per engine, to see {engine} filled in from each alert's labels.
-      const rule = onlyManifest(
-        render(helm, alertsOn, {
-          metrics: {
-            prometheusRule: {
-              runbookUrl: '{base}/runbooks/{engine}.md#{alert}',
-            },
-          },
-        }),
-        'PrometheusRule',
-      );
+      // The default runbook URL, to see {engine} filled in from each alert's labels.
+      const rule = onlyManifest(render(helm, alertsOn), 'PrometheusRule');
       rulesFile = tempFile(
         'rules.yaml',
         yaml.dump({ groups: rule.spec.groups }),
@@ -352,7 +349,7 @@ describeWithHelm('charts/serviceclaim-operator alerts', helm => {
           description,
           runbook_url: `https://git.example.com/platform/dbaas-portal/blob/main/docs/runbooks/${
             labels.engine
-          }.md#${alertname.toLowerCase()}`,
+          }/docs/alerts.md#${alertname.toLowerCase()}`,
         },
       };
     }

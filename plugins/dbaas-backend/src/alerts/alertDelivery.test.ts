@@ -273,7 +273,7 @@ describeWithServices(
         title: `DbaasDatabaseUnhealthy on ${name}`,
         severity: 'critical',
         description: expect.stringContaining(
-          'Runbook: https://docs.example.com/dbaas/observability.md#dbaasdatabaseunhealthy',
+          'Runbook: https://docs.example.com/dbaas/runbooks/postgresql/docs/alerts.md#dbaasdatabaseunhealthy',
         ),
       });
       expect(await inbox(KWAME)).toEqual([]);
@@ -295,7 +295,7 @@ describeWithServices(
           severity: 'critical',
           labels: expect.objectContaining({ dbaas_io_service_id: id }),
           runbookUrl:
-            'https://docs.example.com/dbaas/observability.md#dbaasdatabaseunhealthy',
+            'https://docs.example.com/dbaas/runbooks/postgresql/docs/alerts.md#dbaasdatabaseunhealthy',
         },
       });
       const shown = await request(backend.server)
