@@ -8,6 +8,19 @@ export interface Config {
        * DBaaS action in every organization: the team running the platform.
        */
       platformAdmins?: string[];
+      /**
+       * The first owners of organizations: at start, each organization listed
+       * that has no org-owner yet has these users or groups (entity refs)
+       * granted org-owner, audited as `member.grant` by
+       * `dbaas:initial-owners`. Once an organization has an owner, its owners
+       * manage its roles and this list changes nothing for it.
+       */
+      initialOwners?: Array<{
+        /** The organization's group ref, e.g. group:default/acme. */
+        organization: string;
+        /** Users or groups, e.g. user:default/ada. */
+        owners: string[];
+      }>;
     };
     /** Where database claims are committed. */
     gitops?: {
@@ -257,6 +270,19 @@ export interface Config {
         /** The client id the relay connects with. Defaults to backstage-dbaas-audit. */
         clientId?: string;
       };
+    };
+    /**
+     * Scripts and CI jobs calling the API with tokens of their own
+     * (docs/api.md, "Scripts and CI jobs"). Each is registered by the user it
+     * acts for, and may do what that user may do.
+     */
+    apiClients?: {
+      /**
+       * The `subjectPrefix`es of `backend.auth.externalAccess` entries (type
+       * `jwks`, e.g. Keycloak's realm) whose tokens are API clients'. None: no
+       * external token may call the API but the Alertmanagers' webhook.
+       */
+      subjectPrefixes?: string[];
     };
     /**
      * Alerts about databases: each PoP's Alertmanager posts them to

@@ -24,6 +24,7 @@ import { GrantStore } from './database/GrantStore';
 import { TimelineStore } from './database/TimelineStore';
 import { ClaimStatusRecorder } from './status/ClaimStatusRecorder';
 import { DatabaseLifecycle } from './lifecycle/DatabaseLifecycle';
+import { grantInitialOwners } from './lifecycle/grantInitialOwners';
 import { migratedClient } from './database/migrations';
 import { startStatusWatch } from './status/startStatusWatch';
 import { phaseNotifier } from './status/phaseNotifier';
@@ -140,6 +141,13 @@ export const dbaasPlugin = createBackendPlugin({
           defaultQuota: limits.defaultQuota,
         });
         const audit = new AuditTrail(db, deps.auditor, logger);
+        await grantInitialOwners({
+          config,
+          grants,
+          audit,
+          auth: deps.auth,
+          logger,
+        });
         // What each recorded cluster report changed: the SLIs, and the
         // owning team told when a database fails or recovers.
         const slis = sliMetrics(deps.metrics);
@@ -239,6 +247,7 @@ export const dbaasPlugin = createBackendPlugin({
           db,
           skuCatalog,
           services,
+          limits,
           backups,
           grants,
           directory,

@@ -11,7 +11,12 @@ import { coalesceReads } from './api/coalesceReads';
 import { dbaasApiRef } from './api/DbaasApi';
 import { dbaasSkuPickerFieldExtension } from './dbaasSkuPickerFieldExtension';
 import { dbaasEntityExtensions } from './entityExtensions';
-import { rootRouteRef, skuCatalogRouteRef } from './routes';
+import {
+  organizationRouteRef,
+  organizationsRouteRef,
+  rootRouteRef,
+  skuCatalogRouteRef,
+} from './routes';
 
 const dbaasApi = ApiBlueprint.make({
   params: defineParams =>
@@ -49,6 +54,32 @@ const skuCatalogPage = PageBlueprint.make({
   },
 });
 
+// Pages of their own, as the service catalog's; the Databases page links to
+// them (OrganizationButton). The organization's page has a parameter, so no
+// sidebar entry either.
+const organizationsPage = PageBlueprint.make({
+  name: 'organizations',
+  params: {
+    path: '/databases/organizations',
+    title: 'Organizations',
+    loader: () =>
+      import('./components/OrganizationPage').then(m => (
+        <m.OrganizationsPage />
+      )),
+  },
+});
+
+const organizationPage = PageBlueprint.make({
+  name: 'organization',
+  params: {
+    path: '/databases/organizations/:organization',
+    routeRef: organizationRouteRef,
+    title: 'Organization',
+    loader: () =>
+      import('./components/OrganizationPage').then(m => <m.OrganizationPage />),
+  },
+});
+
 /**
  * The DBaaS portal's frontend plugin: the Databases page.
  * @public
@@ -62,11 +93,15 @@ export const dbaasPlugin = createFrontendPlugin({
     dbaasApi,
     databasesPage,
     skuCatalogPage,
+    organizationsPage,
+    organizationPage,
     dbaasSkuPickerFieldExtension,
     ...dbaasEntityExtensions,
   ],
   routes: {
     root: rootRouteRef,
     skuCatalog: skuCatalogRouteRef,
+    organizations: organizationsRouteRef,
+    organization: organizationRouteRef,
   },
 });

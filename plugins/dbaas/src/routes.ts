@@ -14,3 +14,22 @@ export const skuCatalogRouteRef = createSubRouteRef({
   parent: rootRouteRef,
   path: '/catalog',
 });
+
+/**
+ * The organizations the user may see, `/databases/organizations`. A
+ * sub-route, as the service catalog's: no sidebar entry; the Databases page
+ * links here when the user is in more than one.
+ */
+export const organizationsRouteRef = createSubRouteRef({
+  parent: rootRouteRef,
+  path: '/organizations',
+});
+
+/**
+ * One organization's members, quotas and audit log,
+ * `/databases/organizations/:organization` (organizationPathParam). Its
+ * parameter keeps it out of the sidebar.
+ */
+export const organizationRouteRef = createRouteRef({
+  params: ['organization'],
+});

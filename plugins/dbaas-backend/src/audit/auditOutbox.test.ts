@@ -1,4 +1,5 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import type { AuditEvent } from '@internal/backstage-plugin-dbaas-common';
 import { withTestPostgres } from '@internal/test-services';
 import { migratedClient } from '../database/migrations';
 import {
@@ -140,6 +141,53 @@ describe.each(databases.eachSupportedId())('audit outbox on %s', id => {
     });
     expect(other.pagination.total).toBe(5);
     expect(other.data.every(e => e.tenant === checkout)).toBe(true);
+  });
+
+  it("lists an organization's events, its own and its tenants', filtered by actor and a time range", async () => {
+    const db = await migrated();
+    const acme = 'group:default/acme';
+    const written: AuditEvent[] = [];
+    for (const [tenant, actor] of [
+      [payments, 'user:default/ada'],
+      [acme, 'user:default/root'],
+      [checkout, 'user:default/kwame'],
+      [payments, 'user:default/kwame'],
+    ]) {
+      written.push(
+        await writeAuditEvent(db, input({ tenant, actor, organization: acme })),
+      );
+      await tick();
+    }
+    await writeAuditEvent(
+      db,
+      input({
+        tenant: 'group:default/ledger',
+        organization: 'group:default/globex',
+      }),
+    );
+    const list = (query: object) =>
+      listAuditEvents(db, { page: 1, limit: 20, ...query }).then(page =>
+        page.data.map(e => `${e.tenant} ${e.actor}`),
+      );
+    const label = (i: number) => `${written[i].tenant} ${written[i].actor}`;
+
+    expect(await list({ organization: acme })).toEqual([3, 2, 1, 0].map(label));
+    expect(await list({ organization: acme, tenant: acme })).toEqual([
+      label(1),
+    ]);
+    expect(
+      await list({ organization: acme, actor: 'user:default/kwame' }),
+    ).toEqual([label(3), label(2)]);
+    expect(
+      await list({
+        organization: acme,
+        since: written[1].occurredAt,
+        until: written[2].occurredAt,
+      }),
+    ).toEqual([label(2), label(1)]);
+    expect(
+      await list({ tenant: payments, until: written[0].occurredAt }),
+    ).toEqual([label(0)]);
   });
 
   it('refuses a tenant that is not a group, which the relay could not route', async () => {

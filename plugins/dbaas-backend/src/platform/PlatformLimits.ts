@@ -137,6 +137,11 @@ export class PlatformLimits {
     private readonly forbiddenCidrs: { cidr: string; range: CidrRange }[],
   ) {}
 
+  /** The most any limit of a tenant's quota may be; a limit left out has none. */
+  quotaCeiling(): Partial<TenantQuota> {
+    return { ...this.ceiling };
+  }
+
   /** Throws an InputError naming `quota.<limit>` when a limit is above the ceiling. */
   assertQuotaAllowed(quota: TenantQuota): void {
     const issues: FieldIssue[] = QUOTA_KEYS.flatMap(key => {

@@ -893,7 +893,10 @@ const ROUTES: Record<string, Route> = {
             page: int(1, 100_000).map(String),
             limit: int(1, 100).map(String),
             action: fc.stringMatching(/^[a-z]{1,10}\.[a-z]{1,10}$/),
+            actor: fc.constantFrom('user:default/ada', 'plugin:scaffolder'),
             since: iso,
+            // After every `since` above.
+            until: fc.constant('2099-12-31T23:59:59Z'),
           },
           { requiredKeys: ['tenant'] },
         )
@@ -909,21 +912,53 @@ const ROUTES: Record<string, Route> = {
             { name: 'page', bad: badPage(100_000) },
             { name: 'limit', bad: badPage(100) },
             { name: 'action', bad: fc.oneof(fc.constant(''), tooLong(100)) },
+            { name: 'actor', bad: fc.oneof(fc.constant(''), tooLong(255)) },
             { name: 'since', bad: badTimestamp },
+            { name: 'until', bad: badTimestamp },
+            { name: 'organization', bad: badTenantString },
           ],
-          semantic: fc
-            .constantFrom(
-              'group:default/nobody',
-              'group:default/platform',
-              'group:default/acme',
-            )
-            .map(
-              (tenant): QueryCase => ({
-                label: 'tenant of no organization',
-                pairs: [['tenant', tenant]],
-                field: 'tenant',
+          semantic: fc.oneof(
+            fc
+              .constantFrom(
+                'group:default/nobody',
+                'group:default/platform',
+                'group:default/acme',
+              )
+              .map(
+                (tenant): QueryCase => ({
+                  label: 'tenant of no organization',
+                  pairs: [['tenant', tenant]],
+                  field: 'tenant',
+                }),
+              ),
+            fc
+              .constantFrom(
+                [PAYMENTS, 'group:default/globex'],
+                [LEDGER, 'group:default/acme'],
+                ['group:default/globex', 'group:default/acme'],
+              )
+              .map(
+                ([tenant, organization]): QueryCase => ({
+                  label: 'tenant of another organization',
+                  pairs: [
+                    ['organization', organization],
+                    ['tenant', tenant],
+                  ],
+                  field: 'tenant',
+                }),
+              ),
+            fc.tuple(iso, int(1, 86_400_000)).map(
+              ([until, before]): QueryCase => ({
+                label: 'until before since',
+                pairs: [
+                  ['tenant', PAYMENTS],
+                  ['since', new Date(Date.parse(until) + before).toISOString()],
+                  ['until', until],
+                ],
+                field: 'until',
               }),
             ),
+          ),
         },
       });
     },

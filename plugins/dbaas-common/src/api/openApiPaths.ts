@@ -8,7 +8,8 @@ type PathParameter =
   | 'RestoreId'
   | 'CdcPipelineName'
   | 'OrganizationId'
-  | 'Principal';
+  | 'Principal'
+  | 'ApiClientSubject';
 
 type Operation = {
   method: 'get' | 'post' | 'put' | 'delete';
@@ -572,8 +573,8 @@ const operations: Operation[] = [
     parameters: ['OrganizationId'],
     success: {
       status: 200,
-      description: 'Quotas and usage',
-      schema: 'TenantQuotaUsageList',
+      description: 'Quotas and usage, and the platform ceiling',
+      schema: 'OrganizationQuotas',
     },
     errors: ['NOT_FOUND', 'QUOTA_EXCEEDED'],
   },
@@ -655,18 +656,75 @@ const operations: Operation[] = [
     path: '/v1/audit-logs',
     operationId: 'listAuditEvents',
     tag: 'Audit',
-    summary: "List a tenant's audit events, newest first",
+    summary: "List a tenant's or an organization's audit events, newest first",
+    description:
+      'Takes `dbaas.audit.read` on the organization (its org-owners and org-admins, and platform admins). Give `tenant`, `organization` or both; an organization that does not exist or that the caller may not see answers 404, a tenant of no organization (or of another than `organization`) 400. Each event about a database (the database itself, one of its backups, or its alerts) names it in `database`.',
     query: 'AuditLogQuery',
     queryNotes: {
+      organization:
+        "Every event of the organization: its tenants' and its own (roles granted on the whole organization, `tenant` being the organization).",
+      tenant:
+        "Only this tenant's events; with `organization`, the organization's own ref gives its own events.",
       action: 'Only events of this action, e.g. `service.create`.',
+      actor:
+        'Only events of this actor: a user entity ref such as `user:default/ada`, or a plugin subject.',
       since: 'Only events at or after this moment.',
+      until: 'Only events at or before this moment.',
     },
     success: {
       status: 200,
       description: 'A page of audit events',
-      schema: 'AuditEventPage',
+      schema: 'AuditLogPage',
     },
-    errors: ['INVALID_REQUEST', 'FORBIDDEN', 'QUOTA_EXCEEDED'],
+    errors: ['INVALID_REQUEST', 'FORBIDDEN', 'NOT_FOUND', 'QUOTA_EXCEEDED'],
+  },
+  {
+    method: 'get',
+    path: '/v1/api-clients',
+    operationId: 'listApiClients',
+    tag: 'API clients',
+    summary: 'List the API clients that act for you',
+    description:
+      'For signed-in users: the clients (scripts, CI jobs) they registered.',
+    success: {
+      status: 200,
+      description: "The caller's API clients",
+      schema: 'ApiClientList',
+    },
+    errors: ['FORBIDDEN', 'QUOTA_EXCEEDED'],
+  },
+  {
+    method: 'post',
+    path: '/v1/api-clients',
+    operationId: 'registerApiClient',
+    tag: 'API clients',
+    summary: 'Register a client to act for you',
+    description:
+      "For signed-in users. The body carries a fresh access token of the client (from a source of `dbaas.apiClients.sources`, e.g. Keycloak's client-credentials grant): proof that the caller holds the client's credentials. From then on the client's tokens may do on this API what the caller may do, and no more; a client is registered to one user. Registering it again changes its description.",
+    body: 'RegisterApiClientRequest',
+    success: {
+      status: 201,
+      description: 'Registered',
+      schema: 'ApiClient',
+    },
+    alsoSuccess: {
+      status: 200,
+      description: 'Registered to the caller before: its description changed',
+      schema: 'ApiClient',
+    },
+    errors: ['INVALID_REQUEST', 'FORBIDDEN', 'CONFLICT', 'QUOTA_EXCEEDED'],
+  },
+  {
+    method: 'delete',
+    path: '/v1/api-clients/{subject}',
+    operationId: 'removeApiClient',
+    tag: 'API clients',
+    summary: 'Remove an API client',
+    description:
+      'By the user it acts for. Its tokens are refused from then on (within 10 s on every replica of the backend).',
+    parameters: ['ApiClientSubject'],
+    success: { status: 204, description: 'Removed' },
+    errors: ['FORBIDDEN', 'NOT_FOUND', 'QUOTA_EXCEEDED'],
   },
   {
     method: 'get',

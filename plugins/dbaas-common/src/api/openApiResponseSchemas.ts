@@ -9,13 +9,16 @@ import type {
 } from '../catalog/skuQuery';
 import { API_ERROR_STATUS, type ApiErrorBody } from './apiError';
 import { schemaRef, type JsonSchema } from './openApiRef';
+import type { ApiClient } from '../tenancy/apiClients';
 import type {
   AuditEvent,
+  AuditLogEntry,
   Backup,
   CdcPipelineList,
   CdcPipelineSummary,
   CdcPipelineView,
   Organization,
+  OrganizationQuotas,
   Page,
   Restore,
   RestoreDrill,
@@ -561,6 +564,31 @@ const serviceAlert = object<ServiceAlert>(
   'An alert about a database, one per firing.',
 );
 
+const apiClient = object<ApiClient>(
+  {
+    required: {
+      subject: {
+        ...string,
+        examples: ['external:keycloak:4f1c2d3e-0000-4000-8000-000000000001'],
+      },
+      owner: {
+        ...string,
+        description: 'The user it acts for.',
+        examples: ['user:default/ada'],
+      },
+      description: string,
+      createdAt: timestamp,
+    },
+    optional: {
+      lastUsedAt: {
+        ...timestamp,
+        description: 'When it last called the API, to the minute.',
+      },
+    },
+  },
+  'A script or CI job that calls the API with its own tokens, acting for the user who registered it.',
+);
+
 const alertMute = object<AlertMute>(
   {
     required: {
@@ -717,6 +745,54 @@ const auditEvent = object<AuditEvent>(
   'An audit event, as also published to `dbaas.audit.{tenant}`.',
 );
 
+const auditLogEntry = {
+  description:
+    'An audit event, with the database it is about where it is about one.',
+  allOf: [
+    schemaRef('AuditEvent'),
+    object<Omit<AuditLogEntry, keyof AuditEvent>>({
+      optional: {
+        database: object<NonNullable<AuditLogEntry['database']>>(
+          {
+            required: {
+              id: uuid,
+              name: schemaRef('ServiceName'),
+              tenant: groupRef,
+            },
+            optional: {
+              deleted: {
+                const: true,
+                description: 'Deleted since: it has no page any more.',
+              },
+            },
+          },
+          'The database the event is about: the database itself, one of its backups, or its alerts.',
+        ),
+      },
+    }),
+  ],
+};
+
+const organizationQuotas = object<OrganizationQuotas>(
+  {
+    required: {
+      data: arrayOf(schemaRef('TenantQuotaUsage')),
+      ceiling: {
+        ...object<OrganizationQuotas['ceiling']>({
+          optional: {
+            ...quotaAmounts,
+            backups: { type: 'integer' },
+            cdcPipelines: { type: 'integer' },
+          },
+        }),
+        description:
+          'The most any limit may be (`dbaas.quotas.ceiling`); a limit left out has none.',
+      },
+    },
+  },
+  "Every tenant's limits and usage, and the platform's ceiling on any limit.",
+);
+
 const catalogSku = {
   description: "A SKU with its engine's and plan's names and the plan's SLA.",
   allOf: [
@@ -825,17 +901,17 @@ export const openApiResponseSchemas: Record<string, JsonSchema> = {
     'Roles granted through the API, then the tenant teams.',
   ),
   TenantQuotaUsage: quotaUsage,
-  TenantQuotaUsageList: listOf(
-    schemaRef('TenantQuotaUsage'),
-    "Every tenant's limits and usage.",
-  ),
+  OrganizationQuotas: organizationQuotas,
   ServiceAlert: serviceAlert,
   AlertMute: alertMute,
+  ApiClient: apiClient,
+  ApiClientList: listOf(schemaRef('ApiClient'), "The caller's API clients."),
   ServiceAlertList: serviceAlertList,
   AlertReceipt: alertReceipt,
   AuditEvent: auditEvent,
-  AuditEventPage: pageOf(
-    schemaRef('AuditEvent'),
+  AuditLogEntry: auditLogEntry,
+  AuditLogPage: pageOf(
+    schemaRef('AuditLogEntry'),
     'A page of audit events, newest first.',
   ),
   OpenApiDocument: {

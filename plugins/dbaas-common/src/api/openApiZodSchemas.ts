@@ -21,6 +21,7 @@ import {
   alertmanagerWebhookSchema,
   muteAlertsRequestSchema,
 } from '../alerts/serviceAlerts';
+import { registerApiClientRequestSchema } from '../tenancy/apiClients';
 import type { JsonSchema } from './openApiRef';
 import { serviceConfigSchema } from './serviceConfig';
 import {
@@ -32,6 +33,7 @@ import {
   entityRefSchema,
   grantRoleRequestSchema,
   deleteServiceQuerySchema,
+  organizationRefSchema,
   listServicesQuerySchema,
   metricsQuerySchema,
   restoreRequestSchema,
@@ -73,6 +75,11 @@ const components = {
     tenantRefSchema,
     'A tenant: the catalog group that owns databases, e.g. `group:default/payments`.',
     // The refinement to groups, which zod cannot write as JSON Schema.
+    { pattern: '^group:' },
+  ],
+  OrganizationRef: [
+    organizationRefSchema,
+    'An organization: the catalog group above its tenants, e.g. `group:default/acme`.',
     { pattern: '^group:' },
   ],
   ByteQuantity: [
@@ -148,6 +155,10 @@ const components = {
   MuteAlertsRequest: [
     muteAlertsRequestSchema,
     "How long nobody is to be told of a database's alerts, and why.",
+  ],
+  RegisterApiClientRequest: [
+    registerApiClientRequestSchema,
+    'A client to act for the caller, proved by a fresh access token of it.',
   ],
   AlertmanagerWebhook: [
     alertmanagerWebhookSchema,

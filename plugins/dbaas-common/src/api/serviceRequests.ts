@@ -37,6 +37,15 @@ export const tenantRefSchema = entityRefSchema.refine(
   'must be a group reference such as group:default/payments',
 );
 
+/**
+ * An organization: the catalog Group (of type organization) above its tenants.
+ * @public
+ */
+export const organizationRefSchema = entityRefSchema.refine(
+  ref => ref.startsWith('group:'),
+  'must be a group reference such as group:default/acme',
+);
+
 /** `POST /services`. @public */
 export const createServiceRequestSchema = z
   .object({
@@ -251,18 +260,54 @@ export const setQuotaRequestSchema = z
   .object({ tenant: tenantRefSchema, quota: tenantQuotaSchema })
   .strict();
 
-/** `GET /audit-logs` query. @public */
+/** @public */
+export type SetQuotaRequest = z.infer<typeof setQuotaRequestSchema>;
+
+const auditTimestampSchema = z.iso.datetime({
+  offset: true,
+  message: 'must be an ISO 8601 timestamp',
+});
+
+/**
+ * `GET /audit-logs` query: a tenant's audit events, or a whole organization's
+ * (its tenants' and its own, such as roles granted on the whole organization).
+ * @public
+ */
 export const auditLogQuerySchema = z
   .object({
-    tenant: tenantRefSchema,
+    /** Every event of the organization; `tenant` then narrows them. */
+    organization: organizationRefSchema.optional(),
+    /**
+     * One tenant's events. With `organization`, the organization's own ref
+     * names its own events (roles on the whole organization).
+     */
+    tenant: tenantRefSchema.optional(),
     page: pageSchema,
     limit: limitSchema,
     action: z.string().min(1).max(100).optional(),
-    since: z.iso
-      .datetime({ offset: true, message: 'must be an ISO 8601 timestamp' })
+    /** Who acted: a user's entity ref, or the subject of a plugin. */
+    actor: z
+      .string()
+      .min(1)
+      .max(255)
+      // Audit events name actors in lower case, as Backstage compares refs.
+      .transform(actor => actor.toLowerCase())
       .optional(),
+    since: auditTimestampSchema.optional(),
+    until: auditTimestampSchema.optional(),
   })
-  .strict();
+  .strict()
+  .refine(
+    query => query.tenant !== undefined || query.organization !== undefined,
+    { message: 'give a tenant, an organization or both', path: ['tenant'] },
+  )
+  .refine(
+    query =>
+      !query.since ||
+      !query.until ||
+      Date.parse(query.since) <= Date.parse(query.until),
+    { message: 'must not be before since', path: ['until'] },
+  );
 
 /** @public */
 export type AuditLogQuery = z.infer<typeof auditLogQuerySchema>;

@@ -227,6 +227,20 @@ export type TenantQuotaUsage = {
 };
 
 /**
+ * `GET /organizations/{id}/quotas`: each tenant's limits and usage, and the
+ * most any limit may be.
+ * @public
+ */
+export type OrganizationQuotas = {
+  data: TenantQuotaUsage[];
+  /**
+   * The platform's ceiling (`dbaas.quotas.ceiling`): nobody may set a limit
+   * above it. A limit it leaves out has none.
+   */
+  ceiling: Partial<TenantQuota>;
+};
+
+/**
  * What `POST /services?dryRun=true` answers: the database the request would
  * order, checked as the order is, with nothing recorded or committed.
  * @public
@@ -263,6 +277,22 @@ export type AuditEvent = {
   outcome: 'succeeded' | 'failed';
   details?: Record<string, unknown>;
   occurredAt: string;
+};
+
+/**
+ * An audit event as `GET /audit-logs` lists it: with the database it is
+ * about, where it is about one (the database itself, one of its backups, or
+ * its alerts).
+ * @public
+ */
+export type AuditLogEntry = AuditEvent & {
+  database?: {
+    id: string;
+    name: string;
+    tenant: string;
+    /** Deleted since: it has no page any more. */
+    deleted?: true;
+  };
 };
 
 /**

@@ -1,21 +1,27 @@
 import type { CatalogSku, SkuQuery } from '../catalog/skuQuery';
 import type { Region } from '../catalog/schema';
 import type {
+  AuditLogQuery,
   CreateServiceRequest,
+  GrantRoleRequest,
   ListServicesQuery,
   RestoreRequest,
   ScaleServiceRequest,
+  SetQuotaRequest,
   UpdateServiceRequest,
 } from '../api/serviceRequests';
 import type {
+  AuditLogEntry,
   Backup,
   CdcPipelineList,
   CdcPipelineView,
   CreateCdcPipelineRequest,
   Organization,
+  OrganizationQuotas,
   Page,
   Restore,
   RestoreDrill,
+  RoleGrant,
   ServiceChangeResponse,
   ServiceDetails,
   ServiceMetrics,
@@ -28,6 +34,11 @@ import type {
   MuteAlertsRequest,
   ServiceAlertList,
 } from '../alerts/serviceAlerts';
+import type {
+  ApiClient,
+  ApiClientList,
+  RegisterApiClientRequest,
+} from '../tenancy/apiClients';
 
 /**
  * Options of every call. Backend callers pass a token from
@@ -56,11 +67,56 @@ export interface DbaasApi {
   listRegions(options?: DbaasRequestOptions): Promise<Region[]>;
   /** The organizations the caller may see, with their tenants. */
   listOrganizations(options?: DbaasRequestOptions): Promise<Organization[]>;
+  /** An organization the caller may see (a group reference or name), with its tenants. */
+  getOrganization(
+    organizationId: string,
+    options?: DbaasRequestOptions,
+  ): Promise<Organization>;
+  /** The roles granted in an organization, then its tenants' teams (service admins). */
+  listMembers(
+    organizationId: string,
+    options?: DbaasRequestOptions,
+  ): Promise<RoleGrant[]>;
+  /**
+   * Grants a user or group a role on the organization or one of its tenants,
+   * replacing the role they held there: changing a role is granting another.
+   */
+  grantRole(
+    organizationId: string,
+    request: GrantRoleRequest,
+    options?: DbaasRequestOptions,
+  ): Promise<RoleGrant>;
+  /** Revokes the role a principal holds on the organization, or on `tenant`. */
+  revokeRole(
+    organizationId: string,
+    principal: string,
+    query?: { tenant?: string },
+    options?: DbaasRequestOptions,
+  ): Promise<void>;
   /** Each tenant's limits and usage in an organization (a group reference or name). */
   listQuotas(
     organizationId: string,
     options?: DbaasRequestOptions,
   ): Promise<TenantQuotaUsage[]>;
+  /** Each tenant's limits and usage, with the platform's ceiling on any limit. */
+  getQuotas(
+    organizationId: string,
+    options?: DbaasRequestOptions,
+  ): Promise<OrganizationQuotas>;
+  /** Sets one tenant's limits; answers them with the tenant's usage. */
+  setQuota(
+    organizationId: string,
+    request: SetQuotaRequest,
+    options?: DbaasRequestOptions,
+  ): Promise<TenantQuotaUsage>;
+  /**
+   * One page of audit events, newest first: a tenant's or an organization's,
+   * filtered by action, actor and time.
+   */
+  listAuditEvents(
+    query: Partial<AuditLogQuery>,
+    options?: DbaasRequestOptions,
+  ): Promise<Page<AuditLogEntry>>;
   /** One page of the databases the caller may see, filtered. */
   listServices(
     query?: Partial<ListServicesQuery>,
@@ -203,6 +259,18 @@ export interface DbaasApi {
   ): Promise<AlertMute>;
   /** Ends a database's mute (audited). */
   unmuteAlerts(serviceId: string, options?: DbaasRequestOptions): Promise<void>;
+  /** The scripts' clients that act for the signed-in user. */
+  listApiClients(options?: DbaasRequestOptions): Promise<ApiClientList>;
+  /** Registers a client, by a fresh token of it, to act for the signed-in user. */
+  registerApiClient(
+    request: RegisterApiClientRequest,
+    options?: DbaasRequestOptions,
+  ): Promise<ApiClient>;
+  /** Removes one of the signed-in user's clients. */
+  removeApiClient(
+    subject: string,
+    options?: DbaasRequestOptions,
+  ): Promise<void>;
   /** The OpenAPI 3.1 document of the API, as the backend serves it. */
   getOpenApiDocument(
     options?: DbaasRequestOptions,

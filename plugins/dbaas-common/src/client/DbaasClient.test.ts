@@ -57,6 +57,54 @@ describe('DbaasClient', () => {
     expect(quotas).toEqual([usage]);
   });
 
+  it('changes roles in an organization: a grant as JSON, a revocation by principal and tenant', async () => {
+    const { client, fetch } = clientAnswering(
+      new Response(null, { status: 204 }),
+    );
+
+    await client.grantRole('group:default/acme', {
+      principal: 'user:default/olu',
+      role: 'org-admin',
+    });
+    await client.revokeRole('group:default/acme', 'user:default/lena', {
+      tenant: 'group:default/payments',
+    });
+
+    expect(fetch.mock.calls).toEqual([
+      [
+        'http://backend.test/api/dbaas/v1/organizations/group%3Adefault%2Facme/members',
+        {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: '{"principal":"user:default/olu","role":"org-admin"}',
+        },
+      ],
+      [
+        'http://backend.test/api/dbaas/v1/organizations/group%3Adefault%2Facme/members/user%3Adefault%2Flena?tenant=group%3Adefault%2Fpayments',
+        { method: 'DELETE', headers: {} },
+      ],
+    ]);
+  });
+
+  it('asks for a page of audit events with the filters given', async () => {
+    const page = { data: [], pagination: { page: 2, limit: 20, total: 21 } };
+    const { client, fetch } = clientAnswering(
+      new Response(JSON.stringify(page)),
+    );
+
+    expect(
+      await client.listAuditEvents({
+        organization: 'group:default/acme',
+        actor: 'user:default/ada',
+        action: undefined,
+        page: 2,
+      }),
+    ).toEqual(page);
+    expect(fetch).toHaveBeenCalledWith(
+      'http://backend.test/api/dbaas/v1/audit-logs?organization=group%3Adefault%2Facme&actor=user%3Adefault%2Fada&page=2',
+    );
+  });
+
   it('sends a backend caller\u2019s token with each request', async () => {
     const { client, fetch } = clientAnswering(
       new Response(JSON.stringify({ id: 'a' })),

@@ -7,21 +7,27 @@ import type {
 } from '../catalog/skuQuery';
 import type { Region } from '../catalog/schema';
 import type {
+  AuditLogQuery,
   CreateServiceRequest,
+  GrantRoleRequest,
   ListServicesQuery,
   RestoreRequest,
   ScaleServiceRequest,
+  SetQuotaRequest,
   UpdateServiceRequest,
 } from '../api/serviceRequests';
 import type {
+  AuditLogEntry,
   Backup,
   CdcPipelineList,
   CdcPipelineView,
   CreateCdcPipelineRequest,
   Organization,
+  OrganizationQuotas,
   Page,
   Restore,
   RestoreDrill,
+  RoleGrant,
   ServiceChangeResponse,
   ServiceDetails,
   ServiceMetrics,
@@ -34,6 +40,11 @@ import type {
   MuteAlertsRequest,
   ServiceAlertList,
 } from '../alerts/serviceAlerts';
+import type {
+  ApiClient,
+  ApiClientList,
+  RegisterApiClientRequest,
+} from '../tenancy/apiClients';
 import type { DbaasApi, DbaasRequestOptions, MetricsRange } from './DbaasApi';
 
 /** The plugin id the DBaaS backend is mounted and discovered under. @public */
@@ -152,16 +163,93 @@ export class DbaasClient implements DbaasApi {
     return body.data;
   }
 
+  getOrganization(
+    organizationId: string,
+    options?: DbaasRequestOptions,
+  ): Promise<Organization> {
+    return this.request(
+      'GET',
+      route`/v1/organizations/${organizationId}`,
+      options,
+    );
+  }
+
+  async listMembers(
+    organizationId: string,
+    options?: DbaasRequestOptions,
+  ): Promise<RoleGrant[]> {
+    const body = await this.request<{ data: RoleGrant[] }>(
+      'GET',
+      route`/v1/organizations/${organizationId}/members`,
+      options,
+    );
+    return body.data;
+  }
+
+  grantRole(
+    organizationId: string,
+    request: GrantRoleRequest,
+    options?: DbaasRequestOptions,
+  ): Promise<RoleGrant> {
+    return this.request(
+      'POST',
+      route`/v1/organizations/${organizationId}/members`,
+      options,
+      request,
+    );
+  }
+
+  async revokeRole(
+    organizationId: string,
+    principal: string,
+    query: { tenant?: string } = {},
+    options?: DbaasRequestOptions,
+  ): Promise<void> {
+    await this.request<unknown>(
+      'DELETE',
+      `${route`/v1/organizations/${organizationId}/members/${principal}`}${queryString(
+        { tenant: query.tenant },
+      )}`,
+      options,
+    );
+  }
+
   async listQuotas(
     organizationId: string,
     options?: DbaasRequestOptions,
   ): Promise<TenantQuotaUsage[]> {
-    const body = await this.request<{ data: TenantQuotaUsage[] }>(
+    return (await this.getQuotas(organizationId, options)).data;
+  }
+
+  getQuotas(
+    organizationId: string,
+    options?: DbaasRequestOptions,
+  ): Promise<OrganizationQuotas> {
+    return this.request(
       'GET',
       route`/v1/organizations/${organizationId}/quotas`,
       options,
     );
-    return body.data;
+  }
+
+  setQuota(
+    organizationId: string,
+    request: SetQuotaRequest,
+    options?: DbaasRequestOptions,
+  ): Promise<TenantQuotaUsage> {
+    return this.request(
+      'PUT',
+      route`/v1/organizations/${organizationId}/quotas`,
+      options,
+      request,
+    );
+  }
+
+  listAuditEvents(
+    query: Partial<AuditLogQuery>,
+    options?: DbaasRequestOptions,
+  ): Promise<Page<AuditLogEntry>> {
+    return this.request('GET', `/v1/audit-logs${queryString(query)}`, options);
   }
 
   listServices(
@@ -438,6 +526,28 @@ export class DbaasClient implements DbaasApi {
     await this.request<unknown>(
       'DELETE',
       route`/v1/services/${serviceId}/alerts/mute`,
+      options,
+    );
+  }
+
+  listApiClients(options?: DbaasRequestOptions): Promise<ApiClientList> {
+    return this.request('GET', '/v1/api-clients', options);
+  }
+
+  registerApiClient(
+    request: RegisterApiClientRequest,
+    options?: DbaasRequestOptions,
+  ): Promise<ApiClient> {
+    return this.request('POST', '/v1/api-clients', options, request);
+  }
+
+  async removeApiClient(
+    subject: string,
+    options?: DbaasRequestOptions,
+  ): Promise<void> {
+    await this.request<unknown>(
+      'DELETE',
+      route`/v1/api-clients/${subject}`,
       options,
     );
   }

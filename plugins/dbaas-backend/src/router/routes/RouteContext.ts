@@ -1,4 +1,6 @@
+import type { AuditorService } from '@backstage/backend-plugin-api';
 import type { Request, Response } from 'express';
+import type { ApiClients } from '../../apiClients/ApiClients';
 import type { BackupStore } from '../../database/BackupStore';
 import type { GrantStore } from '../../database/GrantStore';
 import type { TimelineStore } from '../../database/TimelineStore';
@@ -13,6 +15,7 @@ import type { AuditTrail } from '../../audit/AuditTrail';
 import type { Caller } from '../requestContext';
 import type { Knex } from 'knex';
 import type { LiveSkuCatalog } from '../../pops/LiveSkuCatalog';
+import type { PlatformLimits } from '../../platform/PlatformLimits';
 import type { AlertReceiver } from '../../alerts/AlertReceiver';
 import type { AlertStore } from '../../alerts/AlertStore';
 
@@ -22,6 +25,8 @@ export type RouteContext = {
   /** The SKU catalog over the PoPs of the moment. */
   skuCatalog: LiveSkuCatalog;
   services: ServiceStore;
+  /** What no tenant may pass, such as the quota ceiling; the stores enforce it. */
+  limits: PlatformLimits;
   backups: BackupStore;
   grants: GrantStore;
   directory: TenantDirectory;
@@ -35,6 +40,10 @@ export type RouteContext = {
   alerts: AlertStore;
   /** Takes the alerts PoPs' Alertmanagers post. */
   alertReceiver: AlertReceiver;
+  /** Scripts' clients, each acting for a user. */
+  apiClients: ApiClients;
+  /** Backstage's auditor, for changes that belong to no tenant. */
+  auditor: AuditorService;
   /** Absent when no Prometheus is configured. */
   metricsSource?: ServiceMetricsSource;
 };

@@ -1,7 +1,9 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import {
+  ACME,
   CHECKOUT,
+  LEDGER,
   PAYMENTS,
   startDbaasBackend,
 } from '../../__testUtils__/dbaasTestBackend';
@@ -11,6 +13,19 @@ jest.setTimeout(60_000);
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 const ROOT = 'user:default/root';
 const ADA = 'user:default/ada';
+const KWAME = 'user:default/kwame';
+const OLU = 'user:default/olu';
+const LENA = 'user:default/lena';
+const GINA = 'user:default/gina';
+const GLOBEX = 'group:default/globex';
+
+type Entry = {
+  tenant: string;
+  actor: string;
+  action: string;
+  occurredAt: string;
+  database?: { id: string; name: string; tenant: string; deleted?: true };
+};
 
 describe('the audit trail of the API', () => {
   it('records each mutation, failed ones too, and serves them per tenant', async () => {
@@ -120,6 +135,163 @@ describe('the audit trail of the API', () => {
         .whereNull('published_at')
         .count({ unsent: '*' });
       expect(Number(unsent)).toBe(4);
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it("serves an organization's whole log to its owners and admins, filtered, paged and naming each event's database", async () => {
+    const knex = await databases.init('SQLITE_3');
+    const backend = await startDbaasBackend({ knex });
+    const api = (
+      user: string,
+      method: 'get' | 'post' | 'put',
+      path: string,
+      body?: object,
+    ) => {
+      const req = request(backend.server)
+        [method](`/api/dbaas/v1${path}`)
+        .set('Authorization', backend.as(user));
+      return body ? req.send(body) : req;
+    };
+    const log = (user: string, query: Record<string, string>) =>
+      api(user, 'get', `/audit-logs?${new URLSearchParams(query)}`);
+    const create = (user: string, tenant: string, name: string) =>
+      api(user, 'post', '/services', {
+        name,
+        tenant,
+        engine: 'postgresql',
+        plan: 'shared',
+        region: 'lagos',
+      });
+    try {
+      // Roles on the whole organization are its own events.
+      const grant = (principal: string, role: string, organization = 'acme') =>
+        api(ROOT, 'post', `/organizations/${organization}/members`, {
+          principal,
+          role,
+        });
+      expect((await grant(ADA, 'org-owner')).status).toBe(201);
+      expect((await grant(OLU, 'org-admin')).status).toBe(201);
+      expect((await grant(LENA, 'org-member')).status).toBe(201);
+      expect((await grant(GINA, 'org-owner', 'globex')).status).toBe(201);
+      const orders = (await create(ADA, PAYMENTS, 'orders')).body;
+      expect((await create(KWAME, CHECKOUT, 'carts')).status).toBe(201);
+      const backup = await api(ADA, 'post', `/services/${orders.id}/backups`, {
+        description: 'before the migration',
+      });
+      expect(backup.status).toBe(201);
+      // Another organization's events are never in acme's log.
+      expect((await create(GINA, LEDGER, 'ledger-db')).status).toBe(201);
+      const all = await log(OLU, { organization: ACME });
+
+      expect(all.status).toBe(200);
+      expect(all.body.pagination.total).toBe(6);
+      const entries: Entry[] = all.body.data;
+      expect(entries.map(e => [e.action, e.tenant, e.actor])).toEqual([
+        ['backup.create', PAYMENTS, ADA],
+        ['service.create', CHECKOUT, KWAME],
+        ['service.create', PAYMENTS, ADA],
+        ['member.grant', ACME, ROOT],
+        ['member.grant', ACME, ROOT],
+        ['member.grant', ACME, ROOT],
+      ]);
+      // A backup's event and the database's own name the database.
+      expect(entries[0].database).toEqual({
+        id: orders.id,
+        name: 'orders',
+        tenant: PAYMENTS,
+      });
+      expect(entries[1].database).toMatchObject({ name: 'carts' });
+      expect(entries[3].database).toBeUndefined();
+
+      const narrowed = async (user: string, query: Record<string, string>) => {
+        const response = await log(user, query);
+        expect(response.status).toBe(200);
+        return (response.body.data as Entry[]).map(e => e.action);
+      };
+      expect(
+        await narrowed(ADA, { organization: ACME, tenant: CHECKOUT }),
+      ).toEqual(['service.create']);
+      // The organization's own events: roles on the whole of it.
+      expect(await narrowed(ADA, { organization: ACME, tenant: ACME })).toEqual(
+        ['member.grant', 'member.grant', 'member.grant'],
+      );
+      expect(
+        await narrowed(ADA, {
+          organization: ACME,
+          action: 'service.create',
+          // Actors compare as Backstage compares refs.
+          actor: 'User:default/Kwame',
+        }),
+      ).toEqual(['service.create']);
+      // Both ends are in the range; events of the same millisecond too.
+      const [since, until] = [entries[2].occurredAt, entries[1].occurredAt];
+      const between = await narrowed(ADA, { organization: ACME, since, until });
+      expect(between).toEqual(
+        entries
+          .filter(e => e.occurredAt >= since && e.occurredAt <= until)
+          .map(e => e.action),
+      );
+      expect(between.filter(a => a === 'service.create')).toHaveLength(2);
+      const second = await log(ADA, {
+        organization: ACME,
+        page: '2',
+        limit: '4',
+      });
+      expect(second.body.pagination).toEqual({ page: 2, limit: 4, total: 6 });
+      expect((second.body.data as Entry[]).map(e => e.action)).toEqual([
+        'member.grant',
+        'member.grant',
+      ]);
+      // A platform admin reads every organization's.
+      expect(
+        await narrowed(ROOT, { organization: GLOBEX, tenant: LEDGER }),
+      ).toEqual(['service.create']);
+
+      // A member of the organization sees it, but its log is not theirs.
+      const member = await log(LENA, { organization: ACME });
+      expect(member.status).toBe(403);
+      expect(member.body.error.message).toBe(
+        `${LENA} may not read the audit log of ${ACME}`,
+      );
+      // Nor is it a tenant team's, whose members run its databases.
+      expect((await log(KWAME, { organization: ACME })).status).toBe(403);
+      expect((await log(KWAME, { tenant: CHECKOUT })).status).toBe(403);
+      // Another organization's owner does not learn that acme exists.
+      const foreign = await log(GINA, { organization: ACME });
+      expect(foreign.status).toBe(404);
+      expect(foreign.body.error.message).toBe(
+        `There is no organization ${ACME}`,
+      );
+      // Nor may she read a tenant of acme through her own organization.
+      const smuggled = await log(GINA, {
+        organization: GLOBEX,
+        tenant: PAYMENTS,
+      });
+      expect(smuggled.status).toBe(400);
+      expect(smuggled.body.error.details).toMatchObject({
+        field: 'tenant',
+        constraint: `${PAYMENTS} is neither ${GLOBEX} nor one of its tenants`,
+      });
+      expect((await log(GINA, { tenant: PAYMENTS })).status).toBe(403);
+
+      const neither = await log(ADA, { action: 'service.create' });
+      expect(neither.status).toBe(400);
+      expect(neither.body.error.details).toMatchObject({
+        field: 'tenant',
+        constraint: 'give a tenant, an organization or both',
+      });
+      const backwards = await log(ADA, {
+        organization: ACME,
+        since: entries[1].occurredAt,
+        until: entries[2].occurredAt,
+      });
+      expect(backwards.status).toBe(400);
+      expect(backwards.body.error.details).toMatchObject({
+        field: 'until',
+        constraint: 'must not be before since',
+      });
     } finally {
       await backend.stop();
     }

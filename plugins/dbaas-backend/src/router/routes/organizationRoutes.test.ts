@@ -198,6 +198,19 @@ describe('organizations, roles and quotas', () => {
     );
   });
 
+  it("answers the platform's ceiling with the quotas, for an owner's form to show", async () => {
+    backend = await startDbaasBackend({
+      config: { quotas: { ceiling: { instances: 20, storageGi: 20_480 } } },
+    });
+    const quotas = await api(ADA, 'get', '/organizations/acme/quotas');
+    expect(quotas.status).toBe(200);
+    expect(quotas.body.ceiling).toEqual({ instances: 20, storageGi: 20_480 });
+    expect(quotas.body.data.map((q: { tenant: string }) => q.tenant)).toEqual([
+      CHECKOUT,
+      PAYMENTS,
+    ]);
+  });
+
   it('rate-limits each caller on its own, answering 429 with Retry-After', async () => {
     backend = await startDbaasBackend({
       config: { rateLimit: { requestsPerMinute: 5 } },

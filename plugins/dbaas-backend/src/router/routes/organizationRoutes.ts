@@ -9,6 +9,7 @@ import {
   setQuotaRequestSchema,
   revokeRoleQuerySchema,
   type Organization,
+  type OrganizationQuotas,
   type RoleGrant,
   type TenantQuota,
 } from '@internal/backstage-plugin-dbaas-common';
@@ -211,12 +212,14 @@ export function addOrganizationRoutes(router: Router, ctx: RouteContext) {
 
   router.get('/v1/organizations/:id/quotas', async (req, res) => {
     const organization = await loadOrganization(req, res);
-    res.json({
+    const answer: OrganizationQuotas = {
       data: await tenantQuotaUsage(
         ctx,
         organization.tenants.map(t => t.id),
       ),
-    });
+      ceiling: ctx.limits.quotaCeiling(),
+    };
+    res.json(answer);
   });
 
   router.put('/v1/organizations/:id/quotas', async (req, res) => {

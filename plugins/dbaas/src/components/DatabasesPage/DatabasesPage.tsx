@@ -14,6 +14,8 @@ import useDebounce from 'react-use/esm/useDebounce';
 import { dbaasApiRef } from '../../api/DbaasApi';
 import { useServiceChanges } from '../../hooks/useServiceChanges';
 import { apiErrorMessage } from '../../utils/apiErrorMessage';
+import { ApiClientsButton } from '../ApiClients';
+import { OrganizationButton } from '../OrganizationPage/OrganizationButton';
 import { TenantQuotaBars } from '../TenantQuotaBars';
 import { DatabasesTable } from './DatabasesTable';
 import { NewDatabaseButton } from './NewDatabaseButton';
@@ -71,7 +73,9 @@ export const DatabasesPage = () => {
     <Content>
       <ContentHeader title="Databases of your teams">
         <Box display="flex" style={{ gap: 8 }}>
+          <OrganizationButton organizations={organizations.value} />
           <SkuCatalogButton />
+          <ApiClientsButton />
           <NewDatabaseButton />
         </Box>
         <SupportButton>

@@ -12,7 +12,8 @@ const useStyles = makeStyles((theme: Theme) => ({
 /** From 90 % a tenant should know a new database may not fit. */
 const NEAR_LIMIT = 0.9;
 
-const formatAmount = (amount: number) =>
+/** An amount of a quota as the bars and forms show it: `10,240`, `8.5`. */
+export const formatAmount = (amount: number) =>
   amount.toLocaleString('en-US', { maximumFractionDigits: 1 });
 
 /**

@@ -12,31 +12,12 @@ import { dbaasApiRef } from '../../api/DbaasApi';
 import { apiErrorMessage } from '../../utils/apiErrorMessage';
 import { ReloadProgress } from '../ReloadProgress';
 import { useDelayedFlag } from '../../hooks/useDelayedFlag';
-import { QuotaBar } from './QuotaBar';
+import { quotaBarColumns, type QuotaRow } from './quotaBarColumns';
 
-type TenantRow = TenantQuotaUsage & {
-  title: string;
-  organization: string;
-};
+type TenantRow = QuotaRow & { organization: string };
 
 /** More tenants than this get paging and a search box. */
 const PAGE_SIZE = 5;
-
-const bar = (
-  title: string,
-  pick: (q: TenantQuotaUsage['quota'] | TenantQuotaUsage['usage']) => number,
-  unit?: string,
-): TableColumn<TenantRow> => ({
-  title,
-  render: row => (
-    <QuotaBar
-      label={`${title} used by ${row.title}`}
-      used={pick(row.usage)}
-      limit={pick(row.quota)}
-      unit={unit}
-    />
-  ),
-});
 
 const columns: TableColumn<TenantRow>[] = [
   {
@@ -51,12 +32,7 @@ const columns: TableColumn<TenantRow>[] = [
       </>
     ),
   },
-  bar('Instances', q => q.instances),
-  bar('Storage', q => q.storageGi, 'GiB'),
-  bar('CPU', q => q.cpu, 'cores'),
-  bar('Memory', q => q.memoryGi, 'GiB'),
-  bar('Backups', q => q.backups),
-  bar('CDC pipelines', q => q.cdcPipelines),
+  ...quotaBarColumns<TenantRow>(),
 ];
 
 function tenantRows(

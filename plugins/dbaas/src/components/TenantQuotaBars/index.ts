@@ -1,1 +1,7 @@
 export { TenantQuotaBars } from './TenantQuotaBars';
+export {
+  QUOTA_LIMITS,
+  quotaBarColumns,
+  type QuotaRow,
+} from './quotaBarColumns';
+export { formatAmount } from './QuotaBar';

@@ -1,0 +1,1 @@
+export { OrganizationAuditLog } from './OrganizationAuditLog';

@@ -1,0 +1,1 @@
+export { OrganizationMembers } from './OrganizationMembers';

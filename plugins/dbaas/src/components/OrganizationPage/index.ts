@@ -1,0 +1,3 @@
+export { OrganizationPage } from './OrganizationPage';
+export { OrganizationsPage } from './OrganizationsPage';
+export { OrganizationButton } from './OrganizationButton';

@@ -1,0 +1,1 @@
+export { OrganizationQuotas } from './OrganizationQuotas';
