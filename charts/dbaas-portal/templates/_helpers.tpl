@@ -138,17 +138,30 @@ secret is a ${VARIABLE} the Deployment fills from a Secret; none is ever written
 {{- $_ := set $dbaas "quotas" . }}
 {{- end }}
 {{- $backend := dict "baseUrl" $baseUrl "cors" (dict "origin" $baseUrl) "lifecycle" (dict "serverShutdownDelay" $v.shutdownDelay) }}
+{{- $externalAccess := list }}
 {{- with $v.alerts.sources }}
 {{- /* Each Alertmanager: a token kept to the DBaaS plugin, and the PoPs it speaks for. */}}
 {{- $sources := list }}
-{{- $externalAccess := list }}
 {{- range . }}
 {{- $sources = append $sources (dict "subject" .subject "pops" .pops) }}
 {{- $token := dict "token" (printf "${%s}" (include "dbaas-portal.alertTokenEnv" .subject)) "subject" .subject }}
 {{- $externalAccess = append $externalAccess (dict "type" "static" "options" $token "accessRestrictions" (list (dict "plugin" "dbaas"))) }}
 {{- end }}
 {{- $_ := set $dbaas "alerts" (dict "sources" $sources) }}
-{{- $_ := set $backend "auth" (dict "externalAccess" $externalAccess) }}
+{{- end }}
+{{- if $v.apiClients.keycloak.enabled }}
+{{- /* Scripts' tokens from the sign-in realm, verified through its keys, kept to the DBaaS plugin. */}}
+{{- $wellKnown := "/.well-known/openid-configuration" }}
+{{- if not (hasSuffix $wellKnown $v.auth.keycloak.metadataUrl) }}
+{{- fail (printf "apiClients.keycloak.enabled: auth.keycloak.metadataUrl must end in %s, for the realm's issuer and keys" $wellKnown) }}
+{{- end }}
+{{- $issuer := trimSuffix $wellKnown $v.auth.keycloak.metadataUrl }}
+{{- $jwks := dict "url" (printf "%s/protocol/openid-connect/certs" $issuer) "issuer" $issuer "algorithm" "RS256" "audience" (required "apiClients.keycloak.audience is required" $v.apiClients.keycloak.audience) "subjectPrefix" "keycloak" }}
+{{- $externalAccess = append $externalAccess (dict "type" "jwks" "options" $jwks "accessRestrictions" (list (dict "plugin" "dbaas"))) }}
+{{- $_ := set $dbaas "apiClients" (dict "subjectPrefixes" (list "keycloak")) }}
+{{- end }}
+{{- with $externalAccess }}
+{{- $_ := set $backend "auth" (dict "externalAccess" .) }}
 {{- end }}
 {{- $config := dict "app" (dict "baseUrl" $baseUrl) "backend" $backend "dbaas" $dbaas }}
 {{- with $v.gitops.codeHost.type }}

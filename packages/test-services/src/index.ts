@@ -42,6 +42,13 @@ export { applyManifests } from './kube/applyManifests';
 export { installCrds } from './kube/installCrds';
 export { kubeConfigFrom } from './kube/kubeConfig';
 export {
+  clientCredentialsToken,
+  createServiceAccountClient,
+  signInThroughKeycloak,
+  type KeycloakSignIn,
+  type ServiceAccountClient,
+} from './keycloak/keycloak';
+export {
   ScriptedApiServer,
   answerClosedWatch,
   answerList,

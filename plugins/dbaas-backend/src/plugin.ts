@@ -33,6 +33,8 @@ import { ServiceChangeNotifier } from './notify/ServiceChangeNotifier';
 import { ensureLocalGitOpsRepository } from './gitops/ensureLocalGitOpsRepository';
 import { PrometheusMetricsSource } from './metrics/PrometheusMetricsSource';
 import { PlatformLimits } from './platform/PlatformLimits';
+import { ApiClients } from './apiClients/ApiClients';
+import { ApiClientStore } from './apiClients/ApiClientStore';
 import { DbaasAccess } from './permissions/DbaasAccess';
 import { registerPermissions } from './permissions/registerPermissions';
 import { provisionerFromConfig } from './provisioner/provisionerFromConfig';
@@ -118,10 +120,23 @@ export const dbaasPlugin = createBackendPlugin({
           deps.signals,
           logger,
         );
+        const apiClients = ApiClients.fromConfig(config, {
+          store: new ApiClientStore(db),
+          catalog: deps.catalog,
+          auth: deps.auth,
+          logger,
+        });
         const access = new DbaasAccess(
           deps.permissions,
           deps.permissionsRegistry,
           grants,
+          {
+            apiClients,
+            platformAdmins:
+              config.getOptionalStringArray(
+                'dbaas.permissions.platformAdmins',
+              ) ?? [],
+          },
         );
         const directory = new CatalogTenantDirectory({
           catalog: deps.catalog,
@@ -258,6 +273,8 @@ export const dbaasPlugin = createBackendPlugin({
           drills,
           alerts,
           alertReceiver,
+          apiClients,
+          auditor: deps.auditor,
           metricsSource: PrometheusMetricsSource.fromConfig(config),
           rateLimiter: await DatabaseRateLimiter.create({
             database,

@@ -49,6 +49,7 @@ export { quotaLeft, quotaShortfalls, type QuotaLeft } from './api/quotaLeft';
 export * from './api/serviceStatus';
 export * from './api/restoreRules';
 export * from './tenancy/roles';
+export * from './tenancy/apiClients';
 export * from './permissions';
 export * from './gitops/claimLocation';
 export * from './api/serviceEvents';

@@ -1,8 +1,11 @@
 import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { authServiceFactory } from '@backstage/backend-defaults/auth';
 import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
 import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import { userInfoServiceFactory } from '@backstage/backend-defaults/userInfo';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import authPlugin from '@backstage/plugin-auth-backend';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import catalogModuleScaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
 import permissionPlugin from '@backstage/plugin-permission-backend';
@@ -17,6 +20,7 @@ import {
   onBehalfOfAuthServiceFactory,
 } from '@internal/test-services';
 import type { Server } from 'node:http';
+import { authModuleKeycloakProvider } from '../modules/authModuleKeycloakProvider';
 import { databaseServiceFactory } from '../modules/databaseServiceFactory';
 
 /**
@@ -48,9 +52,26 @@ type ConfigData = NonNullable<
  */
 export async function startPortalTestBackend(options: {
   config: ConfigData;
-  /** Users and the groups they belong to. */
-  memberships: Record<string, string[]>;
+  /**
+   * Users and the groups they belong to, for the test backend's users
+   * (`mockCredentials`). Left out, the backend authenticates for real: the
+   * auth backend with the portal's Keycloak sign-in signs users in, Backstage's
+   * auth service verifies every token (users', plugins', external access) and
+   * users' groups come from the real catalog.
+   */
+  memberships?: Record<string, string[]>;
 }): Promise<{ server: Server; stop: () => Promise<void> }> {
+  const authFeatures = options.memberships
+    ? [
+        onBehalfOfAuthServiceFactory,
+        membershipUserInfoFactory(options.memberships),
+      ]
+    : [
+        authPlugin,
+        authModuleKeycloakProvider,
+        authServiceFactory,
+        userInfoServiceFactory,
+      ];
   const backend = await startTestBackend({
     features: [
       catalogPlugin,
@@ -64,8 +85,7 @@ export async function startPortalTestBackend(options: {
       permissionsServiceFactory,
       httpAuthServiceFactory,
       schedulerServiceFactory,
-      onBehalfOfAuthServiceFactory,
-      membershipUserInfoFactory(options.memberships),
+      ...authFeatures,
       sharedEventsFactory(),
       // DBAAS_TEST_LOG=info shows what the backend logs while the test runs.
       mockServices.rootLogger.factory({

@@ -263,6 +263,46 @@ describeWithHelm('charts/dbaas-portal', helm => {
     expect(result.stderr).toContain(field);
   });
 
+  it("trusts the sign-in realm's keys for scripts' tokens, for the DBaaS plugin only", () => {
+    const layer = appConfigOf(
+      render(helm, [
+        everything,
+        { apiClients: { keycloak: { enabled: true } } },
+      ]),
+    );
+    const realm = 'https://keycloak.example.com/realms/dbaas';
+    expect(layer.backend.auth.externalAccess).toContainEqual({
+      type: 'jwks',
+      options: {
+        url: `${realm}/protocol/openid-connect/certs`,
+        issuer: realm,
+        algorithm: 'RS256',
+        audience: 'dbaas-api',
+        subjectPrefix: 'keycloak',
+      },
+      accessRestrictions: [{ plugin: 'dbaas' }],
+    });
+    // The Alertmanagers' tokens stay beside it.
+    expect(layer.backend.auth.externalAccess).toHaveLength(2);
+    expect(layer.dbaas.apiClients).toEqual({ subjectPrefixes: ['keycloak'] });
+    expect(appConfigOf(render(helm, [everything])).dbaas.apiClients).toBe(
+      undefined,
+    );
+    const result = runHelm(helm, [
+      'template',
+      'portal',
+      chartDir,
+      ...valuesArgs(required, {
+        auth: { keycloak: { metadataUrl: `${realm}/metadata` } },
+        apiClients: { keycloak: { enabled: true } },
+      }),
+    ]);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain(
+      'auth.keycloak.metadataUrl must end in /.well-known/openid-configuration',
+    );
+  });
+
   it('refuses two clusters of the same name', () => {
     const result = runHelm(helm, [
       'template',

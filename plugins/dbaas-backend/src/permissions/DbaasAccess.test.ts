@@ -160,4 +160,93 @@ describe('DbaasAccess', () => {
     await access.serviceFilter(dbaasServiceReadPermission, ada);
     expect(authorizeConditional).toHaveBeenCalledTimes(2);
   });
+
+  describe('for an API client', () => {
+    const client = mockCredentials.service(
+      'external:keycloak:4f1c2d3e-0000-4000-8000-000000000001',
+    );
+    const clientOf = (
+      actingFor: { owner: string; principals: string[] } | undefined,
+    ) => ({
+      isClient: (credentials: typeof client) =>
+        (credentials.principal as { subject: string }).subject.startsWith(
+          'external:keycloak:',
+        ),
+      actingFor: jest.fn(async () => actingFor),
+    });
+    const ruleset = {
+      getRuleByName: (name: string) =>
+        name === 'HAS_ROLE' ? organizationHasRole : undefined,
+    };
+
+    function accessFor(
+      apiClients: ReturnType<typeof clientOf>,
+      platformAdmins: string[] = [],
+    ) {
+      const authorizeConditional = jest.fn(async () => [
+        // What the framework answers a service token: it trusts plugins.
+        { result: AuthorizeResult.ALLOW },
+      ]);
+      const access = new DbaasAccess(
+        { authorize: jest.fn(), authorizeConditional } as PermissionsService,
+        mockServices.permissionsRegistry.mock({
+          getPermissionRuleset: (() =>
+            ruleset) as unknown as PermissionsRegistryService['getPermissionRuleset'],
+        }),
+        { grantsOn: async () => [] } as unknown as GrantStore,
+        { apiClients, platformAdmins },
+      );
+      return { access, authorizeConditional };
+    }
+
+    it('decides as its owner, never as the plugin the framework would take it for', async () => {
+      const apiClients = clientOf({
+        owner: 'user:default/ada',
+        principals: ['user:default/ada', 'group:default/payments'],
+      });
+      const { access, authorizeConditional } = accessFor(apiClients);
+      expect(
+        await access.canOnOrganizations(
+          dbaasOrganizationReadPermission,
+          client,
+          [
+            place,
+            {
+              organization: 'group:default/globex',
+              tenants: ['group:default/ledger'],
+            },
+          ],
+        ),
+      ).toEqual([true, false]);
+      expect(authorizeConditional).not.toHaveBeenCalled();
+      expect(apiClients.actingFor).toHaveBeenCalledWith(
+        'external:keycloak:4f1c2d3e-0000-4000-8000-000000000001',
+      );
+      // A list is filtered as ada's would be, not let through.
+      expect(
+        await access.serviceFilter(dbaasServiceReadPermission, client),
+      ).toBeDefined();
+    });
+
+    it('may do nothing unregistered, and everything for a platform admin', async () => {
+      const { access } = accessFor(clientOf(undefined));
+      expect(
+        await access.canOnService(dbaasServiceReadPermission, client, place),
+      ).toBe(false);
+      await expect(
+        access.serviceFilter(dbaasServiceReadPermission, client),
+      ).rejects.toThrow('Not allowed');
+
+      const admin = accessFor(
+        clientOf({
+          owner: 'user:default/lena',
+          principals: ['user:default/lena', 'group:default/platform'],
+        }),
+        ['group:default/platform'],
+      ).access;
+      expect(
+        await admin.serviceFilter(dbaasServiceReadPermission, client),
+      ).toBeUndefined();
+    });
+  });
 });

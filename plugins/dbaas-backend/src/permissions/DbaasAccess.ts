@@ -1,5 +1,6 @@
 import type {
   BackstageCredentials,
+  BackstageServicePrincipal,
   BackstageUserPrincipal,
   PermissionsRegistryService,
   PermissionsService,
@@ -15,7 +16,9 @@ import {
   createConditionTransformer,
 } from '@backstage/plugin-permission-node';
 import type { GrantStore } from '../database/GrantStore';
+import type { ApiClients } from '../apiClients/ApiClients';
 import type { AccessFilter } from './accessFilter';
+import { dbaasRoleDecision } from './DbaasPermissionPolicy';
 import {
   dbaasOrganizationResourceRef,
   dbaasServiceResourceRef,
@@ -42,6 +45,8 @@ export class DbaasAccess {
   >();
   private readonly maxAgeMs: number;
   private readonly now: () => number;
+  private readonly apiClients?: Pick<ApiClients, 'isClient' | 'actingFor'>;
+  private readonly platformAdmins: Set<string>;
 
   constructor(
     private readonly permissions: PermissionsService,
@@ -51,10 +56,18 @@ export class DbaasAccess {
       /** How long a user's decision is used again; 0 asks every time. */
       decisionMaxAgeMs?: number;
       now?: () => number;
+      /** Scripts' clients, decided as the users they act for. */
+      apiClients?: Pick<ApiClients, 'isClient' | 'actingFor'>;
+      /** `dbaas.permissions.platformAdmins`, for API clients' owners. */
+      platformAdmins?: string[];
     },
   ) {
     this.maxAgeMs = options?.decisionMaxAgeMs ?? DECISION_MAX_AGE_MS;
     this.now = options?.now ?? Date.now;
+    this.apiClients = options?.apiClients;
+    this.platformAdmins = new Set(
+      (options?.platformAdmins ?? []).map(ref => ref.toLowerCase()),
+    );
   }
 
   /**
@@ -210,6 +223,12 @@ export class DbaasAccess {
     const principal = credentials.principal as
       | BackstageUserPrincipal
       | { type: string };
+    if (this.apiClients?.isClient(credentials)) {
+      return this.clientDecision(
+        permission,
+        (credentials.principal as BackstageServicePrincipal).subject,
+      );
+    }
     if (principal.type !== 'user' || this.maxAgeMs <= 0) {
       return ask();
     }
@@ -241,5 +260,26 @@ export class DbaasAccess {
       }
     });
     return decision;
+  }
+
+  /**
+   * An API client's decision: its owner's, as the policy decides for users
+   * (dbaasRoleDecision), made here because the permission framework knows no
+   * user behind a service token and would trust it as a plugin. A client that
+   * is not registered, or whose owner is gone, may do nothing.
+   */
+  private async clientDecision(
+    permission: ResourcePermission,
+    subject: string,
+  ): Promise<PolicyDecision> {
+    const actingFor = await this.apiClients!.actingFor(subject);
+    if (!actingFor) {
+      return { result: AuthorizeResult.DENY };
+    }
+    return dbaasRoleDecision(
+      permission,
+      actingFor.principals,
+      actingFor.principals.some(ref => this.platformAdmins.has(ref)),
+    );
   }
 }

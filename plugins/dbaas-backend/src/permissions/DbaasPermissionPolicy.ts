@@ -1,6 +1,7 @@
 import {
   AuthorizeResult,
   isResourcePermission,
+  type Permission,
   type PolicyDecision,
 } from '@backstage/plugin-permission-common';
 import type {
@@ -68,22 +69,44 @@ export class DbaasPermissionPolicy implements PermissionPolicy {
         : { result: AuthorizeResult.ALLOW };
     }
     // No user means a backend plugin calling with its own service credentials:
-    // plugins are trusted, as throughout Backstage.
-    if (!user || isPlatformAdmin) {
+    // plugins are trusted, as throughout Backstage. (The DBaaS router lets no
+    // other service principal through; see DbaasAccess for API clients.)
+    if (!user) {
       return { result: AuthorizeResult.ALLOW };
     }
-    if (isResourcePermission(permission, DBAAS_SERVICE_RESOURCE_TYPE)) {
-      return createDbaasServiceConditionalDecision(
-        permission,
-        dbaasServiceConditions.hasRole({ principals, roles }),
-      );
-    }
-    if (isResourcePermission(permission, DBAAS_ORGANIZATION_RESOURCE_TYPE)) {
-      return createDbaasOrganizationConditionalDecision(
-        permission,
-        dbaasOrganizationConditions.hasRole({ principals, roles }),
-      );
-    }
+    return dbaasRoleDecision(permission, principals, isPlatformAdmin);
+  }
+}
+
+/**
+ * The decision on a DBaaS permission for someone known by their principals
+ * (a user and their groups): allowed to platform admins, else conditional on
+ * the roles the principals hold where the resource sits. The policy decides so
+ * for users; DbaasAccess for the API clients that act for them.
+ */
+export function dbaasRoleDecision(
+  permission: Permission,
+  principals: string[],
+  isPlatformAdmin: boolean,
+): PolicyDecision {
+  const roles = DBAAS_ROLES_BY_PERMISSION[permission.name];
+  if (!roles) {
     return { result: AuthorizeResult.DENY };
   }
+  if (isPlatformAdmin) {
+    return { result: AuthorizeResult.ALLOW };
+  }
+  if (isResourcePermission(permission, DBAAS_SERVICE_RESOURCE_TYPE)) {
+    return createDbaasServiceConditionalDecision(
+      permission,
+      dbaasServiceConditions.hasRole({ principals, roles }),
+    );
+  }
+  if (isResourcePermission(permission, DBAAS_ORGANIZATION_RESOURCE_TYPE)) {
+    return createDbaasOrganizationConditionalDecision(
+      permission,
+      dbaasOrganizationConditions.hasRole({ principals, roles }),
+    );
+  }
+  return { result: AuthorizeResult.DENY };
 }

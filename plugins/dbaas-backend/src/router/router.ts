@@ -19,6 +19,7 @@ import { invalidInput } from '../errors/invalidInput';
 import { parseInput } from './parse';
 import { callerOf } from './requestContext';
 import { addAlertRoutes, addAlertmanagerWebhook } from './routes/alertRoutes';
+import { addApiClientRoutes } from './routes/apiClientRoutes';
 import { addAuditRoutes } from './routes/auditRoutes';
 import { addBackupRoutes } from './routes/backupRoutes';
 import { addCdcRoutes } from './routes/cdcRoutes';
@@ -118,6 +119,7 @@ export async function createRouter(options: {
   addCdcRoutes(router, context);
   addMetricsRoutes(router, context);
   addOrganizationRoutes(router, context);
+  addApiClientRoutes(router, context);
   addAuditRoutes(router, context);
   addAlertRoutes(router, context);
 

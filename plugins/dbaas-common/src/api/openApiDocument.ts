@@ -66,6 +66,11 @@ export function dbaasOpenApiDocument(): JsonSchema {
           "Alerts about databases from their PoPs' Alertmanagers, and muting them",
       },
       { name: 'Audit', description: 'Who did what, per tenant' },
+      {
+        name: 'API clients',
+        description:
+          'Scripts and CI jobs calling the API with their own tokens, each acting for the user who registered it',
+      },
       { name: 'API', description: 'The API itself' },
     ],
     paths: openApiPaths(queries),
@@ -118,6 +123,14 @@ export function dbaasOpenApiDocument(): JsonSchema {
           required: true,
           description:
             'The user or group holding the role, as an entity reference with its slash encoded (`user:default%2Fada`).',
+          schema: { type: 'string' },
+        },
+        ApiClientSubject: {
+          name: 'subject',
+          in: 'path',
+          required: true,
+          description:
+            'The API client\u2019s subject, URL-encoded (`external%3Akeycloak%3A4f1c…`).',
           schema: { type: 'string' },
         },
         RequestId: {

@@ -36,27 +36,36 @@ export function addAlertmanagerWebhook(router: Router, ctx: RouteContext) {
       res.json(await ctx.alertReceiver.receive(principal.subject, batch));
     },
   );
-  // Every other route takes, of service callers, only the portal's own
-  // plugins (`plugin:…`), which the permission policy trusts as Backstage
-  // does. An external-access token of backend.auth.externalAccess (static or
-  // JWKS) is trusted no further than the webhook above: without this, any
-  // token configured for any tool would read, change and delete every
-  // tenant's databases, as the policy cannot tell it from a plugin.
-  router.use((req, res, next) => {
+  // Every other route takes, of service callers, the portal's own plugins
+  // (`plugin:…`), which the permission policy trusts as Backstage does, and
+  // registered API clients, which DbaasAccess decides as the users they act
+  // for. Any other external-access token of backend.auth.externalAccess
+  // (static or JWKS) is trusted no further than the webhook above: without
+  // this, any token configured for any tool would read, change and delete
+  // every tenant's databases, as the policy cannot tell it from a plugin.
+  router.use(async (req, res, next) => {
     const { principal } = callerFrom(req, res).credentials as {
       principal: { type: string; subject?: string };
     };
-    if (
-      principal.type === 'service' &&
-      !principal.subject?.startsWith('plugin:')
-    ) {
-      throw new NotAllowedError(
-        ctx.alertReceiver.isSource(principal.subject ?? '')
-          ? `${principal.subject} is an Alertmanager: it may only send alerts`
-          : `${principal.subject} is not a plugin of the portal: an external-access token opens the DBaaS API only to the Alertmanagers of dbaas.alerts.sources, and only their webhook`,
-      );
+    const subject = principal.subject ?? '';
+    if (principal.type !== 'service' || subject.startsWith('plugin:')) {
+      next();
+      return;
     }
-    next();
+    if (ctx.apiClients.isClientSubject(subject)) {
+      if (!(await ctx.apiClients.actingFor(subject))) {
+        throw new NotAllowedError(
+          `${subject} is not a registered API client: the user it is to act for registers it with POST /api/dbaas/v1/api-clients (docs/api.md, "Scripts and CI jobs")`,
+        );
+      }
+      next();
+      return;
+    }
+    throw new NotAllowedError(
+      ctx.alertReceiver.isSource(subject)
+        ? `${subject} is an Alertmanager: it may only send alerts`
+        : `${subject} is not a plugin of the portal: an external-access token opens the DBaaS API only to the API clients of dbaas.apiClients and to the Alertmanagers of dbaas.alerts.sources (their webhook only)`,
+    );
   });
 }
 

@@ -1,0 +1,1 @@
+export { ApiClientsButton, ApiClientsDialog } from './ApiClientsDialog';
