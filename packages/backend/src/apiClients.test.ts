@@ -3,6 +3,7 @@ import {
   createServiceAccountClient,
   describeWithServices,
   eventually,
+  keycloakAuthConfig,
   portalCatalogConfig,
   repoRoot,
   signInThroughKeycloak,
@@ -136,30 +137,7 @@ describeWithServices(
           },
           catalog: portalCatalogConfig(),
           permission: { enabled: true },
-          auth: {
-            session: { secret: `session-${run}` },
-            providers: {
-              oidc: {
-                development: {
-                  metadataUrl: env.KEYCLOAK_METADATA_URL,
-                  clientId: env.KEYCLOAK_CLIENT_ID,
-                  clientSecret: env.KEYCLOAK_CLIENT_SECRET,
-                  // The callback the realm's client allows; the sign-in
-                  // carries the code to the test backend.
-                  callbackUrl:
-                    'http://localhost:7007/api/auth/oidc/handler/frame',
-                  prompt: 'auto',
-                  signIn: {
-                    resolvers: [
-                      {
-                        resolver: 'keycloakSubjectMatchingUserEntityAnnotation',
-                      },
-                    ],
-                  },
-                },
-              },
-            },
-          },
+          auth: keycloakAuthConfig(env, `session-${run}`),
           dbaas: {
             apiClients: { subjectPrefixes: ['keycloak'] },
             // The PoPs' owner, as app-config.yaml has it.

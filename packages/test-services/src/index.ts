@@ -44,6 +44,7 @@ export { kubeConfigFrom } from './kube/kubeConfig';
 export {
   clientCredentialsToken,
   createServiceAccountClient,
+  keycloakAuthConfig,
   signInThroughKeycloak,
   type KeycloakSignIn,
   type ServiceAccountClient,

@@ -4,6 +4,7 @@ import authPlugin from '@backstage/plugin-auth-backend';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   describeWithServices,
+  keycloakAuthConfig,
   portalCatalogConfig,
   signInThroughKeycloak,
 } from '@internal/test-services';
@@ -68,29 +69,8 @@ describeWithServices(['keycloak'], 'Keycloak sign-in', env => {
           data: {
             app: { baseUrl: 'http://localhost:3000' },
             catalog: catalogConfig,
-            auth: {
-              session: { secret: 'test-session-secret' },
-              providers: {
-                oidc: {
-                  development: {
-                    metadataUrl: env.KEYCLOAK_METADATA_URL,
-                    clientId: env.KEYCLOAK_CLIENT_ID,
-                    clientSecret: env.KEYCLOAK_CLIENT_SECRET,
-                    callbackUrl: `${baseUrl}/api/auth/oidc/handler/frame`,
-                    prompt: 'auto',
-                    signIn: {
-                      // Only the immutable-id resolver, so a match proves it.
-                      resolvers: [
-                        {
-                          resolver:
-                            'keycloakSubjectMatchingUserEntityAnnotation',
-                        },
-                      ],
-                    },
-                  },
-                },
-              },
-            },
+            // Only the immutable-id resolver, so a match proves it.
+            auth: keycloakAuthConfig(env, 'test-session-secret'),
           },
         }),
       ],

@@ -48,6 +48,35 @@ function expectStatus(what: string, response: Response, status: number) {
   }
 }
 
+/**
+ * The `auth` config of a test backend whose users sign in with the stack's
+ * Keycloak (the `oidc` provider of the portal's Keycloak module), matched to
+ * catalog users by their immutable Keycloak id only, so that a sign-in proves
+ * that resolver. The realm allows the callback at localhost:7007 alone:
+ * signInThroughKeycloak carries the code to the test backend's port.
+ */
+export function keycloakAuthConfig(env: KeycloakEnv, sessionSecret: string) {
+  return {
+    session: { secret: sessionSecret },
+    providers: {
+      oidc: {
+        development: {
+          metadataUrl: need(env, 'KEYCLOAK_METADATA_URL'),
+          clientId: need(env, 'KEYCLOAK_CLIENT_ID'),
+          clientSecret: need(env, 'KEYCLOAK_CLIENT_SECRET'),
+          callbackUrl: 'http://localhost:7007/api/auth/oidc/handler/frame',
+          prompt: 'auto',
+          signIn: {
+            resolvers: [
+              { resolver: 'keycloakSubjectMatchingUserEntityAnnotation' },
+            ],
+          },
+        },
+      },
+    },
+  };
+}
+
 /** What a sign-in went through, for the test to look at. */
 export type KeycloakSignIn = {
   /** Where the portal sent the browser. */
