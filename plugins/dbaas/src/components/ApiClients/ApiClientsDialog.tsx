@@ -108,6 +108,7 @@ export const ApiClientsDialog = (props: { onClose: () => void }) => {
                 <Button
                   size="small"
                   color="secondary"
+                  style={{ whiteSpace: 'nowrap' }}
                   disabled={busy}
                   aria-label={`Remove ${client.description}`}
                   onClick={() =>
