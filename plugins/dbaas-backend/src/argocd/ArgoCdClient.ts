@@ -49,11 +49,12 @@ export class ArgoCdClient {
 
   /**
    * The tenant's Applications, each with the revision Argo CD last compared
-   * it with (`status.sync.revision`; undefined before its first comparison).
+   * it with (`status.sync.revision`; undefined before its first comparison)
+   * and whether the cluster matched that revision then (`Synced`).
    */
   async tenantApplications(
     tenant: string,
-  ): Promise<{ name: string; revision?: string }[]> {
+  ): Promise<{ name: string; revision?: string; synced: boolean }[]> {
     const { items } = await this.objects.listAll(
       ARGOCD_API_VERSION,
       'Application',
@@ -62,11 +63,16 @@ export class ArgoCdClient {
         labelSelector: `${DBAAS_LABELS.tenant}=${tenant}`,
       },
     );
-    return items.map(app => ({
-      name: app.metadata!.name!,
-      revision: (app as { status?: { sync?: { revision?: string } } }).status
-        ?.sync?.revision,
-    }));
+    return items.map(app => {
+      const { sync } =
+        (app as { status?: { sync?: { revision?: string; status?: string } } })
+          .status ?? {};
+      return {
+        name: app.metadata!.name!,
+        revision: sync?.revision,
+        synced: sync?.status === 'Synced',
+      };
+    });
   }
 
   /** Asks Argo CD to compare one Application with its source's latest revision now. */

@@ -39,11 +39,14 @@ export class ArgoCdRefresher {
     await this.settled();
   }
 
-  /** Refreshes, in the background, for one commit that changed these tenants' folders. */
-  refresh(tenants: Iterable<string>): void {
+  /**
+   * Refreshes, in the background, for one commit (`sha`) that changed these
+   * tenants' folders.
+   */
+  refresh(tenants: Iterable<string>, sha?: string): void {
     const unique = [...new Set(tenants)];
     if (unique.length === 0) return;
-    const run = this.run(unique).finally(() => this.inFlight.delete(run));
+    const run = this.run(unique, sha).finally(() => this.inFlight.delete(run));
     this.inFlight.add(run);
   }
 
@@ -85,7 +88,7 @@ export class ArgoCdRefresher {
     }
   }
 
-  private async run(tenants: string[]): Promise<void> {
+  private async run(tenants: string[], sha?: string): Promise<void> {
     const { client, logger } = this;
     // First what syncs argocd/: a new tenant's project is there, and its
     // Applications are refused until it exists.
@@ -109,18 +112,22 @@ export class ArgoCdRefresher {
         toError(error),
       );
     }
-    await Promise.all(tenants.map(tenant => this.refreshTenant(tenant)));
+    await Promise.all(tenants.map(tenant => this.refreshTenant(tenant, sha)));
   }
 
   /**
    * Refreshes the tenant's Applications, then makes sure Argo CD acted on it:
-   * an Application still on the revision it had before is asked again every
-   * `followUpMs`, up to `followUps` times. A refresh can be lost: an
+   * an Application still on the revision it had before, or on the commit
+   * (`sha`) but not synced to it, is asked again every `followUpMs`, up to
+   * `followUps` times. One on another revision has moved past the commit, and
+   * that commit's own refresh follows it. A refresh can be lost: an
    * application-controller that restarts mid-sync finishes the operation it
    * had begun, on the old revision, and would look again only at its next
-   * reconciliation, 2 to 3 minutes later.
+   * reconciliation, 2 to 3 minutes later; and one that restarts after it
+   * compared the commit leaves its sync unfinished that long (it resumes an
+   * operation when the Application changes, as a refresh changes it).
    */
-  private async refreshTenant(tenant: string): Promise<void> {
+  private async refreshTenant(tenant: string, sha?: string): Promise<void> {
     const { client, logger } = this;
     try {
       const before = new Map(
@@ -137,7 +144,11 @@ export class ArgoCdRefresher {
         if (this.stopping.signal.aborted) return;
         asked = (await client.tenantApplications(tenant))
           .filter(app => before.has(app.name))
-          .filter(app => app.revision === before.get(app.name))
+          .filter(
+            app =>
+              app.revision === before.get(app.name) ||
+              (sha !== undefined && app.revision === sha && !app.synced),
+          )
           .map(app => app.name);
       }
     } catch (error) {

@@ -98,11 +98,11 @@ export class GitOpsPublisher {
       confirmRemovals?: ConfirmRemovals;
       /**
        * Told, once per commit to the branch Argo CD syncs (not a proposal's
-       * branch), the slugs of the tenants whose folders it changed: to ask
-       * Argo CD to refresh rather than wait for its poll. Must not throw or
-       * hold the publisher up.
+       * branch), the slugs of the tenants whose folders it changed and the
+       * commit: to ask Argo CD to refresh rather than wait for its poll, until
+       * it has synced that commit. Must not throw or hold the publisher up.
        */
-      onCommitted?: (tenants: string[]) => void;
+      onCommitted?: (tenants: string[], sha: string) => void;
     },
   ) {
     this.timeoutMs = options.timeoutMs ?? 60_000;
@@ -328,9 +328,10 @@ export class GitOpsPublisher {
     );
     if (!pullRequestUrl) {
       // Paths are tenants/{slug}/{name}.yaml (claimFilePath).
-      this.options.onCommitted?.([
-        ...new Set(prepared.map(p => p.change.path.split('/')[1])),
-      ]);
+      this.options.onCommitted?.(
+        [...new Set(prepared.map(p => p.change.path.split('/')[1]))],
+        sha,
+      );
     }
     await this.supersede(prepared, pullRequestUrl);
     // Before the waiters hear: a delete answered after this finds its

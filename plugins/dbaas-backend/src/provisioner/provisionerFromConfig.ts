@@ -62,7 +62,7 @@ export async function provisionerFromConfig(options: {
   pops: PopDirectory;
   confirmRemovals?: ConfirmRemovals;
   /** Asks Argo CD to refresh after a commit (argocd/ArgoCdRefresher). */
-  refresher?: { refresh(tenants: string[]): void };
+  refresher?: { refresh(tenants: string[], sha?: string): void };
 }): Promise<ConfiguredProvisioner> {
   const {
     config,
@@ -191,7 +191,10 @@ export async function provisionerFromConfig(options: {
     // portal does not learn: there the code host's webhook to Argo CD is the
     // way (docs/api.md, "Provisioning through GitOps").
     ...(refresher && mode === 'commit'
-      ? { onCommitted: (tenants: string[]) => refresher.refresh(tenants) }
+      ? {
+          onCommitted: (tenants: string[], sha: string) =>
+            refresher.refresh(tenants, sha),
+        }
       : {}),
   });
   return {
