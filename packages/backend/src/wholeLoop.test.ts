@@ -73,17 +73,32 @@ describeWithServices(
       }
     }
 
-    /** Waits for `probe`, recording how long this hop took. */
+    /**
+     * Waits for `probe`, recording how long this hop took; when it times
+     * out, says where the watched databases stand.
+     */
     async function hop<T>(
       what: string,
       probe: () => Promise<T | undefined>,
       timeoutMs = 120_000,
     ): Promise<T> {
       const started = performance.now();
-      const value = await eventually(what, probe, {
-        timeoutMs,
-        intervalMs: 250,
-      });
+      let value: T;
+      try {
+        value = await eventually(what, probe, {
+          timeoutMs,
+          intervalMs: 250,
+        });
+      } catch (error) {
+        hops.push(`${what}: timed out after ${timeoutMs} ms`);
+        // eslint-disable-next-line no-console
+        console.error(
+          `${what}: where things stand\n  ${(await whereThingsStand()).join(
+            '\n  ',
+          )}`,
+        );
+        throw error;
+      }
       hops.push(`${what}: ${Math.round(performance.now() - started)} ms`);
       return value;
     }
@@ -144,9 +159,90 @@ describeWithServices(
       return response.status === 200 ? (response.body as Service) : undefined;
     };
 
-    beforeAll(() => explained(setUp));
+    /** The databases a hop that times out describes; each test names its own. */
+    let watched: { name: string; id?: string }[] = [];
+
+    /**
+     * Where the watched databases stand along the loop: the claim in git, in
+     * each PoP the claim and its engine objects with their status, the Argo
+     * CD Applications, and what the portal has of the database and its
+     * backups; what a person reads when a hop timed out.
+     */
+    async function whereThingsStand(): Promise<string[]> {
+      const lines: string[] = [];
+      const head = () =>
+        execFileSync(
+          'git',
+          [`--git-dir=${gitdir}`, 'log', '-1', '--format=%h %s', 'main'],
+          { encoding: 'utf8' },
+        ).trim();
+      try {
+        lines.push(`git: main at ${head()}`);
+      } catch (error) {
+        lines.push(`git: ${String(error)}`);
+      }
+      for (const { name } of watched) {
+        const committed = show(`tenants/${tenant}/${name}.yaml`);
+        const annotations = committed
+          ? (yaml.load(committed) as { metadata?: { annotations?: object } })
+              .metadata?.annotations
+          : undefined;
+        lines.push(
+          `git: ${name} ${
+            committed
+              ? `committed with annotations ${JSON.stringify(annotations)}`
+              : 'not in main'
+          }`,
+        );
+      }
+      lines.push(
+        ...(await loop.whereItStands(
+          namespace,
+          watched.map(w => w.name),
+        )),
+      );
+      for (const { name, id } of watched) {
+        if (!id) continue;
+        try {
+          const answer = await api('get', `/api/dbaas/v1/services/${id}`);
+          const found = answer.body as Service;
+          lines.push(
+            answer.status === 200
+              ? `portal: ${name} ${found.status}, generation ${
+                  found.generation
+                }, observed ${
+                  found.observedGeneration ?? '-'
+                }, timeline ${found.timeline
+                  .slice(-8)
+                  .map(s => `${s.step}${s.cluster ? `@${s.cluster}` : ''}`)
+                  .join(' ')}`
+              : `portal: ${name} answers ${answer.status} ${JSON.stringify(
+                  answer.body,
+                )}`,
+          );
+          const { body } = await api(
+            'get',
+            `/api/dbaas/v1/services/${id}/backups`,
+          );
+          for (const b of (body.data ?? []) as Record<string, unknown>[]) {
+            lines.push(
+              `portal: ${name} backup ${b.id} ${b.type} ${b.status}${
+                b.message ? ` (${b.message})` : ''
+              }, created ${b.createdAt}`,
+            );
+          }
+        } catch (error) {
+          lines.push(`portal: ${name}: ${String(error)}`);
+        }
+      }
+      return lines;
+    }
+
+    // Long enough to wait for another suite's turn first (WholeLoop.takeTurn).
+    beforeAll(() => explained(setUp), 1_500_000);
 
     async function setUp() {
+      await loop.takeTurn('wholeLoop.test.ts (packages/backend)');
       root = fs.mkdtempSync(path.join(os.tmpdir(), 'dbaas-whole-loop-'));
       await loop.startPops();
 
@@ -191,6 +287,12 @@ describeWithServices(
           permission: { enabled: true },
           dbaas: {
             permissions: { platformAdmins: ['group:default/platform'] },
+            // The hops poll every 250 ms as the developer: 240 requests a
+            // minute, where the API's default budget is 100 per caller. On a
+            // busy machine a slow hop spent it, and the requests after it
+            // (an order, a scale) were refused with 429 for the rest of the
+            // minute.
+            rateLimit: { requestsPerMinute: 10_000 },
             // Drills on the real scheduler, a pass every two seconds.
             restoreDrills: { checkEverySeconds: 2 },
             // Every test orders into the one tenant, and the restore below
@@ -255,6 +357,7 @@ describeWithServices(
     it('orders a shared YugabyteDB with the "New database" template', () =>
       explained(async () => {
         const name = 'orders';
+        watched = [{ name }];
         const created = await api('post', '/api/scaffolder/v2/tasks').send({
           templateRef: 'template:default/new-database',
           values: {
@@ -381,6 +484,7 @@ describeWithServices(
         });
         expect(created.status).toBe(201);
         const id = created.body.id as string;
+        watched = [{ name: 'audit', id }];
         const failed = await hop(
           'audit: sync-failed on the timeline',
           async () => {
@@ -447,7 +551,9 @@ describeWithServices(
             region: 'lagos',
           });
           expect(created.status).toBe(201);
-          return created.body.id as string;
+          const id = created.body.id as string;
+          watched = [{ name, id }];
+          return id;
         };
         const active = (what: string, id: string) =>
           hop(
@@ -557,6 +663,7 @@ describeWithServices(
         });
         expect(created.status).toBe(201);
         const id = created.body.id as string;
+        watched = [{ name, id }];
 
         const file = `tenants/${tenant}/${name}.yaml`;
         await hop('ledger: committed', async () => show(file));
@@ -658,6 +765,10 @@ describeWithServices(
         ).send({ backupId: backup.body.id, targetName: 'ledger-copy' });
         expect(restored.status).toBe(202);
         const copyId = restored.body.targetServiceId as string;
+        watched = [
+          { name, id },
+          { name: 'ledger-copy', id: copyId },
+        ];
         const recovering = await hop(
           'ledger-copy: Cluster recovering in lagos',
           async () =>
@@ -687,6 +798,7 @@ describeWithServices(
         expect(copy.status).toBe('active');
         expect(copy.restoredFrom?.serviceId).toBe(id);
         await api('delete', `/api/dbaas/v1/services/${copyId}`);
+        watched = [{ name, id }];
 
         // A restore drill on the schedule (ledger is Active, global, and has
         // a restorable backup): a scratch database restored from it in lagos

@@ -19,7 +19,9 @@ import { loadCrds } from '../kube/crdFiles';
 import { installCrds } from '../kube/installCrds';
 import { kubeConfigFrom } from '../kube/kubeConfig';
 import { stateDir } from '../serviceEnv';
-import { EngineOperatorStandIn } from './EngineOperatorStandIn';
+import { takeStackLock } from '../stackLock';
+import { briefObject, briefValue } from './briefObject';
+import { EngineOperatorStandIn, STAND_IN_KINDS } from './EngineOperatorStandIn';
 import { portalArgoCdRole } from './portalArgoCdRole';
 import { startPopOperator, type PopOperator } from './startPopOperator';
 
@@ -40,6 +42,49 @@ const ARGOCD_NAMESPACE = 'argocd';
 
 function isNotFound(error: unknown): boolean {
   return (error as { code?: number }).code === 404;
+}
+
+/** `work`, or a rejection once `ms` passed. */
+async function within<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no answer in ${ms} ms`)),
+          ms,
+        );
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const shortRevision = (revision: unknown) =>
+  typeof revision === 'string' ? revision.slice(0, 8) : '-';
+
+/** An Argo CD Application in a line: sync, health, its last operation. */
+function briefApplication(app: AnyObject): string {
+  const { sync = {}, health = {}, operationState: op } = app.status ?? {};
+  const refresh = app.metadata?.annotations?.['argocd.argoproj.io/refresh'];
+  return [
+    `Application ${app.metadata?.name}: sync ${sync.status} at ${shortRevision(
+      sync.revision,
+    )}`,
+    `health ${health.status}`,
+    op
+      ? `last operation ${op.phase} at ${shortRevision(
+          op.syncResult?.revision ?? op.operation?.sync?.revision,
+        )} (${briefValue(op.message ?? '')}, finished ${op.finishedAt ?? '-'})`
+      : 'no operation yet',
+    `reconciled ${app.status?.reconciledAt ?? '-'}`,
+    ...(refresh ? [`refresh ${refresh} pending`] : []),
+    ...(app.status?.conditions?.length
+      ? [`conditions ${JSON.stringify(briefValue(app.status.conditions))}`]
+      : []),
+  ].join(', ');
 }
 
 /**
@@ -77,11 +122,14 @@ function committedBootstrap(gitdir: string): string | undefined {
  * `pops`, `gitserver`, `argocd`): the ServiceClaim operator of each PoP,
  * installed as its chart says and run as its own process, the engine
  * operators' stand-in on each PoP, Argo CD bootstrapped from the portal's
- * GitOps repository, and reads of what each cluster holds.
+ * GitOps repository, and reads of what each cluster holds. A suite takes
+ * its turn ({@link WholeLoop.takeTurn}) before it starts the PoPs' operators
+ * or bootstraps Argo CD.
  */
 export class WholeLoop {
   readonly management: KubeConfig;
   readonly pops: LoopPop[];
+  private letGo?: () => void;
 
   constructor(private readonly env: Record<string, string>) {
     this.management = kubeConfigFrom(env);
@@ -152,10 +200,41 @@ export class WholeLoop {
     await Promise.all(this.pops.map(pop => pop.operator!.ready(60_000)));
   }
 
+  /**
+   * Waits for this suite's turn with the parts of the stack whose objects
+   * have fixed names, and takes it until {@link WholeLoop.stop}: Argo CD, as
+   * the GitOps layout sets it up (`dbaas-argocd`, the `dbaas-tenants` and
+   * `dbaas-platform` ApplicationSets), and the PoPs' operator release
+   * (`serviceclaim-operator` in `dbaas-system`, as the layout deploys it).
+   * Suites that bootstrap Argo CD or start the PoPs' operators take it first:
+   * jest runs two suites at a time on two cores, and two such suites at once
+   * undo each other. One's bootstrap points the tenants' ApplicationSet at
+   * its own repository, whose missing tenant folders delete the other's
+   * Applications and, through their finalizer, its claims on every PoP; its
+   * clean-up deletes the other's operators' ServiceAccount, whose token then
+   * gets 401. The other's waits then time out, with nothing wrong in what
+   * they wait for.
+   */
+  async takeTurn(by: string): Promise<void> {
+    this.letGo ??= await takeStackLock('whole-loop', {
+      by,
+      onWait: holder =>
+        process.stderr.write(
+          `${by} waits for its turn with Argo CD and the PoPs' operators, held by ${holder}\n`,
+        ),
+    });
+  }
+
+  /** Stops the PoPs' operators and stand-ins, and ends this suite's turn. */
   async stop() {
-    for (const pop of this.pops) {
-      await pop.standIn?.stop();
-      await pop.operator?.stop();
+    try {
+      for (const pop of this.pops) {
+        await pop.standIn?.stop();
+        await pop.operator?.stop();
+      }
+    } finally {
+      this.letGo?.();
+      this.letGo = undefined;
     }
   }
 
@@ -310,6 +389,81 @@ export class WholeLoop {
         .join('---\n'),
     );
     return file;
+  }
+
+  /**
+   * Where databases of one tenant stand along the loop, one line per thing,
+   * for a test whose wait ran out: in each PoP each one's claim (the
+   * `dbaas.io/` annotations the portal committed, its generation and status)
+   * and the engine objects made for it (labelled with its name) with their
+   * status; the Argo CD Applications of the tenant, with their sync, health
+   * and last operation; and each operator's last warnings. Never throws: what
+   * could not be read says so.
+   */
+  async whereItStands(namespace: string, names: string[]): Promise<string[]> {
+    const lines: string[] = [];
+    const read = async (what: string, describe: () => Promise<string[]>) => {
+      try {
+        lines.push(...(await within(describe(), 10_000)));
+      } catch (error) {
+        lines.push(`${what}: could not be read (${String(error)})`);
+      }
+    };
+    const ofDatabase = (name: string) => (o: AnyObject) => {
+      const labels = o.metadata?.labels ?? {};
+      return (
+        labels['app.kubernetes.io/instance'] === name ||
+        labels['cnpg.io/cluster'] === name
+      );
+    };
+    for (const [pop, name] of this.pops.flatMap(p =>
+      names.map(n => [p, n] as const),
+    )) {
+      await read(`${pop.name}`, async () => {
+        const claim = await this.claim(pop.name, namespace, name);
+        // Without a claim its engine is unknown: every played kind.
+        const kinds = STAND_IN_KINDS.filter(
+          k => !claim || k.engine === claim.spec?.engine,
+        );
+        const made = (
+          await Promise.all(
+            kinds.map(k =>
+              this.list(pop.name, k.apiVersion, k.kind, namespace),
+            ),
+          )
+        )
+          .flat()
+          .filter(ofDatabase(name));
+        return [
+          claim ? briefObject(claim) : `no ServiceClaim ${namespace}/${name}`,
+          ...made.map(briefObject),
+        ].map(line => `${pop.name}: ${line}`);
+      });
+    }
+    const tenant = namespace.replace(/^tenant-/, '');
+    await read('Argo CD', () =>
+      Promise.all(
+        this.pops.map(async pop => {
+          const app = await this.application(`${pop.name}-${tenant}`);
+          return `Argo CD: ${
+            app ? briefApplication(app) : `no Application ${pop.name}-${tenant}`
+          }`;
+        }),
+      ),
+    );
+    for (const pop of this.pops) {
+      const log = pop.operator?.logFile;
+      await read(`${pop.name} operator log`, async () => {
+        if (!log || !fs.existsSync(log)) return [];
+        return fs
+          .readFileSync(log, 'utf8')
+          .split('\n')
+          .filter(line => /"level":"(warn|error)"/.test(line))
+          .slice(-5)
+          .map(line => `${pop.name} operator: ${line.slice(0, 300)}`);
+      });
+    }
+    return lines;
   }
 
   /** An Argo CD Application, or undefined. */

@@ -232,7 +232,13 @@ describeWithServices(
         )
         .get('')!;
 
+    let ourTurn = false;
+
     beforeAll(async () => {
+      // Argo CD's objects and the PoPs' operator release are the whole
+      // loop's too: one suite at a time (WholeLoop.takeTurn).
+      await loop.takeTurn('platformSync.test.ts (plugins/dbaas-backend)');
+      ourTurn = true;
       const located = findHelm();
       if ('missing' in located) throw new Error(located.missing);
       helm = located.helm;
@@ -297,9 +303,19 @@ describeWithServices(
       await takeArgoCdOff();
       // The one step by hand (argocd/README.md).
       await loop.bootstrapArgoCd(gitdir);
-    });
+    }, 1_500_000);
 
     afterAll(async () => {
+      // Without its turn, what is there is another suite's.
+      if (!ourTurn) return;
+      try {
+        await cleanUp();
+      } finally {
+        await loop.stop();
+      }
+    });
+
+    async function cleanUp() {
       await takeArgoCdOff();
       // The rendered objects, deleted as a person would (the management
       // cluster of the stack runs no garbage collector to follow owners).
@@ -335,7 +351,7 @@ describeWithServices(
         }
       }
       fs.rmSync(work, { recursive: true, force: true });
-    });
+    }
 
     it.each(loop.pops.map(pop => pop.name))(
       "puts the ServiceClaim operator on %s as its chart renders it with the PoP's values",
