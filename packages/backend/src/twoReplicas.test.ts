@@ -464,10 +464,28 @@ describeWithServices(
         await consumer.connect();
         const started = performance.now();
         try {
-          await consumer.subscribe({
-            topics: [`dbaas.audit.${tenant}`],
-            fromBeginning: true,
-          });
+          // Other suites restart the stack's Kafka (the CDC and Kafka
+          // tests): a broker coming back answers "does not host this
+          // topic-partition" for a moment. The relays ride that out (the
+          // outbox); the reader here does too.
+          await eventually(
+            'subscribed to the tenant audit topic',
+            async () => {
+              try {
+                await consumer.subscribe({
+                  topics: [`dbaas.audit.${tenant}`],
+                  fromBeginning: true,
+                });
+                return true;
+              } catch (error) {
+                if ((error as { retriable?: boolean }).retriable) {
+                  return undefined;
+                }
+                throw error;
+              }
+            },
+            { timeoutMs: 60_000, intervalMs: 500 },
+          );
           await consumer.run({
             eachMessage: async ({ message }) => {
               const event: AuditEvent = JSON.parse(message.value!.toString());
