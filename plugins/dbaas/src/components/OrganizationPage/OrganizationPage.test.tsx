@@ -3,8 +3,9 @@ import { renderTestApp } from '@backstage/frontend-test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import type { Organization } from '@internal/backstage-plugin-dbaas-common';
-import { act, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { mutate } from 'swr';
 import { dbaasApiRef, type DbaasApi } from '../../api/DbaasApi';
 import { dbaasPlugin } from '../../plugin';
 import type { OrganizationPermissions } from './useOrganizationPermissions';
@@ -72,6 +73,15 @@ const pathname = (apis: ReturnType<typeof renderAt>['apis']) =>
   apis.get(coreApis.appHistory)!.getSnapshot().location.pathname;
 
 describe('the organization pages', () => {
+  // usePermission keeps its answers in SWR's cache, which is the module's and
+  // so outlives a test, and asks again for a key at most every 2 s: a member
+  // rendered right after an owner would be shown the owner's answers.
+  // Unmounted first, or the page's hooks would ask again at once.
+  afterEach(async () => {
+    cleanup();
+    await mutate(() => true, undefined, { revalidate: true });
+  });
+
   it("leads from the Databases page to the user's organization", async () => {
     const { apis } = renderAt('/databases');
 
