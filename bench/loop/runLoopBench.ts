@@ -226,7 +226,7 @@ async function main() {
   try {
     // The harness of the whole-loop test: the PoPs' operators and stand-ins,
     // a tenant in the catalog, the portal's Role in Argo CD, the portal.
-    await loop.startPops();
+    await loop.startPops({ namespaces: [namespace] });
     const org = loop.writeTenant(root, {
       organization: `loop-org-${run}`,
       tenant,

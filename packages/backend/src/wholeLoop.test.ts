@@ -244,7 +244,7 @@ describeWithServices(
     async function setUp() {
       await loop.takeTurn('wholeLoop.test.ts (packages/backend)');
       root = fs.mkdtempSync(path.join(os.tmpdir(), 'dbaas-whole-loop-'));
-      await loop.startPops();
+      await loop.startPops({ namespaces: [namespace] });
 
       const org = loop.writeTenant(root, {
         organization: `loop-org-${run}`,

@@ -169,6 +169,14 @@ export class WholeLoop {
       engineOperators?: boolean;
       /** A folder for the operators' logs, `operator-{pop}.log`; default a temporary one per PoP. */
       logDir?: string;
+      /**
+       * The namespaces whose engine resources the stand-in plays; default
+       * every namespace. A suite names its tenants' namespaces, so that the
+       * stand-in leaves alone what other suites on the same PoPs play
+       * themselves (one that makes an engine fail would otherwise see it
+       * reported healthy again).
+       */
+      namespaces?: readonly string[];
     } = {},
   ) {
     const engineCrds = loadCrds().filter(
@@ -185,7 +193,10 @@ export class WholeLoop {
           backupDestination: `s3://dbaas-backups-${pop.name}`,
           ...options.values,
         },
-        env: options.env,
+        // Claims other suites apply to the shared PoPs carry a `test-run`
+        // label and are reconciled by those suites' own operators; two
+        // operators on one claim undo each other's work.
+        env: { CLAIM_LABEL_SELECTOR: '!test-run', ...options.env },
         logFile:
           options.logDir &&
           path.join(options.logDir, `operator-${pop.name}.log`),
@@ -193,6 +204,7 @@ export class WholeLoop {
       if (options.engineOperators ?? true) {
         pop.standIn = new EngineOperatorStandIn({
           kubeConfig: pop.kubeConfig,
+          namespaces: options.namespaces,
         });
         await pop.standIn.start();
       }
