@@ -1,7 +1,8 @@
 # Keycloak, the OIDC provider the portal signs in with, with the realm `dbaas` imported from
-# scripts/services/keycloak/dbaas-realm.json. That file holds no secret: the client secret,
-# the admin password and the users' password are drawn at each start, substituted into a
-# copy under $(service_dir keycloak) and exported.
+# scripts/services/keycloak/dbaas-realm.json. That file holds no secret: the clients'
+# secrets (the portal's sign-in, the catalog's reader of users and groups), the admin
+# password and the users' password are drawn at each start, substituted into a copy under
+# $(service_dir keycloak) and exported.
 
 # 26.7.3: the newest Keycloak 26 release that Maven Central serves here (26.7.4 is not).
 keycloak_version=26.7.3
@@ -69,7 +70,7 @@ keycloak_secret() { od -An -tx1 -N20 /dev/urandom | tr -d ' \n'; }
 
 keycloak_start() {
   local dir home java_home http management pid
-  local admin_password client_secret user_password
+  local admin_password client_secret catalog_client_secret user_password
   dir=$(service_dir keycloak)
   home=$(keycloak_home)
   # services.sh calls this inside `if`, where set -e is off: hence the `|| return 1`s.
@@ -88,8 +89,10 @@ keycloak_start() {
 
   admin_password=$(keycloak_secret)
   client_secret=$(keycloak_secret)
+  catalog_client_secret=$(keycloak_secret)
   user_password=$(keycloak_secret)
   sed -e "s/@KEYCLOAK_CLIENT_SECRET@/$client_secret/g" \
+    -e "s/@KEYCLOAK_CATALOG_CLIENT_SECRET@/$catalog_client_secret/g" \
     -e "s/@DBAAS_KEYCLOAK_USER_PASSWORD@/$user_password/g" \
     "$repo_root/scripts/services/keycloak/dbaas-realm.json" \
     > "$dir/home/data/import/dbaas-realm.json" || return 1
@@ -123,6 +126,9 @@ keycloak_start() {
   service_export keycloak KEYCLOAK_METADATA_URL "$metadata"
   service_export keycloak KEYCLOAK_CLIENT_ID dbaas-portal
   service_export keycloak KEYCLOAK_CLIENT_SECRET "$client_secret"
+  # The catalog's service account (catalog.providers.keycloakOrg; docs/keycloak.md).
+  service_export keycloak DBAAS_KEYCLOAK_CATALOG_CLIENT_ID dbaas-catalog
+  service_export keycloak DBAAS_KEYCLOAK_CATALOG_CLIENT_SECRET "$catalog_client_secret"
   service_export keycloak DBAAS_KEYCLOAK_ADMIN_USER admin
   service_export keycloak DBAAS_KEYCLOAK_ADMIN_PASSWORD "$admin_password"
   service_export keycloak DBAAS_KEYCLOAK_USER_PASSWORD "$user_password"

@@ -164,6 +164,23 @@ secret is a ${VARIABLE} the Deployment fills from a Secret; none is ever written
 {{- $_ := set $backend "auth" (dict "externalAccess" .) }}
 {{- end }}
 {{- $config := dict "app" (dict "baseUrl" $baseUrl) "backend" $backend "dbaas" $dbaas }}
+{{- if $v.organizations.keycloak.enabled }}
+{{- /* Users and groups from the sign-in realm (docs/keycloak.md); the image's catalog without catalog/org.yaml. */}}
+{{- $wellKnown := "/.well-known/openid-configuration" }}
+{{- if not (hasSuffix $wellKnown $v.auth.keycloak.metadataUrl) }}
+{{- fail (printf "organizations.keycloak.enabled: auth.keycloak.metadataUrl must end in %s, for the realm's address" $wellKnown) }}
+{{- end }}
+{{- $issuer := trimSuffix $wellKnown $v.auth.keycloak.metadataUrl }}
+{{- $parts := regexFind "^(.*)/realms/([^/]+)$" $issuer }}
+{{- if not $parts }}
+{{- fail "organizations.keycloak.enabled: auth.keycloak.metadataUrl must be <keycloak>/realms/<realm>/.well-known/openid-configuration" }}
+{{- end }}
+{{- $realm := regexReplaceAll "^.*/realms/" $issuer "" }}
+{{- $keycloakUrl := regexReplaceAll "/realms/[^/]+$" $issuer "" }}
+{{- $provider := dict "baseUrl" $keycloakUrl "realm" $realm "loginRealm" $realm "clientId" (required "organizations.keycloak.clientId is required" $v.organizations.keycloak.clientId) "clientSecret" "${KEYCLOAK_CATALOG_SECRET}" "briefRepresentation" false "schedule" (dict "frequency" (dict "minutes" $v.organizations.keycloak.syncMinutes) "timeout" (dict "minutes" 3)) }}
+{{- $location := dict "type" "file" "target" "./catalog/portal.yaml" "rules" (list (dict "allow" (list "Location" "System" "Domain" "Template" "API" "Resource"))) }}
+{{- $_ := set $config "catalog" (dict "locations" (list $location) "providers" (dict "keycloakOrg" (dict "default" $provider))) }}
+{{- end }}
 {{- with $v.gitops.codeHost.type }}
 {{- $integration := dict "host" $v.gitops.codeHost.host "token" (printf "${%s}" (include "dbaas-portal.codeHostTokenEnv" $)) }}
 {{- with $v.gitops.codeHost.apiBaseUrl }}

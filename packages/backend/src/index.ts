@@ -4,6 +4,7 @@ import {
   permissionModuleDbaasPolicy,
 } from '@internal/backstage-plugin-dbaas-backend';
 import { authModuleKeycloakProvider } from './modules/authModuleKeycloakProvider';
+import { catalogModuleKeycloakOrganizations } from './modules/catalogModuleKeycloakOrganizations';
 import { databaseServiceFactory } from './modules/databaseServiceFactory';
 
 const backend = createBackend();
@@ -26,6 +27,12 @@ backend.add(
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 // Every DBaaS database as a Resource of its tenant, updated on each change.
 backend.add(import('@internal/backstage-plugin-catalog-backend-module-dbaas'));
+// Users, groups, organizations and tenants from the Keycloak realm where
+// catalog.providers.keycloakOrg is configured (docs/keycloak.md).
+backend.add(
+  import('@backstage-community/plugin-catalog-backend-module-keycloak'),
+);
+backend.add(catalogModuleKeycloakOrganizations);
 
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));

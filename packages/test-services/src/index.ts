@@ -43,10 +43,14 @@ export { installCrds } from './kube/installCrds';
 export { kubeConfigFrom } from './kube/kubeConfig';
 export {
   clientCredentialsToken,
+  createRealmUser,
   createServiceAccountClient,
+  deleteRealmUser,
   keycloakAuthConfig,
+  setRealmGroupMember,
   signInThroughKeycloak,
   type KeycloakSignIn,
+  type RealmUser,
   type ServiceAccountClient,
 } from './keycloak/keycloak';
 export {

@@ -8,6 +8,7 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import authPlugin from '@backstage/plugin-auth-backend';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import catalogModuleScaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
+import catalogModuleKeycloak from '@backstage-community/plugin-catalog-backend-module-keycloak';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import catalogModuleDbaas from '@internal/backstage-plugin-catalog-backend-module-dbaas';
@@ -21,6 +22,7 @@ import {
 } from '@internal/test-services';
 import type { Server } from 'node:http';
 import { authModuleKeycloakProvider } from '../modules/authModuleKeycloakProvider';
+import { catalogModuleKeycloakOrganizations } from '../modules/catalogModuleKeycloakOrganizations';
 import { databaseServiceFactory } from '../modules/databaseServiceFactory';
 
 /**
@@ -45,7 +47,8 @@ type ConfigData = NonNullable<
 
 /**
  * The portal's backend as `src/index.ts` wires it for ordering a database: the
- * catalog with the DBaaS entity provider and the Template kind, the scaffolder with the DBaaS actions,
+ * catalog with the DBaaS entity provider, the Template kind and the Keycloak
+ * organization provider, the scaffolder with the DBaaS actions,
  * the DBaaS plugin, and the permission backend with the DBaaS policy. Services
  * are the test backend's, except for the real scheduler (the GitOps reconciler and
  * the catalog module run on it), permissions, HTTP auth and one shared events bus.
@@ -77,6 +80,9 @@ export async function startPortalTestBackend(options: {
       catalogPlugin,
       catalogModuleScaffolderEntityModel,
       catalogModuleDbaas,
+      // Users and groups from Keycloak where catalog.providers.keycloakOrg is set.
+      catalogModuleKeycloak,
+      catalogModuleKeycloakOrganizations,
       scaffolderPlugin,
       scaffolderModuleDbaas,
       dbaasPlugin,

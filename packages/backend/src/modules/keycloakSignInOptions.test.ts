@@ -59,6 +59,26 @@ describe('readKeycloakSignInOptions', () => {
     ).toBe(true);
   });
 
+  it('trusts the users of each Keycloak realm source under their admin API URL', () => {
+    expect(
+      readKeycloakSignInOptions(
+        new ConfigReader({
+          catalog: {
+            providers: {
+              keycloakOrg: {
+                dbaas: { baseUrl: 'https://sso.example', realm: 'dbaas' },
+                other: { baseUrl: 'https://other.example' },
+              },
+            },
+          },
+        }),
+      ).keycloakUserOrigins,
+    ).toEqual([
+      'url:https://sso.example/admin/realms/dbaas/users/',
+      'url:https://other.example/admin/realms/master/users/',
+    ]);
+  });
+
   it('production trusts its organization data only, without the guest, and resolves by Keycloak id alone', () => {
     // Production runs from the repository root (app-config.production.yaml's
     // targets are relative to it).
@@ -68,6 +88,7 @@ describe('readKeycloakSignInOptions', () => {
       const config = configOf('app-config.yaml', 'app-config.production.yaml');
       expect(readKeycloakSignInOptions(config)).toEqual({
         trustedOrigins: [`file:${path.join(repoRoot, 'catalog/all.yaml')}`],
+        keycloakUserOrigins: [],
         usernameFallback: false,
       });
       const resolvers = config

@@ -13,11 +13,15 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createKeycloakSignInResolvers } from './keycloakSignInResolvers';
 
 const ORG = 'file:/srv/portal/catalog/all.yaml';
+// Users the Keycloak catalog module makes carry this followed by their id.
+const REALM_USERS = 'url:https://sso.example/admin/realms/dbaas/users/';
 const ATTACKER = 'url:https://attacker.example/impostor.yaml';
 
 const ADA_ID = '4212c3ce-80f1-4efa-9119-573600c5880d';
 const KWAME_ID = '3a8f1de0-07a3-443e-9a52-da455279c03d';
 const LENA_ID = 'f380cd78-a687-4c38-9675-9548250c9732';
+const NIA_ID = '9d1c3f7e-2b51-4a34-8f1e-5c0e8a7d6b21';
+const OMAR_ID = '0b8e2f4a-6c3d-4e1f-9a7b-3d2c1e0f5a69';
 
 function user(
   name: string,
@@ -54,6 +58,11 @@ const USERS = [
   // Users without a Keycloak id, as before the annotation was introduced.
   user('legacy', ORG, ['payments']),
   user('outsider', ATTACKER, ['platform']),
+  // From the Keycloak realm (catalog.providers.keycloakOrg).
+  user('nia', `${REALM_USERS}${NIA_ID}`, ['payments'], NIA_ID),
+  // A realm user whose entity claims another account's id: its origin names
+  // its own, so it signs in neither as omar nor as itself with his id.
+  user('mallory', `${REALM_USERS}${NIA_ID}`, ['platform'], OMAR_ID),
 ];
 
 /**
@@ -112,7 +121,11 @@ function infoFor(userinfo: Record<string, string>) {
 const claimsOf = (result: { token: string }) => JSON.parse(result.token);
 
 const resolvers = (usernameFallback = false) =>
-  createKeycloakSignInResolvers({ trustedOrigins: [ORG], usernameFallback });
+  createKeycloakSignInResolvers({
+    trustedOrigins: [ORG],
+    keycloakUserOrigins: [REALM_USERS],
+    usernameFallback,
+  });
 
 describe('keycloakSignInResolvers', () => {
   describe('by Keycloak id (keycloakSubjectMatchingUserEntityAnnotation)', () => {
@@ -144,6 +157,30 @@ describe('keycloakSignInResolvers', () => {
           `No user of the organization sources carries keycloak.org/id: ${ADA_ID}`,
         ),
       );
+    });
+
+    it('signs a user of the Keycloak realm source in, only as the account its origin names', async () => {
+      expect(
+        claimsOf(await resolve(infoFor({ sub: NIA_ID }), context())),
+      ).toEqual({
+        sub: 'user:default/nia',
+        ent: ['user:default/nia', 'group:default/payments'],
+      });
+      await expect(
+        resolve(infoFor({ sub: OMAR_ID }), context()),
+      ).rejects.toThrow(NotFoundError);
+      // Only the realm's users: a location's user with that origin prefix is
+      // not a realm user of that id.
+      await expect(
+        createKeycloakSignInResolvers({
+          trustedOrigins: [ORG],
+          keycloakUserOrigins: [],
+          usernameFallback: false,
+        }).subjectMatchingUserEntityAnnotation()(
+          infoFor({ sub: NIA_ID }),
+          context(),
+        ),
+      ).rejects.toThrow(NotFoundError);
     });
 
     it('trusts an origin only as configured, not in another case', async () => {

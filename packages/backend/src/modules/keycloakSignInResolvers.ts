@@ -34,14 +34,25 @@ type Info = SignInInfo<OAuthAuthenticatorResult<OidcAuthResult>>;
 async function signInAsTrustedUser(
   ctx: AuthResolverContext,
   options: KeycloakSignInOptions,
+  subject: string | undefined,
   filter: Record<string, string>,
   what: string,
   check?: (entity: Entity) => void,
 ) {
-  const { trustedOrigins } = options;
-  if (trustedOrigins.length === 0) {
+  // A user of a Keycloak realm source is trusted only as the account whose id
+  // its origin names: the one signing in.
+  const trustedOrigins = [
+    ...options.trustedOrigins,
+    ...(subject
+      ? options.keycloakUserOrigins.map(prefix => `${prefix}${subject}`)
+      : []),
+  ];
+  if (
+    options.trustedOrigins.length === 0 &&
+    options.keycloakUserOrigins.length === 0
+  ) {
     throw new NotFoundError(
-      'No organization source is configured: no catalog.locations entry has rules that allow User',
+      'No organization source is configured: no catalog.locations entry has rules that allow User, and no catalog.providers.keycloakOrg',
     );
   }
   let entity: Entity;
@@ -97,6 +108,7 @@ export function createKeycloakSignInResolvers(options: KeycloakSignInOptions) {
         return signInAsTrustedUser(
           ctx,
           options,
+          subject,
           { [`metadata.annotations.${KEYCLOAK_ID_ANNOTATION}`]: subject },
           `carries ${KEYCLOAK_ID_ANNOTATION}: ${subject}`,
         );
@@ -128,6 +140,7 @@ export function createKeycloakSignInResolvers(options: KeycloakSignInOptions) {
         return signInAsTrustedUser(
           ctx,
           options,
+          sub,
           { 'metadata.namespace': 'default', 'metadata.name': username },
           `is named ${username}`,
           entity => {

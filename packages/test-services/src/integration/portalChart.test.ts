@@ -303,6 +303,71 @@ describeWithHelm('charts/dbaas-portal', helm => {
     );
   });
 
+  it("reads organizations from the sign-in realm with the catalog's client, instead of catalog/org.yaml", () => {
+    const manifests = render(helm, [
+      everything,
+      {
+        organizations: {
+          keycloak: {
+            enabled: true,
+            clientId: 'dbaas-catalog',
+            existingSecret: 'portal-keycloak-catalog',
+          },
+        },
+      },
+    ]);
+    const layer = appConfigOf(manifests);
+    expect(layer.catalog).toEqual({
+      locations: [
+        {
+          type: 'file',
+          target: './catalog/portal.yaml',
+          rules: [
+            {
+              allow: [
+                'Location',
+                'System',
+                'Domain',
+                'Template',
+                'API',
+                'Resource',
+              ],
+            },
+          ],
+        },
+      ],
+      providers: {
+        keycloakOrg: {
+          default: {
+            baseUrl: 'https://keycloak.example.com',
+            realm: 'dbaas',
+            loginRealm: 'dbaas',
+            clientId: 'dbaas-catalog',
+            clientSecret: '${KEYCLOAK_CATALOG_SECRET}',
+            briefRepresentation: false,
+            schedule: { frequency: { minutes: 5 }, timeout: { minutes: 3 } },
+          },
+        },
+      },
+    });
+    expect(envOf(manifests).KEYCLOAK_CATALOG_SECRET).toEqual({
+      name: 'portal-keycloak-catalog',
+      key: 'client-secret',
+    });
+    // Off by default: the image's catalog/all.yaml, with catalog/org.yaml.
+    expect(appConfigOf(render(helm, [everything])).catalog).toBe(undefined);
+    const result = runHelm(helm, [
+      'template',
+      'portal',
+      chartDir,
+      ...valuesArgs(required, {
+        organizations: { keycloak: { enabled: true, clientId: 'c' } },
+      }),
+    ]);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('/organizations/keycloak/existingSecret');
+  });
+
   it('refuses two clusters of the same name', () => {
     const result = runHelm(helm, [
       'template',

@@ -182,6 +182,88 @@ async function adminToken(env: KeycloakEnv): Promise<string> {
   return ((await response.json()) as { access_token: string }).access_token;
 }
 
+/** The realm's admin API as the stack's administrator: a fetch of a path below it. */
+async function realmAdmin(env: KeycloakEnv) {
+  const token = await adminToken(env);
+  return (path: string, init: RequestInit = {}) =>
+    fetch(`${need(env, 'DBAAS_KEYCLOAK_URL')}/admin/realms/${REALM}${path}`, {
+      ...init,
+      headers: {
+        Authorization: `Bearer ${token}`,
+        'Content-Type': 'application/json',
+      },
+    });
+}
+
+/** A user of the realm, made by a test. */
+export type RealmUser = { id: string; username: string };
+
+/**
+ * Makes an enabled user of the `dbaas` realm with the stack's users' password
+ * (`DBAAS_KEYCLOAK_USER_PASSWORD`), in no group, as a realm admin would.
+ */
+export async function createRealmUser(
+  env: KeycloakEnv,
+  username: string,
+): Promise<RealmUser> {
+  const admin = await realmAdmin(env);
+  const created = await admin('/users', {
+    method: 'POST',
+    body: JSON.stringify({
+      username,
+      enabled: true,
+      email: `${username}@dbaas.example.com`,
+      emailVerified: true,
+      firstName: username,
+      lastName: 'Test',
+      credentials: [
+        {
+          type: 'password',
+          value: need(env, 'DBAAS_KEYCLOAK_USER_PASSWORD'),
+          temporary: false,
+        },
+      ],
+    }),
+  });
+  expectStatus(`creating the user ${username}`, created, 201);
+  return { id: created.headers.get('location')!.split('/').pop()!, username };
+}
+
+/** Deletes a user of the realm; one already gone is no error. */
+export async function deleteRealmUser(env: KeycloakEnv, user: RealmUser) {
+  const admin = await realmAdmin(env);
+  const deleted = await admin(`/users/${user.id}`, { method: 'DELETE' });
+  if (deleted.status !== 404) {
+    expectStatus(`deleting the user ${user.username}`, deleted, 204);
+  }
+}
+
+/**
+ * Adds a user of the realm to the group at `path` (`/dbaas-org/payments`), or
+ * with `member: false` removes them from it.
+ */
+export async function setRealmGroupMember(
+  env: KeycloakEnv,
+  user: RealmUser,
+  path: string,
+  member = true,
+) {
+  const admin = await realmAdmin(env);
+  const group = await admin(`/group-by-path${path}`);
+  expectStatus(`the group ${path}`, group, 200);
+  const { id } = (await group.json()) as { id: string };
+  const changed = await admin(`/users/${user.id}/groups/${id}`, {
+    method: member ? 'PUT' : 'DELETE',
+  });
+  expectStatus(
+    `${member ? 'adding' : 'removing'} ${user.username} ${
+      member ? 'to' : 'from'
+    } ${path}`,
+    changed,
+    204,
+  );
+}
+
 /** A confidential client of the realm with a service account: a script's identity. */
 export type ServiceAccountClient = {
   clientId: string;
@@ -201,15 +283,7 @@ export async function createServiceAccountClient(
   /** Added to its access tokens' `aud` by an audience mapper. */
   audience?: string,
 ): Promise<ServiceAccountClient> {
-  const token = await adminToken(env);
-  const admin = (path: string, init: RequestInit = {}) =>
-    fetch(`${need(env, 'DBAAS_KEYCLOAK_URL')}/admin/realms/${REALM}${path}`, {
-      ...init,
-      headers: {
-        Authorization: `Bearer ${token}`,
-        'Content-Type': 'application/json',
-      },
-    });
+  const admin = await realmAdmin(env);
   const created = await admin('/clients', {
     method: 'POST',
     body: JSON.stringify({
