@@ -5,9 +5,12 @@ import path from 'node:path';
 
 // Each run starts the portal with the embedded defaults on a fresh data directory,
 // so the test sees what a newcomer sees after `scripts/start.sh`.
-const dataDir =
-  process.env.DBAAS_E2E_DATA_DIR ??
-  path.join(os.tmpdir(), `dbaas-e2e-${process.pid}`);
+// Set in the runner, before the workers start with its environment, so that
+// a test can reach the portal's database (platform.test.ts).
+const dataDir = (process.env.DBAAS_E2E_DATA_DIR ??= path.join(
+  os.tmpdir(),
+  `dbaas-e2e-${process.pid}`,
+));
 const reuse = !process.env.CI;
 // The token alerts.test.ts posts alerts with, as a PoP's Alertmanager
 // (app-config.e2e.yaml): a new one each run, never written down. Set here in

@@ -82,7 +82,18 @@ export const dbaasAuditReadPermission = onOrganization(
   'read',
 );
 
-/** Every DBaaS permission. @public */
+/**
+ * See the whole platform: every organization's tenants with their usage, the
+ * PoPs with the databases they hold, failed and stuck databases
+ * (`GET /v1/platform/overview`). No role holds it: platform admins only.
+ * @public
+ */
+export const dbaasPlatformReadPermission = createPermission({
+  name: 'dbaas.platform.read',
+  attributes: { action: 'read' },
+});
+
+/** Every DBaaS permission on a resource (a database or an organization). @public */
 export const dbaasPermissions: ResourcePermission[] = [
   dbaasServiceReadPermission,
   dbaasServiceCreatePermission,
@@ -122,4 +133,6 @@ export const DBAAS_ROLES_BY_PERMISSION: Record<string, DbaasRole[]> = {
   [dbaasOwnersManagePermission.name]: ['org-owner'],
   [dbaasQuotaManagePermission.name]: ['org-owner'],
   [dbaasAuditReadPermission.name]: ['org-owner', 'org-admin'],
+  // No role: platform admins only, whom the policy allows everything.
+  [dbaasPlatformReadPermission.name]: [],
 };

@@ -26,6 +26,16 @@ export const organizationsRouteRef = createSubRouteRef({
 });
 
 /**
+ * The platform screen, `/databases/platform`: every tenant's usage, the PoPs
+ * and the failed and stuck databases, for platform admins. A sub-route, so no
+ * sidebar entry; the Databases page links here for platform admins.
+ */
+export const platformRouteRef = createSubRouteRef({
+  parent: rootRouteRef,
+  path: '/platform',
+});
+
+/**
  * One organization's members, quotas and audit log,
  * `/databases/organizations/:organization` (organizationPathParam). Its
  * parameter keeps it out of the sidebar.

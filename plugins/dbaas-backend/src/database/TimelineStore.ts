@@ -14,6 +14,14 @@ type RawTimelineRow = {
   at: Date | string | number;
 };
 
+const toStep = (row: RawTimelineRow): TimelineStep => ({
+  step: row.step,
+  generation: Number(row.generation),
+  at: toIso(new Date(row.at)),
+  ...(row.cluster ? { cluster: row.cluster } : {}),
+  ...(row.detail ? { detail: row.detail } : {}),
+});
+
 /** The provisioning timeline of databases (`service_timeline`). */
 export class TimelineStore {
   static async create(options: {
@@ -50,13 +58,26 @@ export class TimelineStore {
     const rows = await this.db<RawTimelineRow>('service_timeline')
       .where({ service_id: serviceId })
       .orderBy('seq');
-    return rows.map(row => ({
-      step: row.step,
-      generation: Number(row.generation),
-      at: toIso(new Date(row.at)),
-      ...(row.cluster ? { cluster: row.cluster } : {}),
-      ...(row.detail ? { detail: row.detail } : {}),
-    }));
+    return rows.map(toStep);
+  }
+
+  /** The latest step of each database that has one, by database id. */
+  async latestOf(serviceIds: string[]): Promise<Map<string, TimelineStep>> {
+    const latest = new Map<string, TimelineStep>();
+    if (serviceIds.length === 0) return latest;
+    const rows: RawTimelineRow[] = await this.db<RawTimelineRow>(
+      'service_timeline',
+    ).whereIn(
+      'seq',
+      this.db('service_timeline')
+        .max('seq')
+        .whereIn('service_id', serviceIds)
+        .groupBy('service_id'),
+    );
+    for (const row of rows) {
+      latest.set(row.service_id, toStep(row));
+    }
+    return latest;
   }
 
   /**

@@ -248,5 +248,26 @@ describe('DbaasAccess', () => {
         await admin.serviceFilter(dbaasServiceReadPermission, client),
       ).toBeUndefined();
     });
+
+    it('sees the platform only for a platform admin, never as a trusted plugin', async () => {
+      const member = accessFor(
+        clientOf({
+          owner: 'user:default/ada',
+          principals: ['user:default/ada', 'group:default/payments'],
+        }),
+      );
+      expect(await member.access.canReadPlatform(client)).toBe(false);
+      expect(
+        await accessFor(clientOf(undefined)).access.canReadPlatform(client),
+      ).toBe(false);
+      const admin = accessFor(
+        clientOf({
+          owner: 'user:default/lena',
+          principals: ['user:default/lena', 'group:default/platform'],
+        }),
+        ['group:default/platform'],
+      );
+      expect(await admin.access.canReadPlatform(client)).toBe(true);
+    });
   });
 });

@@ -8,9 +8,11 @@ import type {
 import { NotAllowedError } from '@backstage/errors';
 import {
   AuthorizeResult,
+  type Permission,
   type PolicyDecision,
   type ResourcePermission,
 } from '@backstage/plugin-permission-common';
+import { dbaasPlatformReadPermission } from '@internal/backstage-plugin-dbaas-common';
 import {
   createConditionAuthorizer,
   createConditionTransformer,
@@ -132,6 +134,23 @@ export class DbaasAccess {
     places: Place[],
   ): Promise<boolean[]> {
     return this.decideEach(permission, credentials, places, 'organization');
+  }
+
+  /**
+   * Whether the caller may see the whole platform (`dbaas.platform.read`):
+   * platform admins, and an API client a platform admin registered.
+   */
+  async canReadPlatform(credentials: BackstageCredentials): Promise<boolean> {
+    const permission = dbaasPlatformReadPermission;
+    const decision = this.apiClients?.isClient(credentials)
+      ? await this.clientDecision(
+          permission,
+          (credentials.principal as BackstageServicePrincipal).subject,
+        )
+      : (
+          await this.permissions.authorize([{ permission }], { credentials })
+        )[0];
+    return decision.result === AuthorizeResult.ALLOW;
   }
 
   /** What the permission system's apply-conditions endpoint evaluates rules on. */
@@ -269,7 +288,7 @@ export class DbaasAccess {
    * is not registered, or whose owner is gone, may do nothing.
    */
   private async clientDecision(
-    permission: ResourcePermission,
+    permission: Permission,
     subject: string,
   ): Promise<PolicyDecision> {
     const actingFor = await this.apiClients!.actingFor(subject);

@@ -1,5 +1,6 @@
 import type { PermissionsRegistryService } from '@backstage/backend-plugin-api';
 import type { ResourcePermission } from '@backstage/plugin-permission-common';
+import { dbaasPlatformReadPermission } from '@internal/backstage-plugin-dbaas-common';
 import type { ServiceStore } from '../database/ServiceStore';
 import type { TenantDirectory } from '../tenancy/TenantDirectory';
 import type { DbaasAccess } from './DbaasAccess';
@@ -11,7 +12,8 @@ import { organizationHasRole, serviceHasRole } from './rules';
 
 /**
  * Tells the permission framework about the plugin's permissions, rules and
- * resources, so policies can use them and other plugins can ask about a database
+ * resources (and the platform-wide `dbaas.platform.read`), so policies can use
+ * them and other plugins can ask about a database
  * (by id), the databases of a tenant (by the tenant's group ref, e.g. whether a
  * user may create one there) or an organization (by group ref) through the
  * permission backend.
@@ -70,4 +72,6 @@ export function registerPermissions(
         }),
       ),
   });
+  // On no resource: the platform as a whole.
+  registry.addPermissions([dbaasPlatformReadPermission]);
 }

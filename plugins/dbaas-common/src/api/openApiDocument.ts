@@ -67,6 +67,10 @@ export function dbaasOpenApiDocument(): JsonSchema {
       },
       { name: 'Audit', description: 'Who did what, per tenant' },
       {
+        name: 'Platform',
+        description: 'The whole platform at a glance, for platform admins',
+      },
+      {
         name: 'API clients',
         description:
           'Scripts and CI jobs calling the API with their own tokens, each acting for the user who registered it',

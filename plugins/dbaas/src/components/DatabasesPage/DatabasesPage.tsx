@@ -16,6 +16,7 @@ import { useServiceChanges } from '../../hooks/useServiceChanges';
 import { apiErrorMessage } from '../../utils/apiErrorMessage';
 import { ApiClientsButton } from '../ApiClients';
 import { OrganizationButton } from '../OrganizationPage/OrganizationButton';
+import { PlatformButton } from '../PlatformPage/PlatformButton';
 import { TenantQuotaBars } from '../TenantQuotaBars';
 import { DatabasesTable } from './DatabasesTable';
 import { NewDatabaseButton } from './NewDatabaseButton';
@@ -74,6 +75,7 @@ export const DatabasesPage = () => {
       <ContentHeader title="Databases of your teams">
         <Box display="flex" style={{ gap: 8 }}>
           <OrganizationButton organizations={organizations.value} />
+          <PlatformButton />
           <SkuCatalogButton />
           <ApiClientsButton />
           <NewDatabaseButton />

@@ -1,0 +1,2 @@
+export { PlatformPage } from './PlatformPage';
+export { PlatformButton } from './PlatformButton';
