@@ -36,7 +36,8 @@ function phase(page: Page) {
 
 /**
  * Orders the decommission of Payments' database `name` through its template,
- * as the portal offers, and waits for the task to say it is requested.
+ * picking it as the portal offers, and waits for the task to say it is
+ * requested.
  */
 async function decommission(page: Page, name: string) {
   const nav = page.getByRole('navigation', { name: 'sidebar nav' });
@@ -46,10 +47,14 @@ async function decommission(page: Page, name: string) {
     .filter({ hasText: 'Decommission a database' })
     .getByRole('button', { name: 'Choose' })
     .click();
-  await expect(page.getByLabel('Tenant')).toHaveValue('Payments');
-  await page
-    .getByRole('textbox', { name: 'Database name', exact: true })
-    .fill(name);
+  // The template's entity picker offers the databases ada's teams own; its
+  // current settings show once one is picked.
+  const picker = page.getByRole('textbox', { name: 'Database', exact: true });
+  await picker.fill(name);
+  await page.getByRole('option', { name: new RegExp(`${name}$`) }).click();
+  await expect(
+    page.getByRole('table', { name: `Current settings of ${name}` }),
+  ).toBeVisible();
   await page.getByLabel('Type the database name again').fill(name);
   await page.getByRole('button', { name: 'Review' }).click();
   await page.getByRole('button', { name: 'Create' }).click();

@@ -27,6 +27,7 @@ describe('scaffolderModuleDbaas', () => {
       'dbaas:claim:wait',
       'dbaas:service:configure',
       'dbaas:service:scale',
+      'dbaas:service:upgrade',
       'dbaas:service:restore',
       'dbaas:service:decommission',
       'dbaas:cdc:create',

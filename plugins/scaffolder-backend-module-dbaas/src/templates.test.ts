@@ -9,6 +9,7 @@ import {
   createCdcPipelineRequestSchema,
   DBAAS_ENTITY_TYPE,
   DbaasClient,
+  serviceNameSchema,
 } from '@internal/backstage-plugin-dbaas-common';
 import { createDbaasActions } from './actions/createDbaasActions';
 
@@ -61,6 +62,7 @@ describe('templates/', () => {
       'restore-database',
       'scale-database',
       'stream-database-changes',
+      'upgrade-database',
     ]);
   });
 
@@ -71,17 +73,27 @@ describe('templates/', () => {
     expect(template?.metadata.name).toBe('restore-database');
     const fields = fieldsOf(template);
     expect(Object.keys(fields)).toEqual([
-      'tenant',
-      'name',
+      'database',
+      'current',
       'backupId',
       'pointInTime',
       'targetName',
     ]);
     // The new name follows the rule of every database name.
-    expect(fields.targetName).toMatchObject({
-      pattern: fields.name.pattern,
-      maxLength: fields.name.maxLength,
-    });
+    for (const name of [
+      'orders-copy',
+      'a',
+      'x'.repeat(40),
+      'x'.repeat(41),
+      'Orders',
+      '-a',
+      '1a',
+    ]) {
+      expect({ name, accepted: formAccepts(fields.targetName, name) }).toEqual({
+        name,
+        accepted: serviceNameSchema.safeParse(name).success,
+      });
+    }
     const [step] = template.spec.steps;
     expect(step.input).toMatchObject({
       restore: {
@@ -114,6 +126,7 @@ describe('templates/', () => {
       expect(template?.metadata.title).toBe('Stream changes from a database');
       expect(Object.keys(fields)).toEqual([
         'database',
+        'current',
         'name',
         'tables',
         'snapshot',
@@ -199,6 +212,33 @@ describe('templates/', () => {
     });
   });
 
+  it('upgrades to a version the picked database\u2019s engine allows, through dbaas:service:upgrade', () => {
+    const template = templates.find(
+      ([, t]) => t.metadata.name === 'upgrade-database',
+    )?.[1];
+    const { version } = fieldsOf(template);
+    expect(version).toMatchObject({
+      type: 'string',
+      'ui:field': 'DbaasUpgradeVersionPicker',
+      'ui:options': { databaseField: 'database' },
+    });
+    expect(template.spec.parameters[0].required).toEqual([
+      'database',
+      'version',
+    ]);
+    expect(template.spec.steps).toEqual([
+      {
+        id: 'upgrade',
+        name: 'Upgrade the database',
+        action: 'dbaas:service:upgrade',
+        input: {
+          database: '${{ parameters.database }}',
+          version: '${{ parameters.version }}',
+        },
+      },
+    ]);
+  });
+
   describe.each(templates)('%s', (_target, template) => {
     it('is a valid Template owned by the platform team', async () => {
       await expect(
@@ -244,19 +284,33 @@ describe('templates/', () => {
       }
     });
 
-    it('picks the team among the user\u2019s own teams, or a database among the catalog\u2019s databases', () => {
-      const { tenant, database } = fieldsOf(template);
-      const picker = database
-        ? { field: database['ui:field'], ...database['ui:options'] }
-        : { field: tenant?.['ui:field'] };
-      expect([
-        { field: 'MyGroupsPicker' },
-        {
-          field: 'EntityPicker',
+    it('orders for one of the user\u2019s teams, or changes one of their teams\u2019 databases, showing its current settings', () => {
+      const { tenant, database, current } = fieldsOf(template);
+      const ordering = template.metadata.name === 'new-database';
+      expect(tenant?.['ui:field']).toBe(
+        ordering ? 'MyGroupsPicker' : undefined,
+      );
+      if (ordering) return;
+      // A day-2 template: the database is picked among those the user's
+      // teams own, never typed, and its settings shown after it.
+      expect(template.metadata.tags).toContain('day-2');
+      expect(fieldsOf(template)).not.toHaveProperty('tenant');
+      expect(database).toMatchObject({
+        type: 'string',
+        'ui:field': 'OwnedEntityPicker',
+        'ui:options': {
           catalogFilter: { kind: 'Resource', 'spec.type': DBAAS_ENTITY_TYPE },
           allowArbitraryValues: false,
         },
-      ]).toContainEqual(picker);
+      });
+      expect(template.spec.parameters[0].required).toContain('database');
+      expect(current).toMatchObject({
+        'ui:field': 'DbaasDatabaseSettings',
+        'ui:options': { databaseField: 'database' },
+      });
+      for (const step of template.spec.steps) {
+        expect(step.input.database).toBe('${{ parameters.database }}');
+      }
     });
   });
 });

@@ -110,6 +110,8 @@ describe('dbaasOpenApiDocument', () => {
     }
     const create = cdc('/cdc-pipelines').post;
     expect(Object.keys(create.responses)).toEqual([
+      // A dry run's answer: the claim before and after.
+      '200',
       '202',
       '400',
       '401',
@@ -122,6 +124,9 @@ describe('dbaasOpenApiDocument', () => {
       '500',
     ]);
     expect(create.responses['202'].headers.Location).toBeDefined();
+    expect(create.responses['200'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/ServiceChangePreview',
+    });
     const request = document.components.schemas.CreateCdcPipelineRequest;
     expect(request.required).toEqual(['name', 'tables']);
     expect(request.additionalProperties).toBe(false);

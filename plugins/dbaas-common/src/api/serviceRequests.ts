@@ -92,6 +92,26 @@ export const createServiceQuerySchema = z
 /** @public */
 export type CreateServiceQuery = z.infer<typeof createServiceQuerySchema>;
 
+/**
+ * The query of a change of a database (`PUT /services/{id}`, `POST
+ * /services/{id}/scale`). `dryRun=true` checks the change as it would be
+ * made and answers its claim before and after, changing nothing.
+ * @public
+ */
+export const serviceChangeQuerySchema = z
+  .object({
+    dryRun: z
+      .enum(['true', 'false'])
+      .optional()
+      .describe(
+        '`true`: check the change and answer the claim before and after (200), without making it',
+      ),
+  })
+  .strict();
+
+/** @public */
+export type ServiceChangeQuery = z.infer<typeof serviceChangeQuerySchema>;
+
 /** `PUT /services/{id}`: a config change (resize storage, scale, backup schedule). @public */
 export const updateServiceRequestSchema = z
   .object({ config: serviceConfigSchema })
@@ -159,6 +179,12 @@ export type ListServicesQuery = z.infer<typeof listServicesQuerySchema>;
  */
 export const deleteServiceQuerySchema = z
   .object({
+    dryRun: z
+      .enum(['true', 'false'])
+      .optional()
+      .describe(
+        '`true`: check the deletion and answer the claim file it would remove (200), without deleting',
+      ),
     confirmNoFinalBackup: z
       .enum(['true', 'false'])
       .optional()

@@ -8,16 +8,15 @@ import {
   type ClaimSpecResult,
   type RequestIssue,
 } from './claimSpecForRequest';
+import { versionChangeIssue } from '../catalog/versionUpgrades';
 import { toGi } from './quantity';
 import type { ServiceClaimSpec } from './serviceClaimSpec';
-
-const compareVersions = (a: string, b: string) =>
-  a.localeCompare(b, 'en', { numeric: true });
 
 /**
  * The spec of a running database after a config change, checked with every
  * rule. Refuses transitions a running database cannot make: shrinking
- * storage, fewer shards, a version downgrade. `fieldOf` names the request
+ * storage, fewer shards, a version change other than an allowed upgrade
+ * (versionChangeIssue). `fieldOf` names the request
  * field a spec path was set through, when the request is not a config (a
  * scale request's `replicas` sets `resources.<role>.replicas`). `regions` are
  * the PoPs it may run in now (its SKU's, from the live PoP list); a region it
@@ -47,11 +46,13 @@ export function claimSpecForChange(
       message: `Shards cannot be reduced (from ${current.topology?.shards} to ${next.topology?.shards})`,
     });
   }
-  if (compareVersions(next.version, current.version) < 0) {
-    issues.push({
-      path: field('version'),
-      message: `Version cannot be downgraded (from ${current.version} to ${next.version})`,
-    });
+  const versionIssue = versionChangeIssue(
+    current.engine,
+    current.version,
+    next.version,
+  );
+  if (versionIssue) {
+    issues.push({ path: field('version'), message: versionIssue });
   }
   if (issues.length > 0) {
     return { ok: false, subject: 'change', issues };

@@ -8,6 +8,7 @@ import { createDbaasServiceConfigureAction } from './createDbaasServiceConfigure
 import { createDbaasServiceDecommissionAction } from './createDbaasServiceDecommissionAction';
 import { createDbaasServiceRestoreAction } from './createDbaasServiceRestoreAction';
 import { createDbaasServiceScaleAction } from './createDbaasServiceScaleAction';
+import { createDbaasServiceUpgradeAction } from './createDbaasServiceUpgradeAction';
 
 /**
  * Every `dbaas:*` action: those that order a database, then those that change
@@ -26,6 +27,7 @@ export function createDbaasActions(
     createDbaasClaimWaitAction(deps),
     createDbaasServiceConfigureAction(deps),
     createDbaasServiceScaleAction(deps),
+    createDbaasServiceUpgradeAction(deps),
     createDbaasServiceRestoreAction(deps),
     createDbaasServiceDecommissionAction(deps),
     createDbaasCdcCreateAction(deps),

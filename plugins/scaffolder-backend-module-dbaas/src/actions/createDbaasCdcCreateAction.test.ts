@@ -24,6 +24,9 @@ const ORDERS_REF = 'resource:default/payments.orders';
 const path = (service: ServiceDetails) =>
   `/v1/services/${service.id}/cdc-pipelines`;
 
+/** The claim diff the stub's dry run answers. */
+const DIFF = '--- a/x.yaml\n+++ b/x.yaml\n@@\n+  cdc:\n';
+
 const input = {
   database: ORDERS_REF,
   name: 'orders-feed',
@@ -66,6 +69,16 @@ function cdcRoutes(api: StubDbaasApi, service: ServiceDetails) {
       },
     }))
     .on('POST', path(service), (request: StubRequest) => {
+      if (request.query.get('dryRun') === 'true') {
+        return {
+          body: {
+            dryRun: true,
+            id: service.id,
+            message: `Requested: CDC pipeline ${request.body.name} added`,
+            claim: { path: 'x.yaml', before: '', after: '', diff: DIFF },
+          },
+        };
+      }
       const created = view(service.engine, service.name, request.body);
       pipelines.push(created);
       return { status: 202, body: created };
@@ -299,16 +312,21 @@ describe('dbaas:cdc:create', () => {
     expect(api.writes()).toEqual([]);
   });
 
-  it('creates nothing in a dry run and outputs where the pipeline will show', async () => {
+  it('creates nothing in a dry run, outputs the claim\u2019s diff and where the pipeline will show', async () => {
     const { done, outputs } = run(input, { isDryRun: true });
     await done;
 
-    expect(api.writes()).toEqual([]);
+    // Only the API's dry run was asked.
+    expect(api.writes().map(write => write.url)).toEqual([
+      `/api/dbaas${path(orders)}?dryRun=true`,
+    ]);
+    expect(pipelines).toEqual([]);
     expect(outputs()).toEqual({
       serviceId: orders.id,
       entityRef: ORDERS_REF,
       cdcTabUrl: '/catalog/default/resource/payments.orders/cdc',
       pipeline: 'orders-feed',
+      claimDiff: DIFF,
     });
   });
 });

@@ -52,8 +52,9 @@ export function createDbaasCdcCreateAction(deps: DbaasActionDeps) {
       description:
         'Streams the changes of some of a database\u2019s tables to Kafka, one topic per table, through a CDC pipeline of the DBaaS API.',
       examples,
-      // A dry run finds the database and its pipelines and checks the
-      // request, and creates nothing.
+      // A dry run finds the database and its pipelines, checks the request
+      // and asks the API for its dry run (the claim's diff); it creates
+      // nothing.
       supportsDryRun: true,
       schema: {
         input: {
@@ -83,6 +84,7 @@ export function createDbaasCdcCreateAction(deps: DbaasActionDeps) {
         output: {
           serviceId: serviceChangeOutput.serviceId,
           entityRef: serviceChangeOutput.entityRef,
+          claimDiff: serviceChangeOutput.claimDiff,
           cdcTabUrl: z =>
             z.string({
               description:
@@ -173,11 +175,23 @@ export function createDbaasCdcCreateAction(deps: DbaasActionDeps) {
         }
 
         if (ctx.isDryRun) {
-          ctx.logger.info(
-            existing
-              ? `Dry run: ${service.name} already has CDC pipeline ${request.name} of these tables`
-              : `Dry run: would create CDC pipeline ${request.name} of ${service.name}`,
+          if (existing) {
+            ctx.logger.info(
+              `Dry run: ${service.name} already has CDC pipeline ${request.name} of these tables`,
+            );
+            return;
+          }
+          // The API's dry run: the pipeline checked as it would be added,
+          // and the database's claim before and after; nothing added.
+          const { message, claim } = await client.previewCreateCdcPipeline(
+            service.id,
+            request,
+            options,
           );
+          ctx.logger.info(
+            `Dry run: ${service.name}: ${message}; its claim ${claim.path} would change:\n${claim.diff}`,
+          );
+          ctx.output('claimDiff', claim.diff);
           return;
         }
         let pipeline: CdcPipelineView;

@@ -26,7 +26,8 @@ export function createDbaasServiceConfigureAction(deps: DbaasActionDeps) {
       description:
         'Changes the config of a database through the DBaaS API: its storage size, version, backup schedule and the like.',
       examples,
-      // A dry run resolves the database and checks the change, and changes nothing.
+      // A dry run resolves the database and asks the API for the change's dry
+      // run: the claim's diff, nothing changed.
       supportsDryRun: true,
       schema: {
         input: {
@@ -46,7 +47,11 @@ export function createDbaasServiceConfigureAction(deps: DbaasActionDeps) {
             { config: compactInput(ctx.input.config) ?? {} },
             'config change',
           );
-          return () => client.updateService(service.id, body, options);
+          return {
+            send: () => client.updateService(service.id, body, options),
+            preview: () =>
+              client.previewUpdateService(service.id, body, options),
+          };
         }),
     }),
   );

@@ -25,7 +25,8 @@ export function createDbaasServiceDecommissionAction(deps: DbaasActionDeps) {
       description:
         'Decommissions a database through the DBaaS API once its name is typed again; a final backup is taken first when backups are on.',
       examples,
-      // A dry run resolves the database and checks the name, and deletes nothing.
+      // A dry run resolves the database, checks the name and asks the API for
+      // the deletion's dry run (the claim it would remove), deleting nothing.
       supportsDryRun: true,
       schema: {
         input: {
@@ -67,10 +68,14 @@ export function createDbaasServiceDecommissionAction(deps: DbaasActionDeps) {
                 `confirmNoFinalBackup: ${service.name} can take no final backup (${final.reason}); accept that none will exist to decommission it`,
               );
             }
-            return () =>
-              client.deleteService(service.id, options, {
-                confirmNoFinalBackup: ctx.input.confirmNoFinalBackup,
-              });
+            const query = {
+              confirmNoFinalBackup: ctx.input.confirmNoFinalBackup,
+            };
+            return {
+              send: () => client.deleteService(service.id, options, query),
+              preview: () =>
+                client.previewDeleteService(service.id, options, query),
+            };
           },
         ),
     }),

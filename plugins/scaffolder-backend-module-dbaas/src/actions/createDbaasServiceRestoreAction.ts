@@ -18,6 +18,7 @@ import {
   parsed,
   serviceChangeOutput,
   serviceTargetInput,
+  type ChangeResult,
 } from './serviceChange';
 
 /**
@@ -148,7 +149,10 @@ export function createDbaasServiceRestoreAction(deps: DbaasActionDeps) {
               databaseEntityRef(service.tenant, body.targetName),
             );
           }
-          return async () => {
+          // No preview: a restore makes a new database rather than changing
+          // this one's claim, and the API has no dry run of it; a dry run
+          // stops after the checks above.
+          const send = async (): Promise<ChangeResult> => {
             let restore: Restore;
             try {
               restore = await client.restoreService(service.id, body, options);
@@ -183,6 +187,7 @@ export function createDbaasServiceRestoreAction(deps: DbaasActionDeps) {
               targetName: into,
             };
           };
+          return { send };
         }),
     }),
   );

@@ -24,7 +24,8 @@ export function createDbaasServiceScaleAction(deps: DbaasActionDeps) {
       description:
         'Scales one role of a database through the DBaaS API: its replicas, or the CPU and memory of each.',
       examples,
-      // A dry run resolves the database and checks the change, and changes nothing.
+      // A dry run resolves the database and asks the API for the change's dry
+      // run: the claim's diff, nothing changed.
       supportsDryRun: true,
       schema: {
         input: {
@@ -44,7 +45,11 @@ export function createDbaasServiceScaleAction(deps: DbaasActionDeps) {
             compactInput(ctx.input.scale) ?? {},
             'scale request',
           );
-          return () => client.scaleService(service.id, body, options);
+          return {
+            send: () => client.scaleService(service.id, body, options),
+            preview: () =>
+              client.previewScaleService(service.id, body, options),
+          };
         }),
     }),
   );

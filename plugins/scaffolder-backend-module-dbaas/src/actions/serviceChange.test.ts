@@ -156,17 +156,35 @@ describe('the dbaas:service actions', () => {
       );
     });
 
-    it('changes nothing in a dry run', async () => {
+    it('asks the API for its dry run only, and outputs the claim\u2019s diff', async () => {
+      const diff =
+        '--- a/x.yaml\n+++ b/x.yaml\n@@\n-    replicas: 3\n+    replicas: 5\n';
+      api.on('POST', `${path}/scale`, request =>
+        request.query.get('dryRun') === 'true'
+          ? {
+              body: {
+                dryRun: true,
+                id: orders.id,
+                message: 'Requested: instance replicas 3 \u2192 5',
+                claim: { path: 'x.yaml', before: '', after: '', diff },
+              },
+            }
+          : apiError(500, 'INTERNAL_ERROR', 'a dry run must not change'),
+      );
       const { done, outputs } = run(
         { ...byName, scale: { replicas: 5 } },
         { isDryRun: true },
       );
       await done;
 
-      expect(api.writes()).toEqual([]);
+      expect(api.writes().map(w => w.url)).toEqual([
+        `/api/dbaas${path}/scale?dryRun=true`,
+      ]);
       expect(outputs()).toEqual({
         serviceId: orders.id,
         entityRef: 'resource:default/payments.orders',
+        message: 'Requested: instance replicas 3 \u2192 5',
+        claimDiff: diff,
       });
     });
   });

@@ -2,6 +2,7 @@ import { InputError } from '@backstage/errors';
 import {
   formatZodError,
   type DbaasRequestOptions,
+  type ServiceChangePreview,
   type ServiceDetails,
 } from '@internal/backstage-plugin-dbaas-common';
 import type {
@@ -13,7 +14,7 @@ import { onBehalfOf } from '../client/onBehalfOf';
 import { resolveService } from '../client/resolveService';
 import type { DbaasActionDeps } from './DbaasActionDeps';
 
-// The day-2 actions (dbaas:service:configure, :scale, :restore and
+// The day-2 actions (dbaas:service:configure, :scale, :upgrade, :restore and
 // :decommission) share how they find the database, check the change before
 // sending it, honour a dry run and a checkpoint, and what they output.
 
@@ -22,8 +23,18 @@ type Zod = Parameters<
   NonNullable<NonNullable<TemplateActionOptions['schema']>['input']>[string]
 >[0];
 
-/** The inputs that name the database: its id, or its tenant and name. */
+/**
+ * The inputs that name the database: its catalog entity (as the templates'
+ * entity picker gives it), its id, or its tenant and name.
+ */
 export const serviceTargetInput = {
+  database: (z: Zod) =>
+    z
+      .string({
+        description:
+          'The database\u2019s catalog entity, such as resource:default/payments.orders (an entity picker of Resources of type database gives it); or give serviceId, or tenant and name',
+      })
+      .optional(),
   serviceId: (z: Zod) =>
     z
       .string({ description: 'The database id; or give tenant and name' })
@@ -59,6 +70,13 @@ export const serviceChangeOutput = {
     z
       .number({ description: 'The spec generation after the change' })
       .optional(),
+  claimDiff: (z: Zod) =>
+    z
+      .string({
+        description:
+          'A dry run only: the diff of the database\u2019s claim file the change would commit',
+      })
+      .optional(),
 };
 
 /** What a change answered, as the step outputs it. */
@@ -73,7 +91,21 @@ export type ChangeResult = {
   targetName?: string;
 };
 
-type ServiceTarget = { serviceId?: string; tenant?: string; name?: string };
+type ServiceTarget = {
+  database?: string;
+  serviceId?: string;
+  tenant?: string;
+  name?: string;
+};
+
+/**
+ * How to make a checked change: `send` makes it; `preview`, where the API
+ * has a dry run of it, answers the claim before and after, changing nothing.
+ */
+export type PreparedChange = {
+  send: () => Promise<ChangeResult>;
+  preview?: () => Promise<ServiceChangePreview>;
+};
 
 /** The result without absent fields: a checkpoint stores it as JSON. */
 const defined = (result: ChangeResult): ChangeResult =>
@@ -102,34 +134,56 @@ export function parsed<T>(
 
 /**
  * Runs a change of a database on behalf of the user who runs the template.
- * `prepare` checks the change with the API's own schema and returns how to
- * send it, so that a dry run reports the same refusals a real run would and
- * sends nothing; a retried task sends it once (the checkpoint).
+ * The database is found among those the API shows the user (resolveService),
+ * never taken from the catalog's word: a catalog entity naming another
+ * tenant's database finds nothing, and the API authorises every call by the
+ * database's own tenant. `prepare` checks the change with the API's own
+ * schema and returns how to send it, so that a dry run reports the same
+ * refusals a real run would; a dry run asks the API for its dry run of the
+ * change (the claim before and after, nothing written) and logs and outputs
+ * the claim's diff; a retried task sends it once (the checkpoint).
  */
 export async function changeService<TInput extends ServiceTarget>(
   // Any outputs: each action declares serviceChangeOutput, restore more.
   ctx: ActionContext<TInput, any>,
   deps: DbaasActionDeps,
-  operation: 'config' | 'scale' | 'restore' | 'decommission',
+  operation: 'config' | 'scale' | 'upgrade' | 'restore' | 'decommission',
   prepare: (target: {
     service: ServiceDetails;
     options: DbaasRequestOptions;
-  }) => Promise<() => Promise<ChangeResult>>,
+  }) => Promise<PreparedChange>,
 ): Promise<void> {
   const options = await onBehalfOf(
     deps.auth,
     await ctx.getInitiatorCredentials(),
   );
-  const service = await resolveService(deps.client, ctx.input, options);
+  const service = await resolveService(
+    deps.client,
+    { ...ctx.input, entityRef: ctx.input.database },
+    options,
+  );
   const id = service.id;
   ctx.output('serviceId', id);
   ctx.output('entityRef', databaseEntityRef(service.tenant, service.name));
-  const send = await prepare({ service, options });
+  const { send, preview } = await prepare({ service, options });
 
   if (ctx.isDryRun) {
+    if (!preview) {
+      ctx.logger.info(
+        `Dry run: would ${operation} ${service.name} of ${service.tenant}`,
+      );
+      return;
+    }
+    const { message, claim } = await preview();
     ctx.logger.info(
-      `Dry run: would ${operation} ${service.name} of ${service.tenant}`,
+      `Dry run: ${service.name} of ${service.tenant}: ${message}${
+        claim.diff
+          ? `; its claim ${claim.path} would change:\n${claim.diff}`
+          : ''
+      }`,
     );
+    ctx.output('message', message);
+    ctx.output('claimDiff', claim.diff);
     return;
   }
   const result = await ctx.checkpoint<ChangeResult>({

@@ -4,6 +4,7 @@ import {
   createCdcPipelineRequestSchema,
   dbaasServiceUpdatePermission,
   engineCdc,
+  serviceChangeQuerySchema,
   type CdcPipeline,
   type CreateCdcPipelineRequest,
 } from '@internal/backstage-plugin-dbaas-common';
@@ -11,6 +12,7 @@ import type { Request, Response, Router } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { ServiceRecord } from '../../database/ServiceStore';
 import { cdcPipelineList, cdcPipelineView, pipelineOf } from '../cdcViews';
+import { changePreview } from '../changePreview';
 import { specForCdc } from '../claimSpecs';
 import { parseInput } from '../parse';
 import { loadService } from './loadService';
@@ -68,6 +70,7 @@ export function addCdcRoutes(router: Router, ctx: RouteContext) {
   }
 
   router.post('/v1/services/:id/cdc-pipelines', async (req, res) => {
+    const query = parseInput(serviceChangeQuerySchema, req.query, 'query');
     const body: CreateCdcPipelineRequest = parseInput(
       createCdcPipelineRequestSchema,
       req.body,
@@ -98,16 +101,32 @@ export function addCdcRoutes(router: Router, ctx: RouteContext) {
     };
     // The claim's rules name the new pipeline's fields as this request's.
     const prefix = `cdc.pipelines.${pipelines.length}.`;
+    const fieldOf = (path: string) =>
+      path.startsWith(prefix) ? path.slice(prefix.length) : path;
+    const summary = `CDC pipeline ${pipeline.name} of ${pipeline.tables.join(
+      ', ',
+    )} added`;
+    if (query.dryRun === 'true') {
+      // Checked as the change below checks it; nothing recorded.
+      const spec = specForCdc(record.spec, [...pipelines, pipeline], fieldOf);
+      await ctx.lifecycle.checkChange(record, spec);
+      res.json(
+        changePreview(
+          record,
+          { ...record, spec, generation: record.generation + 1 },
+          `Requested: ${summary}`,
+          ctx.costs.prices,
+        ),
+      );
+      return;
+    }
     const updated = await changePipelines(req, res, {
       record,
       action: 'cdc.create',
       pipeline: pipeline.name,
       pipelines: [...pipelines, pipeline],
-      summary: `CDC pipeline ${pipeline.name} of ${pipeline.tables.join(
-        ', ',
-      )} added`,
-      fieldOf: path =>
-        path.startsWith(prefix) ? path.slice(prefix.length) : path,
+      summary,
+      fieldOf,
     });
     res
       .status(202)

@@ -1,0 +1,3 @@
+export { DbaasUpgradeVersionPicker } from './DbaasUpgradeVersionPicker';
+export { dbaasUpgradeVersionPickerFormField } from './dbaasUpgradeVersionPickerFormField';
+export { DbaasUpgradeVersionPickerFieldSchema } from './schema';
