@@ -184,6 +184,44 @@ export interface Config {
       requestsPerMinute?: number;
     };
     /**
+     * Prices (docs/cost.md): a database's monthly price is its plan's base
+     * price plus its CPU, memory and storage at the unit prices. Without this
+     * key no price, cost or budget is shown anywhere. The backend refuses to
+     * start when it is malformed.
+     */
+    pricing?: {
+      /** ISO 4217 code of every price and budget, e.g. USD. */
+      currency: string;
+      /** Monthly base price of a database on each plan; a plan left out has no price. */
+      plans: {
+        shared?: number;
+        dedicated?: number;
+        clustered?: number;
+        global?: number;
+      };
+      /**
+       * Base prices of one engine's plans, replacing the plan's, e.g.
+       * `{ mongodb: { dedicated: 1200 } }`.
+       */
+      engines?: {
+        [engine: string]: {
+          shared?: number;
+          dedicated?: number;
+          clustered?: number;
+          global?: number;
+        };
+      };
+      /** Monthly prices per unit, on top of the base price. */
+      units: {
+        /** Per CPU core, summed over every role's replicas. */
+        cpuCore: number;
+        /** Per GiB of memory, summed over every role's replicas. */
+        memoryGi: number;
+        /** Per GiB of storage of each data-holding replica. */
+        storageGi: number;
+      };
+    };
+    /**
      * Tenants' quotas: how many databases, how much storage, CPU and memory,
      * how many backups and how many CDC pipelines (over all of its databases) a
      * tenant may have. Each value is a number: instances, backups and

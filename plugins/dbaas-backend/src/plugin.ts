@@ -54,6 +54,9 @@ import { createReadableTenantsRouter } from './router/readableTenantsRouter';
 import { CatalogTenantDirectory } from './tenancy/CatalogTenantDirectory';
 import { CatalogPopDirectory } from './pops/CatalogPopDirectory';
 import { LiveSkuCatalog } from './pops/LiveSkuCatalog';
+import { TenantCosts } from './cost/TenantCosts';
+import { pricesFromConfig } from './cost/pricesFromConfig';
+import { TenantBudgetStore } from './database/TenantBudgetStore';
 
 /**
  * The DBaaS backend plugin: the `/api/dbaas/v1` API of the portal.
@@ -226,6 +229,14 @@ export const dbaasPlugin = createBackendPlugin({
             logger,
           }),
         );
+        const costs = new TenantCosts({
+          services,
+          budgets: await TenantBudgetStore.create({ database }),
+          audit,
+          notifications: deps.notifications,
+          logger,
+          prices: pricesFromConfig(config),
+        });
         const lifecycle = new DatabaseLifecycle({
           db,
           services,
@@ -233,6 +244,7 @@ export const dbaasPlugin = createBackendPlugin({
           audit,
           provisioner: configured.provisioner,
           notifier,
+          costs,
         });
         const drills = await startRestoreDrills({
           config,
@@ -276,6 +288,7 @@ export const dbaasPlugin = createBackendPlugin({
           apiClients,
           auditor: deps.auditor,
           metricsSource: PrometheusMetricsSource.fromConfig(config),
+          costs,
           rateLimiter: await DatabaseRateLimiter.create({
             database,
             logger,

@@ -9,11 +9,13 @@ import StorageIcon from '@material-ui/icons/Storage';
 import { DbaasClient } from '@internal/backstage-plugin-dbaas-common';
 import { coalesceReads } from './api/coalesceReads';
 import { dbaasApiRef } from './api/DbaasApi';
+import { dbaasDay2FieldExtensions } from './dbaasDay2FieldExtensions';
 import { dbaasSkuPickerFieldExtension } from './dbaasSkuPickerFieldExtension';
 import { dbaasEntityExtensions } from './entityExtensions';
 import {
   organizationRouteRef,
   organizationsRouteRef,
+  platformRouteRef,
   rootRouteRef,
   skuCatalogRouteRef,
 } from './routes';
@@ -80,6 +82,17 @@ const organizationPage = PageBlueprint.make({
   },
 });
 
+// A page of its own, as the organizations' (PlatformButton links here).
+const platformPage = PageBlueprint.make({
+  name: 'platform',
+  params: {
+    path: '/databases/platform',
+    title: 'Platform',
+    loader: () =>
+      import('./components/PlatformPage').then(m => <m.PlatformPage />),
+  },
+});
+
 /**
  * The DBaaS portal's frontend plugin: the Databases page.
  * @public
@@ -95,7 +108,9 @@ export const dbaasPlugin = createFrontendPlugin({
     skuCatalogPage,
     organizationsPage,
     organizationPage,
+    platformPage,
     dbaasSkuPickerFieldExtension,
+    ...dbaasDay2FieldExtensions,
     ...dbaasEntityExtensions,
   ],
   routes: {
@@ -103,5 +118,6 @@ export const dbaasPlugin = createFrontendPlugin({
     skuCatalog: skuCatalogRouteRef,
     organizations: organizationsRouteRef,
     organization: organizationRouteRef,
+    platform: platformRouteRef,
   },
 });

@@ -58,6 +58,48 @@ describe.each(databases.eachSupportedId())('DatabaseServiceStore on %s', id => {
     expect(await store.getUsage(tenant)).toMatchObject({ instances: 10 });
   });
 
+  it("lists each tenant's live databases' commitments for their price, without drills", async () => {
+    const { store } = await createStore();
+    const order = (tenant: string, name: string, drill?: boolean) =>
+      store.createService({
+        tenant,
+        organization: 'group:default/dbaas-org',
+        name,
+        spec,
+        createdBy: 'user:default/ada',
+        ...(drill ? { drill } : {}),
+      });
+    await order('group:default/payments', 'one');
+    await order('group:default/payments', 'scratch', true);
+    await order('group:default/checkout', 'two');
+    await order('group:default/ledger', 'elsewhere');
+
+    const commitments = await store.listCommitments([
+      'group:default/payments',
+      'group:default/checkout',
+    ]);
+    // pg-shared: 2 CPU, 4Gi memory, 100Gi storage.
+    const footprint = { cpu: 2, memoryGi: 4, storageGi: 100 };
+    expect(commitments).toEqual(
+      expect.arrayContaining([
+        {
+          tenant: 'group:default/payments',
+          engine: 'postgresql',
+          plan: 'shared',
+          footprint,
+        },
+        {
+          tenant: 'group:default/checkout',
+          engine: 'postgresql',
+          plan: 'shared',
+          footprint,
+        },
+      ]),
+    );
+    expect(commitments).toHaveLength(2);
+    expect(await store.listCommitments([])).toEqual([]);
+  });
+
   it('checks storage, CPU and memory as well as the count', async () => {
     const { store } = await createStore();
     const tenant = 'group:default/checkout';

@@ -20,6 +20,7 @@ import {
 } from '../permissions/accessFilter';
 import { PlatformLimits } from '../platform/PlatformLimits';
 import { migratedClient } from './migrations';
+import { whereAnyOf } from './whereAnyOf';
 import {
   assertWithinQuota,
   DEFAULT_TENANT_QUOTA,
@@ -45,7 +46,9 @@ import {
 } from './ClusterReportStore';
 import type {
   ClaimEvent,
+  DatabaseCommitment,
   InTransaction,
+  RegionHoldings,
   ReportOutcomes,
   ServiceRecord,
   ServiceStore,
@@ -302,6 +305,68 @@ export class DatabaseServiceStore implements ServiceStore {
     return rows.map(row => row.tenant).sort();
   }
 
+  async checkUpdate(input: {
+    id: string;
+    spec: ServiceRecord['spec'];
+  }): Promise<void> {
+    // As checkCreate: updateSpec's checks in a transaction that writes
+    // nothing, the quota read rather than locked.
+    await this.db.transaction(
+      async tx => {
+        const current = await this.liveRow(tx, input.id);
+        const row = await tx<RawQuotaRow>('tenant_quotas')
+          .where({ tenant: current.tenant })
+          .first();
+        const quota = row ? toQuota(row) : { ...this.defaultQuota };
+        await this.assertChangeable(tx, current, input.spec, quota);
+      },
+      { readOnly: this.db.client.config.client === 'pg' },
+    );
+  }
+
+  /** What a new spec of a live database must pass: its state, the limits, the quota, its CDC pipelines. */
+  private async assertChangeable(
+    tx: Knex.Transaction,
+    current: RawServiceRow,
+    spec: ServiceRecord['spec'],
+    quota: TenantQuota,
+  ): Promise<void> {
+    if (current.status === 'Deleting') {
+      throw new ConflictError(`Database ${current.name} is being deleted`);
+    }
+    const previous = toServiceRecord(current).spec;
+    this.limits.assertSpecAllowed({
+      tenant: current.tenant,
+      spec,
+      previous,
+      what: 'change',
+    });
+    const columns = specColumns(spec);
+    const growth: ClaimFootprint = {
+      instances: 0,
+      storageGi: columns.storage_gi - Number(current.storage_gi),
+      cpu: columns.cpu - Number(current.cpu),
+      memoryGi: columns.memory_gi - Number(current.memory_gi),
+    };
+    assertWithinQuota(
+      current.tenant,
+      quota,
+      await usageOf(tx, current.tenant),
+      growth,
+    );
+    await assertCdcAllowed(
+      tx,
+      {
+        tenant: current.tenant,
+        id: current.id,
+        spec,
+        previous,
+        drill: Boolean(current.drill),
+      },
+      quota,
+    );
+  }
+
   async updateSpec(
     input: { id: string; generation: number; spec: ServiceRecord['spec'] },
     inTransaction: InTransaction<ServiceRecord> = noop,
@@ -309,40 +374,8 @@ export class DatabaseServiceStore implements ServiceStore {
     return this.db.transaction(async tx => {
       const current = await this.liveRow(tx, input.id);
       const quota = await lockQuota(tx, current.tenant, this.defaultQuota);
-      if (current.status === 'Deleting') {
-        throw new ConflictError(`Database ${current.name} is being deleted`);
-      }
-      const previous = toServiceRecord(current).spec;
-      this.limits.assertSpecAllowed({
-        tenant: current.tenant,
-        spec: input.spec,
-        previous,
-        what: 'change',
-      });
+      await this.assertChangeable(tx, current, input.spec, quota);
       const columns = specColumns(input.spec);
-      const growth: ClaimFootprint = {
-        instances: 0,
-        storageGi: columns.storage_gi - Number(current.storage_gi),
-        cpu: columns.cpu - Number(current.cpu),
-        memoryGi: columns.memory_gi - Number(current.memory_gi),
-      };
-      assertWithinQuota(
-        current.tenant,
-        quota,
-        await usageOf(tx, current.tenant),
-        growth,
-      );
-      await assertCdcAllowed(
-        tx,
-        {
-          tenant: current.tenant,
-          id: current.id,
-          spec: input.spec,
-          previous,
-          drill: Boolean(current.drill),
-        },
-        quota,
-      );
       const changes: Partial<RawServiceRow> = {
         ...columns,
         generation: input.generation + 1,
@@ -418,6 +451,81 @@ export class DatabaseServiceStore implements ServiceStore {
     tenants: string[],
   ): Promise<{ quota: TenantQuota; usage: TenantUsage }[]> {
     return quotaUsageOf(this.db, tenants, this.defaultQuota);
+  }
+
+  async listCommitments(tenants: string[]): Promise<DatabaseCommitment[]> {
+    if (tenants.length === 0) return [];
+    const rows: Pick<
+      RawServiceRow,
+      'tenant' | 'engine' | 'plan' | 'cpu' | 'memory_gi' | 'storage_gi'
+    >[] = await whereAnyOf(
+      this.db<RawServiceRow>('service_instances'),
+      'tenant',
+      tenants,
+    )
+      .whereNull('deleted_at')
+      .where({ drill: false })
+      .orderBy('id')
+      .select('tenant', 'engine', 'plan', 'cpu', 'memory_gi', 'storage_gi');
+    return rows.map(row => ({
+      tenant: row.tenant,
+      engine: row.engine as DatabaseCommitment['engine'],
+      plan: row.plan as DatabaseCommitment['plan'],
+      footprint: {
+        cpu: Number(row.cpu),
+        memoryGi: Number(row.memory_gi),
+        storageGi: Number(row.storage_gi),
+      },
+    }));
+  }
+
+  async countLiveByRegion(): Promise<RegionHoldings[]> {
+    // The replication regions are in the spec only, so each live database's
+    // spec is read; the counts are summed here, not in SQL.
+    const rows: Pick<RawServiceRow, 'engine' | 'status' | 'spec'>[] =
+      await this.db<RawServiceRow>('service_instances')
+        .select('engine', 'status', 'spec')
+        .whereNull('deleted_at');
+    const counts = new Map<string, RegionHoldings>();
+    for (const row of rows) {
+      for (const region of claimRegions(JSON.parse(row.spec))) {
+        const key = JSON.stringify([region, row.engine, row.status]);
+        const held = counts.get(key) ?? {
+          region,
+          engine: row.engine,
+          status: row.status,
+          count: 0,
+        };
+        held.count += 1;
+        counts.set(key, held);
+      }
+    }
+    return [...counts.values()];
+  }
+
+  async listTroubled(options: {
+    stuckBefore: Date;
+    limit: number;
+  }): Promise<{ records: ServiceRecord[]; total: number }> {
+    const troubled = () =>
+      this.db<RawServiceRow>('service_instances')
+        .whereNull('deleted_at')
+        .where(q =>
+          q
+            .where('status', 'Failed')
+            .orWhere(stuck =>
+              stuck
+                .whereIn('status', ['Pending', 'Provisioning', 'Deleting'])
+                .where('updated_at', '<', options.stuckBefore),
+            ),
+        );
+    const [rows, [{ total }]] = await Promise.all([
+      troubled()
+        .orderBy([{ column: 'updated_at' }, { column: 'id' }])
+        .limit(options.limit),
+      troubled().count({ total: '*' }),
+    ]);
+    return { records: rows.map(toServiceRecord), total: Number(total) };
   }
 
   async getClaimState(

@@ -18,6 +18,14 @@ export type { TenantQuota };
  */
 export type TenantUsage = ClaimFootprint & { cdcPipelines: number };
 
+/** How many live databases of an engine and phase have a share in a region. */
+export type RegionHoldings = {
+  region: string;
+  engine: string;
+  status: ClaimPhase;
+  count: number;
+};
+
 /** A database as the control plane records it. */
 export type ServiceRecord = {
   id: string;
@@ -138,6 +146,14 @@ export type InTransaction<T> = (
   result: T,
 ) => Promise<void>;
 
+/** A live database as its price sees it (ServiceStore.listCommitments). */
+export type DatabaseCommitment = {
+  tenant: string;
+  engine: ServiceClaimSpec['engine'];
+  plan: ServiceClaimSpec['plan'];
+  footprint: { cpu: number; memoryGi: number; storageGi: number };
+};
+
 /** Databases and quotas, with quota checks in the same transaction as the change. */
 export interface ServiceStore {
   /**
@@ -182,6 +198,15 @@ export interface ServiceStore {
   /** The tenants of the live databases the filter lets through. */
   listTenantsWithServices(filter: AccessFilter): Promise<string[]>;
   /**
+   * Throws what updateSpec would throw for the new spec (the database being
+   * deleted, the platform's limits, the quota, a CDC pipeline refused),
+   * writing nothing: the check of a dry run.
+   */
+  checkUpdate(input: {
+    id: string;
+    spec: ServiceRecord['spec'];
+  }): Promise<void>;
+  /**
    * Replaces the spec of a database at the given generation and bumps it. Growth
    * is checked against the quota in the same transaction; ConflictError when the
    * database changed meanwhile or is being deleted, or when a CDC pipeline it
@@ -216,6 +241,27 @@ export interface ServiceStore {
   listQuotaUsage(
     tenants: string[],
   ): Promise<{ quota: TenantQuota; usage: TenantUsage }[]>;
+  /**
+   * What the tenants' live databases are committed to, one entry each: what
+   * their monthly cost is priced from. Drills' scratch databases are the
+   * platform's and are left out, as from the quota.
+   */
+  listCommitments(tenants: string[]): Promise<DatabaseCommitment[]>;
+  /**
+   * How many live databases have a share in each region (PoP), by engine and
+   * phase: a database in several regions counts in each. For the platform
+   * screen; reads every live database's regions.
+   */
+  countLiveByRegion(): Promise<RegionHoldings[]>;
+  /**
+   * Live databases that are Failed, or Pending, Provisioning or Deleting and
+   * unchanged since `stuckBefore` (see TroubledDatabase): the longest
+   * unchanged first, at most `limit`, and how many there are in all.
+   */
+  listTroubled(options: {
+    stuckBefore: Date;
+    limit: number;
+  }): Promise<{ records: ServiceRecord[]; total: number }>;
   /**
    * A database as its claim is rendered from, deleted or not (`live` is false
    * once it is gone), or undefined for an id the portal never had.

@@ -9,6 +9,7 @@ import type { Knex } from 'knex';
 import type { AuditSubject, AuditTrail } from '../audit/AuditTrail';
 import type { BackupStore, RestoreRecord } from '../database/BackupStore';
 import type { ServiceRecord, ServiceStore } from '../database/ServiceStore';
+import type { TenantCosts } from '../cost/TenantCosts';
 import type { ServiceChangeNotifier } from '../notify/ServiceChangeNotifier';
 import type {
   HandOver,
@@ -40,6 +41,8 @@ export class DatabaseLifecycle {
       audit: AuditTrail;
       provisioner: ServiceProvisioner;
       notifier: ServiceChangeNotifier;
+      /** Tells a tenant whose cost reached a share of its budget. */
+      costs?: TenantCosts;
     },
   ) {}
 
@@ -76,6 +79,18 @@ export class DatabaseLifecycle {
   }): Promise<void> {
     await this.checkPlace(input);
     await this.deps.services.checkCreate(input);
+  }
+
+  /**
+   * Checks a change as `change` makes it (the database's state, the
+   * platform's limits, the quota), recording, auditing and committing
+   * nothing: the dry run of a change.
+   */
+  async checkChange(
+    record: ServiceRecord,
+    spec: ServiceClaimSpec,
+  ): Promise<void> {
+    await this.deps.services.checkUpdate({ id: record.id, spec });
   }
 
   /**
@@ -177,7 +192,7 @@ export class DatabaseLifecycle {
         );
       },
     );
-    return this.announce(recorded, handOver, 'created');
+    return this.announce(recorded, handOver, 'created', caller);
   }
 
   /**
@@ -227,7 +242,7 @@ export class DatabaseLifecycle {
         );
       },
     );
-    return this.announce(recorded, handOver, 'updated');
+    return this.announce(recorded, handOver, 'updated', caller);
   }
 
   /**
@@ -280,7 +295,7 @@ export class DatabaseLifecycle {
       },
     );
     return {
-      record: await this.announce(marked, handOver, 'deleted'),
+      record: await this.announce(marked, handOver, 'deleted', caller),
       finalBackup,
     };
   }
@@ -335,21 +350,24 @@ export class DatabaseLifecycle {
 
   /**
    * After a change committed: waits a little for its claim to reach the
-   * GitOps repository, tells whoever listens, and resolves to the database
-   * as it is then.
+   * GitOps repository, tells whoever listens (and the tenant, when its cost
+   * reached a share of its budget), and resolves to the database as it is
+   * then.
    */
   private async announce(
     record: ServiceRecord,
     handOver: HandOver,
     change: 'created' | 'updated' | 'deleted',
+    caller: Caller,
   ): Promise<ServiceRecord> {
-    const { services, provisioner, notifier } = this.deps;
+    const { services, provisioner, notifier, costs } = this.deps;
     let current = record;
     if (handOver) {
       await provisioner.handedOver(handOver);
       current = (await services.getService(record.id)) ?? record;
     }
     await notifier.notify(current, change);
+    await costs?.check(caller, current);
     return current;
   }
 }

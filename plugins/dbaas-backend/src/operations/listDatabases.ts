@@ -4,6 +4,7 @@ import {
   type Page,
   type ServiceSummary,
 } from '@internal/backstage-plugin-dbaas-common';
+import { priced } from '../cost/priced';
 import { parseInput } from '../router/parse';
 import type { Caller } from '../router/requestContext';
 import type { RouteContext } from '../router/routes/RouteContext';
@@ -34,5 +35,13 @@ export async function listDatabases(
           pagination: { page: query.page, limit: query.limit, total: 0 },
         }
       : await ctx.services.listServices(query, filter);
-  return { data: page.data.map(toSummary), pagination: page.pagination };
+  const { prices } = ctx.costs;
+  return {
+    data: page.data.map(record => ({
+      ...toSummary(record),
+      // A deleted database costs nothing any more.
+      ...(record.deletedAt ? {} : priced(prices, record.spec)),
+    })),
+    pagination: page.pagination,
+  };
 }

@@ -8,6 +8,7 @@ import {
   type ServiceDetails,
   type ServiceOrderPreview,
 } from '@internal/backstage-plugin-dbaas-common';
+import { priced } from '../cost/priced';
 import { invalidInput } from '../errors/invalidInput';
 import type { Asker } from '../lifecycle/DatabaseLifecycle';
 import { specForCreate } from '../router/claimSpecs';
@@ -92,6 +93,7 @@ export async function orderDatabase(
           memoryGi: left.memoryGi - footprint.memoryGi,
           backups: left.backups,
         },
+        ...priced(ctx.costs.prices, spec),
       },
     };
   }

@@ -2,6 +2,7 @@ import { NotFoundError } from '@backstage/errors';
 import {
   DBAAS_OPENAPI_PATH,
   skuQuerySchema,
+  specFromSku,
   type CatalogSkuList,
   type RegionList,
 } from '@internal/backstage-plugin-dbaas-common';
@@ -25,8 +26,10 @@ import { addBackupRoutes } from './routes/backupRoutes';
 import { addCdcRoutes } from './routes/cdcRoutes';
 import { addMetricsRoutes } from './routes/metricsRoutes';
 import { addOrganizationRoutes } from './routes/organizationRoutes';
+import { addPlatformRoutes } from './routes/platformRoutes';
 import type { RouteContext } from './routes/RouteContext';
 import { addServiceRoutes } from './routes/serviceRoutes';
+import { priced } from '../cost/priced';
 
 /** Routes of the DBaaS API, mounted by the plugin at `/api/dbaas`. */
 export async function createRouter(options: {
@@ -96,8 +99,16 @@ export async function createRouter(options: {
         ]);
       }
     }
+    const { prices } = context.costs;
+    const catalog = prices && (await context.skuCatalog.current());
     const body: CatalogSkuList = {
-      items: await context.skuCatalog.listSkus(query),
+      items: (await context.skuCatalog.listSkus(query)).map(sku => ({
+        ...sku,
+        // The price of its default size, where it is first stocked.
+        ...(catalog
+          ? priced(prices, specFromSku(catalog, sku.id, sku.regions[0]))
+          : {}),
+      })),
     };
     res.json(body);
   });
@@ -119,6 +130,7 @@ export async function createRouter(options: {
   addCdcRoutes(router, context);
   addMetricsRoutes(router, context);
   addOrganizationRoutes(router, context);
+  addPlatformRoutes(router, context);
   addApiClientRoutes(router, context);
   addAuditRoutes(router, context);
   addAlertRoutes(router, context);

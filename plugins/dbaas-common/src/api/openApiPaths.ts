@@ -147,13 +147,20 @@ const operations: Operation[] = [
     tag: 'Services',
     summary: "Change a database's configuration",
     description:
-      'The merged configuration is checked as a whole (engine and plan rules, allowed transitions) and against the quota.',
+      'The merged configuration is checked as a whole (engine and plan rules, allowed transitions: storage only grows, and a version changes only to an upgrade its engine allows from the current one, `allowedUpgrades`) and against the quota. With `dryRun=true` the change is checked the same way and answered with the claim before and after; nothing is recorded, audited or committed.',
     parameters: ['ServiceId'],
+    query: 'ServiceChangeQuery',
     body: 'UpdateServiceRequest',
     success: {
       status: 200,
       description: 'The change, requested; or "Nothing to change"',
       schema: 'ServiceChangeResponse',
+    },
+    alsoSuccess: {
+      status: 200,
+      description:
+        'A dry run (`dryRun=true`): the change checked, and its claim before and after',
+      schema: 'ServiceChangePreview',
     },
     errors: [
       'INVALID_REQUEST',
@@ -178,6 +185,12 @@ const operations: Operation[] = [
       description: 'Deletion requested',
       schema: 'ServiceChangeResponse',
     },
+    alsoSuccess: {
+      status: 200,
+      description:
+        'A dry run (`dryRun=true`): the change checked, and its claim before and after',
+      schema: 'ServiceChangePreview',
+    },
     errors: [
       'INVALID_REQUEST',
       'FORBIDDEN',
@@ -195,11 +208,18 @@ const operations: Operation[] = [
     description:
       'A shorthand for a configuration change of one role, by default the engine\u2019s data role.',
     parameters: ['ServiceId'],
+    query: 'ServiceChangeQuery',
     body: 'ScaleServiceRequest',
     success: {
       status: 200,
       description: 'The change, requested; or "Nothing to change"',
       schema: 'ServiceChangeResponse',
+    },
+    alsoSuccess: {
+      status: 200,
+      description:
+        'A dry run (`dryRun=true`): the change checked, and its claim before and after',
+      schema: 'ServiceChangePreview',
     },
     errors: [
       'INVALID_REQUEST',
@@ -356,6 +376,7 @@ const operations: Operation[] = [
     description:
       "A change of the database's claim, as a configuration change is (the same permission, committed through GitOps, audited as `cdc.create`). Each table's changes go to the topic `dbaas.cdc.{engine}.{tenant}.{table}`, which names no database: a table another database of the tenant already captures is refused (409, naming it). 409 with the reason where the engine offers no CDC (`engineCdc`); 400 naming the table that is not in the engine's form (`cdcTableForms`), a name already taken or a table already captured by another pipeline of the database; 429 past the tenant's quota of pipelines (`cdcPipelines`).",
     parameters: ['ServiceId'],
+    query: 'ServiceChangeQuery',
     body: 'CreateCdcPipelineRequest',
     success: {
       status: 202,
@@ -368,6 +389,12 @@ const operations: Operation[] = [
           schema: { type: 'string' },
         },
       },
+    },
+    alsoSuccess: {
+      status: 200,
+      description:
+        'A dry run (`dryRun=true`): the pipeline checked, and the claim before and after',
+      schema: 'ServiceChangePreview',
     },
     errors: CDC_CHANGE_ERRORS,
   },
@@ -597,6 +624,39 @@ const operations: Operation[] = [
   },
   {
     method: 'get',
+    path: '/v1/organizations/{id}/budgets',
+    operationId: 'listBudgets',
+    tag: 'Organizations',
+    summary: "List the tenants' monthly costs and budgets",
+    description:
+      "A tenant's cost is the monthly price of its live databases as ordered, at the configured prices (`dbaas.pricing`); not metered use. Without prices there is no cost, and no currency.",
+    parameters: ['OrganizationId'],
+    success: {
+      status: 200,
+      description: "Each tenant's cost and budget",
+      schema: 'OrganizationBudgets',
+    },
+    errors: ['NOT_FOUND', 'QUOTA_EXCEEDED'],
+  },
+  {
+    method: 'put',
+    path: '/v1/organizations/{id}/budgets',
+    operationId: 'setBudget',
+    tag: 'Organizations',
+    summary: "Set a tenant's monthly budget",
+    description:
+      "Takes the permission to manage quotas. The tenant's team is notified, once each, when its cost reaches 80% and 100% of the budget (again only after it fell below); orders above the budget are not refused. Refused with 400 when no prices are configured.",
+    parameters: ['OrganizationId'],
+    body: 'SetBudgetRequest',
+    success: {
+      status: 200,
+      description: "The tenant's cost and new budget",
+      schema: 'TenantCost',
+    },
+    errors: ['INVALID_REQUEST', 'FORBIDDEN', 'NOT_FOUND', 'QUOTA_EXCEEDED'],
+  },
+  {
+    method: 'get',
     path: '/v1/services/{id}/alerts',
     operationId: 'listServiceAlerts',
     tag: 'Alerts',
@@ -650,6 +710,22 @@ const operations: Operation[] = [
       schema: 'AlertReceipt',
     },
     errors: ['INVALID_REQUEST', 'FORBIDDEN'],
+  },
+  {
+    method: 'get',
+    path: '/v1/platform/overview',
+    operationId: 'getPlatformOverview',
+    tag: 'Platform',
+    summary:
+      'Every tenant with its usage, the PoPs with their databases, failed and stuck databases',
+    description:
+      'For platform admins only (`dbaas.platform.read`, held by those named in `dbaas.permissions.platformAdmins`); anyone else is answered 403. A database is stuck when it is pending, provisioning or deleting with no change recorded for `stuckAfterMinutes`.',
+    success: {
+      status: 200,
+      description: 'The platform overview',
+      schema: 'PlatformOverview',
+    },
+    errors: ['FORBIDDEN', 'QUOTA_EXCEEDED'],
   },
   {
     method: 'get',
@@ -792,7 +868,20 @@ function operationObject(
         : {}),
     },
   };
-  if (operation.alsoSuccess) {
+  if (operation.alsoSuccess?.status === success.status && success.schema) {
+    // Both answers share the status: the body is one or the other.
+    const shared = responses[success.status] as {
+      description: string;
+      content: Record<string, { schema: JsonSchema }>;
+    };
+    shared.description += `; ${operation.alsoSuccess.description}`;
+    shared.content['application/json'].schema = {
+      oneOf: [
+        schemaRef(success.schema),
+        schemaRef(operation.alsoSuccess.schema),
+      ],
+    };
+  } else if (operation.alsoSuccess) {
     responses[operation.alsoSuccess.status] = {
       description: operation.alsoSuccess.description,
       headers: { 'X-Request-Id': { $ref: '#/components/headers/RequestId' } },

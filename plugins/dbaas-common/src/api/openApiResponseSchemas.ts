@@ -8,6 +8,12 @@ import type {
   RegionList,
 } from '../catalog/skuQuery';
 import { API_ERROR_STATUS, type ApiErrorBody } from './apiError';
+import type { MonthlyPrice } from '../cost/monthlyPrice';
+import {
+  BUDGET_THRESHOLDS,
+  type OrganizationBudgets,
+  type TenantCost,
+} from '../cost/tenantBudgets';
 import { schemaRef, type JsonSchema } from './openApiRef';
 import type { ApiClient } from '../tenancy/apiClients';
 import type {
@@ -20,16 +26,21 @@ import type {
   Organization,
   OrganizationQuotas,
   Page,
+  PlatformOrganization,
+  PlatformOverview,
+  PopHoldings,
   Restore,
   RestoreDrill,
   RoleGrant,
   ServiceChangeResponse,
   ServiceDetails,
   ServiceMetrics,
+  ServiceChangePreview,
   ServiceOrderPreview,
   ServiceSummary,
   TimelineStep,
   TenantQuotaUsage,
+  TroubledDatabase,
 } from './serviceResponses';
 import type {
   AlertMute,
@@ -131,6 +142,11 @@ const serviceSummary = object<ServiceSummary>(
       sku: string,
       deletedAt: timestamp,
       backupRetention: string,
+      monthlyPrice: {
+        ...schemaRef('MonthlyPrice'),
+        description:
+          'What it costs a month at the configured prices, as ordered; absent without prices, for a plan without a price, and once deleted.',
+      },
       cdcPipelines: {
         ...arrayOf(
           object<CdcPipelineSummary>({
@@ -723,8 +739,120 @@ const orderPreview = object<ServiceOrderPreview>(
         'What the tenant could still use once the database is ordered.',
       ),
     },
+    optional: {
+      monthlyPrice: {
+        ...schemaRef('MonthlyPrice'),
+        description:
+          'What it would cost a month; absent without prices or for a plan without a price.',
+      },
+    },
   },
   'What a dry run of an order answers: the database the request would order, checked as the order is; nothing recorded, audited or committed.',
+);
+
+const money = { type: 'number', minimum: 0, examples: [1216] };
+
+const monthlyPriceSchema = object<MonthlyPrice>(
+  {
+    required: {
+      currency: { type: 'string', examples: ['USD'] },
+      total: money,
+      breakdown: object<MonthlyPrice['breakdown']>(
+        {
+          required: { base: money, cpu: money, memory: money, storage: money },
+        },
+        "The plan's base price and each resource at its unit price.",
+      ),
+    },
+  },
+  'A monthly price at the configured prices (`dbaas.pricing`), rounded to the cent.',
+);
+
+const tenantCost = object<TenantCost>(
+  {
+    required: { tenant: groupRef },
+    optional: {
+      monthlyCost: {
+        ...money,
+        description:
+          'The monthly price of its live databases as ordered (not metered use); absent without prices.',
+      },
+      monthlyBudget: money,
+      thresholdReached: {
+        type: 'integer',
+        enum: [...BUDGET_THRESHOLDS],
+        description:
+          'The highest share of the budget, in percent, the tenant was told its cost reached.',
+      },
+    },
+  },
+  "A tenant's committed monthly cost and its budget.",
+);
+
+const organizationBudgets = object<OrganizationBudgets>(
+  {
+    required: { data: arrayOf(schemaRef('TenantCost')) },
+    optional: {
+      currency: {
+        type: 'string',
+        examples: ['USD'],
+        description: 'Of every amount; absent when no prices are configured.',
+      },
+    },
+  },
+  "Each tenant's cost and budget.",
+);
+
+const changePreview = object<ServiceChangePreview>(
+  {
+    required: {
+      dryRun: { const: true },
+      id: uuid,
+      message: {
+        type: 'string',
+        examples: ['Requested: version 16 \u2192 17'],
+        description: 'What the change would do; or "Nothing to change".',
+      },
+      claim: object<ServiceChangePreview['claim']>(
+        {
+          required: {
+            path: {
+              type: 'string',
+              examples: ['tenants/payments/orders.yaml'],
+              description: 'The claim file in the GitOps repository.',
+            },
+            before: { type: 'string', description: 'The claim file now.' },
+            after: {
+              type: ['string', 'null'],
+              description:
+                'The claim file after the change; null when the change removes it.',
+            },
+            diff: {
+              type: 'string',
+              description:
+                'A unified line diff of the two; empty when nothing would change.',
+            },
+          },
+        },
+        'The claim file before and after, both rendered as the commit would write it.',
+      ),
+    },
+    optional: {
+      monthlyPrice: object<NonNullable<ServiceChangePreview['monthlyPrice']>>(
+        {
+          optional: {
+            before: schemaRef('MonthlyPrice'),
+            after: {
+              ...schemaRef('MonthlyPrice'),
+              description: 'Absent after a deletion.',
+            },
+          },
+        },
+        'The monthly price now and after the change; absent without prices, each side absent for a plan without a price.',
+      ),
+    },
+  },
+  'What a dry run of a change answers: the change checked as it would be made, and its claim before and after; nothing recorded, audited or committed.',
 );
 
 const auditEvent = object<AuditEvent>(
@@ -793,6 +921,88 @@ const organizationQuotas = object<OrganizationQuotas>(
   "Every tenant's limits and usage, and the platform's ceiling on any limit.",
 );
 
+const countsBy = (what: string): JsonSchema => ({
+  type: 'object',
+  description: `Live databases by ${what}; one with none is left out.`,
+  additionalProperties: integer,
+});
+
+const platformOverview = object<PlatformOverview>(
+  {
+    required: {
+      organizations: arrayOf({
+        description:
+          "An organization and its tenants, with each tenant's limits and usage in the tenants' order.",
+        allOf: [
+          schemaRef('Organization'),
+          object<Omit<PlatformOrganization, 'id' | 'title' | 'tenants'>>({
+            required: { quotas: arrayOf(schemaRef('TenantQuotaUsage')) },
+          }),
+        ],
+      }),
+      ceiling: {
+        ...object<PlatformOverview['ceiling']>({
+          optional: {
+            ...quotaAmounts,
+            backups: { type: 'integer' },
+            cdcPipelines: { type: 'integer' },
+          },
+        }),
+        description:
+          'The most any limit may be (`dbaas.quotas.ceiling`); a limit left out has none.',
+      },
+      pops: arrayOf(
+        object<PopHoldings>(
+          {
+            required: {
+              id: schemaRef('Region'),
+              displayName: string,
+              databases: integer,
+              byEngine: countsBy('engine'),
+              byPhase: countsBy('status'),
+            },
+          },
+          'A PoP and the live databases with a share in it (a database in several regions counts in each).',
+        ),
+      ),
+      troubled: arrayOf(
+        object<TroubledDatabase>(
+          {
+            required: {
+              id: uuid,
+              name: schemaRef('ServiceName'),
+              tenant: groupRef,
+              organization: groupRef,
+              engine: schemaRef('Engine'),
+              region: schemaRef('Region'),
+              status: schemaRef('ServiceStatus'),
+              problem: {
+                ...enumOf<TroubledDatabase['problem']>({
+                  failed: true,
+                  stuck: true,
+                }),
+                description:
+                  '`stuck`: pending, provisioning or deleting with no change recorded for `stuckAfterMinutes`.',
+              },
+              createdAt: timestamp,
+              since: {
+                ...timestamp,
+                description:
+                  'When its record last changed (a phase, a spec, a report).',
+              },
+            },
+            optional: { lastStep: timelineStep },
+          },
+          'A failed or stuck database.',
+        ),
+      ),
+      troubledTotal: integer,
+      stuckAfterMinutes: integer,
+    },
+  },
+  'Every organization with its tenants\u2019 usage against quota, the PoPs with the databases they hold, and the failed and stuck databases, the longest in trouble first.',
+);
+
 const catalogSku = {
   description: "A SKU with its engine's and plan's names and the plan's SLA.",
   allOf: [
@@ -803,6 +1013,13 @@ const catalogSku = {
         planName: string,
         slaPercent: number,
         backups: backupCapabilities,
+      },
+      optional: {
+        monthlyPrice: {
+          ...schemaRef('MonthlyPrice'),
+          description:
+            'What a database of its default size costs a month; absent without prices or for a plan without a price.',
+        },
       },
     }),
   ],
@@ -872,6 +1089,10 @@ export const openApiResponseSchemas: Record<string, JsonSchema> = {
   ServiceDetails: serviceDetails,
   ServiceChangeResponse: serviceChange,
   ServiceOrderPreview: orderPreview,
+  MonthlyPrice: monthlyPriceSchema,
+  TenantCost: tenantCost,
+  OrganizationBudgets: organizationBudgets,
+  ServiceChangePreview: changePreview,
   Backup: backup,
   BackupList: listOf(
     schemaRef('Backup'),
@@ -902,6 +1123,7 @@ export const openApiResponseSchemas: Record<string, JsonSchema> = {
   ),
   TenantQuotaUsage: quotaUsage,
   OrganizationQuotas: organizationQuotas,
+  PlatformOverview: platformOverview,
   ServiceAlert: serviceAlert,
   AlertMute: alertMute,
   ApiClient: apiClient,

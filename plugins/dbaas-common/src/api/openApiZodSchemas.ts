@@ -30,6 +30,7 @@ import {
   createCdcPipelineRequestSchema,
   createServiceBodySchema,
   createServiceQuerySchema,
+  serviceChangeQuerySchema,
   entityRefSchema,
   grantRoleRequestSchema,
   deleteServiceQuerySchema,
@@ -44,6 +45,7 @@ import {
   tenantRefSchema,
   updateServiceRequestSchema,
 } from './serviceRequests';
+import { setBudgetRequestSchema } from '../cost/tenantBudgets';
 
 const connection = serviceClaimStatusSchema.shape.connection.unwrap();
 
@@ -152,6 +154,10 @@ const components = {
     'A role for a user or group, on a tenant or the whole organization.',
   ],
   SetQuotaRequest: [setQuotaRequestSchema, "One tenant's new limits."],
+  SetBudgetRequest: [
+    setBudgetRequestSchema,
+    "One tenant's monthly budget, in the price list's currency; null removes it.",
+  ],
   MuteAlertsRequest: [
     muteAlertsRequestSchema,
     "How long nobody is to be told of a database's alerts, and why.",
@@ -175,6 +181,7 @@ const queries = {
   CreateServiceQuery: createServiceQuerySchema,
   ListServicesQuery: listServicesQuerySchema,
   DeleteServiceQuery: deleteServiceQuerySchema,
+  ServiceChangeQuery: serviceChangeQuerySchema,
   MetricsQuery: metricsQuerySchema,
   AuditLogQuery: auditLogQuerySchema,
 } satisfies Record<string, z.ZodObject>;

@@ -1,3 +1,4 @@
+import type { MonthlyPrice } from '../cost/monthlyPrice';
 import type { BackupCapabilities } from '../catalog/backupCapabilities';
 import type { EngineId, PlanId, RegionId } from '../catalog/schema';
 import type { CdcCapability, CdcTableForm } from '../cdc/cdcCapabilities';
@@ -5,6 +6,7 @@ import type { CdcAccess, CdcMeasures } from '../cdc/cdcPipelineSchema';
 import type { ClaimFootprint } from '../claim/claimFootprint';
 import type { ServiceClaimSpec } from '../claim/serviceClaimSpec';
 import type { ServiceClaimStatus } from '../claim/serviceClaimStatus';
+import type { ClaimChange } from '../gitops/claimChange';
 import type { DbaasRole } from '../tenancy/roles';
 import type { TenantQuota } from './serviceRequests';
 import type { ServiceStatus } from './serviceStatus';
@@ -34,6 +36,12 @@ export type ServiceSummary = {
    * the order they were added; absent when it has none, and once deleted.
    */
   cdcPipelines?: CdcPipelineSummary[];
+  /**
+   * What it costs a month at the configured prices (`dbaas.pricing`), as
+   * ordered; absent when no prices are configured or its plan has none, and
+   * once deleted.
+   */
+  monthlyPrice?: MonthlyPrice;
 };
 
 /**
@@ -261,6 +269,33 @@ export type ServiceOrderPreview = {
   quota: TenantQuotaUsage;
   /** What the tenant could still use once this database is ordered. */
   quotaLeftAfter: Omit<TenantQuota, 'cdcPipelines'>;
+  /**
+   * What it would cost a month at the configured prices; absent when no
+   * prices are configured or its plan has none.
+   */
+  monthlyPrice?: MonthlyPrice;
+};
+
+/**
+ * What a change of a database answers with `dryRun=true` (`PUT
+ * /services/{id}`, `POST /services/{id}/scale`, `DELETE /services/{id}`):
+ * the change checked as it would be made, and its claim file before and
+ * after, with nothing recorded, audited or committed. An object, so that a
+ * later field (a price) can join it.
+ * @public
+ */
+export type ServiceChangePreview = {
+  dryRun: true;
+  id: string;
+  /** What the change would do, such as `version 16 → 17`; or `Nothing to change`. */
+  message: string;
+  /** The claim file in the GitOps repository, before and after (null: removed). */
+  claim: ClaimChange;
+  /**
+   * The database's monthly price now and after the change (none after a
+   * deletion); absent when no prices are configured.
+   */
+  monthlyPrice?: { before?: MonthlyPrice; after?: MonthlyPrice };
 };
 
 /** One audit event (`GET /audit-logs`), as published to `dbaas.audit.{tenant}`. @public */
@@ -352,4 +387,69 @@ export type CreateCdcPipelineRequest = {
   name: string;
   tables: string[];
   snapshot?: 'initial' | 'never';
+};
+
+/**
+ * An organization on the platform screen: its tenants, each with its limits
+ * and what its live databases use (in the tenants' order).
+ * @public
+ */
+export type PlatformOrganization = Organization & {
+  quotas: TenantQuotaUsage[];
+};
+
+/**
+ * What a PoP holds: the live databases with a share in it (a database in
+ * several regions counts in each), by engine and by phase.
+ * @public
+ */
+export type PopHoldings = {
+  /** The PoP's id, a region of the SKU catalog. */
+  id: string;
+  displayName: string;
+  databases: number;
+  byEngine: Partial<Record<EngineId, number>>;
+  byPhase: Partial<Record<ServiceStatus, number>>;
+};
+
+/**
+ * A database that needs a platform admin's eye: `failed`, or `stuck` in
+ * pending, provisioning or deleting with no change recorded for
+ * `PlatformOverview.stuckAfterMinutes`.
+ * @public
+ */
+export type TroubledDatabase = {
+  id: string;
+  name: string;
+  tenant: string;
+  organization: string;
+  engine: EngineId;
+  /** Its primary PoP. */
+  region: RegionId;
+  status: ServiceStatus;
+  problem: 'failed' | 'stuck';
+  createdAt: string;
+  /** When its row last changed (a phase, a spec, a report): how long it has been so. */
+  since: string;
+  /** The latest step of its timeline, with the cluster's or Argo CD's message. */
+  lastStep?: TimelineStep;
+};
+
+/**
+ * `GET /platform/overview`, for platform admins: every organization with its
+ * tenants' usage against quota, the PoPs with the databases they hold, and the
+ * failed and stuck databases across tenants, the longest in trouble first.
+ * @public
+ */
+export type PlatformOverview = {
+  organizations: PlatformOrganization[];
+  /** The platform's ceiling on any limit (`dbaas.quotas.ceiling`). */
+  ceiling: Partial<TenantQuota>;
+  pops: PopHoldings[];
+  /** At most `troubledLimit` of them, the longest in trouble first. */
+  troubled: TroubledDatabase[];
+  /** How many databases are failed or stuck, listed or not. */
+  troubledTotal: number;
+  /** A pending, provisioning or deleting database unchanged this long is stuck. */
+  stuckAfterMinutes: number;
 };

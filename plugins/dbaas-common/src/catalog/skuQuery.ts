@@ -1,3 +1,4 @@
+import type { MonthlyPrice } from '../cost/monthlyPrice';
 import { z } from 'zod';
 import {
   engineIdSchema,
@@ -32,6 +33,11 @@ export type CatalogSku = Sku & {
   slaPercent: number;
   /** What the platform does with the engine's backups (engineBackups). */
   backups: BackupCapabilities;
+  /**
+   * What a database of its default size costs a month at the configured
+   * prices; absent when no prices are configured or its plan has none.
+   */
+  monthlyPrice?: MonthlyPrice;
 };
 
 /** Response body of `GET /api/dbaas/v1/catalog/skus`. @public */

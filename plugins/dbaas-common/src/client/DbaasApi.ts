@@ -1,4 +1,9 @@
 import type { CatalogSku, SkuQuery } from '../catalog/skuQuery';
+import type {
+  OrganizationBudgets,
+  SetBudgetRequest,
+  TenantCost,
+} from '../cost/tenantBudgets';
 import type { Region } from '../catalog/schema';
 import type {
   AuditLogQuery,
@@ -19,9 +24,11 @@ import type {
   Organization,
   OrganizationQuotas,
   Page,
+  PlatformOverview,
   Restore,
   RestoreDrill,
   RoleGrant,
+  ServiceChangePreview,
   ServiceChangeResponse,
   ServiceDetails,
   ServiceMetrics,
@@ -110,6 +117,20 @@ export interface DbaasApi {
     options?: DbaasRequestOptions,
   ): Promise<TenantQuotaUsage>;
   /**
+   * Each tenant's committed monthly cost and budget in an organization, in
+   * the price list's currency (none when no prices are configured).
+   */
+  getBudgets(
+    organizationId: string,
+    options?: DbaasRequestOptions,
+  ): Promise<OrganizationBudgets>;
+  /** Sets (or, with null, removes) one tenant's monthly budget. */
+  setBudget(
+    organizationId: string,
+    request: SetBudgetRequest,
+    options?: DbaasRequestOptions,
+  ): Promise<TenantCost>;
+  /**
    * One page of audit events, newest first: a tenant's or an organization's,
    * filtered by action, actor and time.
    */
@@ -117,6 +138,11 @@ export interface DbaasApi {
     query: Partial<AuditLogQuery>,
     options?: DbaasRequestOptions,
   ): Promise<Page<AuditLogEntry>>;
+  /**
+   * For platform admins: every organization with its tenants' usage, the PoPs
+   * with their databases, and the failed and stuck databases. 403 for others.
+   */
+  getPlatformOverview(options?: DbaasRequestOptions): Promise<PlatformOverview>;
   /** One page of the databases the caller may see, filtered. */
   listServices(
     query?: Partial<ListServicesQuery>,
@@ -159,6 +185,21 @@ export interface DbaasApi {
     options?: DbaasRequestOptions,
   ): Promise<ServiceChangeResponse>;
   /**
+   * Checks a change as `updateService` would and answers the database's claim
+   * before and after, changing nothing (`?dryRun=true`).
+   */
+  previewUpdateService(
+    id: string,
+    request: UpdateServiceRequest,
+    options?: DbaasRequestOptions,
+  ): Promise<ServiceChangePreview>;
+  /** Checks a scale as `scaleService` would, changing nothing (`?dryRun=true`). */
+  previewScaleService(
+    id: string,
+    request: ScaleServiceRequest,
+    options?: DbaasRequestOptions,
+  ): Promise<ServiceChangePreview>;
+  /**
    * Decommissions a database, after a final backup when backups are on and the
    * engine takes one; where it cannot, only with `confirmNoFinalBackup`.
    */
@@ -167,6 +208,15 @@ export interface DbaasApi {
     options?: DbaasRequestOptions,
     query?: { confirmNoFinalBackup?: boolean },
   ): Promise<ServiceChangeResponse>;
+  /**
+   * Checks a decommission as `deleteService` would and answers the claim it
+   * would remove, deleting nothing (`?dryRun=true`).
+   */
+  previewDeleteService(
+    id: string,
+    options?: DbaasRequestOptions,
+    query?: { confirmNoFinalBackup?: boolean },
+  ): Promise<ServiceChangePreview>;
   /** A database's backups, newest first. */
   listBackups(
     serviceId: string,
@@ -216,6 +266,15 @@ export interface DbaasApi {
     request: CreateCdcPipelineRequest,
     options?: DbaasRequestOptions,
   ): Promise<CdcPipelineView>;
+  /**
+   * Checks a new CDC pipeline as `createCdcPipeline` would and answers the
+   * database's claim before and after, adding nothing (`?dryRun=true`).
+   */
+  previewCreateCdcPipeline(
+    serviceId: string,
+    request: CreateCdcPipelineRequest,
+    options?: DbaasRequestOptions,
+  ): Promise<ServiceChangePreview>;
   /** Stops a CDC pipeline, keeping its place in the change log. */
   pauseCdcPipeline(
     serviceId: string,

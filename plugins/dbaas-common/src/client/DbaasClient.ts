@@ -1,3 +1,8 @@
+import type {
+  OrganizationBudgets,
+  SetBudgetRequest,
+  TenantCost,
+} from '../cost/tenantBudgets';
 import { ResponseError } from '@backstage/errors';
 import type {
   CatalogSku,
@@ -25,9 +30,11 @@ import type {
   Organization,
   OrganizationQuotas,
   Page,
+  PlatformOverview,
   Restore,
   RestoreDrill,
   RoleGrant,
+  ServiceChangePreview,
   ServiceChangeResponse,
   ServiceDetails,
   ServiceMetrics,
@@ -244,12 +251,41 @@ export class DbaasClient implements DbaasApi {
       request,
     );
   }
+  getBudgets(
+    organizationId: string,
+    options?: DbaasRequestOptions,
+  ): Promise<OrganizationBudgets> {
+    return this.request(
+      'GET',
+      route`/v1/organizations/${organizationId}/budgets`,
+      options,
+    );
+  }
+
+  setBudget(
+    organizationId: string,
+    request: SetBudgetRequest,
+    options?: DbaasRequestOptions,
+  ): Promise<TenantCost> {
+    return this.request(
+      'PUT',
+      route`/v1/organizations/${organizationId}/budgets`,
+      options,
+      request,
+    );
+  }
 
   listAuditEvents(
     query: Partial<AuditLogQuery>,
     options?: DbaasRequestOptions,
   ): Promise<Page<AuditLogEntry>> {
     return this.request('GET', `/v1/audit-logs${queryString(query)}`, options);
+  }
+
+  getPlatformOverview(
+    options?: DbaasRequestOptions,
+  ): Promise<PlatformOverview> {
+    return this.request('GET', '/v1/platform/overview', options);
   }
 
   listServices(
@@ -331,6 +367,47 @@ export class DbaasClient implements DbaasApi {
     return this.request(
       'DELETE',
       `${route`/v1/services/${id}`}${queryString({
+        confirmNoFinalBackup: query.confirmNoFinalBackup ? 'true' : undefined,
+      })}`,
+      options,
+    );
+  }
+
+  previewUpdateService(
+    id: string,
+    request: UpdateServiceRequest,
+    options?: DbaasRequestOptions,
+  ): Promise<ServiceChangePreview> {
+    return this.request(
+      'PUT',
+      `${route`/v1/services/${id}`}${queryString({ dryRun: 'true' })}`,
+      options,
+      request,
+    );
+  }
+
+  previewScaleService(
+    id: string,
+    request: ScaleServiceRequest,
+    options?: DbaasRequestOptions,
+  ): Promise<ServiceChangePreview> {
+    return this.request(
+      'POST',
+      `${route`/v1/services/${id}/scale`}${queryString({ dryRun: 'true' })}`,
+      options,
+      request,
+    );
+  }
+
+  previewDeleteService(
+    id: string,
+    options?: DbaasRequestOptions,
+    query: { confirmNoFinalBackup?: boolean } = {},
+  ): Promise<ServiceChangePreview> {
+    return this.request(
+      'DELETE',
+      `${route`/v1/services/${id}`}${queryString({
+        dryRun: 'true',
         confirmNoFinalBackup: query.confirmNoFinalBackup ? 'true' : undefined,
       })}`,
       options,
@@ -430,6 +507,21 @@ export class DbaasClient implements DbaasApi {
     return this.request(
       'POST',
       route`/v1/services/${serviceId}/cdc-pipelines`,
+      options,
+      request,
+    );
+  }
+
+  previewCreateCdcPipeline(
+    serviceId: string,
+    request: CreateCdcPipelineRequest,
+    options?: DbaasRequestOptions,
+  ): Promise<ServiceChangePreview> {
+    return this.request(
+      'POST',
+      `${route`/v1/services/${serviceId}/cdc-pipelines`}${queryString({
+        dryRun: 'true',
+      })}`,
       options,
       request,
     );

@@ -18,6 +18,7 @@ import type { LiveSkuCatalog } from '../../pops/LiveSkuCatalog';
 import type { PlatformLimits } from '../../platform/PlatformLimits';
 import type { AlertReceiver } from '../../alerts/AlertReceiver';
 import type { AlertStore } from '../../alerts/AlertStore';
+import type { TenantCosts } from '../../cost/TenantCosts';
 
 /** What the route handlers work with. */
 export type RouteContext = {
@@ -46,6 +47,8 @@ export type RouteContext = {
   auditor: AuditorService;
   /** Absent when no Prometheus is configured. */
   metricsSource?: ServiceMetricsSource;
+  /** Prices (when configured), tenants' costs and budgets. */
+  costs: TenantCosts;
 };
 
 /** The authenticated caller, set by the router's first middleware. */

@@ -276,9 +276,31 @@ describe.each(databases.eachSupportedId())(
             hidden: 'not-found',
           },
           {
+            name: 'budgets',
+            method: 'get',
+            path: '/organizations/acme/budgets',
+            mutates: false,
+            hidden: 'not-found',
+          },
+          {
+            name: 'set budget',
+            method: 'put',
+            path: '/organizations/acme/budgets',
+            body: { tenant: PAYMENTS, monthlyBudget: 1 },
+            mutates: true,
+            hidden: 'not-found',
+          },
+          {
             name: 'audit log',
             method: 'get',
             path: `/audit-logs?tenant=${encodeURIComponent(PAYMENTS)}`,
+            mutates: false,
+            hidden: 'forbidden',
+          },
+          {
+            name: 'platform overview',
+            method: 'get',
+            path: '/platform/overview',
             mutates: false,
             hidden: 'forbidden',
           },
@@ -294,6 +316,7 @@ describe.each(databases.eachSupportedId())(
                 'service_restores',
                 'service_restore_drills',
                 'role_grants',
+                'tenant_budgets',
               ].map(async table => [
                 table,
                 await knex(table).select().orderBy(1),
@@ -322,7 +345,13 @@ describe.each(databases.eachSupportedId())(
         // Viewers read what is in their tenant (metrics: no Prometheus here),
         // and may change nothing.
         const viewerStatus = (route: Route) => {
-          if (route.mutates || route.name === 'audit log') return 403;
+          if (
+            route.mutates ||
+            route.name === 'audit log' ||
+            route.name === 'platform overview'
+          ) {
+            return 403;
+          }
           return route.name === 'metrics' ? 503 : 200;
         };
         const expected = Object.fromEntries(

@@ -7,6 +7,7 @@ import {
   grantRoleRequestSchema,
   ORGANIZATION_ONLY_ROLES,
   setQuotaRequestSchema,
+  setBudgetRequestSchema,
   revokeRoleQuerySchema,
   type Organization,
   type OrganizationQuotas,
@@ -249,5 +250,33 @@ export function addOrganizationRoutes(router: Router, ctx: RouteContext) {
     );
     const [usage] = await tenantQuotaUsage(ctx, [tenant]);
     res.json(usage);
+  });
+
+  router.get('/v1/organizations/:id/budgets', async (req, res) => {
+    const organization = await loadOrganization(req, res);
+    res.json(await ctx.costs.list(organization.tenants.map(t => t.id)));
+  });
+
+  // Budgets are set by whoever may set quotas: the same people decide how
+  // much a tenant may order and how much it should spend.
+  router.put('/v1/organizations/:id/budgets', async (req, res) => {
+    const caller = callerFrom(req, res);
+    const body = parseInput(setBudgetRequestSchema, req.body, 'budget');
+    const organization = await loadOrganization(
+      req,
+      res,
+      dbaasQuotaManagePermission,
+    );
+    const tenant = tenantOf(organization, body.tenant);
+    res.json(
+      await ctx.costs.setBudget(
+        { req, caller },
+        {
+          tenant,
+          organization: organization.id,
+          monthlyBudget: body.monthlyBudget,
+        },
+      ),
+    );
   });
 }

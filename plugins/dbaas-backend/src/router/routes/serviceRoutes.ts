@@ -7,6 +7,7 @@ import {
   deleteServiceQuerySchema,
   engineBackups,
   scaleServiceRequestSchema,
+  serviceChangeQuerySchema,
   updateServiceRequestSchema,
   type ServiceChangeResponse,
   type ServiceConfig,
@@ -16,6 +17,7 @@ import type { ServiceRecord } from '../../database/ServiceStore';
 import { getDatabase } from '../../operations/getDatabase';
 import { listDatabases } from '../../operations/listDatabases';
 import { orderDatabase } from '../../operations/orderDatabase';
+import { changePreview } from '../changePreview';
 import { describeChange, specForUpdate } from '../claimSpecs';
 import { invalidInput } from '../../errors/invalidInput';
 import { parseInput } from '../parse';
@@ -70,6 +72,7 @@ export function addServiceRoutes(router: Router, ctx: RouteContext) {
     },
   ) {
     const caller = callerFrom(req, res);
+    const query = parseInput(serviceChangeQuerySchema, req.query, 'query');
     const record = await loadService(
       ctx,
       caller,
@@ -84,6 +87,20 @@ export function addServiceRoutes(router: Router, ctx: RouteContext) {
       fieldOf,
     );
     const summary = describeChange(record.spec, spec);
+    if (query.dryRun === 'true') {
+      if (summary) await ctx.lifecycle.checkChange(record, spec);
+      res.json(
+        changePreview(
+          record,
+          summary
+            ? { ...record, spec, generation: record.generation + 1 }
+            : record,
+          summary ? `Requested: ${summary}` : 'Nothing to change',
+          ctx.costs.prices,
+        ),
+      );
+      return;
+    }
     if (!summary) {
       res.json(changeResponse(record, 'Nothing to change'));
       return;
@@ -150,6 +167,24 @@ export function addServiceRoutes(router: Router, ctx: RouteContext) {
       throw new ConflictError(
         `Database ${record.name} can take no final backup (${final.reason}); delete it with confirmNoFinalBackup=true to accept that none will exist`,
       );
+    }
+    if (query.dryRun === 'true') {
+      if (record.status === 'Deleting') {
+        throw new ConflictError(`Database ${record.name} is being deleted`);
+      }
+      res.json(
+        changePreview(
+          record,
+          null,
+          `Deletion requested; ${
+            record.spec.backup.enabled && final.available
+              ? 'a final backup is taken first'
+              : 'no final backup is taken'
+          }`,
+          ctx.costs.prices,
+        ),
+      );
+      return;
     }
     const { record: deleting, finalBackup } = await ctx.lifecycle.delete(
       { req, caller },

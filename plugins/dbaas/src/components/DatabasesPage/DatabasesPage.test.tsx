@@ -140,6 +140,8 @@ function renderPage(apis: Partial<DbaasApi>, signals = signalBus()) {
       quota('group:default/payments', 2),
       quota('group:default/search', 0),
     ],
+    // Without prices: no cost.
+    getBudgets: async () => ({ data: [] }),
     ...apis,
   };
   return renderInTestApp(
@@ -451,6 +453,63 @@ describe('DatabasesPage', () => {
     expect(
       screen.getByRole('progressbar', { name: 'Instances used by Search' }),
     ).toHaveAttribute('aria-valuetext', '0 of 10');
+  });
+
+  it("shows each database's monthly price and each tenant's monthly cost, when the platform has prices", async () => {
+    const price = {
+      currency: 'USD',
+      total: 156,
+      breakdown: { base: 100, cpu: 30, memory: 16, storage: 10 },
+    };
+    await renderPage({
+      listServices: servicesOf(() => [
+        database(0, { name: 'orders', monthlyPrice: price }),
+        database(1, { name: 'ledger', plan: 'global' }),
+      ]),
+      getBudgets: async () => ({
+        currency: 'USD',
+        data: [
+          {
+            tenant: 'group:default/payments',
+            monthlyCost: 312,
+            monthlyBudget: 380,
+            thresholdReached: 80,
+          },
+          { tenant: 'group:default/search', monthlyCost: 0 },
+        ],
+      }),
+    });
+    const orders = (
+      await screen.findByRole('link', { name: 'orders' })
+    ).closest('tr')!;
+    const cell = within(orders).getByText('$156.00');
+    expect(cell).toHaveAttribute(
+      'title',
+      'Plan $100.00 + CPU $30.00 + memory $16.00 + storage $10.00 a month',
+    );
+    const ledger = screen.getByRole('link', { name: 'ledger' }).closest('tr')!;
+    expect(within(ledger).getByText('Not priced')).toBeInTheDocument();
+    expect(
+      await screen.findByText('$312.00 of $380.00 a month (82%)'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('$0.00 a month')).toBeInTheDocument();
+    expect(
+      screen.getByRole('heading', { name: 'Quota usage and monthly cost' }),
+    ).toBeInTheDocument();
+  });
+
+  it('shows no price and no cost without prices', async () => {
+    await renderPage({ listServices: servicesOf(() => [database(0)]) });
+    await screen.findByRole('link', { name: 'db-0' });
+    await screen.findByRole('progressbar', {
+      name: 'Instances used by Payments',
+    });
+    expect(
+      screen.queryByRole('columnheader', { name: 'Monthly price' }),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('columnheader', { name: 'Monthly cost' }),
+    ).not.toBeInTheDocument();
   });
 
   it('shows a new phase and the new usage when the backend announces a change', async () => {

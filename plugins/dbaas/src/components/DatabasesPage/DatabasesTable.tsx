@@ -99,10 +99,16 @@ export const DatabasesTable = (props: {
 
   const showLoading = useDelayedFlag(loading, RELOAD_PROGRESS_DELAY_MS);
 
+  // Priced when the API priced any database: without prices, no column.
+  const priced = !!value?.data.some(service => service.monthlyPrice);
   const columns = useMemo(
     () =>
-      databaseColumns({ tenantTitle: tenantTitles(organizations), regionName }),
-    [organizations, regionName],
+      databaseColumns({
+        tenantTitle: tenantTitles(organizations),
+        regionName,
+        priced,
+      }),
+    [organizations, regionName, priced],
   );
 
   // Memoized: a material-table renders every row again on any new prop, and

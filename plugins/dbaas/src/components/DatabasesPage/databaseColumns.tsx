@@ -4,6 +4,7 @@ import {
   type ServiceSummary,
 } from '@internal/backstage-plugin-dbaas-common';
 import { DatabaseLink } from '../DatabaseLink';
+import { MonthlyPrice } from '../MonthlyPrice';
 import { formatAge } from './formatAge';
 import { PhaseStatus } from '../PhaseStatus';
 
@@ -17,6 +18,8 @@ type ColumnOptions = {
   tenantTitle: (tenantRef: string) => string;
   /** A region's display name, from the API's regions; its id otherwise. */
   regionName?: (id: string) => string;
+  /** Show each database's monthly price (the API prices them). */
+  priced?: boolean;
 };
 
 /**
@@ -60,6 +63,17 @@ export function databaseColumnsByKey(options: ColumnOptions) {
       field: 'status',
       render: service => <PhaseStatus status={service.status} />,
     },
+    monthlyPrice: {
+      title: 'Monthly price',
+      field: 'monthlyPrice.total',
+      cellStyle: { whiteSpace: 'nowrap' },
+      render: service =>
+        service.monthlyPrice ? (
+          <MonthlyPrice price={service.monthlyPrice} suffix="" />
+        ) : (
+          'Not priced'
+        ),
+    },
     age: {
       title: 'Age',
       field: 'createdAt',
@@ -87,6 +101,7 @@ export function databaseColumns(
     column.plan,
     column.region,
     column.phase,
+    ...(options.priced ? [column.monthlyPrice] : []),
     column.age,
   ];
 }

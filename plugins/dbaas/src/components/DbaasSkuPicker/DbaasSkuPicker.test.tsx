@@ -162,6 +162,49 @@ describe('DbaasSkuPicker', () => {
     expect(screen.getByText(/SLA 99\.95% \(Global\)/)).toBeInTheDocument();
   });
 
+  it("shows the chosen SKU's monthly price and passes it on for the review step", async () => {
+    const price = {
+      currency: 'USD',
+      total: 156,
+      breakdown: { base: 100, cpu: 30, memory: 16, storage: 10 },
+    };
+    const { changes, rendered } = renderPicker({
+      apis: {
+        listSkus: async () =>
+          allSkus.map(sku =>
+            sku.engine === 'postgresql' && sku.plan === 'shared'
+              ? { ...sku, monthlyPrice: price }
+              : sku,
+          ),
+      },
+    });
+    await rendered;
+    await userEvent.selectOptions(
+      await screen.findByLabelText(/Engine/),
+      'postgresql',
+    );
+    await userEvent.selectOptions(screen.getByLabelText(/Plan/), 'shared');
+    await userEvent.selectOptions(screen.getByLabelText(/Region/), 'lagos');
+
+    expect(screen.getByText('$156.00 a month')).toHaveAttribute(
+      'title',
+      'Plan $100.00 + CPU $30.00 + memory $16.00 + storage $10.00 a month',
+    );
+    expect(changes[changes.length - 1]).toEqual({
+      engine: 'postgresql',
+      plan: 'shared',
+      region: 'lagos',
+      sku: 'pg-shared',
+      monthlyPrice: "$156.00 a month at the SKU's default size",
+    });
+
+    // A SKU the platform has no price for shows none.
+    await userEvent.selectOptions(screen.getByLabelText(/Plan/), 'dedicated');
+    await userEvent.selectOptions(screen.getByLabelText(/Region/), 'lagos');
+    expect(changes[changes.length - 1]).not.toHaveProperty('monthlyPrice');
+    expect(screen.queryByText(/a month/)).not.toBeInTheDocument();
+  });
+
   it('drops the choices the new engine does not offer', async () => {
     const { changes, rendered } = renderPicker();
     await rendered;

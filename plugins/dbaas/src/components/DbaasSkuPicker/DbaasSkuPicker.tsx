@@ -9,6 +9,7 @@ import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { dbaasApiRef } from '../../api/DbaasApi';
 import { useRegions } from '../../hooks/useRegions';
+import { MonthlyPrice } from '../MonthlyPrice';
 import { apiErrorMessage } from '../../utils/apiErrorMessage';
 import { offeringChoices, withChoice } from './offeringChoices';
 import type { DbaasOffering, DbaasSkuPickerFieldSchema } from './schema';
@@ -106,6 +107,12 @@ export const DbaasSkuPicker = (
             Starts at {chosen.defaults.nodes} × {chosen.defaults.vcpuPerNode}{' '}
             vCPU, {chosen.defaults.memoryGiPerNode} GiB memory,{' '}
             {chosen.defaults.storageGiPerNode} GiB storage.
+            {chosen.monthlyPrice && (
+              <>
+                {' '}
+                Costs <MonthlyPrice price={chosen.monthlyPrice} /> at this size.
+              </>
+            )}
           </Typography>
         )}
         <TenantQuotaLeft

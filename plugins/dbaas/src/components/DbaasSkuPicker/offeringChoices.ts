@@ -1,4 +1,8 @@
-import type { CatalogSku } from '@internal/backstage-plugin-dbaas-common';
+import {
+  formatMoney,
+  type CatalogSku,
+  type MonthlyPrice,
+} from '@internal/backstage-plugin-dbaas-common';
 import type { DbaasOffering } from './schema';
 
 type Option = { value: string; label: string };
@@ -66,7 +70,21 @@ export function withChoice(
   if (!next.sku && left.length === 1) {
     next = { ...next, sku: left[0].value };
   }
+  // The price goes with the SKU chosen, so that the review step shows it.
+  const price = skus.find(s => s.id === next.sku)?.monthlyPrice;
+  next = {
+    ...next,
+    monthlyPrice: price ? offeringPriceText(price) : undefined,
+  };
   return Object.fromEntries(
     Object.entries(next).filter(([, v]) => v !== undefined),
   );
+}
+
+/** A SKU's price as the offering carries it, e.g. `$156.00 a month at the SKU's default size`. */
+export function offeringPriceText(price: MonthlyPrice): string {
+  return `${formatMoney(
+    price.total,
+    price.currency,
+  )} a month at the SKU's default size`;
 }

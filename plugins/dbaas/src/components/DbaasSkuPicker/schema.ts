@@ -1,7 +1,8 @@
 import { makeFieldSchema } from '@backstage/plugin-scaffolder-react';
 
 /**
- * The value of the DbaasSkuPicker field, `{ engine, plan, region, sku }`, and
+ * The value of the DbaasSkuPicker field, `{ engine, plan, region, sku }` and
+ * the SKU's monthly price as text when the platform has prices, and
  * its options. `tenantField` names the form field holding the tenant whose
  * remaining quota is shown (`tenant` by default).
  * @public
@@ -13,6 +14,12 @@ export const DbaasSkuPickerFieldSchema = makeFieldSchema({
       plan: z.string().describe('The plan, e.g. dedicated'),
       region: z.string().describe('The primary region, e.g. lagos'),
       sku: z.string().describe('The SKU the database starts from'),
+      monthlyPrice: z
+        .string()
+        .optional()
+        .describe(
+          "What the SKU's default size costs a month, for the review step; absent when the platform has no prices",
+        ),
     }),
   uiOptions: z =>
     z.object({

@@ -1,4 +1,5 @@
 import type {
+  OrganizationBudgets,
   OrganizationQuotas as Quotas,
   TenantQuotaUsage,
 } from '@internal/backstage-plugin-dbaas-common';
@@ -45,15 +46,25 @@ const QUOTAS: Quotas = {
 
 function render(
   permissions: OrganizationPermissions,
-  api: { getQuotas?: jest.Mock; setQuota?: jest.Mock } = {},
+  api: {
+    getQuotas?: jest.Mock;
+    setQuota?: jest.Mock;
+    getBudgets?: jest.Mock;
+    setBudget?: jest.Mock;
+  } = {},
 ) {
   const getQuotas = api.getQuotas ?? jest.fn(async () => QUOTAS);
   const setQuota = api.setQuota ?? jest.fn(async () => payments);
+  // Without prices: no cost, no budgets.
+  const getBudgets =
+    api.getBudgets ??
+    jest.fn(async () => ({ data: [{ tenant: payments.tenant }] }));
+  const setBudget = api.setBudget ?? jest.fn();
   renderOrganizationPart(
     <OrganizationQuotas organization={ACME} permissions={permissions} />,
-    { api: { getQuotas, setQuota } },
+    { api: { getQuotas, setQuota, getBudgets, setBudget } },
   );
-  return { getQuotas, setQuota };
+  return { getQuotas, setQuota, getBudgets, setBudget };
 }
 
 async function openEditor() {
@@ -179,5 +190,91 @@ describe('OrganizationQuotas', () => {
     expect(
       await screen.findByText('The platform sets no ceiling on these limits.'),
     ).toBeInTheDocument();
+  });
+
+  describe('budgets', () => {
+    const BUDGETS: OrganizationBudgets = {
+      currency: 'USD',
+      data: [
+        {
+          tenant: payments.tenant,
+          monthlyCost: 624,
+          monthlyBudget: 500,
+          thresholdReached: 100,
+        },
+        { tenant: search.tenant, monthlyCost: 0 },
+      ],
+    };
+
+    it("shows each tenant's monthly cost against its budget, and no way to edit it to a member", async () => {
+      render(AS.member, { getBudgets: jest.fn(async () => BUDGETS) });
+      const table = (
+        await screen.findByRole('heading', { name: 'Monthly cost and budgets' })
+      ).closest('table, div[class*="Paper"]') as HTMLElement;
+      expect(
+        await within(table).findByText('$624.00 of $500.00 a month (125%)'),
+      ).toBeInTheDocument();
+      expect(within(table).getByText('$0.00 a month')).toBeInTheDocument();
+      expect(within(table).getByText('None')).toBeInTheDocument();
+      expect(
+        screen.queryByRole('button', { name: 'Edit budget of Payments' }),
+      ).not.toBeInTheDocument();
+      expect(
+        screen.getByText(/Only the organization’s owners set budgets/),
+      ).toBeInTheDocument();
+    });
+
+    it('lets an owner set a budget, and shows the new one', async () => {
+      const getBudgets = jest
+        .fn()
+        .mockResolvedValueOnce(BUDGETS)
+        .mockResolvedValue({
+          ...BUDGETS,
+          data: [
+            { tenant: payments.tenant, monthlyCost: 624, monthlyBudget: 1000 },
+            BUDGETS.data[1],
+          ],
+        });
+      const setBudget = jest.fn(async () => ({
+        tenant: payments.tenant,
+        monthlyCost: 624,
+        monthlyBudget: 1000,
+      }));
+      render(AS.owner, { getBudgets, setBudget });
+      await userEvent.click(
+        await screen.findByRole('button', { name: 'Edit budget of Payments' }),
+      );
+      const dialog = screen.getByRole('dialog', {
+        name: 'Monthly budget of Payments',
+      });
+      const amount = within(dialog).getByLabelText('Budget (USD a month)');
+      expect(amount).toHaveValue(500);
+      await userEvent.clear(amount);
+      await userEvent.type(amount, '-3');
+      expect(within(dialog).getByText('Must be above 0')).toBeInTheDocument();
+      expect(
+        within(dialog).getByRole('button', { name: 'Save budget' }),
+      ).toBeDisabled();
+      await userEvent.clear(amount);
+      await userEvent.type(amount, '1000');
+      await userEvent.click(
+        within(dialog).getByRole('button', { name: 'Save budget' }),
+      );
+      expect(setBudget).toHaveBeenCalledWith(ACME.id, {
+        tenant: payments.tenant,
+        monthlyBudget: 1000,
+      });
+      expect(
+        await screen.findByText('$624.00 of $1,000.00 a month (62%)'),
+      ).toBeInTheDocument();
+    });
+
+    it('shows nothing of costs when the platform has no prices', async () => {
+      render(AS.owner);
+      await screen.findByRole('button', { name: 'Edit quota of Payments' });
+      expect(
+        screen.queryByText('Monthly cost and budgets'),
+      ).not.toBeInTheDocument();
+    });
   });
 });

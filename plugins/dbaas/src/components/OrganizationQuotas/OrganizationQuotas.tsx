@@ -25,6 +25,7 @@ import {
   quotaBarColumns,
   type QuotaRow,
 } from '../TenantQuotaBars';
+import { OrganizationBudgets } from '../OrganizationBudgets';
 import { QuotaDialog } from './QuotaDialog';
 
 /** The platform's ceiling in words, or that there is none. */
@@ -137,6 +138,10 @@ export const OrganizationQuotas = (props: {
             This organization has no tenants yet.
           </Typography>
         }
+      />
+      <OrganizationBudgets
+        organization={organization}
+        manage={permissions.manageQuotas}
       />
       {editing && (
         <QuotaDialog

@@ -1,6 +1,7 @@
 import { Table, type TableColumn } from '@backstage/core-components';
 import type { CatalogSku } from '@internal/backstage-plugin-dbaas-common';
 import Typography from '@material-ui/core/Typography';
+import { MonthlyPrice } from '../MonthlyPrice';
 
 const formatSla = (percent: number) => `${percent.toFixed(2)}%`;
 
@@ -40,6 +41,17 @@ const columns: TableColumn<CatalogSku>[] = [
       formatSize(sku).toLocaleLowerCase().includes(term.toLocaleLowerCase()),
   },
   {
+    title: 'Monthly price',
+    field: 'monthlyPrice.total',
+    cellStyle: { whiteSpace: 'nowrap' },
+    render: sku =>
+      sku.monthlyPrice ? (
+        <MonthlyPrice price={sku.monthlyPrice} suffix="" />
+      ) : (
+        'Not priced'
+      ),
+  },
+  {
     title: 'Regions',
     field: 'regions',
     render: sku => (
@@ -54,7 +66,12 @@ const columns: TableColumn<CatalogSku>[] = [
 export const SkuTable = (props: { skus: CatalogSku[] }) => (
   <Table<CatalogSku>
     title="Service catalog"
-    columns={columns}
+    // Without prices, no price column.
+    columns={
+      props.skus.some(sku => sku.monthlyPrice)
+        ? columns
+        : columns.filter(c => c.title !== 'Monthly price')
+    }
     data={props.skus}
     // material-table's sortable headers nest a focusable element in another,
     // which axe reports as serious (nested-interactive); 19 SKUs read fine in

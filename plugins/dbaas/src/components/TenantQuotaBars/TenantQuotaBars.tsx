@@ -2,6 +2,8 @@ import { Progress, Table, type TableColumn } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import type {
   Organization,
+  OrganizationBudgets,
+  TenantCost,
   TenantQuotaUsage,
 } from '@internal/backstage-plugin-dbaas-common';
 import Box from '@material-ui/core/Box';
@@ -10,11 +12,16 @@ import { useMemo } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { dbaasApiRef } from '../../api/DbaasApi';
 import { apiErrorMessage } from '../../utils/apiErrorMessage';
+import { TenantCostText } from '../MonthlyPrice';
 import { ReloadProgress } from '../ReloadProgress';
 import { useDelayedFlag } from '../../hooks/useDelayedFlag';
 import { quotaBarColumns, type QuotaRow } from './quotaBarColumns';
 
-type TenantRow = QuotaRow & { organization: string };
+type TenantRow = QuotaRow & {
+  organization: string;
+  /** Its committed monthly cost and budget, when the platform has prices. */
+  cost?: { value: TenantCost; currency: string };
+};
 
 /** More tenants than this get paging and a search box. */
 const PAGE_SIZE = 5;
@@ -29,6 +36,15 @@ const columns: TableColumn<TenantRow>[] = [
         <Typography variant="caption" color="textSecondary">
           {row.organization}
         </Typography>
+        {/* Under the name, not a column: the bars need the room. */}
+        {row.cost && (
+          <Typography variant="body2" style={{ whiteSpace: 'nowrap' }}>
+            <TenantCostText
+              cost={row.cost.value}
+              currency={row.cost.currency}
+            />
+          </Typography>
+        )}
       </>
     ),
   },
@@ -38,6 +54,7 @@ const columns: TableColumn<TenantRow>[] = [
 function tenantRows(
   organizations: Organization[],
   results: PromiseSettledResult<TenantQuotaUsage[]>[],
+  budgets: PromiseSettledResult<OrganizationBudgets>[],
 ) {
   const rows: TenantRow[] = [];
   const failures: { organization: string; message: string }[] = [];
@@ -51,11 +68,22 @@ function tenantRows(
       return;
     }
     const titles = new Map(org.tenants.map(t => [t.id.toLowerCase(), t.title]));
+    // Costs are extra: when they cannot be read, the quotas still show.
+    const budget = budgets[index];
+    const currency =
+      budget?.status === 'fulfilled' ? budget.value.currency : undefined;
+    const costs = new Map(
+      budget?.status === 'fulfilled'
+        ? budget.value.data.map(c => [c.tenant.toLowerCase(), c])
+        : [],
+    );
     for (const usage of result.value) {
+      const cost = costs.get(usage.tenant.toLowerCase());
       rows.push({
         ...usage,
         title: titles.get(usage.tenant.toLowerCase()) ?? usage.tenant,
         organization: org.title,
+        ...(currency && cost ? { cost: { value: cost, currency } } : {}),
       });
     }
   });
@@ -76,7 +104,14 @@ export const TenantQuotaBars = (props: {
   const dbaasApi = useApi(dbaasApiRef);
   const { value, loading } = useAsync(
     () =>
-      Promise.allSettled(organizations.map(org => dbaasApi.listQuotas(org.id))),
+      Promise.all([
+        Promise.allSettled(
+          organizations.map(org => dbaasApi.listQuotas(org.id)),
+        ),
+        Promise.allSettled(
+          organizations.map(async org => dbaasApi.getBudgets(org.id)),
+        ),
+      ]),
     [dbaasApi, organizations, refreshKey],
   );
 
@@ -84,9 +119,11 @@ export const TenantQuotaBars = (props: {
 
   // Memoized: new rows on every render would make the table start over.
   const { rows, failures } = useMemo(
-    () => tenantRows(organizations, value ?? []),
+    () => tenantRows(organizations, value?.[0] ?? [], value?.[1] ?? []),
     [organizations, value],
   );
+  // Without prices there is no cost to name in the title.
+  const costed = rows.some(row => row.cost);
 
   if (organizations.length === 0) {
     return (
@@ -116,7 +153,7 @@ export const TenantQuotaBars = (props: {
         <Box mt={failures.length ? 1 : 0}>
           <ReloadProgress active={showLoading} label="Loading the quotas" />
           <Table<TenantRow>
-            title="Quota usage"
+            title={costed ? 'Quota usage and monthly cost' : 'Quota usage'}
             columns={columns}
             data={rows}
             options={{

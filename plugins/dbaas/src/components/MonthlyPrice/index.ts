@@ -1,0 +1,2 @@
+export { MonthlyPrice, priceBreakdown } from './MonthlyPrice';
+export { TenantCostText } from './TenantCostText';

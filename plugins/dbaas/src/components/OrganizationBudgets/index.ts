@@ -1,0 +1,1 @@
+export { OrganizationBudgets } from './OrganizationBudgets';
