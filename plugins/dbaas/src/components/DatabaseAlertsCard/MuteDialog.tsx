@@ -1,16 +1,11 @@
 import { useApi } from '@backstage/frontend-plugin-api';
 import type { AlertMute } from '@internal/backstage-plugin-dbaas-common';
-import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
-import DialogContent from '@material-ui/core/DialogContent';
-import DialogTitle from '@material-ui/core/DialogTitle';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import { dbaasApiRef } from '../../api/DbaasApi';
-import { apiErrorMessage } from '../../utils/apiErrorMessage';
+import { ActionDialog } from '../ActionDialog';
 
 /** The mute lengths offered, in minutes; the API takes up to a week. */
 const DURATIONS = [
@@ -33,76 +28,52 @@ export const MuteDialog = (props: {
   const dbaasApi = useApi(dbaasApiRef);
   const [minutes, setMinutes] = useState(60);
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
 
   const mute = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      props.onMuted(
-        await dbaasApi.muteAlerts(props.serviceId, { minutes, reason }),
-      );
-    } catch (e) {
-      setError(apiErrorMessage(e as Error));
-    } finally {
-      setBusy(false);
-    }
+    props.onMuted(
+      await dbaasApi.muteAlerts(props.serviceId, { minutes, reason }),
+    );
   };
 
   return (
-    <Dialog open onClose={props.onClose} aria-labelledby="mute-alerts-title">
-      <DialogTitle id="mute-alerts-title">
-        Mute the alerts of {props.databaseName}
-      </DialogTitle>
-      <DialogContent>
-        <Typography variant="body2" paragraph>
-          Nobody on the team is notified of its alerts until the mute ends. They
-          are still recorded and shown here.
-        </Typography>
-        <TextField
-          id="mute-alerts-duration"
-          select
-          label="For"
-          value={minutes}
-          onChange={e => setMinutes(Number(e.target.value))}
-          fullWidth
-          margin="normal"
-        >
-          {DURATIONS.map(d => (
-            <MenuItem key={d.minutes} value={d.minutes}>
-              {d.label}
-            </MenuItem>
-          ))}
-        </TextField>
-        <TextField
-          id="mute-alerts-reason"
-          label="Reason"
-          helperText="Kept in the audit log, and shown while the mute lasts."
-          value={reason}
-          onChange={e => setReason(e.target.value)}
-          inputProps={{ maxLength: 500 }}
-          required
-          fullWidth
-          margin="normal"
-        />
-        {error && (
-          <Typography role="alert" color="error" variant="body2">
-            {error}
-          </Typography>
-        )}
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={props.onClose}>Cancel</Button>
-        <Button
-          color="primary"
-          variant="contained"
-          onClick={mute}
-          disabled={busy || reason.trim() === ''}
-        >
-          Mute
-        </Button>
-      </DialogActions>
-    </Dialog>
+    <ActionDialog
+      titleId="mute-alerts-title"
+      title={`Mute the alerts of ${props.databaseName}`}
+      actionLabel="Mute"
+      actionDisabled={reason.trim() === ''}
+      onAction={mute}
+      onClose={props.onClose}
+    >
+      <Typography variant="body2" paragraph>
+        Nobody on the team is notified of its alerts until the mute ends. They
+        are still recorded and shown here.
+      </Typography>
+      <TextField
+        id="mute-alerts-duration"
+        select
+        label="For"
+        value={minutes}
+        onChange={e => setMinutes(Number(e.target.value))}
+        fullWidth
+        margin="normal"
+      >
+        {DURATIONS.map(d => (
+          <MenuItem key={d.minutes} value={d.minutes}>
+            {d.label}
+          </MenuItem>
+        ))}
+      </TextField>
+      <TextField
+        id="mute-alerts-reason"
+        label="Reason"
+        helperText="Kept in the audit log, and shown while the mute lasts."
+        value={reason}
+        onChange={e => setReason(e.target.value)}
+        inputProps={{ maxLength: 500 }}
+        required
+        fullWidth
+        margin="normal"
+      />
+    </ActionDialog>
   );
 };

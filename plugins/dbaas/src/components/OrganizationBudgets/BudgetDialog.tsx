@@ -4,16 +4,11 @@ import type {
   TenantCost,
 } from '@internal/backstage-plugin-dbaas-common';
 import { formatMoney } from '@internal/backstage-plugin-dbaas-common';
-import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
-import DialogContent from '@material-ui/core/DialogContent';
-import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import { dbaasApiRef } from '../../api/DbaasApi';
-import { apiErrorMessage } from '../../utils/apiErrorMessage';
+import { ActionDialog } from '../ActionDialog';
 import { useErrorTextClass } from '../../utils/useErrorTextClass';
 
 /** Why a budget as typed cannot be set, as the API would say; none when it can. */
@@ -41,74 +36,51 @@ export const BudgetDialog = (props: {
   const [text, setText] = useState(
     cost.monthlyBudget === undefined ? '' : String(cost.monthlyBudget),
   );
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
   const errorText = useErrorTextClass();
   const problem = budgetProblem(text);
 
   const save = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      props.onSaved(
-        await dbaasApi.setBudget(organization.id, {
-          tenant: cost.tenant,
-          monthlyBudget: text.trim() === '' ? null : Number(text),
-        }),
-      );
-    } catch (e) {
-      setError(apiErrorMessage(e as Error));
-      setBusy(false);
-    }
+    props.onSaved(
+      await dbaasApi.setBudget(organization.id, {
+        tenant: cost.tenant,
+        monthlyBudget: text.trim() === '' ? null : Number(text),
+      }),
+    );
   };
 
   return (
-    <Dialog open onClose={props.onClose} aria-labelledby="budget-dialog-title">
-      <DialogTitle id="budget-dialog-title">
-        Monthly budget of {props.tenantTitle}
-      </DialogTitle>
-      <DialogContent>
-        <Typography variant="body2" paragraph>
-          The tenant's team is notified when its databases as ordered cost 80%
-          and 100% of the budget. Orders above it are not refused. Leave it
-          empty for no budget.
-        </Typography>
-        <TextField
-          id="budget-dialog-amount"
-          label={`Budget (${currency} a month)`}
-          type="number"
-          value={text}
-          onChange={e => setText(e.target.value)}
-          inputProps={{ min: 0, step: 'any' }}
-          error={!!problem}
-          InputLabelProps={{ classes: { error: errorText } }}
-          FormHelperTextProps={{ classes: { error: errorText } }}
-          helperText={
-            problem ??
-            `Its databases cost ${formatMoney(
-              cost.monthlyCost ?? 0,
-              currency,
-            )} a month now`
-          }
-          fullWidth
-        />
-        {error && (
-          <Typography role="alert" className={errorText} variant="body2">
-            {error}
-          </Typography>
-        )}
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={props.onClose}>Cancel</Button>
-        <Button
-          color="primary"
-          variant="contained"
-          onClick={save}
-          disabled={busy || !!problem}
-        >
-          Save budget
-        </Button>
-      </DialogActions>
-    </Dialog>
+    <ActionDialog
+      titleId="budget-dialog-title"
+      title={`Monthly budget of ${props.tenantTitle}`}
+      actionLabel="Save budget"
+      actionDisabled={!!problem}
+      onAction={save}
+      onClose={props.onClose}
+    >
+      <Typography variant="body2" paragraph>
+        The tenant's team is notified when its databases as ordered cost 80% and
+        100% of the budget. Orders above it are not refused. Leave it empty for
+        no budget.
+      </Typography>
+      <TextField
+        id="budget-dialog-amount"
+        label={`Budget (${currency} a month)`}
+        type="number"
+        value={text}
+        onChange={e => setText(e.target.value)}
+        inputProps={{ min: 0, step: 'any' }}
+        error={!!problem}
+        InputLabelProps={{ classes: { error: errorText } }}
+        FormHelperTextProps={{ classes: { error: errorText } }}
+        helperText={
+          problem ??
+          `Its databases cost ${formatMoney(
+            cost.monthlyCost ?? 0,
+            currency,
+          )} a month now`
+        }
+        fullWidth
+      />
+    </ActionDialog>
   );
 };

@@ -4,16 +4,11 @@ import type {
   Organization,
   RoleGrant,
 } from '@internal/backstage-plugin-dbaas-common';
-import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
-import DialogContent from '@material-ui/core/DialogContent';
-import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import { dbaasApiRef } from '../../api/DbaasApi';
-import { apiErrorMessage } from '../../utils/apiErrorMessage';
+import { ActionDialog } from '../ActionDialog';
 import { useErrorTextClass } from '../../utils/useErrorTextClass';
 import { grantableRoles, ROLE_NAMES } from './roleChoices';
 import { principalRef } from './principalRef';
@@ -43,8 +38,6 @@ export const RoleDialog = (props: {
   const [role, setRole] = useState<DbaasRole | ''>(
     grant && roles.includes(grant.role) ? grant.role : '',
   );
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
   const errorText = useErrorTextClass();
   const errorProps = {
     InputLabelProps: { classes: { error: errorText } },
@@ -66,133 +59,111 @@ export const RoleDialog = (props: {
   const submit = async () => {
     setTouched(true);
     if (!parsed.ref || !role) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      props.onDone(
-        await dbaasApi.grantRole(organization.id, {
-          principal: parsed.ref,
-          role,
-          ...(tenant !== WHOLE ? { tenant } : {}),
-        }),
-      );
-    } catch (e) {
-      setError(apiErrorMessage(e as Error));
-      setBusy(false);
-    }
+    props.onDone(
+      await dbaasApi.grantRole(organization.id, {
+        principal: parsed.ref,
+        role,
+        ...(tenant !== WHOLE ? { tenant } : {}),
+      }),
+    );
   };
 
   const title = grant
     ? `Change the role of ${grant.principal}`
     : `Grant a role in ${organization.title}`;
   return (
-    <Dialog open onClose={props.onClose} aria-labelledby="role-dialog-title">
-      <DialogTitle id="role-dialog-title">{title}</DialogTitle>
-      <DialogContent>
-        {grant ? (
-          <Typography variant="body2" paragraph>
-            On{' '}
-            {grant.tenant
-              ? tenantTitle(grant.tenant)
-              : 'the whole organization'}
-            , instead of {ROLE_NAMES[grant.role].label}.
-          </Typography>
-        ) : (
-          <>
-            <TextField
-              id="role-dialog-principal"
-              {...errorProps}
-              label="User or group"
-              value={principal}
-              onChange={e => setPrincipal(e.target.value)}
-              onBlur={() => setTouched(true)}
-              error={touched && !!parsed.problem}
-              helperText={
-                touched && parsed.problem
-                  ? parsed.problem
-                  : 'Such as user:default/ada or group:default/payments; a name alone is a user.'
-              }
-              required
-              fullWidth
-              margin="normal"
-            />
-            <TextField
-              id="role-dialog-scope"
-              select
-              label="On"
-              value={tenant}
-              onChange={e => changeScope(e.target.value)}
-              SelectProps={{ native: true }}
-              InputLabelProps={{ shrink: true }}
-              fullWidth
-              margin="normal"
-            >
-              <option value={WHOLE}>The whole organization</option>
-              {organization.tenants.map(t => (
-                <option key={t.id} value={t.id}>
-                  {t.title}
-                </option>
-              ))}
-            </TextField>
-          </>
-        )}
-        <TextField
-          id="role-dialog-role"
-          select
-          label="Role"
-          value={role}
-          onChange={e => setRole(e.target.value as DbaasRole)}
-          SelectProps={{ native: true }}
-          InputLabelProps={{ shrink: true, classes: { error: errorText } }}
-          FormHelperTextProps={errorProps.FormHelperTextProps}
-          error={touched && !role}
-          helperText={
-            (touched && !role && 'Choose a role') ||
-            (role
-              ? `${ROLE_NAMES[role].label}: ${ROLE_NAMES[role].may}.`
-              : 'Organization roles are held on the whole organization only.')
-          }
-          required
-          fullWidth
-          margin="normal"
-        >
-          <option value="" disabled>
-            Choose a role
+    <ActionDialog
+      titleId="role-dialog-title"
+      title={title}
+      actionLabel={grant ? 'Change role' : 'Grant'}
+      actionDisabled={
+        (touched && (!parsed.ref || !role)) ||
+        // The same role again would change nothing.
+        role === grant?.role
+      }
+      onAction={submit}
+      onClose={props.onClose}
+    >
+      {grant ? (
+        <Typography variant="body2" paragraph>
+          On{' '}
+          {grant.tenant ? tenantTitle(grant.tenant) : 'the whole organization'},
+          instead of {ROLE_NAMES[grant.role].label}.
+        </Typography>
+      ) : (
+        <>
+          <TextField
+            id="role-dialog-principal"
+            {...errorProps}
+            label="User or group"
+            value={principal}
+            onChange={e => setPrincipal(e.target.value)}
+            onBlur={() => setTouched(true)}
+            error={touched && !!parsed.problem}
+            helperText={
+              touched && parsed.problem
+                ? parsed.problem
+                : 'Such as user:default/ada or group:default/payments; a name alone is a user.'
+            }
+            required
+            fullWidth
+            margin="normal"
+          />
+          <TextField
+            id="role-dialog-scope"
+            select
+            label="On"
+            value={tenant}
+            onChange={e => changeScope(e.target.value)}
+            SelectProps={{ native: true }}
+            InputLabelProps={{ shrink: true }}
+            fullWidth
+            margin="normal"
+          >
+            <option value={WHOLE}>The whole organization</option>
+            {organization.tenants.map(t => (
+              <option key={t.id} value={t.id}>
+                {t.title}
+              </option>
+            ))}
+          </TextField>
+        </>
+      )}
+      <TextField
+        id="role-dialog-role"
+        select
+        label="Role"
+        value={role}
+        onChange={e => setRole(e.target.value as DbaasRole)}
+        SelectProps={{ native: true }}
+        InputLabelProps={{ shrink: true, classes: { error: errorText } }}
+        FormHelperTextProps={errorProps.FormHelperTextProps}
+        error={touched && !role}
+        helperText={
+          (touched && !role && 'Choose a role') ||
+          (role
+            ? `${ROLE_NAMES[role].label}: ${ROLE_NAMES[role].may}.`
+            : 'Organization roles are held on the whole organization only.')
+        }
+        required
+        fullWidth
+        margin="normal"
+      >
+        <option value="" disabled>
+          Choose a role
+        </option>
+        {roles.map(r => (
+          <option key={r} value={r}>
+            {ROLE_NAMES[r].label}
           </option>
-          {roles.map(r => (
-            <option key={r} value={r}>
-              {ROLE_NAMES[r].label}
-            </option>
-          ))}
-        </TextField>
-        {!grant && (
-          <Typography variant="body2" color="textSecondary">
-            A user or group holds one role on each scope: a role they already
-            hold there is replaced.
-          </Typography>
-        )}
-        {error && (
-          <Typography role="alert" className={errorText} variant="body2">
-            {error}
-          </Typography>
-        )}
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={props.onClose}>Cancel</Button>
-        <Button
-          color="primary"
-          variant="contained"
-          onClick={submit}
-          disabled={
-            busy ||
-            (touched && (!parsed.ref || !role)) ||
-            // The same role again would change nothing.
-            role === grant?.role
-          }
-        >
-          {grant ? 'Change role' : 'Grant'}
-        </Button>
-      </DialogActions>
-    </Dialog>
+        ))}
+      </TextField>
+      {!grant && (
+        <Typography variant="body2" color="textSecondary">
+          A user or group holds one role on each scope: a role they already hold
+          there is replaced.
+        </Typography>
+      )}
+    </ActionDialog>
   );
 };

@@ -4,17 +4,12 @@ import type {
   TenantQuota,
   TenantQuotaUsage,
 } from '@internal/backstage-plugin-dbaas-common';
-import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
-import DialogContent from '@material-ui/core/DialogContent';
-import DialogTitle from '@material-ui/core/DialogTitle';
 import Grid from '@material-ui/core/Grid';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import { dbaasApiRef } from '../../api/DbaasApi';
-import { apiErrorMessage } from '../../utils/apiErrorMessage';
+import { ActionDialog } from '../ActionDialog';
 import { useErrorTextClass } from '../../utils/useErrorTextClass';
 import { apiFieldErrors } from '../../utils/apiFieldErrors';
 import { formatAmount, QUOTA_LIMITS } from '../TenantQuotaBars';
@@ -64,8 +59,6 @@ export const QuotaDialog = (props: {
   const [serverProblems, setServerProblems] = useState<Record<string, string>>(
     {},
   );
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
   const errorText = useErrorTextClass();
 
   const problems = Object.fromEntries(
@@ -78,8 +71,6 @@ export const QuotaDialog = (props: {
   const invalid = Object.values(problems).some(Boolean);
 
   const save = async () => {
-    setBusy(true);
-    setError(undefined);
     setServerProblems({});
     try {
       props.onSaved(
@@ -91,84 +82,66 @@ export const QuotaDialog = (props: {
         }),
       );
     } catch (e) {
+      // Shown beside their fields; the dialog shows the whole message.
       setServerProblems(apiFieldErrors(e as Error));
-      setError(apiErrorMessage(e as Error));
-      setBusy(false);
+      throw e;
     }
   };
 
   return (
-    <Dialog
-      open
+    <ActionDialog
+      titleId="quota-dialog-title"
+      title={`Quota of ${props.tenantTitle}`}
+      actionLabel="Save quota"
+      actionDisabled={invalid}
+      onAction={save}
       onClose={props.onClose}
-      aria-labelledby="quota-dialog-title"
       maxWidth="md"
     >
-      <DialogTitle id="quota-dialog-title">
-        Quota of {props.tenantTitle}
-      </DialogTitle>
-      <DialogContent>
-        <Typography variant="body2" paragraph>
-          What the tenant's live databases may use together. A limit below what
-          they use now stops new orders and growth, and changes no running
-          database.
-        </Typography>
-        <Grid container spacing={2}>
-          {QUOTA_LIMITS.map(({ key, title, unit }) => {
-            const limit = ceiling[key];
-            const hint = `Uses ${formatAmount(usage.usage[key])}${
-              limit !== undefined
-                ? `; at most ${formatAmount(limit)} (platform ceiling)`
-                : ''
-            }`;
-            return (
-              <Grid item xs={12} sm={6} key={key}>
-                <TextField
-                  id={`quota-dialog-${key}`}
-                  label={unit ? `${title} (${unit})` : title}
-                  type="number"
-                  value={values[key]}
-                  onChange={e => {
-                    const text = e.target.value;
-                    setValues(current => ({ ...current, [key]: text }));
-                    // What the API said of the old value no longer holds.
-                    setServerProblems(
-                      ({ [`quota.${key}`]: _said, ...rest }) => rest,
-                    );
-                  }}
-                  inputProps={{
-                    min: 0,
-                    step: COUNTS.includes(key) ? 1 : 'any',
-                    ...(limit !== undefined ? { max: limit } : {}),
-                  }}
-                  error={!!problems[key]}
-                  InputLabelProps={{ classes: { error: errorText } }}
-                  FormHelperTextProps={{ classes: { error: errorText } }}
-                  helperText={problems[key] ?? hint}
-                  required
-                  fullWidth
-                />
-              </Grid>
-            );
-          })}
-        </Grid>
-        {error && (
-          <Typography role="alert" className={errorText} variant="body2">
-            {error}
-          </Typography>
-        )}
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={props.onClose}>Cancel</Button>
-        <Button
-          color="primary"
-          variant="contained"
-          onClick={save}
-          disabled={busy || invalid}
-        >
-          Save quota
-        </Button>
-      </DialogActions>
-    </Dialog>
+      <Typography variant="body2" paragraph>
+        What the tenant's live databases may use together. A limit below what
+        they use now stops new orders and growth, and changes no running
+        database.
+      </Typography>
+      <Grid container spacing={2}>
+        {QUOTA_LIMITS.map(({ key, title, unit }) => {
+          const limit = ceiling[key];
+          const hint = `Uses ${formatAmount(usage.usage[key])}${
+            limit !== undefined
+              ? `; at most ${formatAmount(limit)} (platform ceiling)`
+              : ''
+          }`;
+          return (
+            <Grid item xs={12} sm={6} key={key}>
+              <TextField
+                id={`quota-dialog-${key}`}
+                label={unit ? `${title} (${unit})` : title}
+                type="number"
+                value={values[key]}
+                onChange={e => {
+                  const text = e.target.value;
+                  setValues(current => ({ ...current, [key]: text }));
+                  // What the API said of the old value no longer holds.
+                  setServerProblems(
+                    ({ [`quota.${key}`]: _said, ...rest }) => rest,
+                  );
+                }}
+                inputProps={{
+                  min: 0,
+                  step: COUNTS.includes(key) ? 1 : 'any',
+                  ...(limit !== undefined ? { max: limit } : {}),
+                }}
+                error={!!problems[key]}
+                InputLabelProps={{ classes: { error: errorText } }}
+                FormHelperTextProps={{ classes: { error: errorText } }}
+                helperText={problems[key] ?? hint}
+                required
+                fullWidth
+              />
+            </Grid>
+          );
+        })}
+      </Grid>
+    </ActionDialog>
   );
 };
