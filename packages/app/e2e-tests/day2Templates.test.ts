@@ -50,9 +50,9 @@ test('a developer scales a database picked among their team’s, seeing its curr
     settings.getByRole('row').filter({
       has: page.getByRole('rowheader', { name: label, exact: true }),
     });
-  await expect(row('Engine')).toContainText('postgresql');
+  await expect(row('Engine')).toContainText('PostgreSQL');
   await expect(row('Version')).toContainText('17');
-  await expect(row('Plan')).toContainText('shared');
+  await expect(row('Plan')).toContainText('Shared');
   await expect(row('Size')).toContainText('instance: 1 × 2 CPU / 4Gi');
   await expect(row('Backup schedule')).not.toBeEmpty();
   await screenshot(page, testInfo, 'day2-1-scale-current-settings');
@@ -85,7 +85,7 @@ test('a developer scales a database picked among their team’s, seeing its curr
   ).toBeVisible();
   await expect(
     page.getByText(
-      `${name} runs postgresql 17; its engine offers no upgrade from it now.`,
+      `${name} runs PostgreSQL 17; its engine offers no upgrade from it now.`,
     ),
   ).toBeVisible();
   await expect(page.getByLabel(/Upgrade to/)).toBeDisabled();

@@ -5,7 +5,12 @@
  */
 
 export * from './catalog/schema';
-export { skuCatalogFor, offerings } from './catalog/skuCatalog';
+export {
+  skuCatalogFor,
+  offerings,
+  engineName,
+  planName,
+} from './catalog/skuCatalog';
 export * from './catalog/pops';
 export * from './catalog/backupCapabilities';
 export * from './catalog/versionUpgrades';

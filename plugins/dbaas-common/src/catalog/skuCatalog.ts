@@ -27,3 +27,16 @@ export function skuCatalogFor(pops: readonly Pop[]): SkuCatalog {
  * (without their regions, which follow from the PoPs). @public
  */
 export const offerings = { engines, plans, skus: skuOffers } as const;
+
+/**
+ * An engine's name for people (`postgresql` → `PostgreSQL`); the id itself
+ * for one the platform does not offer. @public
+ */
+export function engineName(id: string): string {
+  return engines.find(e => e.id === id)?.displayName ?? id;
+}
+
+/** A plan's name for people (`shared` → `Shared`); the id itself for an unknown one. @public */
+export function planName(id: string): string {
+  return plans.find(p => p.id === id)?.displayName ?? id;
+}

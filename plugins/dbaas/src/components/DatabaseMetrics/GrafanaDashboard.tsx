@@ -4,7 +4,7 @@ import {
   ENGINE_IDS,
   GRAFANA_DASHBOARD_UIDS,
   embeddedEnginePanels,
-  offerings,
+  engineName,
   type EngineId,
 } from '@internal/backstage-plugin-dbaas-common';
 import Grid from '@material-ui/core/Grid';
@@ -34,13 +34,12 @@ export const GrafanaDashboard = (props: {
   const baseUrl = config.getOptionalString('dbaas.grafana.baseUrl');
   if (!baseUrl) return null;
   const { engine } = props;
-  const engineName =
-    offerings.engines.find(e => e.id === engine)?.displayName ?? engine;
+  const engineTitle = engine === undefined ? undefined : engineName(engine);
   if (!isEngineId(engine)) {
     return (
       <InfoCard title="Grafana">
         <Typography variant="body2">
-          No Grafana dashboard is shipped for {engineName ?? 'this engine'}.
+          No Grafana dashboard is shipped for {engineTitle ?? 'this engine'}.
         </Typography>
       </InfoCard>
     );
@@ -65,7 +64,7 @@ export const GrafanaDashboard = (props: {
         {embeddedEnginePanels(engine).map(panel => (
           <Grid item xs={12} md={6} key={panel.id}>
             <iframe
-              title={`${panel.title} of ${props.serviceName} (${engineName}), in Grafana`}
+              title={`${panel.title} of ${props.serviceName} (${engineTitle}), in Grafana`}
               src={url(panel.id)}
               style={{ width: '100%', height: 300, border: 0 }}
             />

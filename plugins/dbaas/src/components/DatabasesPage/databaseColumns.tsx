@@ -1,17 +1,13 @@
 import type { TableColumn } from '@backstage/core-components';
 import {
-  offerings,
+  engineName,
+  planName,
   type ServiceSummary,
 } from '@internal/backstage-plugin-dbaas-common';
 import { DatabaseLink } from '../DatabaseLink';
 import { MonthlyPrice } from '../MonthlyPrice';
 import { formatAge } from './formatAge';
 import { PhaseStatus } from '../PhaseStatus';
-
-const displayNames = (items: { id: string; displayName: string }[]) =>
-  new Map(items.map(item => [item.id, item.displayName]));
-const engineNames = displayNames(offerings.engines);
-const planNames = displayNames(offerings.plans);
 
 type ColumnOptions = {
   /** A tenant's title, from the organizations; its group ref otherwise. */
@@ -46,12 +42,12 @@ export function databaseColumnsByKey(options: ColumnOptions) {
     engine: {
       title: 'Engine',
       field: 'engine',
-      render: service => engineNames.get(service.engine) ?? service.engine,
+      render: service => engineName(service.engine),
     },
     plan: {
       title: 'Plan',
       field: 'plan',
-      render: service => planNames.get(service.plan) ?? service.plan,
+      render: service => planName(service.plan),
     },
     region: {
       title: 'Region',

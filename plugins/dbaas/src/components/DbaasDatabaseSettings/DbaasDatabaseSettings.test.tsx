@@ -3,6 +3,7 @@ import {
   TestApiProvider,
 } from '@backstage/frontend-test-utils';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import { planName } from '@internal/backstage-plugin-dbaas-common';
 import { screen, within } from '@testing-library/react';
 import { dbaasApiRef } from '../../api/DbaasApi';
 import {
@@ -52,12 +53,14 @@ describe('DbaasDatabaseSettings', () => {
       within(table).getByRole('rowheader', { name: label }).closest('tr')!;
     // The decommission template asks for the name to be typed again.
     expect(row('Name')).toHaveTextContent('orders');
-    expect(row('Engine')).toHaveTextContent('postgresql');
+    expect(row('Engine')).toHaveTextContent('PostgreSQL');
     expect(row('Version')).toHaveTextContent('16');
-    expect(row('Plan')).toHaveTextContent(pgSku.plan);
+    expect(row('Plan')).toHaveTextContent(planName(pgSku.plan));
     expect(row('Size')).toHaveTextContent(/instance: \d+ × \S+ CPU \/ \S+Gi/);
     expect(row('Storage')).toHaveTextContent('500Gi');
-    expect(row('Backup schedule')).toHaveTextContent('0 2 * * *, kept 14d');
+    expect(row('Backup schedule')).toHaveTextContent(
+      'at 02:00 (0 2 * * *), kept 14d',
+    );
   });
 
   it('shows what the API said of a database that is not the user\u2019s, whatever the catalog claims', async () => {

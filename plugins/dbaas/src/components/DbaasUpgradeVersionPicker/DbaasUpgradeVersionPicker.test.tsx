@@ -62,7 +62,7 @@ describe('DbaasUpgradeVersionPicker', () => {
       .map(option => option.textContent)
       .filter(Boolean);
     expect(offered).toEqual(['17']);
-    expect(screen.getByText('orders runs postgresql 16.')).toBeInTheDocument();
+    expect(screen.getByText('orders runs PostgreSQL 16.')).toBeInTheDocument();
 
     await userEvent.selectOptions(select, '17');
     expect(changes).toEqual(['17']);
@@ -76,7 +76,7 @@ describe('DbaasUpgradeVersionPicker', () => {
 
     expect(
       await screen.findByText(
-        'orders runs postgresql 17; its engine offers no upgrade from it now.',
+        'orders runs PostgreSQL 17; its engine offers no upgrade from it now.',
       ),
     ).toBeInTheDocument();
     expect(screen.getByLabelText(/Upgrade to/)).toBeDisabled();

@@ -3,7 +3,10 @@ import FormControl from '@material-ui/core/FormControl';
 import FormHelperText from '@material-ui/core/FormHelperText';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
-import { allowedUpgrades } from '@internal/backstage-plugin-dbaas-common';
+import {
+  allowedUpgrades,
+  engineName,
+} from '@internal/backstage-plugin-dbaas-common';
 import { useEffect } from 'react';
 import { apiErrorMessage } from '../../utils/apiErrorMessage';
 import {
@@ -42,9 +45,13 @@ export const DbaasUpgradeVersionPicker = (
   else if (error) {
     helper = `Could not load ${entityRef}: ${apiErrorMessage(error)}`;
   } else if (service && choices.length === 0) {
-    helper = `${service.name} runs ${service.engine} ${service.config.version}; its engine offers no upgrade from it now.`;
+    helper = `${service.name} runs ${engineName(service.engine)} ${
+      service.config.version
+    }; its engine offers no upgrade from it now.`;
   } else if (service) {
-    helper = `${service.name} runs ${service.engine} ${service.config.version}.`;
+    helper = `${service.name} runs ${engineName(service.engine)} ${
+      service.config.version
+    }.`;
   }
 
   if (entityRef && loading) return <Progress />;

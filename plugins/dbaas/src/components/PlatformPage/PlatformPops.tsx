@@ -1,13 +1,9 @@
 import { Table, type TableColumn } from '@backstage/core-components';
 import {
-  offerings,
+  engineName,
   type PopHoldings,
 } from '@internal/backstage-plugin-dbaas-common';
 import Typography from '@material-ui/core/Typography';
-
-const engineNames = new Map<string, string>(
-  offerings.engines.map(e => [e.id, e.displayName]),
-);
 
 /** "PostgreSQL 3, MongoDB 1": the non-zero counts, largest first. */
 function counts(
@@ -37,7 +33,7 @@ const columns: TableColumn<PopHoldings>[] = [
   { title: 'Databases', field: 'databases', type: 'numeric' },
   {
     title: 'By engine',
-    render: pop => counts(pop.byEngine, id => engineNames.get(id) ?? id) || '–',
+    render: pop => counts(pop.byEngine, engineName) || '–',
   },
   { title: 'By phase', render: pop => counts(pop.byPhase) || '–' },
 ];

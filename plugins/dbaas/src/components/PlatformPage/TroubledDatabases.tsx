@@ -1,16 +1,12 @@
 import { Table, type TableColumn } from '@backstage/core-components';
 import {
-  offerings,
+  engineName,
   type TroubledDatabase,
 } from '@internal/backstage-plugin-dbaas-common';
 import Typography from '@material-ui/core/Typography';
 import { DatabaseLink } from '../DatabaseLink';
 import { formatAge } from '../DatabasesPage/formatAge';
 import { PhaseStatus } from '../PhaseStatus';
-
-const engineNames = new Map<string, string>(
-  offerings.engines.map(e => [e.id, e.displayName]),
-);
 
 const columns = (
   tenantTitle: (ref: string) => string,
@@ -24,7 +20,7 @@ const columns = (
   { title: 'Tenant', render: db => tenantTitle(db.tenant) },
   {
     title: 'Engine',
-    render: db => engineNames.get(db.engine) ?? db.engine,
+    render: db => engineName(db.engine),
   },
   { title: 'PoP', field: 'region' },
   {
