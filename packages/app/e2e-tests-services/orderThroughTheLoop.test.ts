@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { expectAccessible } from '../e2e-tests/expectAccessible';
+import { pickDatabase } from '../e2e-tests/pickDatabase';
 import { signInWithKeycloak } from './signInWithKeycloak';
 
 // The whole loop of scripts/start-with-services.sh (docs/local-services.md, "The
@@ -49,9 +50,7 @@ async function decommission(page: Page, name: string) {
     .click();
   // The template's entity picker offers the databases ada's teams own; its
   // current settings show once one is picked.
-  const picker = page.getByRole('textbox', { name: 'Database', exact: true });
-  await picker.fill(name);
-  await page.getByRole('option', { name: new RegExp(`${name}$`) }).click();
+  await pickDatabase(page, name);
   await expect(
     page.getByRole('table', { name: `Current settings of ${name}` }),
   ).toBeVisible();
