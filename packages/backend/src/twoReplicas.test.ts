@@ -7,6 +7,7 @@ import {
   kubeConfigFrom,
   loadCrds,
   repoRoot,
+  takeKafkaTurn,
 } from '@internal/test-services';
 import {
   examplePops,
@@ -461,11 +462,15 @@ describeWithServices(
         const consumer = kafka.consumer({
           groupId: `dbaas-two-replicas-${run}`,
         });
-        await consumer.connect();
-        const started = performance.now();
+        // Other suites restart the stack's Kafka (the CDC and Kafka tests):
+        // the reader takes a turn with it, and none does while it reads.
+        const letGo = await takeKafkaTurn(
+          'twoReplicas.test.ts (packages/backend)',
+        );
         try {
-          // Other suites restart the stack's Kafka (the CDC and Kafka
-          // tests): a broker coming back answers "does not host this
+          await consumer.connect();
+          const started = performance.now();
+          // A broker that just came back answers "does not host this
           // topic-partition" for a moment. The relays ride that out (the
           // outbox); the reader here does too.
           await eventually(
@@ -508,6 +513,7 @@ describeWithServices(
           await delay(2_500);
         } finally {
           await consumer.disconnect();
+          letGo();
         }
         expect([...seen].filter(([, times]) => times > 1)).toEqual([]);
         expect([...seen.keys()].filter(id => !expected.has(id))).toEqual([]);

@@ -81,7 +81,7 @@ export {
 export { WholeLoop, type LoopPop } from './loop/WholeLoop';
 export { loadPrometheusRules, routeAlertsTo } from './prometheus/alerting';
 export { repoRoot } from './repoRoot';
-export { restartService } from './restartService';
+export { restartService, takeKafkaTurn } from './restartService';
 export { serviceEnv } from './serviceEnv';
 export { serviceMarkers, type ServiceName } from './services';
 export { withTestPostgres } from './withTestPostgres';
