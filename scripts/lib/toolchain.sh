@@ -20,6 +20,11 @@ ensure_node() {
   local pkg="$prefix/node_modules/node"
   if [ ! -x "$pkg/bin/node" ]; then
     log "installing Node $node_version into $prefix"
+    # The package's preinstall fetches the binary for this platform. Newer npm
+    # (11.x) runs a dependency's install scripts only when the project's
+    # package.json allows them (allowScripts); older npm ignores the field.
+    mkdir -p "$prefix"
+    printf '{"private":true,"allowScripts":{"node@%s":true}}\n' "$node_version" >"$prefix/package.json"
     npm install --silent --no-audit --no-fund --prefix "$prefix" "node@$node_version" >&2
   fi
   export PATH="$pkg/bin:$PATH"
