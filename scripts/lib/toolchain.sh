@@ -11,6 +11,13 @@ node_version=$(tr -d '[:space:]' < "$repo_root/.nvmrc")
 
 log() { printf '\033[1m[dbaas]\033[0m %s\n' "$*" >&2; }
 
+# Node trusts its own CA list, not the machine's: behind a proxy that re-signs
+# TLS with a CA only the machine trusts, npm and Yarn fail ("self-signed
+# certificate in certificate chain"). Add the machine's bundle, where it has one.
+if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -r /etc/ssl/certs/ca-certificates.crt ]; then
+  export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+fi
+
 ensure_node() {
   # Any Node of the same major version will do; .nvmrc pins the one we install.
   if command -v node >/dev/null && [ "$(node --version | cut -d. -f1)" = "v${node_version%%.*}" ]; then
