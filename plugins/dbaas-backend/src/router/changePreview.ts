@@ -1,32 +1,35 @@
 import {
   claimChange,
+  type ClaimManifestInput,
   type PriceList,
   type ServiceChangePreview,
 } from '@internal/backstage-plugin-dbaas-common';
 import { priced } from '../cost/priced';
-import type { ServiceRecord } from '../database/ServiceStore';
 
 /**
- * A dry run's answer: the claim as it is committed now and as the change
- * would commit it (null: removed), rendered as the commit renders it. The
- * dry runs of `PUT /services/{id}`, `scale`, `DELETE` and a new CDC pipeline
- * answer it.
+ * A dry run's answer about the database `id`: the claim as it is committed
+ * now (null: a new database's, a restore's) and as the change would commit
+ * it (null: removed), rendered as the commit renders it, and the monthly
+ * price on each side. The dry runs of `PUT /services/{id}`, `scale`,
+ * `DELETE`, a new CDC pipeline and a restore answer it.
  */
 export const changePreview = (
-  record: ServiceRecord,
-  next: ServiceRecord | null,
+  id: string,
+  current: ClaimManifestInput | null,
+  next: ClaimManifestInput | null,
   message: string,
   prices: PriceList | undefined,
 ): ServiceChangePreview => ({
   dryRun: true,
-  id: record.id,
+  id,
   message,
-  claim: claimChange(record, next),
-  // The monthly price now and after the change (none once deleted).
+  claim: claimChange(current, next),
   ...(prices
     ? {
         monthlyPrice: {
-          before: priced(prices, record.spec).monthlyPrice,
+          before: current
+            ? priced(prices, current.spec).monthlyPrice
+            : undefined,
           after: next ? priced(prices, next.spec).monthlyPrice : undefined,
         },
       }

@@ -86,6 +86,8 @@ describe('dbaasOpenApiDocument', () => {
     ).toContainEqual({ $ref: '#/components/schemas/ApiError' });
     const restore = document.paths['/v1/services/{id}/restore'].post;
     expect(Object.keys(restore.responses)).toEqual([
+      // A dry run's answer.
+      '200',
       '202',
       '400',
       '401',

@@ -273,13 +273,20 @@ const operations: Operation[] = [
     tag: 'Backups',
     summary: 'Restore a backup into a new database',
     description:
-      "Makes a new database of the same tenant, engine, plan and region from the backup, through the same path as `POST /services` (permission to create databases in the tenant, quota, audit, GitOps); the source keeps running. The backup must be completed and within the retention window; `pointInTime` must lie between the backup's end and the last five minutes (WAL not yet archived), and PostgreSQL must find a commit after it in the archive. 409 with the reason where the engine cannot restore (the backup capability table, `engineBackups`).",
+      "Makes a new database of the same tenant, engine, plan and region from the backup, through the same path as `POST /services` (permission to create databases in the tenant, quota, audit, GitOps); the source keeps running. The backup must be completed and within the retention window; `pointInTime` must lie between the backup's end and the last five minutes (WAL not yet archived), and PostgreSQL must find a commit after it in the archive. 409 with the reason where the engine cannot restore (the backup capability table, `engineBackups`). With `dryRun=true` the restore is checked the same way (and the new database as an order is) and answered with the new database's claim; nothing is recorded, audited or committed.",
     parameters: ['ServiceId'],
+    query: 'ServiceChangeQuery',
     body: 'RestoreRequest',
     success: {
       status: 202,
       description: 'The restore, requested; follow it on the new database',
       schema: 'Restore',
+    },
+    alsoSuccess: {
+      status: 200,
+      description:
+        "A dry run (`dryRun=true`): the restore checked, and the new database's claim (before: null)",
+      schema: 'ServiceChangePreview',
     },
     errors: [
       'INVALID_REQUEST',

@@ -807,7 +807,10 @@ const changePreview = object<ServiceChangePreview>(
   {
     required: {
       dryRun: { const: true },
-      id: uuid,
+      id: {
+        ...uuid,
+        description: "The database the request names (a restore's source).",
+      },
       message: {
         type: 'string',
         examples: ['Requested: version 16 \u2192 17'],
@@ -821,7 +824,11 @@ const changePreview = object<ServiceChangePreview>(
               examples: ['tenants/payments/orders.yaml'],
               description: 'The claim file in the GitOps repository.',
             },
-            before: { type: 'string', description: 'The claim file now.' },
+            before: {
+              type: ['string', 'null'],
+              description:
+                "The claim file now; null when the change makes a new database's claim (a restore).",
+            },
             after: {
               type: ['string', 'null'],
               description:
@@ -841,7 +848,10 @@ const changePreview = object<ServiceChangePreview>(
       monthlyPrice: object<NonNullable<ServiceChangePreview['monthlyPrice']>>(
         {
           optional: {
-            before: schemaRef('MonthlyPrice'),
+            before: {
+              ...schemaRef('MonthlyPrice'),
+              description: "Absent before a restore's new database.",
+            },
             after: {
               ...schemaRef('MonthlyPrice'),
               description: 'Absent after a deletion.',

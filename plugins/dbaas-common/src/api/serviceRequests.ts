@@ -94,8 +94,9 @@ export type CreateServiceQuery = z.infer<typeof createServiceQuerySchema>;
 
 /**
  * The query of a change of a database (`PUT /services/{id}`, `POST
- * /services/{id}/scale`). `dryRun=true` checks the change as it would be
- * made and answers its claim before and after, changing nothing.
+ * /services/{id}/scale`, `/cdc-pipelines`, `/restore`). `dryRun=true` checks
+ * the change as it would be made and answers its claim before and after,
+ * changing nothing.
  * @public
  */
 export const serviceChangeQuerySchema = z

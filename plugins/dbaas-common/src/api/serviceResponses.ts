@@ -278,22 +278,27 @@ export type ServiceOrderPreview = {
 
 /**
  * What a change of a database answers with `dryRun=true` (`PUT
- * /services/{id}`, `POST /services/{id}/scale`, `DELETE /services/{id}`):
- * the change checked as it would be made, and its claim file before and
- * after, with nothing recorded, audited or committed. An object, so that a
- * later field (a price) can join it.
+ * /services/{id}`, `POST /services/{id}/scale`, `DELETE /services/{id}`,
+ * `POST /services/{id}/cdc-pipelines`, `POST /services/{id}/restore`): the
+ * change checked as it would be made, and its claim file before and after,
+ * with nothing recorded, audited or committed. A restore makes a new
+ * database: the claim is the new one's (before: null) and the price its.
  * @public
  */
 export type ServiceChangePreview = {
   dryRun: true;
+  /** The database the request names (a restore's source). */
   id: string;
   /** What the change would do, such as `version 16 → 17`; or `Nothing to change`. */
   message: string;
-  /** The claim file in the GitOps repository, before and after (null: removed). */
+  /**
+   * The claim file in the GitOps repository, before (null: a new database's)
+   * and after (null: removed).
+   */
   claim: ClaimChange;
   /**
-   * The database's monthly price now and after the change (none after a
-   * deletion); absent when no prices are configured.
+   * The monthly price now and after the change (none before a restore's new
+   * database, none after a deletion); absent when no prices are configured.
    */
   monthlyPrice?: { before?: MonthlyPrice; after?: MonthlyPrice };
 };

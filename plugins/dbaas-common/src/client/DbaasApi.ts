@@ -237,6 +237,15 @@ export interface DbaasApi {
     request: RestoreRequest,
     options?: DbaasRequestOptions,
   ): Promise<Restore>;
+  /**
+   * Checks a restore as `restoreService` would and answers the new
+   * database's claim, restoring nothing (`?dryRun=true`).
+   */
+  previewRestoreService(
+    serviceId: string,
+    request: RestoreRequest,
+    options?: DbaasRequestOptions,
+  ): Promise<ServiceChangePreview>;
   /** The restores of a database's backups, newest first. */
   listRestores(
     serviceId: string,

@@ -452,6 +452,21 @@ export class DbaasClient implements DbaasApi {
     );
   }
 
+  previewRestoreService(
+    serviceId: string,
+    request: RestoreRequest,
+    options?: DbaasRequestOptions,
+  ): Promise<ServiceChangePreview> {
+    return this.request(
+      'POST',
+      `${route`/v1/services/${serviceId}/restore`}${queryString({
+        dryRun: 'true',
+      })}`,
+      options,
+      request,
+    );
+  }
+
   async listRestores(
     serviceId: string,
     options?: DbaasRequestOptions,

@@ -4,12 +4,13 @@ import { claimManifestYaml, type ClaimManifestInput } from './claimManifest';
 
 /**
  * A claim file as a change would leave it: its path in the GitOps
- * repository, the file now and after (null: removed), and their diff.
+ * repository, the file now (null: not there yet, a new database) and after
+ * (null: removed), and their diff.
  * @public
  */
 export type ClaimChange = {
   path: string;
-  before: string;
+  before: string | null;
   after: string | null;
   diff: string;
 };
@@ -17,15 +18,18 @@ export type ClaimChange = {
 /**
  * What a change does to a database's claim file, both sides rendered by
  * claimManifestYaml, the function the commit writes the file with: the dry
- * run of a change shows exactly what its commit would change.
+ * run of a change shows exactly what its commit would change. A new
+ * database's claim (`current` null) has no id yet: the order assigns it.
  * @public
  */
 export function claimChange(
-  current: ClaimManifestInput,
+  current: ClaimManifestInput | null,
   next: ClaimManifestInput | null,
 ): ClaimChange {
-  const path = claimFilePath(current.tenant, current.name);
-  const before = claimManifestYaml(current);
+  const either = current ?? next;
+  if (!either) throw new Error('A claim change needs a claim on one side');
+  const path = claimFilePath(either.tenant, either.name);
+  const before = current && claimManifestYaml(current);
   const after = next && claimManifestYaml(next);
   return { path, before, after, diff: claimDiff(path, before, after) };
 }

@@ -182,20 +182,52 @@ describe('dbaas:service:restore', () => {
     expect(api.writes()).toEqual([]);
   });
 
-  it('changes nothing in a dry run and outputs where the new database will be', async () => {
+  it('in a dry run, asks the API for the restore\u2019s dry run and outputs the new claim', async () => {
+    const diff =
+      '--- /dev/null\n+++ b/tenants/payments/orders-before-v2.yaml\n@@ -0,0 +1,2 @@\n+kind: ServiceClaim\n+  name: orders-before-v2\n';
+    const message = `Requested: restore of backup ${backups[2].id} into the new database orders-before-v2`;
+    api.on('POST', `${path}/restore`, request =>
+      request.query.get('dryRun') === 'true'
+        ? {
+            body: {
+              dryRun: true,
+              id: orders.id,
+              message,
+              claim: {
+                path: 'tenants/payments/orders-before-v2.yaml',
+                before: null,
+                after: '',
+                diff,
+              },
+            },
+          }
+        : apiError(500, 'INTERNAL_ERROR', 'a dry run must not restore'),
+    );
+    const logged: string[] = [];
+    const logger = mockServices.logger.mock({
+      info: (line: string) => logged.push(line),
+    } as any);
     const { done, outputs } = run(
       { ...byName, targetName: 'orders-before-v2' },
-      { isDryRun: true },
+      { isDryRun: true, logger },
     );
     await done;
 
-    expect(api.writes()).toEqual([]);
+    expect(api.writes().map(w => [w.url, w.body])).toEqual([
+      [
+        `/api/dbaas${path}/restore?dryRun=true`,
+        { backupId: backups[2].id, targetName: 'orders-before-v2' },
+      ],
+    ]);
     expect(outputs()).toEqual({
       serviceId: orders.id,
       entityRef: 'resource:default/payments.orders',
       targetName: 'orders-before-v2',
       targetEntityRef: 'resource:default/payments.orders-before-v2',
+      message,
+      claimDiff: diff,
     });
+    expect(logged.join('\n')).toContain('+  name: orders-before-v2');
   });
 
   it('restores once when the task is retried', async () => {

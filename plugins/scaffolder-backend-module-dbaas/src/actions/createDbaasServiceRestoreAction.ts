@@ -67,7 +67,8 @@ export function createDbaasServiceRestoreAction(deps: DbaasActionDeps) {
         'Restores a backup of a database into a new database through the DBaaS API, optionally to a point in time, picking the backup when none is named.',
       examples,
       // A dry run resolves the database and the backup, checks the request
-      // and the engine, and changes nothing.
+      // and the engine, and asks the API for the restore's dry run: the new
+      // database's claim, nothing restored.
       supportsDryRun: true,
       schema: {
         input: {
@@ -149,9 +150,6 @@ export function createDbaasServiceRestoreAction(deps: DbaasActionDeps) {
               databaseEntityRef(service.tenant, body.targetName),
             );
           }
-          // No preview: a restore makes a new database rather than changing
-          // this one's claim, and the API has no dry run of it; a dry run
-          // stops after the checks above.
           const send = async (): Promise<ChangeResult> => {
             let restore: Restore;
             try {
@@ -187,7 +185,11 @@ export function createDbaasServiceRestoreAction(deps: DbaasActionDeps) {
               targetName: into,
             };
           };
-          return { send };
+          // A dry run: the API checks the restore and the new database as
+          // the restore would, and answers the new database's claim.
+          const preview = () =>
+            client.previewRestoreService(service.id, body, options);
+          return { send, preview };
         }),
     }),
   );

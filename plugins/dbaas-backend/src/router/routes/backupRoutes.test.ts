@@ -1,4 +1,5 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
+import yaml from 'js-yaml';
 import type { Knex } from 'knex';
 import request from 'supertest';
 import {
@@ -267,6 +268,115 @@ describe('backups and restores', () => {
       expect(await knex('service_restores').count({ n: '*' })).toEqual([
         { n: 2 },
       ]);
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it("previews a restore as the new database's claim, refusing what the restore refuses, recording nothing", async () => {
+    const { backend, api, service, completedBackup, knex } = await setUp();
+    try {
+      const backupId = await completedBackup(48);
+      await reportEngineId(knex, backupId, '20261130T101500');
+      const tables = [
+        'service_instances',
+        'service_restores',
+        'audit_events',
+        'gitops_outbox',
+        'service_timeline',
+      ];
+      const counts = async () =>
+        Promise.all(
+          tables.map(async table => [
+            table,
+            (await knex(table).count({ n: '*' }))[0].n,
+          ]),
+        );
+      const before = await counts();
+      const preview = (body: object, as = ADA) =>
+        request(backend.server)
+          .post(`/api/dbaas/v1/services/${service.id}/restore?dryRun=true`)
+          .set('Authorization', backend.as(as))
+          .send(body);
+
+      const pointInTime = new Date(Date.now() - 24 * HOUR).toISOString();
+      const answer = await preview({
+        backupId,
+        pointInTime,
+        targetName: 'ledger-copy',
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({
+        dryRun: true,
+        id: service.id,
+        message: `Requested: restore of backup ${backupId} to ${pointInTime} into the new database ledger-copy`,
+        claim: { path: 'tenants/payments/ledger-copy.yaml', before: null },
+      });
+      const claim = yaml.load(answer.body.claim.after) as any;
+      expect(claim.metadata).toMatchObject({
+        name: 'ledger-copy',
+        namespace: 'tenant-payments',
+      });
+      expect(claim.spec).toMatchObject({
+        engine: 'postgresql',
+        plan: 'dedicated',
+        region: 'lagos',
+        restore: {
+          source: 'ledger',
+          sourceId: service.id,
+          backup: '20261130T101500',
+          pointInTime,
+        },
+      });
+      expect(answer.body.claim.diff).toMatch(
+        /^--- \/dev\/null\n\+\+\+ b\/tenants\/payments\/ledger-copy\.yaml\n/,
+      );
+      expect(answer.body.claim.diff).toContain('+  name: ledger-copy');
+
+      // Refused as the restore itself would be: a name taken in the tenant,
+      // a moment outside the window, another tenant's member, the quota.
+      const taken = await preview({ backupId, targetName: 'ledger' });
+      expect(taken.status).toBe(409);
+      expect(taken.body.error.message).toContain('ledger');
+      const tooLate = await preview({
+        backupId,
+        pointInTime: new Date().toISOString(),
+      });
+      expect(tooLate.status).toBe(400);
+      expect((await preview({ backupId }, 'user:default/kwame')).status).toBe(
+        404,
+      );
+      const [{ n: live }] = await knex('service_instances').count({ n: '*' });
+      await knex('tenant_quotas')
+        .insert({
+          tenant: PAYMENTS,
+          max_instances: Number(live),
+          max_storage_gi: 100_000,
+          max_cpu: 1_000,
+          max_memory_gi: 4_000,
+          max_backups: 100,
+        })
+        .onConflict('tenant')
+        .merge(['max_instances']);
+      const overQuota = await preview({ backupId, targetName: 'ledger-copy' });
+      expect(overQuota.status).toBe(429);
+
+      expect(await counts()).toEqual(before);
+      // The real restore then makes what the preview showed.
+      await knex('tenant_quotas')
+        .where({ tenant: PAYMENTS })
+        .update({ max_instances: 100 });
+      const restored = await api('post', `/services/${service.id}/restore`, {
+        backupId,
+        pointInTime,
+        targetName: 'ledger-copy',
+      });
+      expect(restored.status).toBe(202);
+      const target = await api(
+        'get',
+        `/services/${restored.body.targetServiceId}`,
+      );
+      expect(target.body.config).toEqual(claim.spec);
     } finally {
       await backend.stop();
     }

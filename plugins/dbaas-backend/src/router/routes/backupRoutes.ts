@@ -10,10 +10,12 @@ import {
   restoreRequestSchema,
   restoreWindow,
   restoredServiceName,
+  serviceChangeQuerySchema,
 } from '@internal/backstage-plugin-dbaas-common';
 import type { Router } from 'express';
 import { invalidInput } from '../../errors/invalidInput';
 import { backUpDatabase } from '../../operations/backUpDatabase';
+import { changePreview } from '../changePreview';
 import { specForRestore } from '../claimSpecs';
 import { parseInput, parseUuid } from '../parse';
 import { restoreView } from '../restoreViews';
@@ -48,6 +50,7 @@ export function addBackupRoutes(router: Router, ctx: RouteContext) {
 
   router.post('/v1/services/:id/restore', async (req, res) => {
     const caller = callerFrom(req, res);
+    const query = parseInput(serviceChangeQuerySchema, req.query, 'query');
     const body = parseInput(restoreRequestSchema, req.body, 'restore request');
     const record = await loadService(
       ctx,
@@ -136,11 +139,35 @@ export function addBackupRoutes(router: Router, ctx: RouteContext) {
       backup: engineBackupId,
       pointInTime: pointInTime?.toISOString(),
     });
+    const name = body.targetName ?? restoredServiceName(record.name, now);
+    if (query.dryRun === 'true') {
+      // The new database checked as the order below checks it (its place,
+      // the name, the quota); nothing recorded.
+      const order = {
+        tenant: record.tenant,
+        organization: record.organization,
+        name,
+        spec,
+      };
+      await ctx.lifecycle.checkCreate(order);
+      res.json(
+        changePreview(
+          record.id,
+          null,
+          { ...order, generation: 1 },
+          `Requested: restore of backup ${backup.id}${
+            pointInTime ? ` to ${pointInTime.toISOString()}` : ''
+          } into the new database ${name}`,
+          ctx.costs.prices,
+        ),
+      );
+      return;
+    }
     const { record: created, restore } = await ctx.lifecycle.restore(
       { req, caller },
       record,
       {
-        name: body.targetName ?? restoredServiceName(record.name, now),
+        name,
         spec,
         backup,
         pointInTime: pointInTime?.toISOString(),

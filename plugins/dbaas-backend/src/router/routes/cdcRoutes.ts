@@ -112,6 +112,7 @@ export function addCdcRoutes(router: Router, ctx: RouteContext) {
       await ctx.lifecycle.checkChange(record, spec);
       res.json(
         changePreview(
+          record.id,
           record,
           { ...record, spec, generation: record.generation + 1 },
           `Requested: ${summary}`,

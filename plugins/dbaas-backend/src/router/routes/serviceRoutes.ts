@@ -91,6 +91,7 @@ export function addServiceRoutes(router: Router, ctx: RouteContext) {
       if (summary) await ctx.lifecycle.checkChange(record, spec);
       res.json(
         changePreview(
+          record.id,
           record,
           summary
             ? { ...record, spec, generation: record.generation + 1 }
@@ -174,6 +175,7 @@ export function addServiceRoutes(router: Router, ctx: RouteContext) {
       }
       res.json(
         changePreview(
+          record.id,
           record,
           null,
           `Deletion requested; ${
