@@ -27,8 +27,9 @@ export const BUDGET_TOPIC = 'dbaas-budgets';
  * ordered) against their budgets. After each change that commits (an order,
  * a scale, a resize, a deletion, a new budget) `check` tells the tenant's
  * team once when the cost reaches 80% and 100% of its budget, with an audit
- * event, and re-arms a threshold once the cost is below it again. A budget
- * only tells: orders above it are not refused.
+ * event, and re-arms a threshold once the cost is below it again. A notice
+ * the notifications backend refuses re-arms its threshold too: the next
+ * change tries again. A budget only tells: orders above it are not refused.
  */
 export class TenantCosts {
   constructor(
@@ -170,7 +171,14 @@ export class TenantCosts {
       );
       // Another change told it first.
       if (!moved) return;
-      await this.tell(place.tenant, details);
+      try {
+        await this.tell(place.tenant, details);
+      } catch (error) {
+        // Nobody was told: the threshold goes back, so that the next change
+        // of the tenant's databases or budget tells (and audits) it again.
+        await budgets.moveThreshold(place.tenant, reached, told);
+        throw error;
+      }
     } catch (error) {
       logger.warn(
         `Could not check the cost of ${place.tenant} against its budget`,

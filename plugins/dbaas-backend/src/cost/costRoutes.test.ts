@@ -1,4 +1,9 @@
+import { createServiceFactory } from '@backstage/backend-plugin-api';
 import notificationsPlugin from '@backstage/plugin-notifications-backend';
+import {
+  notificationService,
+  type NotificationSendOptions,
+} from '@backstage/plugin-notifications-node';
 import request from 'supertest';
 import {
   ACME,
@@ -272,5 +277,57 @@ describe('cost and budgets', () => {
       )}&action=budget.threshold`,
     );
     expect(again.body.data).toHaveLength(3);
+  });
+
+  it('tells a threshold again after the notifications backend refused its notice', async () => {
+    const sent: string[] = [];
+    let refuse = true;
+    backend = await startDbaasBackend({
+      config: { pricing: PRICES },
+      features: [
+        createServiceFactory({
+          service: notificationService,
+          deps: {},
+          factory: () => ({
+            async send(options: NotificationSendOptions) {
+              if (refuse) throw new Error('notifications backend unavailable');
+              sent.push(options.payload.title);
+            },
+          }),
+        }),
+      ],
+    });
+    // 156 a database: two are 82% of 380.
+    expect((await budgetTo(ROOT, 380)).status).toBe(200);
+    expect((await order('one')).status).toBe(201);
+    // The order stands though nobody could be told; the threshold is not
+    // taken as told.
+    expect((await order('two')).status).toBe(201);
+    expect(sent).toEqual([]);
+    const costs = await api(ADA, 'get', '/organizations/acme/budgets');
+    expect(costs.body.data).toContainEqual({
+      tenant: PAYMENTS,
+      monthlyCost: 312,
+      monthlyBudget: 380,
+    });
+
+    // The next change of the tenant's databases tells it.
+    refuse = false;
+    const { body: listed } = await api(ADA, 'get', '/services');
+    const one = listed.data.find((d: { name: string }) => d.name === 'one');
+    expect(
+      (
+        await api(ADA, 'put', `/services/${one.id}`, {
+          config: { storageSize: '110Gi' },
+        })
+      ).status,
+    ).toBe(200);
+    expect(sent).toEqual([
+      'The databases of payments cost 80% of their monthly budget',
+    ]);
+    const after = await api(ADA, 'get', '/organizations/acme/budgets');
+    expect(after.body.data).toContainEqual(
+      expect.objectContaining({ tenant: PAYMENTS, thresholdReached: 80 }),
+    );
   });
 });
