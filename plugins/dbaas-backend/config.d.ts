@@ -308,6 +308,13 @@ export interface Config {
         /** The client id the relay connects with. Defaults to backstage-dbaas-audit. */
         clientId?: string;
       };
+      /**
+       * How many days audit events are kept in the database (and served by
+       * `GET /audit-logs`); older ones are deleted every six hours, never
+       * before the relay published them. Kafka keeps its own copies for its
+       * topics' retention. Default 365.
+       */
+      retentionDays?: number;
     };
     /**
      * Scripts and CI jobs calling the API with tokens of their own
@@ -334,6 +341,13 @@ export interface Config {
        * refuses every caller.
        */
       sources?: Array<{ subject: string; pops: string[] }>;
+      /**
+       * How many days resolved alerts and alert events are kept; older ones
+       * are deleted every six hours (events never before the relay published
+       * them; firing alerts stay). At least 7, the days a database's page
+       * lists resolved alerts. Default 90.
+       */
+      retentionDays?: number;
       /**
        * The Kafka cluster alert events are published to, on topics
        * `dbaas.alerts.{tenant}`; by default `dbaas.audit.kafka`. Without

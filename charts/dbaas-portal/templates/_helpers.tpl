@@ -119,14 +119,16 @@ secret is a ${VARIABLE} the Deployment fills from a Secret; none is ever written
 {{- if $v.popTokens.existingSecret }}
 {{- $_ := set $dbaas "pops" (dict "tokenDirectory" "/var/run/secrets/dbaas/pops") }}
 {{- end }}
+{{- $audit := dict "retentionDays" $v.audit.retentionDays }}
 {{- with $v.audit.kafka.brokers }}
 {{- /* The whole list: app-config.production.yaml's ${DBAAS_KAFKA_BROKERS} holds one. */}}
 {{- $kafka := dict "brokers" . }}
 {{- with $v.audit.kafka.clientId }}
 {{- $_ := set $kafka "clientId" . }}
 {{- end }}
-{{- $_ := set $dbaas "audit" (dict "kafka" $kafka) }}
+{{- $_ := set $audit "kafka" $kafka }}
 {{- end }}
+{{- $_ := set $dbaas "audit" $audit }}
 {{- $quotas := dict }}
 {{- with $v.quotas.default }}
 {{- $_ := set $quotas "default" (deepCopy .) }}
@@ -139,6 +141,8 @@ secret is a ${VARIABLE} the Deployment fills from a Secret; none is ever written
 {{- end }}
 {{- $backend := dict "baseUrl" $baseUrl "cors" (dict "origin" $baseUrl) "lifecycle" (dict "serverShutdownDelay" $v.shutdownDelay) }}
 {{- $externalAccess := list }}
+{{- $alerts := dict "retentionDays" $v.alerts.retentionDays }}
+{{- $_ := set $dbaas "alerts" $alerts }}
 {{- with $v.alerts.sources }}
 {{- /* Each Alertmanager: a token kept to the DBaaS plugin, and the PoPs it speaks for. */}}
 {{- $sources := list }}
@@ -147,7 +151,7 @@ secret is a ${VARIABLE} the Deployment fills from a Secret; none is ever written
 {{- $token := dict "token" (printf "${%s}" (include "dbaas-portal.alertTokenEnv" .subject)) "subject" .subject }}
 {{- $externalAccess = append $externalAccess (dict "type" "static" "options" $token "accessRestrictions" (list (dict "plugin" "dbaas"))) }}
 {{- end }}
-{{- $_ := set $dbaas "alerts" (dict "sources" $sources) }}
+{{- $_ := set $alerts "sources" $sources }}
 {{- end }}
 {{- if $v.apiClients.keycloak.enabled }}
 {{- /* Scripts' tokens from the sign-in realm, verified through its keys, kept to the DBaaS plugin. */}}

@@ -50,6 +50,7 @@ import { AlertStore } from './alerts/AlertStore';
 import { alertNotifier } from './alerts/alertNotifier';
 import { alertSourcesFromConfig } from './alerts/alertSources';
 import { startOutboxRelays } from './outbox/startOutboxRelays';
+import { startRetention } from './retention/startRetention';
 import { createReadableTenantsRouter } from './router/readableTenantsRouter';
 import { CatalogTenantDirectory } from './tenancy/CatalogTenantDirectory';
 import { CatalogPopDirectory } from './pops/CatalogPopDirectory';
@@ -308,7 +309,15 @@ export const dbaasPlugin = createBackendPlugin({
           context,
           auth: deps.auth,
         });
-        startOutboxRelays(deps, db);
+        const published = startOutboxRelays(deps, db);
+        startRetention({
+          config,
+          logger,
+          scheduler: deps.scheduler,
+          db,
+          alerts,
+          published,
+        });
         // The router authenticates every request itself (see createRouter).
         httpRouter.addAuthPolicy({ path: '/', allow: 'unauthenticated' });
       },

@@ -797,9 +797,11 @@ describeWithHelm('charts/dbaas-portal', helm => {
         status: { watch: true },
         audit: {
           kafka: { brokers: ['kafka-0.kafka:9092', 'kafka-1.kafka:9092'] },
+          retentionDays: 365,
         },
         alerts: {
           sources: [{ subject: 'alertmanager-lagos', pops: ['lagos'] }],
+          retentionDays: 90,
         },
         quotas: {
           default: { instances: 5 },

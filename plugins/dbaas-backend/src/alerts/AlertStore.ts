@@ -6,6 +6,7 @@ import {
 } from '@internal/backstage-plugin-dbaas-common';
 import type { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
+import { deleteInBatches } from '../database/deleteInBatches';
 import type { InTransaction } from '../database/ServiceStore';
 import { toIso } from '../database/serviceRows';
 import { writeAlertEvent } from './alertEvents';
@@ -62,7 +63,8 @@ type RawMuteRow = {
   muted_at: Date | string;
 };
 
-const RECENT_DAYS = 7;
+/** How long a database's resolved alerts are listed with it. */
+export const RECENT_DAYS = 7;
 const RECENT_LIMIT = 50;
 const FIRING_LIMIT = 100;
 
@@ -220,6 +222,40 @@ export class AlertStore {
       .returning('id');
     if (inserted.length === 0) return undefined;
     return { service, alert: toAlert(row), notify: false };
+  }
+
+  /**
+   * Deletes the alerts resolved before `before` and the alert events that
+   * occurred before it (the retention pass, `dbaas.alerts.retentionDays`),
+   * but while the relay publishes the events never one it has not published
+   * yet. Firing alerts stay, however old. Resolves to how many of each went.
+   */
+  async prune(options: {
+    before: Date;
+    keepUnpublished: boolean;
+    batchSize?: number;
+  }): Promise<{ alerts: number; events: number }> {
+    const { before, keepUnpublished, batchSize } = options;
+    const alerts = await deleteInBatches(
+      this.db,
+      'service_alerts',
+      'id',
+      query => {
+        query.where({ status: 'resolved' }).where('ends_at', '<', before);
+      },
+      batchSize,
+    );
+    const events = await deleteInBatches(
+      this.db,
+      'alert_events',
+      'seq',
+      query => {
+        query.where('occurred_at', '<', before);
+        if (keepUnpublished) query.whereNotNull('published_at');
+      },
+      batchSize,
+    );
+    return { alerts, events };
   }
 
   /** A database's firing alerts, the last week's resolved ones, and its mute. */

@@ -5,6 +5,7 @@ import type {
 } from '@internal/backstage-plugin-dbaas-common';
 import type { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
+import { deleteInBatches } from '../database/deleteInBatches';
 import { type RawAuditEventRow, toAuditEvent } from './auditEventRows';
 import { reserveTenantSlug } from '../tenancy/tenantSlugs';
 import { auditTopic } from './auditTopic';
@@ -98,4 +99,25 @@ export async function listAuditEvents(
       total: Number(total),
     },
   };
+}
+
+/**
+ * Deletes the audit events that occurred before `before` (the retention
+ * pass, `dbaas.audit.retentionDays`), but while the relay publishes them
+ * never one it has not published yet. Resolves to how many went.
+ */
+export function pruneAuditEvents(
+  db: Knex,
+  options: { before: Date; keepUnpublished: boolean; batchSize?: number },
+): Promise<number> {
+  return deleteInBatches(
+    db,
+    'audit_events',
+    'seq',
+    query => {
+      query.where('occurred_at', '<', options.before);
+      if (options.keepUnpublished) query.whereNotNull('published_at');
+    },
+    options.batchSize,
+  );
 }

@@ -10,6 +10,9 @@ import { OutboxRelay, type Outbox, type OutboxRow } from './OutboxRelay';
 
 type Config = NonNullable<ReturnType<RootConfigService['getOptionalConfig']>>;
 
+/** Which outboxes a relay publishes: their unpublished rows are still due. */
+export type PublishedOutboxes = { audit: boolean; alerts: boolean };
+
 /**
  * Publishes the audit trail (`dbaas.audit.kafka`) and the alert events
  * (`dbaas.alerts.kafka`, by default the audit trail's Kafka) to Kafka, each
@@ -23,16 +26,18 @@ export function startOutboxRelays(
     logger: LoggerService;
   },
   db: Knex,
-) {
+): PublishedOutboxes {
   const auditKafka = deps.config.getOptionalConfig('dbaas.audit.kafka');
-  start(deps, db, auditOutbox, 'dbaas.audit.kafka', auditKafka);
-  start(
-    deps,
-    db,
-    alertOutbox,
-    'dbaas.alerts.kafka',
-    deps.config.getOptionalConfig('dbaas.alerts.kafka') ?? auditKafka,
-  );
+  return {
+    audit: start(deps, db, auditOutbox, 'dbaas.audit.kafka', auditKafka),
+    alerts: start(
+      deps,
+      db,
+      alertOutbox,
+      'dbaas.alerts.kafka',
+      deps.config.getOptionalConfig('dbaas.alerts.kafka') ?? auditKafka,
+    ),
+  };
 }
 
 function start<Row extends OutboxRow>(
@@ -41,13 +46,13 @@ function start<Row extends OutboxRow>(
   outbox: Outbox<Row>,
   key: string,
   kafka: Config | undefined,
-) {
+): boolean {
   const brokers = kafka?.getOptionalStringArray('brokers');
   if (!brokers?.length) {
     deps.logger.warn(
       `${outbox.name} events are recorded but not published: ${key}.brokers is not set`,
     );
-    return;
+    return false;
   }
   const relay = OutboxRelay.create({
     db,
@@ -57,4 +62,5 @@ function start<Row extends OutboxRow>(
   });
   deps.lifecycle.addStartupHook(() => relay.start());
   deps.lifecycle.addShutdownHook(() => relay.stop());
+  return true;
 }
