@@ -1,6 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { describeWithServices } from '../describeWithServices';
+import { takeKafkaTurn } from '../restartService';
 
 jest.setTimeout(240_000);
 
@@ -120,40 +121,46 @@ describeWithServices(
         logLevel: logLevel.NOTHING,
       });
       const events: (ChangeEvent & { receivedAt: number })[] = [];
-      const consumer = kafka.consumer({ groupId: `${connector}.readers` });
-      await consumer.connect();
-      // Created here so the consumer can subscribe before the first event; Debezium
-      // then writes to it instead of creating it.
-      const admin = kafka.admin();
-      await admin.connect();
-      await admin.createTopics({
-        topics: [{ topic, numPartitions: 1 }],
-        waitForLeaders: true,
-      });
-      await admin.disconnect();
-      await consumer.subscribe({ topic, fromBeginning: true });
-      await consumer.run({
-        eachMessage: async ({ message }) => {
-          if (!message.value) return; // the tombstone that follows a delete
-          events.push({
-            ...JSON.parse(message.value.toString()),
-            receivedAt: Date.now(),
-          });
-        },
-      });
-
       const committedAt: number[] = [];
-      const change = async (sql: string) => {
-        await db.query(sql);
-        committedAt.push(Date.now());
-        await waitFor(`event ${committedAt.length}`, async () =>
-          events.length >= committedAt.length ? true : undefined,
-        );
-      };
-      await change(`INSERT INTO ${table} VALUES (1, 'widget', 2)`);
-      await change(`UPDATE ${table} SET quantity = 5 WHERE id = 1`);
-      await change(`DELETE FROM ${table} WHERE id = 1`);
-      await consumer.disconnect();
+      const consumer = kafka.consumer({ groupId: `${connector}.readers` });
+      // Other suites restart the stack's Kafka: the reader takes a turn.
+      const letGo = await takeKafkaTurn('debezium.test.ts (test-services)');
+      try {
+        await consumer.connect();
+        // Created here so the consumer can subscribe before the first event; Debezium
+        // then writes to it instead of creating it.
+        const admin = kafka.admin();
+        await admin.connect();
+        await admin.createTopics({
+          topics: [{ topic, numPartitions: 1 }],
+          waitForLeaders: true,
+        });
+        await admin.disconnect();
+        await consumer.subscribe({ topic, fromBeginning: true });
+        await consumer.run({
+          eachMessage: async ({ message }) => {
+            if (!message.value) return; // the tombstone that follows a delete
+            events.push({
+              ...JSON.parse(message.value.toString()),
+              receivedAt: Date.now(),
+            });
+          },
+        });
+
+        const change = async (sql: string) => {
+          await db.query(sql);
+          committedAt.push(Date.now());
+          await waitFor(`event ${committedAt.length}`, async () =>
+            events.length >= committedAt.length ? true : undefined,
+          );
+        };
+        await change(`INSERT INTO ${table} VALUES (1, 'widget', 2)`);
+        await change(`UPDATE ${table} SET quantity = 5 WHERE id = 1`);
+        await change(`DELETE FROM ${table} WHERE id = 1`);
+      } finally {
+        await consumer.disconnect();
+        letGo();
+      }
 
       expect(events.map(e => e.op)).toEqual(['c', 'u', 'd']);
       expect(events[0].after).toEqual({ id: 1, item: 'widget', quantity: 2 });

@@ -12,17 +12,18 @@ import {
 } from '@internal/backstage-plugin-dbaas-common';
 import { sleep } from '@internal/backstage-plugin-dbaas-node';
 import {
-  EngineOperatorStandIn,
   describeWithServices,
+  EngineOperatorStandIn,
   eventually,
   findHelm,
   helmTemplate,
   installCrds,
   kubeConfigFrom,
   loadPrometheusRules,
+  type PopOperator,
   routeAlertsTo,
   startPopOperator,
-  type PopOperator,
+  takeKafkaTurn,
 } from '@internal/test-services';
 import yaml from 'js-yaml';
 import { Kafka, logLevel } from 'kafkajs';
@@ -130,7 +131,12 @@ describeWithServices(
       expect(created.status).toBe(201);
       const { id, name } = created.body as { id: string; name: string };
 
-      // The tenant's topic, read from its end before anything fires.
+      // The tenant's topic, read from its end before anything fires. Other
+      // suites restart the stack's Kafka: the reader takes a turn with it.
+      const letGo = await takeKafkaTurn(
+        'alertDelivery.test.ts (plugins/dbaas-backend)',
+      );
+      cleanups.push(letGo);
       const kafka = new Kafka({ brokers, logLevel: logLevel.NOTHING });
       const admin = kafka.admin();
       await admin.connect();

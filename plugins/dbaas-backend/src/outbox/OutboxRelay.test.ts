@@ -4,6 +4,7 @@ import { sleep } from '@internal/backstage-plugin-dbaas-node';
 import {
   describeWithServices,
   repoRoot,
+  takeKafkaTurn,
   withTestPostgres,
 } from '@internal/test-services';
 import { Kafka, logLevel } from 'kafkajs';
@@ -226,8 +227,12 @@ describeWithServices(
         logLevel: logLevel.NOTHING,
       });
       const consumer = kafka.consumer({ groupId: `dbaas-audit-test-${run}` });
-      await consumer.connect();
+      // Other suites restart the stack's Kafka: the reader takes a turn.
+      const letGo = await takeKafkaTurn(
+        'OutboxRelay.test.ts (plugins/dbaas-backend)',
+      );
       try {
+        await consumer.connect();
         await consumer.subscribe({
           topics: tenants.map(auditTopic),
           fromBeginning: true,
@@ -247,6 +252,7 @@ describeWithServices(
         await sleep(1_000);
       } finally {
         await consumer.disconnect();
+        letGo();
       }
 
       expect(misrouted).toEqual([]);

@@ -2,6 +2,7 @@ import { TestDatabases } from '@backstage/backend-test-utils';
 import {
   describeWithServices,
   eventually,
+  takeKafkaTurn,
   withTestPostgres,
 } from '@internal/test-services';
 import { Kafka, logLevel } from 'kafkajs';
@@ -63,6 +64,10 @@ describeWithServices(
           logLevel: logLevel.NOTHING,
         });
         const admin = kafka.admin();
+        // Other suites restart the stack's Kafka: the reader takes a turn.
+        const letGo = await takeKafkaTurn(
+          'auditTopics.test.ts (plugins/dbaas-backend)',
+        );
         await admin.connect();
         const published = async () => {
           const topics = await admin.listTopics();
@@ -106,6 +111,7 @@ describeWithServices(
           ]);
         } finally {
           await admin.disconnect();
+          letGo();
           await backend.stop();
         }
       });
