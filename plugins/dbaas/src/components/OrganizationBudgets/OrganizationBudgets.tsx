@@ -6,15 +6,13 @@ import {
   type TenantCost,
 } from '@internal/backstage-plugin-dbaas-common';
 import Box from '@material-ui/core/Box';
-import IconButton from '@material-ui/core/IconButton';
-import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
-import EditIcon from '@material-ui/icons/Edit';
 import { useMemo, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { dbaasApiRef } from '../../api/DbaasApi';
 import { apiErrorMessage } from '../../utils/apiErrorMessage';
 import { TenantCostText } from '../MonthlyPrice';
+import { TenantName } from '../TenantName';
 import { BudgetDialog } from './BudgetDialog';
 
 type BudgetRow = TenantCost & { title: string };
@@ -69,20 +67,11 @@ export const OrganizationBudgets = (props: {
             title: 'Tenant',
             field: 'title',
             render: row => (
-              <Box display="flex" alignItems="center" style={{ gap: 4 }}>
-                <Typography variant="body2">{row.title}</Typography>
-                {manage && (
-                  <Tooltip title={`Edit budget of ${row.title}`}>
-                    <IconButton
-                      size="small"
-                      aria-label={`Edit budget of ${row.title}`}
-                      onClick={() => setEditing(row)}
-                    >
-                      <EditIcon fontSize="small" />
-                    </IconButton>
-                  </Tooltip>
-                )}
-              </Box>
+              <TenantName
+                title={row.title}
+                what="budget"
+                onEdit={manage ? () => setEditing(row) : undefined}
+              />
             ),
           },
           {

@@ -10,10 +10,7 @@ import type {
   TenantQuota,
 } from '@internal/backstage-plugin-dbaas-common';
 import Box from '@material-ui/core/Box';
-import IconButton from '@material-ui/core/IconButton';
-import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
-import EditIcon from '@material-ui/icons/Edit';
 import { useMemo, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { dbaasApiRef } from '../../api/DbaasApi';
@@ -26,6 +23,7 @@ import {
   type QuotaRow,
 } from '../TenantQuotaBars';
 import { OrganizationBudgets } from '../OrganizationBudgets';
+import { TenantName } from '../TenantName';
 import { QuotaDialog } from './QuotaDialog';
 
 /** The platform's ceiling in words, or that there is none. */
@@ -75,24 +73,14 @@ export const OrganizationQuotas = (props: {
       {
         title: 'Tenant',
         field: 'title',
-        // Beside the name, not a column of its own: the bars need the room.
         render: row => (
-          <Box display="flex" alignItems="center" style={{ gap: 4 }}>
-            <Typography variant="body2" style={{ whiteSpace: 'nowrap' }}>
-              {row.title}
-            </Typography>
-            {permissions.manageQuotas && (
-              <Tooltip title={`Edit quota of ${row.title}`}>
-                <IconButton
-                  size="small"
-                  aria-label={`Edit quota of ${row.title}`}
-                  onClick={() => setEditing(row)}
-                >
-                  <EditIcon fontSize="small" />
-                </IconButton>
-              </Tooltip>
-            )}
-          </Box>
+          <TenantName
+            title={row.title}
+            what="quota"
+            onEdit={
+              permissions.manageQuotas ? () => setEditing(row) : undefined
+            }
+          />
         ),
       },
       ...quotaBarColumns<QuotaRow>(),

@@ -1,0 +1,1 @@
+export { TenantName } from './TenantName';
