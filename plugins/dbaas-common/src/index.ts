@@ -65,7 +65,7 @@ export * from './api/serviceEvents';
 export * from './alerts/serviceAlerts';
 export { serviceEntityName } from './gitops/serviceEntityName';
 export * from './gitops/claimManifest';
-export * from './gitops/claimChange';
+export * from './gitops/claimFileChange';
 export { claimDiff } from './gitops/claimDiff';
 export * from './entity/dbaasAnnotations';
 export { databaseEntityPath } from './entity/databaseEntityPath';

@@ -1,5 +1,5 @@
 import {
-  claimChange,
+  claimFileChange,
   type ClaimManifestInput,
   type PriceList,
   type ServiceChangePreview,
@@ -23,7 +23,7 @@ export const changePreview = (
   dryRun: true,
   id,
   message,
-  claim: claimChange(current, next),
+  claim: claimFileChange(current, next),
   ...(prices
     ? {
         monthlyPrice: {

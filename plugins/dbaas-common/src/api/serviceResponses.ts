@@ -6,7 +6,7 @@ import type { CdcAccess, CdcMeasures } from '../cdc/cdcPipelineSchema';
 import type { ClaimFootprint } from '../claim/claimFootprint';
 import type { ServiceClaimSpec } from '../claim/serviceClaimSpec';
 import type { ServiceClaimStatus } from '../claim/serviceClaimStatus';
-import type { ClaimChange } from '../gitops/claimChange';
+import type { ClaimFileChange } from '../gitops/claimFileChange';
 import type { DbaasRole } from '../tenancy/roles';
 import type { TenantQuota } from './serviceRequests';
 import type { ServiceStatus } from './serviceStatus';
@@ -295,7 +295,7 @@ export type ServiceChangePreview = {
    * The claim file in the GitOps repository, before (null: a new database's)
    * and after (null: removed).
    */
-  claim: ClaimChange;
+  claim: ClaimFileChange;
   /**
    * The monthly price now and after the change (none before a restore's new
    * database, none after a deletion); absent when no prices are configured.

@@ -8,7 +8,7 @@ import { claimManifestYaml, type ClaimManifestInput } from './claimManifest';
  * (null: removed), and their diff.
  * @public
  */
-export type ClaimChange = {
+export type ClaimFileChange = {
   path: string;
   before: string | null;
   after: string | null;
@@ -22,10 +22,10 @@ export type ClaimChange = {
  * database's claim (`current` null) has no id yet: the order assigns it.
  * @public
  */
-export function claimChange(
+export function claimFileChange(
   current: ClaimManifestInput | null,
   next: ClaimManifestInput | null,
-): ClaimChange {
+): ClaimFileChange {
   const either = current ?? next;
   if (!either) throw new Error('A claim change needs a claim on one side');
   const path = claimFilePath(either.tenant, either.name);
